@@ -1,0 +1,92 @@
+// The cost model: what each instruction and each CPU event costs in modeled cycles.
+// Costs are data (CostTable), each with its published source in docs/cost-model.md.
+// A translated block is decoded once with Capstone and its cost cached by the engine.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+
+namespace pristine::sim {
+
+// Properties of a block's last instruction that the engine must act on.
+enum BlockFlags : std::uint32_t {
+  kBlockNone = 0,
+  kBlockEndsWithIret = 1u << 0,     // iretq: pops a delivery record
+  kBlockEndsWithSti = 1u << 1,      // sti / mov ss / pop ss: one-instruction interrupt shadow
+  kBlockEndsWithHlt = 1u << 2,      // hlt
+  kBlockEndsWithSyscall = 1u << 3,  // syscall (emulated host-side)
+  kBlockEndsWithSysret = 1u << 4,   // sysretq (raises #UD in Unicorn; emulated)
+  kBlockHasPortIo = 1u << 5,        // in/out/ins/outs anywhere in the block
+  kBlockHasRdtsc = 1u << 6,         // rdtsc/rdtscp: forbidden in simulated guest code
+};
+
+struct BlockCost {
+  std::uint32_t instructions = 0;
+  std::uint32_t cycles = 0;  // sum of the instruction costs
+  std::uint32_t flags = kBlockNone;
+  std::uint32_t last_insn_offset = 0;  // byte offset of the last instruction
+};
+
+// Costs of CPU events that are not a single decoded instruction, in modeled cycles.
+struct EventCosts {
+  std::uint32_t interrupt_delivery_same_ring = 0;  // IDT lookup, push frame, no stack switch
+  std::uint32_t interrupt_delivery_from_user = 0;  // + TSS stack switch, CPL change
+  std::uint32_t exception_delivery = 0;            // fault/trap delivery (extra over interrupt)
+  std::uint32_t syscall_entry = 0;                 // the syscall instruction itself
+  std::uint32_t sysret_exit = 0;                   // the sysretq instruction itself
+  std::uint32_t board_register_read = 0;           // sim board MMIO read (LAPIC-like register)
+  std::uint32_t board_register_write = 0;          // sim board MMIO write (e.g. EOI)
+  std::uint32_t board_clock_read = 0;              // sim board cycle counter (rdtsc-like)
+  std::uint32_t console_char = 0;                  // one console (UART) character: >= 10000
+};
+
+// The table: per-instruction costs by Capstone instruction id, plus event costs.
+class CostTable {
+ public:
+  // The documented default table (docs/cost-model.md).
+  static CostTable defaults();
+
+  // Cost of one decoded instruction (Capstone x86 instruction id and, where it
+  // matters, its prefix/operands: lock prefix, memory destination).
+  std::uint32_t instruction_cost(unsigned capstone_id, bool lock_prefix, bool rep_prefix) const;
+  const EventCosts& events() const { return events_; }
+
+  // Every instruction-cost entry with its source, for docs and `pristine costs`.
+  struct Entry {
+    std::string mnemonic;
+    std::uint32_t cycles;
+    std::string source;
+  };
+  const std::vector<Entry>& entries() const { return entries_; }
+
+ private:
+  std::vector<std::uint32_t> by_id_;  // indexed by capstone id; default 1
+  std::uint32_t lock_extra_ = 0;
+  std::vector<Entry> entries_;
+  EventCosts events_{};
+};
+
+// Decodes blocks with Capstone (x86-64) and prices them with a CostTable.
+class CostModel {
+ public:
+  explicit CostModel(CostTable table);
+  ~CostModel();
+  CostModel(const CostModel&) = delete;
+  CostModel& operator=(const CostModel&) = delete;
+
+  // Decode `code` (the bytes of one translated block at `address`) and price it.
+  // Undecodable bytes end the block (counted as one instruction of cost 1).
+  BlockCost price_block(std::span<const std::uint8_t> code, VirtAddr address) const;
+
+  const CostTable& table() const { return table_; }
+
+ private:
+  CostTable table_;
+  std::size_t capstone_ = 0;  // csh
+};
+
+}  // namespace pristine::sim

@@ -1,0 +1,41 @@
+// Deterministic event queue: ordered by (time, insertion sequence), never by
+// pointer or hash, so equal-time events always come out in the same order.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/types.h"
+
+namespace pristine::sim {
+
+enum class EventKind : std::uint8_t {
+  DeviceInterrupt,  // a scenario source raises `vector` on `cpu`
+  Ipi,              // an IPI sent through the board arrives at `cpu`
+};
+
+struct Event {
+  Cycles time = 0;
+  std::uint64_t seq = 0;  // assigned by EventQueue::push
+  EventKind kind = EventKind::DeviceInterrupt;
+  CpuId cpu = 0;
+  Vector vector = 0;
+  std::uint32_t source = 0;  // scenario source index (DeviceInterrupt)
+};
+
+class EventQueue {
+ public:
+  void push(Event e);          // stamps e.seq
+  bool empty() const { return heap_.empty(); }
+  const Event& top() const { return heap_.front(); }
+  Event pop();
+  std::size_t size() const { return heap_.size(); }
+  // Earliest event time, or UINT64_MAX when empty.
+  Cycles next_time() const;
+
+ private:
+  std::vector<Event> heap_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace pristine::sim

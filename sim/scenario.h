@@ -1,0 +1,85 @@
+// A scenario: what the simulated machine runs and which interrupt sources storm it.
+// Parsed from TOML (docs/scenarios.md); every error names file, line and key.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+
+namespace pristine::sim {
+
+// Thrown for malformed or out-of-range scenario input. what() reads
+// "FILE:LINE: KEY: message" so the user can jump straight to it.
+class ScenarioError : public std::runtime_error {
+ public:
+  ScenarioError(const std::string& file, std::uint32_t line, const std::string& key,
+                const std::string& message);
+  const std::string& file() const { return file_; }
+  std::uint32_t line() const { return line_; }
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string file_;
+  std::uint32_t line_;
+  std::string key_;
+};
+
+// A ring-3 program the kernel image ships (kernel-image/user/).
+enum class TaskProgram : std::uint8_t { Counter };
+
+struct TaskSpec {
+  std::string name;          // <= 15 chars, unique
+  TaskProgram program = TaskProgram::Counter;
+};
+
+enum class SourceKind : std::uint8_t { Periodic, Poisson, Bursty };
+
+// An interrupt source external to the kernel (a device), raising `vector` on `cpu`.
+// All times are in modeled cycles (the parser converts _us/_ns/_hz forms).
+struct SourceSpec {
+  std::string name;
+  SourceKind kind = SourceKind::Periodic;
+  Vector vector = 0;
+  CpuId cpu = 0;
+  Cycles start = 0;            // first possible arrival
+  Cycles period = 0;           // Periodic: spacing; Poisson: mean inter-arrival
+  std::uint32_t burst = 0;     // Bursty: interrupts per burst
+  Cycles burst_period = 0;     // Bursty: mean spacing of burst starts (Poisson)
+  Cycles spacing = 0;          // Bursty: spacing inside a burst
+};
+
+// A per-handler budget tighter than the default 1000 modeled cycles.
+struct BudgetSpec {
+  std::string handler;         // handler name as in the report ("timer", "device", ...)
+  Cycles cycles = 0;
+};
+
+struct Scenario {
+  std::filesystem::path file;
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;                // --seed overrides
+  std::uint64_t cpu_hz = 2'000'000'000;  // modeled core clock, converts time units
+  std::uint32_t cpus = 1;
+  Cycles duration = 0;                   // run length in modeled cycles
+  std::uint32_t tick_hz = 1000;          // kernel timer tick rate
+  Cycles default_budget = 1000;
+  std::vector<TaskSpec> tasks;
+  std::vector<SourceSpec> sources;
+  std::vector<BudgetSpec> budgets;
+
+  // Budget for a handler: the scenario's override or the default.
+  Cycles budget_for(const std::string& handler) const;
+};
+
+// Parse a scenario file. Throws ScenarioError on any problem.
+Scenario load_scenario(const std::filesystem::path& file);
+// Parse scenario text; `file` only names the source in errors.
+Scenario parse_scenario(std::string_view text, const std::filesystem::path& file);
+
+}  // namespace pristine::sim
