@@ -6,6 +6,7 @@ set(PRISTINE_KERNEL_CXX_FLAGS
     -fno-use-cxa-atexit -fno-stack-protector -fno-pic -fno-pie
     -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx
     -fno-asynchronous-unwind-tables -fno-omit-frame-pointer
+    -fno-tree-loop-distribute-patterns
     -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion)
 set(PRISTINE_KERNEL_ASM_FLAGS -g -Wa,--fatal-warnings)
 
@@ -35,6 +36,7 @@ function(pristine_kernel_image name)
     LINK_DEPENDS ${ARG_LINKER_SCRIPT})
   target_link_options(${name} PRIVATE
     -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000
-    -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T ${ARG_LINKER_SCRIPT})
+    -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+    -Wl,-L,${PROJECT_SOURCE_DIR}/kernel-image -T ${ARG_LINKER_SCRIPT})
   target_link_libraries(${name} PRIVATE gcc)
 endfunction()

@@ -1,0 +1,40 @@
+// What the board tells the kernel at boot: clock, tick rate, the ring-3 tasks to
+// start. The PC board fills it from its defaults and the command line; the
+// simulator writes it into the image (symbol `pristine_boot_info`) before the
+// first instruction runs. The layout is shared with host code: keep it POD.
+#pragma once
+
+#include <cstdint>
+
+namespace pristine {
+
+inline constexpr std::uint64_t kBootInfoMagic = 0x4f464e49544f4f42;  // "BOOTINFO"
+inline constexpr std::uint32_t kMaxBootTasks = 16;
+inline constexpr std::uint32_t kTaskNameLength = 16;  // including the terminating NUL
+
+// Ring-3 programs the image ships (kernel-image/user/).
+enum class UserProgram : std::uint32_t { Counter = 0 };
+
+struct BootTask {
+  char name[kTaskNameLength];
+  UserProgram program;
+  std::uint32_t priority;
+};
+
+struct BootInfo {
+  std::uint64_t magic;
+  std::uint32_t cpu_count;
+  std::uint32_t tick_hz;          // timer ticks per second
+  std::uint64_t clock_hz;         // frequency of machine::now()
+  std::uint64_t run_cycles;       // PC: cycles to run before the shutdown report; 0 = forever
+  std::uint32_t task_count;
+  std::uint32_t reserved;
+  BootTask tasks[kMaxBootTasks];
+};
+
+static_assert(sizeof(BootTask) == 24);
+static_assert(sizeof(BootInfo) == 40 + kMaxBootTasks * sizeof(BootTask));
+
+}  // namespace pristine
+
+extern "C" pristine::BootInfo pristine_boot_info;

@@ -1,0 +1,37 @@
+// State core/ keeps per CPU. Only its own CPU writes it (with interrupts off),
+// so no locks; cold-path readers use the relaxed atomics inside PathStats.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "core/machine.h"
+#include "core/sched/run_queue.h"
+#include "core/stats/path_stats.h"
+#include "core/types.h"
+
+namespace pristine {
+
+struct Task;
+
+inline constexpr CpuId kMaxCpus = 8;
+
+struct CpuLocal {
+  Task* current;
+  Task* idle;
+  RunQueue run_queue;
+  Cycles tick_period;      // in machine::now() units
+  Cycles next_deadline;    // the armed timer deadline
+  std::uint32_t slice_ticks;    // time slice length
+  std::uint32_t slice_left;     // ticks left in the current task's slice
+  std::atomic<std::uint64_t> ticks;
+  std::atomic<std::uint64_t> missed_ticks;  // deadlines that had passed before re-arming
+  std::atomic<std::uint64_t> switches;
+  PathStats path[256];     // per vector: cycles from dispatch entry to exit
+};
+
+extern CpuLocal g_cpu_local[kMaxCpus];
+
+inline CpuLocal& this_cpu() { return g_cpu_local[machine::cpu_id()]; }
+
+}  // namespace pristine

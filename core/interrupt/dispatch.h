@@ -1,0 +1,29 @@
+// The one entry from the architecture's interrupt path into core/. Every vector
+// comes through here, so there is one place to read, measure and get right.
+#pragma once
+
+#include <cstdint>
+
+#include "core/machine.h"
+#include "core/types.h"
+
+namespace pristine {
+
+// Hot path. Handles `vector`, which interrupted the context saved in `frame`;
+// returns the frame to resume: `frame` itself, or another task's after a switch.
+TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame);
+
+// What the CPU reported for an exception (vectors 0-31).
+struct ExceptionInfo {
+  Vector vector;
+  bool from_user;
+  std::uint64_t error_code;
+  VirtAddr ip;
+  VirtAddr fault_address;  // CR2 for #PF, else 0
+};
+
+// Exceptions: a ring-3 fault ends the faulting task, the kernel goes on; a
+// ring-0 fault is a kernel bug: dump and power off (cold path).
+TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame* frame);
+
+}  // namespace pristine

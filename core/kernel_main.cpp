@@ -1,0 +1,88 @@
+#include "core/kernel_main.h"
+
+#include "core/boot_info.h"
+#include "core/console.h"
+#include "core/cpu_local.h"
+#include "core/interrupt/vectors.h"
+#include "core/panic.h"
+#include "core/sched/scheduler.h"
+#include "core/time/timer_tick.h"
+
+namespace pristine {
+namespace {
+
+// About 1 ms per slice, at least one tick.
+std::uint32_t slice_ticks_for(std::uint32_t tick_hz) {
+  const std::uint32_t ticks = tick_hz / 1000;
+  return ticks == 0 ? 1 : ticks;
+}
+
+}  // namespace
+
+void kernel_main() {
+  const BootInfo& boot = pristine_boot_info;
+  if (boot.magic != kBootInfoMagic) panic("boot info missing");
+  if (boot.tick_hz == 0 || boot.clock_hz / boot.tick_hz == 0) panic("bad tick rate");
+
+  console::write("Pristine: ");
+  console::write_dec(boot.task_count);
+  console::write(" ring-3 tasks, tick ");
+  console::write_dec(boot.tick_hz);
+  console::write(" Hz, clock ");
+  console::write_dec(boot.clock_hz);
+  console::write(" Hz\n");
+
+  CpuLocal& cpu = this_cpu();
+  cpu.slice_ticks = slice_ticks_for(boot.tick_hz);
+  cpu.idle = sched::create_idle_task();
+  for (std::uint32_t i = 0; i < boot.task_count && i < kMaxBootTasks; ++i) {
+    const BootTask& task = boot.tasks[i];
+    sched::create_user_task(task.name, task.program, task.priority);
+  }
+  timer_start(cpu, boot.clock_hz / boot.tick_hz);
+  sched::start(cpu);
+}
+
+void print_shutdown_report() {
+  console::write("\n== shutdown report ==\ntasks:\n");
+  for (std::uint32_t i = 0; i < pristine_tasks.count; ++i) {
+    const Task& task = pristine_tasks.tasks[i];
+    console::write("  ");
+    console::write(task.name);
+    console::write(" progress=");
+    console::write_dec(task.is_user ? *reinterpret_cast<const std::uint64_t*>(task.progress_counter)
+                                    : 0);
+    console::write(" ticks=");
+    console::write_dec(task.ticks_run);
+    console::write(" switches-in=");
+    console::write_dec(task.switches_in);
+    console::write(task.state == TaskState::Dead ? " dead\n" : "\n");
+  }
+  const CpuLocal& cpu = g_cpu_local[0];
+  console::write("ticks=");
+  console::write_dec(cpu.ticks.load(std::memory_order_relaxed));
+  console::write(" missed=");
+  console::write_dec(cpu.missed_ticks.load(std::memory_order_relaxed));
+  console::write(" switches=");
+  console::write_dec(cpu.switches.load(std::memory_order_relaxed));
+  console::write("\nhandlers (cycles from dispatch entry to exit): vector name count min mean max\n");
+  for (unsigned v = 0; v < 256; ++v) {
+    const PathStats& stats = cpu.path[v];
+    if (stats.count() == 0) continue;
+    console::write("  ");
+    console::write_hex(v);
+    console::write(" ");
+    console::write(vectors::handler_name(static_cast<Vector>(v)));
+    console::write(" ");
+    console::write_dec(stats.count());
+    console::write(" ");
+    console::write_dec(stats.min());
+    console::write(" ");
+    console::write_dec(stats.sum() / stats.count());
+    console::write(" ");
+    console::write_dec(stats.max());
+    console::write("\n");
+  }
+}
+
+}  // namespace pristine

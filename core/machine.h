@@ -1,0 +1,96 @@
+// The machine interface: everything core/ may ask of the hardware, as free
+// functions declared once here and defined by exactly one backend per image
+// (hw-x86_64/ for the PC, hw-sim/ for the simulated board; CPU-level ones in
+// hw-x86_64/cpu/, shared by both). The choice is made by what the image links:
+// no virtual calls, no function pointers. Contract: docs/machine-interface.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/types.h"
+
+namespace pristine {
+
+struct TrapFrame;    // the register frame saved on interrupt entry (hw-x86_64/cpu/trap_frame.h)
+struct FpuState;     // FPU/SSE state storage of one task (defined below)
+
+namespace machine {
+
+// ---- CPU (hw-x86_64/cpu, identical in both images) -----------------------------
+
+// Index of the executing CPU, from per-CPU data. Any context.
+CpuId cpu_id();
+
+// Interrupt flag control. Any ring-0 context.
+void irq_disable();
+void irq_enable();
+using IrqState = std::uint64_t;  // saved RFLAGS
+IrqState irq_save();             // returns the old state and disables
+void irq_restore(IrqState state);
+
+// Enable interrupts and halt until one arrives, atomically (sti; hlt). Idle only.
+void halt_until_interrupt();
+
+// Register context: save the outgoing task's FPU/SSE state, load the incoming
+// one's and make `kernel_stack_top` the ring-0 stack for entries from ring 3.
+// Called with interrupts disabled, on the switch path.
+void switch_fpu(FpuState& from, const FpuState& to);
+void set_kernel_stack(VirtAddr kernel_stack_top);
+// Address space: load a new page-table root (no-op if it is already current).
+void switch_address_space(PhysAddr root);
+
+// Enter a prepared frame (first entry into a task): never returns.
+[[noreturn]] void enter_frame(TrapFrame* frame);
+
+// ---- Board (hw-x86_64/pc or hw-sim) ---------------------------------------------
+
+// Acknowledge the interrupt in service on this CPU. Interrupt context, once per
+// delivered non-spurious interrupt, never for spurious.
+void end_of_interrupt();
+
+// Arm this CPU's one-shot timer to raise vectors::kTimer at absolute time
+// `deadline` (in now() units). Replaces any armed deadline. Interrupts disabled.
+void timer_arm_oneshot(Cycles deadline);
+
+// Current time in cycles of this CPU's clock. Any context; cheap (rdtsc-like).
+Cycles now();
+
+// Frequency of now()'s clock in Hz (board constant, cold path).
+std::uint64_t clock_hz();
+
+// Send interrupt `vector` to CPU `target`. Any ring-0 context.
+void send_ipi(CpuId target, Vector vector);
+
+// Write bytes to the console. COLD PATH ONLY: boot, shutdown and panic
+// reports. Never from interrupt, syscall or context-switch paths.
+void console_write(const char* text, std::size_t length);
+
+// Power the machine off with an exit code (0 = pass). Cold path.
+[[noreturn]] void power_off(int exit_code);
+
+}  // namespace machine
+}  // namespace pristine
+
+namespace pristine {
+
+// Storage for one task's FPU/SSE register state, filled only by the backend
+// (fxsave needs 512 bytes, 16-aligned; xsave areas are 64-aligned).
+struct alignas(64) FpuState {
+  std::uint8_t bytes[512];
+};
+
+namespace machine {
+
+// Build the frame a new task starts from, at the top of its kernel stack
+// (cold path: task creation). Ring 3: `entry(arg)` on `user_stack`; kernel
+// thread: `entry(arg)` on the kernel stack itself.
+TrapFrame* prepare_user_frame(VirtAddr kernel_stack_top, VirtAddr entry, VirtAddr user_stack,
+                              std::uint64_t arg);
+TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::uint64_t),
+                                std::uint64_t arg);
+// A clean FPU state (after fninit, default MXCSR) for a new task.
+void init_fpu_state(FpuState& state);
+
+}  // namespace machine
+}  // namespace pristine

@@ -1,0 +1,16 @@
+#include "core/panic.h"
+
+#include "core/console.h"
+#include "core/machine.h"
+
+namespace pristine {
+
+void panic(const char* message) {
+  machine::irq_disable();
+  console::write("\nPANIC: ");
+  console::write(message);
+  console::write("\n");
+  machine::power_off(3);
+}
+
+}  // namespace pristine

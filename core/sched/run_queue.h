@@ -1,0 +1,39 @@
+// A CPU's queue of runnable tasks: intrusive FIFO, O(1) push and pop, no
+// allocation. Touched only by its own CPU with interrupts disabled.
+// (Priorities and per-priority queues arrive with the full scheduler.)
+#pragma once
+
+#include "core/sched/task.h"
+
+namespace pristine {
+
+class RunQueue {
+ public:
+  bool empty() const { return head_ == nullptr; }
+
+  void push_back(Task& task) {
+    task.next = nullptr;
+    if (tail_) {
+      tail_->next = &task;
+    } else {
+      head_ = &task;
+    }
+    tail_ = &task;
+  }
+
+  Task* pop_front() {
+    Task* task = head_;
+    if (task) {
+      head_ = task->next;
+      if (!head_) tail_ = nullptr;
+      task->next = nullptr;
+    }
+    return task;
+  }
+
+ private:
+  Task* head_ = nullptr;
+  Task* tail_ = nullptr;
+};
+
+}  // namespace pristine

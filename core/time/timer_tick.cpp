@@ -1,0 +1,36 @@
+#include "core/time/timer_tick.h"
+
+#include "core/hot_path.h"
+#include "core/sched/scheduler.h"
+
+namespace pristine {
+namespace {
+
+// Deadlines were missed (the CPU ran with interrupts off for longer than a
+// period): skip them rather than fire a burst of catch-up ticks.
+PRISTINE_COLD Cycles skip_missed_deadlines(CpuLocal& cpu, Cycles now) {
+  const std::uint64_t behind = (now - cpu.next_deadline) / cpu.tick_period;
+  cpu.missed_ticks.store(cpu.missed_ticks.load(std::memory_order_relaxed) + behind,
+                         std::memory_order_relaxed);
+  return cpu.next_deadline + (behind + 1) * cpu.tick_period;
+}
+
+}  // namespace
+
+void timer_start(CpuLocal& cpu, Cycles period) {
+  cpu.tick_period = period;
+  cpu.next_deadline = machine::now() + period;
+  machine::timer_arm_oneshot(cpu.next_deadline);
+}
+
+PRISTINE_HOT TrapFrame* timer_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
+  cpu.ticks.store(cpu.ticks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  Cycles next = cpu.next_deadline + cpu.tick_period;
+  if (PRISTINE_UNLIKELY(next <= now)) next = skip_missed_deadlines(cpu, now);
+  cpu.next_deadline = next;
+  machine::timer_arm_oneshot(next);
+  machine::end_of_interrupt();
+  return sched::on_tick(cpu, frame);
+}
+
+}  // namespace pristine

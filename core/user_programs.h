@@ -1,0 +1,19 @@
+// The ring-3 programs shipped in the image (kernel-image/user/) and where a new
+// task running one starts: entry point, stack, and the counter it advances.
+#pragma once
+
+#include "core/boot_info.h"
+#include "core/types.h"
+
+namespace pristine {
+
+struct UserProgramImage {
+  VirtAddr entry;
+  VirtAddr stack_top;
+  VirtAddr progress_counter;  // passed to the program as its argument
+};
+
+// Cold path. `slot` picks the task's private stack and counter.
+UserProgramImage user_program(UserProgram program, std::uint32_t slot);
+
+}  // namespace pristine

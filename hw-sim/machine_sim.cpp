@@ -1,0 +1,43 @@
+// The board half of the machine interface (core/machine.h) on the simulated
+// board: every operation is one access to a board register (board_registers.h).
+// Time comes from the board's clock register, never rdtsc (which would read
+// host time under Unicorn).
+#include <cstdint>
+
+#include "core/hot_path.h"
+#include "core/machine.h"
+#include "hw-sim/board_registers.h"
+
+namespace pristine::machine {
+namespace {
+
+inline volatile std::uint64_t& reg(sim_board::Register r) {
+  return *reinterpret_cast<volatile std::uint64_t*>(sim_board::kBase + r);
+}
+
+}  // namespace
+
+PRISTINE_HOT void end_of_interrupt() { reg(sim_board::kEoi) = 0; }
+
+PRISTINE_HOT void timer_arm_oneshot(Cycles deadline) { reg(sim_board::kTimerDeadline) = deadline; }
+
+PRISTINE_HOT Cycles now() { return reg(sim_board::kClock); }
+
+std::uint64_t clock_hz() { return reg(sim_board::kClockHz); }
+
+PRISTINE_HOT void send_ipi(CpuId target, Vector vector) {
+  reg(sim_board::kIpi) = (std::uint64_t{target} << 8) | vector;
+}
+
+void console_write(const char* text, std::size_t length) {
+  for (std::size_t i = 0; i < length; ++i) reg(sim_board::kConsole) = static_cast<std::uint8_t>(text[i]);
+}
+
+void power_off(int exit_code) {
+  for (;;) {
+    reg(sim_board::kExit) = static_cast<std::uint64_t>(exit_code);
+    asm volatile("cli; hlt");
+  }
+}
+
+}  // namespace pristine::machine

@@ -1,0 +1,91 @@
+// The single interrupt entry and return path of Pristine.
+//
+// Every vector enters through a 16-byte stub that pushes a zero error code
+// (where the CPU pushes none) and its vector number, then jumps to
+// interrupt_common, which saves the general registers into a TrapFrame
+// (trap_frame.h), switches GS to the kernel's per-CPU base when the CPU came
+// from ring 3, and calls x86_interrupt_dispatch. That returns the frame to
+// resume: the interrupted one, or another task's saved frame after a context
+// switch. interrupt_return restores that frame and leaves with iretq.
+//
+// No diagnostics here, ever (seed 000): the path is straight-line.
+
+        .set FRAME_CS, 144      // trap_frame_offset::kCs
+        .set ENTRY_CS, 24       // CS above the vector and error-code slots
+
+        .section .text.pristine_hot, "ax"
+        .code64
+
+        // 256 stubs, 16 bytes apart: stub(v) = interrupt_stubs + 16 * v.
+        .balign 16
+        .global interrupt_stubs
+interrupt_stubs:
+        .set vec, 0
+        .rept 256
+        .balign 16
+        // Vectors with a CPU-pushed error code (Intel SDM Vol. 3, Table 6-1).
+        .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21)
+        .else
+        pushq $0
+        .endif
+        pushq $vec
+        jmp interrupt_common
+        .set vec, vec + 1
+        .endr
+        .balign 16
+        .global interrupt_stubs_end
+interrupt_stubs_end:
+
+        .global interrupt_common
+        .type interrupt_common, @function
+interrupt_common:
+        testb $3, ENTRY_CS(%rsp)
+        jz 1f
+        swapgs                  // from ring 3: GS base <- kernel per-CPU block
+1:
+        pushq %rax
+        pushq %rbx
+        pushq %rcx
+        pushq %rdx
+        pushq %rsi
+        pushq %rdi
+        pushq %rbp
+        pushq %r8
+        pushq %r9
+        pushq %r10
+        pushq %r11
+        pushq %r12
+        pushq %r13
+        pushq %r14
+        pushq %r15
+        cld                     // the SysV ABI requires DF = 0 at calls
+        movq %rsp, %rdi
+        call x86_interrupt_dispatch
+        movq %rax, %rsp         // the frame to resume (maybe another task's)
+
+        .global interrupt_return
+interrupt_return:
+        popq %r15
+        popq %r14
+        popq %r13
+        popq %r12
+        popq %r11
+        popq %r10
+        popq %r9
+        popq %r8
+        popq %rbp
+        popq %rdi
+        popq %rsi
+        popq %rdx
+        popq %rcx
+        popq %rbx
+        popq %rax
+        addq $16, %rsp          // vector and error code
+        testb $3, 8(%rsp)
+        jz 2f
+        swapgs                  // to ring 3: GS base <- the user's value
+2:
+        iretq
+        .size interrupt_common, . - interrupt_common
+
+        .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,98 @@
+// The CPU half of the machine interface (core/machine.h): identical on the PC
+// and on the simulated board, because both run real x86-64 code.
+#include "core/hot_path.h"
+#include "core/machine.h"
+#include "hw-x86_64/cpu/descriptor_tables.h"
+#include "hw-x86_64/cpu/instructions.h"
+#include "hw-x86_64/cpu/segments.h"
+#include "hw-x86_64/cpu/trap_frame.h"
+
+extern "C" char interrupt_return[];
+
+namespace pristine::machine {
+
+PRISTINE_HOT CpuId cpu_id() {
+  CpuId id;
+  asm volatile("movl %%gs:8, %0" : "=r"(id));
+  return id;
+}
+
+void irq_disable() { asm volatile("cli" ::: "memory"); }
+void irq_enable() { asm volatile("sti" ::: "memory"); }
+
+IrqState irq_save() {
+  const IrqState state = x86::read_rflags();
+  asm volatile("cli" ::: "memory");
+  return state;
+}
+
+void irq_restore(IrqState state) {
+  if (state & x86::kRflagsIf) asm volatile("sti" ::: "memory");
+}
+
+void halt_until_interrupt() {
+  // sti's one-instruction shadow makes "sti; hlt" atomic: no interrupt can
+  // slip in between and leave us halted with it already handled (SDM Vol. 2B, STI).
+  asm volatile("sti; hlt" ::: "memory");
+}
+
+PRISTINE_HOT void switch_fpu(FpuState& from, const FpuState& to) {
+  asm volatile("fxsave64 %0" : "=m"(from));
+  asm volatile("fxrstor64 %0" ::"m"(to));
+}
+
+PRISTINE_HOT void set_kernel_stack(VirtAddr kernel_stack_top) {
+  x86::tss_of(cpu_id()).rsp[0] = kernel_stack_top;
+}
+
+PRISTINE_HOT void switch_address_space(PhysAddr root) {
+  if (root != 0 && x86::read_cr3() != root) x86::write_cr3(root);
+}
+
+void enter_frame(TrapFrame* frame) {
+  asm volatile("movq %0, %%rsp\n\tjmp *%1" ::"r"(frame), "r"(interrupt_return) : "memory");
+  __builtin_unreachable();
+}
+
+namespace {
+
+TrapFrame* frame_below(VirtAddr stack_top) {
+  auto* frame = reinterpret_cast<TrapFrame*>(stack_top - sizeof(TrapFrame));
+  *frame = TrapFrame{};
+  return frame;
+}
+
+}  // namespace
+
+TrapFrame* prepare_user_frame(VirtAddr kernel_stack_top, VirtAddr entry, VirtAddr user_stack,
+                              std::uint64_t arg) {
+  TrapFrame* frame = frame_below(kernel_stack_top);
+  frame->rdi = arg;
+  frame->rip = entry;
+  frame->cs = x86::kUserCode;
+  frame->rflags = x86::kRflagsIf | x86::kRflagsReserved1;
+  frame->rsp = user_stack;
+  frame->ss = x86::kUserData;
+  return frame;
+}
+
+TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::uint64_t),
+                                std::uint64_t arg) {
+  TrapFrame* frame = frame_below(kernel_stack_top);
+  frame->rdi = arg;
+  frame->rip = reinterpret_cast<std::uint64_t>(entry);
+  frame->cs = x86::kKernelCode;
+  frame->rflags = x86::kRflagsIf | x86::kRflagsReserved1;
+  // The frame occupies the top of the stack; the thread starts just below it,
+  // aligned as after a call (RSP + 8 is 16-byte aligned at function entry).
+  frame->rsp = (reinterpret_cast<std::uint64_t>(frame) & ~std::uint64_t{15}) - 8;
+  frame->ss = x86::kKernelData;
+  return frame;
+}
+
+void init_fpu_state(FpuState& state) {
+  // Capture the clean state left by fninit/ldmxcsr at CPU init.
+  asm volatile("fxsave64 %0" : "=m"(state));
+}
+
+}  // namespace pristine::machine

@@ -1,0 +1,11 @@
+// Ring-3 program "counter": counts forever at the address in RDI.
+// The count is the task's forward progress, read by the shutdown report and
+// the simulator.
+        .section .user_text, "ax"
+        .code64
+        .global user_counter_main
+user_counter_main:
+1:      incq (%rdi)
+        jmp 1b
+
+        .section .note.GNU-stack, "", @progbits

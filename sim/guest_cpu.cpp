@@ -1,0 +1,133 @@
+#include "sim/guest_cpu.h"
+
+#include <fmt/format.h>
+
+namespace pristine::sim {
+namespace {
+
+constexpr int kGprIds[16] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX,
+                             UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP,
+                             UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
+                             UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15};
+constexpr std::uint32_t kMsrIds[6] = {kMsrEfer, kMsrStar, kMsrLstar, kMsrCstar, kMsrSfmask,
+                                      kMsrKernelGsBase};
+
+}  // namespace
+
+UnicornError::UnicornError(const std::string& what, uc_err err)
+    : std::runtime_error(fmt::format("{}: {}", what, uc_strerror(err))) {}
+
+void check(uc_err err, const char* what) {
+  if (err != UC_ERR_OK) throw UnicornError(what, err);
+}
+
+GuestCpu::GuestCpu(CpuId id) : id_(id) {
+  check(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
+  check(uc_context_alloc(uc_, &ring0_template_), "uc_context_alloc");
+  check(uc_context_save(uc_, ring0_template_), "uc_context_save");
+}
+
+GuestCpu::~GuestCpu() {
+  if (ring0_template_) uc_context_free(ring0_template_);
+  if (uc_) uc_close(uc_);
+}
+
+std::uint64_t GuestCpu::reg(int id) const {
+  std::uint64_t value = 0;
+  check(uc_reg_read(uc_, id, &value), "uc_reg_read");
+  return value;
+}
+
+void GuestCpu::set_reg(int id, std::uint64_t value) {
+  check(uc_reg_write(uc_, id, &value), "uc_reg_write");
+}
+
+uc_x86_mmr GuestCpu::mmr(int id) const {
+  uc_x86_mmr value{};
+  check(uc_reg_read(uc_, id, &value), "uc_reg_read(mmr)");
+  return value;
+}
+
+std::uint64_t GuestCpu::msr(std::uint32_t index) const {
+  uc_x86_msr value{index, 0};
+  check(uc_reg_read(uc_, UC_X86_REG_MSR, &value), "rdmsr");
+  return value.value;
+}
+
+void GuestCpu::set_msr(std::uint32_t index, std::uint64_t v) {
+  uc_x86_msr value{index, v};
+  check(uc_reg_write(uc_, UC_X86_REG_MSR, &value), "wrmsr");
+}
+
+void GuestCpu::capture_ring0_template() {
+  check(uc_context_save(uc_, ring0_template_), "uc_context_save(template)");
+}
+
+ArchState GuestCpu::save_state() const {
+  ArchState s{};
+  for (int i = 0; i < 16; ++i) s.gpr[i] = reg(kGprIds[i]);
+  s.rip = reg(UC_X86_REG_RIP);
+  s.rflags = reg(UC_X86_REG_RFLAGS);
+  s.cr0 = reg(UC_X86_REG_CR0);
+  s.cr2 = reg(UC_X86_REG_CR2);
+  s.cr3 = reg(UC_X86_REG_CR3);
+  s.cr4 = reg(UC_X86_REG_CR4);
+  s.gdtr = mmr(UC_X86_REG_GDTR);
+  s.idtr = mmr(UC_X86_REG_IDTR);
+  s.tr = mmr(UC_X86_REG_TR);
+  s.ldtr = mmr(UC_X86_REG_LDTR);
+  s.ds = static_cast<std::uint16_t>(reg(UC_X86_REG_DS));
+  s.es = static_cast<std::uint16_t>(reg(UC_X86_REG_ES));
+  s.fs = static_cast<std::uint16_t>(reg(UC_X86_REG_FS));
+  s.gs = static_cast<std::uint16_t>(reg(UC_X86_REG_GS));
+  s.fs_base = reg(UC_X86_REG_FS_BASE);
+  s.gs_base = reg(UC_X86_REG_GS_BASE);
+  for (int i = 0; i < 6; ++i) s.msr[i] = msr(kMsrIds[i]);
+  for (int i = 0; i < 16; ++i) check(uc_reg_read(uc_, UC_X86_REG_XMM0 + i, s.xmm[i].data()), "xmm");
+  for (int i = 0; i < 8; ++i) check(uc_reg_read(uc_, UC_X86_REG_ST0 + i, s.st[i].data()), "st");
+  check(uc_reg_read(uc_, UC_X86_REG_MXCSR, &s.mxcsr), "mxcsr");
+  check(uc_reg_read(uc_, UC_X86_REG_FPCW, &s.fpcw), "fpcw");
+  check(uc_reg_read(uc_, UC_X86_REG_FPSW, &s.fpsw), "fpsw");
+  check(uc_reg_read(uc_, UC_X86_REG_FPTAG, &s.fptag), "fptag");
+  return s;
+}
+
+void GuestCpu::write_state(const ArchState& s) {
+  // Order matters: descriptor tables before selectors (a selector write loads
+  // the descriptor), selectors before bases (a null selector zeroes the base).
+  set_reg(UC_X86_REG_CR0, s.cr0);
+  set_reg(UC_X86_REG_CR3, s.cr3);
+  set_reg(UC_X86_REG_CR4, s.cr4);
+  set_reg(UC_X86_REG_CR2, s.cr2);
+  for (int i = 0; i < 6; ++i) set_msr(kMsrIds[i], s.msr[i]);
+  check(uc_reg_write(uc_, UC_X86_REG_GDTR, &s.gdtr), "gdtr");
+  check(uc_reg_write(uc_, UC_X86_REG_IDTR, &s.idtr), "idtr");
+  check(uc_reg_write(uc_, UC_X86_REG_TR, &s.tr), "tr");
+  check(uc_reg_write(uc_, UC_X86_REG_LDTR, &s.ldtr), "ldtr");
+  set_reg(UC_X86_REG_DS, s.ds);
+  set_reg(UC_X86_REG_ES, s.es);
+  set_reg(UC_X86_REG_FS, s.fs);
+  set_reg(UC_X86_REG_GS, s.gs);
+  set_reg(UC_X86_REG_FS_BASE, s.fs_base);
+  set_reg(UC_X86_REG_GS_BASE, s.gs_base);
+  for (int i = 0; i < 16; ++i) check(uc_reg_write(uc_, UC_X86_REG_XMM0 + i, s.xmm[i].data()), "xmm");
+  for (int i = 0; i < 8; ++i) check(uc_reg_write(uc_, UC_X86_REG_ST0 + i, s.st[i].data()), "st");
+  check(uc_reg_write(uc_, UC_X86_REG_MXCSR, &s.mxcsr), "mxcsr");
+  check(uc_reg_write(uc_, UC_X86_REG_FPCW, &s.fpcw), "fpcw");
+  check(uc_reg_write(uc_, UC_X86_REG_FPSW, &s.fpsw), "fpsw");
+  check(uc_reg_write(uc_, UC_X86_REG_FPTAG, &s.fptag), "fptag");
+  for (int i = 0; i < 16; ++i) set_reg(kGprIds[i], s.gpr[i]);
+}
+
+void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16_t ss,
+                           std::uint64_t rsp, std::uint64_t rip, std::uint64_t rflags) {
+  check(uc_context_restore(uc_, ring0_template_), "uc_context_restore(template)");
+  write_state(state);
+  set_reg(UC_X86_REG_CS, cs);
+  set_reg(UC_X86_REG_SS, ss);
+  set_reg(UC_X86_REG_RSP, rsp);
+  set_reg(UC_X86_REG_RFLAGS, rflags);
+  set_reg(UC_X86_REG_RIP, rip);
+}
+
+}  // namespace pristine::sim

@@ -1,0 +1,86 @@
+// One simulated CPU: a Unicorn engine plus what Unicorn does not do for us.
+// Unicorn cannot raise the privilege level by a register write (uc_reg_write of
+// CS leaves the CPL alone) and never clears its "exception in flight" marker.
+// Both are solved by restoring a context captured in ring 0 (the template) and
+// writing back every piece of architectural state the transition preserves.
+#pragma once
+
+#include <unicorn/unicorn.h>
+
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "core/types.h"
+
+namespace pristine::sim {
+
+class UnicornError : public std::runtime_error {
+ public:
+  UnicornError(const std::string& what, uc_err err);
+};
+
+void check(uc_err err, const char* what);
+
+// Architectural state that survives a privilege transition: everything except
+// what the transition itself sets (CS, SS, RSP, RIP, RFLAGS are written after).
+struct ArchState {
+  std::array<std::uint64_t, 16> gpr;  // rax rbx rcx rdx rsi rdi rbp rsp r8..r15
+  std::uint64_t rip, rflags;
+  std::uint64_t cr0, cr2, cr3, cr4;
+  uc_x86_mmr gdtr, idtr, tr, ldtr;
+  std::uint16_t ds, es, fs, gs;
+  std::uint64_t fs_base, gs_base;
+  std::array<std::uint64_t, 6> msr;  // EFER STAR LSTAR CSTAR SFMASK KERNEL_GS_BASE
+  std::array<std::array<std::uint8_t, 16>, 16> xmm;
+  std::array<std::array<std::uint8_t, 10>, 8> st;
+  std::uint32_t mxcsr;
+  std::uint16_t fpcw, fpsw, fptag;
+};
+
+inline constexpr std::uint32_t kMsrEfer = 0xC0000080;
+inline constexpr std::uint32_t kMsrStar = 0xC0000081;
+inline constexpr std::uint32_t kMsrLstar = 0xC0000082;
+inline constexpr std::uint32_t kMsrCstar = 0xC0000083;
+inline constexpr std::uint32_t kMsrSfmask = 0xC0000084;
+inline constexpr std::uint32_t kMsrGsBase = 0xC0000101;
+inline constexpr std::uint32_t kMsrKernelGsBase = 0xC0000102;
+
+class GuestCpu {
+ public:
+  explicit GuestCpu(CpuId id);
+  ~GuestCpu();
+  GuestCpu(const GuestCpu&) = delete;
+  GuestCpu& operator=(const GuestCpu&) = delete;
+
+  uc_engine* uc() const { return uc_; }
+  CpuId id() const { return id_; }
+
+  std::uint64_t reg(int id) const;
+  void set_reg(int id, std::uint64_t value);
+  std::uint16_t cs() const { return static_cast<std::uint16_t>(reg(UC_X86_REG_CS)); }
+  unsigned cpl() const { return cs() & 3; }
+  uc_x86_mmr mmr(int id) const;
+  std::uint64_t msr(std::uint32_t index) const;
+  void set_msr(std::uint32_t index, std::uint64_t value);
+
+  // Capture the current state as the ring-0 template. Only while the CPU is in
+  // ring 0 with no exception in flight (the simulator refreshes it at stops).
+  void capture_ring0_template();
+
+  ArchState save_state() const;
+  // Enter ring 0 with `state` (and the given CS/SS/RSP/RIP/RFLAGS): restores
+  // the template (CPL 0, exception marker clear), then writes `state` back.
+  void enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16_t ss, std::uint64_t rsp,
+                   std::uint64_t rip, std::uint64_t rflags);
+
+ private:
+  void write_state(const ArchState& state);
+
+  uc_engine* uc_ = nullptr;
+  uc_context* ring0_template_ = nullptr;
+  CpuId id_;
+};
+
+}  // namespace pristine::sim

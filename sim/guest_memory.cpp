@@ -1,0 +1,69 @@
+#include "sim/guest_memory.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "sim/guest_cpu.h"
+
+namespace pristine::sim {
+namespace {
+
+constexpr std::uint64_t kPage = 4096;
+constexpr VirtAddr page_down(VirtAddr a) { return a & ~(kPage - 1); }
+constexpr VirtAddr page_up(VirtAddr a) { return (a + kPage - 1) & ~(kPage - 1); }
+
+}  // namespace
+
+GuestMemory::GuestMemory(const GuestImage& image) {
+  std::vector<RegionSpec> ranges;
+  for (const Segment& s : image.segments()) {
+    ranges.push_back({page_down(s.vaddr), page_up(s.vaddr + s.mem_size) - page_down(s.vaddr)});
+  }
+  add_regions(std::move(ranges));
+  for (const Segment& s : image.segments()) write_bytes(s.vaddr, s.bytes);
+}
+
+GuestMemory::GuestMemory(const std::vector<RegionSpec>& regions) { add_regions(regions); }
+
+void GuestMemory::add_regions(std::vector<RegionSpec> ranges) {
+  std::sort(ranges.begin(), ranges.end(),
+            [](const RegionSpec& a, const RegionSpec& b) { return a.base < b.base; });
+  // Segments sharing a page share a region.
+  std::vector<RegionSpec> merged;
+  for (const RegionSpec& r : ranges) {
+    if (!merged.empty() && r.base <= merged.back().base + merged.back().size) {
+      const VirtAddr end = std::max(merged.back().base + merged.back().size, r.base + r.size);
+      merged.back().size = end - merged.back().base;
+    } else {
+      merged.push_back(r);
+    }
+  }
+  for (const RegionSpec& r : merged) {
+    Region region{r.base, r.size, std::make_unique<std::uint8_t[]>(r.size), UC_PROT_ALL};
+    std::fill_n(region.bytes.get(), region.size, std::uint8_t{0});
+    regions_.push_back(std::move(region));
+  }
+}
+
+void GuestMemory::map_into(uc_engine* uc) const {
+  for (const Region& r : regions_) {
+    check(uc_mem_map_ptr(uc, r.base, r.size, r.perms, r.bytes.get()), "uc_mem_map_ptr");
+  }
+}
+
+std::uint8_t* GuestMemory::host(VirtAddr address, std::uint64_t length) const {
+  auto it = std::upper_bound(regions_.begin(), regions_.end(), address,
+                             [](VirtAddr a, const Region& r) { return a < r.base; });
+  if (it == regions_.begin()) return nullptr;
+  --it;
+  if (address - it->base + length > it->size) return nullptr;
+  return it->bytes.get() + (address - it->base);
+}
+
+std::uint8_t* GuestMemory::checked(VirtAddr address, std::uint64_t length) const {
+  std::uint8_t* p = host(address, length);
+  if (!p) throw std::out_of_range(fmt::format("guest address {:#x}+{} is not mapped", address, length));
+  return p;
+}
+
+}  // namespace pristine::sim

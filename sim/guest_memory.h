@@ -1,0 +1,63 @@
+// Guest RAM: host buffers holding the image's segments, mapped at their link
+// addresses into every CPU's engine (uc_mem_map_ptr), so all CPUs and the host
+// see one memory. The host reads and writes it directly, without Unicorn calls.
+#pragma once
+
+#include <unicorn/unicorn.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "core/types.h"
+#include "sim/guest_image.h"
+
+namespace pristine::sim {
+
+class GuestMemory {
+ public:
+  struct RegionSpec {
+    VirtAddr base;        // page-aligned
+    std::uint64_t size;   // whole pages
+  };
+  // One region per loadable segment, rounded out to whole pages.
+  explicit GuestMemory(const GuestImage& image);
+  // Zeroed regions (tests build their own machines this way).
+  explicit GuestMemory(const std::vector<RegionSpec>& regions);
+
+  void map_into(uc_engine* uc) const;
+
+  // Host pointer to [address, address + length), or nullptr if not all mapped.
+  std::uint8_t* host(VirtAddr address, std::uint64_t length) const;
+  bool contains(VirtAddr address, std::uint64_t length) const { return host(address, length); }
+
+  template <typename T>
+  T read(VirtAddr address) const {
+    T value;
+    std::memcpy(&value, checked(address, sizeof(T)), sizeof(T));
+    return value;
+  }
+  template <typename T>
+  void write(VirtAddr address, const T& value) {
+    std::memcpy(checked(address, sizeof(T)), &value, sizeof(T));
+  }
+  void write_bytes(VirtAddr address, std::span<const std::uint8_t> bytes) {
+    std::memcpy(checked(address, bytes.size()), bytes.data(), bytes.size());
+  }
+
+ private:
+  struct Region {
+    VirtAddr base;
+    std::uint64_t size;
+    std::unique_ptr<std::uint8_t[]> bytes;
+    std::uint32_t perms;
+  };
+  std::uint8_t* checked(VirtAddr address, std::uint64_t length) const;
+  void add_regions(std::vector<RegionSpec> regions);
+
+  std::vector<Region> regions_;  // sorted by base, disjoint
+};
+
+}  // namespace pristine::sim

@@ -1,0 +1,115 @@
+#include "sim/report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace pristine::sim {
+namespace {
+
+nlohmann::ordered_json distribution_json(const Distribution& d) {
+  nlohmann::ordered_json j;
+  j["min"] = d.min;
+  j["p50"] = d.p50;
+  j["p99"] = d.p99;
+  j["max"] = d.max;
+  return j;
+}
+
+}  // namespace
+
+bool Report::pass() const {
+  if (!violations.empty()) return false;
+  return std::all_of(handlers.begin(), handlers.end(),
+                     [](const HandlerReport& h) { return h.within_budget(); });
+}
+
+nlohmann::ordered_json to_json(const Report& r) {
+  nlohmann::ordered_json j;
+  j["scenario"] = r.scenario;
+  j["seed"] = r.seed;
+  j["cpus"] = r.cpus;
+  j["cpu_hz"] = r.cpu_hz;
+  j["duration_cycles"] = r.duration;
+  j["cycles"] = r.cycles;
+  j["idle_cycles"] = r.idle_cycles;
+  j["instructions"] = r.instructions;
+  j["ticks"] = {{"observed", r.ticks}, {"expected", r.expected_ticks}};
+  j["context_switches"] = r.context_switches;
+  j["end"] = r.end;
+  auto& handlers = j["handlers"] = nlohmann::ordered_json::array();
+  for (const HandlerReport& h : r.handlers) {
+    nlohmann::ordered_json e;
+    e["name"] = h.name;
+    e["vector"] = h.vector;
+    e["count"] = h.count;
+    e["cycles"] = distribution_json(h.cycles);
+    e["cycles_exclusive"] = distribution_json(h.cycles_exclusive);
+    e["instructions"] = distribution_json(h.instructions);
+    e["instructions_exclusive"] = distribution_json(h.instructions_exclusive);
+    e["budget"] = h.budget;
+    e["within_budget"] = h.within_budget();
+    handlers.push_back(std::move(e));
+  }
+  auto& tasks = j["tasks"] = nlohmann::ordered_json::array();
+  for (const TaskReport& t : r.tasks) {
+    tasks.push_back({{"name", t.name}, {"progress", t.progress}, {"ticks", t.ticks},
+                     {"switches_in", t.switches_in}, {"user", t.user}, {"alive", t.alive}});
+  }
+  j["interrupts"] = {{"injected", r.interrupts.injected}, {"delivered", r.interrupts.delivered},
+                     {"coalesced", r.interrupts.coalesced}, {"pending", r.interrupts.pending},
+                     {"lost", r.interrupts.lost}};
+  auto& violations = j["violations"] = nlohmann::ordered_json::array();
+  for (const Violation& v : r.violations) {
+    nlohmann::ordered_json e;
+    e["kind"] = v.kind;
+    e["message"] = v.message;
+    e["symbol"] = v.symbol;
+    e["rip"] = v.rip;
+    e["vector"] = v.vector ? nlohmann::ordered_json(*v.vector) : nlohmann::ordered_json(nullptr);
+    e["cycles"] = v.cycles;
+    violations.push_back(std::move(e));
+  }
+  j["console"] = r.console;
+  j["verdict"] = r.pass() ? "pass" : "fail";
+  return j;
+}
+
+std::string render_text(const Report& r) {
+  std::string out;
+  auto line = [&out](const std::string& s) { out += s; out += '\n'; };
+  line(fmt::format("scenario {}  seed {}  cpus {}  {:.3f} ms modeled at {} MHz", r.scenario, r.seed,
+                   r.cpus, static_cast<double>(r.cycles) * 1e3 / static_cast<double>(r.cpu_hz),
+                   r.cpu_hz / 1'000'000));
+  line(fmt::format("{} cycles ({} idle), {} instructions, {} context switches, ticks {}/{} expected, ended by {}",
+                   r.cycles, r.idle_cycles, r.instructions, r.context_switches, r.ticks,
+                   r.expected_ticks, r.end));
+  line("");
+  line(fmt::format("{:<18} {:>4} {:>8} | {:>6} {:>6} {:>6} {:>6} | {:>5} {:>5} {:>5} {:>5} | {:>6} {}",
+                   "handler", "vec", "count", "cyc min", "p50", "p99", "max", "ins min", "p50", "p99",
+                   "max", "budget", "verdict"));
+  for (const HandlerReport& h : r.handlers) {
+    line(fmt::format("{:<18} {:>#4x} {:>8} | {:>7} {:>6} {:>6} {:>6} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
+                     h.name, h.vector, h.count, h.cycles.min, h.cycles.p50, h.cycles.p99,
+                     h.cycles.max, h.instructions.min, h.instructions.p50, h.instructions.p99,
+                     h.instructions.max, h.budget, h.within_budget() ? "ok" : "OVER BUDGET"));
+  }
+  line("");
+  line(fmt::format("{:<16} {:>14} {:>8} {:>9} {}", "task", "progress", "ticks", "switches", "state"));
+  for (const TaskReport& t : r.tasks) {
+    line(fmt::format("{:<16} {:>14} {:>8} {:>9} {}", t.name, t.progress, t.ticks, t.switches_in,
+                     !t.alive ? "dead" : (t.user ? "ring 3" : "kernel")));
+  }
+  line("");
+  line(fmt::format("interrupts: injected {}  delivered {}  coalesced {}  pending {}  lost {}",
+                   r.interrupts.injected, r.interrupts.delivered, r.interrupts.coalesced,
+                   r.interrupts.pending, r.interrupts.lost));
+  for (const Violation& v : r.violations) {
+    line(fmt::format("VIOLATION {}: {}{}", v.kind, v.message,
+                     v.symbol.empty() ? "" : fmt::format(" at {}", v.symbol)));
+  }
+  line(fmt::format("verdict: {}", r.pass() ? "PASS" : "FAIL"));
+  return out;
+}
+
+}  // namespace pristine::sim

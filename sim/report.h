@@ -1,0 +1,79 @@
+// The result of a simulation run: what `pristine sim` prints as a table and
+// writes as JSON. Everything in it is derived from modeled time and guest
+// state only, so a scenario and seed give a byte-identical report anywhere.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+#include "sim/distribution.h"
+
+namespace pristine::sim {
+
+struct HandlerReport {
+  std::string name;
+  Vector vector = 0;
+  std::uint64_t count = 0;
+  Distribution cycles;                  // inclusive, delivery to the return's first block
+  Distribution cycles_exclusive;        // minus nested handlers
+  Distribution instructions;
+  Distribution instructions_exclusive;
+  Cycles budget = 0;
+  bool within_budget() const { return cycles.max < budget; }
+};
+
+struct TaskReport {
+  std::string name;
+  std::uint64_t progress = 0;  // the task's own counter
+  std::uint64_t ticks = 0;     // timer ticks that found it running
+  std::uint64_t switches_in = 0;
+  bool user = false;
+  bool alive = true;
+};
+
+struct InterruptTotals {
+  std::uint64_t injected = 0;   // raised at the controller (timer, devices, IPIs)
+  std::uint64_t delivered = 0;  // taken by the CPU through the IDT
+  std::uint64_t coalesced = 0;  // raised while the same vector was already pending
+  std::uint64_t pending = 0;    // still pending when the run ended
+  std::uint64_t lost = 0;       // none of the above: a bug in the machine
+};
+
+struct Violation {
+  std::string kind;     // e.g. "budget", "no-progress", "kernel-fault", "lost-interrupt"
+  std::string message;
+  std::string symbol;   // where, if known
+  VirtAddr rip = 0;
+  std::optional<Vector> vector;
+  Cycles cycles = 0;    // the cost involved, or the time it happened
+};
+
+struct Report {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::uint32_t cpus = 1;
+  std::uint64_t cpu_hz = 0;
+  Cycles duration = 0;            // requested
+  Cycles cycles = 0;              // simulated
+  Cycles idle_cycles = 0;         // halted, waiting for an interrupt
+  std::uint64_t instructions = 0;
+  std::uint64_t context_switches = 0;
+  std::uint64_t ticks = 0;
+  std::uint64_t expected_ticks = 0;
+  std::vector<HandlerReport> handlers;
+  std::vector<TaskReport> tasks;
+  InterruptTotals interrupts;
+  std::vector<Violation> violations;
+  std::string end;                // why the run ended: "duration", "guest exit N", "triple fault"
+  std::string console;            // what the guest wrote to the board console
+  bool pass() const;
+};
+
+nlohmann::ordered_json to_json(const Report& report);
+std::string render_text(const Report& report);
+
+}  // namespace pristine::sim

@@ -1,0 +1,84 @@
+#include "sim/sim_board.h"
+
+#include "core/interrupt/vectors.h"
+#include "hw-sim/board_registers.h"
+
+namespace pristine::sim {
+
+void SimBoard::attach(SimCpu& cpu) {
+  bindings_.push_back(std::make_unique<Binding>(Binding{this, &cpu}));
+  auto on_read = [](uc_engine*, std::uint64_t offset, unsigned size, void* user) -> std::uint64_t {
+    auto* b = static_cast<Binding*>(user);
+    return b->board->read(*b->cpu, offset, size);
+  };
+  auto on_write = [](uc_engine*, std::uint64_t offset, unsigned size, std::uint64_t value, void* user) {
+    auto* b = static_cast<Binding*>(user);
+    b->board->write(*b->cpu, offset, size, value);
+  };
+  check(uc_mmio_map(cpu.cpu.uc(), sim_board::kBase, sim_board::kSize, on_read, bindings_.back().get(),
+                    on_write, bindings_.back().get()),
+        "uc_mmio_map(board)");
+}
+
+// A 64-bit access arrives as two 4-byte accesses, low half first.
+std::uint64_t SimBoard::read(SimCpu& cpu, std::uint64_t offset, unsigned size) {
+  const std::uint64_t reg = offset & ~std::uint64_t{7};
+  const bool high = (offset & 4) != 0;
+  std::uint64_t value = 0;
+  switch (reg) {
+    case sim_board::kId: value = sim_board::kBoardId; break;
+    case sim_board::kCpuId: value = cpu.cpu.id(); break;
+    case sim_board::kClock:
+      if (!high) cpu.cycles += costs_.board_clock_read;
+      value = cpu.cycles;
+      break;
+    case sim_board::kTimerDeadline: value = cpu.timer_deadline; break;
+    case sim_board::kTimerVector: value = cpu.timer_vector; break;
+    case sim_board::kClockHz: value = clock_hz_; break;
+    default: value = 0; break;
+  }
+  if (!high && reg != sim_board::kClock) cpu.cycles += costs_.board_register_read;
+  if (high) value >>= 32;
+  return size >= 8 ? value : value & 0xFFFFFFFFu;
+}
+
+void SimBoard::write(SimCpu& cpu, std::uint64_t offset, unsigned size, std::uint64_t value) {
+  const std::uint64_t reg = offset & ~std::uint64_t{7};
+  const bool wide = reg == sim_board::kTimerDeadline;  // the only register that needs 64 bits
+  if (offset & 4) {
+    if (wide) commit(cpu, reg, (cpu.write_latch & 0xFFFFFFFFu) | (value << 32));
+    return;
+  }
+  if (wide && size < 8) {
+    cpu.write_latch = value;  // wait for the high half
+    cpu.cycles += costs_.board_register_write;
+    return;
+  }
+  cpu.cycles += reg == sim_board::kConsole ? costs_.console_char : costs_.board_register_write;
+  commit(cpu, reg, value);
+}
+
+void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
+  switch (reg) {
+    case sim_board::kTimerDeadline:
+      cpu.timer_deadline = value;
+      cpu.stop_at = 0;  // re-plan the next stop at the next block
+      break;
+    case sim_board::kTimerVector: cpu.timer_vector = static_cast<Vector>(value); break;
+    case sim_board::kEoi:
+      ++cpu.eoi_count;
+      if (!cpu.controller.end_of_interrupt()) ++cpu.eoi_without_service;
+      if (cpu.controller.deliverable()) cpu.poll_interrupt_flag = true;
+      break;
+    case sim_board::kIpi: break;  // single CPU for now: no target to deliver to
+    case sim_board::kConsole: console_ += static_cast<char>(value & 0xFF); break;
+    case sim_board::kExit:
+      cpu.exit_requested = true;
+      cpu.exit_code = static_cast<std::int64_t>(value);
+      cpu.stop_at = 0;
+      break;
+    default: break;
+  }
+}
+
+}  // namespace pristine::sim

@@ -1,0 +1,66 @@
+// Everything the simulator tracks for one virtual CPU while it runs: the
+// engine, its interrupt controller, modeled time, the board timer, and the
+// state the hooks hand to the run loop. Hooks touch only this struct.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "sim/block_cache.h"
+#include "sim/guest_cpu.h"
+#include "sim/handler_accounting.h"
+#include "sim/interrupt_controller.h"
+
+namespace pristine::sim {
+
+class Simulator;
+
+enum class StopReason : std::uint8_t {
+  None,
+  EventDue,       // modeled time reached the next event
+  InterruptOpen,  // an interrupt is pending and IF became 1
+  Exception,      // UC_HOOK_INTR fired (fault, trap, int n)
+  BadAccess,      // access to unmapped memory
+  Exit,           // the guest powered off through the board
+};
+
+struct SimCpu {
+  explicit SimCpu(CpuId id) : cpu(id) {}
+
+  GuestCpu cpu;
+  InterruptController controller;
+  HandlerAccounting accounting;
+  BlockCache blocks;
+  Simulator* simulator = nullptr;
+
+  // Modeled time and work.
+  Cycles cycles = 0;
+  std::uint64_t instructions = 0;
+  Cycles idle_cycles = 0;
+
+  // Run-loop control, set by the hooks.
+  Cycles stop_at = 0;             // stop at the first block boundary at or after this
+  bool poll_interrupt_flag = false;  // an interrupt waits for IF = 1: check each block
+  StopReason stop = StopReason::None;
+  bool iret_pending = false;      // the last block ended in iretq and has not faulted
+  std::uint32_t last_block_flags = 0;
+  bool halted = false;
+  std::optional<std::uint32_t> exception;  // intno from UC_HOOK_INTR
+  VirtAddr bad_address = 0;
+  bool bad_access_write = false;
+  bool bad_access_fetch = false;
+
+  // The board's per-CPU devices.
+  Cycles timer_deadline = 0;      // 0: disarmed
+  Vector timer_vector = 0;
+  std::uint64_t write_latch = 0;  // low half of a 64-bit register write
+  bool exit_requested = false;
+  std::int64_t exit_code = 0;
+  std::uint64_t eoi_count = 0;
+  std::uint64_t eoi_without_service = 0;
+
+  // Template freshness: the control state it was captured with.
+  std::uint64_t template_cr0 = 0, template_cr4 = 0, template_efer = 0;
+};
+
+}  // namespace pristine::sim

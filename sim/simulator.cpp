@@ -1,0 +1,392 @@
+#include "sim/simulator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "core/boot_info.h"
+#include "core/interrupt/vectors.h"
+#include "core/sched/task.h"
+
+namespace pristine::sim {
+namespace {
+
+constexpr Cycles kNever = std::numeric_limits<Cycles>::max();
+constexpr std::uint64_t kFlagIf = 1u << 9;
+
+// Unicorn callbacks: thin trampolines into the SimCpu they were registered with.
+void block_hook(uc_engine*, std::uint64_t address, std::uint32_t size, void* user) {
+  auto* cpu = static_cast<SimCpu*>(user);
+  cpu->simulator->on_block(*cpu, address, size);
+}
+
+void interrupt_hook(uc_engine* uc, std::uint32_t intno, void* user) {
+  auto* cpu = static_cast<SimCpu*>(user);
+  cpu->exception = intno;
+  cpu->iret_pending = false;  // a fault inside the iretq block: the return did not happen
+  cpu->stop = StopReason::Exception;
+  uc_emu_stop(uc);
+}
+
+bool bad_access_hook(uc_engine*, uc_mem_type type, std::uint64_t address, int, std::int64_t,
+                     void* user) {
+  auto* cpu = static_cast<SimCpu*>(user);
+  cpu->bad_address = address;
+  cpu->bad_access_write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
+  cpu->bad_access_fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
+  cpu->iret_pending = false;
+  cpu->stop = StopReason::BadAccess;
+  return false;  // let uc_emu_start fail; the run loop delivers #PF
+}
+
+}  // namespace
+
+Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& image)
+    : scenario_(scenario),
+      image_(GuestImage::load(image)),
+      memory_(image_),
+      costs_(CostTable::defaults()),
+      board_(costs_.table().events(), scenario.cpu_hz) {
+  if (scenario_.cpus != 1) {
+    throw std::invalid_argument(fmt::format("{}: cpus = {}: this simulator runs 1 CPU so far",
+                                            scenario_.file.string(), scenario_.cpus));
+  }
+  for (CpuId id = 0; id < scenario_.cpus; ++id) {
+    auto cpu = std::make_unique<SimCpu>(id);
+    cpu->simulator = this;
+    uc_engine* uc = cpu->cpu.uc();
+    memory_.map_into(uc);
+    board_.attach(*cpu);
+    uc_hook hook;
+    check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_hook), cpu.get(), 1, 0),
+          "hook block");
+    check(uc_hook_add(uc, &hook, UC_HOOK_INTR, reinterpret_cast<void*>(interrupt_hook), cpu.get(), 1, 0),
+          "hook intr");
+    check(uc_hook_add(uc, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(bad_access_hook),
+                      cpu.get(), 1, 0),
+          "hook mem");
+    cpu->cpu.set_reg(UC_X86_REG_RIP, image_.entry());
+    cpus_.push_back(std::move(cpu));
+  }
+  for (std::uint32_t i = 0; i < scenario_.sources.size(); ++i) {
+    sources_.emplace_back(scenario_.sources[i], scenario_.seed, i);
+    const Cycles first = sources_.back().next_arrival();
+    events_.push({.time = first, .kind = EventKind::DeviceInterrupt, .cpu = scenario_.sources[i].cpu,
+                  .vector = scenario_.sources[i].vector, .source = i});
+  }
+  write_boot_info();
+}
+
+Simulator::~Simulator() = default;
+
+void Simulator::write_boot_info() {
+  BootInfo info{};
+  info.magic = kBootInfoMagic;
+  info.cpu_count = scenario_.cpus;
+  info.tick_hz = scenario_.tick_hz;
+  info.clock_hz = scenario_.cpu_hz;
+  info.task_count = static_cast<std::uint32_t>(scenario_.tasks.size());
+  for (std::size_t i = 0; i < scenario_.tasks.size() && i < kMaxBootTasks; ++i) {
+    const TaskSpec& t = scenario_.tasks[i];
+    std::strncpy(info.tasks[i].name, t.name.c_str(), kTaskNameLength - 1);
+    info.tasks[i].program = UserProgram::Counter;
+  }
+  memory_.write(image_.symbol("pristine_boot_info"), info);
+}
+
+// ---- the hot loop of the simulator ------------------------------------------------
+
+void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
+  if (c.iret_pending) {
+    c.iret_pending = false;
+    c.accounting.close(c.cycles, c.instructions);
+  }
+  // sti / mov ss hold off interrupts for one instruction: never stop right after one.
+  if (!(c.last_block_flags & kBlockEndsWithSti)) {
+    if (c.cycles >= c.stop_at) {
+      c.stop = StopReason::EventDue;
+      uc_emu_stop(c.cpu.uc());
+      return;
+    }
+    if (c.poll_interrupt_flag && (c.cpu.reg(UC_X86_REG_RFLAGS) & kFlagIf)) {
+      c.stop = StopReason::InterruptOpen;
+      uc_emu_stop(c.cpu.uc());
+      return;
+    }
+  }
+  const BlockCost* cost = c.blocks.find(address, size);
+  if (!cost) {
+    const std::uint8_t* bytes = memory_.host(address, size);
+    const BlockCost priced = bytes ? costs_.price_block({bytes, size}, address) : BlockCost{1, 1};
+    cost = &c.blocks.insert(address, size, priced);
+  }
+  c.cycles += cost->cycles;
+  c.instructions += cost->instructions;
+  c.iret_pending = (cost->flags & kBlockEndsWithIret) != 0;
+  c.last_block_flags = cost->flags;
+}
+
+Cycles Simulator::next_event_time(const SimCpu& c) const {
+  Cycles next = std::min(events_.next_time(), scenario_.duration);
+  if (c.timer_deadline != 0) next = std::min(next, c.timer_deadline);
+  return next;
+}
+
+void Simulator::fire_due_events(SimCpu& c) {
+  if (c.timer_deadline != 0 && c.timer_deadline <= c.cycles) {
+    c.timer_deadline = 0;  // one-shot
+    ++totals_.injected;
+    if (!c.controller.raise(c.timer_vector)) ++totals_.coalesced;
+  }
+  while (!events_.empty() && events_.top().time <= c.cycles) {
+    const Event e = events_.pop();
+    ++totals_.injected;
+    if (!c.controller.raise(e.vector)) ++totals_.coalesced;
+    if (e.kind == EventKind::DeviceInterrupt) {
+      Event next = e;
+      next.time = sources_[e.source].next_arrival();
+      events_.push(next);
+    }
+  }
+}
+
+bool Simulator::try_deliver_interrupt(SimCpu& c) {
+  const auto vector = c.controller.deliverable();
+  c.poll_interrupt_flag = false;
+  if (!vector) return false;
+  if (!interrupt_window_open(c.cpu.reg(UC_X86_REG_RFLAGS), c.last_block_flags)) {
+    c.poll_interrupt_flag = true;
+    return false;
+  }
+  c.controller.accept(*vector);
+  c.accounting.open(*vector, c.cycles, c.instructions);
+  const bool from_user = c.cpu.cpl() == 3;
+  const DeliveryOutcome out = deliver(c.cpu, memory_, {*vector, DeliveryKind::External, 0});
+  if (!out.delivered) {
+    fail(c, "triple-fault", out.failure, *vector);
+    return false;
+  }
+  const EventCosts& e = costs_.table().events();
+  c.cycles += from_user ? e.interrupt_delivery_from_user : e.interrupt_delivery_same_ring;
+  ++totals_.delivered;
+  c.halted = false;
+  c.last_block_flags = 0;
+  if (c.controller.deliverable()) c.poll_interrupt_flag = true;
+  return true;
+}
+
+void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, std::uint64_t error_code) {
+  const bool from_user = c.cpu.cpl() == 3;
+  const VirtAddr rip = c.cpu.reg(UC_X86_REG_RIP);
+  if (!from_user && kind == DeliveryKind::Exception) {
+    violations_.push_back({.kind = "kernel-fault",
+                           .message = fmt::format("{} in ring 0", vectors::handler_name(vector)),
+                           .symbol = image_.describe(rip),
+                           .rip = rip,
+                           .vector = vector,
+                           .cycles = c.cycles});
+  }
+  c.accounting.open(vector, c.cycles, c.instructions);
+  const DeliveryOutcome out = deliver(c.cpu, memory_, {vector, kind, error_code});
+  if (!out.delivered) {
+    fail(c, "triple-fault", out.failure, vector);
+    return;
+  }
+  const EventCosts& e = costs_.table().events();
+  c.cycles += (from_user ? e.interrupt_delivery_from_user : e.interrupt_delivery_same_ring) +
+              e.exception_delivery;
+  c.last_block_flags = 0;
+}
+
+void Simulator::refresh_template(SimCpu& c) {
+  // The template must carry the guest's current control state (mode bits of
+  // CR0/CR4/EFER live in Unicorn's hidden flags, which a register write does
+  // not fully update). Re-capture whenever it changed, at a ring-0 stop.
+  if (c.cpu.cpl() != 0) return;
+  const std::uint64_t cr0 = c.cpu.reg(UC_X86_REG_CR0);
+  const std::uint64_t cr4 = c.cpu.reg(UC_X86_REG_CR4);
+  const std::uint64_t efer = c.cpu.msr(kMsrEfer);
+  if (cr0 == c.template_cr0 && cr4 == c.template_cr4 && efer == c.template_efer) return;
+  c.cpu.capture_ring0_template();
+  c.template_cr0 = cr0;
+  c.template_cr4 = cr4;
+  c.template_efer = efer;
+}
+
+void Simulator::run_guest(SimCpu& c) {
+  c.stop = StopReason::None;
+  c.exception.reset();
+  const uc_err err = uc_emu_start(c.cpu.uc(), c.cpu.reg(UC_X86_REG_RIP), 0, 0, 0);
+  switch (c.stop) {
+    case StopReason::EventDue:
+    case StopReason::InterruptOpen:
+      refresh_template(c);
+      return;
+    case StopReason::Exception: {
+      const std::uint32_t intno = *c.exception;
+      // int n / int3 arrive with RIP after the instruction; the rest are CPU faults.
+      const bool software = intno >= vectors::kExceptionCount || intno == vectors::kBreakpoint;
+      deliver_exception(c, static_cast<Vector>(intno),
+                        software ? DeliveryKind::Software : DeliveryKind::Exception, 0);
+      return;
+    }
+    case StopReason::BadAccess: {
+      // No page tables in the simulator image yet: an access outside guest
+      // memory is what a not-present page would be, so deliver #PF (SDM 4.7).
+      const bool user = c.cpu.cpl() == 3;
+      const std::uint64_t error = (c.bad_access_write ? 2 : 0) | (user ? 4 : 0) |
+                                  (c.bad_access_fetch ? 0x10 : 0);
+      c.cpu.set_reg(UC_X86_REG_CR2, c.bad_address);
+      deliver_exception(c, vectors::kPageFault, DeliveryKind::Exception, error);
+      return;
+    }
+    case StopReason::Exit:
+    case StopReason::None:
+      break;
+  }
+  if (err == UC_ERR_INSN_INVALID) {
+    deliver_exception(c, vectors::kInvalidOpcode, DeliveryKind::Exception, 0);
+    return;
+  }
+  if (err != UC_ERR_OK) {
+    fail(c, "emulation-error", fmt::format("Unicorn stopped: {}", uc_strerror(err)));
+    return;
+  }
+  if (c.last_block_flags & kBlockEndsWithHlt) {
+    c.halted = true;
+    return;
+  }
+  if (!c.exit_requested) fail(c, "emulation-error", "the engine stopped for no known reason");
+}
+
+void Simulator::fail(SimCpu& c, std::string kind, std::string message, std::optional<Vector> vector) {
+  const VirtAddr rip = c.cpu.reg(UC_X86_REG_RIP);
+  violations_.push_back({.kind = std::move(kind),
+                         .message = std::move(message),
+                         .symbol = image_.describe(rip),
+                         .rip = rip,
+                         .vector = vector,
+                         .cycles = c.cycles});
+  end_ = violations_.back().kind;
+  finished_ = true;
+}
+
+Report Simulator::run() {
+  SimCpu& c = *cpus_.front();
+  while (!finished_) {
+    if (c.exit_requested) {
+      end_ = fmt::format("guest exit {}", c.exit_code);
+      if (c.exit_code != 0) {
+        violations_.push_back({.kind = "guest-exit",
+                               .message = fmt::format("the kernel powered off with code {}", c.exit_code),
+                               .cycles = c.cycles});
+      }
+      break;
+    }
+    fire_due_events(c);
+    if (c.cycles >= scenario_.duration) {
+      end_ = "duration";
+      break;
+    }
+    try_deliver_interrupt(c);
+    if (finished_) break;
+    if (c.halted) {
+      if (!(c.cpu.reg(UC_X86_REG_RFLAGS) & kFlagIf)) {
+        fail(c, "halted", "the CPU halted with interrupts disabled");
+        break;
+      }
+      const Cycles next = next_event_time(c);
+      c.idle_cycles += next - c.cycles;
+      c.cycles = next;
+      continue;
+    }
+    c.stop_at = next_event_time(c);
+    run_guest(c);
+  }
+  return build_report(c);
+}
+
+// ---- cold: the report -----------------------------------------------------------
+
+Report Simulator::build_report(const SimCpu& c) const {
+  Report r;
+  r.scenario = scenario_.name;
+  r.seed = scenario_.seed;
+  r.cpus = scenario_.cpus;
+  r.cpu_hz = scenario_.cpu_hz;
+  r.duration = scenario_.duration;
+  r.cycles = c.cycles;
+  r.idle_cycles = c.idle_cycles;
+  r.instructions = c.instructions;
+  r.end = end_;
+  r.console = board_.console();
+  r.violations = violations_;
+
+  const auto& samples = c.accounting.samples();
+  for (unsigned v = 0; v < 256; ++v) {
+    const HandlerSamples& s = samples[v];
+    if (s.cycles.empty()) continue;
+    HandlerReport h;
+    h.vector = static_cast<Vector>(v);
+    h.name = vectors::handler_name(h.vector);
+    h.count = s.cycles.size();
+    h.cycles = Distribution::of(s.cycles);
+    h.cycles_exclusive = Distribution::of(s.cycles_exclusive);
+    h.instructions = Distribution::of(s.instructions);
+    h.instructions_exclusive = Distribution::of(s.instructions_exclusive);
+    h.budget = scenario_.budget_for(h.name);
+    r.handlers.push_back(std::move(h));
+  }
+  for (const HandlerReport& h : r.handlers) {
+    if (!h.within_budget()) {
+      r.violations.push_back({.kind = "budget",
+                              .message = fmt::format("{} took {} cycles, budget {}", h.name,
+                                                     h.cycles.max, h.budget),
+                              .vector = h.vector,
+                              .cycles = h.cycles.max});
+    }
+  }
+
+  // Tasks, read from the guest's exported task table.
+  const VirtAddr table = image_.symbol("pristine_tasks");
+  const auto count = std::min<std::uint32_t>(memory_.read<std::uint32_t>(table), kMaxTasks);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const VirtAddr task = table + offsetof(TaskTable, tasks) + i * sizeof(Task);
+    TaskReport t;
+    char name[kTaskNameLength] = {};
+    std::memcpy(name, memory_.host(task + offsetof(Task, name), kTaskNameLength), kTaskNameLength - 1);
+    t.name = name;
+    t.user = memory_.read<std::uint32_t>(task + offsetof(Task, is_user)) != 0;
+    t.alive = memory_.read<TaskState>(task + offsetof(Task, state)) != TaskState::Dead;
+    t.ticks = memory_.read<std::uint64_t>(task + offsetof(Task, ticks_run));
+    t.switches_in = memory_.read<std::uint64_t>(task + offsetof(Task, switches_in));
+    if (t.user) t.progress = memory_.read<std::uint64_t>(memory_.read<VirtAddr>(task + offsetof(Task, progress_counter)));
+    if (t.user && t.alive && t.progress == 0) {
+      r.violations.push_back({.kind = "no-progress",
+                              .message = fmt::format("task {} never advanced", t.name),
+                              .cycles = c.cycles});
+    }
+    r.tasks.push_back(std::move(t));
+  }
+
+  const auto& timer = samples[c.timer_vector];
+  r.ticks = timer.cycles.size();
+  r.expected_ticks = scenario_.tick_hz ? c.cycles / (scenario_.cpu_hz / scenario_.tick_hz) : 0;
+  for (const TaskReport& t : r.tasks) r.context_switches += t.switches_in;
+  if (r.context_switches > 0) r.context_switches -= 1;  // the first entry is not a switch
+
+  r.interrupts = totals_;
+  r.interrupts.pending = c.controller.pending_count();
+  const std::uint64_t accounted = r.interrupts.delivered + r.interrupts.coalesced + r.interrupts.pending;
+  r.interrupts.lost = r.interrupts.injected > accounted ? r.interrupts.injected - accounted : 0;
+  if (r.interrupts.lost != 0) {
+    r.violations.push_back({.kind = "lost-interrupt",
+                            .message = fmt::format("{} interrupts neither delivered, coalesced nor pending",
+                                                   r.interrupts.lost)});
+  }
+  return r;
+}
+
+}  // namespace pristine::sim

@@ -1,0 +1,59 @@
+// The simulator: runs sim-kernel.elf on Unicorn under a scenario, delivers
+// interrupts host-side as the CPU would, advances modeled time block by block,
+// and accounts every handler. Deterministic: modeled time, the scenario and
+// its seed are the only inputs.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "sim/cost_model.h"
+#include "sim/delivery.h"
+#include "sim/event_queue.h"
+#include "sim/event_source.h"
+#include "sim/guest_image.h"
+#include "sim/guest_memory.h"
+#include "sim/report.h"
+#include "sim/scenario.h"
+#include "sim/sim_board.h"
+#include "sim/sim_cpu.h"
+
+namespace pristine::sim {
+
+class Simulator {
+ public:
+  Simulator(const Scenario& scenario, const std::filesystem::path& image);
+  ~Simulator();
+
+  Report run();
+
+  // Hook entry points (called from Unicorn callbacks).
+  void on_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
+
+ private:
+  void write_boot_info();
+  void fire_due_events(SimCpu& cpu);
+  Cycles next_event_time(const SimCpu& cpu) const;
+  bool try_deliver_interrupt(SimCpu& cpu);
+  void run_guest(SimCpu& cpu);
+  void deliver_exception(SimCpu& cpu, Vector vector, DeliveryKind kind, std::uint64_t error_code);
+  void refresh_template(SimCpu& cpu);
+  void fail(SimCpu& cpu, std::string kind, std::string message, std::optional<Vector> vector = {});
+  Report build_report(const SimCpu& cpu) const;
+
+  Scenario scenario_;
+  GuestImage image_;
+  GuestMemory memory_;
+  CostModel costs_;
+  SimBoard board_;
+  std::vector<std::unique_ptr<SimCpu>> cpus_;
+  std::vector<EventSource> sources_;
+  EventQueue events_;
+  InterruptTotals totals_;
+  std::vector<Violation> violations_;
+  std::string end_;
+  bool finished_ = false;
+};
+
+}  // namespace pristine::sim

@@ -1,0 +1,52 @@
+// Handler costs are measured from delivery to the return, with nested
+// handlers both included (inclusive) and subtracted (exclusive).
+#include "sim/handler_accounting.h"
+
+#include <gtest/gtest.h>
+
+#include "sim/distribution.h"
+
+namespace pristine::sim {
+namespace {
+
+TEST(HandlerAccounting, SingleHandlerInclusiveEqualsExclusive) {
+  HandlerAccounting a;
+  a.open(0x30, 1000, 50);
+  EXPECT_TRUE(a.close(1400, 170));
+  const HandlerSamples& s = a.samples()[0x30];
+  ASSERT_EQ(s.cycles.size(), 1u);
+  EXPECT_EQ(s.cycles[0], 400u);
+  EXPECT_EQ(s.cycles_exclusive[0], 400u);
+  EXPECT_EQ(s.instructions[0], 120u);
+}
+
+TEST(HandlerAccounting, NestedHandlerIsSubtractedFromItsParent) {
+  HandlerAccounting a;
+  a.open(0x30, 1000, 0);
+  a.open(0x0e, 1100, 10);  // a fault inside the timer handler
+  a.close(1300, 40);
+  a.close(1500, 100);
+  EXPECT_EQ(a.samples()[0x0e].cycles[0], 200u);
+  EXPECT_EQ(a.samples()[0x30].cycles[0], 500u);
+  EXPECT_EQ(a.samples()[0x30].cycles_exclusive[0], 300u);
+  EXPECT_EQ(a.samples()[0x30].instructions_exclusive[0], 70u);
+}
+
+TEST(HandlerAccounting, ReturnWithoutDeliveryIsNotCounted) {
+  HandlerAccounting a;
+  EXPECT_FALSE(a.close(10, 10)) << "the kernel's first iretq into ring 3 returns from nothing";
+}
+
+TEST(Distribution, NearestRankPercentiles) {
+  std::vector<std::uint64_t> samples;
+  for (std::uint64_t i = 1; i <= 200; ++i) samples.push_back(201 - i);
+  const Distribution d = Distribution::of(samples);
+  EXPECT_EQ(d.min, 1u);
+  EXPECT_EQ(d.p50, 100u);
+  EXPECT_EQ(d.p99, 198u);
+  EXPECT_EQ(d.max, 200u);
+  EXPECT_EQ(Distribution::of({}).max, 0u);
+}
+
+}  // namespace
+}  // namespace pristine::sim
