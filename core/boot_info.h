@@ -13,12 +13,18 @@ inline constexpr std::uint32_t kMaxBootTasks = 16;
 inline constexpr std::uint32_t kTaskNameLength = 16;  // including the terminating NUL
 
 // Ring-3 programs the image ships (kernel-image/user/).
-enum class UserProgram : std::uint32_t { Counter = 0 };
+enum class UserProgram : std::uint32_t {
+  Counter = 0,       // counts forever
+  Sleeper = 1,       // counts, then sleeps `arg` nanoseconds, forever
+  Yielder = 2,       // counts, then yields, forever
+  SyscallCheck = 3,  // checks every syscall's results incl. bad arguments; exits 1 on a wrong one
+};
 
 struct BootTask {
   char name[kTaskNameLength];
   UserProgram program;
   std::uint32_t priority;
+  std::uint64_t arg;  // program parameter (Sleeper: nanoseconds)
 };
 
 struct BootInfo {
@@ -32,7 +38,7 @@ struct BootInfo {
   BootTask tasks[kMaxBootTasks];
 };
 
-static_assert(sizeof(BootTask) == 24);
+static_assert(sizeof(BootTask) == 32);
 static_assert(sizeof(BootInfo) == 40 + kMaxBootTasks * sizeof(BootTask));
 
 }  // namespace pristine

@@ -20,10 +20,13 @@ struct CpuLocal {
   Task* current;
   Task* idle;
   RunQueue run_queue;
+  Task* sleepers;          // sleeping tasks, sorted by wake_at
+  std::uint64_t clock_hz;  // machine::now() frequency
   Cycles tick_period;      // in machine::now() units
   Cycles next_deadline;    // the armed timer deadline
-  std::uint32_t slice_ticks;    // time slice length
-  std::uint32_t slice_left;     // ticks left in the current task's slice
+  Cycles shutdown_at;      // when the run ends (BootInfo::run_cycles); 0 = never
+  Cycles first_deadline;   // the first tick's deadline: ticks are expected on that grid
+  std::uint32_t slice_ticks;    // base time slice, in ticks
   std::atomic<std::uint64_t> ticks;
   std::atomic<std::uint64_t> missed_ticks;  // deadlines that had passed before re-arming
   std::atomic<std::uint64_t> switches;

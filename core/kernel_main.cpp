@@ -34,12 +34,14 @@ void kernel_main() {
 
   CpuLocal& cpu = this_cpu();
   cpu.slice_ticks = slice_ticks_for(boot.tick_hz);
+  cpu.clock_hz = boot.clock_hz;
   cpu.idle = sched::create_idle_task();
   for (std::uint32_t i = 0; i < boot.task_count && i < kMaxBootTasks; ++i) {
     const BootTask& task = boot.tasks[i];
-    sched::create_user_task(task.name, task.program, task.priority);
+    sched::create_user_task(task.name, task.program, task.priority, task.arg);
   }
   timer_start(cpu, boot.clock_hz / boot.tick_hz);
+  if (boot.run_cycles != 0) cpu.shutdown_at = cpu.first_deadline + boot.run_cycles;
   sched::start(cpu);
 }
 
@@ -83,6 +85,35 @@ void print_shutdown_report() {
     console::write_dec(stats.max());
     console::write("\n");
   }
+}
+
+void power_off_with_report() {
+  print_shutdown_report();
+  const CpuLocal& cpu = g_cpu_local[0];
+  bool pass = true;
+  for (std::uint32_t i = 0; i < pristine_tasks.count; ++i) {
+    const Task& task = pristine_tasks.tasks[i];
+    if (task.is_user && *reinterpret_cast<const std::uint64_t*>(task.progress_counter) == 0) {
+      console::write("FAIL: task ");
+      console::write(task.name);
+      console::write(" made no progress\n");
+      pass = false;
+    }
+  }
+  const std::uint64_t ticks = cpu.ticks.load(std::memory_order_relaxed);
+  const std::uint64_t expected =
+      cpu.shutdown_at > cpu.first_deadline ? (cpu.shutdown_at - cpu.first_deadline) / cpu.tick_period + 1 : 0;
+  console::write("ticks observed=");
+  console::write_dec(ticks);
+  console::write(" expected=");
+  console::write_dec(expected);
+  console::write("\n");
+  if (ticks * 10 < expected * 9 || ticks * 10 > expected * 11) {
+    console::write("FAIL: tick count off by more than 10%\n");
+    pass = false;
+  }
+  console::write(pass ? "verdict: PASS\n" : "verdict: FAIL\n");
+  machine::power_off(pass ? 0 : 1);
 }
 
 }  // namespace pristine

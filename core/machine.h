@@ -83,10 +83,10 @@ struct alignas(64) FpuState {
 namespace machine {
 
 // Build the frame a new task starts from, at the top of its kernel stack
-// (cold path: task creation). Ring 3: `entry(arg)` on `user_stack`; kernel
-// thread: `entry(arg)` on the kernel stack itself.
+// (cold path: task creation). Ring 3: `entry(arg0, arg1)` on `user_stack`;
+// kernel thread: `entry(arg)` on the kernel stack itself.
 TrapFrame* prepare_user_frame(VirtAddr kernel_stack_top, VirtAddr entry, VirtAddr user_stack,
-                              std::uint64_t arg);
+                              std::uint64_t arg0, std::uint64_t arg1);
 TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::uint64_t),
                                 std::uint64_t arg);
 // A clean FPU state (after fninit, default MXCSR) for a new task.

@@ -6,6 +6,9 @@
 // Defined by kernel-image/user/: code and data linked into the user region.
 extern "C" {
 void user_counter_main();
+void user_sleeper_main();
+void user_yielder_main();
+void user_syscall_check_main();
 extern std::uint64_t user_progress_counters[];
 extern std::uint8_t user_stacks[];
 }
@@ -14,13 +17,19 @@ namespace pristine {
 
 inline constexpr VirtAddr kUserStackSize = 16 * 1024;
 
-UserProgramImage user_program(UserProgram program, std::uint32_t slot) {
+UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint64_t arg) {
   if (slot >= kMaxTasks) panic("user program slot out of range");
   const VirtAddr stack_base = reinterpret_cast<VirtAddr>(user_stacks) + slot * kUserStackSize;
   const VirtAddr counter = reinterpret_cast<VirtAddr>(&user_progress_counters[slot]);
+  const VirtAddr stack = stack_base + kUserStackSize;
+  const auto image = [&](void (*entry)()) {
+    return UserProgramImage{reinterpret_cast<VirtAddr>(entry), stack, counter, arg};
+  };
   switch (program) {
-    case UserProgram::Counter:
-      return {reinterpret_cast<VirtAddr>(&user_counter_main), stack_base + kUserStackSize, counter};
+    case UserProgram::Counter: return image(user_counter_main);
+    case UserProgram::Sleeper: return image(user_sleeper_main);
+    case UserProgram::Yielder: return image(user_yielder_main);
+    case UserProgram::SyscallCheck: return image(user_syscall_check_main);
   }
   panic("unknown user program");
 }

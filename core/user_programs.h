@@ -10,10 +10,11 @@ namespace pristine {
 struct UserProgramImage {
   VirtAddr entry;
   VirtAddr stack_top;
-  VirtAddr progress_counter;  // passed to the program as its argument
+  VirtAddr progress_counter;  // first argument (RDI)
+  std::uint64_t arg;          // second argument (RSI): the program's parameter
 };
 
 // Cold path. `slot` picks the task's private stack and counter.
-UserProgramImage user_program(UserProgram program, std::uint32_t slot);
+UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint64_t arg);
 
 }  // namespace pristine

@@ -24,7 +24,7 @@ void check(uc_err err, const char* what) {
 GuestCpu::GuestCpu(CpuId id) : id_(id) {
   check(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
   check(uc_context_alloc(uc_, &ring0_template_), "uc_context_alloc");
-  check(uc_context_save(uc_, ring0_template_), "uc_context_save");
+  capture_ring0_template();
 }
 
 GuestCpu::~GuestCpu() {
@@ -61,6 +61,14 @@ void GuestCpu::set_msr(std::uint32_t index, std::uint64_t v) {
 
 void GuestCpu::capture_ring0_template() {
   check(uc_context_save(uc_, ring0_template_), "uc_context_save(template)");
+  template_cr0_ = reg(UC_X86_REG_CR0);
+  template_cr4_ = reg(UC_X86_REG_CR4);
+  template_efer_ = msr(kMsrEfer);
+}
+
+bool GuestCpu::template_is_current() const {
+  return reg(UC_X86_REG_CR0) == template_cr0_ && reg(UC_X86_REG_CR4) == template_cr4_ &&
+         msr(kMsrEfer) == template_efer_;
 }
 
 ArchState GuestCpu::save_state() const {

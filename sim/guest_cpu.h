@@ -68,6 +68,10 @@ class GuestCpu {
   // Capture the current state as the ring-0 template. Only while the CPU is in
   // ring 0 with no exception in flight (the simulator refreshes it at stops).
   void capture_ring0_template();
+  // Whether the template was captured with the current mode-defining control
+  // state (CR0, CR4, EFER): Unicorn keeps derived mode bits that a register
+  // write does not fully recompute, so a stale template must not be used.
+  bool template_is_current() const;
 
   ArchState save_state() const;
   // Enter ring 0 with `state` (and the given CS/SS/RSP/RIP/RFLAGS): restores
@@ -80,6 +84,7 @@ class GuestCpu {
 
   uc_engine* uc_ = nullptr;
   uc_context* ring0_template_ = nullptr;
+  std::uint64_t template_cr0_ = 0, template_cr4_ = 0, template_efer_ = 0;
   CpuId id_;
 };
 

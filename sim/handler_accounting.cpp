@@ -2,17 +2,17 @@
 
 namespace pristine::sim {
 
-void HandlerAccounting::open(Vector vector, Cycles now, std::uint64_t instructions) {
-  stack_.push_back({vector, now, instructions, 0, 0});
+void HandlerAccounting::open(PathId path, Cycles now, std::uint64_t instructions, std::uint64_t switches) {
+  stack_.push_back({path, now, instructions, switches, 0, 0});
 }
 
-bool HandlerAccounting::close(Cycles now, std::uint64_t instructions) {
+bool HandlerAccounting::close(Cycles now, std::uint64_t instructions, std::uint64_t switches) {
   if (stack_.empty()) return false;
   const Open record = stack_.back();
   stack_.pop_back();
   const Cycles cycles = now - record.start;
   const std::uint64_t insns = instructions - record.start_instructions;
-  HandlerSamples& s = samples_[record.vector];
+  HandlerSamples& s = samples_[record.path * 2 + (switches != record.start_switches ? 1 : 0)];
   s.cycles.push_back(cycles);
   s.cycles_exclusive.push_back(cycles - record.nested_cycles);
   s.instructions.push_back(insns);
@@ -22,6 +22,11 @@ bool HandlerAccounting::close(Cycles now, std::uint64_t instructions) {
     stack_.back().nested_instructions += insns;
   }
   return true;
+}
+
+void HandlerAccounting::close_all(Cycles now, std::uint64_t instructions, std::uint64_t switches) {
+  while (close(now, instructions, switches)) {
+  }
 }
 
 }  // namespace pristine::sim

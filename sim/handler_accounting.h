@@ -1,8 +1,11 @@
-// Per-handler cost accounting of one CPU. A record is opened when an event is
-// delivered (before its delivery cost is charged) and closed by the iretq (or
-// sysret) that returns from it: the first block that runs after it, in the
-// interrupted context or the next task's. Nested deliveries are subtracted
-// from their parent to give the exclusive cost.
+// Per-path cost accounting of one CPU. A record is opened when an event is
+// delivered (before its delivery cost is charged) and closed by the return
+// that ends it: the first block that runs after the matching iretq or sysret,
+// in the interrupted context or the next task's. A return to ring 3 ends
+// every open record (whatever was interrupted is no longer running); a return
+// within ring 0 ends the innermost. Nested records are subtracted from their
+// parent to give the exclusive cost. A record during which the kernel switched
+// tasks is a separate "+switch" path.
 #pragma once
 
 #include <array>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "core/types.h"
+#include "sim/path_id.h"
 
 namespace pristine::sim {
 
@@ -22,27 +26,29 @@ struct HandlerSamples {
 
 class HandlerAccounting {
  public:
-  void open(Vector vector, Cycles now, std::uint64_t instructions);
-  // Close the innermost record. Returns false if none was open (an iretq that
-  // returns from no delivery, e.g. the kernel's first entry into ring 3).
-  bool close(Cycles now, std::uint64_t instructions);
+  // `switches` is the kernel's context-switch counter at this moment.
+  void open(PathId path, Cycles now, std::uint64_t instructions, std::uint64_t switches);
+  // Close the innermost record. Returns false if none was open (a return from
+  // no delivery, e.g. the kernel's first entry into ring 3).
+  bool close(Cycles now, std::uint64_t instructions, std::uint64_t switches);
+  // Close every open record, innermost first (a return to ring 3).
+  void close_all(Cycles now, std::uint64_t instructions, std::uint64_t switches);
 
   std::size_t depth() const { return stack_.size(); }
-  // The vector of the innermost open record (depth() > 0).
-  Vector innermost() const { return stack_.back().vector; }
-  Cycles innermost_start() const { return stack_.back().start; }
-  const std::array<HandlerSamples, 256>& samples() const { return samples_; }
+  // Samples of `path`, without (false) or with (true) a context switch.
+  const HandlerSamples& samples(PathId path, bool switched) const { return samples_[path * 2 + switched]; }
 
  private:
   struct Open {
-    Vector vector;
+    PathId path;
     Cycles start;
     std::uint64_t start_instructions;
+    std::uint64_t start_switches;
     Cycles nested_cycles;
     std::uint64_t nested_instructions;
   };
   std::vector<Open> stack_;
-  std::array<HandlerSamples, 256> samples_;
+  std::array<HandlerSamples, kPathCount * 2> samples_;
 };
 
 }  // namespace pristine::sim

@@ -36,12 +36,14 @@ nlohmann::ordered_json to_json(const Report& r) {
   j["instructions"] = r.instructions;
   j["ticks"] = {{"observed", r.ticks}, {"expected", r.expected_ticks}};
   j["context_switches"] = r.context_switches;
+  j["switch_cycles"] = distribution_json(r.switch_cycles);
+  j["max_runnable_wait_cycles"] = r.max_wait;
   j["end"] = r.end;
   auto& handlers = j["handlers"] = nlohmann::ordered_json::array();
   for (const HandlerReport& h : r.handlers) {
     nlohmann::ordered_json e;
     e["name"] = h.name;
-    e["vector"] = h.vector;
+    e["vector"] = h.vector ? nlohmann::ordered_json(*h.vector) : nlohmann::ordered_json(nullptr);
     e["count"] = h.count;
     e["cycles"] = distribution_json(h.cycles);
     e["cycles_exclusive"] = distribution_json(h.cycles_exclusive);
@@ -53,8 +55,19 @@ nlohmann::ordered_json to_json(const Report& r) {
   }
   auto& tasks = j["tasks"] = nlohmann::ordered_json::array();
   for (const TaskReport& t : r.tasks) {
-    tasks.push_back({{"name", t.name}, {"progress", t.progress}, {"ticks", t.ticks},
-                     {"switches_in", t.switches_in}, {"user", t.user}, {"alive", t.alive}});
+    nlohmann::ordered_json e;
+    e["name"] = t.name;
+    e["progress"] = t.progress;
+    e["ticks"] = t.ticks;
+    e["switches_in"] = t.switches_in;
+    e["run_cycles"] = t.run_cycles;
+    e["max_wait_cycles"] = t.max_wait;
+    e["wakeups"] = t.wakeups;
+    e["max_wake_latency_cycles"] = t.max_wake_latency;
+    e["user"] = t.user;
+    e["alive"] = t.alive;
+    if (!t.alive) e["exit_code"] = t.exit_code;
+    tasks.push_back(std::move(e));
   }
   j["interrupts"] = {{"injected", r.interrupts.injected}, {"delivered", r.interrupts.delivered},
                      {"coalesced", r.interrupts.coalesced}, {"pending", r.interrupts.pending},
@@ -85,20 +98,25 @@ std::string render_text(const Report& r) {
                    r.cycles, r.idle_cycles, r.instructions, r.context_switches, r.ticks,
                    r.expected_ticks, r.end));
   line("");
-  line(fmt::format("{:<18} {:>4} {:>8} | {:>6} {:>6} {:>6} {:>6} | {:>5} {:>5} {:>5} {:>5} | {:>6} {}",
+  line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
                    "handler", "vec", "count", "cyc min", "p50", "p99", "max", "ins min", "p50", "p99",
                    "max", "budget", "verdict"));
   for (const HandlerReport& h : r.handlers) {
-    line(fmt::format("{:<18} {:>#4x} {:>8} | {:>7} {:>6} {:>6} {:>6} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
-                     h.name, h.vector, h.count, h.cycles.min, h.cycles.p50, h.cycles.p99,
+    line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
+                     h.name, h.vector ? fmt::format("{:#x}", *h.vector) : "-", h.count, h.cycles.min, h.cycles.p50, h.cycles.p99,
                      h.cycles.max, h.instructions.min, h.instructions.p50, h.instructions.p99,
                      h.instructions.max, h.budget, h.within_budget() ? "ok" : "OVER BUDGET"));
   }
   line("");
-  line(fmt::format("{:<16} {:>14} {:>8} {:>9} {}", "task", "progress", "ticks", "switches", "state"));
+  line(fmt::format("context switches {}: cycles min {} p50 {} p99 {} max {}; longest runnable wait {} cycles",
+                   r.context_switches, r.switch_cycles.min, r.switch_cycles.p50, r.switch_cycles.p99,
+                   r.switch_cycles.max, r.max_wait));
+  line(fmt::format("{:<16} {:>14} {:>8} {:>9} {:>12} {:>10} {:>7} {:>9} {}", "task", "progress", "ticks",
+                   "switches", "run cycles", "max wait", "wakeups", "wake lat", "state"));
   for (const TaskReport& t : r.tasks) {
-    line(fmt::format("{:<16} {:>14} {:>8} {:>9} {}", t.name, t.progress, t.ticks, t.switches_in,
-                     !t.alive ? "dead" : (t.user ? "ring 3" : "kernel")));
+    line(fmt::format("{:<16} {:>14} {:>8} {:>9} {:>12} {:>10} {:>7} {:>9} {}", t.name, t.progress, t.ticks,
+                     t.switches_in, t.run_cycles, t.max_wait, t.wakeups, t.max_wake_latency,
+                     !t.alive ? fmt::format("dead ({})", t.exit_code) : (t.user ? "ring 3" : "kernel")));
   }
   line("");
   line(fmt::format("interrupts: injected {}  delivered {}  coalesced {}  pending {}  lost {}",

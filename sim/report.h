@@ -16,7 +16,7 @@ namespace pristine::sim {
 
 struct HandlerReport {
   std::string name;
-  Vector vector = 0;
+  std::optional<Vector> vector;         // none for system calls
   std::uint64_t count = 0;
   Distribution cycles;                  // inclusive, delivery to the return's first block
   Distribution cycles_exclusive;        // minus nested handlers
@@ -31,6 +31,11 @@ struct TaskReport {
   std::uint64_t progress = 0;  // the task's own counter
   std::uint64_t ticks = 0;     // timer ticks that found it running
   std::uint64_t switches_in = 0;
+  Cycles run_cycles = 0;        // time it ran
+  Cycles max_wait = 0;          // longest time it waited while runnable
+  std::uint64_t wakeups = 0;    // wake-ups from sleep
+  Cycles max_wake_latency = 0;  // longest delay from its wake deadline to runnable
+  std::int64_t exit_code = 0;   // if dead: exit code, or -(vector + 1) if killed by a fault
   bool user = false;
   bool alive = true;
 };
@@ -61,7 +66,10 @@ struct Report {
   Cycles cycles = 0;              // simulated
   Cycles idle_cycles = 0;         // halted, waiting for an interrupt
   std::uint64_t instructions = 0;
-  std::uint64_t context_switches = 0;
+  std::uint64_t context_switches = 0;  // the kernel's own count
+  std::uint64_t switch_count = 0;      // measured paths that switched tasks
+  Distribution switch_cycles;          // their end-to-end cost
+  Cycles max_wait = 0;                 // longest any ring-3 task waited while runnable
   std::uint64_t ticks = 0;
   std::uint64_t expected_ticks = 0;
   std::vector<HandlerReport> handlers;

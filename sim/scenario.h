@@ -30,11 +30,13 @@ class ScenarioError : public std::runtime_error {
 };
 
 // A ring-3 program the kernel image ships (kernel-image/user/).
-enum class TaskProgram : std::uint8_t { Counter };
+enum class TaskProgram : std::uint8_t { Counter, Sleeper, Yielder, SyscallCheck };
 
 struct TaskSpec {
   std::string name;          // <= 15 chars, unique
   TaskProgram program = TaskProgram::Counter;
+  std::uint32_t priority = 0;     // 0..3: weights the time slice
+  std::uint64_t sleep_ns = 0;     // Sleeper: nanoseconds per sleep
 };
 
 enum class SourceKind : std::uint8_t { Periodic, Poisson, Bursty };

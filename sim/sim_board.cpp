@@ -62,6 +62,7 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
   switch (reg) {
     case sim_board::kTimerDeadline:
       cpu.timer_deadline = value;
+      if (cpu.first_timer_deadline == 0) cpu.first_timer_deadline = value;
       cpu.stop_at = 0;  // re-plan the next stop at the next block
       break;
     case sim_board::kTimerVector: cpu.timer_vector = static_cast<Vector>(value); break;

@@ -21,6 +21,7 @@ enum class StopReason : std::uint8_t {
   InterruptOpen,  // an interrupt is pending and IF became 1
   Exception,      // UC_HOOK_INTR fired (fault, trap, int n)
   BadAccess,      // access to unmapped memory
+  Syscall,        // the guest executed `syscall`
   Exit,           // the guest powered off through the board
 };
 
@@ -52,15 +53,13 @@ struct SimCpu {
 
   // The board's per-CPU devices.
   Cycles timer_deadline = 0;      // 0: disarmed
+  Cycles first_timer_deadline = 0;  // the first deadline the guest armed (tick phase)
   Vector timer_vector = 0;
   std::uint64_t write_latch = 0;  // low half of a 64-bit register write
   bool exit_requested = false;
   std::int64_t exit_code = 0;
   std::uint64_t eoi_count = 0;
   std::uint64_t eoi_without_service = 0;
-
-  // Template freshness: the control state it was captured with.
-  std::uint64_t template_cr0 = 0, template_cr4 = 0, template_efer = 0;
 };
 
 }  // namespace pristine::sim

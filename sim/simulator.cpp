@@ -8,12 +8,18 @@
 
 #include "core/boot_info.h"
 #include "core/interrupt/vectors.h"
+#include "core/cpu_local.h"
+#include "core/hot_path.h"
 #include "core/sched/task.h"
 
 namespace pristine::sim {
 namespace {
 
-constexpr Cycles kNever = std::numeric_limits<Cycles>::max();
+// A page outside guest memory holding the simulator's iretq stub (sysret
+// emulation) and the frame it returns through.
+constexpr VirtAddr kStubPage = 0xFFFFFFFFFFF00000;
+constexpr std::uint64_t kStubPageSize = 0x1000;
+constexpr std::uint64_t kStubFrameOffset = 0x800;
 constexpr std::uint64_t kFlagIf = 1u << 9;
 
 // Unicorn callbacks: thin trampolines into the SimCpu they were registered with.
@@ -41,14 +47,38 @@ bool bad_access_hook(uc_engine*, uc_mem_type type, std::uint64_t address, int, s
   return false;  // let uc_emu_start fail; the run loop delivers #PF
 }
 
+// Unicorn does not execute `syscall`: it calls this hook and skips the
+// instruction. Stop there (RIP is then the next instruction) and perform the
+// entry host-side (Simulator::emulate_syscall).
+void syscall_hook(uc_engine* uc, void* user) {
+  auto* cpu = static_cast<SimCpu*>(user);
+  cpu->stop = StopReason::Syscall;
+  uc_emu_stop(uc);
+}
+
 }  // namespace
+
+UserProgram user_program_of(TaskProgram program) {
+  switch (program) {
+    case TaskProgram::Counter: return UserProgram::Counter;
+    case TaskProgram::Sleeper: return UserProgram::Sleeper;
+    case TaskProgram::Yielder: return UserProgram::Yielder;
+    case TaskProgram::SyscallCheck: return UserProgram::SyscallCheck;
+  }
+  return UserProgram::Counter;
+}
 
 Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& image)
     : scenario_(scenario),
       image_(GuestImage::load(image)),
       memory_(image_),
       costs_(CostTable::defaults()),
-      board_(costs_.table().events(), scenario.cpu_hz) {
+      board_(costs_.table().events(), scenario.cpu_hz),
+      stub_page_(std::make_unique<std::uint8_t[]>(kStubPageSize)),
+      cpu_local_(image_.symbol("_ZN8pristine11g_cpu_localE")) {
+  std::fill_n(stub_page_.get(), kStubPageSize, std::uint8_t{0xF4});  // hlt
+  stub_page_[0] = 0x48;  // iretq
+  stub_page_[1] = 0xCF;
   if (scenario_.cpus != 1) {
     throw std::invalid_argument(fmt::format("{}: cpus = {}: this simulator runs 1 CPU so far",
                                             scenario_.file.string(), scenario_.cpus));
@@ -58,6 +88,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     cpu->simulator = this;
     uc_engine* uc = cpu->cpu.uc();
     memory_.map_into(uc);
+    check(uc_mem_map_ptr(uc, kStubPage, kStubPageSize, UC_PROT_ALL, stub_page_.get()), "map stub page");
     board_.attach(*cpu);
     uc_hook hook;
     check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_hook), cpu.get(), 1, 0),
@@ -67,6 +98,9 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     check(uc_hook_add(uc, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(bad_access_hook),
                       cpu.get(), 1, 0),
           "hook mem");
+    check(uc_hook_add(uc, &hook, UC_HOOK_INSN, reinterpret_cast<void*>(syscall_hook), cpu.get(), 1, 0,
+                      UC_X86_INS_SYSCALL),
+          "hook syscall");
     cpu->cpu.set_reg(UC_X86_REG_RIP, image_.entry());
     cpus_.push_back(std::move(cpu));
   }
@@ -91,7 +125,9 @@ void Simulator::write_boot_info() {
   for (std::size_t i = 0; i < scenario_.tasks.size() && i < kMaxBootTasks; ++i) {
     const TaskSpec& t = scenario_.tasks[i];
     std::strncpy(info.tasks[i].name, t.name.c_str(), kTaskNameLength - 1);
-    info.tasks[i].program = UserProgram::Counter;
+    info.tasks[i].program = user_program_of(t.program);
+    info.tasks[i].priority = t.priority;
+    info.tasks[i].arg = t.sleep_ns;
   }
   memory_.write(image_.symbol("pristine_boot_info"), info);
 }
@@ -101,7 +137,11 @@ void Simulator::write_boot_info() {
 void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   if (c.iret_pending) {
     c.iret_pending = false;
-    c.accounting.close(c.cycles, c.instructions);
+    if (c.cpu.cpl() == 3) {
+      c.accounting.close_all(c.cycles, c.instructions, guest_switches(c));
+    } else {
+      c.accounting.close(c.cycles, c.instructions, guest_switches(c));
+    }
   }
   // sti / mov ss hold off interrupts for one instruction: never stop right after one.
   if (!(c.last_block_flags & kBlockEndsWithSti)) {
@@ -116,16 +156,41 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
       return;
     }
   }
+  if (PRISTINE_UNLIKELY(address - kStubPage < kStubPageSize)) {
+    // The simulator's own sysret stub: its cost is the sysret's, charged already.
+    c.iret_pending = true;
+    c.last_block_flags = kBlockEndsWithIret;
+    return;
+  }
   const BlockCost* cost = c.blocks.find(address, size);
   if (!cost) {
     const std::uint8_t* bytes = memory_.host(address, size);
     const BlockCost priced = bytes ? costs_.price_block({bytes, size}, address) : BlockCost{1, 1};
     cost = &c.blocks.insert(address, size, priced);
+    check_block_rules(c, address, priced);
   }
   c.cycles += cost->cycles;
   c.instructions += cost->instructions;
   c.iret_pending = (cost->flags & kBlockEndsWithIret) != 0;
   c.last_block_flags = cost->flags;
+}
+
+// Rules for guest code on this board, checked once per translated block.
+void Simulator::check_block_rules(SimCpu& c, VirtAddr address, const BlockCost& cost) {
+  if (cost.flags & kBlockHasRdtsc) {
+    violations_.push_back({.kind = "rdtsc",
+                           .message = "guest code reads rdtsc (host time under Unicorn); use the board clock",
+                           .symbol = image_.describe(address),
+                           .rip = address,
+                           .cycles = c.cycles});
+  }
+  if (cost.flags & kBlockHasPortIo) {
+    violations_.push_back({.kind = "port-io",
+                           .message = "guest code uses port I/O; the simulated board has only MMIO registers",
+                           .symbol = image_.describe(address),
+                           .rip = address,
+                           .cycles = c.cycles});
+  }
 }
 
 Cycles Simulator::next_event_time(const SimCpu& c) const {
@@ -161,7 +226,7 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
     return false;
   }
   c.controller.accept(*vector);
-  c.accounting.open(*vector, c.cycles, c.instructions);
+  c.accounting.open(vector_path(*vector), c.cycles, c.instructions, guest_switches(c));
   const bool from_user = c.cpu.cpl() == 3;
   const DeliveryOutcome out = deliver(c.cpu, memory_, {*vector, DeliveryKind::External, 0});
   if (!out.delivered) {
@@ -188,7 +253,7 @@ void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, s
                            .vector = vector,
                            .cycles = c.cycles});
   }
-  c.accounting.open(vector, c.cycles, c.instructions);
+  c.accounting.open(vector_path(vector), c.cycles, c.instructions, guest_switches(c));
   const DeliveryOutcome out = deliver(c.cpu, memory_, {vector, kind, error_code});
   if (!out.delivered) {
     fail(c, "triple-fault", out.failure, vector);
@@ -200,19 +265,61 @@ void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, s
   c.last_block_flags = 0;
 }
 
+std::uint64_t Simulator::guest_switches(const SimCpu& c) const {
+  return memory_.read<std::uint64_t>(cpu_local_ + c.cpu.id() * sizeof(CpuLocal) + offsetof(CpuLocal, switches));
+}
+
+// SYSCALL (SDM Vol. 2B): RCX <- RIP of the next instruction, R11 <- RFLAGS,
+// RFLAGS &= ~SFMASK, CS/SS from STAR[47:32], RIP <- LSTAR, CPL 0; RSP unchanged.
+void Simulator::emulate_syscall(SimCpu& c) {
+  const std::uint64_t lstar = c.cpu.msr(kMsrLstar);
+  if (lstar == 0) {
+    deliver_exception(c, vectors::kInvalidOpcode, DeliveryKind::Exception, 0);
+    return;
+  }
+  ArchState state = c.cpu.save_state();
+  c.accounting.open(syscall_path(state.gpr[0]), c.cycles, c.instructions, guest_switches(c));
+  const std::uint64_t star = c.cpu.msr(kMsrStar);
+  const std::uint64_t sfmask = c.cpu.msr(kMsrSfmask);
+  const auto cs = static_cast<std::uint16_t>((star >> 32) & 0xFFFC);
+  state.gpr[2] = state.rip;     // RCX
+  state.gpr[11] = state.rflags;  // R11
+  const std::uint64_t rflags = (state.rflags & ~sfmask) | 2;
+  c.cpu.enter_ring0(state, cs, static_cast<std::uint16_t>(cs + 8), state.gpr[7], lstar, rflags);
+  c.cycles += costs_.table().events().syscall_entry;
+  c.last_block_flags = 0;
+}
+
+// SYSRETQ raises #UD in Unicorn (EFER.SCE cannot be set). Perform it as the
+// CPU would (SDM Vol. 2B): RIP <- RCX, RFLAGS <- R11 & 0x3C7FD7 | 2, CS/SS
+// from STAR[63:48] + 16 / + 8 with RPL 3, CPL 3; RSP unchanged. The CPL change
+// itself is done by running an iretq from the simulator's stub page with an
+// equivalent frame; the stub is not charged, the sysret cost is.
+bool Simulator::emulate_sysret(SimCpu& c) {
+  const VirtAddr rip = c.cpu.reg(UC_X86_REG_RIP);
+  const std::uint8_t* code = memory_.host(rip, 3);
+  if (!code || code[0] != 0x48 || code[1] != 0x0f || code[2] != 0x07 || c.cpu.cpl() != 0) return false;
+  const std::uint64_t target = c.cpu.reg(UC_X86_REG_RCX);
+  if (static_cast<std::uint64_t>(static_cast<std::int64_t>(target << 16) >> 16) != target) {
+    // A non-canonical RCX faults in ring 0 (Intel), on the user stack: a kernel bug.
+    deliver_exception(c, vectors::kGeneralProtection, DeliveryKind::Exception, 0);
+    return true;
+  }
+  const std::uint64_t base = (c.cpu.msr(kMsrStar) >> 48) & 0xFFFC;
+  const std::uint64_t frame[5] = {target, (base + 16) | 3, (c.cpu.reg(UC_X86_REG_R11) & 0x3C7FD7) | 2,
+                                  c.cpu.reg(UC_X86_REG_RSP), (base + 8) | 3};
+  std::memcpy(stub_page_.get() + kStubFrameOffset, frame, sizeof frame);
+  c.cpu.set_reg(UC_X86_REG_RSP, kStubPage + kStubFrameOffset);
+  c.cpu.set_reg(UC_X86_REG_RIP, kStubPage);
+  c.cycles += costs_.table().events().sysret_exit;
+  c.instructions += 1;
+  return true;
+}
+
 void Simulator::refresh_template(SimCpu& c) {
-  // The template must carry the guest's current control state (mode bits of
-  // CR0/CR4/EFER live in Unicorn's hidden flags, which a register write does
-  // not fully update). Re-capture whenever it changed, at a ring-0 stop.
-  if (c.cpu.cpl() != 0) return;
-  const std::uint64_t cr0 = c.cpu.reg(UC_X86_REG_CR0);
-  const std::uint64_t cr4 = c.cpu.reg(UC_X86_REG_CR4);
-  const std::uint64_t efer = c.cpu.msr(kMsrEfer);
-  if (cr0 == c.template_cr0 && cr4 == c.template_cr4 && efer == c.template_efer) return;
-  c.cpu.capture_ring0_template();
-  c.template_cr0 = cr0;
-  c.template_cr4 = cr4;
-  c.template_efer = efer;
+  // Re-capture the ring-0 template whenever the guest changed its mode
+  // (CR0/CR4/EFER), at a stop in ring 0 (see GuestCpu::template_is_current).
+  if (c.cpu.cpl() == 0 && !c.cpu.template_is_current()) c.cpu.capture_ring0_template();
 }
 
 void Simulator::run_guest(SimCpu& c) {
@@ -242,12 +349,15 @@ void Simulator::run_guest(SimCpu& c) {
       deliver_exception(c, vectors::kPageFault, DeliveryKind::Exception, error);
       return;
     }
+    case StopReason::Syscall:
+      emulate_syscall(c);
+      return;
     case StopReason::Exit:
     case StopReason::None:
       break;
   }
   if (err == UC_ERR_INSN_INVALID) {
-    deliver_exception(c, vectors::kInvalidOpcode, DeliveryKind::Exception, 0);
+    if (!emulate_sysret(c)) deliver_exception(c, vectors::kInvalidOpcode, DeliveryKind::Exception, 0);
     return;
   }
   if (err != UC_ERR_OK) {
@@ -324,21 +434,26 @@ Report Simulator::build_report(const SimCpu& c) const {
   r.console = board_.console();
   r.violations = violations_;
 
-  const auto& samples = c.accounting.samples();
-  for (unsigned v = 0; v < 256; ++v) {
-    const HandlerSamples& s = samples[v];
-    if (s.cycles.empty()) continue;
-    HandlerReport h;
-    h.vector = static_cast<Vector>(v);
-    h.name = vectors::handler_name(h.vector);
-    h.count = s.cycles.size();
-    h.cycles = Distribution::of(s.cycles);
-    h.cycles_exclusive = Distribution::of(s.cycles_exclusive);
-    h.instructions = Distribution::of(s.instructions);
-    h.instructions_exclusive = Distribution::of(s.instructions_exclusive);
-    h.budget = scenario_.budget_for(h.name);
-    r.handlers.push_back(std::move(h));
+  std::vector<std::uint64_t> switch_cycles;
+  for (PathId path = 0; path < kPathCount; ++path) {
+    for (const bool switched : {false, true}) {
+      const HandlerSamples& s = c.accounting.samples(path, switched);
+      if (s.cycles.empty()) continue;
+      HandlerReport h;
+      if (!is_syscall_path(path)) h.vector = static_cast<Vector>(path);
+      h.name = path_name(path, switched);
+      h.count = s.cycles.size();
+      h.cycles = Distribution::of(s.cycles);
+      h.cycles_exclusive = Distribution::of(s.cycles_exclusive);
+      h.instructions = Distribution::of(s.instructions);
+      h.instructions_exclusive = Distribution::of(s.instructions_exclusive);
+      h.budget = scenario_.budget_for(h.name);
+      r.handlers.push_back(std::move(h));
+      if (switched) switch_cycles.insert(switch_cycles.end(), s.cycles.begin(), s.cycles.end());
+    }
   }
+  r.switch_cycles = Distribution::of(switch_cycles);
+  r.switch_count = switch_cycles.size();
   for (const HandlerReport& h : r.handlers) {
     if (!h.within_budget()) {
       r.violations.push_back({.kind = "budget",
@@ -362,6 +477,12 @@ Report Simulator::build_report(const SimCpu& c) const {
     t.alive = memory_.read<TaskState>(task + offsetof(Task, state)) != TaskState::Dead;
     t.ticks = memory_.read<std::uint64_t>(task + offsetof(Task, ticks_run));
     t.switches_in = memory_.read<std::uint64_t>(task + offsetof(Task, switches_in));
+    t.run_cycles = memory_.read<Cycles>(task + offsetof(Task, run_cycles));
+    t.max_wait = memory_.read<Cycles>(task + offsetof(Task, max_wait));
+    t.wakeups = memory_.read<std::uint64_t>(task + offsetof(Task, wakeups));
+    t.max_wake_latency = memory_.read<Cycles>(task + offsetof(Task, max_wake_latency));
+    if (!t.alive) t.exit_code = memory_.read<std::int64_t>(task + offsetof(Task, exit_code));
+    if (t.user) r.max_wait = std::max(r.max_wait, t.max_wait);
     if (t.user) t.progress = memory_.read<std::uint64_t>(memory_.read<VirtAddr>(task + offsetof(Task, progress_counter)));
     if (t.user && t.alive && t.progress == 0) {
       r.violations.push_back({.kind = "no-progress",
@@ -371,11 +492,14 @@ Report Simulator::build_report(const SimCpu& c) const {
     r.tasks.push_back(std::move(t));
   }
 
-  const auto& timer = samples[c.timer_vector];
-  r.ticks = timer.cycles.size();
-  r.expected_ticks = scenario_.tick_hz ? c.cycles / (scenario_.cpu_hz / scenario_.tick_hz) : 0;
-  for (const TaskReport& t : r.tasks) r.context_switches += t.switches_in;
-  if (r.context_switches > 0) r.context_switches -= 1;  // the first entry is not a switch
+  r.ticks = c.accounting.samples(vector_path(c.timer_vector), false).cycles.size() +
+            c.accounting.samples(vector_path(c.timer_vector), true).cycles.size();
+  // Ticks on the grid that starts at the guest's first deadline.
+  const Cycles period = scenario_.cpu_hz / scenario_.tick_hz;
+  if (c.first_timer_deadline != 0 && c.cycles >= c.first_timer_deadline) {
+    r.expected_ticks = (c.cycles - c.first_timer_deadline) / period + 1;
+  }
+  r.context_switches = guest_switches(c);
 
   r.interrupts = totals_;
   r.interrupts.pending = c.controller.pending_count();

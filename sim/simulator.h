@@ -33,12 +33,16 @@ class Simulator {
 
  private:
   void write_boot_info();
+  void check_block_rules(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
   void fire_due_events(SimCpu& cpu);
   Cycles next_event_time(const SimCpu& cpu) const;
   bool try_deliver_interrupt(SimCpu& cpu);
   void run_guest(SimCpu& cpu);
   void deliver_exception(SimCpu& cpu, Vector vector, DeliveryKind kind, std::uint64_t error_code);
   void refresh_template(SimCpu& cpu);
+  void emulate_syscall(SimCpu& cpu);
+  bool emulate_sysret(SimCpu& cpu);
+  std::uint64_t guest_switches(const SimCpu& cpu) const;
   void fail(SimCpu& cpu, std::string kind, std::string message, std::optional<Vector> vector = {});
   Report build_report(const SimCpu& cpu) const;
 
@@ -47,6 +51,8 @@ class Simulator {
   GuestMemory memory_;
   CostModel costs_;
   SimBoard board_;
+  std::unique_ptr<std::uint8_t[]> stub_page_;  // sysret stub, mapped in every engine
+  VirtAddr cpu_local_;                         // the kernel's g_cpu_local array
   std::vector<std::unique_ptr<SimCpu>> cpus_;
   std::vector<EventSource> sources_;
   EventQueue events_;

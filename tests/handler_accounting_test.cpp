@@ -11,9 +11,9 @@ namespace {
 
 TEST(HandlerAccounting, SingleHandlerInclusiveEqualsExclusive) {
   HandlerAccounting a;
-  a.open(0x30, 1000, 50);
-  EXPECT_TRUE(a.close(1400, 170));
-  const HandlerSamples& s = a.samples()[0x30];
+  a.open(0x30, 1000, 50, 7);
+  EXPECT_TRUE(a.close(1400, 170, 7));
+  const HandlerSamples& s = a.samples(0x30, false);
   ASSERT_EQ(s.cycles.size(), 1u);
   EXPECT_EQ(s.cycles[0], 400u);
   EXPECT_EQ(s.cycles_exclusive[0], 400u);
@@ -22,19 +22,38 @@ TEST(HandlerAccounting, SingleHandlerInclusiveEqualsExclusive) {
 
 TEST(HandlerAccounting, NestedHandlerIsSubtractedFromItsParent) {
   HandlerAccounting a;
-  a.open(0x30, 1000, 0);
-  a.open(0x0e, 1100, 10);  // a fault inside the timer handler
-  a.close(1300, 40);
-  a.close(1500, 100);
-  EXPECT_EQ(a.samples()[0x0e].cycles[0], 200u);
-  EXPECT_EQ(a.samples()[0x30].cycles[0], 500u);
-  EXPECT_EQ(a.samples()[0x30].cycles_exclusive[0], 300u);
-  EXPECT_EQ(a.samples()[0x30].instructions_exclusive[0], 70u);
+  a.open(0x30, 1000, 0, 0);
+  a.open(0x0e, 1100, 10, 0);  // a fault inside the timer handler
+  a.close(1300, 40, 0);
+  a.close(1500, 100, 0);
+  EXPECT_EQ(a.samples(0x0e, false).cycles[0], 200u);
+  EXPECT_EQ(a.samples(0x30, false).cycles[0], 500u);
+  EXPECT_EQ(a.samples(0x30, false).cycles_exclusive[0], 300u);
+  EXPECT_EQ(a.samples(0x30, false).instructions_exclusive[0], 70u);
+}
+
+TEST(HandlerAccounting, ARecordDuringWhichTheKernelSwitchedIsASwitchPath) {
+  HandlerAccounting a;
+  a.open(0x30, 1000, 0, 5);
+  a.close(1800, 200, 6);
+  EXPECT_TRUE(a.samples(0x30, false).cycles.empty());
+  ASSERT_EQ(a.samples(0x30, true).cycles.size(), 1u);
+  EXPECT_EQ(a.samples(0x30, true).cycles[0], 800u);
+}
+
+TEST(HandlerAccounting, ReturnToRing3ClosesEveryOpenRecord) {
+  HandlerAccounting a;
+  a.open(syscall_path(4), 1000, 0, 0);  // a write syscall...
+  a.open(0x30, 1200, 20, 0);            // ...preempted by the tick, which switches
+  a.close_all(2000, 300, 1);            // and the other task runs in ring 3
+  EXPECT_EQ(a.depth(), 0u);
+  EXPECT_EQ(a.samples(0x30, true).cycles[0], 800u);
+  EXPECT_EQ(a.samples(syscall_path(4), true).cycles_exclusive[0], 200u);
 }
 
 TEST(HandlerAccounting, ReturnWithoutDeliveryIsNotCounted) {
   HandlerAccounting a;
-  EXPECT_FALSE(a.close(10, 10)) << "the kernel's first iretq into ring 3 returns from nothing";
+  EXPECT_FALSE(a.close(10, 10, 0)) << "the kernel's first iretq into ring 3 returns from nothing";
 }
 
 TEST(Distribution, NearestRankPercentiles) {

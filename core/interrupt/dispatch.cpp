@@ -45,7 +45,7 @@ TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame* frame) {
   if (!info.from_user) kernel_exception(info);
   CpuLocal& cpu = this_cpu();
   cpu.path[info.vector].record(0);
-  return sched::exit_current(cpu, frame);
+  return sched::exit_current(cpu, frame, -static_cast<std::int64_t>(info.vector) - 1);
 }
 
 }  // namespace pristine

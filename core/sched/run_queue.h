@@ -21,6 +21,12 @@ class RunQueue {
     tail_ = &task;
   }
 
+  void push_front(Task& task) {
+    task.next = head_;
+    head_ = &task;
+    if (!tail_) tail_ = &task;
+  }
+
   Task* pop_front() {
     Task* task = head_;
     if (task) {

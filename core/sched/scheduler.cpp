@@ -1,6 +1,7 @@
 #include "core/sched/scheduler.h"
 
 #include "core/hot_path.h"
+#include "core/kernel_main.h"
 #include "core/machine.h"
 #include "core/panic.h"
 #include "core/user_programs.h"
@@ -11,7 +12,6 @@ namespace pristine::sched {
 namespace {
 
 inline constexpr std::uint64_t kKernelStackSize = 16 * 1024;
-inline constexpr std::uint64_t kUserStackSize = 16 * 1024;
 
 alignas(16) std::uint8_t g_kernel_stacks[kMaxTasks][kKernelStackSize];
 
@@ -29,36 +29,104 @@ Task* allocate_task(const char* name) {
   return &task;
 }
 
+// The idle task: halt until the next interrupt; when the run is over, report
+// (cold path, interrupts off so no tick preempts the report) and power off.
 void idle_loop(std::uint64_t) {
-  for (;;) machine::halt_until_interrupt();
+  for (;;) {
+    if (shutdown_due(this_cpu())) {
+      machine::irq_disable();
+      power_off_with_report();
+    }
+    machine::halt_until_interrupt();
+  }
+}
+
+std::uint32_t slice_of(const CpuLocal& cpu, const Task& task) {
+  return cpu.slice_ticks * (task.priority + 1);
+}
+
+PRISTINE_HOT void make_runnable(CpuLocal& cpu, Task& task, Cycles now) {
+  task.state = TaskState::Runnable;
+  task.runnable_since = now;
+  cpu.run_queue.push_back(task);
+}
+
+// A task preempted before the end of its turn goes back to the head of the
+// queue and keeps what is left of its turn.
+PRISTINE_HOT void requeue_preempted(CpuLocal& cpu, Task& task, Cycles now) {
+  task.state = TaskState::Runnable;
+  task.runnable_since = now;
+  cpu.run_queue.push_front(task);
 }
 
 // The switch itself: the outgoing task's frame is saved, the incoming task's
-// machine state loaded. Interrupts are off (we are in an interrupt handler).
-PRISTINE_HOT TrapFrame* switch_to(CpuLocal& cpu, Task& prev, TrapFrame* prev_frame, Task& next) {
+// machine state loaded. Interrupts are off. The caller has already put `prev`
+// where it belongs (run queue, sleep list, or nowhere).
+PRISTINE_HOT TrapFrame* switch_to(CpuLocal& cpu, Task& prev, TrapFrame* prev_frame, Task& next,
+                                  Cycles now) {
   prev.frame = prev_frame;
+  prev.run_cycles += now - prev.running_since;
   machine::switch_fpu(prev.fpu, next.fpu);
   machine::set_kernel_stack(next.kernel_stack_top);
   if (next.address_space != prev.address_space) machine::switch_address_space(next.address_space);
+  if (&next != cpu.idle) {
+    const Cycles waited = now - next.runnable_since;
+    if (waited > next.max_wait) next.max_wait = waited;
+  }
   next.state = TaskState::Running;
+  next.running_since = now;
   next.switches_in++;
+  if (next.slice_left == 0) next.slice_left = slice_of(cpu, next);
   cpu.current = &next;
-  cpu.slice_left = cpu.slice_ticks;
   cpu.switches.store(cpu.switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   return next.frame;
 }
 
+// Switch away from the running task, which the caller has already queued,
+// parked or ended, to the next runnable task or idle.
+PRISTINE_HOT TrapFrame* switch_away(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
+  Task* next = cpu.run_queue.pop_front();
+  return switch_to(cpu, *cpu.current, frame, next ? *next : *cpu.idle, now);
+}
+
+// Wake every sleeper whose deadline has passed: to the back of the queue,
+// except the first one that outranks `current`, which is returned (not
+// queued) so the caller can run it at once.
+PRISTINE_HOT Task* wake_sleepers(CpuLocal& cpu, const Task& current, Cycles now) {
+  Task* urgent = nullptr;
+  while (cpu.sleepers && cpu.sleepers->wake_at <= now) {
+    Task& task = *cpu.sleepers;
+    cpu.sleepers = task.next;
+    task.wakeups++;
+    if (now - task.wake_at > task.max_wake_latency) task.max_wake_latency = now - task.wake_at;
+    task.runnable_since = now;
+    if (!urgent && task.priority > current.priority) {
+      task.state = TaskState::Runnable;
+      urgent = &task;
+    } else {
+      make_runnable(cpu, task, now);
+    }
+  }
+  return urgent;
+}
+
+// On the idle task every woken sleeper just joins the queue.
+PRISTINE_HOT void wake_sleepers_into_queue(CpuLocal& cpu, Cycles now) {
+  if (Task* urgent = wake_sleepers(cpu, *cpu.idle, now)) make_runnable(cpu, *urgent, now);
+}
+
 }  // namespace
 
-Task* create_user_task(const char* name, UserProgram program, std::uint32_t priority) {
+Task* create_user_task(const char* name, UserProgram program, std::uint32_t priority, std::uint64_t arg) {
   Task* task = allocate_task(name);
-  const UserProgramImage image = user_program(program, task->id);
+  const UserProgramImage image = user_program(program, task->id, arg);
   task->is_user = 1;
-  task->priority = priority;
+  task->priority = priority > kMaxPriority ? kMaxPriority : priority;
   task->progress_counter = image.progress_counter;
   task->frame = machine::prepare_user_frame(task->kernel_stack_top, image.entry, image.stack_top,
-                                            image.progress_counter);
-  this_cpu().run_queue.push_back(*task);
+                                            image.progress_counter, image.arg);
+  CpuLocal& cpu = this_cpu();
+  make_runnable(cpu, *task, 0);
   return task;
 }
 
@@ -71,40 +139,93 @@ Task* create_idle_task() {
 void start(CpuLocal& cpu) {
   Task* first = cpu.run_queue.pop_front();
   if (!first) first = cpu.idle;
+  const Cycles now = machine::now();
   first->state = TaskState::Running;
+  first->running_since = now;
   first->switches_in++;
+  first->slice_left = slice_of(cpu, *first);
   cpu.current = first;
-  cpu.slice_left = cpu.slice_ticks;
   machine::set_kernel_stack(first->kernel_stack_top);
   machine::switch_fpu(cpu.idle->fpu, first->fpu);
   machine::enter_frame(first->frame);
 }
 
-PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame) {
+PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   Task& current = *cpu.current;
   current.ticks_run++;
-  if (cpu.slice_left > 1) {
-    cpu.slice_left--;
-    return frame;
+  if (&current == cpu.idle) {
+    if (cpu.sleepers) wake_sleepers_into_queue(cpu, now);
+    return cpu.run_queue.empty() ? frame : switch_away(cpu, frame, now);
   }
-  Task* next = cpu.run_queue.pop_front();
-  if (!next) {
-    cpu.slice_left = cpu.slice_ticks;
-    return frame;
+  if (cpu.sleepers) {
+    if (Task* urgent = wake_sleepers(cpu, current, now)) {
+      requeue_preempted(cpu, current, now);
+      return switch_to(cpu, current, frame, *urgent, now);
+    }
   }
-  if (&current != cpu.idle) {
-    current.state = TaskState::Runnable;
-    cpu.run_queue.push_back(current);
-  }
-  return switch_to(cpu, current, frame, *next);
+  if (--current.slice_left > 0) return frame;
+  current.slice_left = slice_of(cpu, current);
+  if (cpu.run_queue.empty()) return frame;
+  make_runnable(cpu, current, now);
+  return switch_away(cpu, frame, now);
 }
 
-PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame) {
+PRISTINE_HOT TrapFrame* switch_to_idle(CpuLocal& cpu, TrapFrame* frame) {
   Task& current = *cpu.current;
-  current.state = TaskState::Dead;
-  Task* next = cpu.run_queue.pop_front();
-  if (!next) next = cpu.idle;
-  return switch_to(cpu, current, frame, *next);
+  if (&current == cpu.idle) return frame;
+  const Cycles now = machine::now();
+  make_runnable(cpu, current, now);
+  return switch_to(cpu, current, frame, *cpu.idle, now);
+}
+
+PRISTINE_HOT TrapFrame* yield(CpuLocal& cpu, TrapFrame* frame) {
+  if (cpu.run_queue.empty()) return frame;
+  const Cycles now = machine::now();
+  cpu.current->slice_left = 0;  // the next turn is a fresh one
+  make_runnable(cpu, *cpu.current, now);
+  return switch_away(cpu, frame, now);
+}
+
+PRISTINE_HOT TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles deadline) {
+  const Cycles now = machine::now();
+  Task& task = *cpu.current;
+  if (deadline <= now) return yield(cpu, frame);
+  task.state = TaskState::Sleeping;
+  task.wake_at = deadline;
+  task.slice_left = 0;
+  // Sorted insert: the list holds at most kMaxTasks entries.
+  Task** link = &cpu.sleepers;
+  while (*link && (*link)->wake_at <= deadline) link = &(*link)->next;
+  task.next = *link;
+  *link = &task;
+  return switch_away(cpu, frame, now);
+}
+
+PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, std::int64_t code) {
+  Task& task = *cpu.current;
+  task.state = TaskState::Dead;
+  task.exit_code = code;
+  return switch_away(cpu, frame, machine::now());
+}
+
+PRISTINE_HOT TrapFrame* block_current(CpuLocal& cpu, TrapFrame* frame) {
+  cpu.current->state = TaskState::Blocked;
+  return switch_away(cpu, frame, machine::now());
+}
+
+PRISTINE_HOT void wake(CpuLocal& cpu, Task& task) {
+  if (task.state == TaskState::Sleeping) {
+    Task** link = &cpu.sleepers;
+    while (*link && *link != &task) link = &(*link)->next;
+    if (*link) *link = task.next;
+  } else if (task.state != TaskState::Blocked) {
+    return;
+  }
+  make_runnable(cpu, task, machine::now());
+}
+
+bool shutdown_due(const CpuLocal& cpu) {
+  return cpu.shutdown_at != 0 && machine::now() >= cpu.shutdown_at;
 }
 
 }  // namespace pristine::sched

@@ -14,21 +14,35 @@ namespace pristine {
 
 using TaskId = std::uint32_t;
 
-enum class TaskState : std::uint32_t { Free = 0, Runnable, Running, Dead };
+enum class TaskState : std::uint32_t { Free = 0, Runnable, Running, Sleeping, Blocked, Dead };
+
+// Priorities weight the time slice (a task of priority p gets p + 1 base
+// slices per turn); every runnable task gets a turn, so none starves.
+inline constexpr std::uint32_t kMaxPriority = 3;
 
 struct Task {
   TrapFrame* frame;            // saved frame while not running
   VirtAddr kernel_stack_top;   // ring-0 stack for entries from ring 3 (TSS.RSP0)
   PhysAddr address_space;      // page-table root; 0 = the kernel's
   VirtAddr progress_counter;   // user address the program counts at (reports only)
-  Task* next;                  // run-queue link
+  Task* next;                  // run-queue or sleep-list link
   TaskId id;
   TaskState state;
   std::uint32_t is_user;
   std::uint32_t priority;
   std::uint64_t switches_in;   // times this task was switched to
   std::uint64_t ticks_run;     // timer ticks that found it running
+  std::uint32_t slice_left;    // ticks left of its current turn (0: a fresh turn is due)
+  std::uint32_t reserved;
   char name[kTaskNameLength];
+  Cycles wake_at;              // Sleeping: when to make it runnable
+  Cycles runnable_since;       // Runnable: when it joined the run queue
+  Cycles max_wait;             // longest time it waited runnable
+  Cycles run_cycles;           // total time it ran
+  Cycles running_since;        // Running: when it was switched in
+  std::int64_t exit_code;
+  std::uint64_t wakeups;       // times it woke from sleep
+  Cycles max_wake_latency;     // longest delay between wake_at and being runnable
   FpuState fpu;
 };
 
@@ -41,13 +55,9 @@ struct TaskTable {
   Task tasks[kMaxTasks];
 };
 
-// Field offsets the simulator relies on (sim/guest_tasks.cpp).
-static_assert(__builtin_offsetof(Task, progress_counter) == 24);
-static_assert(__builtin_offsetof(Task, state) == 44);
-static_assert(__builtin_offsetof(Task, is_user) == 48);
-static_assert(__builtin_offsetof(Task, ticks_run) == 64);
-static_assert(__builtin_offsetof(Task, name) == 72);
-static_assert(__builtin_offsetof(TaskTable, tasks) == 64);
+// The simulator reads this layout with offsetof from this same header; the
+// FPU area must stay 64-byte aligned for fxsave/xsave.
+static_assert(__builtin_offsetof(Task, fpu) % 64 == 0);
 
 }  // namespace pristine
 

@@ -20,6 +20,7 @@ PRISTINE_COLD Cycles skip_missed_deadlines(CpuLocal& cpu, Cycles now) {
 void timer_start(CpuLocal& cpu, Cycles period) {
   cpu.tick_period = period;
   cpu.next_deadline = machine::now() + period;
+  cpu.first_deadline = cpu.next_deadline;
   machine::timer_arm_oneshot(cpu.next_deadline);
 }
 
@@ -30,7 +31,11 @@ PRISTINE_HOT TrapFrame* timer_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) 
   cpu.next_deadline = next;
   machine::timer_arm_oneshot(next);
   machine::end_of_interrupt();
-  return sched::on_tick(cpu, frame);
+  // The run is over: hand the CPU to the idle task, which reports in a cold path.
+  if (PRISTINE_UNLIKELY(cpu.shutdown_at != 0 && now >= cpu.shutdown_at)) {
+    return sched::switch_to_idle(cpu, frame);
+  }
+  return sched::on_tick(cpu, frame, now);
 }
 
 }  // namespace pristine

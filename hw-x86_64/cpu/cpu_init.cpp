@@ -3,6 +3,7 @@
 #include "hw-x86_64/cpu/descriptor_tables.h"
 #include "hw-x86_64/cpu/instructions.h"
 #include "hw-x86_64/cpu/per_cpu.h"
+#include "hw-x86_64/cpu/syscall_setup.h"
 
 namespace pristine::x86 {
 namespace {
@@ -28,6 +29,7 @@ void cpu_init(CpuId cpu) {
   if (cpu == 0) build_idt();
   load_descriptor_tables(cpu);
   install_per_cpu(cpu);
+  syscall_setup();
   enable_fpu();
 }
 

@@ -42,7 +42,10 @@ PRISTINE_HOT void switch_fpu(FpuState& from, const FpuState& to) {
 }
 
 PRISTINE_HOT void set_kernel_stack(VirtAddr kernel_stack_top) {
+  // Both ring-3 entries use it: interrupts through TSS.RSP0, syscall through
+  // the per-CPU copy (SYSCALL does not switch stacks itself).
   x86::tss_of(cpu_id()).rsp[0] = kernel_stack_top;
+  asm volatile("movq %0, %%gs:24" ::"r"(kernel_stack_top) : "memory");
 }
 
 PRISTINE_HOT void switch_address_space(PhysAddr root) {
@@ -65,9 +68,10 @@ TrapFrame* frame_below(VirtAddr stack_top) {
 }  // namespace
 
 TrapFrame* prepare_user_frame(VirtAddr kernel_stack_top, VirtAddr entry, VirtAddr user_stack,
-                              std::uint64_t arg) {
+                              std::uint64_t arg0, std::uint64_t arg1) {
   TrapFrame* frame = frame_below(kernel_stack_top);
-  frame->rdi = arg;
+  frame->rdi = arg0;
+  frame->rsi = arg1;
   frame->rip = entry;
   frame->cs = x86::kUserCode;
   frame->rflags = x86::kRflagsIf | x86::kRflagsReserved1;

@@ -1,0 +1,69 @@
+// System calls. Checks come first, straight-line, like a fast path: a bad
+// argument is an error code back to ring 3, never a kernel fault.
+#include "core/cpu_local.h"
+#include "core/hot_path.h"
+#include "core/sched/scheduler.h"
+#include "core/syscall/syscall.h"
+#include "core/syscall/user_access.h"
+
+namespace pristine {
+namespace {
+
+// Console output is slow (a UART character costs 10 000+ cycles): run it with
+// interrupts enabled so ticks and device interrupts are not held off, and
+// the task can be preempted in the middle of it.
+PRISTINE_COLD std::int64_t write_console(VirtAddr buffer, std::uint64_t length) {
+  machine::irq_enable();
+  machine::console_write(reinterpret_cast<const char*>(buffer), length);
+  machine::irq_disable();
+  return static_cast<std::int64_t>(length);
+}
+
+Cycles nanoseconds_to_cycles(const CpuLocal& cpu, std::uint64_t ns) {
+  // Split to avoid overflow for long sleeps: whole seconds, then the rest.
+  const std::uint64_t seconds = ns / 1'000'000'000;
+  const std::uint64_t rest = ns % 1'000'000'000;
+  return seconds * cpu.clock_hz + rest * (cpu.clock_hz / 1'000'000) / 1000;
+}
+
+}  // namespace
+
+PRISTINE_HOT TrapFrame* dispatch_syscall(const SyscallArgs& args, TrapFrame* frame, std::int64_t& result) {
+  CpuLocal& cpu = this_cpu();
+  result = 0;
+  switch (static_cast<Syscall>(args.number)) {
+    case Syscall::Yield:
+      return sched::yield(cpu, frame);
+    case Syscall::Sleep: {
+      // More than a day is surely a caller bug.
+      if (args.arg[0] > 86'400ull * 1'000'000'000) {
+        result = kEINVAL;
+        return frame;
+      }
+      return sched::sleep_until(cpu, frame, machine::now() + nanoseconds_to_cycles(cpu, args.arg[0]));
+    }
+    case Syscall::Exit:
+      return sched::exit_current(cpu, frame, static_cast<std::int64_t>(args.arg[0]));
+    case Syscall::GetPid:
+      result = cpu.current->id;
+      return frame;
+    case Syscall::Write: {
+      const VirtAddr buffer = args.arg[0];
+      const std::uint64_t length = args.arg[1];
+      if (length > kMaxWriteLength) {
+        result = kEINVAL;
+      } else if (!user_range_ok(buffer, length)) {
+        result = kEFAULT;
+      } else {
+        result = write_console(buffer, length);
+      }
+      return frame;
+    }
+    case Syscall::Count:
+      break;
+  }
+  result = kENOSYS;
+  return frame;
+}
+
+}  // namespace pristine

@@ -1,0 +1,40 @@
+// The system call interface: numbers, arguments, errors. The arch entry path
+// (hw-x86_64/cpu/syscall_entry.S) builds a TrapFrame, extracts the number and
+// arguments (Linux x86-64 convention: RAX; RDI, RSI, RDX, R10, R8, R9) and
+// calls dispatch_syscall; the result goes back in RAX.
+#pragma once
+
+#include <cstdint>
+
+#include "core/machine.h"
+
+namespace pristine {
+
+enum class Syscall : std::uint64_t {
+  Yield = 0,   // give up the rest of the slice
+  Sleep = 1,   // sleep(nanoseconds): runnable again at least this much later
+  Exit = 2,    // exit(code): the task ends
+  GetPid = 3,  // the task's id
+  Write = 4,   // write(buffer, length): console output (cold work, measured)
+  Count,
+};
+
+// Errors are negative errno values, as on Linux.
+inline constexpr std::int64_t kEFAULT = -14;
+inline constexpr std::int64_t kEINVAL = -22;
+inline constexpr std::int64_t kENOSYS = -38;
+
+// The largest write accepted in one call.
+inline constexpr std::uint64_t kMaxWriteLength = 4096;
+
+struct SyscallArgs {
+  std::uint64_t number;
+  std::uint64_t arg[6];
+};
+
+// Hot path. Runs the call for the current task, whose state is `frame`;
+// stores the result in `result` and returns the frame to resume (`frame`
+// itself, or another task's if the call blocked, yielded or exited).
+TrapFrame* dispatch_syscall(const SyscallArgs& args, TrapFrame* frame, std::int64_t& result);
+
+}  // namespace pristine

@@ -1,0 +1,13 @@
+// Ring-3 program "yielder": count, yield, forever.
+        .include "syscalls.inc"
+        .section .user_text, "ax"
+        .code64
+        .global user_yielder_main
+user_yielder_main:
+        movq %rdi, %rbx
+1:      incq (%rbx)
+        movl $SYS_YIELD, %eax
+        syscall
+        jmp 1b
+
+        .section .note.GNU-stack, "", @progbits
