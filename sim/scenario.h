@@ -71,6 +71,7 @@ struct Scenario {
   Cycles duration = 0;                   // run length in modeled cycles
   std::uint32_t tick_hz = 1000;          // kernel timer tick rate
   Cycles default_budget = 1000;
+  std::uint32_t max_wait_ticks = 200;    // a runnable task must run within this many ticks
   std::vector<TaskSpec> tasks;
   std::vector<SourceSpec> sources;
   std::vector<BudgetSpec> budgets;

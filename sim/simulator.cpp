@@ -58,6 +58,12 @@ void syscall_hook(uc_engine* uc, void* user) {
 
 }  // namespace
 
+ContextLimits context_limits(const Scenario& s) {
+  ContextLimits limits;
+  limits.max_runnable_wait = s.max_wait_ticks * (s.cpu_hz / s.tick_hz);
+  return limits;
+}
+
 UserProgram user_program_of(TaskProgram program) {
   switch (program) {
     case TaskProgram::Counter: return UserProgram::Counter;
@@ -75,7 +81,10 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       costs_(CostTable::defaults()),
       board_(costs_.table().events(), scenario.cpu_hz),
       stub_page_(std::make_unique<std::uint8_t[]>(kStubPageSize)),
-      cpu_local_(image_.symbol("_ZN8pristine11g_cpu_localE")) {
+      cpu_local_(image_.symbol("_ZN8pristine11g_cpu_localE")),
+      tasks_(image_.symbol("pristine_tasks")),
+      checker_(context_limits(scenario), [this](int task) { return guest_task_name(task); },
+               [this](VirtAddr rip) { return image_.describe(rip); }) {
   std::fill_n(stub_page_.get(), kStubPageSize, std::uint8_t{0xF4});  // hlt
   stub_page_[0] = 0x48;  // iretq
   stub_page_[1] = 0xCF;
@@ -139,6 +148,7 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
     c.iret_pending = false;
     if (c.cpu.cpl() == 3) {
       c.accounting.close_all(c.cycles, c.instructions, guest_switches(c));
+      checker_.enter_user(c.cpu, guest_current_task(c), c.cycles, c.instructions);
     } else {
       c.accounting.close(c.cycles, c.instructions, guest_switches(c));
     }
@@ -228,6 +238,8 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
   c.controller.accept(*vector);
   c.accounting.open(vector_path(*vector), c.cycles, c.instructions, guest_switches(c));
   const bool from_user = c.cpu.cpl() == 3;
+  if (from_user) checker_.leave_user(c.cpu, guest_current_task(c), vector_path(*vector), c.cycles, c.instructions);
+  if (*vector == c.timer_vector) check_waits(c);
   const DeliveryOutcome out = deliver(c.cpu, memory_, {*vector, DeliveryKind::External, 0});
   if (!out.delivered) {
     fail(c, "triple-fault", out.failure, *vector);
@@ -254,6 +266,7 @@ void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, s
                            .cycles = c.cycles});
   }
   c.accounting.open(vector_path(vector), c.cycles, c.instructions, guest_switches(c));
+  if (from_user) checker_.leave_user(c.cpu, guest_current_task(c), vector_path(vector), c.cycles, c.instructions);
   const DeliveryOutcome out = deliver(c.cpu, memory_, {vector, kind, error_code});
   if (!out.delivered) {
     fail(c, "triple-fault", out.failure, vector);
@@ -263,6 +276,23 @@ void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, s
   c.cycles += (from_user ? e.interrupt_delivery_from_user : e.interrupt_delivery_same_ring) +
               e.exception_delivery;
   c.last_block_flags = 0;
+}
+
+int Simulator::guest_current_task(const SimCpu& c) const {
+  const VirtAddr current =
+      memory_.read<VirtAddr>(cpu_local_ + c.cpu.id() * sizeof(CpuLocal) + offsetof(CpuLocal, current));
+  const VirtAddr first = tasks_ + offsetof(TaskTable, tasks);
+  if (current < first || current >= first + kMaxTasks * sizeof(Task)) return -1;
+  return static_cast<int>((current - first) / sizeof(Task));
+}
+
+TaskState Simulator::guest_task_state(int task) const {
+  return memory_.read<TaskState>(tasks_ + offsetof(TaskTable, tasks) + task * sizeof(Task) + offsetof(Task, state));
+}
+
+void Simulator::check_waits(const SimCpu& c) {
+  const int count = static_cast<int>(std::min<std::uint32_t>(memory_.read<std::uint32_t>(tasks_), kMaxTasks));
+  checker_.check_waits(c.cycles, count, [this](int task) { return guest_task_state(task) == TaskState::Runnable; });
 }
 
 std::uint64_t Simulator::guest_switches(const SimCpu& c) const {
@@ -279,6 +309,9 @@ void Simulator::emulate_syscall(SimCpu& c) {
   }
   ArchState state = c.cpu.save_state();
   c.accounting.open(syscall_path(state.gpr[0]), c.cycles, c.instructions, guest_switches(c));
+  if (c.cpu.cpl() == 3) {
+    checker_.leave_user(c.cpu, guest_current_task(c), syscall_path(state.gpr[0]), c.cycles, c.instructions);
+  }
   const std::uint64_t star = c.cpu.msr(kMsrStar);
   const std::uint64_t sfmask = c.cpu.msr(kMsrSfmask);
   const auto cs = static_cast<std::uint16_t>((star >> 32) & 0xFFFC);
@@ -420,6 +453,13 @@ Report Simulator::run() {
 
 // ---- cold: the report -----------------------------------------------------------
 
+std::string Simulator::guest_task_name(int task) const {
+  char name[kTaskNameLength] = {};
+  const VirtAddr address = tasks_ + offsetof(TaskTable, tasks) + task * sizeof(Task) + offsetof(Task, name);
+  std::memcpy(name, memory_.host(address, kTaskNameLength), kTaskNameLength - 1);
+  return name;
+}
+
 Report Simulator::build_report(const SimCpu& c) const {
   Report r;
   r.scenario = scenario_.name;
@@ -433,6 +473,7 @@ Report Simulator::build_report(const SimCpu& c) const {
   r.end = end_;
   r.console = board_.console();
   r.violations = violations_;
+  r.violations.insert(r.violations.end(), checker_.violations().begin(), checker_.violations().end());
 
   std::vector<std::uint64_t> switch_cycles;
   for (PathId path = 0; path < kPathCount; ++path) {
@@ -465,7 +506,7 @@ Report Simulator::build_report(const SimCpu& c) const {
   }
 
   // Tasks, read from the guest's exported task table.
-  const VirtAddr table = image_.symbol("pristine_tasks");
+  const VirtAddr table = tasks_;
   const auto count = std::min<std::uint32_t>(memory_.read<std::uint32_t>(table), kMaxTasks);
   for (std::uint32_t i = 0; i < count; ++i) {
     const VirtAddr task = table + offsetof(TaskTable, tasks) + i * sizeof(Task);

@@ -8,6 +8,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/sched/task.h"
+#include "sim/context_checker.h"
 #include "sim/cost_model.h"
 #include "sim/delivery.h"
 #include "sim/event_queue.h"
@@ -43,6 +45,10 @@ class Simulator {
   void emulate_syscall(SimCpu& cpu);
   bool emulate_sysret(SimCpu& cpu);
   std::uint64_t guest_switches(const SimCpu& cpu) const;
+  int guest_current_task(const SimCpu& cpu) const;
+  TaskState guest_task_state(int task) const;
+  std::string guest_task_name(int task) const;
+  void check_waits(const SimCpu& cpu);
   void fail(SimCpu& cpu, std::string kind, std::string message, std::optional<Vector> vector = {});
   Report build_report(const SimCpu& cpu) const;
 
@@ -53,6 +59,8 @@ class Simulator {
   SimBoard board_;
   std::unique_ptr<std::uint8_t[]> stub_page_;  // sysret stub, mapped in every engine
   VirtAddr cpu_local_;                         // the kernel's g_cpu_local array
+  VirtAddr tasks_;                             // the kernel's task table
+  ContextChecker checker_;
   std::vector<std::unique_ptr<SimCpu>> cpus_;
   std::vector<EventSource> sources_;
   EventQueue events_;

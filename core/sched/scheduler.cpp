@@ -163,6 +163,9 @@ PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
       return switch_to(cpu, current, frame, *urgent, now);
     }
   }
+#ifdef PRISTINE_BREAK_STARVE
+  return frame;  // test-only breakage: never preempt, the simulator must catch the starved task
+#endif
   if (--current.slice_left > 0) return frame;
   current.slice_left = slice_of(cpu, current);
   if (cpu.run_queue.empty()) return frame;

@@ -35,6 +35,8 @@ interrupt_stubs:
         .balign 16
         .global interrupt_stubs_end
 interrupt_stubs_end:
+        .type interrupt_stubs, @function
+        .size interrupt_stubs, interrupt_stubs_end - interrupt_stubs
 
         .global interrupt_common
         .type interrupt_common, @function
@@ -83,7 +85,12 @@ interrupt_return:
         addq $16, %rsp          // vector and error code
         testb $3, 8(%rsp)
         jz 2f
+#ifdef PRISTINE_BREAK_CLOBBER_REGISTER
+        xorq $0xbad, %r13       // test-only breakage: the simulator must catch it
+#endif
+#ifndef PRISTINE_BREAK_NO_SWAPGS_EXIT
         swapgs                  // to ring 3: GS base <- the user's value
+#endif
 2:
         iretq
         .size interrupt_common, . - interrupt_common

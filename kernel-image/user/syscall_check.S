@@ -18,6 +18,7 @@
         .endm
 
         .global user_syscall_check_main
+        .type user_syscall_check_main, @function
 user_syscall_check_main:
         movq %rdi, %rbx
 1:
@@ -68,5 +69,8 @@ user_syscall_check_main:
         .section .user_data, "aw"
 message:
         .ascii "ok\n"
+
+        .section .user_text, "ax"
+        .size user_syscall_check_main, . - user_syscall_check_main
 
         .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,85 @@
+#include "tests/core/fake_machine.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "core/machine.h"
+#include "hw-x86_64/cpu/trap_frame.h"
+
+// The user-region symbols the image's link script and ring-3 programs provide.
+extern "C" {
+alignas(4096) char __user_start[64 * 1024];
+void user_counter_main() {}
+void user_sleeper_main() {}
+void user_yielder_main() {}
+void user_syscall_check_main() {}
+std::uint64_t user_progress_counters[32];
+std::uint8_t user_stacks[32 * 16384];
+}
+// The end of the fake user region, as the link script would define it.
+asm(".globl __user_end\n.set __user_end, __user_start + 65536");
+
+namespace pristine {
+
+struct PowerOff : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+namespace fake_machine {
+
+State& state() {
+  static State s;
+  return s;
+}
+
+void reset() { state() = State{}; }
+
+}  // namespace fake_machine
+
+namespace machine {
+
+using fake_machine::state;
+
+CpuId cpu_id() { return 0; }
+void irq_disable() {}
+void irq_enable() {}
+IrqState irq_save() { return 0; }
+void irq_restore(IrqState) {}
+void halt_until_interrupt() {}
+void switch_fpu(FpuState&, const FpuState&) { ++state().fpu_switches; }
+void set_kernel_stack(VirtAddr top) { state().kernel_stack = top; }
+void switch_address_space(PhysAddr) {}
+void enter_frame(TrapFrame*) { throw std::logic_error("enter_frame is not used in host tests"); }
+TrapFrame* prepare_user_frame(VirtAddr kernel_stack_top, VirtAddr entry, VirtAddr user_stack,
+                              std::uint64_t arg0, std::uint64_t arg1) {
+  auto* frame = reinterpret_cast<TrapFrame*>(kernel_stack_top - sizeof(TrapFrame));
+  std::memset(frame, 0, sizeof *frame);
+  frame->rip = entry;
+  frame->rsp = user_stack;
+  frame->rdi = arg0;
+  frame->rsi = arg1;
+  frame->cs = 0x23;
+  return frame;
+}
+TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::uint64_t), std::uint64_t arg) {
+  auto* frame = reinterpret_cast<TrapFrame*>(kernel_stack_top - sizeof(TrapFrame));
+  std::memset(frame, 0, sizeof *frame);
+  frame->rip = reinterpret_cast<std::uint64_t>(entry);
+  frame->rdi = arg;
+  frame->cs = 0x08;
+  return frame;
+}
+void init_fpu_state(FpuState& s) { std::memset(&s, 0, sizeof s); }
+void end_of_interrupt() { ++state().eoi_count; }
+void timer_arm_oneshot(Cycles deadline) { state().armed_deadline = deadline; }
+Cycles now() { return state().now; }
+std::uint64_t clock_hz() { return 1'000'000'000; }
+void send_ipi(CpuId, Vector) {}
+void console_write(const char* text, std::size_t length) { state().console.append(text, length); }
+void power_off(int code) {
+  state().power_off_code = code;
+  throw PowerOff("power_off");
+}
+
+}  // namespace machine
+}  // namespace pristine

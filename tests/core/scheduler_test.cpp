@@ -1,0 +1,222 @@
+// core/ scheduler, tick and syscall logic, compiled natively against a fake
+// machine backend (tests/core/fake_machine.cpp).
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <memory>
+
+#include "core/cpu_local.h"
+#include "core/sched/scheduler.h"
+#include "core/syscall/syscall.h"
+#include "core/syscall/user_access.h"
+#include "core/time/timer_tick.h"
+#include "hw-x86_64/cpu/trap_frame.h"
+#include "tests/core/fake_machine.h"
+
+namespace pristine {
+namespace {
+
+constexpr Cycles kPeriod = 1000;
+
+class Scheduler : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake_machine::reset();
+    std::destroy_at(&pristine_tasks);
+    std::construct_at(&pristine_tasks);
+    std::destroy_at(&cpu());
+    std::construct_at(&cpu());
+    cpu().slice_ticks = 2;
+    cpu().clock_hz = 1'000'000'000;
+    cpu().tick_period = kPeriod;
+    cpu().idle = sched::create_idle_task();
+  }
+
+  static CpuLocal& cpu() { return g_cpu_local[0]; }
+
+  Task* add(const char* name, std::uint32_t priority = 0) {
+    return sched::create_user_task(name, UserProgram::Counter, priority, 0);
+  }
+
+  // Boot: the first runnable task becomes current (start() then jumps into it).
+  void start() {
+    EXPECT_THROW(sched::start(cpu()), std::logic_error);
+    resume_ = cpu().current->frame;
+  }
+
+  // One timer tick; returns the name of the task that runs afterwards.
+  std::string tick() {
+    fake_machine::state().now += kPeriod;
+    resume_ = sched::on_tick(cpu(), resume_, fake_machine::state().now);
+    return running();
+  }
+
+  std::string running() const {
+    EXPECT_EQ(resume_, cpu().current->state == TaskState::Running ? resume_ : nullptr);
+    return cpu().current->name;
+  }
+
+  std::string syscall(Syscall number, std::uint64_t a0 = 0, std::uint64_t a1 = 0, std::int64_t* result = nullptr) {
+    std::int64_t r = 0;
+    resume_ = dispatch_syscall({static_cast<std::uint64_t>(number), {a0, a1}}, resume_, r);
+    if (result) *result = r;
+    return running();
+  }
+
+  TrapFrame* resume_ = nullptr;
+};
+
+TEST_F(Scheduler, EqualPrioritiesTakeTurnsOfOneSliceEach) {
+  add("a");
+  add("b");
+  add("c");
+  start();
+  EXPECT_EQ(running(), "a");
+  EXPECT_EQ(tick(), "a");
+  EXPECT_EQ(tick(), "b");
+  EXPECT_EQ(tick(), "b");
+  EXPECT_EQ(tick(), "c");
+  EXPECT_EQ(tick(), "c");
+  EXPECT_EQ(tick(), "a");
+}
+
+TEST_F(Scheduler, PriorityWeightsTheSliceButNeverStarves) {
+  add("low", 0);
+  add("high", 1);
+  start();
+  int low = 0, high = 0;
+  for (int i = 0; i < 60; ++i) (tick() == "low" ? low : high)++;
+  EXPECT_EQ(high, 2 * low) << "priority 1 gets two base slices per turn, priority 0 one";
+}
+
+TEST_F(Scheduler, SwitchSavesTheFrameAndLoadsTheNextTasksState) {
+  Task* a = add("a");
+  Task* b = add("b");
+  start();
+  TrapFrame* a_frame = resume_;
+  tick();
+  tick();
+  EXPECT_EQ(cpu().current, b);
+  EXPECT_EQ(a->frame, a_frame) << "the outgoing frame is kept for the resume";
+  EXPECT_EQ(resume_, b->frame);
+  EXPECT_EQ(fake_machine::state().kernel_stack, b->kernel_stack_top) << "TSS.RSP0 follows the task";
+  EXPECT_GE(fake_machine::state().fpu_switches, 2u);
+  EXPECT_EQ(a->state, TaskState::Runnable);
+}
+
+TEST_F(Scheduler, SleeperWakesAtTheFirstTickAfterItsDeadlineAndPreemptsLowerPriority) {
+  add("worker", 0);
+  add("other", 0);
+  Task* sleeper = add("sleeper", 3);
+  start();
+  // Run until the sleeper has the CPU, then let it sleep 2.5 ticks.
+  while (running() != "sleeper") tick();
+  const Cycles deadline = fake_machine::state().now + 2500;
+  syscall(Syscall::Sleep, 2500);  // 1 GHz clock: ns == cycles
+  EXPECT_EQ(sleeper->state, TaskState::Sleeping);
+  EXPECT_NE(running(), "sleeper");
+  tick();
+  tick();
+  EXPECT_NE(running(), "sleeper") << "woke before its deadline";
+  const std::string preempted = running();
+  EXPECT_EQ(tick(), "sleeper");
+  EXPECT_GE(fake_machine::state().now, deadline);
+  EXPECT_EQ(sleeper->wakeups, 1u);
+  EXPECT_EQ(sleeper->max_wake_latency, fake_machine::state().now - deadline);
+  // The preempted task goes back to the head of the queue.
+  syscall(Syscall::Sleep, 100000);
+  EXPECT_EQ(running(), preempted);
+}
+
+TEST_F(Scheduler, YieldGoesToTheBackOfTheQueue) {
+  add("a");
+  add("b");
+  add("c");
+  start();
+  EXPECT_EQ(syscall(Syscall::Yield), "b");
+  EXPECT_EQ(syscall(Syscall::Yield), "c");
+  EXPECT_EQ(syscall(Syscall::Yield), "a");
+}
+
+TEST_F(Scheduler, YieldAloneKeepsRunning) {
+  add("a");
+  start();
+  EXPECT_EQ(syscall(Syscall::Yield), "a");
+}
+
+TEST_F(Scheduler, ExitedTaskNeverRunsAgainAndIdleTakesOver) {
+  Task* a = add("a");
+  start();
+  std::int64_t result = 0;
+  EXPECT_EQ(syscall(Syscall::Exit, 7, 0, &result), "idle");
+  EXPECT_EQ(a->state, TaskState::Dead);
+  EXPECT_EQ(a->exit_code, 7);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(tick(), "idle");
+}
+
+TEST_F(Scheduler, IdleLeavesAtTheFirstTickThatFindsWork) {
+  Task* a = add("a");
+  start();
+  resume_ = sched::block_current(cpu(), resume_);
+  EXPECT_EQ(running(), "idle");
+  EXPECT_EQ(tick(), "idle");
+  sched::wake(cpu(), *a);
+  EXPECT_EQ(tick(), "a");
+}
+
+TEST_F(Scheduler, LongestRunnableWaitIsRecorded) {
+  add("a");
+  Task* b = add("b");
+  start();
+  tick();
+  tick();  // b runs after waiting two ticks since boot
+  EXPECT_EQ(b->max_wait, 2 * kPeriod);
+}
+
+TEST_F(Scheduler, ShutdownHandsTheCpuToIdle) {
+  add("a");
+  start();
+  resume_ = sched::switch_to_idle(cpu(), resume_);
+  EXPECT_EQ(running(), "idle");
+}
+
+TEST_F(Scheduler, TimerTickRearmsOnTheGridAcknowledgesAndSkipsMissedDeadlines) {
+  add("a");
+  start();
+  cpu().next_deadline = 10 * kPeriod;
+  fake_machine::state().now = 10 * kPeriod + 3;  // a little late
+  resume_ = timer_tick(cpu(), resume_, fake_machine::state().now);
+  EXPECT_EQ(fake_machine::state().armed_deadline, 11 * kPeriod) << "no drift from a late tick";
+  EXPECT_EQ(fake_machine::state().eoi_count, 1u);
+  fake_machine::state().now = 14 * kPeriod + 10;  // three deadlines missed
+  resume_ = timer_tick(cpu(), resume_, fake_machine::state().now);
+  EXPECT_EQ(fake_machine::state().armed_deadline, 15 * kPeriod);
+  EXPECT_EQ(cpu().missed_ticks.load(), 3u);
+  EXPECT_EQ(cpu().ticks.load(), 2u);
+}
+
+TEST_F(Scheduler, SyscallsRejectBadArgumentsWithErrnoValues) {
+  add("a");
+  start();
+  std::int64_t r = 0;
+  const auto user = reinterpret_cast<std::uint64_t>(__user_start);
+  syscall(Syscall::Write, 0xffffffff80100000, 4, &r);
+  EXPECT_EQ(r, kEFAULT) << "kernel pointer";
+  syscall(Syscall::Write, 0, 4, &r);
+  EXPECT_EQ(r, kEFAULT) << "null pointer";
+  syscall(Syscall::Write, user + 65536 - 2, 4, &r);
+  EXPECT_EQ(r, kEFAULT) << "runs past the user region";
+  syscall(Syscall::Write, user, kMaxWriteLength + 1, &r);
+  EXPECT_EQ(r, kEINVAL);
+  syscall(static_cast<Syscall>(1234), 0, 0, &r);
+  EXPECT_EQ(r, kENOSYS);
+  std::memcpy(__user_start, "hello", 5);
+  syscall(Syscall::Write, user, 5, &r);
+  EXPECT_EQ(r, 5);
+  EXPECT_EQ(fake_machine::state().console, "hello");
+  syscall(Syscall::GetPid, 0, 0, &r);
+  EXPECT_EQ(r, cpu().current->id);
+}
+
+}  // namespace
+}  // namespace pristine
