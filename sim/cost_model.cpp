@@ -1,1 +1,96 @@
-// placeholder: being written
+#include "sim/cost_model.h"
+
+#include <capstone/capstone.h>
+
+#include <stdexcept>
+
+namespace pristine::sim {
+namespace {
+
+bool is_port_io(unsigned id) {
+  switch (id) {
+    case X86_INS_IN: case X86_INS_OUT: case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD:
+    case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Index of the control register an operand names, or -1.
+int control_register(const cs_x86_op& op) {
+  if (op.type != X86_OP_REG || op.reg < X86_REG_CR0 || op.reg > X86_REG_CR15) return -1;
+  return op.reg - X86_REG_CR0;
+}
+
+}  // namespace
+
+CostModel::CostModel(CostTable table) : table_(std::move(table)) {
+  csh handle = 0;
+  if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) throw std::runtime_error("capstone: cs_open failed");
+  cs_option(handle, CS_OPT_DETAIL, CS_OPT_ON);
+  capstone_ = handle;
+}
+
+CostModel::~CostModel() {
+  csh handle = capstone_;
+  cs_close(&handle);
+}
+
+BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr address) const {
+  BlockCost cost;
+  if (code.empty()) return cost;
+  const csh handle = capstone_;
+  cs_insn* insn = cs_malloc(handle);
+  const std::uint8_t* bytes = code.data();
+  std::size_t left = code.size();
+  std::uint64_t at = address;
+  unsigned last_id = X86_INS_INVALID;
+  bool last_sets_ss = false;
+  while (left > 0) {
+    const std::uint64_t offset = at - address;
+    if (!cs_disasm_iter(handle, &bytes, &left, &at, insn)) {
+      // Undecodable: the rest is one instruction (the CPU would fault on it).
+      cost.instructions += 1;
+      cost.cycles += 1;
+      cost.last_insn_offset = static_cast<std::uint32_t>(offset);
+      last_id = X86_INS_INVALID;
+      break;
+    }
+    const cs_x86& x86 = insn->detail->x86;
+    const bool lock = x86.prefix[0] == X86_PREFIX_LOCK;
+    const bool rep = x86.prefix[0] == X86_PREFIX_REP || x86.prefix[0] == X86_PREFIX_REPNE;
+    std::uint32_t cycles = table_.instruction_cost(insn->id, lock, rep);
+    last_sets_ss = false;
+    if (insn->id == X86_INS_MOV && x86.op_count == 2) {
+      const int dst = control_register(x86.operands[0]);
+      const int src = control_register(x86.operands[1]);
+      if (dst >= 0) cycles = table_.control_register_cost(static_cast<unsigned>(dst), true);
+      if (src >= 0) cycles = table_.control_register_cost(static_cast<unsigned>(src), false);
+      last_sets_ss = x86.operands[0].type == X86_OP_REG && x86.operands[0].reg == X86_REG_SS;
+    }
+    if (insn->id == X86_INS_POP && x86.op_count == 1 && x86.operands[0].type == X86_OP_REG &&
+        x86.operands[0].reg == X86_REG_SS) {
+      last_sets_ss = true;
+    }
+    if (is_port_io(insn->id)) cost.flags |= kBlockHasPortIo;
+    if (insn->id == X86_INS_RDTSC || insn->id == X86_INS_RDTSCP) cost.flags |= kBlockHasRdtsc;
+    cost.instructions += 1;
+    cost.cycles += cycles;
+    cost.last_insn_offset = static_cast<std::uint32_t>(offset);
+    last_id = insn->id;
+  }
+  cs_free(insn, 1);
+  switch (last_id) {
+    case X86_INS_IRETQ: cost.flags |= kBlockEndsWithIret; break;
+    case X86_INS_STI: cost.flags |= kBlockEndsWithSti; break;
+    case X86_INS_HLT: cost.flags |= kBlockEndsWithHlt; break;
+    case X86_INS_SYSCALL: cost.flags |= kBlockEndsWithSyscall; break;
+    case X86_INS_SYSRET: cost.flags |= kBlockEndsWithSysret; break;
+    default: break;
+  }
+  if (last_sets_ss) cost.flags |= kBlockEndsWithSti;  // mov/pop ss: the same one-instruction shadow
+  return cost;
+}
+
+}  // namespace pristine::sim

@@ -53,6 +53,8 @@ class CostTable {
   // Cost of one decoded instruction (Capstone x86 instruction id and, where it
   // matters, its prefix/operands: lock prefix, memory destination).
   std::uint32_t instruction_cost(unsigned capstone_id, bool lock_prefix, bool rep_prefix) const;
+  // `mov` to or from a control register (decoded from the operands).
+  std::uint32_t control_register_cost(unsigned cr, bool write) const;
   const EventCosts& events() const { return events_; }
 
   // Every instruction-cost entry with its source, for docs and `pristine costs`.
@@ -66,6 +68,8 @@ class CostTable {
  private:
   std::vector<std::uint32_t> by_id_;  // indexed by capstone id; default 1
   std::uint32_t lock_extra_ = 0;
+  std::uint32_t rep_per_iteration_ = 0;
+  std::uint32_t cr3_write_ = 0, cr_write_ = 0, cr_read_ = 0;
   std::vector<Entry> entries_;
   EventCosts events_{};
 };

@@ -1,1 +1,36 @@
-// placeholder: being written
+#include "sim/event_source.h"
+
+#include <algorithm>
+
+namespace pristine::sim {
+
+EventSource::EventSource(const SourceSpec& spec, std::uint64_t seed, std::uint32_t index)
+    : spec_(spec), rng_(Prng::for_stream(seed, index)) {}
+
+Cycles EventSource::next_arrival() {
+  Cycles next = 0;
+  switch (spec_.kind) {
+    case SourceKind::Periodic:
+      next = started_ ? last_ + spec_.period : spec_.start;
+      break;
+    case SourceKind::Poisson:
+      next = (started_ ? last_ : spec_.start) + rng_.exponential(static_cast<double>(spec_.period));
+      break;
+    case SourceKind::Bursty:
+      if (left_in_burst_ > 0) {
+        --left_in_burst_;
+        next = last_ + spec_.spacing;
+      } else {
+        next = (started_ ? last_ : spec_.start) + rng_.exponential(static_cast<double>(spec_.burst_period));
+        left_in_burst_ = spec_.burst - 1;
+      }
+      break;
+  }
+  // Strictly increasing, whatever the draws.
+  if (started_ && next <= last_) next = last_ + 1;
+  started_ = true;
+  last_ = next;
+  return next;
+}
+
+}  // namespace pristine::sim

@@ -1,1 +1,378 @@
-// placeholder: being written
+#include "sim/scenario.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "core/interrupt/vectors.h"
+#include "sim/path_id.h"
+
+namespace pristine::sim {
+namespace {
+
+constexpr Cycles kMinTickPeriod = 2000;
+constexpr Cycles kMinSourcePeriod = 100;
+constexpr std::size_t kMaxTasks = 16;
+constexpr std::size_t kMaxSources = 64;
+
+// Reads one TOML document into a Scenario. Every error names the file, the
+// line and the dotted key (with array indexes) it is about.
+class Parser {
+ public:
+  Parser(const toml::table& root, std::string file) : root_(root), file_(std::move(file)) {}
+
+  Scenario parse() {
+    Scenario s;
+    s.file = file_;
+    check_keys(root_, "", {"scenario", "kernel", "task", "source", "budgets"});
+    const toml::table& scenario = table(root_, "scenario", true);
+    check_keys(scenario, "scenario.", {"name", "description", "seed", "cpu_mhz", "cpus", "duration_ms",
+                                       "duration_us", "duration_cycles"});
+    s.name = string(scenario, "scenario.", "name", true).value_or("");
+    if (s.name.empty()) fail(scenario, "scenario.name", "must not be empty");
+    s.description = string(scenario, "scenario.", "description", false).value_or("");
+    s.seed = integer(scenario, "scenario.", "seed", 0, INT64_MAX).value_or(1);
+    cpu_mhz_ = integer(scenario, "scenario.", "cpu_mhz", 1, 10000).value_or(2000);
+    s.cpu_hz = cpu_mhz_ * 1'000'000;
+    s.cpus = static_cast<std::uint32_t>(integer(scenario, "scenario.", "cpus", 1, 8).value_or(1));
+    s.duration = time(scenario, "scenario.", "duration", {"_ms", "_us", "_cycles"}, true, false).value_or(0);
+    if (s.duration == 0) fail(scenario, "scenario.duration_ms", "must be greater than 0");
+
+    if (const toml::table* kernel = optional_table(root_, "kernel")) {
+      check_keys(*kernel, "kernel.", {"tick_hz", "max_wait_ticks"});
+      s.tick_hz = static_cast<std::uint32_t>(integer(*kernel, "kernel.", "tick_hz", 1, 1'000'000).value_or(1000));
+      if (s.cpu_hz / s.tick_hz < kMinTickPeriod) {
+        fail(*kernel, "kernel.tick_hz",
+             fmt::format("{} Hz gives a tick every {} cycles; the tick period must be at least {} cycles",
+                         s.tick_hz, s.cpu_hz / s.tick_hz, kMinTickPeriod),
+             (*kernel)["tick_hz"].node());
+      }
+      s.max_wait_ticks = static_cast<std::uint32_t>(
+          integer(*kernel, "kernel.", "max_wait_ticks", 1, 1'000'000).value_or(s.max_wait_ticks));
+    }
+
+    parse_tasks(s);
+    parse_sources(s);
+    parse_budgets(s);
+    return s;
+  }
+
+ private:
+  [[noreturn]] void fail(const toml::node& where, const std::string& key, const std::string& message,
+                         const toml::node* at = nullptr) const {
+    const toml::node& node = at ? *at : where;
+    throw ScenarioError(file_, static_cast<std::uint32_t>(node.source().begin.line), key, message);
+  }
+
+  void check_keys(const toml::table& t, const std::string& prefix, std::initializer_list<const char*> allowed) const {
+    for (const auto& [key, node] : t) {
+      bool known = false;
+      for (const char* a : allowed) known |= key.str() == a;
+      if (!known) {
+        std::string list;
+        for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        fail(t, prefix + std::string(key.str()), fmt::format("unknown key (allowed here: {})", list), &node);
+      }
+    }
+  }
+
+  const toml::table& table(const toml::table& parent, const char* key, bool required) const {
+    const toml::node* node = parent.get(key);
+    if (!node) {
+      if (required) throw ScenarioError(file_, 1, key, fmt::format("missing required table [{}]", key));
+      static const toml::table empty;
+      return empty;
+    }
+    if (!node->is_table()) fail(parent, key, "must be a table", node);
+    return *node->as_table();
+  }
+
+  const toml::table* optional_table(const toml::table& parent, const char* key) const {
+    const toml::node* node = parent.get(key);
+    if (!node) return nullptr;
+    if (!node->is_table()) fail(parent, key, "must be a table", node);
+    return node->as_table();
+  }
+
+  std::optional<std::string> string(const toml::table& t, const std::string& prefix, const char* key,
+                                    bool required) const {
+    const toml::node* node = t.get(key);
+    if (!node) {
+      if (required) fail(t, prefix + key, "missing required key");
+      return std::nullopt;
+    }
+    if (!node->is_string()) fail(t, prefix + key, fmt::format("must be a string, not {}", type_name(*node)), node);
+    return node->as_string()->get();
+  }
+
+  std::optional<std::uint64_t> integer(const toml::table& t, const std::string& prefix, const char* key,
+                                       std::int64_t min, std::int64_t max, bool required = false) const {
+    const toml::node* node = t.get(key);
+    if (!node) {
+      if (required) fail(t, prefix + key, "missing required key");
+      return std::nullopt;
+    }
+    if (!node->is_integer()) fail(t, prefix + key, fmt::format("must be an integer, not {}", type_name(*node)), node);
+    const std::int64_t v = node->as_integer()->get();
+    if (v < min || v > max) {
+      fail(t, prefix + key, fmt::format("{} is out of range: must be between {} and {}", v, min, max), node);
+    }
+    return static_cast<std::uint64_t>(v);
+  }
+
+  // A duration given in one of several units (`stem` + suffix): exactly one
+  // may be present. "_hz" is a rate, converted to a period.
+  std::optional<Cycles> time(const toml::table& t, const std::string& prefix, const std::string& stem,
+                             std::initializer_list<const char*> suffixes, bool required, bool allow_zero,
+                             const char* rate_key = nullptr) const {
+    std::optional<Cycles> result;
+    std::string found;
+    auto take = [&](const std::string& key, Cycles value, const toml::node* node) {
+      if (!found.empty()) fail(t, prefix + key, fmt::format("give only one of {} and {}", prefix + found, prefix + key), node);
+      if (value == 0 && !allow_zero) fail(t, prefix + key, "converts to 0 cycles: must be at least 1 cycle", node);
+      found = key;
+      result = value;
+    };
+    for (const char* suffix : suffixes) {
+      const std::string key = stem + suffix;
+      const toml::node* node = t.get(key);
+      if (!node) continue;
+      const std::uint64_t v = *integer(t, prefix, key.c_str(), 0, INT64_MAX);
+      const std::string unit = suffix;
+      Cycles cycles = v;
+      if (unit == "_ms") cycles = v * cpu_mhz_ * 1000;
+      if (unit == "_us") cycles = v * cpu_mhz_;
+      if (unit == "_ns") cycles = (v * cpu_mhz_ + 500) / 1000;
+      take(key, cycles, node);
+    }
+    if (rate_key) {
+      if (const toml::node* node = t.get(rate_key)) {
+        const std::uint64_t hz = *integer(t, prefix, rate_key, 1, INT64_MAX);
+        take(rate_key, cpu_mhz_ * 1'000'000 / hz, node);
+      }
+    }
+    if (!result && required) {
+      std::string options;
+      for (const char* suffix : suffixes) options += (options.empty() ? "" : " | ") + stem + suffix;
+      if (rate_key) options += std::string(" | ") + rate_key;
+      fail(t, prefix + stem, fmt::format("missing: give one of {}", options));
+    }
+    return result;
+  }
+
+  static std::string type_name(const toml::node& n) {
+    switch (n.type()) {
+      case toml::node_type::string: return "a string";
+      case toml::node_type::integer: return "an integer";
+      case toml::node_type::floating_point: return "a float";
+      case toml::node_type::boolean: return "a boolean";
+      case toml::node_type::table: return "a table";
+      case toml::node_type::array: return "an array";
+      default: return "a date/time";
+    }
+  }
+
+  static bool valid_name(const std::string& name, std::size_t max) {
+    if (name.empty() || name.size() > max) return false;
+    for (char c : name) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+    }
+    return true;
+  }
+
+  const toml::array* array_of_tables(const char* key) const {
+    const toml::node* node = root_.get(key);
+    if (!node) return nullptr;
+    if (!node->is_array_of_tables()) fail(root_, key, fmt::format("must be an array of tables: write [[{}]]", key), node);
+    return node->as_array();
+  }
+
+  void parse_tasks(Scenario& s) const {
+    const toml::array* tasks = array_of_tables("task");
+    if (!tasks) return;
+    if (tasks->size() > kMaxTasks) fail(root_, "task", fmt::format("at most {} tasks", kMaxTasks), tasks);
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < tasks->size(); ++i) {
+      const toml::table& t = *(*tasks)[i].as_table();
+      const std::string prefix = fmt::format("task[{}].", i);
+      check_keys(t, prefix, {"name", "program", "priority", "sleep_us"});
+      TaskSpec task;
+      task.name = *string(t, prefix, "name", true);
+      if (!valid_name(task.name, 15)) {
+        fail(t, prefix + "name", "must be 1 to 15 characters of a-z, 0-9, '-' and '_'", t.get("name"));
+      }
+      if (!names.insert(task.name).second) {
+        fail(t, prefix + "name", fmt::format("duplicate task name '{}'", task.name), t.get("name"));
+      }
+      const std::string program = *string(t, prefix, "program", true);
+      if (program == "counter") task.program = TaskProgram::Counter;
+      else if (program == "sleeper") task.program = TaskProgram::Sleeper;
+      else if (program == "yielder") task.program = TaskProgram::Yielder;
+      else if (program == "syscall-check") task.program = TaskProgram::SyscallCheck;
+      else {
+        fail(t, prefix + "program",
+             fmt::format("unknown program '{}': must be one of counter, sleeper, yielder, syscall-check", program),
+             t.get("program"));
+      }
+      task.priority = static_cast<std::uint32_t>(integer(t, prefix, "priority", 0, 3).value_or(0));
+      const auto sleep_us = integer(t, prefix, "sleep_us", 1, 1'000'000'000);
+      if (task.program == TaskProgram::Sleeper && !sleep_us) {
+        fail(t, prefix + "sleep_us", "missing: a sleeper needs sleep_us");
+      }
+      if (task.program != TaskProgram::Sleeper && sleep_us) {
+        fail(t, prefix + "sleep_us", "only a sleeper takes sleep_us", t.get("sleep_us"));
+      }
+      task.sleep_ns = sleep_us.value_or(0) * 1000;
+      s.tasks.push_back(task);
+    }
+  }
+
+  void parse_sources(Scenario& s) const {
+    const toml::array* sources = array_of_tables("source");
+    if (!sources) return;
+    if (sources->size() > kMaxSources) fail(root_, "source", fmt::format("at most {} sources", kMaxSources), sources);
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < sources->size(); ++i) {
+      const toml::table& t = *(*sources)[i].as_table();
+      const std::string prefix = fmt::format("source[{}].", i);
+      SourceSpec src;
+      src.name = *string(t, prefix, "name", true);
+      if (!valid_name(src.name, 31)) {
+        fail(t, prefix + "name", "must be 1 to 31 characters of a-z, 0-9, '-' and '_'", t.get("name"));
+      }
+      if (!names.insert(src.name).second) {
+        fail(t, prefix + "name", fmt::format("duplicate source name '{}'", src.name), t.get("name"));
+      }
+      const std::string kind = *string(t, prefix, "kind", true);
+      std::initializer_list<const char*> common = {"name", "kind", "vector", "cpu", "start_us", "start_ns", "start_cycles"};
+      std::vector<const char*> allowed(common);
+      if (kind == "periodic") {
+        src.kind = SourceKind::Periodic;
+        allowed.insert(allowed.end(), {"period_us", "period_ns", "period_cycles", "rate_hz"});
+      } else if (kind == "poisson") {
+        src.kind = SourceKind::Poisson;
+        allowed.insert(allowed.end(), {"mean_us", "mean_ns", "mean_cycles", "rate_hz"});
+      } else if (kind == "bursty") {
+        src.kind = SourceKind::Bursty;
+        allowed.insert(allowed.end(), {"burst", "burst_period_us", "burst_period_ns", "burst_period_cycles",
+                                       "burst_rate_hz", "spacing_ns", "spacing_cycles"});
+      } else {
+        fail(t, prefix + "kind", fmt::format("unknown kind '{}': must be one of periodic, poisson, bursty", kind),
+             t.get("kind"));
+      }
+      for (const auto& [key, node] : t) {
+        if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key.str() == a; }) == allowed.end()) {
+          fail(t, prefix + std::string(key.str()), fmt::format("unknown key for a {} source", kind), &node);
+        }
+      }
+      const auto vector = *integer(t, prefix, "vector", 0, 255, true);
+      if (!vectors::is_device(static_cast<Vector>(vector))) {
+        fail(t, prefix + "vector",
+             fmt::format("{:#x} is not a device vector: must be between {:#x} and {:#x}", vector,
+                         vectors::kDeviceBase, vectors::kDeviceBase + vectors::kDeviceLines - 1),
+             t.get("vector"));
+      }
+      src.vector = static_cast<Vector>(vector);
+      src.cpu = static_cast<CpuId>(integer(t, prefix, "cpu", 0, 255).value_or(0));
+      if (src.cpu >= s.cpus) {
+        fail(t, prefix + "cpu", fmt::format("CPU {} does not exist: the scenario has {} CPU(s)", src.cpu, s.cpus),
+             t.get("cpu"));
+      }
+      src.start = time(t, prefix, "start", {"_us", "_ns", "_cycles"}, false, true).value_or(0);
+      auto check_period = [&](Cycles value, const std::string& stem) {
+        if (value < kMinSourcePeriod) {
+          fail(t, prefix + stem,
+               fmt::format("{} cycles between interrupts is a livelock: at least {} cycles", value, kMinSourcePeriod));
+        }
+      };
+      switch (src.kind) {
+        case SourceKind::Periodic:
+          src.period = *time(t, prefix, "period", {"_us", "_ns", "_cycles"}, true, false, "rate_hz");
+          check_period(src.period, "period");
+          break;
+        case SourceKind::Poisson:
+          src.period = *time(t, prefix, "mean", {"_us", "_ns", "_cycles"}, true, false, "rate_hz");
+          check_period(src.period, "mean");
+          break;
+        case SourceKind::Bursty: {
+          src.burst = static_cast<std::uint32_t>(*integer(t, prefix, "burst", 1, 4096, true));
+          src.burst_period = *time(t, prefix, "burst_period", {"_us", "_ns", "_cycles"}, true, false, "burst_rate_hz");
+          src.spacing = *time(t, prefix, "spacing", {"_ns", "_cycles"}, true, false);
+          check_period(src.burst_period, "burst_period");
+          if (std::uint64_t{src.burst} * src.spacing >= src.burst_period) {
+            fail(t, prefix + "spacing",
+                 fmt::format("a burst of {} spaced {} cycles lasts longer than the {} cycles between bursts",
+                             src.burst, src.spacing, src.burst_period));
+          }
+          break;
+        }
+      }
+      s.sources.push_back(src);
+    }
+  }
+
+  void parse_budgets(Scenario& s) const {
+    const toml::table* budgets = optional_table(root_, "budgets");
+    if (!budgets) return;
+    std::set<std::string> known;
+    for (PathId p = 0; p < kPathCount; ++p) {
+      known.insert(path_name(p, false));
+      known.insert(path_name(p, true));
+    }
+    for (const auto& [key, node] : *budgets) {
+      const std::string name(key.str());
+      if (!known.count(name)) {
+        fail(*budgets, "budgets." + name,
+             "unknown handler: use a name from the report, e.g. timer, timer+switch, device1, spurious, "
+             "page-fault, syscall/yield",
+             &node);
+      }
+      const auto cycles = *integer(*budgets, "budgets.", name.c_str(), 1, 1000);
+      s.budgets.push_back({name, cycles});
+    }
+  }
+
+  const toml::table& root_;
+  std::string file_;
+  std::uint64_t cpu_mhz_ = 2000;
+};
+
+}  // namespace
+
+ScenarioError::ScenarioError(const std::string& file, std::uint32_t line, const std::string& key,
+                             const std::string& message)
+    : std::runtime_error(fmt::format("{}:{}: {}: {}", file, line, key, message)),
+      file_(file),
+      line_(line),
+      key_(key) {}
+
+Cycles Scenario::budget_for(const std::string& handler) const {
+  for (const BudgetSpec& b : budgets) {
+    if (b.handler == handler) return b.cycles;
+  }
+  return default_budget;
+}
+
+Scenario parse_scenario(std::string_view text, const std::filesystem::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file.string());
+  } catch (const toml::parse_error& e) {
+    throw ScenarioError(file.string(), static_cast<std::uint32_t>(e.source().begin.line), "",
+                        std::string(e.description()));
+  }
+  return Parser(root, file.string()).parse();
+}
+
+Scenario load_scenario(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ScenarioError(file.string(), 0, "", "cannot open the scenario file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), file);
+}
+
+}  // namespace pristine::sim

@@ -292,7 +292,11 @@ TaskState Simulator::guest_task_state(int task) const {
 
 void Simulator::check_waits(const SimCpu& c) {
   const int count = static_cast<int>(std::min<std::uint32_t>(memory_.read<std::uint32_t>(tasks_), kMaxTasks));
-  checker_.check_waits(c.cycles, count, [this](int task) { return guest_task_state(task) == TaskState::Runnable; });
+  // Ring-3 tasks only: the idle task waits by design.
+  checker_.check_waits(c.cycles, count, [this](int task) {
+    const VirtAddr t = tasks_ + offsetof(TaskTable, tasks) + task * sizeof(Task);
+    return memory_.read<std::uint32_t>(t + offsetof(Task, is_user)) != 0 && guest_task_state(task) == TaskState::Runnable;
+  });
 }
 
 std::uint64_t Simulator::guest_switches(const SimCpu& c) const {

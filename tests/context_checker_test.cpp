@@ -1,0 +1,75 @@
+// The simulator's invariant checks catch a kernel broken on purpose: each
+// sim-kernel-broken-*.elf is the real image with one PRISTINE_BREAK_* macro.
+#include <gtest/gtest.h>
+
+#include "sim/simulator.h"
+
+namespace pristine::sim {
+namespace {
+
+std::filesystem::path image(const std::string& name) {
+  return std::filesystem::path(PRISTINE_BUILD_DIR "/images") / (name + ".elf");
+}
+
+// Three ring-3 tasks (two CPU-bound, one making syscalls) under a 10 kHz tick
+// and a device storm: every entry and return path is exercised.
+Scenario busy_machine() {
+  Scenario s;
+  s.file = "busy-machine";
+  s.name = "busy-machine";
+  s.duration = 16'000'000;
+  s.tick_hz = 10000;
+  s.max_wait_ticks = 20;
+  s.tasks = {{"counter-a", TaskProgram::Counter, 0, 0},
+             {"counter-b", TaskProgram::Counter, 0, 0},
+             {"check", TaskProgram::SyscallCheck, 0, 0}};
+  SourceSpec nic;
+  nic.name = "nic";
+  nic.kind = SourceKind::Periodic;
+  nic.vector = 0x41;
+  nic.period = 30000;
+  s.sources = {nic};
+  return s;
+}
+
+std::vector<Violation> violations_of(const std::string& kind, const Report& r) {
+  std::vector<Violation> found;
+  for (const Violation& v : r.violations) {
+    if (v.kind == kind) found.push_back(v);
+  }
+  return found;
+}
+
+TEST(ContextChecker, TheRealKernelViolatesNothing) {
+  const Report r = Simulator(busy_machine(), image("sim-kernel")).run();
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
+  EXPECT_TRUE(r.pass());
+}
+
+TEST(ContextChecker, CatchesARegisterClobberedOnTheReturnToRing3) {
+  const Report r = Simulator(busy_machine(), image("sim-kernel-broken-clobber-register")).run();
+  const auto found = violations_of("register-clobbered", r);
+  ASSERT_FALSE(found.empty());
+  EXPECT_NE(found[0].message.find("r13"), std::string::npos) << found[0].message;
+  EXPECT_NE(found[0].message.find("task "), std::string::npos) << "names the task";
+  EXPECT_NE(found[0].message.find("after "), std::string::npos) << "names the path";
+  EXPECT_NE(found[0].symbol.find("user_"), std::string::npos) << "names where ring 3 resumed";
+  EXPECT_FALSE(r.pass());
+}
+
+TEST(ContextChecker, CatchesAStarvedTask) {
+  const Report r = Simulator(busy_machine(), image("sim-kernel-broken-starve")).run();
+  const auto found = violations_of("starved", r);
+  ASSERT_FALSE(found.empty());
+  EXPECT_NE(found[0].message.find("counter-b"), std::string::npos) << found[0].message;
+  EXPECT_FALSE(r.pass());
+}
+
+TEST(ContextChecker, CatchesTheKernelGsBaseLeakingIntoRing3) {
+  const Report r = Simulator(busy_machine(), image("sim-kernel-broken-no-swapgs-exit")).run();
+  ASSERT_FALSE(violations_of("gs-base", r).empty());
+  EXPECT_FALSE(r.pass());
+}
+
+}  // namespace
+}  // namespace pristine::sim
