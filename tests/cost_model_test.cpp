@@ -1,1 +1,91 @@
-// placeholder: being written
+// The cost model prices hand-written blocks: counts, sums and block flags.
+#include "sim/cost_model.h"
+
+#include <capstone/capstone.h>
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace pristine::sim {
+namespace {
+
+BlockCost price(std::vector<std::uint8_t> code) {
+  static const CostModel model(CostTable::defaults());
+  return model.price_block(code, 0x1000);
+}
+
+std::uint32_t cost(unsigned id) { return CostTable::defaults().instruction_cost(id, false, false); }
+
+TEST(CostModel, PlainInstructionsCostOneCycleEach) {
+  // add rax, 1 ; add rbx, 1 ; jmp -10
+  const BlockCost b = price({0x48, 0x83, 0xc0, 0x01, 0x48, 0x83, 0xc3, 0x01, 0xeb, 0xf6});
+  EXPECT_EQ(b.instructions, 3u);
+  EXPECT_EQ(b.cycles, 3u);
+  EXPECT_EQ(b.flags, kBlockNone);
+  EXPECT_EQ(b.last_insn_offset, 8u);
+}
+
+TEST(CostModel, IretqBlockIsPricedAndFlagged) {
+  // pop rax ; swapgs ; iretq
+  const BlockCost b = price({0x58, 0x0f, 0x01, 0xf8, 0x48, 0xcf});
+  EXPECT_EQ(b.instructions, 3u);
+  EXPECT_EQ(b.cycles, 1 + cost(X86_INS_SWAPGS) + cost(X86_INS_IRETQ));
+  EXPECT_TRUE(b.flags & kBlockEndsWithIret);
+}
+
+TEST(CostModel, PrivilegedAndSerializingInstructionsUseTheirTableCosts) {
+  EXPECT_EQ(price({0x0f, 0x30}).cycles, cost(X86_INS_WRMSR));          // wrmsr
+  EXPECT_EQ(price({0x0f, 0x32}).cycles, cost(X86_INS_RDMSR));          // rdmsr
+  EXPECT_EQ(price({0x0f, 0x31}).cycles, cost(X86_INS_RDTSC));          // rdtsc
+  EXPECT_EQ(price({0x48, 0x0f, 0xae, 0x00}).cycles, cost(X86_INS_FXSAVE64));   // fxsave64 [rax]
+  EXPECT_EQ(price({0x48, 0x0f, 0xae, 0x08}).cycles, cost(X86_INS_FXRSTOR64));  // fxrstor64 [rax]
+  const CostTable t = CostTable::defaults();
+  EXPECT_EQ(price({0x0f, 0x22, 0xd8}).cycles, t.control_register_cost(3, true));   // mov cr3, rax
+  EXPECT_EQ(price({0x0f, 0x20, 0xe0}).cycles, t.control_register_cost(4, false));  // mov rax, cr4
+  EXPECT_GT(t.control_register_cost(3, true), 1u);
+}
+
+TEST(CostModel, LockPrefixAddsTheLockedCost) {
+  // lock xadd [rdi], rax  vs  xadd [rdi], rax
+  const BlockCost locked = price({0xf0, 0x48, 0x0f, 0xc1, 0x07});
+  const BlockCost plain = price({0x48, 0x0f, 0xc1, 0x07});
+  EXPECT_GT(locked.cycles, plain.cycles);
+  EXPECT_EQ(price({0x48, 0x87, 0x07}).cycles, cost(X86_INS_XCHG)) << "xchg with memory is implicitly locked";
+}
+
+TEST(CostModel, InterruptShadowAndControlFlags) {
+  EXPECT_TRUE(price({0x90, 0xfb}).flags & kBlockEndsWithSti);              // nop ; sti
+  EXPECT_TRUE(price({0x8e, 0xd0}).flags & kBlockEndsWithSti);              // mov ss, ax
+  EXPECT_TRUE(price({0xfb, 0xf4}).flags & kBlockEndsWithHlt);              // sti ; hlt
+  EXPECT_FALSE(price({0xfb, 0xf4}).flags & kBlockEndsWithSti) << "only the last instruction counts";
+  EXPECT_TRUE(price({0x0f, 0x05}).flags & kBlockEndsWithSyscall);          // syscall
+  EXPECT_TRUE(price({0x48, 0x0f, 0x07}).flags & kBlockEndsWithSysret);     // sysretq
+  EXPECT_TRUE(price({0xee, 0x90}).flags & kBlockHasPortIo);                // out dx, al ; nop
+  EXPECT_TRUE(price({0x0f, 0x31, 0x90}).flags & kBlockHasRdtsc);           // rdtsc ; nop
+}
+
+TEST(CostModel, UndecodableBytesCountAsOneInstruction) {
+  const BlockCost b = price({0x90, 0x0f, 0xff});
+  EXPECT_EQ(b.instructions, 2u);
+  EXPECT_EQ(b.cycles, 2u);
+}
+
+TEST(CostModel, KeyFiguresFromTheDocumentedTable) {
+  const CostTable t = CostTable::defaults();
+  EXPECT_GE(t.events().console_char, 10000u) << "seed 000: a UART character costs 10 000+ cycles";
+  EXPECT_GT(cost(X86_INS_IRETQ), 1u);
+  EXPECT_GT(t.events().interrupt_delivery_from_user, t.events().interrupt_delivery_same_ring);
+  for (const CostTable::Entry& e : t.entries()) EXPECT_FALSE(e.source.empty()) << e.mnemonic;
+}
+
+TEST(CostModel, PricingIsDeterministic) {
+  const std::vector<std::uint8_t> code = {0x58, 0x0f, 0x01, 0xf8, 0x48, 0xcf};
+  const BlockCost a = price(code), b = price(code);
+  EXPECT_EQ(a.cycles, b.cycles);
+  EXPECT_EQ(a.instructions, b.instructions);
+  EXPECT_EQ(a.flags, b.flags);
+  EXPECT_EQ(price({}).instructions, 0u);
+}
+
+}  // namespace
+}  // namespace pristine::sim
