@@ -34,7 +34,7 @@ struct BootInfo {
   std::uint64_t clock_hz;         // frequency of machine::now()
   std::uint64_t run_cycles;       // PC: cycles to run before the shutdown report; 0 = forever
   std::uint32_t task_count;
-  std::uint32_t reserved;
+  std::uint32_t clock_counts_instructions;  // 1 under QEMU -icount: now() counts instructions
   BootTask tasks[kMaxBootTasks];
 };
 

@@ -67,7 +67,9 @@ void print_shutdown_report() {
   console::write_dec(cpu.missed_ticks.load(std::memory_order_relaxed));
   console::write(" switches=");
   console::write_dec(cpu.switches.load(std::memory_order_relaxed));
-  console::write("\nhandlers (cycles from dispatch entry to exit): vector name count min mean max\n");
+  console::write(pristine_boot_info.clock_counts_instructions
+                     ? "\nhandlers (instructions (icount) from dispatch entry to exit): vector name count min mean max\n"
+                     : "\nhandlers (cycles from dispatch entry to exit): vector name count min mean max\n");
   for (unsigned v = 0; v < 256; ++v) {
     const PathStats& stats = cpu.path[v];
     if (stats.count() == 0) continue;

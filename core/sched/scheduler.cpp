@@ -157,18 +157,27 @@ PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
     if (cpu.sleepers) wake_sleepers_into_queue(cpu, now);
     return cpu.run_queue.empty() ? frame : switch_away(cpu, frame, now);
   }
+  // The tick is charged to the running task's turn first, whatever happens
+  // next: a task preempted by every wake-up must still use its turn up.
+#ifdef PRISTINE_BREAK_STARVE
+  current.slice_left++;  // test-only breakage: the turn never ends
+#endif
+  const bool turn_over = --current.slice_left == 0;
   if (cpu.sleepers) {
     if (Task* urgent = wake_sleepers(cpu, current, now)) {
-      requeue_preempted(cpu, current, now);
+      if (turn_over) {
+        make_runnable(cpu, current, now);
+      } else {
+        requeue_preempted(cpu, current, now);
+      }
       return switch_to(cpu, current, frame, *urgent, now);
     }
   }
-#ifdef PRISTINE_BREAK_STARVE
-  return frame;  // test-only breakage: never preempt, the simulator must catch the starved task
-#endif
-  if (--current.slice_left > 0) return frame;
-  current.slice_left = slice_of(cpu, current);
-  if (cpu.run_queue.empty()) return frame;
+  if (!turn_over) return frame;
+  if (cpu.run_queue.empty()) {
+    current.slice_left = slice_of(cpu, current);
+    return frame;
+  }
   make_runnable(cpu, current, now);
   return switch_away(cpu, frame, now);
 }

@@ -1,5 +1,7 @@
 // `pristine`: the host command line. Subcommands:
 //   sim SCENARIO [--seed N] [--json FILE]   run a scenario on the simulator
+//   boot [--tcg|--icount|--kvm] [--smp N] [--seconds S] [--debug] [-- QEMU ARGS]
+//                                            boot kernel.elf in QEMU
 // Exit codes: 0 pass, 1 a failed budget or invariant, 2 bad input.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -8,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "sim/cli/boot_command.h"
 #include "sim/guest_image.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
@@ -62,6 +65,23 @@ int main(int argc, char** argv) {
   sim->add_option("--json", json_file, "Also write the report as JSON to FILE");
   sim->add_option("--image", image, "Simulator kernel image")->capture_default_str();
 
+  auto* boot = app.add_subcommand("boot", "Boot the PC image in QEMU and exit with the kernel's verdict");
+  pristine::cli::BootOptions boot_options;
+  boot_options.image = default_image(argv[0], "kernel.elf");
+  bool tcg = false, icount = false, kvm = false;
+  auto* tcg_flag = boot->add_flag("--tcg", tcg, "QEMU TCG (the default)");
+  auto* icount_flag = boot->add_flag("--icount", icount,
+                                     "Deterministic TCG (-icount shift=0,sleep=off): rdtsc counts instructions");
+  auto* kvm_flag = boot->add_flag("--kvm", kvm, "Hardware virtualization (refused where KVM is not VT-x/AMD-V)");
+  tcg_flag->excludes(icount_flag)->excludes(kvm_flag);
+  icount_flag->excludes(kvm_flag);
+  boot->add_option("--smp", boot_options.smp, "Number of CPUs")->check(CLI::Range(1, 8));
+  boot->add_option("--seconds", boot_options.seconds, "Run time before the shutdown report")->check(CLI::Range(1, 600));
+  boot->add_flag("--debug", boot_options.debug, "Start QEMU halted with a GDB stub on :1234 (docs/debugging.md)");
+  boot->add_option("--image", boot_options.image, "PC kernel image")->capture_default_str();
+  boot->add_option("qemu_args", boot_options.extra_qemu_args, "Extra QEMU arguments, after --");
+  boot->allow_extras(false);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -71,6 +91,11 @@ int main(int argc, char** argv) {
 
   try {
     if (*sim) return run_sim(scenario_file, seed, json_file, image);
+    if (*boot) {
+      using Mode = pristine::cli::BootOptions::Mode;
+      boot_options.mode = icount ? Mode::Icount : kvm ? Mode::Kvm : Mode::Tcg;
+      return pristine::cli::run_boot(boot_options);
+    }
   } catch (const pristine::sim::ScenarioError& e) {
     std::cerr << "error: " << e.what() << '\n';
     return kExitBadInput;

@@ -128,6 +128,23 @@ TEST_F(Scheduler, SleeperWakesAtTheFirstTickAfterItsDeadlineAndPreemptsLowerPrio
   EXPECT_EQ(running(), preempted);
 }
 
+TEST_F(Scheduler, ATaskPreemptedByEveryWakeUpStillUsesUpItsTurn) {
+  // Regression: a high-priority sleeper waking at every tick must not let the
+  // task it preempts keep its turn forever.
+  add("a", 0);
+  add("b", 0);
+  Task* sleeper = add("sleeper", 3);
+  start();
+  int ran_b = 0;
+  for (int i = 0; i < 40; ++i) {
+    if (running() == "sleeper") syscall(Syscall::Sleep, kPeriod / 2);
+    if (running() == "b") ++ran_b;
+    tick();
+  }
+  EXPECT_GT(sleeper->wakeups, 30u);
+  EXPECT_GT(ran_b, 10) << "b starved behind a, which the sleeper kept preempting";
+}
+
 TEST_F(Scheduler, YieldGoesToTheBackOfTheQueue) {
   add("a");
   add("b");

@@ -1,0 +1,116 @@
+// Boot of the PC image, after pvh_entry.S has entered long mode in the higher
+// half: CPU tables, devices, clocks, BootInfo, then the arch-neutral kernel.
+#include <cstdint>
+
+#include "core/boot_info.h"
+#include "core/console.h"
+#include "core/kernel_main.h"
+#include "hw-x86_64/cpu/cpu_init.h"
+#include "hw-x86_64/pc/lapic.h"
+#include "hw-x86_64/pc/page_tables.h"
+#include "hw-x86_64/pc/pc_clock.h"
+#include "hw-x86_64/pc/pic.h"
+#include "hw-x86_64/pc/serial.h"
+
+namespace pristine::pc {
+namespace {
+
+constexpr std::uint32_t kPvhMagic = 0x336ec578;
+
+// hvm_start_info (Xen public/arch-x86/hvm/start_info.h), as far as we use it.
+struct StartInfo {
+  std::uint32_t magic;
+  std::uint32_t version;
+  std::uint32_t flags;
+  std::uint32_t nr_modules;
+  std::uint64_t modlist_paddr;
+  std::uint64_t cmdline_paddr;
+};
+
+// Kernel command line: space-separated words; `seconds=N`, `tick=HZ`, `icount`.
+struct CommandLine {
+  std::uint64_t seconds = 1;
+  std::uint32_t tick_hz = 1000;
+  bool icount = false;
+};
+
+bool starts_with(const char* s, const char* prefix) {
+  while (*prefix) {
+    if (*s++ != *prefix++) return false;
+  }
+  return true;
+}
+
+std::uint64_t parse_number(const char* s) {
+  std::uint64_t v = 0;
+  while (*s >= '0' && *s <= '9') v = v * 10 + static_cast<std::uint64_t>(*s++ - '0');
+  return v;
+}
+
+CommandLine parse_command_line(std::uint32_t start_info_phys) {
+  CommandLine line;
+  // The low GiB is identity-mapped: physical addresses are usable as is.
+  const auto* info = reinterpret_cast<const StartInfo*>(static_cast<std::uintptr_t>(start_info_phys));
+  if (!info || info->magic != kPvhMagic || info->cmdline_paddr == 0) return line;
+  const char* p = reinterpret_cast<const char*>(info->cmdline_paddr);
+  while (*p) {
+    while (*p == ' ') ++p;
+    if (starts_with(p, "seconds=")) line.seconds = parse_number(p + 8);
+    if (starts_with(p, "tick=")) line.tick_hz = static_cast<std::uint32_t>(parse_number(p + 5));
+    if (starts_with(p, "icount") && (p[6] == ' ' || p[6] == '\0')) line.icount = true;
+    while (*p && *p != ' ') ++p;
+  }
+  if (line.tick_hz == 0) line.tick_hz = 1000;
+  return line;
+}
+
+void add_task(BootInfo& info, const char* name, UserProgram program, std::uint32_t priority, std::uint64_t arg) {
+  BootTask& task = info.tasks[info.task_count++];
+  unsigned i = 0;
+  for (; name[i] && i + 1 < kTaskNameLength; ++i) task.name[i] = name[i];
+  task.name[i] = '\0';
+  task.program = program;
+  task.priority = priority;
+  task.arg = arg;
+}
+
+}  // namespace
+}  // namespace pristine::pc
+
+extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
+  using namespace pristine;
+  pc::serial_init();
+  x86::cpu_init(0);
+#ifdef PRISTINE_BREAK_TRIPLE_FAULT
+  // Test-only breakage: an empty IDT, then a trap. The CPU cannot deliver it,
+  // nor the #GP, nor the #DF: a triple fault, which must never read as a pass.
+  const struct [[gnu::packed]] { std::uint16_t limit; std::uint64_t base; } empty_idt{0, 0};
+  asm volatile("lidt %0; int3" ::"m"(empty_idt));
+#endif
+  pc::refine_user_mappings();
+  pc::pic_remap_and_mask();
+  const pc::CommandLine line = pc::parse_command_line(start_info_phys);
+  pc::calibrate_tsc();
+  pc::lapic_init(pc::tsc_hz());
+
+  console::write("pc: TSC ");
+  console::write_dec(pc::tsc_hz());
+  console::write(line.icount ? " Hz (icount: counts instructions), LAPIC timer " : " Hz, LAPIC timer ");
+  console::write_dec(pc::lapic_timer_hz());
+  console::write(" Hz, run ");
+  console::write_dec(line.seconds);
+  console::write(" s\n");
+
+  BootInfo& info = pristine_boot_info;
+  info.magic = kBootInfoMagic;
+  info.cpu_count = 1;
+  info.tick_hz = line.tick_hz;
+  info.clock_hz = pc::tsc_hz();
+  info.run_cycles = line.seconds * pc::tsc_hz();
+  info.clock_counts_instructions = line.icount ? 1 : 0;
+  pc::add_task(info, "counter-a", UserProgram::Counter, 0, 0);
+  pc::add_task(info, "counter-b", UserProgram::Counter, 0, 0);
+  pc::add_task(info, "sleeper", UserProgram::Sleeper, 3, 500'000);
+  pc::add_task(info, "syscall-check", UserProgram::SyscallCheck, 0, 0);
+  kernel_main();
+}

@@ -1,0 +1,61 @@
+#include "hw-x86_64/pc/lapic.h"
+
+#include "core/hot_path.h"
+#include "core/interrupt/vectors.h"
+#include "hw-x86_64/pc/pit.h"
+
+namespace pristine::pc {
+namespace {
+
+constexpr std::uint64_t kLapicBase = 0xFEE00000;
+enum Reg : std::uint32_t {
+  kId = 0x20,
+  kEoi = 0xB0,
+  kSpurious = 0xF0,
+  kIcrLow = 0x300,
+  kIcrHigh = 0x310,
+  kLvtTimer = 0x320,
+  kInitialCount = 0x380,
+  kCurrentCount = 0x390,
+  kDivide = 0x3E0,
+};
+
+inline volatile std::uint32_t& reg(Reg r) {
+  return *reinterpret_cast<volatile std::uint32_t*>(kLapicBase + r);
+}
+
+std::uint64_t g_timer_hz = 0;
+// LAPIC timer ticks per TSC cycle, as a 32.32 fixed-point fraction.
+std::uint64_t g_ticks_per_tsc_q32 = 0;
+
+}  // namespace
+
+void lapic_init(std::uint64_t tsc_hz) {
+  reg(kSpurious) = 0x100 | vectors::kSpurious;  // software enable
+  reg(kDivide) = 0x3;                           // divide by 16
+  reg(kLvtTimer) = 0x10000;                     // masked while measuring
+  // Count down from the maximum for 10 ms of PIT time.
+  reg(kInitialCount) = 0xFFFFFFFF;
+  pit_wait(static_cast<std::uint16_t>(kPitHz / 100));
+  const std::uint32_t elapsed = 0xFFFFFFFF - reg(kCurrentCount);
+  reg(kInitialCount) = 0;
+  g_timer_hz = std::uint64_t{elapsed} * 100;
+  g_ticks_per_tsc_q32 = static_cast<std::uint64_t>((static_cast<unsigned __int128>(g_timer_hz) << 32) / tsc_hz);
+  reg(kLvtTimer) = vectors::kTimer;  // one-shot, unmasked
+}
+
+PRISTINE_HOT void lapic_eoi() { reg(kEoi) = 0; }
+
+PRISTINE_HOT void lapic_arm_in(Cycles tsc_delta) {
+  const auto ticks = static_cast<std::uint64_t>((static_cast<unsigned __int128>(tsc_delta) * g_ticks_per_tsc_q32) >> 32);
+  reg(kInitialCount) = ticks == 0 ? 1 : (ticks > 0xFFFFFFFF ? 0xFFFFFFFF : static_cast<std::uint32_t>(ticks));
+}
+
+void lapic_send_ipi(CpuId target, Vector vector) {
+  reg(kIcrHigh) = target << 24;
+  reg(kIcrLow) = vector;  // fixed delivery, physical destination
+}
+
+std::uint64_t lapic_timer_hz() { return g_timer_hz; }
+
+}  // namespace pristine::pc

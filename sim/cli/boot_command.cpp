@@ -1,0 +1,147 @@
+#include "sim/cli/boot_command.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "hw-x86_64/pc/debug_exit.h"
+
+extern char** environ;
+
+namespace pristine::cli {
+
+std::vector<std::string> qemu_command(const BootOptions& o) {
+  std::vector<std::string> cmd = {"qemu-system-x86_64", "-machine", "pc", "-m", "128M", "-smp",
+                                  std::to_string(o.smp), "-display", "none", "-nodefaults",
+                                  "-serial", "stdio", "-no-reboot", "-device",
+                                  "isa-debug-exit,iobase=0xf4,iosize=0x04", "-kernel", o.image.string()};
+  std::string append = fmt::format("seconds={}", o.seconds);
+  switch (o.mode) {
+    case BootOptions::Mode::Tcg:
+      cmd.insert(cmd.end(), {"-accel", "tcg"});
+      break;
+    case BootOptions::Mode::Icount:
+      // Deterministic: rdtsc counts instructions, no host time leaks in.
+      cmd.insert(cmd.end(), {"-accel", "tcg", "-icount", "shift=0,sleep=off"});
+      append += " icount";
+      break;
+    case BootOptions::Mode::Kvm:
+      cmd.insert(cmd.end(), {"-accel", "kvm", "-cpu", "host"});
+      break;
+  }
+  cmd.insert(cmd.end(), {"-append", append});
+  if (o.debug) cmd.insert(cmd.end(), {"-s", "-S"});
+  cmd.insert(cmd.end(), o.extra_qemu_args.begin(), o.extra_qemu_args.end());
+  return cmd;
+}
+
+std::string kvm_unusable_reason() {
+  if (access("/dev/kvm", R_OK | W_OK) != 0) return "/dev/kvm is not available";
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("flags", 0) != 0) continue;
+    std::istringstream words(line);
+    std::string word;
+    while (words >> word) {
+      if (word == "vmx" || word == "svm") return "";
+    }
+    break;
+  }
+  return "/dev/kvm exists but the CPU has no vmx/svm flag: KVM here is a software mode that emulates "
+         "ring-0 code (ring-3 syscall fails, timings are emulator time, not cycles). Use --tcg or --icount; "
+         "real-cycle runs need hardware virtualization or bare metal (docs/cost-model.md)";
+}
+
+int run_boot(const BootOptions& o) {
+  if (o.mode == BootOptions::Mode::Kvm) {
+    if (const std::string why = kvm_unusable_reason(); !why.empty()) {
+      std::cerr << "pristine boot --kvm: refused: " << why << '\n';
+      return 2;
+    }
+  }
+  if (!std::filesystem::exists(o.image)) {
+    std::cerr << "pristine boot: " << o.image.string() << ": no such kernel image (build it first)\n";
+    return 2;
+  }
+  const std::vector<std::string> cmd = qemu_command(o);
+  if (o.debug) {
+    std::cerr << "QEMU waits for GDB on localhost:1234. In another terminal:\n"
+              << "  gdb " << o.image.string() << " -ex 'target remote :1234' -ex 'hbreak kernel_main' -ex continue\n"
+              << "(docs/debugging.md has more recipes)\n";
+  }
+
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  std::vector<char*> argv;
+  for (const std::string& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+  if (spawned != 0) {
+    close(out[0]);
+    std::cerr << "pristine boot: cannot start qemu-system-x86_64: " << strerror(spawned) << '\n';
+    return 2;
+  }
+
+  // Stream the console until QEMU closes it; a wall-clock limit guards
+  // against a hung guest (never a pass).
+  using Clock = std::chrono::steady_clock;
+  const auto limit = o.debug ? Clock::time_point::max()
+                             : Clock::now() + std::chrono::seconds(10 * (o.seconds + 1) + 30);
+  bool timed_out = false;
+  char buffer[4096];
+  for (;;) {
+    pollfd p{out[0], POLLIN, 0};
+    const int ready = poll(&p, 1, 200);
+    if (ready > 0) {
+      const ssize_t n = read(out[0], buffer, sizeof buffer);
+      if (n <= 0) break;
+      std::cout.write(buffer, n);
+      std::cout.flush();
+    }
+    if (Clock::now() > limit) {
+      timed_out = true;
+      kill(pid, SIGKILL);
+      break;
+    }
+  }
+  close(out[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (timed_out) {
+    std::cerr << "pristine boot: FAIL: timeout, QEMU killed\n";
+    return 1;
+  }
+  if (!WIFEXITED(status)) {
+    std::cerr << "pristine boot: FAIL: QEMU ended by a signal\n";
+    return 1;
+  }
+  const int code = WEXITSTATUS(status);
+  if (code == pc::kQemuStatusPass) return 0;
+  if (code == 0) {
+    std::cerr << "pristine boot: FAIL: triple fault or reset (QEMU status 0)\n";
+  } else if (code & 1) {
+    std::cerr << fmt::format("pristine boot: FAIL: the kernel reported failure (code {})\n", ((code >> 1) & 0x1F));
+  } else {
+    std::cerr << fmt::format("pristine boot: FAIL: QEMU exited with status {}\n", code);
+  }
+  return 1;
+}
+
+}  // namespace pristine::cli

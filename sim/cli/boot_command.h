@@ -1,0 +1,33 @@
+// `pristine boot`: run kernel.elf in QEMU, headless, stream its serial
+// console, and exit with the kernel's verdict (docs/boot.md).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace pristine::cli {
+
+struct BootOptions {
+  enum class Mode { Tcg, Icount, Kvm };
+  Mode mode = Mode::Tcg;
+  unsigned smp = 1;
+  unsigned seconds = 1;
+  bool debug = false;  // QEMU -s -S: wait for GDB on :1234
+  std::vector<std::string> extra_qemu_args;
+  std::filesystem::path image;
+};
+
+// The QEMU command line for `options` (exposed for tests and --dry-run).
+std::vector<std::string> qemu_command(const BootOptions& options);
+
+// Why hardware virtualization is unusable here, or "" if /dev/kvm is real
+// VT-x/AMD-V (a `vmx` or `svm` CPU flag). On these machines /dev/kvm is a
+// software mode that emulates ring 0, whose timings are not cycles.
+std::string kvm_unusable_reason();
+
+// Runs QEMU; returns 0 on the kernel's pass, 1 on any failure (with a reason
+// on stderr), 2 when the request itself cannot be served (e.g. --kvm here).
+int run_boot(const BootOptions& options);
+
+}  // namespace pristine::cli
