@@ -18,6 +18,7 @@ enum class UserProgram : std::uint32_t {
   Sleeper = 1,       // counts, then sleeps `arg` nanoseconds, forever
   Yielder = 2,       // counts, then yields, forever
   SyscallCheck = 3,  // checks every syscall's results incl. bad arguments; exits 1 on a wrong one
+  KernelCounter = 4, // not ring 3: a kernel thread that counts, preemptible like the rest
 };
 
 struct BootTask {

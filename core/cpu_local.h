@@ -31,6 +31,8 @@ struct CpuLocal {
   std::atomic<std::uint64_t> missed_ticks;  // deadlines that had passed before re-arming
   std::atomic<std::uint64_t> switches;
   PathStats path[256];     // per vector: cycles from dispatch entry to exit
+  PathStats syscall[8];    // per syscall number (the last slot: invalid numbers)
+  PathHistogram switch_paths;  // every interrupt or syscall path that switched tasks
 };
 
 extern CpuLocal g_cpu_local[kMaxCpus];

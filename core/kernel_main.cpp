@@ -6,6 +6,7 @@
 #include "core/interrupt/vectors.h"
 #include "core/panic.h"
 #include "core/sched/scheduler.h"
+#include "core/kernel_threads.h"
 #include "core/time/timer_tick.h"
 
 namespace pristine {
@@ -15,6 +16,24 @@ namespace {
 std::uint32_t slice_ticks_for(std::uint32_t tick_hz) {
   const std::uint32_t ticks = tick_hz / 1000;
   return ticks == 0 ? 1 : ticks;
+}
+
+std::uint64_t progress_of(const Task& task) {
+  return task.progress_counter ? *reinterpret_cast<const volatile std::uint64_t*>(task.progress_counter) : 0;
+}
+
+void write_stats_line(const char* name, const PathStats& stats) {
+  console::write("  ");
+  console::write(name);
+  console::write(" ");
+  console::write_dec(stats.count());
+  console::write(" ");
+  console::write_dec(stats.min());
+  console::write(" ");
+  console::write_dec(stats.sum() / stats.count());
+  console::write(" ");
+  console::write_dec(stats.max());
+  console::write("\n");
 }
 
 }  // namespace
@@ -38,7 +57,11 @@ void kernel_main() {
   cpu.idle = sched::create_idle_task();
   for (std::uint32_t i = 0; i < boot.task_count && i < kMaxBootTasks; ++i) {
     const BootTask& task = boot.tasks[i];
-    sched::create_user_task(task.name, task.program, task.priority, task.arg);
+    if (task.program == UserProgram::KernelCounter) {
+      create_kernel_counter(task.name, task.priority);
+    } else {
+      sched::create_user_task(task.name, task.program, task.priority, task.arg);
+    }
   }
   timer_start(cpu, boot.clock_hz / boot.tick_hz);
   if (boot.run_cycles != 0) cpu.shutdown_at = cpu.first_deadline + boot.run_cycles;
@@ -52,12 +75,21 @@ void print_shutdown_report() {
     console::write("  ");
     console::write(task.name);
     console::write(" progress=");
-    console::write_dec(task.is_user ? *reinterpret_cast<const std::uint64_t*>(task.progress_counter)
-                                    : 0);
+    console::write_dec(progress_of(task));
     console::write(" ticks=");
     console::write_dec(task.ticks_run);
     console::write(" switches-in=");
     console::write_dec(task.switches_in);
+    console::write(" run=");
+    console::write_dec(task.run_cycles);
+    console::write(" max-wait=");
+    console::write_dec(task.max_wait);
+    if (task.wakeups) {
+      console::write(" wakeups=");
+      console::write_dec(task.wakeups);
+      console::write(" max-wake-latency=");
+      console::write_dec(task.max_wake_latency);
+    }
     console::write(task.state == TaskState::Dead ? " dead\n" : "\n");
   }
   const CpuLocal& cpu = g_cpu_local[0];
@@ -71,22 +103,31 @@ void print_shutdown_report() {
                      ? "\nhandlers (instructions (icount) from dispatch entry to exit): vector name count min mean max\n"
                      : "\nhandlers (cycles from dispatch entry to exit): vector name count min mean max\n");
   for (unsigned v = 0; v < 256; ++v) {
-    const PathStats& stats = cpu.path[v];
-    if (stats.count() == 0) continue;
-    console::write("  ");
-    console::write_hex(v);
-    console::write(" ");
-    console::write(vectors::handler_name(static_cast<Vector>(v)));
-    console::write(" ");
-    console::write_dec(stats.count());
-    console::write(" ");
-    console::write_dec(stats.min());
-    console::write(" ");
-    console::write_dec(stats.sum() / stats.count());
-    console::write(" ");
-    console::write_dec(stats.max());
+    if (cpu.path[v].count() == 0) continue;
+    write_stats_line(vectors::handler_name(static_cast<Vector>(v)), cpu.path[v]);
+  }
+  constexpr const char* kSyscallNames[8] = {"syscall/yield", "syscall/sleep",   "syscall/exit", "syscall/getpid",
+                                            "syscall/write", "syscall/invalid", "syscall/invalid", "syscall/invalid"};
+  for (unsigned n = 0; n < 8; ++n) {
+    if (cpu.syscall[n].count() != 0) write_stats_line(kSyscallNames[n], cpu.syscall[n]);
+  }
+  const PathStats& switches = cpu.switch_paths.stats();
+  if (switches.count() != 0) {
+    write_stats_line("paths that switched", switches);
+    console::write("  switch p50 <= ");
+    console::write_dec(cpu.switch_paths.percentile_bound(50));
+    console::write(" p99 <= ");
+    console::write_dec(cpu.switch_paths.percentile_bound(99));
     console::write("\n");
   }
+  Cycles longest_wait = 0;
+  for (std::uint32_t i = 0; i < pristine_tasks.count; ++i) {
+    const Task& task = pristine_tasks.tasks[i];
+    if (&task != cpu.idle && task.max_wait > longest_wait) longest_wait = task.max_wait;
+  }
+  console::write("longest runnable wait=");
+  console::write_dec(longest_wait);
+  console::write("\n");
 }
 
 void power_off_with_report() {
@@ -95,7 +136,7 @@ void power_off_with_report() {
   bool pass = true;
   for (std::uint32_t i = 0; i < pristine_tasks.count; ++i) {
     const Task& task = pristine_tasks.tasks[i];
-    if (task.is_user && *reinterpret_cast<const std::uint64_t*>(task.progress_counter) == 0) {
+    if (task.progress_counter != 0 && progress_of(task) == 0) {
       console::write("FAIL: task ");
       console::write(task.name);
       console::write(" made no progress\n");

@@ -30,6 +30,7 @@ UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint
     case UserProgram::Sleeper: return image(user_sleeper_main);
     case UserProgram::Yielder: return image(user_yielder_main);
     case UserProgram::SyscallCheck: return image(user_syscall_check_main);
+    case UserProgram::KernelCounter: break;  // a kernel thread, not a ring-3 program
   }
   panic("unknown user program");
 }

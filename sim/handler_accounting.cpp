@@ -2,17 +2,19 @@
 
 namespace pristine::sim {
 
-void HandlerAccounting::open(PathId path, Cycles now, std::uint64_t instructions, std::uint64_t switches) {
-  stack_.push_back({path, now, instructions, switches, 0, 0});
+void HandlerAccounting::open(PathId path, Cycles now, std::uint64_t instructions, std::uint64_t switches,
+                             ResumePoint resume) {
+  stack_.push_back({path, now, instructions, switches, 0, 0, resume});
 }
 
-bool HandlerAccounting::close(Cycles now, std::uint64_t instructions, std::uint64_t switches) {
-  if (stack_.empty()) return false;
+std::optional<ClosedRecord> HandlerAccounting::close(Cycles now, std::uint64_t instructions, std::uint64_t switches) {
+  if (stack_.empty()) return std::nullopt;
   const Open record = stack_.back();
   stack_.pop_back();
   const Cycles cycles = now - record.start;
   const std::uint64_t insns = instructions - record.start_instructions;
-  HandlerSamples& s = samples_[record.path * 2 + (switches != record.start_switches ? 1 : 0)];
+  const bool switched = switches != record.start_switches;
+  HandlerSamples& s = samples_[record.path * 2 + (switched ? 1 : 0)];
   s.cycles.push_back(cycles);
   s.cycles_exclusive.push_back(cycles - record.nested_cycles);
   s.instructions.push_back(insns);
@@ -21,11 +23,11 @@ bool HandlerAccounting::close(Cycles now, std::uint64_t instructions, std::uint6
     stack_.back().nested_cycles += cycles;
     stack_.back().nested_instructions += insns;
   }
-  return true;
+  return ClosedRecord{record.path, switched, record.resume};
 }
 
 void HandlerAccounting::close_all(Cycles now, std::uint64_t instructions, std::uint64_t switches) {
-  while (close(now, instructions, switches)) {
+  while (close(now, instructions, switches).has_value()) {
   }
 }
 

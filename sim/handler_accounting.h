@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <vector>
 
@@ -24,13 +25,28 @@ struct HandlerSamples {
   std::vector<std::uint64_t> instructions_exclusive;
 };
 
+// Where the interrupted context must resume when a record closes without a
+// task switch (checked for ring-0 contexts: same-CPL iretq restores RSP too).
+struct ResumePoint {
+  VirtAddr rsp = 0;
+  VirtAddr rip = 0;
+  bool kernel = false;  // the record interrupted ring 0
+};
+
+struct ClosedRecord {
+  PathId path;
+  bool switched;
+  ResumePoint resume;
+};
+
 class HandlerAccounting {
  public:
   // `switches` is the kernel's context-switch counter at this moment.
-  void open(PathId path, Cycles now, std::uint64_t instructions, std::uint64_t switches);
-  // Close the innermost record. Returns false if none was open (a return from
-  // no delivery, e.g. the kernel's first entry into ring 3).
-  bool close(Cycles now, std::uint64_t instructions, std::uint64_t switches);
+  void open(PathId path, Cycles now, std::uint64_t instructions, std::uint64_t switches,
+            ResumePoint resume = {});
+  // Close the innermost record. Returns nothing if none was open (a return
+  // from no delivery, e.g. the kernel's first entry into ring 3).
+  std::optional<ClosedRecord> close(Cycles now, std::uint64_t instructions, std::uint64_t switches);
   // Close every open record, innermost first (a return to ring 3).
   void close_all(Cycles now, std::uint64_t instructions, std::uint64_t switches);
 
@@ -46,6 +62,7 @@ class HandlerAccounting {
     std::uint64_t start_switches;
     Cycles nested_cycles;
     std::uint64_t nested_instructions;
+    ResumePoint resume;
   };
   std::vector<Open> stack_;
   std::array<HandlerSamples, kPathCount * 2> samples_;

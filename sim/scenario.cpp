@@ -212,9 +212,10 @@ class Parser {
       else if (program == "sleeper") task.program = TaskProgram::Sleeper;
       else if (program == "yielder") task.program = TaskProgram::Yielder;
       else if (program == "syscall-check") task.program = TaskProgram::SyscallCheck;
+      else if (program == "kernel-counter") task.program = TaskProgram::KernelCounter;
       else {
         fail(t, prefix + "program",
-             fmt::format("unknown program '{}': must be one of counter, sleeper, yielder, syscall-check", program),
+             fmt::format("unknown program '{}': must be one of counter, sleeper, yielder, syscall-check, kernel-counter", program),
              t.get("program"));
       }
       task.priority = static_cast<std::uint32_t>(integer(t, prefix, "priority", 0, 3).value_or(0));

@@ -30,7 +30,7 @@ class ScenarioError : public std::runtime_error {
 };
 
 // A ring-3 program the kernel image ships (kernel-image/user/).
-enum class TaskProgram : std::uint8_t { Counter, Sleeper, Yielder, SyscallCheck };
+enum class TaskProgram : std::uint8_t { Counter, Sleeper, Yielder, SyscallCheck, KernelCounter };
 
 struct TaskSpec {
   std::string name;          // <= 15 chars, unique

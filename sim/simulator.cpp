@@ -70,6 +70,7 @@ UserProgram user_program_of(TaskProgram program) {
     case TaskProgram::Sleeper: return UserProgram::Sleeper;
     case TaskProgram::Yielder: return UserProgram::Yielder;
     case TaskProgram::SyscallCheck: return UserProgram::SyscallCheck;
+    case TaskProgram::KernelCounter: return UserProgram::KernelCounter;
   }
   return UserProgram::Counter;
 }
@@ -149,8 +150,8 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
     if (c.cpu.cpl() == 3) {
       c.accounting.close_all(c.cycles, c.instructions, guest_switches(c));
       checker_.enter_user(c.cpu, guest_current_task(c), c.cycles, c.instructions);
-    } else {
-      c.accounting.close(c.cycles, c.instructions, guest_switches(c));
+    } else if (const auto closed = c.accounting.close(c.cycles, c.instructions, guest_switches(c))) {
+      if (closed->resume.kernel && !closed->switched) check_kernel_resume(c, *closed);
     }
   }
   // sti / mov ss hold off interrupts for one instruction: never stop right after one.
@@ -236,8 +237,9 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
     return false;
   }
   c.controller.accept(*vector);
-  c.accounting.open(vector_path(*vector), c.cycles, c.instructions, guest_switches(c));
   const bool from_user = c.cpu.cpl() == 3;
+  c.accounting.open(vector_path(*vector), c.cycles, c.instructions, guest_switches(c),
+                    {c.cpu.reg(UC_X86_REG_RSP), c.cpu.reg(UC_X86_REG_RIP), !from_user});
   if (from_user) checker_.leave_user(c.cpu, guest_current_task(c), vector_path(*vector), c.cycles, c.instructions);
   if (*vector == c.timer_vector) check_waits(c);
   const DeliveryOutcome out = deliver(c.cpu, memory_, {*vector, DeliveryKind::External, 0});
@@ -276,6 +278,28 @@ void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, s
   c.cycles += (from_user ? e.interrupt_delivery_from_user : e.interrupt_delivery_same_ring) +
               e.exception_delivery;
   c.last_block_flags = 0;
+}
+
+// A ring-0 context interrupted and resumed without a switch must come back
+// exactly where it was: same RIP, same RSP (64-bit iretq pops SS:RSP even
+// within ring 0; a bad frame here is seed 001's "bogus RSP" resume).
+void Simulator::check_kernel_resume(SimCpu& c, const ClosedRecord& closed) {
+  const VirtAddr rsp = c.cpu.reg(UC_X86_REG_RSP);
+  const VirtAddr rip = c.cpu.reg(UC_X86_REG_RIP);
+  if (rsp == closed.resume.rsp && rip == closed.resume.rip) return;
+  for (const Violation& v : violations_) {
+    if (v.kind == "rsp-unbalanced") return;  // once per run is evidence enough
+  }
+  violations_.push_back({.kind = "rsp-unbalanced",
+                         .message = fmt::format("ring-0 context resumed after {} at rsp {:#x} rip {:#x}, interrupted "
+                                                "at rsp {:#x} rip {:#x}",
+                                                path_name(closed.path, false), rsp, rip, closed.resume.rsp,
+                                                closed.resume.rip),
+                         .symbol = image_.describe(closed.resume.rip),
+                         .rip = rip,
+                         .vector = is_syscall_path(closed.path) ? std::nullopt
+                                                                : std::optional<Vector>(static_cast<Vector>(closed.path)),
+                         .cycles = c.cycles});
 }
 
 int Simulator::guest_current_task(const SimCpu& c) const {
@@ -528,8 +552,9 @@ Report Simulator::build_report(const SimCpu& c) const {
     t.max_wake_latency = memory_.read<Cycles>(task + offsetof(Task, max_wake_latency));
     if (!t.alive) t.exit_code = memory_.read<std::int64_t>(task + offsetof(Task, exit_code));
     if (t.user) r.max_wait = std::max(r.max_wait, t.max_wait);
-    if (t.user) t.progress = memory_.read<std::uint64_t>(memory_.read<VirtAddr>(task + offsetof(Task, progress_counter)));
-    if (t.user && t.alive && t.progress == 0) {
+    const VirtAddr counter = memory_.read<VirtAddr>(task + offsetof(Task, progress_counter));
+    if (counter != 0) t.progress = memory_.read<std::uint64_t>(counter);
+    if (counter != 0 && t.alive && t.progress == 0) {
       r.violations.push_back({.kind = "no-progress",
                               .message = fmt::format("task {} never advanced", t.name),
                               .cycles = c.cycles});

@@ -49,6 +49,7 @@ class Simulator {
   TaskState guest_task_state(int task) const;
   std::string guest_task_name(int task) const;
   void check_waits(const SimCpu& cpu);
+  void check_kernel_resume(SimCpu& cpu, const ClosedRecord& closed);
   void fail(SimCpu& cpu, std::string kind, std::string message, std::optional<Vector> vector = {});
   Report build_report(const SimCpu& cpu) const;
 

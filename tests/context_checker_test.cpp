@@ -19,10 +19,11 @@ Scenario busy_machine() {
   s.name = "busy-machine";
   s.duration = 16'000'000;
   s.tick_hz = 10000;
-  s.max_wait_ticks = 20;
+  s.max_wait_ticks = 40;  // four tasks with 10-tick turns: at most 30 ticks of waiting
   s.tasks = {{"counter-a", TaskProgram::Counter, 0, 0},
              {"counter-b", TaskProgram::Counter, 0, 0},
-             {"check", TaskProgram::SyscallCheck, 0, 0}};
+             {"check", TaskProgram::SyscallCheck, 0, 0},
+             {"kcounter", TaskProgram::KernelCounter, 0, 0}};
   SourceSpec nic;
   nic.name = "nic";
   nic.kind = SourceKind::Periodic;
@@ -63,6 +64,27 @@ TEST(ContextChecker, CatchesAStarvedTask) {
   ASSERT_FALSE(found.empty());
   EXPECT_NE(found[0].message.find("counter-b"), std::string::npos) << found[0].message;
   EXPECT_FALSE(r.pass());
+}
+
+TEST(ContextChecker, CatchesAKernelThreadResumedWithAShiftedRsp) {
+  const Report r = Simulator(busy_machine(), image("sim-kernel-broken-kernel-rsp")).run();
+  const auto found = violations_of("rsp-unbalanced", r);
+  ASSERT_FALSE(found.empty());
+  EXPECT_NE(found[0].message.find("interrupted at rsp"), std::string::npos) << found[0].message;
+  EXPECT_FALSE(r.pass());
+}
+
+TEST(ContextChecker, KernelThreadIsPreemptedAndResumedAndProgresses) {
+  const Report r = Simulator(busy_machine(), image("sim-kernel")).run();
+  bool found = false;
+  for (const TaskReport& t : r.tasks) {
+    if (t.name != "kcounter") continue;
+    found = true;
+    EXPECT_FALSE(t.user);
+    EXPECT_GT(t.progress, 0u);
+    EXPECT_GT(t.switches_in, 1u) << "preempted and resumed";
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST(ContextChecker, CatchesTheKernelGsBaseLeakingIntoRing3) {

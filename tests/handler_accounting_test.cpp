@@ -11,8 +11,11 @@ namespace {
 
 TEST(HandlerAccounting, SingleHandlerInclusiveEqualsExclusive) {
   HandlerAccounting a;
-  a.open(0x30, 1000, 50, 7);
-  EXPECT_TRUE(a.close(1400, 170, 7));
+  a.open(0x30, 1000, 50, 7, {0x1000, 0x2000, true});
+  const auto closed = a.close(1400, 170, 7);
+  ASSERT_TRUE(closed.has_value());
+  EXPECT_FALSE(closed->switched);
+  EXPECT_EQ(closed->resume.rsp, 0x1000u) << "the resume point comes back for the RSP check";
   const HandlerSamples& s = a.samples(0x30, false);
   ASSERT_EQ(s.cycles.size(), 1u);
   EXPECT_EQ(s.cycles[0], 400u);
@@ -53,7 +56,7 @@ TEST(HandlerAccounting, ReturnToRing3ClosesEveryOpenRecord) {
 
 TEST(HandlerAccounting, ReturnWithoutDeliveryIsNotCounted) {
   HandlerAccounting a;
-  EXPECT_FALSE(a.close(10, 10, 0)) << "the kernel's first iretq into ring 3 returns from nothing";
+  EXPECT_FALSE(a.close(10, 10, 0).has_value()) << "the kernel's first iretq into ring 3 returns from nothing";
 }
 
 TEST(Distribution, NearestRankPercentiles) {

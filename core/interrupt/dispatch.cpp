@@ -37,7 +37,9 @@ PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
     // Device lines and IPIs have no driver work yet: count (below) and acknowledge.
     machine::end_of_interrupt();
   }
-  cpu.path[vector].record(machine::now() - start);
+  const Cycles cost = machine::now() - start;
+  cpu.path[vector].record(cost);
+  if (resume != frame) cpu.switch_paths.record(cost);
   return resume;
 }
 

@@ -125,8 +125,16 @@ Task* create_user_task(const char* name, UserProgram program, std::uint32_t prio
   task->progress_counter = image.progress_counter;
   task->frame = machine::prepare_user_frame(task->kernel_stack_top, image.entry, image.stack_top,
                                             image.progress_counter, image.arg);
-  CpuLocal& cpu = this_cpu();
-  make_runnable(cpu, *task, 0);
+  make_runnable(this_cpu(), *task, machine::now());
+  return task;
+}
+
+Task* create_kernel_thread(const char* name, void (*entry)(std::uint64_t), std::uint64_t arg,
+                           std::uint32_t priority) {
+  Task* task = allocate_task(name);
+  task->priority = priority > kMaxPriority ? kMaxPriority : priority;
+  task->frame = machine::prepare_kernel_frame(task->kernel_stack_top, entry, arg);
+  make_runnable(this_cpu(), *task, machine::now());
   return task;
 }
 

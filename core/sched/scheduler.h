@@ -15,6 +15,10 @@ namespace pristine::sched {
 
 // Cold path: create a ring-3 task running `program`, runnable on this CPU.
 Task* create_user_task(const char* name, UserProgram program, std::uint32_t priority, std::uint64_t arg);
+// Cold path: create a kernel thread running `entry(arg)` in ring 0, with
+// interrupts enabled (so the tick preempts it like any task).
+Task* create_kernel_thread(const char* name, void (*entry)(std::uint64_t), std::uint64_t arg,
+                           std::uint32_t priority);
 // Cold path: create this CPU's idle task (a kernel thread that halts).
 Task* create_idle_task();
 // Cold path: start running tasks on this CPU; never returns.

@@ -26,10 +26,7 @@ Cycles nanoseconds_to_cycles(const CpuLocal& cpu, std::uint64_t ns) {
   return seconds * cpu.clock_hz + rest * (cpu.clock_hz / 1'000'000) / 1000;
 }
 
-}  // namespace
-
-PRISTINE_HOT TrapFrame* dispatch_syscall(const SyscallArgs& args, TrapFrame* frame, std::int64_t& result) {
-  CpuLocal& cpu = this_cpu();
+PRISTINE_HOT TrapFrame* run_syscall(CpuLocal& cpu, const SyscallArgs& args, TrapFrame* frame, std::int64_t& result) {
   result = 0;
   switch (static_cast<Syscall>(args.number)) {
     case Syscall::Yield:
@@ -64,6 +61,19 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(const SyscallArgs& args, TrapFrame* fra
   }
   result = kENOSYS;
   return frame;
+}
+
+}  // namespace
+
+PRISTINE_HOT TrapFrame* dispatch_syscall(const SyscallArgs& args, TrapFrame* frame, std::int64_t& result) {
+  CpuLocal& cpu = this_cpu();
+  const Cycles start = machine::now();
+  TrapFrame* resume = run_syscall(cpu, args, frame, result);
+  const Cycles cost = machine::now() - start;
+  constexpr std::uint64_t kSlots = sizeof(cpu.syscall) / sizeof(cpu.syscall[0]);
+  cpu.syscall[args.number < kSlots - 1 ? args.number : kSlots - 1].record(cost);
+  if (resume != frame) cpu.switch_paths.record(cost);
+  return resume;
 }
 
 }  // namespace pristine

@@ -83,6 +83,12 @@ interrupt_return:
         popq %rbx
         popq %rax
         addq $16, %rsp          // vector and error code
+#ifdef PRISTINE_BREAK_KERNEL_RSP
+        testb $3, 8(%rsp)
+        jnz 1f
+        subq $8, 24(%rsp)       // test-only breakage: a ring-0 resume with a shifted RSP
+1:
+#endif
         testb $3, 8(%rsp)
         jz 2f
 #ifdef PRISTINE_BREAK_CLOBBER_REGISTER

@@ -112,5 +112,6 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
   pc::add_task(info, "counter-b", UserProgram::Counter, 0, 0);
   pc::add_task(info, "sleeper", UserProgram::Sleeper, 3, 500'000);
   pc::add_task(info, "syscall-check", UserProgram::SyscallCheck, 0, 0);
+  pc::add_task(info, "kcounter", UserProgram::KernelCounter, 0, 0);
   kernel_main();
 }

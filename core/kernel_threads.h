@@ -1,0 +1,15 @@
+// Kernel threads started from BootInfo. The kernel counter is CPU-bound in
+// ring 0 with interrupts enabled: the tick must preempt it and resume it with
+// its own RSP and SS (kernel-mode preemption, seed 001's failure).
+#pragma once
+
+#include <cstdint>
+
+namespace pristine {
+
+struct Task;
+
+// Cold path: a kernel thread that counts in a loop; its counter is its progress.
+Task* create_kernel_counter(const char* name, std::uint32_t priority);
+
+}  // namespace pristine
