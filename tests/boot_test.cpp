@@ -45,6 +45,12 @@ TEST(Boot, TcgReachesRing3EveryTaskProgressesAndTicksAreOnRate) {
     EXPECT_GT(std::stoull((*it)[2]), 0u) << (*it)[1] << " made no progress\n" << r.output;
   }
   EXPECT_EQ(tasks, 4) << r.output;
+  // The kernel thread runs in ring 0 with interrupts on: it must be preempted
+  // (switched in again and again) and still progress.
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(kcounter progress=(\d+) ticks=\d+ switches-in=(\d+))")))
+      << r.output;
+  EXPECT_GT(std::stoull(m[1]), 0u);
+  EXPECT_GT(std::stoull(m[2]), 10u);
   ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(ticks observed=(\d+) expected=(\d+))"))) << r.output;
   const double observed = std::stod(m[1]), expected = std::stod(m[2]);
   EXPECT_GT(expected, 900);

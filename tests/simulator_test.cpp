@@ -135,3 +135,38 @@ timer = 50
 
 }  // namespace
 }  // namespace pristine::sim
+
+namespace pristine::sim {
+namespace {
+
+const TaskReport& task_named(const Report& r, const std::string& name) {
+  for (const TaskReport& t : r.tasks) {
+    if (t.name == name) return t;
+  }
+  throw std::runtime_error("no task " + name);
+}
+
+TEST(PreemptScenario, FairWithinPriorityWeightedAcrossAndTheSleeperWakesOnTime) {
+  const Scenario s = load_scenario(kScenarios / "preempt.toml");
+  const Report r = run(s);
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
+  ASSERT_TRUE(r.pass());
+  const auto run_of = [&](const char* name) { return static_cast<double>(task_named(r, name).run_cycles); };
+  EXPECT_NEAR(run_of("low-a") / run_of("low-b"), 1.0, 0.15) << "equal priorities, equal shares";
+  EXPECT_NEAR(run_of("high-a") / run_of("high-b"), 1.0, 0.15);
+  const double ratio = (run_of("high-a") + run_of("high-b")) / (run_of("low-a") + run_of("low-b"));
+  EXPECT_NEAR(ratio, 2.0, 0.3) << "priority 1 gets two slices per turn";
+  for (const TaskReport& t : r.tasks) {
+    if (t.user) EXPECT_GT(t.progress, 0u) << t.name;
+  }
+  const TaskReport& sleeper = task_named(r, "sleeper");
+  const Cycles tick = s.cpu_hz / s.tick_hz;
+  EXPECT_GT(sleeper.wakeups, 30u);
+  EXPECT_LE(sleeper.max_wake_latency, tick) << "wakes at the first tick after its deadline";
+  EXPECT_GT(r.context_switches, 50u);
+  EXPECT_LT(r.switch_cycles.max, 1000u) << "every path that switched stays under the hard budget";
+  EXPECT_EQ(r.switch_count, r.context_switches) << "every kernel switch was seen on a measured path";
+}
+
+}  // namespace
+}  // namespace pristine::sim
