@@ -44,8 +44,13 @@ PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
 }
 
 TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame* frame) {
-  if (!info.from_user) kernel_exception(info);
   CpuLocal& cpu = this_cpu();
+  if (info.vector == vectors::kNmi) {
+    // An NMI may land anywhere, even inside another handler: count it, return.
+    cpu.path[info.vector].record(0);
+    return frame;
+  }
+  if (!info.from_user) kernel_exception(info);
   cpu.path[info.vector].record(0);
   return sched::exit_current(cpu, frame, -static_cast<std::int64_t>(info.vector) - 1);
 }

@@ -2,7 +2,7 @@
 //
 // Every vector enters through a 16-byte stub that pushes a zero error code
 // (where the CPU pushes none) and its vector number, then jumps to
-// interrupt_common, which saves the general registers into a TrapFrame
+// exception_common (vectors 0-31, below) or interrupt_common, which saves the general registers into a TrapFrame
 // (trap_frame.h), switches GS to the kernel's per-CPU base when the CPU came
 // from ring 3, and calls x86_interrupt_dispatch. That returns the frame to
 // resume: the interrupted one, or another task's saved frame after a context
@@ -29,7 +29,11 @@ interrupt_stubs:
         pushq $0
         .endif
         pushq $vec
+        .if vec < 32
+        jmp exception_common
+        .else
         jmp interrupt_common
+        .endif
         .set vec, vec + 1
         .endr
         .balign 16
@@ -37,6 +41,67 @@ interrupt_stubs:
 interrupt_stubs_end:
         .type interrupt_stubs, @function
         .size interrupt_stubs, interrupt_stubs_end - interrupt_stubs
+
+        // CPU exceptions (vectors 0-31). They can strike where CS says ring 0
+        // but GS still holds the user's base: between `swapgs` and `iretq` /
+        // `sysret` on the way out (an NMI or #MC anywhere, a #GP from a bad
+        // iretq frame). So the GS decision reads IA32_GS_BASE itself (seed
+        // 001): a base in the kernel half is the kernel's. If we swapped, and
+        // the same context resumes, we swap back before returning into it.
+        .global exception_common
+        .type exception_common, @function
+exception_common:
+        pushq %rax
+        pushq %rbx
+        pushq %rcx
+        pushq %rdx
+        pushq %rsi
+        pushq %rdi
+        pushq %rbp
+        pushq %r8
+        pushq %r9
+        pushq %r10
+        pushq %r11
+        pushq %r12
+        pushq %r13
+        pushq %r14
+        pushq %r15
+        cld
+        movl $0xC0000101, %ecx          // IA32_GS_BASE
+        rdmsr
+        xorl %ebx, %ebx
+        testl %edx, %edx
+        js 1f                           // kernel half: GS is already the kernel's
+        swapgs
+        movl $1, %ebx
+1:      movq %rsp, %rdi
+        movq %rsp, %r12
+        call x86_interrupt_dispatch
+        cmpq %rax, %r12
+        je 2f
+        movq %rax, %rsp                 // another task's frame: decided by its CS
+        jmp interrupt_return
+2:      testl %ebx, %ebx
+        jz 3f
+        swapgs                          // back to the interrupted context's GS
+3:      popq %r15
+        popq %r14
+        popq %r13
+        popq %r12
+        popq %r11
+        popq %r10
+        popq %r9
+        popq %r8
+        popq %rbp
+        popq %rdi
+        popq %rsi
+        popq %rdx
+        popq %rcx
+        popq %rbx
+        popq %rax
+        addq $16, %rsp
+        iretq
+        .size exception_common, . - exception_common
 
         .global interrupt_common
         .type interrupt_common, @function
