@@ -18,8 +18,11 @@ std::uint32_t slice_ticks_for(std::uint32_t tick_hz) {
   return ticks == 0 ? 1 : ticks;
 }
 
+// A ring-3 task's counter lives in its own address space: look through it.
 std::uint64_t progress_of(const Task& task) {
-  return task.progress_counter ? *reinterpret_cast<const volatile std::uint64_t*>(task.progress_counter) : 0;
+  if (task.progress_counter == 0) return 0;
+  if (task.address_space != 0) machine::switch_address_space(task.address_space);
+  return *reinterpret_cast<const volatile std::uint64_t*>(task.progress_counter);
 }
 
 void write_stats_line(const char* name, const PathStats& stats) {

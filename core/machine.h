@@ -92,5 +92,13 @@ TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::ui
 // A clean FPU state (after fninit, default MXCSR) for a new task.
 void init_fpu_state(FpuState& state);
 
+// ---- Board, cold path ---------------------------------------------------------
+
+// A new ring-3 address space for task `slot`: the shared user program text and
+// data, plus [private_start, private_start + private_size) writable, nothing
+// else of the user region. Returns its page-table root, or 0 on a board with a
+// single shared address space (the simulated board: docs/sim-board.md).
+PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uint64_t private_size);
+
 }  // namespace machine
 }  // namespace pristine

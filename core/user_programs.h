@@ -12,6 +12,8 @@ struct UserProgramImage {
   VirtAddr stack_top;
   VirtAddr progress_counter;  // first argument (RDI)
   std::uint64_t arg;          // second argument (RSI): the program's parameter
+  VirtAddr private_start;     // the task's own ring-3 memory (counter page, stack)
+  std::uint64_t private_size;
 };
 
 // Cold path. `slot` picks the task's private stack and counter.

@@ -33,6 +33,10 @@ void console_write(const char* text, std::size_t length) {
   for (std::size_t i = 0; i < length; ++i) reg(sim_board::kConsole) = static_cast<std::uint8_t>(text[i]);
 }
 
+// One shared address space: Unicorn 2.0 ignores the physical address in page
+// tables, so overlapping per-process mappings cannot be expressed.
+PhysAddr user_address_space(std::uint32_t, VirtAddr, std::uint64_t) { return 0; }
+
 void power_off(int exit_code) {
   for (;;) {
     reg(sim_board::kExit) = static_cast<std::uint64_t>(exit_code);

@@ -60,6 +60,18 @@ TEST(Boot, TcgReachesRing3EveryTaskProgressesAndTicksAreOnRate) {
   std::printf("host time from launch to ring-3 tasks: %.3f s\n", r.seconds_to_ring3);
 }
 
+TEST(Boot, PreemptScenarioTasksAllProgressOnThePc) {
+  const BootRun r = pristine("boot --seconds 1 --scenario " PRISTINE_SOURCE_DIR "/scenarios/preempt.toml");
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (const char* name : {"low-a", "low-b", "high-a", "high-b", "sleeper", "checker"}) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.output, m, std::regex(std::string("  ") + name + R"( progress=(\d+) .* run=(\d+))")))
+        << name << "\n" << r.output;
+    EXPECT_GT(std::stoull(m[1]), 0u) << name;
+  }
+  EXPECT_NE(r.output.find("tick 4000 Hz"), std::string::npos) << "the scenario's tick rate";
+}
+
 TEST(Boot, IcountRunsAreByteIdentical) {
   const BootRun a = pristine("boot --icount --seconds 1");
   const BootRun b = pristine("boot --icount --seconds 1");

@@ -123,6 +123,7 @@ Task* create_user_task(const char* name, UserProgram program, std::uint32_t prio
   task->is_user = 1;
   task->priority = priority > kMaxPriority ? kMaxPriority : priority;
   task->progress_counter = image.progress_counter;
+  task->address_space = machine::user_address_space(task->id, image.private_start, image.private_size);
   task->frame = machine::prepare_user_frame(task->kernel_stack_top, image.entry, image.stack_top,
                                             image.progress_counter, image.arg);
   make_runnable(this_cpu(), *task, machine::now());
@@ -154,6 +155,7 @@ void start(CpuLocal& cpu) {
   first->slice_left = slice_of(cpu, *first);
   cpu.current = first;
   machine::set_kernel_stack(first->kernel_stack_top);
+  if (first->address_space != 0) machine::switch_address_space(first->address_space);
   machine::switch_fpu(cpu.idle->fpu, first->fpu);
   machine::enter_frame(first->frame);
 }

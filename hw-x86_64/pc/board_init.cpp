@@ -7,7 +7,6 @@
 #include "core/kernel_main.h"
 #include "hw-x86_64/cpu/cpu_init.h"
 #include "hw-x86_64/pc/lapic.h"
-#include "hw-x86_64/pc/page_tables.h"
 #include "hw-x86_64/pc/pc_clock.h"
 #include "hw-x86_64/pc/pic.h"
 #include "hw-x86_64/pc/serial.h"
@@ -27,11 +26,16 @@ struct StartInfo {
   std::uint64_t cmdline_paddr;
 };
 
-// Kernel command line: space-separated words; `seconds=N`, `tick=HZ`, `icount`.
+// Kernel command line: space-separated words; `seconds=N`, `tick=HZ`,
+// `icount`, and any number of `task=NAME:PROGRAM:PRIORITY:ARG` (PROGRAM one of
+// counter, sleeper, yielder, syscall-check, kernel-counter; `pristine boot
+// --scenario` writes these from a scenario's [[task]] tables).
 struct CommandLine {
   std::uint64_t seconds = 1;
   std::uint32_t tick_hz = 1000;
   bool icount = false;
+  std::uint32_t task_count = 0;
+  BootTask tasks[kMaxBootTasks] = {};
 };
 
 bool starts_with(const char* s, const char* prefix) {
@@ -47,6 +51,38 @@ std::uint64_t parse_number(const char* s) {
   return v;
 }
 
+bool word_is(const char* s, const char* end, const char* word) {
+  while (s < end && *word && *s == *word) {
+    ++s;
+    ++word;
+  }
+  return s == end && *word == '\0';
+}
+
+// NAME:PROGRAM:PRIORITY:ARG, up to the next space. False if malformed.
+bool parse_task(const char* p, BootTask& task) {
+  const char* field[4] = {p, nullptr, nullptr, nullptr};
+  const char* end = p;
+  unsigned n = 1;
+  for (; *end && *end != ' '; ++end) {
+    if (*end == ':' && n < 4) field[n++] = end + 1;
+  }
+  if (n != 4) return false;
+  unsigned i = 0;
+  for (const char* c = field[0]; c + 1 < field[1] && i + 1 < kTaskNameLength; ++c) task.name[i++] = *c;
+  task.name[i] = '\0';
+  const char* program_end = field[2] - 1;
+  if (word_is(field[1], program_end, "counter")) task.program = UserProgram::Counter;
+  else if (word_is(field[1], program_end, "sleeper")) task.program = UserProgram::Sleeper;
+  else if (word_is(field[1], program_end, "yielder")) task.program = UserProgram::Yielder;
+  else if (word_is(field[1], program_end, "syscall-check")) task.program = UserProgram::SyscallCheck;
+  else if (word_is(field[1], program_end, "kernel-counter")) task.program = UserProgram::KernelCounter;
+  else return false;
+  task.priority = static_cast<std::uint32_t>(parse_number(field[2]));
+  task.arg = parse_number(field[3]);
+  return i > 0;
+}
+
 CommandLine parse_command_line(std::uint32_t start_info_phys) {
   CommandLine line;
   // The low GiB is identity-mapped: physical addresses are usable as is.
@@ -58,6 +94,13 @@ CommandLine parse_command_line(std::uint32_t start_info_phys) {
     if (starts_with(p, "seconds=")) line.seconds = parse_number(p + 8);
     if (starts_with(p, "tick=")) line.tick_hz = static_cast<std::uint32_t>(parse_number(p + 5));
     if (starts_with(p, "icount") && (p[6] == ' ' || p[6] == '\0')) line.icount = true;
+    if (starts_with(p, "task=") && line.task_count < kMaxBootTasks) {
+      if (parse_task(p + 5, line.tasks[line.task_count])) {
+        ++line.task_count;
+      } else {
+        console::write("pc: ignoring malformed task= word\n");
+      }
+    }
     while (*p && *p != ' ') ++p;
   }
   if (line.tick_hz == 0) line.tick_hz = 1000;
@@ -87,7 +130,6 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
   const struct [[gnu::packed]] { std::uint16_t limit; std::uint64_t base; } empty_idt{0, 0};
   asm volatile("lidt %0; int3" ::"m"(empty_idt));
 #endif
-  pc::refine_user_mappings();
   pc::pic_remap_and_mask();
   const pc::CommandLine line = pc::parse_command_line(start_info_phys);
   pc::calibrate_tsc();
@@ -108,10 +150,15 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
   info.clock_hz = pc::tsc_hz();
   info.run_cycles = line.seconds * pc::tsc_hz();
   info.clock_counts_instructions = line.icount ? 1 : 0;
-  pc::add_task(info, "counter-a", UserProgram::Counter, 0, 0);
-  pc::add_task(info, "counter-b", UserProgram::Counter, 0, 0);
-  pc::add_task(info, "sleeper", UserProgram::Sleeper, 3, 500'000);
-  pc::add_task(info, "syscall-check", UserProgram::SyscallCheck, 0, 0);
-  pc::add_task(info, "kcounter", UserProgram::KernelCounter, 0, 0);
+  if (line.task_count != 0) {
+    for (std::uint32_t i = 0; i < line.task_count; ++i) info.tasks[i] = line.tasks[i];
+    info.task_count = line.task_count;
+  } else {
+    pc::add_task(info, "counter-a", UserProgram::Counter, 0, 0);
+    pc::add_task(info, "counter-b", UserProgram::Counter, 0, 0);
+    pc::add_task(info, "sleeper", UserProgram::Sleeper, 3, 500'000);
+    pc::add_task(info, "syscall-check", UserProgram::SyscallCheck, 0, 0);
+    pc::add_task(info, "kcounter", UserProgram::KernelCounter, 0, 0);
+  }
   kernel_main();
 }

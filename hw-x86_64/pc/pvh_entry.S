@@ -60,20 +60,13 @@ pvh_start32:
         orl $(PTE_PRESENT | PTE_WRITE), %eax
         movl %eax, boot_pdpt_high + 510 * 8
 
-        // 512 x 2 MiB: the first GiB, supervisor-only except the 2 MiB pages
-        // holding the user region (refined to 4 KiB pages in C++ later).
+        // 512 x 2 MiB: the first GiB, supervisor-only. Each ring-3 task gets
+        // its own user mappings later (hw-x86_64/pc/address_space.cpp).
         xorl %ecx, %ecx
 1:      movl %ecx, %eax
         shll $21, %eax
         orl $(PTE_PRESENT | PTE_WRITE | PTE_LARGE), %eax
-        movl %ecx, %edx
-        shll $21, %edx
-        cmpl $__user_start, %edx
-        jb 2f
-        cmpl $__user_end, %edx
-        jae 2f
-        orl $PTE_USER, %eax
-2:      movl %eax, boot_pd(, %ecx, 8)
+        movl %eax, boot_pd(, %ecx, 8)
         movl %ecx, %eax
         shll $21, %eax
         orl $(PTE_PRESENT | PTE_WRITE | PTE_LARGE | PTE_PWT | PTE_PCD), %eax
@@ -132,6 +125,7 @@ boot_start_info:
         .balign 4096
         .global boot_pml4
 boot_pml4:      .skip 4096
+        .global boot_pdpt_low
 boot_pdpt_low:  .skip 4096
 boot_pdpt_high: .skip 4096
         .global boot_pd

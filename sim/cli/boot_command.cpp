@@ -25,6 +25,7 @@ std::vector<std::string> qemu_command(const BootOptions& o) {
                                   "-serial", "stdio", "-no-reboot", "-device",
                                   "isa-debug-exit,iobase=0xf4,iosize=0x04", "-kernel", o.image.string()};
   std::string append = fmt::format("seconds={}", o.seconds);
+  for (const std::string& word : o.kernel_args) append += " " + word;
   switch (o.mode) {
     case BootOptions::Mode::Tcg:
       cmd.insert(cmd.end(), {"-accel", "tcg"});

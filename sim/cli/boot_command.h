@@ -15,6 +15,7 @@ struct BootOptions {
   unsigned seconds = 1;
   bool debug = false;  // QEMU -s -S: wait for GDB on :1234
   std::vector<std::string> extra_qemu_args;
+  std::vector<std::string> kernel_args;  // extra words for the kernel command line (task=..., tick=...)
   std::filesystem::path image;
 };
 

@@ -31,6 +31,24 @@ std::filesystem::path default_image(const char* argv0, const char* name) {
   return self.parent_path().parent_path() / "images" / name;
 }
 
+// The kernel command-line words that give the PC image a scenario's tasks.
+std::vector<std::string> kernel_args_for(const pristine::sim::Scenario& s) {
+  using pristine::sim::TaskProgram;
+  std::vector<std::string> args = {fmt::format("tick={}", s.tick_hz)};
+  for (const auto& t : s.tasks) {
+    const char* program = "counter";
+    switch (t.program) {
+      case TaskProgram::Counter: program = "counter"; break;
+      case TaskProgram::Sleeper: program = "sleeper"; break;
+      case TaskProgram::Yielder: program = "yielder"; break;
+      case TaskProgram::SyscallCheck: program = "syscall-check"; break;
+      case TaskProgram::KernelCounter: program = "kernel-counter"; break;
+    }
+    args.push_back(fmt::format("task={}:{}:{}:{}", t.name, program, t.priority, t.sleep_ns));
+  }
+  return args;
+}
+
 int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
             const std::string& json_file, const std::filesystem::path& image) {
   using namespace pristine::sim;
@@ -79,6 +97,10 @@ int main(int argc, char** argv) {
   boot->add_option("--seconds", boot_options.seconds, "Run time before the shutdown report")->check(CLI::Range(1, 600));
   boot->add_flag("--debug", boot_options.debug, "Start QEMU halted with a GDB stub on :1234 (docs/debugging.md)");
   boot->add_option("--image", boot_options.image, "PC kernel image")->capture_default_str();
+  std::filesystem::path boot_scenario;
+  boot->add_option("--scenario", boot_scenario,
+                   "Run a scenario's tasks and tick rate on the PC (its interrupt sources are simulator-only)")
+      ->check(CLI::ExistingFile);
   boot->add_option("qemu_args", boot_options.extra_qemu_args, "Extra QEMU arguments, after --");
   boot->allow_extras(false);
 
@@ -94,6 +116,7 @@ int main(int argc, char** argv) {
     if (*boot) {
       using Mode = pristine::cli::BootOptions::Mode;
       boot_options.mode = icount ? Mode::Icount : kvm ? Mode::Kvm : Mode::Tcg;
+      if (!boot_scenario.empty()) boot_options.kernel_args = kernel_args_for(pristine::sim::load_scenario(boot_scenario));
       return pristine::cli::run_boot(boot_options);
     }
   } catch (const pristine::sim::ScenarioError& e) {

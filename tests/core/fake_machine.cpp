@@ -13,8 +13,7 @@ void user_counter_main() {}
 void user_sleeper_main() {}
 void user_yielder_main() {}
 void user_syscall_check_main() {}
-std::uint64_t user_progress_counters[32];
-std::uint8_t user_stacks[32 * 16384];
+alignas(4096) std::uint8_t user_slots[32 * 20480];
 }
 // The end of the fake user region, as the link script would define it.
 asm(".globl __user_end\n.set __user_end, __user_start + 65536");
@@ -48,7 +47,7 @@ void irq_restore(IrqState) {}
 void halt_until_interrupt() {}
 void switch_fpu(FpuState&, const FpuState&) { ++state().fpu_switches; }
 void set_kernel_stack(VirtAddr top) { state().kernel_stack = top; }
-void switch_address_space(PhysAddr) {}
+void switch_address_space(PhysAddr root) { state().address_space = root; }
 void enter_frame(TrapFrame*) { throw std::logic_error("enter_frame is not used in host tests"); }
 TrapFrame* prepare_user_frame(VirtAddr kernel_stack_top, VirtAddr entry, VirtAddr user_stack,
                               std::uint64_t arg0, std::uint64_t arg1) {
@@ -70,6 +69,7 @@ TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::ui
   return frame;
 }
 void init_fpu_state(FpuState& s) { std::memset(&s, 0, sizeof s); }
+PhysAddr user_address_space(std::uint32_t slot, VirtAddr, std::uint64_t) { return 0x1000 * (slot + 1); }
 void end_of_interrupt() { ++state().eoi_count; }
 void timer_arm_oneshot(Cycles deadline) { state().armed_deadline = deadline; }
 Cycles now() { return state().now; }

@@ -15,6 +15,7 @@ struct State {
   Cycles armed_deadline = 0;
   std::uint64_t fpu_switches = 0;
   VirtAddr kernel_stack = 0;
+  PhysAddr address_space = 0;
   int power_off_code = -1;
   std::string console;
 };

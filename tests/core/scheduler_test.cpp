@@ -100,6 +100,8 @@ TEST_F(Scheduler, SwitchSavesTheFrameAndLoadsTheNextTasksState) {
   EXPECT_EQ(a->frame, a_frame) << "the outgoing frame is kept for the resume";
   EXPECT_EQ(resume_, b->frame);
   EXPECT_EQ(fake_machine::state().kernel_stack, b->kernel_stack_top) << "TSS.RSP0 follows the task";
+  EXPECT_NE(a->address_space, b->address_space) << "each ring-3 task has its own address space";
+  EXPECT_EQ(fake_machine::state().address_space, b->address_space);
   EXPECT_GE(fake_machine::state().fpu_switches, 2u);
   EXPECT_EQ(a->state, TaskState::Runnable);
 }

@@ -1,0 +1,71 @@
+// Ring-3 address spaces on the PC (the board half of
+// machine::user_address_space). Each task gets its own four page-table pages:
+// the kernel half and the low identity map (supervisor-only: boot data, the
+// LAPIC) are shared with the boot tables; the 2 MiB holding the user region
+// is a private 4 KiB page table that maps the shared program text
+// (read-only, executable), the shared program data, and this task's own
+// slot (writable, no-execute where the CPU has NX). Other tasks' stacks and
+// counters are simply not there.
+#include <cstdint>
+
+#include "core/machine.h"
+#include "core/sched/task.h"
+#include "hw-x86_64/cpu/instructions.h"
+
+extern "C" {
+extern std::uint64_t boot_pml4[512], boot_pdpt_low[512], boot_pd[512];
+extern char __user_start[], __user_data_start[], user_slots[];
+}
+
+namespace pristine::machine {
+namespace {
+
+constexpr std::uint64_t kPresent = 1, kWrite = 2, kUser = 4;
+constexpr std::uint64_t kNoExecute = std::uint64_t{1} << 63;
+constexpr std::uint64_t kPage = 4096;
+constexpr std::uint64_t kLargePage = 2 * 1024 * 1024;
+constexpr std::uint64_t kHigherHalf = 0xFFFFFFFF80000000;
+
+struct alignas(4096) AddressSpace {
+  std::uint64_t pml4[512];
+  std::uint64_t pdpt_low[512];
+  std::uint64_t pd_low[512];
+  std::uint64_t pt_user[512];
+};
+
+AddressSpace g_spaces[kMaxTasks];
+
+// Kernel .bss is loaded at (virtual - higher half); boot tables are identity.
+PhysAddr physical(const void* kernel_object) { return reinterpret_cast<std::uint64_t>(kernel_object) - kHigherHalf; }
+
+}  // namespace
+
+PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uint64_t private_size) {
+  AddressSpace& a = g_spaces[slot];
+  const bool nx = (x86::rdmsr(x86::kMsrEfer) & (1u << 11)) != 0;
+  const std::uint64_t data_flags = kPresent | kWrite | kUser | (nx ? kNoExecute : 0);
+  for (unsigned i = 0; i < 512; ++i) {
+    a.pml4[i] = boot_pml4[i];
+    a.pdpt_low[i] = boot_pdpt_low[i];
+    a.pd_low[i] = boot_pd[i];
+  }
+  a.pml4[0] = physical(a.pdpt_low) | kPresent | kWrite | kUser;
+  a.pdpt_low[0] = physical(a.pd_low) | kPresent | kWrite | kUser;
+
+  const auto text = reinterpret_cast<std::uint64_t>(__user_start);
+  const auto data = reinterpret_cast<std::uint64_t>(__user_data_start);
+  const auto slots = reinterpret_cast<std::uint64_t>(user_slots);
+  const std::uint64_t base = text & ~(kLargePage - 1);
+  for (unsigned i = 0; i < 512; ++i) {
+    const std::uint64_t page = base + i * kPage;  // identity: virtual == physical
+    std::uint64_t entry = 0;
+    if (page >= text && page < data) entry = page | kPresent | kUser;
+    if (page >= data && page < slots) entry = page | data_flags;
+    if (page >= private_start && page < private_start + private_size) entry = page | data_flags;
+    a.pt_user[i] = entry;
+  }
+  a.pd_low[base / kLargePage] = physical(a.pt_user) | kPresent | kWrite | kUser;
+  return physical(a.pml4);
+}
+
+}  // namespace pristine::machine
