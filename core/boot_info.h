@@ -19,6 +19,14 @@ enum class UserProgram : std::uint32_t {
   Yielder = 2,       // counts, then yields, forever
   SyscallCheck = 3,  // checks every syscall's results incl. bad arguments; exits 1 on a wrong one
   KernelCounter = 4, // not ring 3: a kernel thread that counts, preemptible like the rest
+  // Ring-3 programs that count once, then fault (kernel-image/user/faults.S).
+  FaultDivide = 5,      // #DE
+  FaultUd2 = 6,         // #UD
+  FaultPrivileged = 7,  // #GP: cli in ring 3
+  FaultRead = 8,        // #PF: null pointer read
+  FaultWrite = 9,       // #PF: null pointer write
+  FaultStack = 10,      // #PF: stack overflow into the guard page
+  FaultMisaligned = 11, // #GP: misaligned movdqa
 };
 
 struct BootTask {

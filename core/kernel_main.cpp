@@ -93,6 +93,18 @@ void print_shutdown_report() {
       console::write(" max-wake-latency=");
       console::write_dec(task.max_wake_latency);
     }
+    if (task.fault_vector != kNoFault) {
+      console::write(" killed-by=");
+      console::write(vectors::handler_name(static_cast<Vector>(task.fault_vector)));
+      console::write(" rip=");
+      console::write_hex(task.fault_ip);
+      console::write(" error=");
+      console::write_hex(task.fault_error);
+      if (task.fault_vector == vectors::kPageFault) {
+        console::write(" cr2=");
+        console::write_hex(task.fault_address);
+      }
+    }
     console::write(task.state == TaskState::Dead ? " dead\n" : "\n");
   }
   const CpuLocal& cpu = g_cpu_local[0];

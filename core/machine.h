@@ -92,6 +92,10 @@ TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::ui
 // A clean FPU state (after fninit, default MXCSR) for a new task.
 void init_fpu_state(FpuState& state);
 
+// Cold path (fatal kernel faults only): print the saved registers and the
+// control registers to the console.
+void dump_frame(const TrapFrame& frame);
+
 // ---- Board, cold path ---------------------------------------------------------
 
 // A new ring-3 address space for task `slot`: the shared user program text and

@@ -60,6 +60,14 @@ std::uint8_t* GuestMemory::host(VirtAddr address, std::uint64_t length) const {
   return it->bytes.get() + (address - it->base);
 }
 
+std::uint64_t GuestMemory::contiguous_from(VirtAddr address) const {
+  auto it = std::upper_bound(regions_.begin(), regions_.end(), address,
+                             [](VirtAddr a, const Region& r) { return a < r.base; });
+  if (it == regions_.begin()) return 0;
+  --it;
+  return address - it->base < it->size ? it->size - (address - it->base) : 0;
+}
+
 std::uint8_t* GuestMemory::checked(VirtAddr address, std::uint64_t length) const {
   std::uint8_t* p = host(address, length);
   if (!p) throw std::out_of_range(fmt::format("guest address {:#x}+{} is not mapped", address, length));

@@ -32,6 +32,8 @@ class GuestMemory {
   // Host pointer to [address, address + length), or nullptr if not all mapped.
   std::uint8_t* host(VirtAddr address, std::uint64_t length) const;
   bool contains(VirtAddr address, std::uint64_t length) const { return host(address, length); }
+  // Bytes mapped from `address` to the end of its region (0 if unmapped).
+  std::uint64_t contiguous_from(VirtAddr address) const;
 
   template <typename T>
   T read(VirtAddr address) const {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/interrupt/vectors.h"
+
 namespace pristine::sim {
 namespace {
 
@@ -67,6 +69,10 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["user"] = t.user;
     e["alive"] = t.alive;
     if (!t.alive) e["exit_code"] = t.exit_code;
+    if (t.fault) {
+      e["fault"] = {{"name", vectors::handler_name(t.fault->vector)}, {"vector", t.fault->vector},
+                    {"rip", t.fault->rip}, {"error_code", t.fault->error_code}, {"cr2", t.fault->cr2}};
+    }
     tasks.push_back(std::move(e));
   }
   j["interrupts"] = {{"injected", r.interrupts.injected}, {"delivered", r.interrupts.delivered},
@@ -116,7 +122,11 @@ std::string render_text(const Report& r) {
   for (const TaskReport& t : r.tasks) {
     line(fmt::format("{:<16} {:>14} {:>8} {:>9} {:>12} {:>10} {:>7} {:>9} {}", t.name, t.progress, t.ticks,
                      t.switches_in, t.run_cycles, t.max_wait, t.wakeups, t.max_wake_latency,
-                     !t.alive ? fmt::format("dead ({})", t.exit_code) : (t.user ? "ring 3" : "kernel")));
+                     t.fault ? fmt::format("killed by {} at {:#x} error {:#x}{}", vectors::handler_name(t.fault->vector),
+                                           t.fault->rip, t.fault->error_code,
+                                           t.fault->vector == vectors::kPageFault ? fmt::format(" cr2 {:#x}", t.fault->cr2) : "")
+                     : !t.alive ? fmt::format("exited ({})", t.exit_code)
+                                : (t.user ? "ring 3" : "kernel")));
   }
   line("");
   line(fmt::format("interrupts: injected {}  delivered {}  coalesced {}  pending {}  lost {}",

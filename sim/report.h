@@ -26,6 +26,14 @@ struct HandlerReport {
   bool within_budget() const { return cycles.max < budget; }
 };
 
+// Why the kernel ended a ring-3 task.
+struct TaskFault {
+  Vector vector;
+  VirtAddr rip;
+  std::uint64_t error_code;
+  VirtAddr cr2;
+};
+
 struct TaskReport {
   std::string name;
   std::uint64_t progress = 0;  // the task's own counter
@@ -36,6 +44,7 @@ struct TaskReport {
   std::uint64_t wakeups = 0;    // wake-ups from sleep
   Cycles max_wake_latency = 0;  // longest delay from its wake deadline to runnable
   std::int64_t exit_code = 0;   // if dead: exit code, or -(vector + 1) if killed by a fault
+  std::optional<TaskFault> fault;
   bool user = false;
   bool alive = true;
 };

@@ -13,6 +13,21 @@
 namespace pristine::sim {
 namespace {
 
+constexpr std::pair<const char*, TaskProgram> kPrograms[] = {
+    {"counter", TaskProgram::Counter},
+    {"sleeper", TaskProgram::Sleeper},
+    {"yielder", TaskProgram::Yielder},
+    {"syscall-check", TaskProgram::SyscallCheck},
+    {"kernel-counter", TaskProgram::KernelCounter},
+    {"fault-divide", TaskProgram::FaultDivide},
+    {"fault-ud2", TaskProgram::FaultUd2},
+    {"fault-privileged", TaskProgram::FaultPrivileged},
+    {"fault-read", TaskProgram::FaultRead},
+    {"fault-write", TaskProgram::FaultWrite},
+    {"fault-stack-overflow", TaskProgram::FaultStack},
+    {"fault-misaligned", TaskProgram::FaultMisaligned},
+};
+
 constexpr Cycles kMinTickPeriod = 2000;
 constexpr Cycles kMinSourcePeriod = 100;
 constexpr std::size_t kMaxTasks = 16;
@@ -208,14 +223,12 @@ class Parser {
         fail(t, prefix + "name", fmt::format("duplicate task name '{}'", task.name), t.get("name"));
       }
       const std::string program = *string(t, prefix, "program", true);
-      if (program == "counter") task.program = TaskProgram::Counter;
-      else if (program == "sleeper") task.program = TaskProgram::Sleeper;
-      else if (program == "yielder") task.program = TaskProgram::Yielder;
-      else if (program == "syscall-check") task.program = TaskProgram::SyscallCheck;
-      else if (program == "kernel-counter") task.program = TaskProgram::KernelCounter;
-      else {
-        fail(t, prefix + "program",
-             fmt::format("unknown program '{}': must be one of counter, sleeper, yielder, syscall-check, kernel-counter", program),
+      if (const auto known = program_named(program)) {
+        task.program = *known;
+      } else {
+        std::string all;
+        for (const auto& [name, value] : kPrograms) all += (all.empty() ? "" : ", ") + std::string(name);
+        fail(t, prefix + "program", fmt::format("unknown program '{}': must be one of {}", program, all),
              t.get("program"));
       }
       task.priority = static_cast<std::uint32_t>(integer(t, prefix, "priority", 0, 3).value_or(0));
@@ -342,6 +355,20 @@ class Parser {
 };
 
 }  // namespace
+
+const char* program_name(TaskProgram program) {
+  for (const auto& [name, value] : kPrograms) {
+    if (value == program) return name;
+  }
+  return "?";
+}
+
+std::optional<TaskProgram> program_named(std::string_view name) {
+  for (const auto& [known, value] : kPrograms) {
+    if (name == known) return value;
+  }
+  return std::nullopt;
+}
 
 ScenarioError::ScenarioError(const std::string& file, std::uint32_t line, const std::string& key,
                              const std::string& message)

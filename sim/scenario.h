@@ -30,7 +30,14 @@ class ScenarioError : public std::runtime_error {
 };
 
 // A ring-3 program the kernel image ships (kernel-image/user/).
-enum class TaskProgram : std::uint8_t { Counter, Sleeper, Yielder, SyscallCheck, KernelCounter };
+enum class TaskProgram : std::uint8_t {
+  Counter, Sleeper, Yielder, SyscallCheck, KernelCounter,
+  FaultDivide, FaultUd2, FaultPrivileged, FaultRead, FaultWrite, FaultStack, FaultMisaligned,
+};
+
+// Scenario name of a program ("counter", "fault-ud2", ...), and back.
+const char* program_name(TaskProgram program);
+std::optional<TaskProgram> program_named(std::string_view name);
 
 struct TaskSpec {
   std::string name;          // <= 15 chars, unique

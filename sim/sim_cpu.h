@@ -48,6 +48,7 @@ struct SimCpu {
   bool halted = false;
   std::optional<std::uint32_t> exception;  // intno from UC_HOOK_INTR
   VirtAddr bad_address = 0;
+  VirtAddr bad_access_rip = 0;
   bool bad_access_write = false;
   bool bad_access_fetch = false;
 

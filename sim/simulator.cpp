@@ -11,6 +11,7 @@
 #include "core/cpu_local.h"
 #include "core/hot_path.h"
 #include "core/sched/task.h"
+#include "core/user_layout.h"
 
 namespace pristine::sim {
 namespace {
@@ -36,10 +37,11 @@ void interrupt_hook(uc_engine* uc, std::uint32_t intno, void* user) {
   uc_emu_stop(uc);
 }
 
-bool bad_access_hook(uc_engine*, uc_mem_type type, std::uint64_t address, int, std::int64_t,
+bool bad_access_hook(uc_engine* uc, uc_mem_type type, std::uint64_t address, int, std::int64_t,
                      void* user) {
   auto* cpu = static_cast<SimCpu*>(user);
   cpu->bad_address = address;
+  uc_reg_read(uc, UC_X86_REG_RIP, &cpu->bad_access_rip);  // the block start (sim/fault_locator.h)
   cpu->bad_access_write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
   cpu->bad_access_fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
   cpu->iret_pending = false;
@@ -71,6 +73,13 @@ UserProgram user_program_of(TaskProgram program) {
     case TaskProgram::Yielder: return UserProgram::Yielder;
     case TaskProgram::SyscallCheck: return UserProgram::SyscallCheck;
     case TaskProgram::KernelCounter: return UserProgram::KernelCounter;
+    case TaskProgram::FaultDivide: return UserProgram::FaultDivide;
+    case TaskProgram::FaultUd2: return UserProgram::FaultUd2;
+    case TaskProgram::FaultPrivileged: return UserProgram::FaultPrivileged;
+    case TaskProgram::FaultRead: return UserProgram::FaultRead;
+    case TaskProgram::FaultWrite: return UserProgram::FaultWrite;
+    case TaskProgram::FaultStack: return UserProgram::FaultStack;
+    case TaskProgram::FaultMisaligned: return UserProgram::FaultMisaligned;
   }
   return UserProgram::Counter;
 }
@@ -99,6 +108,11 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     uc_engine* uc = cpu->cpu.uc();
     memory_.map_into(uc);
     check(uc_mem_map_ptr(uc, kStubPage, kStubPageSize, UC_PROT_ALL, stub_page_.get()), "map stub page");
+    // The guard page under every ring-3 stack is never mapped, as on the PC.
+    const VirtAddr slots = image_.symbol("user_slots");
+    for (int slot = 0; slot < PRISTINE_USER_SLOTS; ++slot) {
+      check(uc_mem_unmap(uc, slots + slot * PRISTINE_USER_SLOT_SIZE, PRISTINE_USER_GUARD_SIZE), "unmap guard page");
+    }
     board_.attach(*cpu);
     uc_hook hook;
     check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_hook), cpu.get(), 1, 0),
@@ -407,6 +421,13 @@ void Simulator::run_guest(SimCpu& c) {
       const std::uint64_t error = (c.bad_access_write ? 2 : 0) | (user ? 4 : 0) |
                                   (c.bad_access_fetch ? 0x10 : 0);
       c.cpu.set_reg(UC_X86_REG_CR2, c.bad_address);
+      const std::uint8_t* code = memory_.host(c.bad_access_rip, 1);
+      if (code) {
+        const std::uint64_t available = std::min<std::uint64_t>(64, memory_.contiguous_from(c.bad_access_rip));
+        if (auto rip = fault_locator_.locate({code, available}, c.bad_access_rip, c.bad_address, c.cpu)) {
+          c.cpu.set_reg(UC_X86_REG_RIP, *rip);
+        }
+      }
       deliver_exception(c, vectors::kPageFault, DeliveryKind::Exception, error);
       return;
     }
@@ -551,6 +572,12 @@ Report Simulator::build_report(const SimCpu& c) const {
     t.wakeups = memory_.read<std::uint64_t>(task + offsetof(Task, wakeups));
     t.max_wake_latency = memory_.read<Cycles>(task + offsetof(Task, max_wake_latency));
     if (!t.alive) t.exit_code = memory_.read<std::int64_t>(task + offsetof(Task, exit_code));
+    const auto fault_vector = memory_.read<std::uint32_t>(task + offsetof(Task, fault_vector));
+    if (fault_vector != kNoFault) {
+      t.fault = TaskFault{static_cast<Vector>(fault_vector), memory_.read<VirtAddr>(task + offsetof(Task, fault_ip)),
+                          memory_.read<std::uint64_t>(task + offsetof(Task, fault_error)),
+                          memory_.read<VirtAddr>(task + offsetof(Task, fault_address))};
+    }
     if (t.user) r.max_wait = std::max(r.max_wait, t.max_wait);
     const VirtAddr counter = memory_.read<VirtAddr>(task + offsetof(Task, progress_counter));
     if (counter != 0) t.progress = memory_.read<std::uint64_t>(counter);

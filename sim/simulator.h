@@ -14,6 +14,7 @@
 #include "sim/delivery.h"
 #include "sim/event_queue.h"
 #include "sim/event_source.h"
+#include "sim/fault_locator.h"
 #include "sim/guest_image.h"
 #include "sim/guest_memory.h"
 #include "sim/report.h"
@@ -62,6 +63,7 @@ class Simulator {
   VirtAddr cpu_local_;                         // the kernel's g_cpu_local array
   VirtAddr tasks_;                             // the kernel's task table
   ContextChecker checker_;
+  FaultLocator fault_locator_;
   std::vector<std::unique_ptr<SimCpu>> cpus_;
   std::vector<EventSource> sources_;
   EventQueue events_;

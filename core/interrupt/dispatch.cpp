@@ -10,16 +10,47 @@
 namespace pristine {
 namespace {
 
-PRISTINE_COLD [[noreturn]] void kernel_exception(const ExceptionInfo& info) {
+// Error codes in words (Intel SDM Vol. 3, 6.13 and 4.7).
+PRISTINE_COLD void write_error_code(const ExceptionInfo& info) {
+  const std::uint64_t e = info.error_code;
+  if (info.vector == vectors::kPageFault) {
+    console::write(e & 1 ? " (protection violation" : " (page not present");
+    console::write(e & 2 ? ", write" : ", read");
+    console::write(e & 4 ? ", user" : ", supervisor");
+    if (e & 8) console::write(", reserved bit set");
+    if (e & 16) console::write(", instruction fetch");
+    console::write(")");
+  } else if (vectors::has_error_code(info.vector) && e != 0) {
+    console::write(e & 1 ? " (external" : " (internal");
+    console::write((e & 2) ? ", IDT" : (e & 4) ? ", LDT" : ", GDT");
+    console::write(" index ");
+    console::write_dec((e >> 3) & 0x1FFF);
+    console::write(")");
+  }
+}
+
+// A fault in ring 0 is a kernel bug: report it and stop, never resume.
+PRISTINE_COLD [[noreturn]] void kernel_exception(const ExceptionInfo& info, const TrapFrame& frame) {
+  machine::irq_disable();
+  const CpuLocal& cpu = this_cpu();
   console::write("\nKERNEL EXCEPTION ");
   console::write(vectors::handler_name(info.vector));
   console::write(" rip=");
   console::write_hex(info.ip);
   console::write(" error=");
   console::write_hex(info.error_code);
+  write_error_code(info);
   console::write(" cr2=");
   console::write_hex(info.fault_address);
+  console::write("\n  task ");
+  console::write(cpu.current ? cpu.current->name : "(none)");
+  if (info.vector == vectors::kDoubleFault && cpu.current) {
+    // The usual cause: the kernel stack ran into the page below it.
+    const VirtAddr top = cpu.current->kernel_stack_top;
+    if (info.stack_pointer < top - kKernelStackSize + 256) console::write(": kernel stack overflow");
+  }
   console::write("\n");
+  machine::dump_frame(frame);
   machine::power_off(3);
 }
 
@@ -50,7 +81,13 @@ TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame* frame) {
     cpu.path[info.vector].record(0);
     return frame;
   }
-  if (!info.from_user) kernel_exception(info);
+  if (!info.from_user) kernel_exception(info, *frame);
+  // A ring-3 fault ends the task, with the reason kept for the reports.
+  Task& task = *cpu.current;
+  task.fault_vector = info.vector;
+  task.fault_ip = info.ip;
+  task.fault_error = info.error_code;
+  task.fault_address = info.fault_address;
   cpu.path[info.vector].record(0);
   return sched::exit_current(cpu, frame, -static_cast<std::int64_t>(info.vector) - 1);
 }

@@ -20,6 +20,7 @@ struct ExceptionInfo {
   std::uint64_t error_code;
   VirtAddr ip;
   VirtAddr fault_address;  // CR2 for #PF, else 0
+  VirtAddr stack_pointer;  // RSP of the interrupted context
 };
 
 // Exceptions: a ring-3 fault ends the faulting task, the kernel goes on; a

@@ -11,8 +11,6 @@ pristine::TaskTable pristine_tasks = {};
 namespace pristine::sched {
 namespace {
 
-inline constexpr std::uint64_t kKernelStackSize = 16 * 1024;
-
 alignas(16) std::uint8_t g_kernel_stacks[kMaxTasks][kKernelStackSize];
 
 Task* allocate_task(const char* name) {
@@ -21,6 +19,7 @@ Task* allocate_task(const char* name) {
   Task& task = pristine_tasks.tasks[id];
   task.id = id;
   task.state = TaskState::Runnable;
+  task.fault_vector = kNoFault;
   task.kernel_stack_top = reinterpret_cast<VirtAddr>(&g_kernel_stacks[id][kKernelStackSize]);
   std::uint32_t i = 0;
   for (; name[i] != '\0' && i + 1 < kTaskNameLength; ++i) task.name[i] = name[i];

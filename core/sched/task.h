@@ -20,6 +20,10 @@ enum class TaskState : std::uint32_t { Free = 0, Runnable, Running, Sleeping, Bl
 // slices per turn); every runnable task gets a turn, so none starves.
 inline constexpr std::uint32_t kMaxPriority = 3;
 
+inline constexpr std::uint32_t kNoFault = 0xFFFFFFFF;
+
+inline constexpr std::uint64_t kKernelStackSize = 16 * 1024;
+
 struct Task {
   TrapFrame* frame;            // saved frame while not running
   VirtAddr kernel_stack_top;   // ring-0 stack for entries from ring 3 (TSS.RSP0)
@@ -43,6 +47,12 @@ struct Task {
   std::int64_t exit_code;
   std::uint64_t wakeups;       // times it woke from sleep
   Cycles max_wake_latency;     // longest delay between wake_at and being runnable
+  // Why a ring-3 task was ended by a fault (fault_vector < 32), for reports.
+  std::uint32_t fault_vector;  // 0xFFFFFFFF: not ended by a fault
+  std::uint32_t reserved2;
+  VirtAddr fault_ip;
+  std::uint64_t fault_error;
+  VirtAddr fault_address;      // CR2 for #PF
   FpuState fpu;
 };
 

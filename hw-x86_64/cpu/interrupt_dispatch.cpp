@@ -17,6 +17,7 @@ PRISTINE_COLD TrapFrame* exception_entry(TrapFrame* frame) {
       .error_code = frame->error_code,
       .ip = frame->rip,
       .fault_address = vector == vectors::kPageFault ? x86::read_cr2() : 0,
+      .stack_pointer = frame->rsp,
   };
   return dispatch_exception(info, frame);
 }

@@ -1,5 +1,6 @@
 // The CPU half of the machine interface (core/machine.h): identical on the PC
 // and on the simulated board, because both run real x86-64 code.
+#include "core/console.h"
 #include "core/hot_path.h"
 #include "core/machine.h"
 #include "hw-x86_64/cpu/descriptor_tables.h"
@@ -92,6 +93,28 @@ TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::ui
   frame->rsp = (reinterpret_cast<std::uint64_t>(frame) & ~std::uint64_t{15}) - 8;
   frame->ss = x86::kKernelData;
   return frame;
+}
+
+void dump_frame(const TrapFrame& f) {
+  struct Named {
+    const char* name;
+    std::uint64_t value;
+  };
+  const Named regs[] = {{"rax", f.rax}, {"rbx", f.rbx}, {"rcx", f.rcx}, {"rdx", f.rdx}, {"rsi", f.rsi},
+                        {"rdi", f.rdi}, {"rbp", f.rbp}, {"rsp", f.rsp}, {"r8", f.r8},   {"r9", f.r9},
+                        {"r10", f.r10}, {"r11", f.r11}, {"r12", f.r12}, {"r13", f.r13}, {"r14", f.r14},
+                        {"r15", f.r15}, {"rip", f.rip}, {"cs", f.cs},   {"rflags", f.rflags}, {"ss", f.ss},
+                        {"cr0", x86::read_cr0()}, {"cr2", x86::read_cr2()}, {"cr3", x86::read_cr3()},
+                        {"cr4", x86::read_cr4()}};
+  unsigned column = 0;
+  for (const Named& r : regs) {
+    console::write("  ");
+    console::write(r.name);
+    console::write("=");
+    console::write_hex(r.value);
+    if (++column % 4 == 0) console::write("\n");
+  }
+  if (column % 4 != 0) console::write("\n");
 }
 
 void init_fpu_state(FpuState& state) {

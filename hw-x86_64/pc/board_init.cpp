@@ -77,6 +77,13 @@ bool parse_task(const char* p, BootTask& task) {
   else if (word_is(field[1], program_end, "yielder")) task.program = UserProgram::Yielder;
   else if (word_is(field[1], program_end, "syscall-check")) task.program = UserProgram::SyscallCheck;
   else if (word_is(field[1], program_end, "kernel-counter")) task.program = UserProgram::KernelCounter;
+  else if (word_is(field[1], program_end, "fault-divide")) task.program = UserProgram::FaultDivide;
+  else if (word_is(field[1], program_end, "fault-ud2")) task.program = UserProgram::FaultUd2;
+  else if (word_is(field[1], program_end, "fault-privileged")) task.program = UserProgram::FaultPrivileged;
+  else if (word_is(field[1], program_end, "fault-read")) task.program = UserProgram::FaultRead;
+  else if (word_is(field[1], program_end, "fault-write")) task.program = UserProgram::FaultWrite;
+  else if (word_is(field[1], program_end, "fault-stack-overflow")) task.program = UserProgram::FaultStack;
+  else if (word_is(field[1], program_end, "fault-misaligned")) task.program = UserProgram::FaultMisaligned;
   else return false;
   task.priority = static_cast<std::uint32_t>(parse_number(field[2]));
   task.arg = parse_number(field[3]);

@@ -33,18 +33,10 @@ std::filesystem::path default_image(const char* argv0, const char* name) {
 
 // The kernel command-line words that give the PC image a scenario's tasks.
 std::vector<std::string> kernel_args_for(const pristine::sim::Scenario& s) {
-  using pristine::sim::TaskProgram;
   std::vector<std::string> args = {fmt::format("tick={}", s.tick_hz)};
   for (const auto& t : s.tasks) {
-    const char* program = "counter";
-    switch (t.program) {
-      case TaskProgram::Counter: program = "counter"; break;
-      case TaskProgram::Sleeper: program = "sleeper"; break;
-      case TaskProgram::Yielder: program = "yielder"; break;
-      case TaskProgram::SyscallCheck: program = "syscall-check"; break;
-      case TaskProgram::KernelCounter: program = "kernel-counter"; break;
-    }
-    args.push_back(fmt::format("task={}:{}:{}:{}", t.name, program, t.priority, t.sleep_ns));
+    args.push_back(fmt::format("task={}:{}:{}:{}", t.name, pristine::sim::program_name(t.program), t.priority,
+                               t.sleep_ns));
   }
   return args;
 }

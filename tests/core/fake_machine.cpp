@@ -13,7 +13,14 @@ void user_counter_main() {}
 void user_sleeper_main() {}
 void user_yielder_main() {}
 void user_syscall_check_main() {}
-alignas(4096) std::uint8_t user_slots[32 * 20480];
+void user_fault_divide_main() {}
+void user_fault_ud2_main() {}
+void user_fault_privileged_main() {}
+void user_fault_read_main() {}
+void user_fault_write_main() {}
+void user_fault_stack_main() {}
+void user_fault_misaligned_main() {}
+alignas(4096) std::uint8_t user_slots[32 * 24576];
 }
 // The end of the fake user region, as the link script would define it.
 asm(".globl __user_end\n.set __user_end, __user_start + 65536");
@@ -69,6 +76,7 @@ TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::ui
   return frame;
 }
 void init_fpu_state(FpuState& s) { std::memset(&s, 0, sizeof s); }
+void dump_frame(const TrapFrame&) { state().console += "<registers>"; }
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr, std::uint64_t) { return 0x1000 * (slot + 1); }
 void end_of_interrupt() { ++state().eoi_count; }
 void timer_arm_oneshot(Cycles deadline) { state().armed_deadline = deadline; }

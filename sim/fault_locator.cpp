@@ -1,0 +1,94 @@
+#include "sim/fault_locator.h"
+
+#include <capstone/capstone.h>
+
+#include <stdexcept>
+
+namespace pristine::sim {
+namespace {
+
+int unicorn_register(x86_reg reg) {
+  switch (reg) {
+    case X86_REG_RAX: return UC_X86_REG_RAX;
+    case X86_REG_RBX: return UC_X86_REG_RBX;
+    case X86_REG_RCX: return UC_X86_REG_RCX;
+    case X86_REG_RDX: return UC_X86_REG_RDX;
+    case X86_REG_RSI: return UC_X86_REG_RSI;
+    case X86_REG_RDI: return UC_X86_REG_RDI;
+    case X86_REG_RBP: return UC_X86_REG_RBP;
+    case X86_REG_RSP: return UC_X86_REG_RSP;
+    case X86_REG_R8: return UC_X86_REG_R8;
+    case X86_REG_R9: return UC_X86_REG_R9;
+    case X86_REG_R10: return UC_X86_REG_R10;
+    case X86_REG_R11: return UC_X86_REG_R11;
+    case X86_REG_R12: return UC_X86_REG_R12;
+    case X86_REG_R13: return UC_X86_REG_R13;
+    case X86_REG_R14: return UC_X86_REG_R14;
+    case X86_REG_R15: return UC_X86_REG_R15;
+    default: return 0;
+  }
+}
+
+bool covers(std::uint64_t start, std::uint64_t size, VirtAddr address) {
+  return address >= start && address - start < size;
+}
+
+}  // namespace
+
+FaultLocator::FaultLocator() {
+  csh handle = 0;
+  if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) throw std::runtime_error("capstone: cs_open failed");
+  cs_option(handle, CS_OPT_DETAIL, CS_OPT_ON);
+  capstone_ = handle;
+}
+
+FaultLocator::~FaultLocator() {
+  csh handle = capstone_;
+  cs_close(&handle);
+}
+
+std::optional<VirtAddr> FaultLocator::locate(std::span<const std::uint8_t> code, VirtAddr block_start,
+                                             VirtAddr address, const GuestCpu& cpu) const {
+  const csh handle = capstone_;
+  cs_insn* insn = cs_malloc(handle);
+  const std::uint8_t* bytes = code.data();
+  std::size_t left = code.size();
+  std::uint64_t at = block_start;
+  std::optional<VirtAddr> found;
+  const std::uint64_t rsp = cpu.reg(UC_X86_REG_RSP);
+  while (!found && left > 0 && cs_disasm_iter(handle, &bytes, &left, &at, insn)) {
+    const cs_x86& x86 = insn->detail->x86;
+    for (int i = 0; i < x86.op_count && !found; ++i) {
+      const cs_x86_op& op = x86.operands[i];
+      if (op.type != X86_OP_MEM) continue;
+      std::uint64_t ea = static_cast<std::uint64_t>(op.mem.disp);
+      if (op.mem.base == X86_REG_RIP) {
+        ea += insn->address + insn->size;
+      } else if (op.mem.base != X86_REG_INVALID) {
+        const int reg = unicorn_register(static_cast<x86_reg>(op.mem.base));
+        if (reg == 0) continue;
+        ea += cpu.reg(reg);
+      }
+      if (op.mem.index != X86_REG_INVALID) {
+        const int reg = unicorn_register(static_cast<x86_reg>(op.mem.index));
+        if (reg == 0) continue;
+        ea += cpu.reg(reg) * static_cast<std::uint64_t>(op.mem.scale);
+      }
+      if (covers(ea, op.size ? op.size : 1, address)) found = insn->address;
+    }
+    switch (insn->id) {
+      case X86_INS_PUSH: case X86_INS_CALL: case X86_INS_PUSHFQ:
+        if (covers(rsp - 8, 8, address)) found = insn->address;
+        break;
+      case X86_INS_POP: case X86_INS_RET: case X86_INS_POPFQ:
+        if (covers(rsp, 8, address)) found = insn->address;
+        break;
+      default:
+        break;
+    }
+  }
+  cs_free(insn, 1);
+  return found;
+}
+
+}  // namespace pristine::sim

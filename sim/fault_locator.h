@@ -1,0 +1,36 @@
+// Finds the instruction that made a bad memory access. Unicorn reports an
+// access to unmapped memory with RIP at the start of the translated block;
+// the CPU reports the faulting instruction (faults are precise, SDM Vol. 3,
+// 6.5). The instructions before it in the block completed, the faulting one
+// did not, so the current registers are the ones it used: the first
+// instruction, from the block start, whose operand covers the address is the
+// one. Explicit memory operands and the implicit stack accesses of push,
+// pop, call and ret are considered.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "core/types.h"
+#include "sim/guest_cpu.h"
+
+namespace pristine::sim {
+
+class FaultLocator {
+ public:
+  FaultLocator();
+  ~FaultLocator();
+  FaultLocator(const FaultLocator&) = delete;
+  FaultLocator& operator=(const FaultLocator&) = delete;
+
+  // `code` holds the bytes from `block_start` on. Returns the faulting
+  // instruction's address, or nothing if no instruction matches.
+  std::optional<VirtAddr> locate(std::span<const std::uint8_t> code, VirtAddr block_start, VirtAddr address,
+                                 const GuestCpu& cpu) const;
+
+ private:
+  std::size_t capstone_ = 0;
+};
+
+}  // namespace pristine::sim
