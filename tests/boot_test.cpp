@@ -72,6 +72,22 @@ TEST(Boot, PreemptScenarioTasksAllProgressOnThePc) {
   EXPECT_NE(r.output.find("tick 4000 Hz"), std::string::npos) << "the scenario's tick rate";
 }
 
+TEST(Boot, RingThreeFaultsAreContainedOnThePc) {
+  const BootRun r = pristine("boot --seconds 1 --scenario " PRISTINE_SOURCE_DIR "/scenarios/faults.toml");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::pair<const char*, const char*> expected[] = {
+      {"divide", "divide-error"},     {"ud2", "invalid-opcode"},      {"privileged", "general-protection"},
+      {"bad-read", "page-fault"},     {"bad-write", "page-fault"},    {"stack-overflow", "page-fault"},
+      {"misaligned", "general-protection"}};
+  for (const auto& [task, reason] : expected) {
+    const std::regex line(std::string("  ") + task + " progress=1 .* killed-by=" + reason + " .* dead");
+    EXPECT_TRUE(std::regex_search(r.output, line)) << task << " not ended by " << reason << "\n" << r.output;
+  }
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(counter-b progress=(\d+))")));
+  EXPECT_GT(std::stoull(m[1]), 1000u) << "the other tasks keep running";
+}
+
 TEST(Boot, IcountRunsAreByteIdentical) {
   const BootRun a = pristine("boot --icount --seconds 1");
   const BootRun b = pristine("boot --icount --seconds 1");

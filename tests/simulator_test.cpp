@@ -170,3 +170,49 @@ TEST(PreemptScenario, FairWithinPriorityWeightedAcrossAndTheSleeperWakesOnTime) 
 
 }  // namespace
 }  // namespace pristine::sim
+
+namespace pristine::sim {
+namespace {
+
+TEST(FaultsScenario, RingThreeFaultsEndOnlyTheFaultingTaskWithTheRightReason) {
+  const std::filesystem::path image = kImage;
+  const GuestImage symbols = GuestImage::load(image);
+  const Report r = run(load_scenario(kScenarios / "faults.toml"));
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
+  EXPECT_TRUE(r.pass());
+  struct Expected {
+    const char* task;
+    Vector vector;
+    const char* program;
+    std::uint64_t offset;  // of the faulting instruction in the program
+    std::optional<std::uint64_t> cr2;
+  };
+  // Offsets follow kernel-image/user/faults.S (incq (%rdi) is 3 bytes).
+  const Expected expected[] = {
+      {"divide", vectors::kDivideError, "user_fault_divide_main", 5, std::nullopt},
+      {"ud2", vectors::kInvalidOpcode, "user_fault_ud2_main", 3, std::nullopt},
+      {"privileged", vectors::kGeneralProtection, "user_fault_privileged_main", 3, std::nullopt},
+      {"bad-read", vectors::kPageFault, "user_fault_read_main", 3, 0x8},
+      {"bad-write", vectors::kPageFault, "user_fault_write_main", 3, 0x10},
+      {"stack-overflow", vectors::kPageFault, "user_fault_stack_main", 3, std::nullopt},
+  };
+  for (const Expected& e : expected) {
+    const TaskReport& t = task_named(r, e.task);
+    EXPECT_FALSE(t.alive) << e.task;
+    EXPECT_EQ(t.progress, 1u) << e.task << " ran once before faulting";
+    ASSERT_TRUE(t.fault.has_value()) << e.task;
+    EXPECT_EQ(t.fault->vector, e.vector) << e.task;
+    EXPECT_EQ(t.fault->rip, symbols.symbol(e.program) + e.offset) << e.task << ": the faulting instruction";
+    if (e.cr2) EXPECT_EQ(t.fault->cr2, *e.cr2) << e.task;
+  }
+  const TaskReport& overflow = task_named(r, "stack-overflow");
+  EXPECT_EQ(overflow.fault->error_code & 2, 2u) << "a write (the call's push)";
+  EXPECT_EQ(overflow.fault->error_code & 4, 4u) << "from ring 3";
+  for (const char* survivor : {"counter-a", "counter-b"}) {
+    EXPECT_TRUE(task_named(r, survivor).alive);
+    EXPECT_GT(task_named(r, survivor).progress, 1000u) << survivor << " kept running";
+  }
+}
+
+}  // namespace
+}  // namespace pristine::sim
