@@ -4,7 +4,7 @@ namespace pristine::sim {
 
 void HandlerAccounting::open(PathId path, Cycles now, std::uint64_t instructions, std::uint64_t switches,
                              ResumePoint resume) {
-  stack_.push_back({path, now, instructions, switches, 0, 0, resume});
+  stack_.push_back({path, now, instructions, switches, 0, 0, resume, 0});
 }
 
 std::optional<ClosedRecord> HandlerAccounting::close(Cycles now, std::uint64_t instructions, std::uint64_t switches) {
@@ -23,12 +23,8 @@ std::optional<ClosedRecord> HandlerAccounting::close(Cycles now, std::uint64_t i
     stack_.back().nested_cycles += cycles;
     stack_.back().nested_instructions += insns;
   }
-  return ClosedRecord{record.path, switched, record.resume};
+  return ClosedRecord{record.path, switched, record.resume, record.eois};
 }
 
-void HandlerAccounting::close_all(Cycles now, std::uint64_t instructions, std::uint64_t switches) {
-  while (close(now, instructions, switches).has_value()) {
-  }
-}
 
 }  // namespace pristine::sim

@@ -37,6 +37,7 @@ struct ClosedRecord {
   PathId path;
   bool switched;
   ResumePoint resume;
+  std::uint32_t eois;  // EOIs written while it was the innermost record
 };
 
 class HandlerAccounting {
@@ -47,8 +48,18 @@ class HandlerAccounting {
   // Close the innermost record. Returns nothing if none was open (a return
   // from no delivery, e.g. the kernel's first entry into ring 3).
   std::optional<ClosedRecord> close(Cycles now, std::uint64_t instructions, std::uint64_t switches);
-  // Close every open record, innermost first (a return to ring 3).
-  void close_all(Cycles now, std::uint64_t instructions, std::uint64_t switches);
+  // Close every open record, innermost first (a return to ring 3). Each
+  // closed record is passed to `check`.
+  template <typename Check>
+  void close_all(Cycles now, std::uint64_t instructions, std::uint64_t switches, Check&& check) {
+    while (const auto closed = close(now, instructions, switches)) check(*closed);
+  }
+  // An EOI was written: charge it to the innermost record. False if none is open.
+  bool note_eoi() {
+    if (stack_.empty()) return false;
+    ++stack_.back().eois;
+    return true;
+  }
 
   std::size_t depth() const { return stack_.size(); }
   // Samples of `path`, without (false) or with (true) a context switch.
@@ -63,6 +74,7 @@ class HandlerAccounting {
     Cycles nested_cycles;
     std::uint64_t nested_instructions;
     ResumePoint resume;
+    std::uint32_t eois;
   };
   std::vector<Open> stack_;
   std::array<HandlerSamples, kPathCount * 2> samples_;

@@ -68,6 +68,7 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
     case sim_board::kTimerVector: cpu.timer_vector = static_cast<Vector>(value); break;
     case sim_board::kEoi:
       ++cpu.eoi_count;
+      if (!cpu.accounting.note_eoi()) ++cpu.eoi_outside_handler;
       if (!cpu.controller.end_of_interrupt()) ++cpu.eoi_without_service;
       if (cpu.controller.deliverable()) cpu.poll_interrupt_flag = true;
       break;

@@ -61,6 +61,7 @@ struct SimCpu {
   std::int64_t exit_code = 0;
   std::uint64_t eoi_count = 0;
   std::uint64_t eoi_without_service = 0;
+  std::uint64_t eoi_outside_handler = 0;
 };
 
 }  // namespace pristine::sim

@@ -93,6 +93,9 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       stub_page_(std::make_unique<std::uint8_t[]>(kStubPageSize)),
       cpu_local_(image_.symbol("_ZN8pristine11g_cpu_localE")),
       tasks_(image_.symbol("pristine_tasks")),
+      hot_entry_{image_.symbol("x86_interrupt_dispatch"), image_.symbol("x86_syscall_dispatch")},
+      user_start_(image_.symbol("__user_start")),
+      user_end_(image_.symbol("__user_end")),
       checker_(context_limits(scenario), [this](int task) { return guest_task_name(task); },
                [this](VirtAddr rip) { return image_.describe(rip); }) {
   std::fill_n(stub_page_.get(), kStubPageSize, std::uint8_t{0xF4});  // hlt
@@ -162,9 +165,11 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   if (c.iret_pending) {
     c.iret_pending = false;
     if (c.cpu.cpl() == 3) {
-      c.accounting.close_all(c.cycles, c.instructions, guest_switches(c));
+      c.accounting.close_all(c.cycles, c.instructions, guest_switches(c),
+                             [&](const ClosedRecord& closed) { check_eois(c, closed); });
       checker_.enter_user(c.cpu, guest_current_task(c), c.cycles, c.instructions);
     } else if (const auto closed = c.accounting.close(c.cycles, c.instructions, guest_switches(c))) {
+      check_eois(c, *closed);
       if (closed->resume.kernel && !closed->switched) check_kernel_resume(c, *closed);
     }
   }
@@ -181,6 +186,7 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
       return;
     }
   }
+  if (PRISTINE_UNLIKELY(address == hot_entry_[0] || address == hot_entry_[1])) check_hot_entry(c, address);
   if (PRISTINE_UNLIKELY(address - kStubPage < kStubPageSize)) {
     // The simulator's own sysret stub: its cost is the sysret's, charged already.
     c.iret_pending = true;
@@ -292,6 +298,50 @@ void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, s
   c.cycles += (from_user ? e.interrupt_delivery_from_user : e.interrupt_delivery_same_ring) +
               e.exception_delivery;
   c.last_block_flags = 0;
+}
+
+// Exactly one EOI per delivered non-spurious interrupt, none for spurious
+// ones, exceptions or syscalls (the xAPIC retires the highest in-service
+// vector per EOI: a missing or extra one corrupts its state, SDM Vol. 3 11.8.5).
+void Simulator::check_eois(SimCpu& c, const ClosedRecord& closed) {
+  const bool interrupt = !is_syscall_path(closed.path) && !vectors::is_exception(static_cast<Vector>(closed.path));
+  const bool spurious = closed.path == vectors::kSpurious;
+  const std::uint32_t expected = interrupt && !spurious ? 1 : 0;
+  if (closed.eois == expected) return;
+  const char* kind = spurious ? "eoi-for-spurious" : closed.eois > expected ? "double-eoi" : "missing-eoi";
+  for (const Violation& v : violations_) {
+    if (v.kind == kind) return;
+  }
+  violations_.push_back({.kind = kind,
+                         .message = fmt::format("{} wrote {} EOI(s), expected {}", path_name(closed.path, false),
+                                                closed.eois, expected),
+                         .symbol = image_.describe(c.cpu.reg(UC_X86_REG_RIP)),
+                         .rip = c.cpu.reg(UC_X86_REG_RIP),
+                         .vector = is_syscall_path(closed.path) ? std::nullopt
+                                                                : std::optional<Vector>(static_cast<Vector>(closed.path)),
+                         .cycles = c.cycles});
+}
+
+// At the C++ entry of every hot path: the kernel's GS base, and a kernel stack.
+void Simulator::check_hot_entry(SimCpu& c, VirtAddr address) {
+  const VirtAddr rsp = c.cpu.reg(UC_X86_REG_RSP);
+  const VirtAddr gs_base = c.cpu.reg(UC_X86_REG_GS_BASE);
+  auto report = [&](const char* kind, std::string message) {
+    for (const Violation& v : violations_) {
+      if (v.kind == kind) return;
+    }
+    violations_.push_back({.kind = kind,
+                           .message = std::move(message),
+                           .symbol = image_.describe(address),
+                           .rip = address,
+                           .cycles = c.cycles});
+  };
+  if (rsp >= user_start_ && rsp < user_end_) {
+    report("user-stack", fmt::format("a handler runs on the user stack (rsp {:#x})", rsp));
+  }
+  if (gs_base < 0xFFFF800000000000) {
+    report("gs-base-kernel", fmt::format("a handler runs with the user's GS base {:#x} (a missing swapgs)", gs_base));
+  }
 }
 
 // A ring-0 context interrupted and resumed without a switch must come back
@@ -598,6 +648,10 @@ Report Simulator::build_report(const SimCpu& c) const {
   }
   r.context_switches = guest_switches(c);
 
+  if (c.eoi_outside_handler != 0) {
+    r.violations.push_back({.kind = "eoi-outside-handler",
+                            .message = fmt::format("{} EOI(s) written while no handler ran", c.eoi_outside_handler)});
+  }
   r.interrupts = totals_;
   r.interrupts.pending = c.controller.pending_count();
   const std::uint64_t accounted = r.interrupts.delivered + r.interrupts.coalesced + r.interrupts.pending;

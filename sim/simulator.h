@@ -51,6 +51,8 @@ class Simulator {
   std::string guest_task_name(int task) const;
   void check_waits(const SimCpu& cpu);
   void check_kernel_resume(SimCpu& cpu, const ClosedRecord& closed);
+  void check_eois(SimCpu& cpu, const ClosedRecord& closed);
+  void check_hot_entry(SimCpu& cpu, VirtAddr address);
   void fail(SimCpu& cpu, std::string kind, std::string message, std::optional<Vector> vector = {});
   Report build_report(const SimCpu& cpu) const;
 
@@ -62,6 +64,8 @@ class Simulator {
   std::unique_ptr<std::uint8_t[]> stub_page_;  // sysret stub, mapped in every engine
   VirtAddr cpu_local_;                         // the kernel's g_cpu_local array
   VirtAddr tasks_;                             // the kernel's task table
+  VirtAddr hot_entry_[2];                      // x86_interrupt_dispatch, x86_syscall_dispatch
+  VirtAddr user_start_, user_end_;             // the ring-3 region
   ContextChecker checker_;
   FaultLocator fault_locator_;
   std::vector<std::unique_ptr<SimCpu>> cpus_;

@@ -87,6 +87,35 @@ TEST(ContextChecker, KernelThreadIsPreemptedAndResumedAndProgresses) {
   EXPECT_TRUE(found);
 }
 
+// Each broken image must produce the named violation (and so a failed run).
+struct Breakage {
+  const char* image;
+  const char* violation;
+};
+
+class BrokenHandler : public ::testing::TestWithParam<Breakage> {};
+
+TEST_P(BrokenHandler, IsCaughtWithItsViolation) {
+  const Breakage& b = GetParam();
+  const Report r = Simulator(busy_machine(), image(b.image)).run();
+  const auto found = violations_of(b.violation, r);
+  ASSERT_FALSE(found.empty()) << b.image;
+  EXPECT_FALSE(found[0].symbol.empty()) << "the violation names where it happened";
+  EXPECT_FALSE(r.pass());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Invariants, BrokenHandler,
+    ::testing::Values(Breakage{"sim-kernel-broken-double-eoi", "double-eoi"},
+                      Breakage{"sim-kernel-broken-missing-eoi", "missing-eoi"},
+                      Breakage{"sim-kernel-broken-no-swapgs-entry", "gs-base-kernel"},
+                      Breakage{"sim-kernel-broken-syscall-user-stack", "user-stack"}),
+    [](const ::testing::TestParamInfo<Breakage>& info) {
+      std::string name = info.param.violation;
+      for (char& ch : name) ch = ch == '-' ? '_' : ch;
+      return name;
+    });
+
 TEST(ContextChecker, CatchesTheKernelGsBaseLeakingIntoRing3) {
   const Report r = Simulator(busy_machine(), image("sim-kernel-broken-no-swapgs-exit")).run();
   ASSERT_FALSE(violations_of("gs-base", r).empty());

@@ -48,10 +48,24 @@ TEST(HandlerAccounting, ReturnToRing3ClosesEveryOpenRecord) {
   HandlerAccounting a;
   a.open(syscall_path(4), 1000, 0, 0);  // a write syscall...
   a.open(0x30, 1200, 20, 0);            // ...preempted by the tick, which switches
-  a.close_all(2000, 300, 1);            // and the other task runs in ring 3
+  int closed = 0;
+  a.close_all(2000, 300, 1, [&](const ClosedRecord&) { ++closed; });  // and the other task runs in ring 3
+  EXPECT_EQ(closed, 2);
   EXPECT_EQ(a.depth(), 0u);
   EXPECT_EQ(a.samples(0x30, true).cycles[0], 800u);
   EXPECT_EQ(a.samples(syscall_path(4), true).cycles_exclusive[0], 200u);
+}
+
+TEST(HandlerAccounting, EoisAreChargedToTheInnermostRecord) {
+  HandlerAccounting a;
+  EXPECT_FALSE(a.note_eoi()) << "no handler is running";
+  a.open(0x41, 0, 0, 0);
+  a.open(0x30, 10, 1, 0);
+  EXPECT_TRUE(a.note_eoi());
+  EXPECT_EQ(a.close(20, 2, 0)->eois, 1u);
+  EXPECT_TRUE(a.note_eoi());
+  EXPECT_TRUE(a.note_eoi());
+  EXPECT_EQ(a.close(30, 3, 0)->eois, 2u);
 }
 
 TEST(HandlerAccounting, ReturnWithoutDeliveryIsNotCounted) {

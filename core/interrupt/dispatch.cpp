@@ -66,7 +66,9 @@ PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
     // Spurious: the controller set no in-service bit, so no EOI (Intel SDM Vol. 3, 11.9).
   } else {
     // Device lines and IPIs have no driver work yet: count (below) and acknowledge.
+#ifndef PRISTINE_BREAK_MISSING_EOI
     machine::end_of_interrupt();
+#endif
   }
   const Cycles cost = machine::now() - start;
   cpu.path[vector].record(cost);

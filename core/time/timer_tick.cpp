@@ -31,6 +31,9 @@ PRISTINE_HOT TrapFrame* timer_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) 
   cpu.next_deadline = next;
   machine::timer_arm_oneshot(next);
   machine::end_of_interrupt();
+#ifdef PRISTINE_BREAK_DOUBLE_EOI
+  machine::end_of_interrupt();  // test-only breakage: the simulator must catch it
+#endif
   // The run is over: hand the CPU to the idle task, which reports in a cold path.
   if (PRISTINE_UNLIKELY(cpu.shutdown_at != 0 && now >= cpu.shutdown_at)) {
     return sched::switch_to_idle(cpu, frame);

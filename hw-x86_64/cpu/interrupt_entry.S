@@ -108,7 +108,9 @@ exception_common:
 interrupt_common:
         testb $3, ENTRY_CS(%rsp)
         jz 1f
+#ifndef PRISTINE_BREAK_NO_SWAPGS_ENTRY
         swapgs                  // from ring 3: GS base <- kernel per-CPU block
+#endif
 1:
         pushq %rax
         pushq %rbx
