@@ -29,6 +29,7 @@ struct CpuLocal {
   std::uint32_t slice_ticks;    // base time slice, in ticks
   std::atomic<std::uint64_t> ticks;
   std::atomic<std::uint64_t> missed_ticks;  // deadlines that had passed before re-arming
+  std::atomic<std::uint64_t> early_ticks;   // timer interrupts before the deadline, ignored
   std::atomic<std::uint64_t> switches;
   PathStats path[256];     // per vector: cycles from dispatch entry to exit
   PathStats syscall[8];    // per syscall number (the last slot: invalid numbers)

@@ -112,6 +112,8 @@ void print_shutdown_report() {
   console::write_dec(cpu.ticks.load(std::memory_order_relaxed));
   console::write(" missed=");
   console::write_dec(cpu.missed_ticks.load(std::memory_order_relaxed));
+  console::write(" early=");
+  console::write_dec(cpu.early_ticks.load(std::memory_order_relaxed));
   console::write(" switches=");
   console::write_dec(cpu.switches.load(std::memory_order_relaxed));
   console::write(pristine_boot_info.clock_counts_instructions

@@ -59,6 +59,10 @@ Cycles now();
 // Frequency of now()'s clock in Hz (board constant, cold path).
 std::uint64_t clock_hz();
 
+// Tell the device behind `vector` its interrupt was serviced (a level-triggered
+// line stays asserted until then). Interrupt context, before the EOI.
+void acknowledge_device(Vector vector);
+
 // Send interrupt `vector` to CPU `target`. Any ring-0 context.
 void send_ipi(CpuId target, Vector vector);
 

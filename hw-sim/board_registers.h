@@ -23,6 +23,7 @@ enum Register : std::uint64_t {
   kConsole = 0x38,        // WO: one character (cold path only: costs like a UART)
   kExit = 0x40,           // WO: power off with this exit code
   kClockHz = 0x48,        // RO: modeled core frequency
+  kDeviceAck = 0x50,      // WO: vector of a device interrupt serviced (deasserts a level line)
 };
 
 inline constexpr std::uint64_t kBoardId = 0x4452424d49535250;  // "PRSIMBRD"

@@ -66,6 +66,7 @@ PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
     // Spurious: the controller set no in-service bit, so no EOI (Intel SDM Vol. 3, 11.9).
   } else {
     // Device lines and IPIs have no driver work yet: count (below) and acknowledge.
+    if (vectors::is_device(vector)) machine::acknowledge_device(vector);
 #ifndef PRISTINE_BREAK_MISSING_EOI
     machine::end_of_interrupt();
 #endif

@@ -25,6 +25,16 @@ void timer_start(CpuLocal& cpu, Cycles period) {
 }
 
 PRISTINE_HOT TrapFrame* timer_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
+  // A timer interrupt well before the armed deadline is not a tick (a timer
+  // that fired twice, or a stale one): acknowledge it, keep the deadline
+  // armed, change nothing else. Half a period of slack absorbs a timer that
+  // converts the deadline with rounding (the PC's LAPIC) and fires a bit early.
+  if (PRISTINE_UNLIKELY(now + cpu.tick_period / 2 < cpu.next_deadline)) {
+    cpu.early_ticks.store(cpu.early_ticks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    machine::timer_arm_oneshot(cpu.next_deadline);
+    machine::end_of_interrupt();
+    return frame;
+  }
   cpu.ticks.store(cpu.ticks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   Cycles next = cpu.next_deadline + cpu.tick_period;
   if (PRISTINE_UNLIKELY(next <= now)) next = skip_missed_deadlines(cpu, now);

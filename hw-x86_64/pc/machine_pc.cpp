@@ -19,6 +19,9 @@ PRISTINE_HOT void timer_arm_oneshot(Cycles deadline) {
 
 PRISTINE_HOT Cycles now() { return pc::rdtsc(); }
 
+// No PC device drivers yet: nothing to acknowledge.
+PRISTINE_HOT void acknowledge_device(Vector) {}
+
 std::uint64_t clock_hz() { return pc::tsc_hz(); }
 
 void send_ipi(CpuId target, Vector vector) { pc::lapic_send_ipi(target, vector); }

@@ -214,6 +214,20 @@ TEST_F(Scheduler, TimerTickRearmsOnTheGridAcknowledgesAndSkipsMissedDeadlines) {
   EXPECT_EQ(cpu().ticks.load(), 2u);
 }
 
+TEST_F(Scheduler, ATimerInterruptBeforeTheDeadlineIsNotATick) {
+  add("a");
+  start();
+  cpu().next_deadline = 10 * kPeriod;
+  fake_machine::state().now = 10 * kPeriod;
+  resume_ = timer_tick(cpu(), resume_, fake_machine::state().now);
+  fake_machine::state().now += 40;  // the same timer fires again
+  resume_ = timer_tick(cpu(), resume_, fake_machine::state().now);
+  EXPECT_EQ(cpu().ticks.load(), 1u);
+  EXPECT_EQ(cpu().early_ticks.load(), 1u);
+  EXPECT_EQ(fake_machine::state().eoi_count, 2u) << "acknowledged all the same";
+  EXPECT_EQ(fake_machine::state().armed_deadline, 11 * kPeriod);
+}
+
 TEST_F(Scheduler, SyscallsRejectBadArgumentsWithErrnoValues) {
   add("a");
   start();
