@@ -87,6 +87,10 @@ void print_shutdown_report() {
     console::write_dec(task.run_cycles);
     console::write(" max-wait=");
     console::write_dec(task.max_wait);
+    if (task.pages_mapped) {
+      console::write(" pages-mapped=");
+      console::write_dec(task.pages_mapped);
+    }
     if (task.wakeups) {
       console::write(" wakeups=");
       console::write_dec(task.wakeups);

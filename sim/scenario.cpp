@@ -42,7 +42,7 @@ class Parser {
   Scenario parse() {
     Scenario s;
     s.file = file_;
-    check_keys(root_, "", {"scenario", "kernel", "task", "source", "budgets"});
+    check_keys(root_, "", {"scenario", "kernel", "task", "source", "budgets", "fault"});
     const toml::table& scenario = table(root_, "scenario", true);
     check_keys(scenario, "scenario.", {"name", "description", "seed", "cpu_mhz", "cpus", "duration_ms",
                                        "duration_us", "duration_cycles"});
@@ -72,6 +72,7 @@ class Parser {
     parse_tasks(s);
     parse_sources(s);
     parse_budgets(s);
+    parse_faults(s);
     return s;
   }
 
@@ -328,6 +329,60 @@ class Parser {
     }
   }
 
+  void parse_faults(Scenario& s) const {
+    const toml::array* faults = array_of_tables("fault");
+    if (!faults) return;
+    for (std::size_t i = 0; i < faults->size(); ++i) {
+      const toml::table& t = *(*faults)[i].as_table();
+      const std::string prefix = fmt::format("fault[{}].", i);
+      check_keys(t, prefix, {"kind", "rate_hz", "mean_us", "mean_ns", "mean_cycles", "start_us", "start_ns",
+                             "start_cycles", "count", "vector", "task", "late_us", "late_ns", "late_cycles"});
+      FaultSpec f;
+      const std::string kind = *string(t, prefix, "kind", true);
+      bool known = false;
+      for (const FaultKind k : {FaultKind::Nmi, FaultKind::NmiSwapgsWindow, FaultKind::Spurious, FaultKind::TimerDouble,
+                                FaultKind::TimerLate, FaultKind::SameVector, FaultKind::PageFault, FaultKind::LevelDevice}) {
+        if (kind == fault_kind_name(k)) {
+          f.kind = k;
+          known = true;
+        }
+      }
+      if (!known) {
+        fail(t, prefix + "kind",
+             fmt::format("unknown fault '{}': must be one of nmi, nmi-swapgs-window, spurious, timer-double, "
+                         "timer-late, same-vector, page-fault, level-device",
+                         kind),
+             t.get("kind"));
+      }
+      f.mean = *time(t, prefix, "mean", {"_us", "_ns", "_cycles"}, true, false, "rate_hz");
+      if (f.mean < kMinSourcePeriod) fail(t, prefix + "mean", fmt::format("at least {} cycles between injections", kMinSourcePeriod));
+      f.start = time(t, prefix, "start", {"_us", "_ns", "_cycles"}, false, true).value_or(0);
+      f.count = static_cast<std::uint32_t>(integer(t, prefix, "count", 0, 1'000'000).value_or(0));
+      const bool needs_vector = f.kind == FaultKind::SameVector || f.kind == FaultKind::LevelDevice;
+      if (needs_vector) {
+        const auto vector = *integer(t, prefix, "vector", 0, 255, true);
+        if (!vectors::is_device(static_cast<Vector>(vector))) {
+          fail(t, prefix + "vector", fmt::format("{:#x} is not a device vector (0x40-0x4f)", vector), t.get("vector"));
+        }
+        f.vector = static_cast<Vector>(vector);
+      } else if (t.get("vector")) {
+        fail(t, prefix + "vector", fmt::format("a {} fault takes no vector", kind), t.get("vector"));
+      }
+      if (f.kind == FaultKind::PageFault) {
+        f.task = *string(t, prefix, "task", true);
+        bool found = false;
+        for (const TaskSpec& task : s.tasks) found |= task.name == f.task;
+        if (!found) fail(t, prefix + "task", fmt::format("no task named '{}'", f.task), t.get("task"));
+      } else if (t.get("task")) {
+        fail(t, prefix + "task", fmt::format("a {} fault takes no task", kind), t.get("task"));
+      }
+      if (f.kind == FaultKind::TimerLate) {
+        f.late = *time(t, prefix, "late", {"_us", "_ns", "_cycles"}, true, false);
+      }
+      s.faults.push_back(f);
+    }
+  }
+
   void parse_budgets(Scenario& s) const {
     const toml::table* budgets = optional_table(root_, "budgets");
     if (!budgets) return;
@@ -355,6 +410,20 @@ class Parser {
 };
 
 }  // namespace
+
+const char* fault_kind_name(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::Nmi: return "nmi";
+    case FaultKind::NmiSwapgsWindow: return "nmi-swapgs-window";
+    case FaultKind::Spurious: return "spurious";
+    case FaultKind::TimerDouble: return "timer-double";
+    case FaultKind::TimerLate: return "timer-late";
+    case FaultKind::SameVector: return "same-vector";
+    case FaultKind::PageFault: return "page-fault";
+    case FaultKind::LevelDevice: return "level-device";
+  }
+  return "?";
+}
 
 const char* program_name(TaskProgram program) {
   for (const auto& [name, value] : kPrograms) {

@@ -62,6 +62,30 @@ struct SourceSpec {
   Cycles spacing = 0;          // Bursty: spacing inside a burst
 };
 
+// Faults the simulator injects where real kernels break (docs/scenarios.md).
+enum class FaultKind : std::uint8_t {
+  Nmi,              // an NMI at a random instruction boundary (handlers included)
+  NmiSwapgsWindow,  // an NMI between swapgs and iretq on the way back to ring 3
+  Spurious,         // the spurious vector 0xFF
+  TimerDouble,      // the timer fires a second time right after a tick
+  TimerLate,        // the timer fires `late` cycles after its deadline
+  SameVector,       // `vector` raised again while it is in service
+  PageFault,        // `task`'s counter page made not present for one access
+  LevelDevice,      // `vector` asserted until the driver acknowledges it
+};
+
+struct FaultSpec {
+  FaultKind kind = FaultKind::Nmi;
+  Cycles start = 0;
+  Cycles mean = 0;           // mean spacing of injections (Poisson)
+  std::uint32_t count = 0;   // at most this many; 0 = no limit
+  Vector vector = 0;         // SameVector, LevelDevice
+  std::string task;          // PageFault
+  Cycles late = 0;           // TimerLate
+};
+
+const char* fault_kind_name(FaultKind kind);
+
 // A per-handler budget tighter than the default 1000 modeled cycles.
 struct BudgetSpec {
   std::string handler;         // handler name as in the report ("timer", "device", ...)
@@ -82,6 +106,7 @@ struct Scenario {
   std::vector<TaskSpec> tasks;
   std::vector<SourceSpec> sources;
   std::vector<BudgetSpec> budgets;
+  std::vector<FaultSpec> faults;
 
   // Budget for a handler: the scenario's override or the default.
   Cycles budget_for(const std::string& handler) const;

@@ -77,7 +77,7 @@ PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
   return resume;
 }
 
-TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame* frame) {
+PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame* frame) {
   CpuLocal& cpu = this_cpu();
   if (info.vector == vectors::kNmi) {
     // An NMI may land anywhere, even inside another handler: count it, return.
@@ -85,8 +85,18 @@ TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame* frame) {
     return frame;
   }
   if (!info.from_user) kernel_exception(info, *frame);
-  // A ring-3 fault ends the task, with the reason kept for the reports.
   Task& task = *cpu.current;
+  // Demand paging: a not-present page inside the task's own memory is mapped
+  // and the access retried (ring-3 stacks grow on touch).
+  constexpr std::uint64_t kNotPresentMask = 1;
+  if (info.vector == vectors::kPageFault && (info.error_code & kNotPresentMask) == 0 &&
+      info.fault_address >= task.private_start && info.fault_address < task.private_end &&
+      machine::map_user_page(task.address_space, info.fault_address & ~std::uint64_t{0xFFF})) {
+    task.pages_mapped++;
+    cpu.path[info.vector].record(0);
+    return frame;
+  }
+  // Any other ring-3 fault ends the task, with the reason kept for the reports.
   task.fault_vector = info.vector;
   task.fault_ip = info.ip;
   task.fault_error = info.error_code;

@@ -123,6 +123,8 @@ Task* create_user_task(const char* name, UserProgram program, std::uint32_t prio
   task->priority = priority > kMaxPriority ? kMaxPriority : priority;
   task->progress_counter = image.progress_counter;
   task->address_space = machine::user_address_space(task->id, image.private_start, image.private_size);
+  task->private_start = image.private_start;
+  task->private_end = image.private_start + image.private_size;
   task->frame = machine::prepare_user_frame(task->kernel_stack_top, image.entry, image.stack_top,
                                             image.progress_counter, image.arg);
   make_runnable(this_cpu(), *task, machine::now());

@@ -53,6 +53,11 @@ struct Task {
   VirtAddr fault_ip;
   std::uint64_t fault_error;
   VirtAddr fault_address;      // CR2 for #PF
+  // Ring 3: the task's own memory (stack, counter page). A not-present fault
+  // inside it is served (demand paging); anywhere else it ends the task.
+  VirtAddr private_start;
+  VirtAddr private_end;
+  std::uint64_t pages_mapped;  // demand-paging faults served
   FpuState fpu;
 };
 

@@ -9,7 +9,7 @@
 namespace pristine {
 namespace {
 
-PRISTINE_COLD TrapFrame* exception_entry(TrapFrame* frame) {
+PRISTINE_HOT TrapFrame* exception_entry(TrapFrame* frame) {
   const auto vector = static_cast<Vector>(frame->vector);
   const ExceptionInfo info{
       .vector = vector,

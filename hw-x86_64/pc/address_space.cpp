@@ -8,6 +8,7 @@
 // counters are simply not there.
 #include <cstdint>
 
+#include "core/hot_path.h"
 #include "core/machine.h"
 #include "core/sched/task.h"
 #include "hw-x86_64/cpu/instructions.h"
@@ -61,11 +62,29 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uin
     std::uint64_t entry = 0;
     if (page >= text && page < data) entry = page | kPresent | kUser;
     if (page >= data && page < slots) entry = page | data_flags;
-    if (page >= private_start && page < private_start + private_size) entry = page | data_flags;
+    // Of the private region only the top page (the counter, above the stack)
+    // is mapped now; stack pages are demand-zero (map_user_page).
+    if (page >= private_start && page + kPage == private_start + private_size) entry = page | data_flags;
     a.pt_user[i] = entry;
   }
   a.pd_low[base / kLargePage] = physical(a.pt_user) | kPresent | kWrite | kUser;
   return physical(a.pml4);
+}
+
+PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
+  const auto index = (root - physical(g_spaces[0].pml4)) / sizeof(AddressSpace);
+  if (index >= kMaxTasks) return false;
+  AddressSpace& a = g_spaces[index];
+  const std::uint64_t base = reinterpret_cast<std::uint64_t>(__user_start) & ~(kLargePage - 1);
+  if (page < base || page >= base + kLargePage) return false;
+  // Zero it through the kernel's alias of physical memory (user pages are
+  // identity-mapped, so the physical address is the user address).
+  auto* words = reinterpret_cast<std::uint64_t*>(page + kHigherHalf);
+  for (unsigned i = 0; i < kPage / 8; ++i) words[i] = 0;
+  const bool nx = (x86::rdmsr(x86::kMsrEfer) & (1u << 11)) != 0;
+  a.pt_user[(page - base) / kPage] = page | kPresent | kWrite | kUser | (nx ? kNoExecute : 0);
+  asm volatile("invlpg (%0)" ::"r"(page) : "memory");
+  return true;
 }
 
 }  // namespace pristine::machine

@@ -80,6 +80,7 @@ void dump_frame(const TrapFrame&) { state().console += "<registers>"; }
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr, std::uint64_t) { return 0x1000 * (slot + 1); }
 void end_of_interrupt() { ++state().eoi_count; }
 void acknowledge_device(Vector) {}
+bool map_user_page(PhysAddr, VirtAddr) { return true; }
 void timer_arm_oneshot(Cycles deadline) { state().armed_deadline = deadline; }
 Cycles now() { return state().now; }
 std::uint64_t clock_hz() { return 1'000'000'000; }
