@@ -95,6 +95,9 @@ std::optional<DeliveryFault> try_deliver(GuestCpu& cpu, GuestMemory& memory,
     return DeliveryFault{vectors::kGeneralProtection, selector_error,
                          fmt::format("gate {:#x} selector {:#x} outside the GDT", v, gate.selector)};
   }
+  if (!memory.contains(gdtr.base + (gate.selector & ~7u), 8)) {
+    return DeliveryFault{vectors::kGeneralProtection, selector_error, fmt::format("GDT at {:#x} not mapped", gdtr.base)};
+  }
   const std::uint64_t descriptor = memory.read<std::uint64_t>(gdtr.base + (gate.selector & ~7u));
   const bool code = ((descriptor >> 43) & 1) != 0 && ((descriptor >> 44) & 1) != 0;
   const bool long_mode = ((descriptor >> 53) & 1) != 0;

@@ -12,6 +12,8 @@ namespace pristine::sim {
 enum class EventKind : std::uint8_t {
   DeviceInterrupt,  // a scenario source raises `vector` on `cpu`
   Ipi,              // an IPI sent through the board arrives at `cpu`
+  Fault,            // scenario fault `source` is injected
+  Raise,            // `vector` is raised (a delayed or repeated injection)
 };
 
 struct Event {

@@ -41,6 +41,16 @@ class GuestMemory {
     std::memcpy(&value, checked(address, sizeof(T)), sizeof(T));
     return value;
   }
+  // Reads guest data the simulator does not control (a broken kernel may have
+  // written anything): `fallback` when the address is not guest memory.
+  template <typename T>
+  T read_or(VirtAddr address, T fallback) const {
+    const std::uint8_t* p = host(address, sizeof(T));
+    if (!p) return fallback;
+    T value;
+    std::memcpy(&value, p, sizeof(T));
+    return value;
+  }
   template <typename T>
   void write(VirtAddr address, const T& value) {
     std::memcpy(checked(address, sizeof(T)), &value, sizeof(T));

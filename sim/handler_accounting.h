@@ -62,6 +62,8 @@ class HandlerAccounting {
   }
 
   std::size_t depth() const { return stack_.size(); }
+  // The path of the innermost open record (depth() > 0).
+  PathId innermost() const { return stack_.back().path; }
   // Samples of `path`, without (false) or with (true) a context switch.
   const HandlerSamples& samples(PathId path, bool switched) const { return samples_[path * 2 + switched]; }
 

@@ -89,6 +89,11 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["cycles"] = v.cycles;
     violations.push_back(std::move(e));
   }
+  auto& faults = j["faults"] = nlohmann::ordered_json::array();
+  for (const InjectedFault& f : r.faults) {
+    faults.push_back({{"kind", f.kind}, {"cycles", f.cycles}, {"rip", f.rip}, {"symbol", f.symbol},
+                      {"context", f.context}, {"outcome", f.outcome}});
+  }
   j["console"] = r.console;
   j["verdict"] = r.pass() ? "pass" : "fail";
   return j;
@@ -132,6 +137,13 @@ std::string render_text(const Report& r) {
   line(fmt::format("interrupts: injected {}  delivered {}  coalesced {}  pending {}  lost {}",
                    r.interrupts.injected, r.interrupts.delivered, r.interrupts.coalesced,
                    r.interrupts.pending, r.interrupts.lost));
+  if (!r.faults.empty()) {
+    line("");
+    line(fmt::format("injected faults: {}", r.faults.size()));
+    for (const InjectedFault& f : r.faults) {
+      line(fmt::format("  {:>10}  {:<18} {:<34} {} -> {}", f.cycles, f.kind, f.context, f.symbol, f.outcome));
+    }
+  }
   for (const Violation& v : r.violations) {
     line(fmt::format("VIOLATION {}: {}{}", v.kind, v.message,
                      v.symbol.empty() ? "" : fmt::format(" at {}", v.symbol)));

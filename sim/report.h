@@ -66,6 +66,16 @@ struct Violation {
   Cycles cycles = 0;    // the cost involved, or the time it happened
 };
 
+// One fault the simulator injected, where it hit and what the kernel did.
+struct InjectedFault {
+  std::string kind;
+  Cycles cycles = 0;
+  VirtAddr rip = 0;
+  std::string symbol;
+  std::string context;  // "ring 3 (task x)", "handler timer", "swapgs/iretq window", ...
+  std::string outcome;
+};
+
 struct Report {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -85,6 +95,7 @@ struct Report {
   std::vector<TaskReport> tasks;
   InterruptTotals interrupts;
   std::vector<Violation> violations;
+  std::vector<InjectedFault> faults;
   std::string end;                // why the run ended: "duration", "guest exit N", "triple fault"
   std::string console;            // what the guest wrote to the board console
   bool pass() const;

@@ -69,10 +69,20 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
     case sim_board::kEoi:
       ++cpu.eoi_count;
       if (!cpu.accounting.note_eoi()) ++cpu.eoi_outside_handler;
-      if (!cpu.controller.end_of_interrupt()) ++cpu.eoi_without_service;
+      if (const auto retired = cpu.controller.end_of_interrupt()) {
+        // A level-triggered line still asserted raises its vector again.
+        if (cpu.level_asserted.test(*retired)) {
+          cpu.controller.raise(*retired);
+          ++cpu.level_reassertions;
+          cpu.level_storm_rip = cpu.cpu.reg(UC_X86_REG_RIP);  // the block writing the EOI
+        }
+      } else {
+        ++cpu.eoi_without_service;
+      }
       if (cpu.controller.deliverable()) cpu.poll_interrupt_flag = true;
       break;
     case sim_board::kIpi: break;  // single CPU for now: no target to deliver to
+    case sim_board::kDeviceAck: cpu.level_asserted.reset(value & 0xFF); break;
     case sim_board::kConsole: console_ += static_cast<char>(value & 0xFF); break;
     case sim_board::kExit:
       cpu.exit_requested = true;

@@ -3,6 +3,8 @@
 // state the hooks hand to the run loop. Hooks touch only this struct.
 #pragma once
 
+#include <array>
+#include <bitset>
 #include <cstdint>
 #include <optional>
 
@@ -22,11 +24,15 @@ enum class StopReason : std::uint8_t {
   Exception,      // UC_HOOK_INTR fired (fault, trap, int n)
   BadAccess,      // access to unmapped memory
   Syscall,        // the guest executed `syscall`
+  SwapgsWindow,   // at the swapgs/iretq window with an NMI armed
   Exit,           // the guest powered off through the board
 };
 
 struct SimCpu {
-  explicit SimCpu(CpuId id) : cpu(id) {}
+  explicit SimCpu(CpuId id) : cpu(id) {
+    same_vector.fill(-1);
+    level_record.fill(-1);
+  }
 
   GuestCpu cpu;
   InterruptController controller;
@@ -51,6 +57,23 @@ struct SimCpu {
   VirtAddr bad_access_rip = 0;
   bool bad_access_write = false;
   bool bad_access_fetch = false;
+
+  // Fault injection state (sim/fault_injection.cpp). -1: not armed; else the
+  // index of the entry in the injected-fault list.
+  bool nmi_pending = false;
+  bool nmi_blocked = false;    // an NMI is being handled: no other until iretq (SDM 6.7.1)
+  int nmi_record = -1;
+  int window_nmi = -1;         // armed: deliver an NMI in the next swapgs/iretq window
+  int timer_double = -1;
+  int timer_late = -1;
+  std::array<int, 256> same_vector{};  // filled with -1 at construction
+  std::array<int, 256> level_record{};
+  std::bitset<256> level_asserted;
+  std::uint64_t level_reassertions = 0;
+  VirtAddr level_storm_rip = 0;
+  VirtAddr fault_page = 0;     // page unmapped for one access
+  int fault_page_record = -1;
+  int open_fault_record = -1;  // fault whose delivery record is open (NMI, spurious)
 
   // The board's per-CPU devices.
   Cycles timer_deadline = 0;      // 0: disarmed

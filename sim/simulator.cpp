@@ -137,6 +137,14 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     events_.push({.time = first, .kind = EventKind::DeviceInterrupt, .cpu = scenario_.sources[i].cpu,
                   .vector = scenario_.sources[i].vector, .source = i});
   }
+  for (std::uint32_t i = 0; i < scenario_.faults.size(); ++i) {
+    const FaultSpec& f = scenario_.faults[i];
+    SourceSpec arrivals{.name = fault_kind_name(f.kind), .kind = SourceKind::Poisson, .start = f.start, .period = f.mean};
+    fault_sources_.emplace_back(arrivals, scenario_.seed, 1000 + i);
+    fault_injections_.push_back(0);
+    schedule_fault(i);
+  }
+  window_swapgs_ = image_.find_symbol("interrupt_return_swapgs").value_or(0);
   write_boot_info();
 }
 
@@ -165,11 +173,14 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   if (c.iret_pending) {
     c.iret_pending = false;
     if (c.cpu.cpl() == 3) {
-      c.accounting.close_all(c.cycles, c.instructions, guest_switches(c),
-                             [&](const ClosedRecord& closed) { check_eois(c, closed); });
+      c.accounting.close_all(c.cycles, c.instructions, guest_switches(c), [&](const ClosedRecord& closed) {
+        check_eois(c, closed);
+        fault_record_closed(c, closed);
+      });
       checker_.enter_user(c.cpu, guest_current_task(c), c.cycles, c.instructions);
     } else if (const auto closed = c.accounting.close(c.cycles, c.instructions, guest_switches(c))) {
       check_eois(c, *closed);
+      fault_record_closed(c, *closed);
       if (closed->resume.kernel && !closed->switched) check_kernel_resume(c, *closed);
     }
   }
@@ -187,6 +198,11 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
     }
   }
   if (PRISTINE_UNLIKELY(address == hot_entry_[0] || address == hot_entry_[1])) check_hot_entry(c, address);
+  if (PRISTINE_UNLIKELY(c.window_nmi >= 0 && address == window_swapgs_ && !c.nmi_blocked)) {
+    c.stop = StopReason::SwapgsWindow;
+    uc_emu_stop(c.cpu.uc());
+    return;
+  }
   if (PRISTINE_UNLIKELY(address - kStubPage < kStubPageSize)) {
     // The simulator's own sysret stub: its cost is the sysret's, charged already.
     c.iret_pending = true;
@@ -233,11 +249,14 @@ Cycles Simulator::next_event_time(const SimCpu& c) const {
 void Simulator::fire_due_events(SimCpu& c) {
   if (c.timer_deadline != 0 && c.timer_deadline <= c.cycles) {
     c.timer_deadline = 0;  // one-shot
-    ++totals_.injected;
-    if (!c.controller.raise(c.timer_vector)) ++totals_.coalesced;
+    timer_expired(c);
   }
   while (!events_.empty() && events_.top().time <= c.cycles) {
     const Event e = events_.pop();
+    if (e.kind == EventKind::Fault) {
+      inject_fault(c, e.source);
+      continue;
+    }
     ++totals_.injected;
     if (!c.controller.raise(e.vector)) ++totals_.coalesced;
     if (e.kind == EventKind::DeviceInterrupt) {
@@ -249,6 +268,7 @@ void Simulator::fire_due_events(SimCpu& c) {
 }
 
 bool Simulator::try_deliver_interrupt(SimCpu& c) {
+  if (try_deliver_nmi(c)) return true;
   const auto vector = c.controller.deliverable();
   c.poll_interrupt_flag = false;
   if (!vector) return false;
@@ -272,6 +292,11 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
   ++totals_.delivered;
   c.halted = false;
   c.last_block_flags = 0;
+  if (c.same_vector[*vector] >= 0) {
+    // Raise it again while it is in service: it must wait for the EOI.
+    events_.push({.time = c.cycles + 300, .kind = EventKind::Raise, .vector = *vector});
+    c.same_vector[*vector] = -1;
+  }
   if (c.controller.deliverable()) c.poll_interrupt_flag = true;
   return true;
 }
@@ -368,7 +393,7 @@ void Simulator::check_kernel_resume(SimCpu& c, const ClosedRecord& closed) {
 
 int Simulator::guest_current_task(const SimCpu& c) const {
   const VirtAddr current =
-      memory_.read<VirtAddr>(cpu_local_ + c.cpu.id() * sizeof(CpuLocal) + offsetof(CpuLocal, current));
+      memory_.read_or<VirtAddr>(cpu_local_ + c.cpu.id() * sizeof(CpuLocal) + offsetof(CpuLocal, current), 0);
   const VirtAddr first = tasks_ + offsetof(TaskTable, tasks);
   if (current < first || current >= first + kMaxTasks * sizeof(Task)) return -1;
   return static_cast<int>((current - first) / sizeof(Task));
@@ -471,6 +496,7 @@ void Simulator::run_guest(SimCpu& c) {
       const std::uint64_t error = (c.bad_access_write ? 2 : 0) | (user ? 4 : 0) |
                                   (c.bad_access_fetch ? 0x10 : 0);
       c.cpu.set_reg(UC_X86_REG_CR2, c.bad_address);
+      const bool injected = c.fault_page != 0 && (c.bad_address & ~VirtAddr{0xFFF}) == c.fault_page;
       const std::uint8_t* code = memory_.host(c.bad_access_rip, 1);
       if (code) {
         const std::uint64_t available = std::min<std::uint64_t>(64, memory_.contiguous_from(c.bad_access_rip));
@@ -478,11 +504,16 @@ void Simulator::run_guest(SimCpu& c) {
           c.cpu.set_reg(UC_X86_REG_RIP, *rip);
         }
       }
+      const VirtAddr faulting_rip = c.cpu.reg(UC_X86_REG_RIP);
       deliver_exception(c, vectors::kPageFault, DeliveryKind::Exception, error);
+      if (injected) restore_fault_page(c, faulting_rip);
       return;
     }
     case StopReason::Syscall:
       emulate_syscall(c);
+      return;
+    case StopReason::SwapgsWindow:
+      inject_window_nmi(c);
       return;
     case StopReason::Exit:
     case StopReason::None:
@@ -630,7 +661,7 @@ Report Simulator::build_report(const SimCpu& c) const {
     }
     if (t.user) r.max_wait = std::max(r.max_wait, t.max_wait);
     const VirtAddr counter = memory_.read<VirtAddr>(task + offsetof(Task, progress_counter));
-    if (counter != 0) t.progress = memory_.read<std::uint64_t>(counter);
+    if (counter != 0) t.progress = memory_.read_or<std::uint64_t>(counter, 0);
     if (counter != 0 && t.alive && t.progress == 0) {
       r.violations.push_back({.kind = "no-progress",
                               .message = fmt::format("task {} never advanced", t.name),
@@ -652,6 +683,7 @@ Report Simulator::build_report(const SimCpu& c) const {
     r.violations.push_back({.kind = "eoi-outside-handler",
                             .message = fmt::format("{} EOI(s) written while no handler ran", c.eoi_outside_handler)});
   }
+  finish_fault_report(c, r);
   r.interrupts = totals_;
   r.interrupts.pending = c.controller.pending_count();
   const std::uint64_t accounted = r.interrupts.delivered + r.interrupts.coalesced + r.interrupts.pending;

@@ -53,6 +53,18 @@ class Simulator {
   void check_kernel_resume(SimCpu& cpu, const ClosedRecord& closed);
   void check_eois(SimCpu& cpu, const ClosedRecord& closed);
   void check_hot_entry(SimCpu& cpu, VirtAddr address);
+
+  // Fault injection (sim/fault_injection.cpp).
+  void schedule_fault(std::uint32_t index);
+  void inject_fault(SimCpu& cpu, std::uint32_t index);
+  void timer_expired(SimCpu& cpu);
+  bool try_deliver_nmi(SimCpu& cpu);
+  void inject_window_nmi(SimCpu& cpu);
+  void fault_record_closed(SimCpu& cpu, const ClosedRecord& closed);
+  void restore_fault_page(SimCpu& cpu, VirtAddr faulting_rip);
+  int record_fault(const SimCpu& cpu, FaultKind kind, std::string context, std::string outcome);
+  std::string context_of(const SimCpu& cpu) const;
+  void finish_fault_report(const SimCpu& cpu, Report& report) const;
   void fail(SimCpu& cpu, std::string kind, std::string message, std::optional<Vector> vector = {});
   Report build_report(const SimCpu& cpu) const;
 
@@ -68,6 +80,10 @@ class Simulator {
   VirtAddr user_start_, user_end_;             // the ring-3 region
   ContextChecker checker_;
   FaultLocator fault_locator_;
+  std::vector<EventSource> fault_sources_;
+  std::vector<std::uint32_t> fault_injections_;
+  std::vector<InjectedFault> faults_;
+  VirtAddr window_swapgs_ = 0;  // interrupt_return_swapgs
   std::vector<std::unique_ptr<SimCpu>> cpus_;
   std::vector<EventSource> sources_;
   EventQueue events_;

@@ -30,6 +30,11 @@ Scenario busy_machine() {
   nic.vector = 0x41;
   nic.period = 30000;
   s.sources = {nic};
+  // Injected faults that exercise the NMI window, spurious vectors and a
+  // level-triggered line.
+  s.faults = {FaultSpec{.kind = FaultKind::NmiSwapgsWindow, .mean = 400000, .count = 5},
+              FaultSpec{.kind = FaultKind::Spurious, .mean = 500000},
+              FaultSpec{.kind = FaultKind::LevelDevice, .mean = 700000, .vector = 0x43}};
   return s;
 }
 
@@ -109,9 +114,12 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Breakage{"sim-kernel-broken-double-eoi", "double-eoi"},
                       Breakage{"sim-kernel-broken-missing-eoi", "missing-eoi"},
                       Breakage{"sim-kernel-broken-no-swapgs-entry", "gs-base-kernel"},
-                      Breakage{"sim-kernel-broken-syscall-user-stack", "user-stack"}),
+                      Breakage{"sim-kernel-broken-syscall-user-stack", "user-stack"},
+                      Breakage{"sim-kernel-broken-exception-cs-check", "gs-base-kernel"},
+                      Breakage{"sim-kernel-broken-spurious-eoi", "eoi-for-spurious"},
+                      Breakage{"sim-kernel-broken-no-device-ack", "interrupt-storm"}),
     [](const ::testing::TestParamInfo<Breakage>& info) {
-      std::string name = info.param.violation;
+      std::string name = std::string(info.param.image).substr(std::string("sim-kernel-broken-").size());
       for (char& ch : name) ch = ch == '-' ? '_' : ch;
       return name;
     });

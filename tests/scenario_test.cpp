@@ -42,6 +42,17 @@ TEST(Scenario, QuietAndPreemptParse) {
   EXPECT_EQ(preempt.max_wait_ticks, 40u);
 }
 
+TEST(Scenario, FaultsParse) {
+  const Scenario s = load_scenario(kScenarios / "faults.toml");
+  ASSERT_EQ(s.faults.size(), 8u);
+  EXPECT_EQ(s.faults[0].kind, FaultKind::Nmi);
+  EXPECT_EQ(s.faults[0].mean, 400000u) << "5 kHz at 2000 MHz";
+  EXPECT_EQ(s.faults[1].count, 5u);
+  EXPECT_EQ(s.faults[5].late, 60000u) << "30 us";
+  EXPECT_EQ(s.faults[6].task, "counter-a");
+  EXPECT_EQ(s.faults[7].vector, 0x43);
+}
+
 TEST(Scenario, BudgetOverrideApplies) {
   const Scenario s = parse_scenario("[scenario]\nname=\"b\"\nduration_us=10\n[budgets]\ntimer=400\n\"timer+switch\"=900\n", "b.toml");
   EXPECT_EQ(s.budget_for("timer"), 400u);
@@ -100,6 +111,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"livelock rate", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"poisson\"\nvector = 0x41\nmean_cycles = 10\n", 4, "source[0].mean", "livelock"},
         BadInput{"burst too wide", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"bursty\"\nvector = 0x41\nburst = 100\nburst_period_us = 1\nspacing_cycles = 50\n", 4, "source[0].spacing", "longer than"},
         BadInput{"unknown budget handler", "[scenario]\nname = \"x\"\nduration_ms = 1\n[budgets]\ntimmer = 500\n", 5, "budgets.timmer", "unknown handler"},
+        BadInput{"unknown fault", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[fault]]\nkind = \"cosmic-ray\"\nrate_hz = 10\n", 5, "fault[0].kind", "must be one of"},
+        BadInput{"fault without rate", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[fault]]\nkind = \"nmi\"\n", 4, "fault[0].mean", "rate_hz"},
+        BadInput{"page fault for no task", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[fault]]\nkind = \"page-fault\"\nrate_hz = 10\ntask = \"ghost\"\n", 7, "fault[0].task", "no task"},
+        BadInput{"level device off the device range", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[fault]]\nkind = \"level-device\"\nrate_hz = 10\nvector = 0x20\n", 7, "fault[0].vector", "device vector"},
         BadInput{"budget above ceiling", "[scenario]\nname = \"x\"\nduration_ms = 1\n[budgets]\ntimer = 5000\n", 5, "budgets.timer", "between 1 and 1000"}));
 
 TEST(Scenario, MissingFileIsAnErrorNamingIt) {

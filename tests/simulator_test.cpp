@@ -214,5 +214,40 @@ TEST(FaultsScenario, RingThreeFaultsEndOnlyTheFaultingTaskWithTheRightReason) {
   }
 }
 
+TEST(FaultsScenario, EveryInjectedFaultIsListedWithWhatTheKernelDid) {
+  const Report r = run(load_scenario(kScenarios / "faults.toml"));
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
+  const auto outcomes_of = [&](const std::string& kind) {
+    std::vector<const InjectedFault*> found;
+    for (const InjectedFault& f : r.faults) {
+      if (f.kind == kind) found.push_back(&f);
+    }
+    return found;
+  };
+  const auto window = outcomes_of("nmi-swapgs-window");
+  ASSERT_EQ(window.size(), 5u) << "count = 5 in the scenario";
+  for (const InjectedFault* f : window) {
+    EXPECT_NE(f->context.find("user GS"), std::string::npos);
+    EXPECT_NE(f->outcome.find("resumed where it was"), std::string::npos) << f->outcome;
+  }
+  ASSERT_GT(outcomes_of("nmi").size(), 10u);
+  bool nmi_in_handler = false;
+  for (const InjectedFault* f : outcomes_of("nmi")) nmi_in_handler |= f->context.find("ring 0") != std::string::npos;
+  EXPECT_TRUE(nmi_in_handler) << "some NMIs must land inside kernel code";
+  const auto page_faults = outcomes_of("page-fault");
+  ASSERT_FALSE(page_faults.empty());
+  EXPECT_NE(page_faults[0]->outcome.find("served by the kernel"), std::string::npos) << page_faults[0]->outcome;
+  EXPECT_NE(outcomes_of("timer-double").at(0)->outcome.find("ignored"), std::string::npos);
+  EXPECT_FALSE(outcomes_of("timer-late").empty());
+  EXPECT_NE(outcomes_of("level-device").at(0)->outcome.find("acknowledged by the driver"), std::string::npos);
+  EXPECT_FALSE(outcomes_of("spurious").empty());
+  EXPECT_FALSE(outcomes_of("same-vector").empty());
+  const HandlerReport* spurious = find_handler(r, vectors::kSpurious);
+  ASSERT_NE(spurious, nullptr);
+  EXPECT_GT(spurious->count, 10u);
+  // The JSON lists them too.
+  EXPECT_EQ(to_json(r)["faults"].size(), r.faults.size());
+}
+
 }  // namespace
 }  // namespace pristine::sim

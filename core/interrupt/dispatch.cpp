@@ -64,9 +64,14 @@ PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
     resume = timer_tick(cpu, frame, start);
   } else if (vector == vectors::kSpurious) {
     // Spurious: the controller set no in-service bit, so no EOI (Intel SDM Vol. 3, 11.9).
+#ifdef PRISTINE_BREAK_SPURIOUS_EOI
+    machine::end_of_interrupt();  // test-only breakage: the simulator must catch it
+#endif
   } else {
     // Device lines and IPIs have no driver work yet: count (below) and acknowledge.
+#ifndef PRISTINE_BREAK_NO_DEVICE_ACK
     if (vectors::is_device(vector)) machine::acknowledge_device(vector);
+#endif
 #ifndef PRISTINE_BREAK_MISSING_EOI
     machine::end_of_interrupt();
 #endif

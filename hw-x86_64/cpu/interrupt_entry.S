@@ -67,6 +67,15 @@ exception_common:
         pushq %r14
         pushq %r15
         cld
+#ifdef PRISTINE_BREAK_EXCEPTION_CS_CHECK
+        // Test-only breakage: trust CS, as interrupt_common does. Wrong in the
+        // swapgs/iretq window; the simulator must catch it.
+        xorl %ebx, %ebx
+        testb $3, 144(%rsp)
+        jz 1f
+        swapgs
+        movl $1, %ebx
+#else
         movl $0xC0000101, %ecx          // IA32_GS_BASE
         rdmsr
         xorl %ebx, %ebx
@@ -74,6 +83,7 @@ exception_common:
         js 1f                           // kernel half: GS is already the kernel's
         swapgs
         movl $1, %ebx
+#endif
 1:      movq %rsp, %rdi
         movq %rsp, %r12
         call x86_interrupt_dispatch
@@ -162,6 +172,11 @@ interrupt_return:
         xorq $0xbad, %r13       // test-only breakage: the simulator must catch it
 #endif
 #ifndef PRISTINE_BREAK_NO_SWAPGS_EXIT
+        // The swapgs/iretq window: an NMI here finds CS in ring 0 but the
+        // user's GS base (exception_common handles it; the simulator injects
+        // NMIs at this label).
+        .global interrupt_return_swapgs
+interrupt_return_swapgs:
         swapgs                  // to ring 3: GS base <- the user's value
 #endif
 2:
