@@ -27,6 +27,7 @@ enum class UserProgram : std::uint32_t {
   FaultWrite = 9,       // #PF: null pointer write
   FaultStack = 10,      // #PF: stack overflow into the guard page
   FaultMisaligned = 11, // #GP: misaligned movdqa
+  KernelStackOverflow = 12,  // a kernel thread that overflows its stack: a fatal #DF, reported as such
 };
 
 struct BootTask {

@@ -62,6 +62,8 @@ void kernel_main() {
     const BootTask& task = boot.tasks[i];
     if (task.program == UserProgram::KernelCounter) {
       create_kernel_counter(task.name, task.priority);
+    } else if (task.program == UserProgram::KernelStackOverflow) {
+      create_kernel_stack_overflow(task.name);
     } else {
       sched::create_user_task(task.name, task.program, task.priority, task.arg);
     }

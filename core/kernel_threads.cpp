@@ -18,7 +18,18 @@ void kernel_counter_main(std::uint64_t counter_address) {
   for (;;) counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
+[[noreturn]] void overflow_main(std::uint64_t) {
+  // Calls that never return, each pushing a return address: the stack runs
+  // into its guard page, the #PF cannot be delivered on it, the CPU raises #DF.
+  asm volatile("1: call 1b" ::: "memory");
+  __builtin_unreachable();
+}
+
 }  // namespace
+
+Task* create_kernel_stack_overflow(const char* name) {
+  return sched::create_kernel_thread(name, overflow_main, 0, 0);
+}
 
 Task* create_kernel_counter(const char* name, std::uint32_t priority) {
   const std::uint32_t slot = pristine_tasks.count;  // the id the new task will get

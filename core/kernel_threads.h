@@ -12,4 +12,8 @@ struct Task;
 // Cold path: a kernel thread that counts in a loop; its counter is its progress.
 Task* create_kernel_counter(const char* name, std::uint32_t priority);
 
+// Cold path: a kernel thread that recurses until its stack hits the guard
+// page (a test of the #DF path: the kernel must report "kernel stack overflow").
+Task* create_kernel_stack_overflow(const char* name);
+
 }  // namespace pristine

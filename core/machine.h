@@ -108,6 +108,9 @@ void dump_frame(const TrapFrame& frame);
 // single shared address space (the simulated board: docs/sim-board.md).
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uint64_t private_size);
 
+// Cold path: make the kernel page at `page` inaccessible (a stack guard page).
+void unmap_kernel_page(VirtAddr page);
+
 // Hot path (page fault): map the zeroed page at `page` in the ring-3 address
 // space `root` (its private region only). False if the board cannot. On the
 // simulated board memory is always there and this only returns true.

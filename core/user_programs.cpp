@@ -46,7 +46,8 @@ UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint
     case UserProgram::FaultWrite: return image(user_fault_write_main);
     case UserProgram::FaultStack: return image(user_fault_stack_main);
     case UserProgram::FaultMisaligned: return image(user_fault_misaligned_main);
-    case UserProgram::KernelCounter: break;  // a kernel thread, not a ring-3 program
+    case UserProgram::KernelCounter:
+    case UserProgram::KernelStackOverflow: break;  // kernel threads, not ring-3 programs
   }
   panic("unknown user program");
 }

@@ -24,6 +24,7 @@ enum Register : std::uint64_t {
   kExit = 0x40,           // WO: power off with this exit code
   kClockHz = 0x48,        // RO: modeled core frequency
   kDeviceAck = 0x50,      // WO: vector of a device interrupt serviced (deasserts a level line)
+  kUnmapPage = 0x58,      // WO: make this 4 KiB page inaccessible (the board's MMU: guard pages)
 };
 
 inline constexpr std::uint64_t kBoardId = 0x4452424d49535250;  // "PRSIMBRD"

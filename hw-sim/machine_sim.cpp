@@ -39,6 +39,9 @@ void console_write(const char* text, std::size_t length) {
 // tables, so overlapping per-process mappings cannot be expressed.
 PhysAddr user_address_space(std::uint32_t, VirtAddr, std::uint64_t) { return 0; }
 
+// The simulated board has no paging: its MMU register unmaps the page.
+void unmap_kernel_page(VirtAddr page) { reg(sim_board::kUnmapPage) = page; }
+
 // Guest memory is always backed; a not-present fault here was injected by the
 // simulator for one access, and retrying is all it takes.
 PRISTINE_HOT bool map_user_page(PhysAddr, VirtAddr) { return true; }

@@ -82,6 +82,7 @@ void Simulator::inject_fault(SimCpu& c, std::uint32_t index) {
       const VirtAddr counter = memory_.read<VirtAddr>(entry + offsetof(Task, progress_counter));
       c.fault_page = counter & ~VirtAddr{0xFFF};
       check(uc_mem_unmap(c.cpu.uc(), c.fault_page, 0x1000), "unmap injected page");
+      memory_.set_hole(c.fault_page, true);
       c.fault_page_record = record_fault(c, f.kind, fmt::format("page {:#x} of {} made not present", c.fault_page, f.task), "");
       break;
     }
@@ -165,6 +166,7 @@ void Simulator::fault_record_closed(SimCpu& c, const ClosedRecord& closed) {
 
 // The injected not-present page was touched: it is back for the retry.
 void Simulator::restore_fault_page(SimCpu& c, VirtAddr faulting_rip) {
+  memory_.set_hole(c.fault_page, false);
   check(uc_mem_map_ptr(c.cpu.uc(), c.fault_page, 0x1000, UC_PROT_ALL, memory_.host(c.fault_page, 0x1000)),
         "remap injected page");
   if (c.fault_page_record >= 0) {

@@ -57,7 +57,19 @@ std::uint8_t* GuestMemory::host(VirtAddr address, std::uint64_t length) const {
   if (it == regions_.begin()) return nullptr;
   --it;
   if (address - it->base + length > it->size) return nullptr;
+  if (!holes_.empty() && length != 0) {
+    // The first hole at or after the page of `address` must lie past the range.
+    const auto hole = std::lower_bound(holes_.begin(), holes_.end(), page_down(address));
+    if (hole != holes_.end() && *hole < address + length) return nullptr;
+  }
   return it->bytes.get() + (address - it->base);
+}
+
+void GuestMemory::set_hole(VirtAddr page, bool hole) {
+  const auto it = std::lower_bound(holes_.begin(), holes_.end(), page);
+  const bool present = it != holes_.end() && *it == page;
+  if (hole && !present) holes_.insert(it, page);
+  if (!hole && present) holes_.erase(it);
 }
 
 std::uint64_t GuestMemory::contiguous_from(VirtAddr address) const {

@@ -31,6 +31,10 @@ class GuestMemory {
 
   // Host pointer to [address, address + length), or nullptr if not all mapped.
   std::uint8_t* host(VirtAddr address, std::uint64_t length) const;
+
+  // Pages the CPU cannot reach (guard pages, injected faults): host() treats
+  // them as unmapped too, so simulated pushes fault as the CPU's would.
+  void set_hole(VirtAddr page, bool hole);
   bool contains(VirtAddr address, std::uint64_t length) const { return host(address, length); }
   // Bytes mapped from `address` to the end of its region (0 if unmapped).
   std::uint64_t contiguous_from(VirtAddr address) const;
@@ -70,6 +74,7 @@ class GuestMemory {
   void add_regions(std::vector<RegionSpec> regions);
 
   std::vector<Region> regions_;  // sorted by base, disjoint
+  std::vector<VirtAddr> holes_;  // sorted page addresses
 };
 
 }  // namespace pristine::sim

@@ -26,6 +26,7 @@ constexpr std::pair<const char*, TaskProgram> kPrograms[] = {
     {"fault-write", TaskProgram::FaultWrite},
     {"fault-stack-overflow", TaskProgram::FaultStack},
     {"fault-misaligned", TaskProgram::FaultMisaligned},
+    {"kernel-stack-overflow", TaskProgram::KernelStackOverflow},
 };
 
 constexpr Cycles kMinTickPeriod = 2000;

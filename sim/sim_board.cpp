@@ -44,7 +44,8 @@ std::uint64_t SimBoard::read(SimCpu& cpu, std::uint64_t offset, unsigned size) {
 
 void SimBoard::write(SimCpu& cpu, std::uint64_t offset, unsigned size, std::uint64_t value) {
   const std::uint64_t reg = offset & ~std::uint64_t{7};
-  const bool wide = reg == sim_board::kTimerDeadline;  // the only register that needs 64 bits
+  // Registers holding 64-bit values commit when their high half arrives.
+  const bool wide = reg == sim_board::kTimerDeadline || reg == sim_board::kUnmapPage;
   if (offset & 4) {
     if (wide) commit(cpu, reg, (cpu.write_latch & 0xFFFFFFFFu) | (value << 32));
     return;
@@ -83,6 +84,11 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
       break;
     case sim_board::kIpi: break;  // single CPU for now: no target to deliver to
     case sim_board::kDeviceAck: cpu.level_asserted.reset(value & 0xFF); break;
+    case sim_board::kUnmapPage:
+      // Not from inside an MMIO callback: the run loop unmaps at the next stop.
+      cpu.pages_to_unmap.push_back(value & ~std::uint64_t{0xFFF});
+      cpu.stop_at = 0;
+      break;
     case sim_board::kConsole: console_ += static_cast<char>(value & 0xFF); break;
     case sim_board::kExit:
       cpu.exit_requested = true;

@@ -7,6 +7,7 @@
 #include <bitset>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "sim/block_cache.h"
 #include "sim/guest_cpu.h"
@@ -85,6 +86,7 @@ struct SimCpu {
   std::uint64_t eoi_count = 0;
   std::uint64_t eoi_without_service = 0;
   std::uint64_t eoi_outside_handler = 0;
+  std::vector<VirtAddr> pages_to_unmap;  // board MMU requests, done at the next stop
 };
 
 }  // namespace pristine::sim

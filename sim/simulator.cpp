@@ -80,6 +80,7 @@ UserProgram user_program_of(TaskProgram program) {
     case TaskProgram::FaultWrite: return UserProgram::FaultWrite;
     case TaskProgram::FaultStack: return UserProgram::FaultStack;
     case TaskProgram::FaultMisaligned: return UserProgram::FaultMisaligned;
+    case TaskProgram::KernelStackOverflow: return UserProgram::KernelStackOverflow;
   }
   return UserProgram::Counter;
 }
@@ -115,6 +116,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     const VirtAddr slots = image_.symbol("user_slots");
     for (int slot = 0; slot < PRISTINE_USER_SLOTS; ++slot) {
       check(uc_mem_unmap(uc, slots + slot * PRISTINE_USER_SLOT_SIZE, PRISTINE_USER_GUARD_SIZE), "unmap guard page");
+      memory_.set_hole(slots + slot * PRISTINE_USER_SLOT_SIZE, true);
     }
     board_.attach(*cpu);
     uc_hook hook;
@@ -304,20 +306,25 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
 void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, std::uint64_t error_code) {
   const bool from_user = c.cpu.cpl() == 3;
   const VirtAddr rip = c.cpu.reg(UC_X86_REG_RIP);
-  if (!from_user && kind == DeliveryKind::Exception) {
-    violations_.push_back({.kind = "kernel-fault",
-                           .message = fmt::format("{} in ring 0", vectors::handler_name(vector)),
-                           .symbol = image_.describe(rip),
-                           .rip = rip,
-                           .vector = vector,
-                           .cycles = c.cycles});
-  }
   c.accounting.open(vector_path(vector), c.cycles, c.instructions, guest_switches(c));
   if (from_user) checker_.leave_user(c.cpu, guest_current_task(c), vector_path(vector), c.cycles, c.instructions);
   const DeliveryOutcome out = deliver(c.cpu, memory_, {vector, kind, error_code});
   if (!out.delivered) {
     fail(c, "triple-fault", out.failure, vector);
     return;
+  }
+  if (!from_user && kind == DeliveryKind::Exception) {
+    // What the CPU finally delivered: a fault that could not be delivered
+    // (e.g. #PF on an overflowed stack) escalated to #DF.
+    violations_.push_back({.kind = "kernel-fault",
+                           .message = out.vector == vector
+                                          ? fmt::format("{} in ring 0", vectors::handler_name(vector))
+                                          : fmt::format("{} in ring 0, escalated to {}", vectors::handler_name(vector),
+                                                        vectors::handler_name(out.vector)),
+                           .symbol = image_.describe(rip),
+                           .rip = rip,
+                           .vector = out.vector,
+                           .cycles = c.cycles});
   }
   const EventCosts& e = costs_.table().events();
   c.cycles += (from_user ? e.interrupt_delivery_from_user : e.interrupt_delivery_same_ring) +
@@ -479,6 +486,11 @@ void Simulator::run_guest(SimCpu& c) {
   switch (c.stop) {
     case StopReason::EventDue:
     case StopReason::InterruptOpen:
+      for (const VirtAddr page : c.pages_to_unmap) {
+        check(uc_mem_unmap(c.cpu.uc(), page, 0x1000), "board MMU: unmap");
+        memory_.set_hole(page, true);
+      }
+      c.pages_to_unmap.clear();
       refresh_template(c);
       return;
     case StopReason::Exception: {

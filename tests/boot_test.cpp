@@ -91,6 +91,15 @@ TEST(Boot, RingThreeFaultsAreContainedOnThePc) {
   EXPECT_GT(std::stoull(m[1]), 1000u) << "the other tasks keep running";
 }
 
+TEST(Boot, KernelStackOverflowIsADoubleFaultReportedAsSuch) {
+  const BootRun r = pristine("boot --icount --seconds 1 --scenario " PRISTINE_SOURCE_DIR
+                             "/scenarios/kernel-stack-overflow.toml");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("KERNEL EXCEPTION double-fault"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("kstack-overflow: kernel stack overflow"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("cr3="), std::string::npos) << "the register dump";
+}
+
 TEST(Boot, IcountRunsAreByteIdentical) {
   const BootRun a = pristine("boot --icount --seconds 1");
   const BootRun b = pristine("boot --icount --seconds 1");

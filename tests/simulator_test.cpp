@@ -251,3 +251,24 @@ TEST(FaultsScenario, EveryInjectedFaultIsListedWithWhatTheKernelDid) {
 
 }  // namespace
 }  // namespace pristine::sim
+
+namespace pristine::sim {
+namespace {
+
+TEST(KernelStackOverflow, DoubleFaultOnItsIstStackReportsIt) {
+  const Report r = run(load_scenario(kScenarios / "kernel-stack-overflow.toml"));
+  EXPECT_FALSE(r.pass()) << "a kernel fault is fatal";
+  EXPECT_EQ(r.end, "guest exit 3");
+  bool escalated = false;
+  for (const Violation& v : r.violations) {
+    escalated |= v.kind == "kernel-fault" && v.vector == vectors::kDoubleFault &&
+                 v.symbol.find("overflow_main") != std::string::npos;
+  }
+  EXPECT_TRUE(escalated) << "the #PF on the guard page escalates to #DF, named at the overflowing function";
+  EXPECT_NE(r.console.find("KERNEL EXCEPTION double-fault"), std::string::npos) << r.console;
+  EXPECT_NE(r.console.find("kstack-overflow: kernel stack overflow"), std::string::npos) << r.console;
+  EXPECT_NE(r.console.find("rsp="), std::string::npos) << "the register dump";
+}
+
+}  // namespace
+}  // namespace pristine::sim

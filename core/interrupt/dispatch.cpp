@@ -45,9 +45,10 @@ PRISTINE_COLD [[noreturn]] void kernel_exception(const ExceptionInfo& info, cons
   console::write("\n  task ");
   console::write(cpu.current ? cpu.current->name : "(none)");
   if (info.vector == vectors::kDoubleFault && cpu.current) {
-    // The usual cause: the kernel stack ran into the page below it.
-    const VirtAddr top = cpu.current->kernel_stack_top;
-    if (info.stack_pointer < top - kKernelStackSize + 256) console::write(": kernel stack overflow");
+    // The usual cause: the kernel stack ran into its guard page (the lowest
+    // page of the stack area), so the #PF could not be delivered on it.
+    const VirtAddr guard_end = cpu.current->kernel_stack_top - kKernelStackSize + 4096;
+    if (info.stack_pointer <= guard_end + 512) console::write(": kernel stack overflow");
   }
   console::write("\n");
   machine::dump_frame(frame);

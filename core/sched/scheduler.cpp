@@ -11,7 +11,9 @@ pristine::TaskTable pristine_tasks = {};
 namespace pristine::sched {
 namespace {
 
-alignas(16) std::uint8_t g_kernel_stacks[kMaxTasks][kKernelStackSize];
+// Each kernel stack's lowest page is a guard (never mapped): an overflow
+// faults there instead of silently corrupting the stack below it.
+alignas(4096) std::uint8_t g_kernel_stacks[kMaxTasks][kKernelStackSize];
 
 Task* allocate_task(const char* name) {
   if (pristine_tasks.count == kMaxTasks) panic("task table full");
@@ -21,6 +23,7 @@ Task* allocate_task(const char* name) {
   task.state = TaskState::Runnable;
   task.fault_vector = kNoFault;
   task.kernel_stack_top = reinterpret_cast<VirtAddr>(&g_kernel_stacks[id][kKernelStackSize]);
+  machine::unmap_kernel_page(reinterpret_cast<VirtAddr>(&g_kernel_stacks[id][0]));
   std::uint32_t i = 0;
   for (; name[i] != '\0' && i + 1 < kTaskNameLength; ++i) task.name[i] = name[i];
   task.name[i] = '\0';

@@ -88,3 +88,34 @@ PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
 }
 
 }  // namespace pristine::machine
+
+namespace pristine::machine {
+namespace {
+
+// 4 KiB page tables that replace 2 MiB kernel pages holding guard pages.
+constexpr unsigned kSplitTables = 4;
+alignas(4096) std::uint64_t g_split_tables[kSplitTables][512];
+unsigned g_split_used = 0;
+
+}  // namespace
+
+void unmap_kernel_page(VirtAddr page) {
+  // The kernel half maps the first GiB of physical memory with 2 MiB pages
+  // from boot_pd (PDPT_high[510]); split the one holding `page` once.
+  const std::uint64_t index = (page - kHigherHalf) / kLargePage;
+  std::uint64_t& pde = boot_pd[index];
+  std::uint64_t* table = nullptr;
+  if (pde & 0x80) {  // still a 2 MiB page
+    if (g_split_used == kSplitTables) return;  // out of tables: no guard (boot continues)
+    table = g_split_tables[g_split_used++];
+    const std::uint64_t phys = pde & 0x000FFFFFFFE00000;
+    for (unsigned i = 0; i < 512; ++i) table[i] = (phys + i * kPage) | kPresent | kWrite;
+    pde = physical(table) | kPresent | kWrite;
+  } else {
+    table = reinterpret_cast<std::uint64_t*>((pde & 0x000FFFFFFFFFF000) + kHigherHalf);
+  }
+  table[(page - kHigherHalf - index * kLargePage) / kPage] = 0;
+  x86::write_cr3(x86::read_cr3());  // drop the old 2 MiB translation everywhere
+}
+
+}  // namespace pristine::machine

@@ -81,6 +81,7 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr, std::uint64_t) { retur
 void end_of_interrupt() { ++state().eoi_count; }
 void acknowledge_device(Vector) {}
 bool map_user_page(PhysAddr, VirtAddr) { return true; }
+void unmap_kernel_page(VirtAddr) {}
 void timer_arm_oneshot(Cycles deadline) { state().armed_deadline = deadline; }
 Cycles now() { return state().now; }
 std::uint64_t clock_hz() { return 1'000'000'000; }
