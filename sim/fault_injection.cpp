@@ -1,6 +1,7 @@
 // Fault injection (Simulator members): the scenario's [[fault]] tables turned
 // into events, each injected where real kernels break, listed in the report
 // with where it hit and what the kernel did about it.
+#include <capstone/capstone.h>
 #include <fmt/format.h>
 
 #include "core/cpu_local.h"
@@ -141,11 +142,18 @@ bool Simulator::try_deliver_nmi(SimCpu& c) {
 // as the CPU would (exchange GS base and KERNEL_GS_BASE), then take the NMI
 // with RIP at the iretq: ring 0 code, user GS base.
 void Simulator::inject_window_nmi(SimCpu& c) {
-  const std::uint64_t gs = c.cpu.reg(UC_X86_REG_GS_BASE);
-  c.cpu.set_reg(UC_X86_REG_GS_BASE, c.cpu.msr(kMsrKernelGsBase));
-  c.cpu.set_msr(kMsrKernelGsBase, gs);
-  c.cpu.set_reg(UC_X86_REG_RIP, c.cpu.reg(UC_X86_REG_RIP) + 3);
-  c.cycles += costs_.table().instruction_cost(0, false, false);
+  // The stop must have landed at the window (a stop request can take effect
+  // later when the engine retranslated in between); otherwise try again at
+  // the next window.
+  const VirtAddr rip = c.cpu.reg(UC_X86_REG_RIP);
+  if (rip != window_swapgs_ && rip != window_swapgs_ + 3) return;
+  if (rip == window_swapgs_) {
+    const std::uint64_t gs = c.cpu.reg(UC_X86_REG_GS_BASE);
+    c.cpu.set_reg(UC_X86_REG_GS_BASE, c.cpu.msr(kMsrKernelGsBase));
+    c.cpu.set_msr(kMsrKernelGsBase, gs);
+    c.cpu.set_reg(UC_X86_REG_RIP, window_swapgs_ + 3);
+  }
+  c.cycles += costs_.table().instruction_cost(X86_INS_SWAPGS, false, false);
   const FaultKind kind = scenario_.faults[c.window_nmi].kind;
   c.window_nmi = -1;
   c.nmi_pending = true;

@@ -217,6 +217,7 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
     const BlockCost priced = bytes ? costs_.price_block({bytes, size}, address) : BlockCost{1, 1};
     cost = &c.blocks.insert(address, size, priced);
     check_block_rules(c, address, priced);
+
   }
   c.cycles += cost->cycles;
   c.instructions += cost->instructions;
@@ -527,6 +528,7 @@ void Simulator::run_guest(SimCpu& c) {
     case StopReason::SwapgsWindow:
       inject_window_nmi(c);
       return;
+
     case StopReason::Exit:
     case StopReason::None:
       break;
@@ -613,7 +615,12 @@ Report Simulator::build_report(const SimCpu& c) const {
   r.idle_cycles = c.idle_cycles;
   r.instructions = c.instructions;
   r.end = end_;
+  // The guest may print anything: keep the report printable (and valid UTF-8).
   r.console = board_.console();
+  for (char& ch : r.console) {
+    const auto u = static_cast<unsigned char>(ch);
+    if ((u < 0x20 && ch != '\n' && ch != '\t') || u >= 0x7F) ch = '?';
+  }
   r.violations = violations_;
   r.violations.insert(r.violations.end(), checker_.violations().begin(), checker_.violations().end());
 
