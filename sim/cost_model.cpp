@@ -25,6 +25,21 @@ int control_register(const cs_x86_op& op) {
 
 }  // namespace
 
+bool requires_alignment(const cs_insn& insn) {
+  switch (insn.id) {
+    case X86_INS_MOVDQA: case X86_INS_MOVAPS: case X86_INS_MOVAPD: case X86_INS_MOVNTDQ:
+    case X86_INS_MOVNTPS: case X86_INS_MOVNTPD: case X86_INS_MOVNTDQA:
+      break;
+    default:
+      return false;
+  }
+  const cs_x86& x86 = insn.detail->x86;
+  for (int i = 0; i < x86.op_count; ++i) {
+    if (x86.operands[i].type == X86_OP_MEM) return true;
+  }
+  return false;
+}
+
 CostModel::CostModel(CostTable table) : table_(std::move(table)) {
   csh handle = 0;
   if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) throw std::runtime_error("capstone: cs_open failed");

@@ -10,6 +10,8 @@
 
 #include "core/types.h"
 
+struct cs_insn;  // Capstone's decoded instruction
+
 namespace pristine::sim {
 
 // Properties of a block's last instruction that the engine must act on.
@@ -73,6 +75,11 @@ class CostTable {
   std::vector<Entry> entries_;
   EventCosts events_{};
 };
+
+// Whether a decoded instruction is an SSE move that faults (#GP) on a memory
+// operand not aligned to 16 bytes (Intel SDM Vol. 1, 10.4.1). Unicorn does not
+// check; the simulator does (sim/alignment_checks.cpp).
+bool requires_alignment(const cs_insn& insn);
 
 // Decodes blocks with Capstone (x86-64) and prices them with a CostTable.
 class CostModel {

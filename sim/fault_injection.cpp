@@ -143,16 +143,16 @@ bool Simulator::try_deliver_nmi(SimCpu& c) {
 // with RIP at the iretq: ring 0 code, user GS base.
 void Simulator::inject_window_nmi(SimCpu& c) {
   // The stop must have landed at the window (a stop request can take effect
-  // later when the engine retranslated in between); otherwise try again at
-  // the next window.
+  // later); otherwise try again at the next window. Whether the swapgs has
+  // already run is read from the GS base itself, not inferred from RIP.
   const VirtAddr rip = c.cpu.reg(UC_X86_REG_RIP);
   if (rip != window_swapgs_ && rip != window_swapgs_ + 3) return;
-  if (rip == window_swapgs_) {
+  if (c.cpu.reg(UC_X86_REG_GS_BASE) >= 0xFFFF800000000000) {
     const std::uint64_t gs = c.cpu.reg(UC_X86_REG_GS_BASE);
     c.cpu.set_reg(UC_X86_REG_GS_BASE, c.cpu.msr(kMsrKernelGsBase));
     c.cpu.set_msr(kMsrKernelGsBase, gs);
-    c.cpu.set_reg(UC_X86_REG_RIP, window_swapgs_ + 3);
   }
+  c.cpu.set_reg(UC_X86_REG_RIP, window_swapgs_ + 3);
   c.cycles += costs_.table().instruction_cost(X86_INS_SWAPGS, false, false);
   const FaultKind kind = scenario_.faults[c.window_nmi].kind;
   c.window_nmi = -1;

@@ -33,7 +33,42 @@ bool covers(std::uint64_t start, std::uint64_t size, VirtAddr address) {
   return address >= start && address - start < size;
 }
 
+std::optional<std::uint64_t> effective_address(const cs_insn& insn, const cs_x86_op& op, const GuestCpu& cpu) {
+  std::uint64_t ea = static_cast<std::uint64_t>(op.mem.disp);
+  if (op.mem.base == X86_REG_RIP) {
+    ea += insn.address + insn.size;
+  } else if (op.mem.base != X86_REG_INVALID) {
+    const int reg = unicorn_register(static_cast<x86_reg>(op.mem.base));
+    if (reg == 0) return std::nullopt;
+    ea += cpu.reg(reg);
+  }
+  if (op.mem.index != X86_REG_INVALID) {
+    const int reg = unicorn_register(static_cast<x86_reg>(op.mem.index));
+    if (reg == 0) return std::nullopt;
+    ea += cpu.reg(reg) * static_cast<std::uint64_t>(op.mem.scale);
+  }
+  return ea;
+}
+
 }  // namespace
+
+std::optional<VirtAddr> FaultLocator::operand_address(std::span<const std::uint8_t> code, VirtAddr address,
+                                                      const GuestCpu& cpu) const {
+  const csh handle = capstone_;
+  cs_insn* insn = cs_malloc(handle);
+  const std::uint8_t* bytes = code.data();
+  std::size_t left = code.size();
+  std::uint64_t at = address;
+  std::optional<VirtAddr> ea;
+  if (cs_disasm_iter(handle, &bytes, &left, &at, insn)) {
+    const cs_x86& x86 = insn->detail->x86;
+    for (int i = 0; i < x86.op_count && !ea; ++i) {
+      if (x86.operands[i].type == X86_OP_MEM) ea = effective_address(*insn, x86.operands[i], cpu);
+    }
+  }
+  cs_free(insn, 1);
+  return ea;
+}
 
 FaultLocator::FaultLocator() {
   csh handle = 0;

@@ -29,6 +29,11 @@ class FaultLocator {
   std::optional<VirtAddr> locate(std::span<const std::uint8_t> code, VirtAddr block_start, VirtAddr address,
                                  const GuestCpu& cpu) const;
 
+  // The memory operand address of the instruction at `address`, with the
+  // current registers (for an instruction about to execute).
+  std::optional<VirtAddr> operand_address(std::span<const std::uint8_t> code, VirtAddr address,
+                                          const GuestCpu& cpu) const;
+
  private:
   std::size_t capstone_ = 0;
 };

@@ -23,7 +23,9 @@ struct HandlerReport {
   Distribution instructions;
   Distribution instructions_exclusive;
   Cycles budget = 0;
-  bool within_budget() const { return cycles.max < budget; }
+  // The path's own cost, end to end, delivery included; a handler nested in it
+  // (an NMI, a fault) is charged to its own path, not to this one.
+  bool within_budget() const { return cycles_exclusive.max < budget; }
 };
 
 // Why the kernel ended a ring-3 task.

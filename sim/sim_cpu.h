@@ -26,6 +26,7 @@ enum class StopReason : std::uint8_t {
   BadAccess,      // access to unmapped memory
   Syscall,        // the guest executed `syscall`
   SwapgsWindow,   // at the swapgs/iretq window with an NMI armed
+  Misaligned,     // an aligned SSE access with a misaligned operand (#GP)
   Exit,           // the guest powered off through the board
 };
 
@@ -50,6 +51,7 @@ struct SimCpu {
   Cycles stop_at = 0;             // stop at the first block boundary at or after this
   bool poll_interrupt_flag = false;  // an interrupt waits for IF = 1: check each block
   StopReason stop = StopReason::None;
+  VirtAddr stopped_block = 0;     // the block a block-hook stop happened before
   bool iret_pending = false;      // the last block ended in iretq and has not faulted
   std::uint32_t last_block_flags = 0;
   bool halted = false;

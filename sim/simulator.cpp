@@ -95,6 +95,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       cpu_local_(image_.symbol("_ZN8pristine11g_cpu_localE")),
       tasks_(image_.symbol("pristine_tasks")),
       hot_entry_{image_.symbol("x86_interrupt_dispatch"), image_.symbol("x86_syscall_dispatch")},
+      alignment_checks_(image_, memory_),
       user_start_(image_.symbol("__user_start")),
       user_end_(image_.symbol("__user_end")),
       checker_(context_limits(scenario), [this](int task) { return guest_task_name(task); },
@@ -130,6 +131,11 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     check(uc_hook_add(uc, &hook, UC_HOOK_INSN, reinterpret_cast<void*>(syscall_hook), cpu.get(), 1, 0,
                       UC_X86_INS_SYSCALL),
           "hook syscall");
+    SimCpu* raw = cpu.get();
+    alignment_checks_.install(cpu->cpu, [raw](VirtAddr) {
+      raw->stop = StopReason::Misaligned;
+      uc_emu_stop(raw->cpu.uc());
+    });
     cpu->cpu.set_reg(UC_X86_REG_RIP, image_.entry());
     cpus_.push_back(std::move(cpu));
   }
@@ -171,6 +177,16 @@ void Simulator::write_boot_info() {
 
 // ---- the hot loop of the simulator ------------------------------------------------
 
+// Stop before the block at `address` runs. When code hooks exist (the
+// alignment checks) Unicorn does not sync RIP for a stop requested from a
+// block hook and may report an older instruction, so the run loop sets RIP to
+// the block start after the engine has returned (run_guest).
+void Simulator::stop_before_block(SimCpu& c, VirtAddr address, StopReason reason) {
+  c.stop = reason;
+  c.stopped_block = address;
+  uc_emu_stop(c.cpu.uc());
+}
+
 void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   if (c.iret_pending) {
     c.iret_pending = false;
@@ -189,20 +205,17 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   // sti / mov ss hold off interrupts for one instruction: never stop right after one.
   if (!(c.last_block_flags & kBlockEndsWithSti)) {
     if (c.cycles >= c.stop_at) {
-      c.stop = StopReason::EventDue;
-      uc_emu_stop(c.cpu.uc());
+      stop_before_block(c, address, StopReason::EventDue);
       return;
     }
     if (c.poll_interrupt_flag && (c.cpu.reg(UC_X86_REG_RFLAGS) & kFlagIf)) {
-      c.stop = StopReason::InterruptOpen;
-      uc_emu_stop(c.cpu.uc());
+      stop_before_block(c, address, StopReason::InterruptOpen);
       return;
     }
   }
   if (PRISTINE_UNLIKELY(address == hot_entry_[0] || address == hot_entry_[1])) check_hot_entry(c, address);
   if (PRISTINE_UNLIKELY(c.window_nmi >= 0 && address == window_swapgs_ && !c.nmi_blocked)) {
-    c.stop = StopReason::SwapgsWindow;
-    uc_emu_stop(c.cpu.uc());
+    stop_before_block(c, address, StopReason::SwapgsWindow);
     return;
   }
   if (PRISTINE_UNLIKELY(address - kStubPage < kStubPageSize)) {
@@ -484,6 +497,9 @@ void Simulator::run_guest(SimCpu& c) {
   c.stop = StopReason::None;
   c.exception.reset();
   const uc_err err = uc_emu_start(c.cpu.uc(), c.cpu.reg(UC_X86_REG_RIP), 0, 0, 0);
+  if (c.stop == StopReason::EventDue || c.stop == StopReason::InterruptOpen || c.stop == StopReason::SwapgsWindow) {
+    c.cpu.set_reg(UC_X86_REG_RIP, c.stopped_block);
+  }
   switch (c.stop) {
     case StopReason::EventDue:
     case StopReason::InterruptOpen:
@@ -527,6 +543,10 @@ void Simulator::run_guest(SimCpu& c) {
       return;
     case StopReason::SwapgsWindow:
       inject_window_nmi(c);
+      return;
+    case StopReason::Misaligned:
+      // RIP is the instruction (the hook runs before it): #GP(0) as on the CPU.
+      deliver_exception(c, vectors::kGeneralProtection, DeliveryKind::Exception, 0);
       return;
 
     case StopReason::Exit:
@@ -648,9 +668,9 @@ Report Simulator::build_report(const SimCpu& c) const {
     if (!h.within_budget()) {
       r.violations.push_back({.kind = "budget",
                               .message = fmt::format("{} took {} cycles, budget {}", h.name,
-                                                     h.cycles.max, h.budget),
+                                                     h.cycles_exclusive.max, h.budget),
                               .vector = h.vector,
-                              .cycles = h.cycles.max});
+                              .cycles = h.cycles_exclusive.max});
     }
   }
 

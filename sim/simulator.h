@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/sched/task.h"
+#include "sim/alignment_checks.h"
 #include "sim/context_checker.h"
 #include "sim/cost_model.h"
 #include "sim/delivery.h"
@@ -36,6 +37,7 @@ class Simulator {
 
  private:
   void write_boot_info();
+  void stop_before_block(SimCpu& cpu, VirtAddr address, StopReason reason);
   void check_block_rules(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
   void fire_due_events(SimCpu& cpu);
   Cycles next_event_time(const SimCpu& cpu) const;
@@ -78,6 +80,7 @@ class Simulator {
   VirtAddr tasks_;                             // the kernel's task table
   VirtAddr hot_entry_[2];                      // x86_interrupt_dispatch, x86_syscall_dispatch
   VirtAddr user_start_, user_end_;             // the ring-3 region
+  AlignmentChecks alignment_checks_;
   ContextChecker checker_;
   FaultLocator fault_locator_;
   std::vector<EventSource> fault_sources_;

@@ -195,6 +195,8 @@ TEST(FaultsScenario, RingThreeFaultsEndOnlyTheFaultingTaskWithTheRightReason) {
       {"bad-read", vectors::kPageFault, "user_fault_read_main", 3, 0x8},
       {"bad-write", vectors::kPageFault, "user_fault_write_main", 3, 0x10},
       {"stack-overflow", vectors::kPageFault, "user_fault_stack_main", 3, std::nullopt},
+      // Unicorn does not check movdqa alignment; the simulator's check must.
+      {"misaligned", vectors::kGeneralProtection, "user_fault_misaligned_main", 0x10, std::nullopt},
   };
   for (const Expected& e : expected) {
     const TaskReport& t = task_named(r, e.task);
@@ -212,6 +214,34 @@ TEST(FaultsScenario, RingThreeFaultsEndOnlyTheFaultingTaskWithTheRightReason) {
     EXPECT_TRUE(task_named(r, survivor).alive);
     EXPECT_GT(task_named(r, survivor).progress, 1000u) << survivor << " kept running";
   }
+}
+
+TEST(FaultsScenario, FrequentWindowNmisWithAlignmentChecksKeepTheKernelSound) {
+  // Regression: with the alignment-check code hooks installed, Unicorn reported
+  // a stale RIP after a block-hook stop, and a window NMI was delivered at the
+  // wrong place (the kernel then faulted).
+  const Report r = run(parse_scenario(R"(
+[scenario]
+name = "window-storm"
+duration_ms = 4
+[kernel]
+tick_hz = 10000
+[[task]]
+name = "counter-a"
+program = "counter"
+[[task]]
+name = "misaligned"
+program = "fault-misaligned"
+[[task]]
+name = "counter-b"
+program = "counter"
+[[fault]]
+kind = "nmi-swapgs-window"
+rate_hz = 5000
+)", "window-storm.toml"));
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message << " at " << v.symbol;
+  EXPECT_TRUE(r.pass());
+  EXPECT_GT(r.faults.size(), 5u);
 }
 
 TEST(FaultsScenario, EveryInjectedFaultIsListedWithWhatTheKernelDid) {

@@ -1,0 +1,60 @@
+#include "sim/alignment_checks.h"
+
+#include <capstone/capstone.h>
+
+#include <stdexcept>
+
+#include "sim/cost_model.h"
+#include "sim/fault_locator.h"
+
+namespace pristine::sim {
+
+struct AlignmentChecks::Hook {
+  AlignmentChecks* checks;
+  GuestCpu* cpu;
+  std::function<void(VirtAddr)> on_misaligned;
+};
+
+AlignmentChecks::AlignmentChecks(const GuestImage& image, const GuestMemory& memory) : memory_(memory) {
+  csh handle = 0;
+  if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) throw std::runtime_error("capstone: cs_open failed");
+  cs_option(handle, CS_OPT_DETAIL, CS_OPT_ON);
+  cs_option(handle, CS_OPT_SKIPDATA, CS_OPT_ON);
+  capstone_ = handle;
+  cs_insn* insn = cs_malloc(handle);
+  for (const Segment& segment : image.segments()) {
+    if (!segment.executable) continue;
+    const std::uint8_t* bytes = segment.bytes.data();
+    std::size_t left = segment.bytes.size();
+    std::uint64_t at = segment.vaddr;
+    while (left > 0 && cs_disasm_iter(handle, &bytes, &left, &at, insn)) {
+      if (insn->id != 0 && insn->detail && requires_alignment(*insn)) sites_.push_back(insn->address);
+    }
+  }
+  cs_free(insn, 1);
+}
+
+AlignmentChecks::~AlignmentChecks() {
+  csh handle = capstone_;
+  cs_close(&handle);
+}
+
+void AlignmentChecks::install(GuestCpu& cpu, std::function<void(VirtAddr)> on_misaligned) {
+  auto callback = [](uc_engine*, std::uint64_t address, std::uint32_t, void* user) {
+    auto* hook = static_cast<Hook*>(user);
+    const std::uint8_t* code = hook->checks->memory_.host(address, 16);
+    if (!code) return;
+    static thread_local FaultLocator locator;
+    const auto ea = locator.operand_address({code, 16}, address, *hook->cpu);
+    if (ea && (*ea & 15) != 0) hook->on_misaligned(address);
+  };
+  for (const VirtAddr site : sites_) {
+    hooks_.push_back(std::make_unique<Hook>(Hook{this, &cpu, on_misaligned}));
+    uc_hook handle;
+    check(uc_hook_add(cpu.uc(), &handle, UC_HOOK_CODE, reinterpret_cast<void*>(+callback), hooks_.back().get(),
+                      site, site),
+          "alignment hook");
+  }
+}
+
+}  // namespace pristine::sim
