@@ -61,6 +61,7 @@ void GuestCpu::set_msr(std::uint32_t index, std::uint64_t v) {
 
 void GuestCpu::capture_ring0_template() {
   check(uc_context_save(uc_, ring0_template_), "uc_context_save(template)");
+  template_state_ = save_state();
   template_cr0_ = reg(UC_X86_REG_CR0);
   template_cr4_ = reg(UC_X86_REG_CR4);
   template_efer_ = msr(kMsrEfer);
@@ -103,15 +104,23 @@ ArchState GuestCpu::save_state() const {
 void GuestCpu::write_state(const ArchState& s) {
   // Order matters: descriptor tables before selectors (a selector write loads
   // the descriptor), selectors before bases (a null selector zeroes the base).
-  set_reg(UC_X86_REG_CR0, s.cr0);
-  set_reg(UC_X86_REG_CR3, s.cr3);
-  set_reg(UC_X86_REG_CR4, s.cr4);
-  set_reg(UC_X86_REG_CR2, s.cr2);
-  for (int i = 0; i < 6; ++i) set_msr(kMsrIds[i], s.msr[i]);
-  check(uc_reg_write(uc_, UC_X86_REG_GDTR, &s.gdtr), "gdtr");
-  check(uc_reg_write(uc_, UC_X86_REG_IDTR, &s.idtr), "idtr");
-  check(uc_reg_write(uc_, UC_X86_REG_TR, &s.tr), "tr");
-  check(uc_reg_write(uc_, UC_X86_REG_LDTR, &s.ldtr), "ldtr");
+  // System state the template already holds is not written again: control
+  // register writes flush Unicorn's TLB, which costs more than the delivery.
+  const ArchState& t = template_state_;
+  auto same_mmr = [](const uc_x86_mmr& a, const uc_x86_mmr& b) {
+    return a.selector == b.selector && a.base == b.base && a.limit == b.limit && a.flags == b.flags;
+  };
+  if (s.cr0 != t.cr0) set_reg(UC_X86_REG_CR0, s.cr0);
+  if (s.cr3 != t.cr3) set_reg(UC_X86_REG_CR3, s.cr3);
+  if (s.cr4 != t.cr4) set_reg(UC_X86_REG_CR4, s.cr4);
+  if (s.cr2 != t.cr2) set_reg(UC_X86_REG_CR2, s.cr2);
+  for (int i = 0; i < 6; ++i) {
+    if (s.msr[i] != t.msr[i]) set_msr(kMsrIds[i], s.msr[i]);
+  }
+  if (!same_mmr(s.gdtr, t.gdtr)) check(uc_reg_write(uc_, UC_X86_REG_GDTR, &s.gdtr), "gdtr");
+  if (!same_mmr(s.idtr, t.idtr)) check(uc_reg_write(uc_, UC_X86_REG_IDTR, &s.idtr), "idtr");
+  if (!same_mmr(s.tr, t.tr)) check(uc_reg_write(uc_, UC_X86_REG_TR, &s.tr), "tr");
+  if (!same_mmr(s.ldtr, t.ldtr)) check(uc_reg_write(uc_, UC_X86_REG_LDTR, &s.ldtr), "ldtr");
   set_reg(UC_X86_REG_DS, s.ds);
   set_reg(UC_X86_REG_ES, s.es);
   set_reg(UC_X86_REG_FS, s.fs);

@@ -85,6 +85,7 @@ class GuestCpu {
   uc_engine* uc_ = nullptr;
   uc_context* ring0_template_ = nullptr;
   std::uint64_t template_cr0_ = 0, template_cr4_ = 0, template_efer_ = 0;
+  ArchState template_state_{};  // the state the template context holds
   CpuId id_;
 };
 
