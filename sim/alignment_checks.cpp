@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "sim/capstone_handle.h"
 #include "sim/cost_model.h"
 #include "sim/fault_locator.h"
 
@@ -16,11 +17,8 @@ struct AlignmentChecks::Hook {
 };
 
 AlignmentChecks::AlignmentChecks(const GuestImage& image, const GuestMemory& memory) : memory_(memory) {
-  csh handle = 0;
-  if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) throw std::runtime_error("capstone: cs_open failed");
-  cs_option(handle, CS_OPT_DETAIL, CS_OPT_ON);
-  cs_option(handle, CS_OPT_SKIPDATA, CS_OPT_ON);
-  capstone_ = handle;
+  const CapstoneHandle capstone(/*skip_data=*/true);
+  const csh handle = capstone.get();
   cs_insn* insn = cs_malloc(handle);
   for (const Segment& segment : image.segments()) {
     if (!segment.executable) continue;
@@ -34,10 +32,7 @@ AlignmentChecks::AlignmentChecks(const GuestImage& image, const GuestMemory& mem
   cs_free(insn, 1);
 }
 
-AlignmentChecks::~AlignmentChecks() {
-  csh handle = capstone_;
-  cs_close(&handle);
-}
+AlignmentChecks::~AlignmentChecks() = default;
 
 void AlignmentChecks::install(GuestCpu& cpu, std::function<void(VirtAddr)> on_misaligned) {
   auto callback = [](uc_engine*, std::uint64_t address, std::uint32_t, void* user) {

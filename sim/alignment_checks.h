@@ -34,7 +34,6 @@ class AlignmentChecks {
   const GuestMemory& memory_;
   std::vector<VirtAddr> sites_;
   std::vector<std::unique_ptr<Hook>> hooks_;
-  std::size_t capstone_ = 0;
 };
 
 }  // namespace pristine::sim

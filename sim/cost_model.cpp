@@ -2,6 +2,8 @@
 
 #include <capstone/capstone.h>
 
+#include "sim/capstone_handle.h"
+
 #include <stdexcept>
 
 namespace pristine::sim {
@@ -40,22 +42,14 @@ bool requires_alignment(const cs_insn& insn) {
   return false;
 }
 
-CostModel::CostModel(CostTable table) : table_(std::move(table)) {
-  csh handle = 0;
-  if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) throw std::runtime_error("capstone: cs_open failed");
-  cs_option(handle, CS_OPT_DETAIL, CS_OPT_ON);
-  capstone_ = handle;
-}
+CostModel::CostModel(CostTable table) : table_(std::move(table)), capstone_(std::make_unique<CapstoneHandle>()) {}
 
-CostModel::~CostModel() {
-  csh handle = capstone_;
-  cs_close(&handle);
-}
+CostModel::~CostModel() = default;
 
 BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr address) const {
   BlockCost cost;
   if (code.empty()) return cost;
-  const csh handle = capstone_;
+  const csh handle = capstone_->get();
   cs_insn* insn = cs_malloc(handle);
   const std::uint8_t* bytes = code.data();
   std::size_t left = code.size();

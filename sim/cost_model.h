@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -11,6 +12,10 @@
 #include "core/types.h"
 
 struct cs_insn;  // Capstone's decoded instruction
+
+namespace pristine::sim {
+class CapstoneHandle;
+}
 
 namespace pristine::sim {
 
@@ -97,7 +102,7 @@ class CostModel {
 
  private:
   CostTable table_;
-  std::size_t capstone_ = 0;  // csh
+  std::unique_ptr<CapstoneHandle> capstone_;
 };
 
 }  // namespace pristine::sim

@@ -54,7 +54,7 @@ std::optional<std::uint64_t> effective_address(const cs_insn& insn, const cs_x86
 
 std::optional<VirtAddr> FaultLocator::operand_address(std::span<const std::uint8_t> code, VirtAddr address,
                                                       const GuestCpu& cpu) const {
-  const csh handle = capstone_;
+  const csh handle = capstone_.get();
   cs_insn* insn = cs_malloc(handle);
   const std::uint8_t* bytes = code.data();
   std::size_t left = code.size();
@@ -70,21 +70,9 @@ std::optional<VirtAddr> FaultLocator::operand_address(std::span<const std::uint8
   return ea;
 }
 
-FaultLocator::FaultLocator() {
-  csh handle = 0;
-  if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) throw std::runtime_error("capstone: cs_open failed");
-  cs_option(handle, CS_OPT_DETAIL, CS_OPT_ON);
-  capstone_ = handle;
-}
-
-FaultLocator::~FaultLocator() {
-  csh handle = capstone_;
-  cs_close(&handle);
-}
-
 std::optional<VirtAddr> FaultLocator::locate(std::span<const std::uint8_t> code, VirtAddr block_start,
                                              VirtAddr address, const GuestCpu& cpu) const {
-  const csh handle = capstone_;
+  const csh handle = capstone_.get();
   cs_insn* insn = cs_malloc(handle);
   const std::uint8_t* bytes = code.data();
   std::size_t left = code.size();

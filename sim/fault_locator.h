@@ -13,17 +13,13 @@
 #include <span>
 
 #include "core/types.h"
+#include "sim/capstone_handle.h"
 #include "sim/guest_cpu.h"
 
 namespace pristine::sim {
 
 class FaultLocator {
  public:
-  FaultLocator();
-  ~FaultLocator();
-  FaultLocator(const FaultLocator&) = delete;
-  FaultLocator& operator=(const FaultLocator&) = delete;
-
   // `code` holds the bytes from `block_start` on. Returns the faulting
   // instruction's address, or nothing if no instruction matches.
   std::optional<VirtAddr> locate(std::span<const std::uint8_t> code, VirtAddr block_start, VirtAddr address,
@@ -35,7 +31,7 @@ class FaultLocator {
                                           const GuestCpu& cpu) const;
 
  private:
-  std::size_t capstone_ = 0;
+  CapstoneHandle capstone_;
 };
 
 }  // namespace pristine::sim

@@ -13,6 +13,8 @@
         .set FRAME_CS, 144      // trap_frame_offset::kCs
         .set ENTRY_CS, 24       // CS above the vector and error-code slots
 
+#include "hw-x86_64/cpu/trap_frame.inc"
+
         .section .text.pristine_hot, "ax"
         .code64
 
@@ -51,21 +53,7 @@ interrupt_stubs_end:
         .global exception_common
         .type exception_common, @function
 exception_common:
-        pushq %rax
-        pushq %rbx
-        pushq %rcx
-        pushq %rdx
-        pushq %rsi
-        pushq %rdi
-        pushq %rbp
-        pushq %r8
-        pushq %r9
-        pushq %r10
-        pushq %r11
-        pushq %r12
-        pushq %r13
-        pushq %r14
-        pushq %r15
+        push_general_registers
         cld
 #ifdef PRISTINE_BREAK_EXCEPTION_CS_CHECK
         // Test-only breakage: trust CS, as interrupt_common does. Wrong in the
@@ -94,21 +82,8 @@ exception_common:
 2:      testl %ebx, %ebx
         jz 3f
         swapgs                          // back to the interrupted context's GS
-3:      popq %r15
-        popq %r14
-        popq %r13
-        popq %r12
-        popq %r11
-        popq %r10
-        popq %r9
-        popq %r8
-        popq %rbp
-        popq %rdi
-        popq %rsi
-        popq %rdx
-        popq %rcx
-        popq %rbx
-        popq %rax
+3:
+        pop_general_registers
         addq $16, %rsp
         iretq
         .size exception_common, . - exception_common
@@ -122,21 +97,7 @@ interrupt_common:
         swapgs                  // from ring 3: GS base <- kernel per-CPU block
 #endif
 1:
-        pushq %rax
-        pushq %rbx
-        pushq %rcx
-        pushq %rdx
-        pushq %rsi
-        pushq %rdi
-        pushq %rbp
-        pushq %r8
-        pushq %r9
-        pushq %r10
-        pushq %r11
-        pushq %r12
-        pushq %r13
-        pushq %r14
-        pushq %r15
+        push_general_registers
         cld                     // the SysV ABI requires DF = 0 at calls
         movq %rsp, %rdi
         call x86_interrupt_dispatch
@@ -144,21 +105,7 @@ interrupt_common:
 
         .global interrupt_return
 interrupt_return:
-        popq %r15
-        popq %r14
-        popq %r13
-        popq %r12
-        popq %r11
-        popq %r10
-        popq %r9
-        popq %r8
-        popq %rbp
-        popq %rdi
-        popq %rsi
-        popq %rdx
-        popq %rcx
-        popq %rbx
-        popq %rax
+        pop_general_registers
         addq $16, %rsp          // vector and error code
 #ifdef PRISTINE_BREAK_KERNEL_RSP
         testb $3, 8(%rsp)

@@ -18,6 +18,8 @@
         .set SYSCALL_VECTOR, 0x100
         .set FRAME_VECTOR, 120  // trap_frame_offset::kVector
 
+#include "hw-x86_64/cpu/trap_frame.inc"
+
         .section .text.pristine_hot, "ax"
         .code64
         .global syscall_entry
@@ -35,41 +37,13 @@ syscall_entry:
         pushq %rcx                      // user RIP
         pushq $0                        // error code slot
         pushq $SYSCALL_VECTOR
-        pushq %rax
-        pushq %rbx
-        pushq %rcx
-        pushq %rdx
-        pushq %rsi
-        pushq %rdi
-        pushq %rbp
-        pushq %r8
-        pushq %r9
-        pushq %r10
-        pushq %r11
-        pushq %r12
-        pushq %r13
-        pushq %r14
-        pushq %r15
+        push_general_registers
         movq %rsp, %rdi
         call x86_syscall_dispatch
         movq %rax, %rsp
         cmpq $SYSCALL_VECTOR, FRAME_VECTOR(%rsp)
         jne interrupt_return
-        popq %r15
-        popq %r14
-        popq %r13
-        popq %r12
-        popq %r11
-        popq %r10
-        popq %r9
-        popq %r8
-        popq %rbp
-        popq %rdi
-        popq %rsi
-        popq %rdx
-        popq %rcx
-        popq %rbx
-        popq %rax
+        pop_general_registers
         movq 16(%rsp), %rcx             // RIP    (above vector and error code)
         movq 32(%rsp), %r11             // RFLAGS
         movq 40(%rsp), %rsp             // user RSP; IF is still 0 until SYSRET
