@@ -28,6 +28,7 @@ enum class UserProgram : std::uint32_t {
   FaultStack = 10,      // #PF: stack overflow into the guard page
   FaultMisaligned = 11, // #GP: misaligned movdqa
   KernelStackOverflow = 12,  // a kernel thread that overflows its stack: a fatal #DF, reported as such
+  HeapToucher = 13,          // ring 3: writes every page of its heap (demand-zero), then counts
 };
 
 struct BootTask {

@@ -17,6 +17,7 @@ void user_fault_read_main();
 void user_fault_write_main();
 void user_fault_stack_main();
 void user_fault_misaligned_main();
+void user_heap_toucher_main();
 extern std::uint8_t user_slots[];
 }
 
@@ -32,7 +33,7 @@ UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint
   const VirtAddr counter = stack;  // the counter page sits right above the stack
   const auto image = [&](void (*entry)()) {
     return UserProgramImage{reinterpret_cast<VirtAddr>(entry), stack, counter, arg, stack_base,
-                            PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE};
+                            PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE + PRISTINE_USER_HEAP_SIZE};
   };
   switch (program) {
     case UserProgram::Counter: return image(user_counter_main);
@@ -46,6 +47,7 @@ UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint
     case UserProgram::FaultWrite: return image(user_fault_write_main);
     case UserProgram::FaultStack: return image(user_fault_stack_main);
     case UserProgram::FaultMisaligned: return image(user_fault_misaligned_main);
+    case UserProgram::HeapToucher: return image(user_heap_toucher_main);
     case UserProgram::KernelCounter:
     case UserProgram::KernelStackOverflow: break;  // kernel threads, not ring-3 programs
   }

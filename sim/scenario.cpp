@@ -27,6 +27,7 @@ constexpr std::pair<const char*, TaskProgram> kPrograms[] = {
     {"fault-stack-overflow", TaskProgram::FaultStack},
     {"fault-misaligned", TaskProgram::FaultMisaligned},
     {"kernel-stack-overflow", TaskProgram::KernelStackOverflow},
+    {"heap-toucher", TaskProgram::HeapToucher},
 };
 
 constexpr Cycles kMinTickPeriod = 2000;

@@ -33,7 +33,7 @@ class ScenarioError : public std::runtime_error {
 enum class TaskProgram : std::uint8_t {
   Counter, Sleeper, Yielder, SyscallCheck, KernelCounter,
   FaultDivide, FaultUd2, FaultPrivileged, FaultRead, FaultWrite, FaultStack, FaultMisaligned,
-  KernelStackOverflow,
+  KernelStackOverflow, HeapToucher,
 };
 
 // Scenario name of a program ("counter", "fault-ud2", ...), and back.

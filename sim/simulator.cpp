@@ -81,6 +81,7 @@ UserProgram user_program_of(TaskProgram program) {
     case TaskProgram::FaultStack: return UserProgram::FaultStack;
     case TaskProgram::FaultMisaligned: return UserProgram::FaultMisaligned;
     case TaskProgram::KernelStackOverflow: return UserProgram::KernelStackOverflow;
+    case TaskProgram::HeapToucher: return UserProgram::HeapToucher;
   }
   return UserProgram::Counter;
 }

@@ -89,6 +89,13 @@ TEST(Boot, RingThreeFaultsAreContainedOnThePc) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(counter-b progress=(\d+))")));
   EXPECT_GT(std::stoull(m[1]), 1000u) << "the other tasks keep running";
+  // Demand-zero ring-3 memory: the stack that overflowed grew page by page,
+  // the heap toucher got its four heap pages on first touch, zero-filled.
+  EXPECT_NE(r.output.find("stack-overflow progress=1 ticks=0 switches-in=1"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(stack-overflow .* pages-mapped=4 killed-by=page-fault)")));
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(  heap progress=(\d+) .* pages-mapped=(\d+))")));
+  EXPECT_GT(std::stoull(m[1]), 0u) << "zero-filled pages (it exits otherwise)";
+  EXPECT_EQ(std::stoull(m[2]), 4u);
 }
 
 TEST(Boot, KernelStackOverflowIsADoubleFaultReportedAsSuch) {

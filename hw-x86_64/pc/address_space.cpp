@@ -11,6 +11,7 @@
 #include "core/hot_path.h"
 #include "core/machine.h"
 #include "core/sched/task.h"
+#include "core/user_layout.h"
 #include "hw-x86_64/cpu/instructions.h"
 
 extern "C" {
@@ -62,9 +63,11 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uin
     std::uint64_t entry = 0;
     if (page >= text && page < data) entry = page | kPresent | kUser;
     if (page >= data && page < slots) entry = page | data_flags;
-    // Of the private region only the top page (the counter, above the stack)
-    // is mapped now; stack pages are demand-zero (map_user_page).
-    if (page >= private_start && page + kPage == private_start + private_size) entry = page | data_flags;
+    // Of the private region only the counter page (above the stack, below
+    // the heap) is mapped now; stack and heap pages are demand-zero
+    // (map_user_page).
+    const VirtAddr counter_page = private_start + PRISTINE_USER_STACK_SIZE;
+    if (page == counter_page && counter_page < private_start + private_size) entry = page | data_flags;
     a.pt_user[i] = entry;
   }
   a.pd_low[base / kLargePage] = physical(a.pt_user) | kPresent | kWrite | kUser;

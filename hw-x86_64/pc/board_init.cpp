@@ -85,6 +85,7 @@ bool parse_task(const char* p, BootTask& task) {
   else if (word_is(field[1], program_end, "fault-stack-overflow")) task.program = UserProgram::FaultStack;
   else if (word_is(field[1], program_end, "fault-misaligned")) task.program = UserProgram::FaultMisaligned;
   else if (word_is(field[1], program_end, "kernel-stack-overflow")) task.program = UserProgram::KernelStackOverflow;
+  else if (word_is(field[1], program_end, "heap-toucher")) task.program = UserProgram::HeapToucher;
   else return false;
   task.priority = static_cast<std::uint32_t>(parse_number(field[2]));
   task.arg = parse_number(field[3]);

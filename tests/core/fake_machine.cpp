@@ -20,7 +20,8 @@ void user_fault_read_main() {}
 void user_fault_write_main() {}
 void user_fault_stack_main() {}
 void user_fault_misaligned_main() {}
-alignas(4096) std::uint8_t user_slots[32 * 24576];
+void user_heap_toucher_main() {}
+alignas(4096) std::uint8_t user_slots[32 * 40960];
 }
 // The end of the fake user region, as the link script would define it.
 asm(".globl __user_end\n.set __user_end, __user_start + 65536");
