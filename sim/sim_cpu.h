@@ -27,7 +27,6 @@ enum class StopReason : std::uint8_t {
   Syscall,        // the guest executed `syscall`
   SwapgsWindow,   // at the swapgs/iretq window with an NMI armed
   Misaligned,     // an aligned SSE access with a misaligned operand (#GP)
-  Exit,           // the guest powered off through the board
 };
 
 struct SimCpu {

@@ -550,7 +550,6 @@ void Simulator::run_guest(SimCpu& c) {
       deliver_exception(c, vectors::kGeneralProtection, DeliveryKind::Exception, 0);
       return;
 
-    case StopReason::Exit:
     case StopReason::None:
       break;
   }
