@@ -96,9 +96,9 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       cpu_local_(image_.symbol("_ZN8pristine11g_cpu_localE")),
       tasks_(image_.symbol("pristine_tasks")),
       hot_entry_{image_.symbol("x86_interrupt_dispatch"), image_.symbol("x86_syscall_dispatch")},
-      alignment_checks_(image_, memory_),
       user_start_(image_.symbol("__user_start")),
       user_end_(image_.symbol("__user_end")),
+      alignment_checks_(image_, memory_),
       checker_(context_limits(scenario), [this](int task) { return guest_task_name(task); },
                [this](VirtAddr rip) { return image_.describe(rip); }) {
   std::fill_n(stub_page_.get(), kStubPageSize, std::uint8_t{0xF4});  // hlt

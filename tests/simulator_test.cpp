@@ -157,7 +157,9 @@ TEST(PreemptScenario, FairWithinPriorityWeightedAcrossAndTheSleeperWakesOnTime) 
   const double ratio = (run_of("high-a") + run_of("high-b")) / (run_of("low-a") + run_of("low-b"));
   EXPECT_NEAR(ratio, 2.0, 0.3) << "priority 1 gets two slices per turn";
   for (const TaskReport& t : r.tasks) {
-    if (t.user) EXPECT_GT(t.progress, 0u) << t.name;
+    if (t.user) {
+      EXPECT_GT(t.progress, 0u) << t.name;
+    }
   }
   const TaskReport& sleeper = task_named(r, "sleeper");
   const Cycles tick = s.cpu_hz / s.tick_hz;
@@ -205,7 +207,9 @@ TEST(FaultsScenario, RingThreeFaultsEndOnlyTheFaultingTaskWithTheRightReason) {
     ASSERT_TRUE(t.fault.has_value()) << e.task;
     EXPECT_EQ(t.fault->vector, e.vector) << e.task;
     EXPECT_EQ(t.fault->rip, symbols.symbol(e.program) + e.offset) << e.task << ": the faulting instruction";
-    if (e.cr2) EXPECT_EQ(t.fault->cr2, *e.cr2) << e.task;
+    if (e.cr2) {
+      EXPECT_EQ(t.fault->cr2, *e.cr2) << e.task;
+    }
   }
   const TaskReport& overflow = task_named(r, "stack-overflow");
   EXPECT_EQ(overflow.fault->error_code & 2, 2u) << "a write (the call's push)";
