@@ -39,6 +39,13 @@ int Simulator::record_fault(const SimCpu& c, FaultKind kind, std::string context
 
 void Simulator::inject_fault(SimCpu& c, std::uint32_t index) {
   const FaultSpec& f = scenario_.faults[index];
+  // Nothing is injected before the kernel has set up its tables and armed
+  // its first tick: a fault during early boot would test the boot order, not
+  // the handlers (and would depend on how long boot takes).
+  if (c.first_timer_deadline == 0) {
+    schedule_fault(index);
+    return;
+  }
   ++fault_injections_[index];
   switch (f.kind) {
     case FaultKind::Nmi:

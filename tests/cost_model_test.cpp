@@ -65,7 +65,7 @@ TEST(CostModel, InterruptShadowAndControlFlags) {
 }
 
 TEST(CostModel, UndecodableBytesCountAsOneInstruction) {
-  const BlockCost b = price({0x90, 0x0f, 0xff});
+  const BlockCost b = price({0x90, 0x06});  // nop ; push es (invalid in 64-bit mode)
   EXPECT_EQ(b.instructions, 2u);
   EXPECT_EQ(b.cycles, 2u);
 }
@@ -76,6 +76,14 @@ TEST(CostModel, KeyFiguresFromTheDocumentedTable) {
   EXPECT_GT(cost(X86_INS_IRETQ), 1u);
   EXPECT_GT(t.events().interrupt_delivery_from_user, t.events().interrupt_delivery_same_ring);
   for (const CostTable::Entry& e : t.entries()) EXPECT_FALSE(e.source.empty()) << e.mnemonic;
+}
+
+TEST(CostModel, SyscallAndSysretAreChargedAsEventsNotTwice) {
+  const CostTable t = CostTable::defaults();
+  EXPECT_EQ(cost(X86_INS_SYSCALL), 0u);
+  EXPECT_EQ(cost(X86_INS_SYSRET), 0u);
+  EXPECT_GT(t.events().syscall_entry, 0u);
+  EXPECT_GT(t.events().sysret_exit, 0u);
 }
 
 TEST(CostModel, PricingIsDeterministic) {

@@ -46,7 +46,7 @@ TEST(Scenario, FaultsParse) {
   const Scenario s = load_scenario(kScenarios / "faults.toml");
   ASSERT_EQ(s.faults.size(), 8u);
   EXPECT_EQ(s.faults[0].kind, FaultKind::Nmi);
-  EXPECT_EQ(s.faults[0].mean, 400000u) << "5 kHz at 2000 MHz";
+  EXPECT_EQ(s.faults[0].mean, 40000u) << "50 kHz at 2000 MHz";
   EXPECT_EQ(s.faults[1].count, 5u);
   EXPECT_EQ(s.faults[5].late, 60000u) << "30 us";
   EXPECT_EQ(s.faults[6].task, "counter-a");
