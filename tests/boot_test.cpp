@@ -37,8 +37,18 @@ BootRun pristine(const std::string& args) {
 }
 
 TEST(Boot, TcgReachesRing3EveryTaskProgressesAndTicksAreOnRate) {
-  const BootRun r = pristine("boot --tcg --seconds 1");
-  ASSERT_EQ(r.status, 0) << r.output;
+  // Under TCG guest time is host time: a host with more runnable threads than
+  // cores starves QEMU and the guest loses ticks; `pristine boot` then adds a
+  // note with QEMU's CPU share. Only then try again, and if the host never
+  // leaves QEMU a CPU, check everything but the tick rate and skip that.
+  const auto starved = [](const BootRun& run) {
+    return run.status != 0 && run.output.find("note: QEMU got") != std::string::npos;
+  };
+  BootRun r = pristine("boot --tcg --seconds 1");
+  for (int retry = 0; retry < 2 && starved(r); ++retry) r = pristine("boot --tcg --seconds 1");
+  if (!starved(r)) {
+    ASSERT_EQ(r.status, 0) << r.output;
+  }
   std::smatch m;
   const std::regex task(R"((counter-a|counter-b|sleeper|syscall-check) progress=(\d+))");
   int tasks = 0;
@@ -53,13 +63,14 @@ TEST(Boot, TcgReachesRing3EveryTaskProgressesAndTicksAreOnRate) {
       << r.output;
   EXPECT_GT(std::stoull(m[1]), 0u);
   EXPECT_GT(std::stoull(m[2]), 10u);
+  std::printf("host time from launch to ring-3 tasks: %.3f s\n", r.seconds_to_ring3);
+  EXPECT_NE(r.output.find("timer"), std::string::npos) << "per-handler statistics";
+  if (starved(r)) GTEST_SKIP() << "tick rate not judged: the host starved QEMU (docs/boot.md, Modes)\n" << r.output;
   ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(ticks observed=(\d+) expected=(\d+))"))) << r.output;
   const double observed = std::stod(m[1]), expected = std::stod(m[2]);
   EXPECT_GT(expected, 900);
   EXPECT_NEAR(observed, expected, expected * 0.1);
-  EXPECT_NE(r.output.find("timer"), std::string::npos) << "per-handler statistics";
   RecordProperty("seconds_to_ring3", std::to_string(r.seconds_to_ring3));
-  std::printf("host time from launch to ring-3 tasks: %.3f s\n", r.seconds_to_ring3);
 }
 
 TEST(Boot, PreemptScenarioTasksAllProgressOnThePc) {

@@ -36,6 +36,9 @@ struct alignas(4096) AddressSpace {
 };
 
 AddressSpace g_spaces[kMaxTasks];
+// No-execute bit for ring-3 data pages: set at the first address space (cold)
+// when EFER.NXE is on, so the page-fault path does not read the MSR.
+std::uint64_t g_data_no_execute = 0;
 
 // Kernel .bss is loaded at (virtual - higher half); boot tables are identity.
 PhysAddr physical(const void* kernel_object) { return reinterpret_cast<std::uint64_t>(kernel_object) - kHigherHalf; }
@@ -44,8 +47,8 @@ PhysAddr physical(const void* kernel_object) { return reinterpret_cast<std::uint
 
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uint64_t private_size) {
   AddressSpace& a = g_spaces[slot];
-  const bool nx = (x86::rdmsr(x86::kMsrEfer) & (1u << 11)) != 0;
-  const std::uint64_t data_flags = kPresent | kWrite | kUser | (nx ? kNoExecute : 0);
+  g_data_no_execute = (x86::rdmsr(x86::kMsrEfer) & (1u << 11)) != 0 ? kNoExecute : 0;
+  const std::uint64_t data_flags = kPresent | kWrite | kUser | g_data_no_execute;
   for (unsigned i = 0; i < 512; ++i) {
     a.pml4[i] = boot_pml4[i];
     a.pdpt_low[i] = boot_pdpt_low[i];
@@ -84,8 +87,7 @@ PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
   // identity-mapped, so the physical address is the user address).
   auto* words = reinterpret_cast<std::uint64_t*>(page + kHigherHalf);
   for (unsigned i = 0; i < kPage / 8; ++i) words[i] = 0;
-  const bool nx = (x86::rdmsr(x86::kMsrEfer) & (1u << 11)) != 0;
-  a.pt_user[(page - base) / kPage] = page | kPresent | kWrite | kUser | (nx ? kNoExecute : 0);
+  a.pt_user[(page - base) / kPage] = page | kPresent | kWrite | kUser | g_data_no_execute;
   asm volatile("invlpg (%0)" ::"r"(page) : "memory");
   return true;
 }

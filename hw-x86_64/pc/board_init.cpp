@@ -26,12 +26,13 @@ struct StartInfo {
   std::uint64_t cmdline_paddr;
 };
 
-// Kernel command line: space-separated words; `seconds=N`, `tick=HZ`,
+// Kernel command line: space-separated words; `seconds=S` (decimal, e.g. 1 or
+// 0.25; 0 runs forever), `tick=HZ`,
 // `icount`, and any number of `task=NAME:PROGRAM:PRIORITY:ARG` (PROGRAM one of
 // counter, sleeper, yielder, syscall-check, kernel-counter; `pristine boot
 // --scenario` writes these from a scenario's [[task]] tables).
 struct CommandLine {
-  std::uint64_t seconds = 1;
+  std::uint64_t run_us = 1'000'000;  // `seconds=`, in microseconds
   std::uint32_t tick_hz = 1000;
   bool icount = false;
   std::uint32_t task_count = 0;
@@ -49,6 +50,34 @@ std::uint64_t parse_number(const char* s) {
   std::uint64_t v = 0;
   while (*s >= '0' && *s <= '9') v = v * 10 + static_cast<std::uint64_t>(*s++ - '0');
   return v;
+}
+
+// "S" or "S.FFFFFF": microseconds (digits past the sixth decimal are dropped).
+std::uint64_t parse_microseconds(const char* s) {
+  std::uint64_t us = parse_number(s) * 1'000'000;
+  while (*s >= '0' && *s <= '9') ++s;
+  if (*s == '.') {
+    ++s;
+    for (std::uint64_t scale = 100'000; *s >= '0' && *s <= '9'; ++s, scale /= 10) {
+      us += static_cast<std::uint64_t>(*s - '0') * scale;
+    }
+  }
+  return us;
+}
+
+// Microseconds as seconds, e.g. "1", "0.25".
+void write_seconds(std::uint64_t us) {
+  console::write_dec(us / 1'000'000);
+  std::uint64_t fraction = us % 1'000'000;
+  if (fraction == 0) return;
+  char digits[8] = {'.'};
+  unsigned n = 1;
+  for (std::uint64_t scale = 100'000; fraction != 0; scale /= 10) {
+    digits[n++] = static_cast<char>('0' + fraction / scale);
+    fraction %= scale;
+  }
+  digits[n] = '\0';
+  console::write(digits);
 }
 
 bool word_is(const char* s, const char* end, const char* word) {
@@ -100,7 +129,7 @@ CommandLine parse_command_line(std::uint32_t start_info_phys) {
   const char* p = reinterpret_cast<const char*>(info->cmdline_paddr);
   while (*p) {
     while (*p == ' ') ++p;
-    if (starts_with(p, "seconds=")) line.seconds = parse_number(p + 8);
+    if (starts_with(p, "seconds=")) line.run_us = parse_microseconds(p + 8);
     if (starts_with(p, "tick=")) line.tick_hz = static_cast<std::uint32_t>(parse_number(p + 5));
     if (starts_with(p, "icount") && (p[6] == ' ' || p[6] == '\0')) line.icount = true;
     if (starts_with(p, "task=") && line.task_count < kMaxBootTasks) {
@@ -141,23 +170,25 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
 #endif
   pc::pic_remap_and_mask();
   const pc::CommandLine line = pc::parse_command_line(start_info_phys);
-  pc::calibrate_tsc();
-  pc::lapic_init(pc::tsc_hz());
+  pc::lapic_init();
+  const pc::ClockRates rates = pc::calibrate_clocks();
+  pc::lapic_timer_start(rates.lapic_timer_hz, rates.tsc_hz);
 
   console::write("pc: TSC ");
-  console::write_dec(pc::tsc_hz());
+  console::write_dec(rates.tsc_hz);
   console::write(line.icount ? " Hz (icount: counts instructions), LAPIC timer " : " Hz, LAPIC timer ");
-  console::write_dec(pc::lapic_timer_hz());
+  console::write_dec(rates.lapic_timer_hz);
   console::write(" Hz, run ");
-  console::write_dec(line.seconds);
+  pc::write_seconds(line.run_us);
   console::write(" s\n");
 
   BootInfo& info = pristine_boot_info;
   info.magic = kBootInfoMagic;
   info.cpu_count = 1;
   info.tick_hz = line.tick_hz;
-  info.clock_hz = pc::tsc_hz();
-  info.run_cycles = line.seconds * pc::tsc_hz();
+  info.clock_hz = rates.tsc_hz;
+  // 128-bit product: exact for any run time that fits the 64-bit result.
+  info.run_cycles = static_cast<std::uint64_t>(static_cast<unsigned __int128>(line.run_us) * rates.tsc_hz / 1'000'000);
   info.clock_counts_instructions = line.icount ? 1 : 0;
   if (line.task_count != 0) {
     for (std::uint32_t i = 0; i < line.task_count; ++i) info.tasks[i] = line.tasks[i];

@@ -6,7 +6,7 @@ namespace pristine::pc {
 
 void debug_exit(int kernel_code) {
   // 0 is a pass; every failing code maps to a value other than kDebugExitPass.
-  const auto value = static_cast<std::uint8_t>(kernel_code == 0 ? kDebugExitPass : 0x20 + (kernel_code & 0x1F));
+  const auto value = static_cast<std::uint8_t>(kernel_code == 0 ? kDebugExitPass : kDebugExitFailBase + (kernel_code & 0x1F));
   x86::outb(0xF4, value);
   for (;;) asm volatile("cli; hlt");  // without the device: stop here
 }

@@ -9,6 +9,11 @@ namespace pristine::pc {
 
 inline constexpr std::uint8_t kDebugExitPass = 0x10;  // QEMU status 33
 inline constexpr int kQemuStatusPass = (kDebugExitPass << 1) | 1;
+// A failing kernel code k (1-31) is written as kDebugExitFailBase + k: QEMU
+// status 65-127, distinct from QEMU's own error exits (status 1).
+inline constexpr std::uint8_t kDebugExitFailBase = 0x20;
+constexpr bool is_kernel_failure_status(int status) { return (status & 1) && ((status >> 1) & 0xE0) == kDebugExitFailBase; }
+constexpr int kernel_code_of_status(int status) { return (status >> 1) & 0x1F; }
 
 [[noreturn]] void debug_exit(int kernel_code);
 

@@ -2,7 +2,6 @@
 
 #include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
-#include "hw-x86_64/pc/pit.h"
 
 namespace pristine::pc {
 namespace {
@@ -30,17 +29,19 @@ std::uint64_t g_ticks_per_tsc_q32 = 0;
 
 }  // namespace
 
-void lapic_init(std::uint64_t tsc_hz) {
+void lapic_init() {
   reg(kSpurious) = 0x100 | vectors::kSpurious;  // software enable
   reg(kDivide) = 0x3;                           // divide by 16
-  reg(kLvtTimer) = 0x10000;                     // masked while measuring
-  // Count down from the maximum for 10 ms of PIT time.
+  reg(kLvtTimer) = 0x10000;                     // masked while it is measured
   reg(kInitialCount) = 0xFFFFFFFF;
-  pit_wait(static_cast<std::uint16_t>(kPitHz / 100));
-  const std::uint32_t elapsed = 0xFFFFFFFF - reg(kCurrentCount);
-  reg(kInitialCount) = 0;
-  g_timer_hz = std::uint64_t{elapsed} * 100;
-  g_ticks_per_tsc_q32 = static_cast<std::uint64_t>((static_cast<unsigned __int128>(g_timer_hz) << 32) / tsc_hz);
+}
+
+std::uint32_t lapic_timer_count() { return reg(kCurrentCount); }
+
+void lapic_timer_start(std::uint64_t timer_hz, std::uint64_t tsc_hz) {
+  reg(kInitialCount) = 0;  // stop the free-running count
+  g_timer_hz = timer_hz;
+  g_ticks_per_tsc_q32 = static_cast<std::uint64_t>((static_cast<unsigned __int128>(timer_hz) << 32) / tsc_hz);
   reg(kLvtTimer) = vectors::kTimer;  // one-shot, unmasked
 }
 

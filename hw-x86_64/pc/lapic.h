@@ -8,13 +8,20 @@
 
 namespace pristine::pc {
 
-// Cold path: software-enable with spurious vector 0xFF, timer one-shot on
-// vectors::kTimer, divide by 16; measures the timer rate against `tsc_hz`.
-void lapic_init(std::uint64_t tsc_hz);
+// Cold path: software-enable with spurious vector 0xFF; the timer divides by
+// 16 and counts down from 2^32-1, masked, so calibrate_clocks() can read it.
+void lapic_init();
+std::uint32_t lapic_timer_count();
+// Cold path, after calibration: stop the free-running count and make the
+// timer one-shot on vectors::kTimer, converting TSC distances at
+// timer_hz / tsc_hz.
+void lapic_timer_start(std::uint64_t timer_hz, std::uint64_t tsc_hz);
 
+// Hot path (timer tick, every interrupt).
 void lapic_eoi();
 // Arm the one-shot timer `tsc_delta` TSC cycles from now.
 void lapic_arm_in(Cycles tsc_delta);
+
 void lapic_send_ipi(CpuId target, Vector vector);
 std::uint64_t lapic_timer_hz();
 

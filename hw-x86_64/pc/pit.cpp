@@ -3,21 +3,29 @@
 #include "hw-x86_64/cpu/instructions.h"
 
 namespace pristine::pc {
+namespace {
 
-void pit_wait(std::uint16_t pit_ticks) {
+constexpr std::uint16_t kChannel2 = 0x42, kCommand = 0x43, kSystemControl = 0x61;
+constexpr std::uint8_t kGate2 = 0x01, kSpeaker = 0x02, kOut2 = 0x20;
+
+}  // namespace
+
+void pit_start_countdown() {
   using x86::inb;
   using x86::outb;
-  // Gate channel 2 on, speaker off.
-  outb(0x61, static_cast<std::uint8_t>((inb(0x61) & ~0x02) | 0x01));
-  outb(0x43, 0xB0);  // channel 2, lobyte/hibyte, mode 0 (interrupt on terminal count)
-  outb(0x42, static_cast<std::uint8_t>(pit_ticks));
-  outb(0x42, static_cast<std::uint8_t>(pit_ticks >> 8));
-  // Restart the count: gate low then high.
-  const std::uint8_t gate = inb(0x61);
-  outb(0x61, static_cast<std::uint8_t>(gate & ~0x01));
-  outb(0x61, static_cast<std::uint8_t>(gate | 0x01));
-  while ((inb(0x61) & 0x20) == 0) {  // OUT2 goes high at terminal count
-  }
+  outb(kSystemControl, static_cast<std::uint8_t>((inb(kSystemControl) & ~kSpeaker) | kGate2));
+  outb(kCommand, 0xB0);  // channel 2, lobyte/hibyte, mode 0 (interrupt on terminal count), binary
+  outb(kChannel2, 0xFF);
+  outb(kChannel2, 0xFF);  // loading the high byte starts the count
 }
+
+std::uint16_t pit_count() {
+  x86::outb(kCommand, 0x80);  // counter latch, channel 2
+  const std::uint8_t lo = x86::inb(kChannel2);
+  const std::uint8_t hi = x86::inb(kChannel2);
+  return static_cast<std::uint16_t>(lo | (hi << 8));
+}
+
+bool pit_passed_zero() { return (x86::inb(kSystemControl) & kOut2) != 0; }
 
 }  // namespace pristine::pc

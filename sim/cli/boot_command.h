@@ -12,7 +12,7 @@ struct BootOptions {
   enum class Mode { Tcg, Icount, Kvm };
   Mode mode = Mode::Tcg;
   unsigned smp = 1;
-  unsigned seconds = 1;
+  double seconds = 1.0;  // run time before the shutdown report (kernel `seconds=`, microsecond resolution)
   bool debug = false;  // QEMU -s -S: wait for GDB on :1234
   std::vector<std::string> extra_qemu_args;
   std::vector<std::string> kernel_args;  // extra words for the kernel command line (task=..., tick=...)

@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
   tcg_flag->excludes(icount_flag)->excludes(kvm_flag);
   icount_flag->excludes(kvm_flag);
   boot->add_option("--smp", boot_options.smp, "Number of CPUs")->check(CLI::Range(1, 8));
-  boot->add_option("--seconds", boot_options.seconds, "Run time before the shutdown report")->check(CLI::Range(1, 600));
+  boot->add_option("--seconds", boot_options.seconds, "Run time before the shutdown report (fractions allowed, e.g. 0.25)")
+      ->check(CLI::Range(0.001, 600.0));
   boot->add_flag("--debug", boot_options.debug, "Start QEMU halted with a GDB stub on :1234 (docs/debugging.md)");
   boot->add_option("--image", boot_options.image, "PC kernel image")->capture_default_str();
   std::filesystem::path boot_scenario;

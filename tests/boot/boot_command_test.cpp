@@ -1,0 +1,198 @@
+// `pristine boot` without QEMU (sim/cli/boot_command.cpp): the QEMU command
+// line each mode builds, and how each way QEMU can end is judged. A fake
+// `qemu-system-x86_64` on PATH ends the way a test asks; only the kernel's
+// pass status (33) may read as a pass. The real boots are in tests/boot_test.cpp.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "hw-x86_64/pc/debug_exit.h"
+#include "sim/cli/boot_command.h"
+
+namespace {
+
+using pristine::cli::BootOptions;
+
+bool has_sequence(const std::vector<std::string>& cmd, const std::vector<std::string>& seq) {
+  return std::search(cmd.begin(), cmd.end(), seq.begin(), seq.end()) != cmd.end();
+}
+
+std::string append_of(const std::vector<std::string>& cmd) {
+  const auto it = std::find(cmd.begin(), cmd.end(), "-append");
+  return it != cmd.end() && it + 1 != cmd.end() ? *(it + 1) : "";
+}
+
+BootOptions options(double seconds = 1.0) {
+  BootOptions o;
+  o.seconds = seconds;
+  o.image = "kernel.elf";
+  return o;
+}
+
+TEST(BootCommand, TcgIsHeadlessWithDebugExitAndNoReboot) {
+  const auto cmd = pristine::cli::qemu_command(options());
+  EXPECT_EQ(cmd.front(), "qemu-system-x86_64");
+  for (const std::vector<std::string>& seq :
+       {std::vector<std::string>{"-display", "none"}, {"-nodefaults"}, {"-serial", "stdio"}, {"-no-reboot"},
+        {"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"}, {"-kernel", "kernel.elf"}, {"-accel", "tcg"}}) {
+    EXPECT_TRUE(has_sequence(cmd, seq)) << seq.front();
+  }
+  EXPECT_EQ(append_of(cmd), "seconds=1");
+  EXPECT_FALSE(has_sequence(cmd, {"-S"}));
+}
+
+TEST(BootCommand, IcountIsDeterministicAndTellsTheKernel) {
+  BootOptions o = options();
+  o.mode = BootOptions::Mode::Icount;
+  const auto cmd = pristine::cli::qemu_command(o);
+  EXPECT_TRUE(has_sequence(cmd, {"-icount", "shift=0,sleep=off"}));
+  EXPECT_EQ(append_of(cmd), "seconds=1 icount");
+}
+
+TEST(BootCommand, SecondsArePlainDecimalAndNeverZero) {
+  // The kernel reads `seconds=` as decimal (no exponent); 0 would mean forever.
+  EXPECT_EQ(append_of(pristine::cli::qemu_command(options(0.25))), "seconds=0.25");
+  EXPECT_EQ(append_of(pristine::cli::qemu_command(options(2.5))), "seconds=2.5");
+  EXPECT_EQ(append_of(pristine::cli::qemu_command(options(600))), "seconds=600");
+  EXPECT_EQ(append_of(pristine::cli::qemu_command(options(1e-9))), "seconds=0.000001");
+}
+
+TEST(BootCommand, DebugWaitsForGdbAndExtraArgumentsComeLast) {
+  BootOptions o = options();
+  o.debug = true;
+  o.kernel_args = {"tick=4000"};
+  o.extra_qemu_args = {"-d", "int"};
+  const auto cmd = pristine::cli::qemu_command(o);
+  EXPECT_TRUE(has_sequence(cmd, {"-s", "-S"}));
+  EXPECT_EQ(append_of(cmd), "seconds=1 tick=4000");
+  ASSERT_GE(cmd.size(), 2u);
+  EXPECT_EQ(cmd[cmd.size() - 2], "-d");
+  EXPECT_EQ(cmd.back(), "int");
+}
+
+TEST(BootCommand, StatusCodesOfTheDebugExitDevice) {
+  using namespace pristine::pc;
+  EXPECT_EQ(kQemuStatusPass, 33);
+  EXPECT_FALSE(is_kernel_failure_status(kQemuStatusPass));
+  EXPECT_FALSE(is_kernel_failure_status(0));  // triple fault under -no-reboot
+  EXPECT_FALSE(is_kernel_failure_status(1));  // QEMU's own error exit
+  EXPECT_TRUE(is_kernel_failure_status(((kDebugExitFailBase + 1) << 1) | 1));
+  EXPECT_EQ(kernel_code_of_status(((kDebugExitFailBase + 7) << 1) | 1), 7);
+}
+
+// A directory with a fake qemu-system-x86_64 first on PATH, for one test.
+class FakeQemu : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/pristine-fake-qemu-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    image_ = dir_ / "kernel.elf";
+    std::ofstream(image_) << "not an image: the fake QEMU does not read it\n";
+    old_path_ = std::getenv("PATH") ? std::getenv("PATH") : "";
+    setenv("PATH", (dir_.string() + ":" + old_path_).c_str(), 1);
+  }
+  void TearDown() override {
+    setenv("PATH", old_path_.c_str(), 1);
+    std::filesystem::remove_all(dir_);
+  }
+  // The fake prints a console line, then runs `body` (a shell fragment).
+  void fake(const std::string& body) {
+    const auto path = dir_ / "qemu-system-x86_64";
+    std::ofstream(path) << "#!/bin/sh\necho 'fake console line'\n" << body << "\n";
+    std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+  }
+  struct Result {
+    int code;
+    std::string out, err;
+  };
+  Result boot(double seconds = 1.0) {
+    BootOptions o = options(seconds);
+    o.image = image_;
+    testing::internal::CaptureStdout();
+    testing::internal::CaptureStderr();
+    const int code = pristine::cli::run_boot(o);
+    std::string out = testing::internal::GetCapturedStdout();
+    return {code, std::move(out), testing::internal::GetCapturedStderr()};
+  }
+
+  std::filesystem::path dir_, image_;
+  std::string old_path_;
+};
+
+TEST_F(FakeQemu, OnlyThePassStatusIsAPassAndTheConsoleIsStreamed) {
+  fake("exit 33");
+  const Result r = boot();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("fake console line"), std::string::npos);
+}
+
+TEST_F(FakeQemu, StatusZeroIsATripleFault) {
+  fake("exit 0");
+  const Result r = boot();
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("triple fault or reset (QEMU status 0)"), std::string::npos) << r.err;
+}
+
+TEST_F(FakeQemu, KernelFailureCodeIsReported) {
+  fake("sleep 0.3; exit 67");  // the kernel wrote 0x21: failure code 1, after a run that used no CPU
+  const Result r = boot();
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("kernel reported failure (code 1)"), std::string::npos) << r.err;
+  // The fake used no CPU: under TCG that is what a starved QEMU looks like.
+  EXPECT_NE(r.err.find("note: QEMU got"), std::string::npos) << r.err;
+}
+
+TEST_F(FakeQemu, QemusOwnErrorIsNotMistakenForTheKernel) {
+  fake("echo 'qemu: could not load kernel' >&2; exit 1");
+  const Result r = boot();
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("QEMU exited with status 1"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("kernel reported"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("note:"), std::string::npos) << r.err;
+}
+
+TEST_F(FakeQemu, DeathBySignalIsAFailure) {
+  fake("kill -9 $$");
+  const Result r = boot();
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("signal"), std::string::npos) << r.err;
+}
+
+TEST_F(FakeQemu, AHungGuestIsKilledAtTheTimeout) {
+  fake("exec sleep 120");
+  const auto start = std::chrono::steady_clock::now();
+  const Result r = boot(0.1);  // limit: 0.1 * 10 + 10 = 11 s
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("timeout"), std::string::npos) << r.err;
+  EXPECT_GT(took, 10.5);
+  EXPECT_LT(took, 20.0);
+}
+
+TEST(BootCommandRefusals, MissingImageIsBadInput) {
+  BootOptions o = options();
+  o.image = "/nonexistent/kernel.elf";
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(pristine::cli::run_boot(o), 2);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("no such kernel image"), std::string::npos);
+}
+
+TEST(BootCommandRefusals, KvmWithoutHardwareVirtualizationIsRefused) {
+  const std::string why = pristine::cli::kvm_unusable_reason();
+  if (why.empty()) GTEST_SKIP() << "this machine has hardware virtualization";
+  BootOptions o = options();
+  o.mode = BootOptions::Mode::Kvm;
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(pristine::cli::run_boot(o), 2);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("refused"), std::string::npos);
+}
+
+}  // namespace
