@@ -1,7 +1,5 @@
 #include "sim/event_source.h"
 
-#include <algorithm>
-
 namespace pristine::sim {
 
 EventSource::EventSource(const SourceSpec& spec, std::uint64_t seed, std::uint32_t index)
@@ -21,8 +19,12 @@ Cycles EventSource::next_arrival() {
         --left_in_burst_;
         next = last_ + spec_.spacing;
       } else {
-        next = (started_ ? last_ : spec_.start) + rng_.exponential(static_cast<double>(spec_.burst_period));
-        left_in_burst_ = spec_.burst - 1;
+        burst_clock_ = (started_ ? burst_clock_ : spec_.start) +
+                       rng_.exponential(static_cast<double>(spec_.burst_period));
+        next = burst_clock_;
+        // A burst drawn to start before the previous one ended waits for it.
+        if (started_ && next < last_ + spec_.spacing) next = last_ + spec_.spacing;
+        left_in_burst_ = spec_.burst > 0 ? spec_.burst - 1 : 0;
       }
       break;
   }

@@ -25,6 +25,9 @@ class EventSource {
   Cycles last_ = 0;
   bool started_ = false;
   std::uint32_t left_in_burst_ = 0;
+  // Bursty: the latest burst start of the underlying Poisson process, before any
+  // delay for an unfinished burst, so the long-run burst rate stays 1/burst_period.
+  Cycles burst_clock_ = 0;
 };
 
 }  // namespace pristine::sim

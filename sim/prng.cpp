@@ -1,5 +1,7 @@
 #include "sim/prng.h"
 
+#include <limits>
+
 namespace pristine::sim {
 namespace {
 
@@ -45,30 +47,42 @@ double Prng::uniform_open0() {
 }
 
 std::uint64_t Prng::exponential(double mean) {
-  const double value = mean * deterministic_neg_log(uniform_open0()) + 0.5;
-  return value < 1.0 ? 1 : static_cast<std::uint64_t>(value);
+  const double value = mean * deterministic_neg_log(uniform_open0()) + 0.5;  // round half up
+  if (!(value >= 1.0)) return 1;                                             // also NaN, mean <= 0
+  if (value >= 0x1p64) return UINT64_MAX;  // the cast would be undefined
+  return static_cast<std::uint64_t>(value);
 }
 
 double deterministic_neg_log(double x) {
   if (x >= 1.0) return 0.0;
-  // x = m * 2^e with m in [1, 2), found by exact scaling by powers of two.
+  if (x != x) return x;                                               // NaN
+  if (x <= 0.0) return std::numeric_limits<double>::infinity();      // -ln(0); also stops the loop
+  // x = m * 2^e with m in [sqrt(1/2), sqrt(2)), found by exact scaling by two.
+  // Centring m on 1 keeps ln(m) free of cancellation for x near 1, where a
+  // [1, 2) mantissa would compute ln(2 - tiny) - ln 2 and lose every digit.
   int e = 0;
   double m = x;
   while (m < 1.0) {
     m *= 2.0;
     --e;
   }
-  // ln(m) = 2 atanh(s), s = (m - 1) / (m + 1) in [0, 1/3): the series converges fast.
+  if (m > 1.4142135623730951) {
+    m *= 0.5;
+    ++e;
+  }
+  // ln(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172 (m - 1 is exact):
+  // 2 s (1 + s^2/3 + s^4/5 + ...), Horner from the smallest term; s^2 < 0.03,
+  // so 16 terms are far below one ulp.
   const double s = (m - 1.0) / (m + 1.0);
   const double s2 = s * s;
-  double term = s;
-  double sum = 0.0;
-  for (int k = 1; k < 80; k += 2) {
-    sum += term / k;
-    term *= s2;
-  }
-  constexpr double kLn2 = 0.693147180559945309417232121458176568;
-  return -(2.0 * sum + e * kLn2);
+  double p = 0.0;
+  for (int k = 16; k >= 0; --k) p = p * s2 + 1.0 / (2 * k + 1);
+  const double ln_m = 2.0 * s * p;
+  // ln 2 split in two (fdlibm's constants) so that e * kLn2Hi is exact.
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  const double de = static_cast<double>(e);
+  return -(de * kLn2Hi + (de * kLn2Lo + ln_m));
 }
 
 }  // namespace pristine::sim

@@ -1,7 +1,9 @@
 #include "sim/scenario.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -35,6 +37,14 @@ constexpr Cycles kMinSourcePeriod = 100;
 constexpr std::size_t kMaxTasks = 16;
 constexpr std::size_t kMaxSources = 64;
 
+// A time quantity as written: its value in cycles, and the key and node it
+// came from, so range checks after the conversion can point at them.
+struct Quantity {
+  Cycles cycles = 0;
+  std::string key;
+  const toml::node* node = nullptr;
+};
+
 // Reads one TOML document into a Scenario. Every error names the file, the
 // line and the dotted key (with array indexes) it is about.
 class Parser {
@@ -44,19 +54,24 @@ class Parser {
   Scenario parse() {
     Scenario s;
     s.file = file_;
-    check_keys(root_, "", {"scenario", "kernel", "task", "source", "budgets", "fault"});
-    const toml::table& scenario = table(root_, "scenario", true);
+    for (const auto& [key, node] : root_) {
+      static constexpr std::string_view kTables[] = {"scenario", "kernel", "task", "source", "budgets", "fault"};
+      if (std::find(std::begin(kTables), std::end(kTables), key.str()) == std::end(kTables)) {
+        fail(root_, std::string(key.str()),
+             "unknown table (allowed: [scenario], [kernel], [[task]], [[source]], [budgets], [[fault]])", &node);
+      }
+    }
+    const toml::table& scenario = required_table(root_, "scenario");
     check_keys(scenario, "scenario.", {"name", "description", "seed", "cpu_mhz", "cpus", "duration_ms",
                                        "duration_us", "duration_cycles"});
     s.name = string(scenario, "scenario.", "name", true).value_or("");
-    if (s.name.empty()) fail(scenario, "scenario.name", "must not be empty");
+    if (s.name.empty()) fail(scenario, "scenario.name", "must not be empty", scenario.get("name"));
     s.description = string(scenario, "scenario.", "description", false).value_or("");
     s.seed = integer(scenario, "scenario.", "seed", 0, INT64_MAX).value_or(1);
     cpu_mhz_ = integer(scenario, "scenario.", "cpu_mhz", 1, 10000).value_or(2000);
     s.cpu_hz = cpu_mhz_ * 1'000'000;
     s.cpus = static_cast<std::uint32_t>(integer(scenario, "scenario.", "cpus", 1, 8).value_or(1));
-    s.duration = time(scenario, "scenario.", "duration", {"_ms", "_us", "_cycles"}, true, false).value_or(0);
-    if (s.duration == 0) fail(scenario, "scenario.duration_ms", "must be greater than 0");
+    s.duration = time(scenario, "scenario.", "duration", {"_ms", "_us", "_cycles"}, true, false)->cycles;
 
     if (const toml::table* kernel = optional_table(root_, "kernel")) {
       check_keys(*kernel, "kernel.", {"tick_hz", "max_wait_ticks"});
@@ -97,21 +112,16 @@ class Parser {
     }
   }
 
-  const toml::table& table(const toml::table& parent, const char* key, bool required) const {
-    const toml::node* node = parent.get(key);
-    if (!node) {
-      if (required) throw ScenarioError(file_, 1, key, fmt::format("missing required table [{}]", key));
-      static const toml::table empty;
-      return empty;
-    }
-    if (!node->is_table()) fail(parent, key, "must be a table", node);
-    return *node->as_table();
+  const toml::table& required_table(const toml::table& parent, const char* key) const {
+    const toml::table* t = optional_table(parent, key);
+    if (!t) throw ScenarioError(file_, 1, key, fmt::format("missing required table [{}]", key));
+    return *t;
   }
 
   const toml::table* optional_table(const toml::table& parent, const char* key) const {
     const toml::node* node = parent.get(key);
     if (!node) return nullptr;
-    if (!node->is_table()) fail(parent, key, "must be a table", node);
+    if (!node->is_table()) fail(parent, key, fmt::format("must be a table: write [{}]", key), node);
     return node->as_table();
   }
 
@@ -142,28 +152,30 @@ class Parser {
   }
 
   // A duration given in one of several units (`stem` + suffix): exactly one
-  // may be present. "_hz" is a rate, converted to a period.
-  std::optional<Cycles> time(const toml::table& t, const std::string& prefix, const std::string& stem,
-                             std::initializer_list<const char*> suffixes, bool required, bool allow_zero,
-                             const char* rate_key = nullptr) const {
-    std::optional<Cycles> result;
-    std::string found;
+  // may be present. `rate_key` (a frequency in Hz) is converted to a period.
+  std::optional<Quantity> time(const toml::table& t, const std::string& prefix, const std::string& stem,
+                               std::initializer_list<const char*> suffixes, bool required, bool allow_zero,
+                               const char* rate_key = nullptr) const {
+    std::optional<Quantity> result;
     auto take = [&](const std::string& key, Cycles value, const toml::node* node) {
-      if (!found.empty()) fail(t, prefix + key, fmt::format("give only one of {} and {}", prefix + found, prefix + key), node);
+      if (result) {
+        fail(t, prefix + key, fmt::format("give only one of {} and {}", prefix + result->key, prefix + key), node);
+      }
       if (value == 0 && !allow_zero) fail(t, prefix + key, "converts to 0 cycles: must be at least 1 cycle", node);
-      found = key;
-      result = value;
+      result = Quantity{value, key, node};
     };
     for (const char* suffix : suffixes) {
       const std::string key = stem + suffix;
       const toml::node* node = t.get(key);
       if (!node) continue;
       const std::uint64_t v = *integer(t, prefix, key.c_str(), 0, INT64_MAX);
-      const std::string unit = suffix;
-      Cycles cycles = v;
-      if (unit == "_ms") cycles = v * cpu_mhz_ * 1000;
-      if (unit == "_us") cycles = v * cpu_mhz_;
-      if (unit == "_ns") cycles = (v * cpu_mhz_ + 500) / 1000;
+      const std::string_view unit = suffix;
+      // Cycles per unit, times 1000 for nanoseconds (divided back, rounded, below).
+      const std::uint64_t factor = unit == "_ms" ? cpu_mhz_ * 1000 : unit == "_cycles" ? 1 : cpu_mhz_;
+      if (v > (UINT64_MAX - 500) / factor) {
+        fail(t, prefix + key, fmt::format("{} is too large: it overflows a 64-bit cycle count", v), node);
+      }
+      const Cycles cycles = unit == "_ns" ? (v * factor + 500) / 1000 : v * factor;
       take(key, cycles, node);
     }
     if (rate_key) {
@@ -179,6 +191,19 @@ class Parser {
       fail(t, prefix + stem, fmt::format("missing: give one of {}", options));
     }
     return result;
+  }
+
+  // A device vector (0x40-0x4f), read at any integer width so that 0x400 is
+  // reported as "not a device vector", not as "not a byte".
+  Vector device_vector(const toml::table& t, const std::string& prefix) const {
+    const std::uint64_t v = *integer(t, prefix, "vector", INT64_MIN, INT64_MAX, true);
+    if (!vectors::is_device(static_cast<Vector>(v)) || v > 0xFF) {
+      fail(t, prefix + "vector",
+           fmt::format("{:#x} is not a device vector: must be between {:#x} and {:#x}", static_cast<std::int64_t>(v),
+                       vectors::kDeviceBase, vectors::kDeviceBase + vectors::kDeviceLines - 1),
+           t.get("vector"));
+    }
+    return static_cast<Vector>(v);
   }
 
   static std::string type_name(const toml::node& n) {
@@ -282,47 +307,48 @@ class Parser {
       }
       for (const auto& [key, node] : t) {
         if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key.str() == a; }) == allowed.end()) {
-          fail(t, prefix + std::string(key.str()), fmt::format("unknown key for a {} source", kind), &node);
+          fail(t, prefix + std::string(key.str()),
+               fmt::format("unknown key for a {} source (allowed: {})", kind, fmt::join(allowed, ", ")), &node);
         }
       }
-      const auto vector = *integer(t, prefix, "vector", 0, 255, true);
-      if (!vectors::is_device(static_cast<Vector>(vector))) {
-        fail(t, prefix + "vector",
-             fmt::format("{:#x} is not a device vector: must be between {:#x} and {:#x}", vector,
-                         vectors::kDeviceBase, vectors::kDeviceBase + vectors::kDeviceLines - 1),
-             t.get("vector"));
-      }
-      src.vector = static_cast<Vector>(vector);
+      src.vector = device_vector(t, prefix);
       src.cpu = static_cast<CpuId>(integer(t, prefix, "cpu", 0, 255).value_or(0));
       if (src.cpu >= s.cpus) {
         fail(t, prefix + "cpu", fmt::format("CPU {} does not exist: the scenario has {} CPU(s)", src.cpu, s.cpus),
              t.get("cpu"));
       }
-      src.start = time(t, prefix, "start", {"_us", "_ns", "_cycles"}, false, true).value_or(0);
-      auto check_period = [&](Cycles value, const std::string& stem) {
-        if (value < kMinSourcePeriod) {
-          fail(t, prefix + stem,
-               fmt::format("{} cycles between interrupts is a livelock: at least {} cycles", value, kMinSourcePeriod));
+      if (const auto start = time(t, prefix, "start", {"_us", "_ns", "_cycles"}, false, true)) {
+        src.start = start->cycles;
+      }
+      // A source faster than this would leave the CPU no time between handlers.
+      auto period = [&](const Quantity& q) {
+        if (q.cycles < kMinSourcePeriod) {
+          fail(t, prefix + q.key,
+               fmt::format("{} cycles between interrupts is a livelock: must be at least {} cycles", q.cycles,
+                           kMinSourcePeriod),
+               q.node);
         }
+        return q.cycles;
       };
       switch (src.kind) {
         case SourceKind::Periodic:
-          src.period = *time(t, prefix, "period", {"_us", "_ns", "_cycles"}, true, false, "rate_hz");
-          check_period(src.period, "period");
+          src.period = period(*time(t, prefix, "period", {"_us", "_ns", "_cycles"}, true, false, "rate_hz"));
           break;
         case SourceKind::Poisson:
-          src.period = *time(t, prefix, "mean", {"_us", "_ns", "_cycles"}, true, false, "rate_hz");
-          check_period(src.period, "mean");
+          src.period = period(*time(t, prefix, "mean", {"_us", "_ns", "_cycles"}, true, false, "rate_hz"));
           break;
         case SourceKind::Bursty: {
           src.burst = static_cast<std::uint32_t>(*integer(t, prefix, "burst", 1, 4096, true));
-          src.burst_period = *time(t, prefix, "burst_period", {"_us", "_ns", "_cycles"}, true, false, "burst_rate_hz");
-          src.spacing = *time(t, prefix, "spacing", {"_ns", "_cycles"}, true, false);
-          check_period(src.burst_period, "burst_period");
+          src.burst_period =
+              period(*time(t, prefix, "burst_period", {"_us", "_ns", "_cycles"}, true, false, "burst_rate_hz"));
+          const Quantity spacing = *time(t, prefix, "spacing", {"_ns", "_cycles"}, true, false);
+          src.spacing = spacing.cycles;
           if (std::uint64_t{src.burst} * src.spacing >= src.burst_period) {
-            fail(t, prefix + "spacing",
-                 fmt::format("a burst of {} spaced {} cycles lasts longer than the {} cycles between bursts",
-                             src.burst, src.spacing, src.burst_period));
+            fail(t, prefix + spacing.key,
+                 fmt::format("a burst of {} spaced {} cycles lasts {} cycles: burst * spacing must be less than "
+                             "the {} cycles between bursts",
+                             src.burst, src.spacing, std::uint64_t{src.burst} * src.spacing, src.burst_period),
+                 spacing.node);
           }
           break;
         }
@@ -356,17 +382,18 @@ class Parser {
                          kind),
              t.get("kind"));
       }
-      f.mean = *time(t, prefix, "mean", {"_us", "_ns", "_cycles"}, true, false, "rate_hz");
-      if (f.mean < kMinSourcePeriod) fail(t, prefix + "mean", fmt::format("at least {} cycles between injections", kMinSourcePeriod));
-      f.start = time(t, prefix, "start", {"_us", "_ns", "_cycles"}, false, true).value_or(0);
+      const Quantity mean = *time(t, prefix, "mean", {"_us", "_ns", "_cycles"}, true, false, "rate_hz");
+      if (mean.cycles < kMinSourcePeriod) {
+        fail(t, prefix + mean.key,
+             fmt::format("{} cycles between injections: must be at least {} cycles", mean.cycles, kMinSourcePeriod),
+             mean.node);
+      }
+      f.mean = mean.cycles;
+      if (const auto start = time(t, prefix, "start", {"_us", "_ns", "_cycles"}, false, true)) f.start = start->cycles;
       f.count = static_cast<std::uint32_t>(integer(t, prefix, "count", 0, 1'000'000).value_or(0));
       const bool needs_vector = f.kind == FaultKind::SameVector || f.kind == FaultKind::LevelDevice;
       if (needs_vector) {
-        const auto vector = *integer(t, prefix, "vector", 0, 255, true);
-        if (!vectors::is_device(static_cast<Vector>(vector))) {
-          fail(t, prefix + "vector", fmt::format("{:#x} is not a device vector (0x40-0x4f)", vector), t.get("vector"));
-        }
-        f.vector = static_cast<Vector>(vector);
+        f.vector = device_vector(t, prefix);
       } else if (t.get("vector")) {
         fail(t, prefix + "vector", fmt::format("a {} fault takes no vector", kind), t.get("vector"));
       }
@@ -379,7 +406,7 @@ class Parser {
         fail(t, prefix + "task", fmt::format("a {} fault takes no task", kind), t.get("task"));
       }
       if (f.kind == FaultKind::TimerLate) {
-        f.late = *time(t, prefix, "late", {"_us", "_ns", "_cycles"}, true, false);
+        f.late = time(t, prefix, "late", {"_us", "_ns", "_cycles"}, true, false)->cycles;
       }
       s.faults.push_back(f);
     }
@@ -467,6 +494,10 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& file
 }
 
 Scenario load_scenario(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    throw ScenarioError(file.string(), 0, "", "no such scenario file (give the path of a .toml file)");
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ScenarioError(file.string(), 0, "", "cannot open the scenario file");
   std::ostringstream text;

@@ -2,12 +2,17 @@
 // of bad input is an error naming the file, the line and the key.
 #include "sim/scenario.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <cctype>
 
 namespace pristine::sim {
 namespace {
 
 const std::filesystem::path kScenarios = PRISTINE_SOURCE_DIR "/scenarios";
+// The smallest valid scenario; error cases append to it.
+constexpr const char* kHead = "[scenario]\nname = \"x\"\nduration_ms = 1\n";
 
 TEST(Scenario, TimerStormParsesWithConvertedUnits) {
   const Scenario s = load_scenario(kScenarios / "timer-storm.toml");
@@ -32,8 +37,16 @@ TEST(Scenario, TimerStormParsesWithConvertedUnits) {
 
 TEST(Scenario, QuietAndPreemptParse) {
   const Scenario quiet = load_scenario(kScenarios / "quiet.toml");
+  EXPECT_EQ(quiet.name, "quiet");
+  EXPECT_EQ(quiet.duration, 20'000'000u) << "10 ms at the default 2000 MHz";
+  EXPECT_EQ(quiet.tick_hz, 1000u);
+  ASSERT_EQ(quiet.tasks.size(), 2u);
+  EXPECT_EQ(quiet.tasks[0].program, TaskProgram::Counter);
+  EXPECT_EQ(quiet.tasks[1].program, TaskProgram::Counter);
   EXPECT_TRUE(quiet.sources.empty());
+  EXPECT_TRUE(quiet.budgets.empty());
   EXPECT_EQ(quiet.seed, 1u) << "default seed";
+  EXPECT_EQ(quiet.cpus, 1u) << "default cpus";
   const Scenario preempt = load_scenario(kScenarios / "preempt.toml");
   ASSERT_EQ(preempt.tasks.size(), 6u);
   EXPECT_EQ(preempt.tasks[2].priority, 1u);
@@ -51,6 +64,67 @@ TEST(Scenario, FaultsParse) {
   EXPECT_EQ(s.faults[5].late, 60000u) << "30 us";
   EXPECT_EQ(s.faults[6].task, "counter-a");
   EXPECT_EQ(s.faults[7].vector, 0x43);
+}
+
+TEST(Scenario, UnitsConvertToCycles) {
+  const Scenario s = parse_scenario(R"(
+[scenario]
+name = "u"
+cpu_mhz = 100
+duration_us = 7
+[[source]]
+name = "p"
+kind = "periodic"
+vector = 0x40
+period_ns = 1005       # 100.5 cycles: rounds half up
+start_us = 3
+[[source]]
+name = "q"
+kind = "poisson"
+vector = 0x4f
+rate_hz = 30000        # 1e8 / 3e4 = 3333.33: integer division
+start_ns = 14          # 1.4 cycles: rounds down
+[[source]]
+name = "b"
+kind = "bursty"
+vector = 0x45
+burst = 3
+burst_period_cycles = 5000
+spacing_ns = 5         # 0.5 cycles: rounds up to 1
+)",
+                                    "u.toml");
+  EXPECT_EQ(s.cpu_hz, 100'000'000u);
+  EXPECT_EQ(s.duration, 700u);
+  ASSERT_EQ(s.sources.size(), 3u);
+  EXPECT_EQ(s.sources[0].period, 101u);
+  EXPECT_EQ(s.sources[0].start, 300u);
+  EXPECT_EQ(s.sources[0].cpu, 0u) << "default cpu";
+  EXPECT_EQ(s.sources[1].period, 3333u);
+  EXPECT_EQ(s.sources[1].start, 1u);
+  EXPECT_EQ(s.sources[1].vector, 0x4f);
+  EXPECT_EQ(s.sources[2].burst, 3u);
+  EXPECT_EQ(s.sources[2].burst_period, 5000u);
+  EXPECT_EQ(s.sources[2].spacing, 1u);
+  EXPECT_EQ(s.sources[2].start, 0u) << "default start";
+}
+
+TEST(Scenario, DefaultsWithoutOptionalTables) {
+  const Scenario s = parse_scenario(kHead, "d.toml");
+  EXPECT_EQ(s.seed, 1u);
+  EXPECT_EQ(s.cpu_hz, 2'000'000'000u);
+  EXPECT_EQ(s.cpus, 1u);
+  EXPECT_EQ(s.duration, 2'000'000u);
+  EXPECT_EQ(s.tick_hz, 1000u);
+  EXPECT_TRUE(s.tasks.empty());
+  EXPECT_TRUE(s.sources.empty());
+  EXPECT_EQ(s.budget_for("timer"), s.default_budget);
+  EXPECT_EQ(s.file, "d.toml");
+}
+
+TEST(Scenario, TickPeriodOfExactlyTheMinimumIsAccepted) {
+  // 2000 MHz / 1 MHz = 2000 cycles: the boundary is inclusive.
+  const Scenario s = parse_scenario(std::string(kHead) + "[kernel]\ntick_hz = 1000000\n", "t.toml");
+  EXPECT_EQ(s.tick_hz, 1'000'000u);
 }
 
 TEST(Scenario, BudgetOverrideApplies) {
@@ -84,14 +158,12 @@ TEST_P(ScenarioErrors, NameFileLineAndKey) {
   }
 }
 
-constexpr const char* kHead = "[scenario]\nname = \"x\"\nduration_ms = 1\n";
-
 INSTANTIATE_TEST_SUITE_P(
     All, ScenarioErrors,
     ::testing::Values(
         BadInput{"syntax", "[scenario]\nname = \"x\nduration_ms = 1\n", 2, "", ""},
         BadInput{"unknown key", "[scenario]\nname = \"x\"\nduration_ms = 1\ncolour = 3\n", 4, "scenario.colour", "unknown key"},
-        BadInput{"unknown table", "[scenario]\nname = \"x\"\nduration_ms = 1\n[extra]\na = 1\n", 4, "extra", "unknown key"},
+        BadInput{"unknown table", "[scenario]\nname = \"x\"\nduration_ms = 1\n[extra]\na = 1\n", 4, "extra", "unknown table (allowed: [scenario]"},
         BadInput{"missing scenario", "[kernel]\ntick_hz = 100\n", 1, "scenario", "missing"},
         BadInput{"missing name", "[scenario]\nduration_ms = 1\n", 1, "scenario.name", "missing"},
         BadInput{"missing duration", "[scenario]\nname = \"x\"\n", 1, "scenario.duration", "duration_ms"},
@@ -107,23 +179,74 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"bad kind", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"chaotic\"\nvector = 0x41\n", 6, "source[0].kind", "periodic, poisson, bursty"},
         BadInput{"not a device vector", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x30\nperiod_us = 5\n", 7, "source[0].vector", "device vector"},
         BadInput{"cpu beyond cpus", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x41\ncpu = 1\nperiod_us = 5\n", 8, "source[0].cpu", "does not exist"},
-        BadInput{"key of another kind", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x41\nburst = 3\nperiod_us = 5\n", 8, "source[0].burst", "periodic"},
-        BadInput{"livelock rate", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"poisson\"\nvector = 0x41\nmean_cycles = 10\n", 4, "source[0].mean", "livelock"},
-        BadInput{"burst too wide", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"bursty\"\nvector = 0x41\nburst = 100\nburst_period_us = 1\nspacing_cycles = 50\n", 4, "source[0].spacing", "longer than"},
+        BadInput{"key of another kind", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x41\nburst = 3\nperiod_us = 5\n", 8, "source[0].burst", "unknown key for a periodic source (allowed: name, kind"},
+        BadInput{"livelock mean", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"poisson\"\nvector = 0x41\nmean_cycles = 10\n", 8, "source[0].mean_cycles", "livelock: must be at least 100"},
+        BadInput{"livelock rate", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x41\nrate_hz = 100000000\n", 8, "source[0].rate_hz", "20 cycles between interrupts is a livelock"},
+        BadInput{"burst too wide", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"bursty\"\nvector = 0x41\nburst = 100\nburst_period_us = 1\nspacing_cycles = 50\n", 10, "source[0].spacing_cycles", "burst * spacing must be less than the 2000 cycles"},
+        BadInput{"burst without spacing", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"bursty\"\nvector = 0x41\nburst = 2\nburst_rate_hz = 1000\n", 4, "source[0].spacing", "spacing_ns | spacing_cycles"},
+        BadInput{"vector beyond a byte", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x441\nperiod_us = 5\n", 7, "source[0].vector", "must be between 0x40 and 0x4f"},
+        BadInput{"negative vector", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = -1\nperiod_us = 5\n", 7, "source[0].vector", "device vector"},
+        BadInput{"vector as a string", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = \"0x41\"\nperiod_us = 5\n", 7, "source[0].vector", "must be an integer, not a string"},
+        BadInput{"missing vector", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nperiod_us = 5\n", 4, "source[0].vector", "missing required key"},
+        BadInput{"duplicate source", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x41\nperiod_us = 5\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x42\nperiod_us = 5\n", 10, "source[1].name", "duplicate source name"},
+        BadInput{"ns rounding to zero", "[scenario]\nname = \"x\"\nduration_ms = 1\ncpu_mhz = 100\n[[source]]\nname = \"d\"\nkind = \"bursty\"\nvector = 0x41\nburst = 2\nburst_rate_hz = 1000\nspacing_ns = 4\n", 11, "source[0].spacing_ns", "converts to 0 cycles"},
+        BadInput{"rate above the clock", "[scenario]\nname = \"x\"\nduration_ms = 1\ncpu_mhz = 1\n[[source]]\nname = \"d\"\nkind = \"poisson\"\nvector = 0x41\nrate_hz = 2000000\n", 9, "source[0].rate_hz", "converts to 0 cycles"},
+        BadInput{"overflowing duration", "[scenario]\nname = \"x\"\nduration_ms = 9223372036854775807\n", 3, "scenario.duration_ms", "too large"},
+        BadInput{"zero duration", "[scenario]\nname = \"x\"\nduration_cycles = 0\n", 3, "scenario.duration_cycles", "at least 1 cycle"},
+        BadInput{"empty name", "[scenario]\nname = \"\"\nduration_ms = 1\n", 2, "scenario.name", "must not be empty"},
+        BadInput{"missing program", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[task]]\nname = \"a\"\n", 4, "task[0].program", "missing required key"},
+        BadInput{"task not an array of tables", "task = 5\n[scenario]\nname = \"x\"\nduration_ms = 1\n", 1, "task", "write [[task]]"},
+        BadInput{"cpu_mhz zero", "[scenario]\nname = \"x\"\nduration_ms = 1\ncpu_mhz = 0\n", 4, "scenario.cpu_mhz", "between 1 and 10000"},
+        BadInput{"second index in key", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[task]]\nname = \"a\"\nprogram = \"counter\"\n[[task]]\nname = \"b\"\nprogram = \"counter\"\nspeed = 3\n", 10, "task[1].speed", "allowed here: name, program"},
         BadInput{"unknown budget handler", "[scenario]\nname = \"x\"\nduration_ms = 1\n[budgets]\ntimmer = 500\n", 5, "budgets.timmer", "unknown handler"},
         BadInput{"unknown fault", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[fault]]\nkind = \"cosmic-ray\"\nrate_hz = 10\n", 5, "fault[0].kind", "must be one of"},
         BadInput{"fault without rate", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[fault]]\nkind = \"nmi\"\n", 4, "fault[0].mean", "rate_hz"},
         BadInput{"page fault for no task", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[fault]]\nkind = \"page-fault\"\nrate_hz = 10\ntask = \"ghost\"\n", 7, "fault[0].task", "no task"},
         BadInput{"level device off the device range", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[fault]]\nkind = \"level-device\"\nrate_hz = 10\nvector = 0x20\n", 7, "fault[0].vector", "device vector"},
-        BadInput{"budget above ceiling", "[scenario]\nname = \"x\"\nduration_ms = 1\n[budgets]\ntimer = 5000\n", 5, "budgets.timer", "between 1 and 1000"}));
+        BadInput{"budget above ceiling", "[scenario]\nname = \"x\"\nduration_ms = 1\n[budgets]\ntimer = 5000\n", 5, "budgets.timer", "between 1 and 1000"},
+        BadInput{"budget as a float", "[scenario]\nname = \"x\"\nduration_ms = 1\n[budgets]\ndevice1 = 800.0\n", 5, "budgets.device1", "must be an integer, not a float"}),
+    [](const ::testing::TestParamInfo<BadInput>& info) {
+      std::string name = info.param.what;
+      for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      return name;
+    });
 
-TEST(Scenario, MissingFileIsAnErrorNamingIt) {
+TEST(Scenario, ErrorTextIsFileLineKeyMessage) {
   try {
-    load_scenario("/nonexistent/x.toml");
+    parse_scenario("[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\n"
+                   "vector = 0x30\nperiod_us = 5\n",
+                   "scenarios/bad.toml");
     FAIL();
   } catch (const ScenarioError& e) {
-    EXPECT_EQ(e.file(), "/nonexistent/x.toml");
-    EXPECT_EQ(e.line(), 0u);
+    EXPECT_STREQ(e.what(),
+                 "scenarios/bad.toml:7: source[0].vector: 0x30 is not a device vector: must be between 0x40 and 0x4f");
+  }
+}
+
+TEST(Scenario, AtMostSixteenTasks) {
+  std::string text(kHead);
+  for (int i = 0; i < 17; ++i) text += fmt::format("[[task]]\nname = \"t{}\"\nprogram = \"counter\"\n", i);
+  EXPECT_NO_THROW(parse_scenario(text.substr(0, text.rfind("[[task]]")), "ok.toml"));
+  try {
+    parse_scenario(text, "bad.toml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.key(), "task");
+    EXPECT_NE(std::string(e.what()).find("at most 16"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Scenario, MissingFileIsAnErrorNamingIt) {
+  for (const char* path : {"/nonexistent/x.toml", PRISTINE_SOURCE_DIR "/scenarios"}) {
+    try {
+      load_scenario(path);
+      FAIL() << path;
+    } catch (const ScenarioError& e) {
+      EXPECT_EQ(e.file(), path);
+      EXPECT_EQ(e.line(), 0u);
+      EXPECT_EQ(e.key(), "");
+      EXPECT_EQ(std::string(e.what()).rfind(std::string(path) + ":0: : ", 0), 0u) << e.what();
+    }
   }
 }
 
