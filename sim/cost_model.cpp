@@ -70,6 +70,12 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
     const bool lock = x86.prefix[0] == X86_PREFIX_LOCK;
     const bool rep = x86.prefix[0] == X86_PREFIX_REP || x86.prefix[0] == X86_PREFIX_REPNE;
     std::uint32_t cycles = table_.instruction_cost(insn->id, lock, rep);
+    if (insn->id == X86_INS_XCHG) {
+      // Only xchg with memory is implicitly locked; register-to-register is cheap.
+      bool memory = false;
+      for (int i = 0; i < x86.op_count; ++i) memory |= x86.operands[i].type == X86_OP_MEM;
+      if (!memory) cycles = 2;
+    }
     last_sets_ss = false;
     if (insn->id == X86_INS_MOV && x86.op_count == 2) {
       const int dst = control_register(x86.operands[0]);

@@ -51,6 +51,7 @@ TEST(CostModel, LockPrefixAddsTheLockedCost) {
   const BlockCost plain = price({0x48, 0x0f, 0xc1, 0x07});
   EXPECT_GT(locked.cycles, plain.cycles);
   EXPECT_EQ(price({0x48, 0x87, 0x07}).cycles, cost(X86_INS_XCHG)) << "xchg with memory is implicitly locked";
+  EXPECT_EQ(price({0x48, 0x87, 0xd8}).cycles, 2u) << "xchg rax, rbx is not locked";
 }
 
 TEST(CostModel, InterruptShadowAndControlFlags) {
