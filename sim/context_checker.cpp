@@ -7,12 +7,6 @@
 namespace pristine::sim {
 namespace {
 
-constexpr int kGprIds[16] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX,
-                             UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP,
-                             UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
-                             UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15};
-constexpr const char* kGprNames[16] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
-                                       "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
 // Flags a return must restore: CF PF AF ZF SF DF OF and IF.
 constexpr std::uint64_t kCheckedFlags = 0x8D5 | (1u << 9) | (1u << 10);
 constexpr VirtAddr kKernelHalf = 0xFFFF800000000000;

@@ -84,20 +84,8 @@ std::optional<VirtAddr> FaultLocator::locate(std::span<const std::uint8_t> code,
     for (int i = 0; i < x86.op_count && !found; ++i) {
       const cs_x86_op& op = x86.operands[i];
       if (op.type != X86_OP_MEM) continue;
-      std::uint64_t ea = static_cast<std::uint64_t>(op.mem.disp);
-      if (op.mem.base == X86_REG_RIP) {
-        ea += insn->address + insn->size;
-      } else if (op.mem.base != X86_REG_INVALID) {
-        const int reg = unicorn_register(static_cast<x86_reg>(op.mem.base));
-        if (reg == 0) continue;
-        ea += cpu.reg(reg);
-      }
-      if (op.mem.index != X86_REG_INVALID) {
-        const int reg = unicorn_register(static_cast<x86_reg>(op.mem.index));
-        if (reg == 0) continue;
-        ea += cpu.reg(reg) * static_cast<std::uint64_t>(op.mem.scale);
-      }
-      if (covers(ea, op.size ? op.size : 1, address)) found = insn->address;
+      const auto ea = effective_address(*insn, op, cpu);
+      if (ea && covers(*ea, op.size ? op.size : 1, address)) found = insn->address;
     }
     switch (insn->id) {
       case X86_INS_PUSH: case X86_INS_CALL: case X86_INS_PUSHFQ:

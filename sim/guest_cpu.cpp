@@ -5,10 +5,6 @@
 namespace pristine::sim {
 namespace {
 
-constexpr int kGprIds[16] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX,
-                             UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP,
-                             UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
-                             UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15};
 constexpr std::uint32_t kMsrIds[6] = {kMsrEfer, kMsrStar, kMsrLstar, kMsrCstar, kMsrSfmask,
                                       kMsrKernelGsBase};
 

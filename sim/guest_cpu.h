@@ -39,6 +39,14 @@ struct ArchState {
   std::uint16_t fpcw, fpsw, fptag;
 };
 
+// The 16 general registers in ArchState::gpr order, with their names.
+inline constexpr int kGprIds[16] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX,
+                                    UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP,
+                                    UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
+                                    UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15};
+inline constexpr const char* kGprNames[16] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+                                              "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+
 inline constexpr std::uint32_t kMsrEfer = 0xC0000080;
 inline constexpr std::uint32_t kMsrStar = 0xC0000081;
 inline constexpr std::uint32_t kMsrLstar = 0xC0000082;
