@@ -29,13 +29,19 @@ enum class UserProgram : std::uint32_t {
   FaultMisaligned = 11, // #GP: misaligned movdqa
   KernelStackOverflow = 12,  // a kernel thread that overflows its stack: a fatal #DF, reported as such
   HeapToucher = 13,          // ring 3: writes every page of its heap (demand-zero), then counts
+  Pinger = 14,     // ring 3: counts, wakes its partner task (`arg`), waits to be woken, forever
+  Unmapper = 15,   // ring 3: counts, touches a heap page, unmaps it (a TLB shootdown), forever
 };
+
+inline constexpr std::uint32_t kAnyCpu = 0xFFFFFFFF;
 
 struct BootTask {
   char name[kTaskNameLength];
   UserProgram program;
   std::uint32_t priority;
-  std::uint64_t arg;  // program parameter (Sleeper: nanoseconds)
+  std::uint64_t arg;  // program parameter (Sleeper: nanoseconds; Pinger: partner task index)
+  std::uint32_t cpu;  // pinned to this CPU, or kAnyCpu (placed and balanced by the kernel)
+  std::uint32_t reserved;
 };
 
 struct BootInfo {
@@ -49,7 +55,7 @@ struct BootInfo {
   BootTask tasks[kMaxBootTasks];
 };
 
-static_assert(sizeof(BootTask) == 32);
+static_assert(sizeof(BootTask) == 40);
 static_assert(sizeof(BootInfo) == 40 + kMaxBootTasks * sizeof(BootTask));
 
 }  // namespace pristine

@@ -1,5 +1,8 @@
 // State core/ keeps per CPU. Only its own CPU writes it (with interrupts off),
 // so no locks; cold-path readers use the relaxed atomics inside PathStats.
+// The exceptions are explicit: other CPUs push into `inbox` and read `load`
+// (scheduler), and write their own bit of `shootdown_pending` requests
+// (core/smp/tlb_shootdown.h).
 #pragma once
 
 #include <atomic>
@@ -8,13 +11,12 @@
 #include "core/machine.h"
 #include "core/sched/run_queue.h"
 #include "core/stats/path_stats.h"
+#include "core/syscall/syscall.h"
 #include "core/types.h"
 
 namespace pristine {
 
 struct Task;
-
-inline constexpr CpuId kMaxCpus = 8;
 
 struct CpuLocal {
   Task* current;
@@ -32,8 +34,25 @@ struct CpuLocal {
   std::atomic<std::uint64_t> early_ticks;   // timer interrupts before the deadline, ignored
   std::atomic<std::uint64_t> switches;
   PathStats path[256];     // per vector: cycles from dispatch entry to exit
-  PathStats syscall[8];    // per syscall number (the last slot: invalid numbers)
+  PathStats syscall[kSyscallSlots];  // per syscall number (the last slot: invalid numbers)
   PathHistogram switch_paths;  // every interrupt or syscall path that switched tasks
+
+  // SMP (docs/smp.md).
+  CpuId id;
+  Cycles stopped_at;                   // when stop-all halted it (0: never)
+  std::atomic<std::uint32_t> load;     // its runnable + running tasks, idle excluded
+  std::atomic<Task*> inbox;            // tasks other CPUs woke or moved here (LIFO; drained in order)
+  Task* leaving;                       // switched away from; its on_cpu is released at the next entry
+  std::uint32_t balance_countdown;     // ticks to the next balancing look
+  // This CPU's outgoing TLB shootdown: the page, and one bit per target CPU
+  // still to flush it (targets clear their bit).
+  std::atomic<VirtAddr> shootdown_page;
+  std::atomic<std::uint32_t> shootdown_pending;
+  std::atomic<std::uint64_t> shootdowns;          // requests this CPU initiated
+  std::atomic<std::uint64_t> shootdown_flushes;   // pages this CPU flushed for others
+  std::atomic<std::uint64_t> shootdown_timeouts;  // waits that hit the bound (a dead CPU)
+  std::atomic<std::uint64_t> remote_wakes;        // wake-ups this CPU sent to another
+  std::atomic<std::uint64_t> user_switches;       // switches into a ring-3 task
 };
 
 extern CpuLocal g_cpu_local[kMaxCpus];

@@ -7,16 +7,13 @@
 #include "core/panic.h"
 #include "core/sched/scheduler.h"
 #include "core/kernel_threads.h"
-#include "core/time/timer_tick.h"
+#include "core/smp/cpu_set.h"
+#include "core/smp/secondary_cpus.h"
+#include "core/smp/stop_all.h"
+#include "core/syscall/syscall.h"
 
 namespace pristine {
 namespace {
-
-// About 1 ms per slice, at least one tick.
-std::uint32_t slice_ticks_for(std::uint32_t tick_hz) {
-  const std::uint32_t ticks = tick_hz / 1000;
-  return ticks == 0 ? 1 : ticks;
-}
 
 // A ring-3 task's counter lives in its own address space: look through it.
 std::uint64_t progress_of(const Task& task) {
@@ -39,6 +36,62 @@ void write_stats_line(const char* name, const PathStats& stats) {
   console::write("\n");
 }
 
+std::uint32_t cpu_count() {
+  const std::uint32_t n = pristine_boot_info.cpu_count;
+  return n == 0 ? 1 : (n > kMaxCpus ? kMaxCpus : n);
+}
+
+std::uint64_t load(const std::atomic<std::uint64_t>& counter) { return counter.load(std::memory_order_relaxed); }
+
+// Ticks expected on the CPU's grid from its first deadline until it stopped
+// (stop-all) or the run ended.
+std::uint64_t expected_ticks(const CpuLocal& cpu) {
+  const Cycles end = cpu.stopped_at != 0 ? cpu.stopped_at : cpu.shutdown_at;
+  return end > cpu.first_deadline ? (end - cpu.first_deadline) / cpu.tick_period + 1 : 0;
+}
+
+void write_cpu_report(const CpuLocal& cpu) {
+  console::write("cpu ");
+  console::write_dec(cpu.id);
+  console::write(": ticks=");
+  console::write_dec(load(cpu.ticks));
+  console::write(" missed=");
+  console::write_dec(load(cpu.missed_ticks));
+  console::write(" early=");
+  console::write_dec(load(cpu.early_ticks));
+  console::write(" switches=");
+  console::write_dec(load(cpu.switches));
+  console::write(" user-switches=");
+  console::write_dec(load(cpu.user_switches));
+  console::write(" remote-wakes=");
+  console::write_dec(load(cpu.remote_wakes));
+  console::write(" shootdowns=");
+  console::write_dec(load(cpu.shootdowns));
+  console::write(" flushes-for-others=");
+  console::write_dec(load(cpu.shootdown_flushes));
+  console::write(" shootdown-timeouts=");
+  console::write_dec(load(cpu.shootdown_timeouts));
+  console::write(pristine_boot_info.clock_counts_instructions
+                     ? "\nhandlers (instructions (icount) from dispatch entry to exit): vector name count min mean max\n"
+                     : "\nhandlers (cycles from dispatch entry to exit): vector name count min mean max\n");
+  for (unsigned v = 0; v < 256; ++v) {
+    if (cpu.path[v].count() == 0) continue;
+    write_stats_line(vectors::handler_name(static_cast<Vector>(v)), cpu.path[v]);
+  }
+  for (unsigned n = 0; n < kSyscallSlots; ++n) {
+    if (cpu.syscall[n].count() != 0) write_stats_line(syscall_name(n), cpu.syscall[n]);
+  }
+  const PathStats& switches = cpu.switch_paths.stats();
+  if (switches.count() != 0) {
+    write_stats_line("paths that switched", switches);
+    console::write("  switch p50 <= ");
+    console::write_dec(cpu.switch_paths.percentile_bound(50));
+    console::write(" p99 <= ");
+    console::write_dec(cpu.switch_paths.percentile_bound(99));
+    console::write("\n");
+  }
+}
+
 }  // namespace
 
 void kernel_main() {
@@ -52,25 +105,32 @@ void kernel_main() {
   console::write_dec(boot.tick_hz);
   console::write(" Hz, clock ");
   console::write_dec(boot.clock_hz);
-  console::write(" Hz\n");
+  console::write(" Hz, ");
+  const std::uint32_t cpus = boot.cpu_count == 0 ? 1 : (boot.cpu_count > kMaxCpus ? kMaxCpus : boot.cpu_count);
+  console::write_dec(cpus);
+  console::write(cpus == 1 ? " CPU\n" : " CPUs\n");
 
-  CpuLocal& cpu = this_cpu();
-  cpu.slice_ticks = slice_ticks_for(boot.tick_hz);
-  cpu.clock_hz = boot.clock_hz;
-  cpu.idle = sched::create_idle_task();
+  // Everything is created here, before any other CPU runs: no locks needed.
+  for (CpuId id = 0; id < cpus; ++id) prepare_cpu(id, boot);
+  CpuId next_cpu = 0;  // unpinned tasks start round-robin; the balancer evens them out
   for (std::uint32_t i = 0; i < boot.task_count && i < kMaxBootTasks; ++i) {
     const BootTask& task = boot.tasks[i];
-    if (task.program == UserProgram::KernelCounter) {
-      create_kernel_counter(task.name, task.priority);
-    } else if (task.program == UserProgram::KernelStackOverflow) {
-      create_kernel_stack_overflow(task.name);
+    sched::Placement where{next_cpu, false};
+    if (task.cpu != kAnyCpu && task.cpu < cpus) {
+      where = {task.cpu, true};
     } else {
-      sched::create_user_task(task.name, task.program, task.priority, task.arg);
+      next_cpu = (next_cpu + 1) % cpus;
+    }
+    if (task.program == UserProgram::KernelCounter) {
+      create_kernel_counter(task.name, task.priority, where);
+    } else if (task.program == UserProgram::KernelStackOverflow) {
+      create_kernel_stack_overflow(task.name, where);
+    } else {
+      sched::create_user_task(task.name, task.program, task.priority, task.arg, where);
     }
   }
-  timer_start(cpu, boot.clock_hz / boot.tick_hz);
-  if (boot.run_cycles != 0) cpu.shutdown_at = cpu.first_deadline + boot.run_cycles;
-  sched::start(cpu);
+  start_secondary_cpus(cpus);
+  cpu_enter_scheduler(0);
 }
 
 void print_shutdown_report() {
@@ -89,6 +149,14 @@ void print_shutdown_report() {
     console::write_dec(task.run_cycles);
     console::write(" max-wait=");
     console::write_dec(task.max_wait);
+    console::write(" cpu=");
+    console::write_dec(task.cpu);
+    console::write(" cpus-run=");
+    console::write_hex(task.cpus_run);
+    if (task.migrations) {
+      console::write(" migrations=");
+      console::write_dec(task.migrations);
+    }
     if (task.pages_mapped) {
       console::write(" pages-mapped=");
       console::write_dec(task.pages_mapped);
@@ -113,40 +181,11 @@ void print_shutdown_report() {
     }
     console::write(task.state == TaskState::Dead ? " dead\n" : "\n");
   }
-  const CpuLocal& cpu = g_cpu_local[0];
-  console::write("ticks=");
-  console::write_dec(cpu.ticks.load(std::memory_order_relaxed));
-  console::write(" missed=");
-  console::write_dec(cpu.missed_ticks.load(std::memory_order_relaxed));
-  console::write(" early=");
-  console::write_dec(cpu.early_ticks.load(std::memory_order_relaxed));
-  console::write(" switches=");
-  console::write_dec(cpu.switches.load(std::memory_order_relaxed));
-  console::write(pristine_boot_info.clock_counts_instructions
-                     ? "\nhandlers (instructions (icount) from dispatch entry to exit): vector name count min mean max\n"
-                     : "\nhandlers (cycles from dispatch entry to exit): vector name count min mean max\n");
-  for (unsigned v = 0; v < 256; ++v) {
-    if (cpu.path[v].count() == 0) continue;
-    write_stats_line(vectors::handler_name(static_cast<Vector>(v)), cpu.path[v]);
-  }
-  constexpr const char* kSyscallNames[8] = {"syscall/yield", "syscall/sleep",   "syscall/exit", "syscall/getpid",
-                                            "syscall/write", "syscall/invalid", "syscall/invalid", "syscall/invalid"};
-  for (unsigned n = 0; n < 8; ++n) {
-    if (cpu.syscall[n].count() != 0) write_stats_line(kSyscallNames[n], cpu.syscall[n]);
-  }
-  const PathStats& switches = cpu.switch_paths.stats();
-  if (switches.count() != 0) {
-    write_stats_line("paths that switched", switches);
-    console::write("  switch p50 <= ");
-    console::write_dec(cpu.switch_paths.percentile_bound(50));
-    console::write(" p99 <= ");
-    console::write_dec(cpu.switch_paths.percentile_bound(99));
-    console::write("\n");
-  }
+  for (CpuId id = 0; id < cpu_count(); ++id) write_cpu_report(g_cpu_local[id]);
   Cycles longest_wait = 0;
   for (std::uint32_t i = 0; i < pristine_tasks.count; ++i) {
     const Task& task = pristine_tasks.tasks[i];
-    if (&task != cpu.idle && task.max_wait > longest_wait) longest_wait = task.max_wait;
+    if (task.is_user && task.max_wait > longest_wait) longest_wait = task.max_wait;
   }
   console::write("longest runnable wait=");
   console::write_dec(longest_wait);
@@ -154,8 +193,8 @@ void print_shutdown_report() {
 }
 
 void power_off_with_report() {
+  smp::stop_other_cpus();
   print_shutdown_report();
-  const CpuLocal& cpu = g_cpu_local[0];
   bool pass = true;
   for (std::uint32_t i = 0; i < pristine_tasks.count; ++i) {
     const Task& task = pristine_tasks.tasks[i];
@@ -166,17 +205,30 @@ void power_off_with_report() {
       pass = false;
     }
   }
-  const std::uint64_t ticks = cpu.ticks.load(std::memory_order_relaxed);
-  const std::uint64_t expected =
-      cpu.shutdown_at > cpu.first_deadline ? (cpu.shutdown_at - cpu.first_deadline) / cpu.tick_period + 1 : 0;
-  console::write("ticks observed=");
-  console::write_dec(ticks);
-  console::write(" expected=");
-  console::write_dec(expected);
-  console::write("\n");
-  if (ticks * 10 < expected * 9 || ticks * 10 > expected * 11) {
-    console::write("FAIL: tick count off by more than 10%\n");
-    pass = false;
+  // Every CPU ticks on rate (none is starved of its timer), and no TLB
+  // shootdown went unanswered.
+  for (CpuId id = 0; id < cpu_count(); ++id) {
+    const CpuLocal& cpu = g_cpu_local[id];
+    const std::uint64_t ticks = load(cpu.ticks);
+    const std::uint64_t expected = expected_ticks(cpu);
+    if (id != 0) {
+      console::write("cpu ");
+      console::write_dec(id);
+      console::write(" ");
+    }
+    console::write("ticks observed=");
+    console::write_dec(ticks);
+    console::write(" expected=");
+    console::write_dec(expected);
+    console::write("\n");
+    if (ticks * 10 < expected * 9 || ticks * 10 > expected * 11) {
+      console::write("FAIL: tick count off by more than 10%\n");
+      pass = false;
+    }
+    if (load(cpu.shootdown_timeouts) != 0) {
+      console::write("FAIL: a TLB shootdown was not acknowledged in time\n");
+      pass = false;
+    }
   }
   console::write(pass ? "verdict: PASS\n" : "verdict: FAIL\n");
   machine::power_off(pass ? 0 : 1);

@@ -27,14 +27,14 @@ void kernel_counter_main(std::uint64_t counter_address) {
 
 }  // namespace
 
-Task* create_kernel_stack_overflow(const char* name) {
-  return sched::create_kernel_thread(name, overflow_main, 0, 0);
+Task* create_kernel_stack_overflow(const char* name, sched::Placement where) {
+  return sched::create_kernel_thread(name, overflow_main, 0, 0, where);
 }
 
-Task* create_kernel_counter(const char* name, std::uint32_t priority) {
+Task* create_kernel_counter(const char* name, std::uint32_t priority, sched::Placement where) {
   const std::uint32_t slot = pristine_tasks.count;  // the id the new task will get
   auto address = reinterpret_cast<std::uint64_t>(&g_counters[slot < kMaxTasks ? slot : 0].value);
-  Task* task = sched::create_kernel_thread(name, kernel_counter_main, address, priority);
+  Task* task = sched::create_kernel_thread(name, kernel_counter_main, address, priority, where);
   task->progress_counter = address;
   return task;
 }

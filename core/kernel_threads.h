@@ -5,15 +5,15 @@
 
 #include <cstdint>
 
+#include "core/sched/scheduler.h"
+
 namespace pristine {
 
-struct Task;
-
 // Cold path: a kernel thread that counts in a loop; its counter is its progress.
-Task* create_kernel_counter(const char* name, std::uint32_t priority);
+Task* create_kernel_counter(const char* name, std::uint32_t priority, sched::Placement where);
 
 // Cold path: a kernel thread that recurses until its stack hits the guard
 // page (a test of the #DF path: the kernel must report "kernel stack overflow").
-Task* create_kernel_stack_overflow(const char* name);
+Task* create_kernel_stack_overflow(const char* name, sched::Placement where);
 
 }  // namespace pristine

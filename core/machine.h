@@ -43,6 +43,13 @@ void switch_address_space(PhysAddr root);
 // Enter a prepared frame (first entry into a task): never returns.
 [[noreturn]] void enter_frame(TrapFrame* frame);
 
+// Drop this CPU's cached translation of `page` (invlpg). Any ring-0 context.
+void flush_tlb_page(VirtAddr page);
+// Spin-wait hint (pause), for bounded waits on another CPU.
+void cpu_relax();
+// Stop this CPU for good: interrupts off, halted. Cold path (stop-all, panic).
+[[noreturn]] void halt_forever();
+
 // ---- Board (hw-x86_64/pc or hw-sim) ---------------------------------------------
 
 // Acknowledge the interrupt in service on this CPU. Interrupt context, once per
@@ -63,8 +70,14 @@ std::uint64_t clock_hz();
 // line stays asserted until then). Interrupt context, before the EOI.
 void acknowledge_device(Vector vector);
 
-// Send interrupt `vector` to CPU `target`. Any ring-0 context.
+// Send interrupt `vector` to CPU `target`. Any ring-0 context, interrupts off.
 void send_ipi(CpuId target, Vector vector);
+
+// Cold path (boot CPU): start CPU `cpu`. The board brings it to 64-bit ring 0
+// with its own descriptor tables, per-CPU data and local timer, then calls
+// kernel_secondary_main(cpu) (core/smp/secondary_cpus.h). False if it did not
+// respond.
+bool start_cpu(CpuId cpu);
 
 // Write bytes to the console. COLD PATH ONLY: boot, shutdown and panic
 // reports. Never from interrupt, syscall or context-switch paths.
@@ -110,6 +123,11 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uin
 
 // Cold path: make the kernel page at `page` inaccessible (a stack guard page).
 void unmap_kernel_page(VirtAddr page);
+
+// Hot path (unmap syscall): remove `page` from the ring-3 address space
+// `root`, on this CPU's TLB too; other CPUs' TLBs are the caller's business
+// (core/smp/tlb_shootdown.h).
+void unmap_user_page(PhysAddr root, VirtAddr page);
 
 // Hot path (page fault): map the zeroed page at `page` in the ring-3 address
 // space `root` (its private region only). False if the board cannot. On the

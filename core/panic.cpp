@@ -2,11 +2,13 @@
 
 #include "core/console.h"
 #include "core/machine.h"
+#include "core/smp/stop_all.h"
 
 namespace pristine {
 
 void panic(const char* message) {
   machine::irq_disable();
+  smp::stop_other_cpus();
   console::write("\nPANIC: ");
   console::write(message);
   console::write("\n");

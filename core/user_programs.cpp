@@ -18,6 +18,8 @@ void user_fault_write_main();
 void user_fault_stack_main();
 void user_fault_misaligned_main();
 void user_heap_toucher_main();
+void user_pinger_main();
+void user_unmapper_main();
 extern std::uint8_t user_slots[];
 }
 
@@ -48,6 +50,8 @@ UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint
     case UserProgram::FaultStack: return image(user_fault_stack_main);
     case UserProgram::FaultMisaligned: return image(user_fault_misaligned_main);
     case UserProgram::HeapToucher: return image(user_heap_toucher_main);
+    case UserProgram::Pinger: return image(user_pinger_main);
+    case UserProgram::Unmapper: return image(user_unmapper_main);
     case UserProgram::KernelCounter:
     case UserProgram::KernelStackOverflow: break;  // kernel threads, not ring-3 programs
   }

@@ -11,10 +11,31 @@ sim_entry:
         hlt
         jmp 1b
 
+        // A secondary CPU starts here once the boot CPU asked the board
+        // (kStartCpu): its boot stack is its slot of secondary_stacks.
+        .global sim_secondary_entry
+sim_secondary_entry:
+        movq $0xFFFFFFFFFEB00008, %rax  // the board's kCpuId register
+        movq (%rax), %rdi
+        movq %rdi, %rax
+        incq %rax
+        shlq $12, %rax
+        leaq secondary_stacks(%rip), %rsp
+        addq %rax, %rsp
+        xorl %ebp, %ebp
+        call sim_board_secondary_main
+2:      cli
+        hlt
+        jmp 2b
+
         .section .bss
         .balign 16
 boot_stack:
         .skip 16384
 boot_stack_top:
+        // 4 KiB per CPU (index = CPU id; the boot CPU's slot is unused).
+        .balign 16
+secondary_stacks:
+        .skip 8 * 4096
 
         .section .note.GNU-stack, "", @progbits

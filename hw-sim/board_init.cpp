@@ -7,6 +7,7 @@
 #include "core/kernel_main.h"
 #include "core/machine.h"
 #include "core/panic.h"
+#include "core/smp/secondary_cpus.h"
 #include "hw-sim/board_registers.h"
 #include "hw-x86_64/cpu/cpu_init.h"
 
@@ -18,4 +19,13 @@ extern "C" [[noreturn]] void sim_board_main() {
   x86::cpu_init(0);
   regs[sim_board::kTimerVector / 8] = vectors::kTimer;
   kernel_main();
+}
+
+// A secondary CPU, started by machine::start_cpu through the board.
+extern "C" [[noreturn]] void sim_board_secondary_main(pristine::CpuId cpu) {
+  using namespace pristine;
+  x86::cpu_init(cpu);
+  auto* regs = reinterpret_cast<volatile std::uint64_t*>(sim_board::kBase);
+  regs[sim_board::kTimerVector / 8] = vectors::kTimer;
+  kernel_secondary_main(cpu);
 }

@@ -25,6 +25,10 @@ enum Register : std::uint64_t {
   kClockHz = 0x48,        // RO: modeled core frequency
   kDeviceAck = 0x50,      // WO: vector of a device interrupt serviced (deasserts a level line)
   kUnmapPage = 0x58,      // WO: make this 4 KiB page inaccessible (the board's MMU: guard pages)
+  kStartCpu = 0x60,       // WO: start this CPU at sim_secondary_entry (it reads kCpuId to know itself)
+  kUnmapUserPage = 0x68,  // WO: remove this ring-3 page; other CPUs keep stale translations until invlpg
+  kMapUserPage = 0x70,    // WO: map this ring-3 page again, zero-filled
+  kCpuCount = 0x78,       // RO: CPUs on the board
 };
 
 inline constexpr std::uint64_t kBoardId = 0x4452424d49535250;  // "PRSIMBRD"

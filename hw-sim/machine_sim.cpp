@@ -42,9 +42,20 @@ PhysAddr user_address_space(std::uint32_t, VirtAddr, std::uint64_t) { return 0; 
 // The simulated board has no paging: its MMU register unmaps the page.
 void unmap_kernel_page(VirtAddr page) { reg(sim_board::kUnmapPage) = page; }
 
-// Guest memory is always backed; a not-present fault here was injected by the
-// simulator for one access, and retrying is all it takes.
-PRISTINE_HOT bool map_user_page(PhysAddr, VirtAddr) { return true; }
+// The board's MMU maps the page again, zero-filled (a not-present fault the
+// simulator injected for one access needs nothing more: the page is there).
+PRISTINE_HOT bool map_user_page(PhysAddr, VirtAddr page) {
+  reg(sim_board::kMapUserPage) = page;
+  return true;
+}
+
+PRISTINE_HOT void unmap_user_page(PhysAddr, VirtAddr page) { reg(sim_board::kUnmapUserPage) = page; }
+
+bool start_cpu(CpuId cpu) {
+  if (cpu >= reg(sim_board::kCpuCount)) return false;
+  reg(sim_board::kStartCpu) = cpu;
+  return true;
+}
 
 void power_off(int exit_code) {
   for (;;) {

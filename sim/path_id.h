@@ -25,9 +25,7 @@ constexpr PathId syscall_path(std::uint64_t number) {
 constexpr bool is_syscall_path(PathId p) { return p >= kSyscallPathBase; }
 
 inline std::string path_name(PathId p, bool switched) {
-  constexpr const char* kSyscalls[kSyscallPaths] = {"syscall/yield", "syscall/sleep", "syscall/exit",
-                                                    "syscall/getpid", "syscall/write", "syscall/invalid"};
-  std::string name = is_syscall_path(p) ? kSyscalls[p - kSyscallPathBase]
+  std::string name = is_syscall_path(p) ? syscall_name(p - kSyscallPathBase)
                                         : vectors::handler_name(static_cast<Vector>(p));
   return switched ? name + "+switch" : name;
 }

@@ -5,6 +5,8 @@
 #include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
 #include "core/sched/scheduler.h"
+#include "core/smp/stop_all.h"
+#include "core/smp/tlb_shootdown.h"
 #include "core/time/timer_tick.h"
 
 namespace pristine {
@@ -32,6 +34,7 @@ PRISTINE_COLD void write_error_code(const ExceptionInfo& info) {
 // A fault in ring 0 is a kernel bug: report it and stop, never resume.
 PRISTINE_COLD [[noreturn]] void kernel_exception(const ExceptionInfo& info, const TrapFrame& frame) {
   machine::irq_disable();
+  smp::stop_other_cpus();
   const CpuLocal& cpu = this_cpu();
   console::write("\nKERNEL EXCEPTION ");
   console::write(vectors::handler_name(info.vector));
@@ -59,10 +62,19 @@ PRISTINE_COLD [[noreturn]] void kernel_exception(const ExceptionInfo& info, cons
 
 PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
   CpuLocal& cpu = this_cpu();
+  sched::finish_switch(cpu);
   const Cycles start = machine::now();
   TrapFrame* resume = frame;
   if (PRISTINE_LIKELY(vector == vectors::kTimer)) {
     resume = timer_tick(cpu, frame, start);
+  } else if (vector == vectors::kIpiReschedule) {
+    machine::end_of_interrupt();
+    resume = sched::on_reschedule(cpu, frame);
+  } else if (vector == vectors::kIpiTlbShootdown) {
+    smp::serve_shootdowns(cpu);
+    machine::end_of_interrupt();
+  } else if (vector == vectors::kIpiStopAll) {
+    smp::stop_this_cpu(cpu);  // never returns; its in-service bit keeps lower vectors out
   } else if (vector == vectors::kSpurious) {
     // Spurious: the controller set no in-service bit, so no EOI (Intel SDM Vol. 3, 11.9).
 #ifdef PRISTINE_BREAK_SPURIOUS_EOI
@@ -91,6 +103,7 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
     return frame;
   }
   if (!info.from_user) kernel_exception(info, *frame);
+  sched::finish_switch(cpu);
   Task& task = *cpu.current;
   // Demand paging: a not-present page inside the task's own memory is mapped
   // and the access retried (ring-3 stacks grow on touch).

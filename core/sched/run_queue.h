@@ -27,6 +27,19 @@ class RunQueue {
     if (!tail_) tail_ = &task;
   }
 
+  // The first task the balancer may move (Task::pinned_cpu), taken out.
+  Task* take_first_unpinned() {
+    Task* prev = nullptr;
+    for (Task* task = head_; task; prev = task, task = task->next) {
+      if (task->pinned_cpu != kAnyCpu) continue;
+      (prev ? prev->next : head_) = task->next;
+      if (tail_ == task) tail_ = prev;
+      task->next = nullptr;
+      return task;
+    }
+    return nullptr;
+  }
+
   Task* pop_front() {
     Task* task = head_;
     if (task) {

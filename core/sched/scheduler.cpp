@@ -4,6 +4,9 @@
 #include "core/kernel_main.h"
 #include "core/machine.h"
 #include "core/panic.h"
+#include "core/interrupt/vectors.h"
+#include "core/sched/cpu_inbox.h"
+#include "core/smp/cpu_set.h"
 #include "core/user_programs.h"
 
 pristine::TaskTable pristine_tasks = {};
@@ -15,13 +18,15 @@ namespace {
 // faults there instead of silently corrupting the stack below it.
 alignas(4096) std::uint8_t g_kernel_stacks[kMaxTasks][kKernelStackSize];
 
-Task* allocate_task(const char* name) {
+Task* allocate_task(const char* name, Placement where) {
   if (pristine_tasks.count == kMaxTasks) panic("task table full");
   const TaskId id = pristine_tasks.count++;
   Task& task = pristine_tasks.tasks[id];
   task.id = id;
   task.state = TaskState::Runnable;
   task.fault_vector = kNoFault;
+  task.cpu = where.cpu;
+  task.pinned_cpu = where.pinned ? where.cpu : kAnyCpu;
   task.kernel_stack_top = reinterpret_cast<VirtAddr>(&g_kernel_stacks[id][kKernelStackSize]);
   machine::unmap_kernel_page(reinterpret_cast<VirtAddr>(&g_kernel_stacks[id][0]));
   std::uint32_t i = 0;
@@ -31,11 +36,12 @@ Task* allocate_task(const char* name) {
   return &task;
 }
 
-// The idle task: halt until the next interrupt; when the run is over, report
-// (cold path, interrupts off so no tick preempts the report) and power off.
+// The idle task: halt until the next interrupt; when the run is over, the
+// boot CPU's reports (cold path, interrupts off so no tick preempts the
+// report; it stops the other CPUs first) and powers off.
 void idle_loop(std::uint64_t) {
   for (;;) {
-    if (shutdown_due(this_cpu())) {
+    if (machine::cpu_id() == 0 && shutdown_due(this_cpu())) {
       machine::irq_disable();
       power_off_with_report();
     }
@@ -45,6 +51,11 @@ void idle_loop(std::uint64_t) {
 
 std::uint32_t slice_of(const CpuLocal& cpu, const Task& task) {
   return cpu.slice_ticks * (task.priority + 1);
+}
+
+PRISTINE_HOT void add_load(CpuLocal& cpu, std::int32_t delta) {
+  cpu.load.store(cpu.load.load(std::memory_order_relaxed) + static_cast<std::uint32_t>(delta),
+                 std::memory_order_relaxed);
 }
 
 PRISTINE_HOT void make_runnable(CpuLocal& cpu, Task& task, Cycles now) {
@@ -78,9 +89,15 @@ PRISTINE_HOT TrapFrame* switch_to(CpuLocal& cpu, Task& prev, TrapFrame* prev_fra
   next.state = TaskState::Running;
   next.running_since = now;
   next.switches_in++;
+  next.on_cpu.store(1, std::memory_order_relaxed);
+  next.cpus_run |= smp::bit(cpu.id);
   if (next.slice_left == 0) next.slice_left = slice_of(cpu, next);
   cpu.current = &next;
+  cpu.leaving = &prev;
   cpu.switches.store(cpu.switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  if (next.is_user) {
+    cpu.user_switches.store(cpu.user_switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
   return next.frame;
 }
 
@@ -99,6 +116,7 @@ PRISTINE_HOT Task* wake_sleepers(CpuLocal& cpu, const Task& current, Cycles now)
   while (cpu.sleepers && cpu.sleepers->wake_at <= now) {
     Task& task = *cpu.sleepers;
     cpu.sleepers = task.next;
+    add_load(cpu, 1);
     task.wakeups++;
     if (now - task.wake_at > task.max_wake_latency) task.max_wake_latency = now - task.wake_at;
     task.runnable_since = now;
@@ -112,6 +130,63 @@ PRISTINE_HOT Task* wake_sleepers(CpuLocal& cpu, const Task& current, Cycles now)
   return urgent;
 }
 
+// Give one unpinned queued task to the least loaded CPU when this one has at
+// least two more tasks than it (push balancing, from the tick). Only this
+// CPU's queued tasks move: they are off its stack, so the target may run
+// them at once.
+PRISTINE_HOT void balance(CpuLocal& cpu) {
+  if (cpu.balance_countdown-- != 0) return;
+  cpu.balance_countdown = kBalanceIntervalTicks - 1;
+  const std::uint32_t mine = cpu.load.load(std::memory_order_relaxed);
+  if (mine < 2) return;
+  CpuId target = cpu.id;
+  std::uint32_t lowest = mine;
+  for (smp::CpuMask others = smp::online_cpus() & ~smp::bit(cpu.id); others != 0; others &= others - 1) {
+    const auto id = static_cast<CpuId>(__builtin_ctz(others));
+    const std::uint32_t load = g_cpu_local[id].load.load(std::memory_order_relaxed);
+    if (load < lowest) {
+      lowest = load;
+      target = id;
+    }
+  }
+  if (mine < lowest + 2) return;
+  Task* task = cpu.run_queue.take_first_unpinned();
+  if (!task) return;
+  add_load(cpu, -1);
+  task->migrations++;
+  inbox_push(g_cpu_local[target], *task);
+  machine::send_ipi(target, vectors::kIpiReschedule);
+}
+
+// Where a woken task should run (wake_blocked's rule).
+PRISTINE_HOT CpuId wake_target(const Task& task) {
+  if (task.pinned_cpu != kAnyCpu) return task.pinned_cpu;
+  const CpuId last = task.cpu;
+  if (g_cpu_local[last].load.load(std::memory_order_relaxed) == 0) return last;
+  if (task.on_cpu.load(std::memory_order_acquire) != 0) return last;
+  for (smp::CpuMask cpus = smp::online_cpus(); cpus != 0; cpus &= cpus - 1) {
+    const auto id = static_cast<CpuId>(__builtin_ctz(cpus));
+    if (g_cpu_local[id].load.load(std::memory_order_relaxed) == 0) return id;
+  }
+  return last;
+}
+
+// A task arrives on this CPU at `now`: run it at once if the CPU was idle or
+// it outranks the running task, else queue it.
+PRISTINE_HOT TrapFrame* admit(CpuLocal& cpu, TrapFrame* frame, Task& task, Cycles now) {
+  task.cpu = cpu.id;
+  add_load(cpu, 1);
+  if (task.state != TaskState::Runnable) task.runnable_since = now;
+  Task& current = *cpu.current;
+  if (&current != cpu.idle && task.priority <= current.priority) {
+    make_runnable(cpu, task, now);
+    return frame;
+  }
+  task.state = TaskState::Runnable;
+  if (&current != cpu.idle) requeue_preempted(cpu, current, now);
+  return switch_to(cpu, current, frame, task, now);
+}
+
 // On the idle task every woken sleeper just joins the queue.
 PRISTINE_HOT void wake_sleepers_into_queue(CpuLocal& cpu, Cycles now) {
   if (Task* urgent = wake_sleepers(cpu, *cpu.idle, now)) make_runnable(cpu, *urgent, now);
@@ -119,8 +194,9 @@ PRISTINE_HOT void wake_sleepers_into_queue(CpuLocal& cpu, Cycles now) {
 
 }  // namespace
 
-Task* create_user_task(const char* name, UserProgram program, std::uint32_t priority, std::uint64_t arg) {
-  Task* task = allocate_task(name);
+Task* create_user_task(const char* name, UserProgram program, std::uint32_t priority, std::uint64_t arg,
+                       Placement where) {
+  Task* task = allocate_task(name, where);
   const UserProgramImage image = user_program(program, task->id, arg);
   task->is_user = 1;
   task->priority = priority > kMaxPriority ? kMaxPriority : priority;
@@ -130,21 +206,25 @@ Task* create_user_task(const char* name, UserProgram program, std::uint32_t prio
   task->private_end = image.private_start + image.private_size;
   task->frame = machine::prepare_user_frame(task->kernel_stack_top, image.entry, image.stack_top,
                                             image.progress_counter, image.arg);
-  make_runnable(this_cpu(), *task, machine::now());
+  CpuLocal& cpu = g_cpu_local[where.cpu];
+  add_load(cpu, 1);
+  make_runnable(cpu, *task, machine::now());
   return task;
 }
 
 Task* create_kernel_thread(const char* name, void (*entry)(std::uint64_t), std::uint64_t arg,
-                           std::uint32_t priority) {
-  Task* task = allocate_task(name);
+                           std::uint32_t priority, Placement where) {
+  Task* task = allocate_task(name, where);
   task->priority = priority > kMaxPriority ? kMaxPriority : priority;
   task->frame = machine::prepare_kernel_frame(task->kernel_stack_top, entry, arg);
-  make_runnable(this_cpu(), *task, machine::now());
+  CpuLocal& cpu = g_cpu_local[where.cpu];
+  add_load(cpu, 1);
+  make_runnable(cpu, *task, machine::now());
   return task;
 }
 
-Task* create_idle_task() {
-  Task* task = allocate_task("idle");
+Task* create_idle_task(CpuId cpu) {
+  Task* task = allocate_task("idle", {cpu, true});
   task->frame = machine::prepare_kernel_frame(task->kernel_stack_top, idle_loop, 0);
   return task;
 }
@@ -156,6 +236,8 @@ void start(CpuLocal& cpu) {
   first->state = TaskState::Running;
   first->running_since = now;
   first->switches_in++;
+  first->on_cpu.store(1, std::memory_order_relaxed);
+  first->cpus_run |= smp::bit(cpu.id);
   first->slice_left = slice_of(cpu, *first);
   cpu.current = first;
   machine::set_kernel_stack(first->kernel_stack_top);
@@ -176,6 +258,7 @@ PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
 #ifdef PRISTINE_BREAK_STARVE
   current.slice_left++;  // test-only breakage: the turn never ends
 #endif
+  if (!cpu.run_queue.empty()) balance(cpu);
   const bool turn_over = --current.slice_left == 0;
   if (cpu.sleepers) {
     if (Task* urgent = wake_sleepers(cpu, current, now)) {
@@ -224,6 +307,7 @@ PRISTINE_HOT TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles dead
   while (*link && (*link)->wake_at <= deadline) link = &(*link)->next;
   task.next = *link;
   *link = &task;
+  add_load(cpu, -1);
   return switch_away(cpu, frame, now);
 }
 
@@ -231,23 +315,45 @@ PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, std::int64
   Task& task = *cpu.current;
   task.state = TaskState::Dead;
   task.exit_code = code;
+  add_load(cpu, -1);
   return switch_away(cpu, frame, machine::now());
 }
 
 PRISTINE_HOT TrapFrame* block_current(CpuLocal& cpu, TrapFrame* frame) {
   cpu.current->state = TaskState::Blocked;
+  add_load(cpu, -1);
   return switch_away(cpu, frame, machine::now());
 }
 
-PRISTINE_HOT void wake(CpuLocal& cpu, Task& task) {
-  if (task.state == TaskState::Sleeping) {
-    Task** link = &cpu.sleepers;
-    while (*link && *link != &task) link = &(*link)->next;
-    if (*link) *link = task.next;
-  } else if (task.state != TaskState::Blocked) {
-    return;
+PRISTINE_HOT TrapFrame* wake_blocked(CpuLocal& cpu, TrapFrame* frame, Task& task) {
+  const CpuId target = wake_target(task);
+  if (target == cpu.id) return admit(cpu, frame, task, machine::now());
+  inbox_push(g_cpu_local[target], task);
+  machine::send_ipi(target, vectors::kIpiReschedule);
+  cpu.remote_wakes.store(cpu.remote_wakes.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  return frame;
+}
+
+PRISTINE_HOT TrapFrame* on_reschedule(CpuLocal& cpu, TrapFrame* frame) {
+  Task* arrived = inbox_take_all(cpu);
+  if (!arrived) return frame;
+  const Cycles now = machine::now();
+  TrapFrame* resume = frame;
+  while (arrived) {
+    Task& task = *arrived;
+    arrived = task.inbox_next;
+    task.inbox_next = nullptr;
+    // Only the first arrival can preempt: after a switch the rest just queue.
+    if (resume == frame) {
+      resume = admit(cpu, frame, task, now);
+    } else {
+      task.cpu = cpu.id;
+      add_load(cpu, 1);
+      if (task.state != TaskState::Runnable) task.runnable_since = now;
+      make_runnable(cpu, task, now);
+    }
   }
-  make_runnable(cpu, task, machine::now());
+  return resume;
 }
 
 bool shutdown_due(const CpuLocal& cpu) {

@@ -13,14 +13,25 @@
 
 namespace pristine::sched {
 
-// Cold path: create a ring-3 task running `program`, runnable on this CPU.
-Task* create_user_task(const char* name, UserProgram program, std::uint32_t priority, std::uint64_t arg);
+// How often a busy CPU looks for a less loaded one to give a task to.
+inline constexpr std::uint32_t kBalanceIntervalTicks = 4;
+
+// Where a new task goes: a CPU, pinned or not (BootTask::cpu).
+struct Placement {
+  CpuId cpu;
+  bool pinned;
+};
+
+// Cold path (boot CPU, before other CPUs run): create a ring-3 task running
+// `program`, runnable on `where.cpu`.
+Task* create_user_task(const char* name, UserProgram program, std::uint32_t priority, std::uint64_t arg,
+                       Placement where);
 // Cold path: create a kernel thread running `entry(arg)` in ring 0, with
 // interrupts enabled (so the tick preempts it like any task).
 Task* create_kernel_thread(const char* name, void (*entry)(std::uint64_t), std::uint64_t arg,
-                           std::uint32_t priority);
-// Cold path: create this CPU's idle task (a kernel thread that halts).
-Task* create_idle_task();
+                           std::uint32_t priority, Placement where);
+// Cold path: create CPU `cpu`'s idle task (a kernel thread that halts).
+Task* create_idle_task(CpuId cpu);
 // Cold path: start running tasks on this CPU; never returns.
 [[noreturn]] void start(CpuLocal& cpu);
 
@@ -37,10 +48,26 @@ TrapFrame* yield(CpuLocal& cpu, TrapFrame* frame);
 TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles deadline);
 TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, std::int64_t code);
 
-// Block the running task until wake() (hot path), and make a blocked or
-// sleeping task runnable again (any context on the owning CPU, interrupts off).
+// Block the running task until it is woken (hot path).
 TrapFrame* block_current(CpuLocal& cpu, TrapFrame* frame);
-void wake(CpuLocal& cpu, Task& task);
+
+// Hot path (wake syscall): make a blocked task runnable, on its last CPU when
+// that one is idle or still holds the task's stack, else on an idle CPU, else
+// its last one. Another CPU gets it through its inbox and a reschedule IPI.
+// Returns the frame to resume here (the woken task may preempt the caller).
+TrapFrame* wake_blocked(CpuLocal& cpu, TrapFrame* frame, Task& task);
+
+// Hot path (reschedule IPI): take in the tasks other CPUs sent here.
+TrapFrame* on_reschedule(CpuLocal& cpu, TrapFrame* frame);
+
+// Hot path, first thing at every kernel entry: the task this CPU switched
+// away from last is off its stack now; other CPUs may run it.
+inline void finish_switch(CpuLocal& cpu) {
+  if (cpu.leaving) {
+    cpu.leaving->on_cpu.store(0, std::memory_order_release);
+    cpu.leaving = nullptr;
+  }
+}
 
 // Cold path, idle task only: true once the run is over (BootInfo::run_cycles).
 bool shutdown_due(const CpuLocal& cpu);

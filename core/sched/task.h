@@ -4,11 +4,16 @@
 // own kernel stack: resuming it is always "load that frame, iretq".
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "core/boot_info.h"
 #include "core/machine.h"
 #include "core/types.h"
+
+namespace pristine {
+inline constexpr CpuId kMaxCpus = 8;
+}
 
 namespace pristine {
 
@@ -21,6 +26,10 @@ enum class TaskState : std::uint32_t { Free = 0, Runnable, Running, Sleeping, Bl
 inline constexpr std::uint32_t kMaxPriority = 3;
 
 inline constexpr std::uint32_t kNoFault = 0xFFFFFFFF;
+
+// wait()/wake() handshake between CPUs (Task::wake_state): a wake that finds
+// the task not waiting leaves Pending, and its next wait() returns at once.
+enum WakeState : std::uint32_t { kWakeNone = 0, kWakePending = 1, kWakeWaiting = 2 };
 
 inline constexpr std::uint64_t kKernelStackSize = 16 * 1024;
 
@@ -58,12 +67,25 @@ struct Task {
   VirtAddr private_start;
   VirtAddr private_end;
   std::uint64_t pages_mapped;  // demand-paging faults served
+  // SMP. `cpu` owns the task while it is runnable or running (its run queue)
+  // and is where it last ran; only that CPU changes the fields above.
+  CpuId cpu;
+  CpuId pinned_cpu;                       // kAnyCpu: the balancer may move it
+  std::atomic<std::uint32_t> wake_state;  // WakeState
+  // 1 from the moment a CPU switches to the task until that CPU has left the
+  // task's kernel stack (released at its next kernel entry): until then only
+  // that CPU may run it again.
+  std::atomic<std::uint32_t> on_cpu;
+  Task* inbox_next;                       // link in another CPU's wake inbox
+  std::uint64_t migrations;               // times the balancer moved it
+  std::uint32_t cpus_run;                 // bit n: it ran on CPU n (reports)
+  std::uint32_t reserved3;
   FpuState fpu;
 };
 
 // The task table, exported for cold-path readers: the shutdown report, a
 // debugger, and the simulator (which reads it from guest memory by symbol).
-inline constexpr std::uint32_t kMaxTasks = kMaxBootTasks + 1;  // + idle
+inline constexpr std::uint32_t kMaxTasks = kMaxBootTasks + kMaxCpus;  // + one idle task per CPU
 struct TaskTable {
   std::uint32_t count;
   std::uint32_t reserved;

@@ -3,6 +3,8 @@
 #include "core/cpu_local.h"
 #include "core/hot_path.h"
 #include "core/sched/scheduler.h"
+#include "core/smp/tlb_shootdown.h"
+#include "core/user_layout.h"
 #include "core/syscall/syscall.h"
 #include "core/syscall/user_access.h"
 
@@ -24,6 +26,47 @@ Cycles nanoseconds_to_cycles(const CpuLocal& cpu, std::uint64_t ns) {
   const std::uint64_t seconds = ns / 1'000'000'000;
   const std::uint64_t rest = ns % 1'000'000'000;
   return seconds * cpu.clock_hz + rest * (cpu.clock_hz / 1'000'000) / 1000;
+}
+
+// wait(): consume a pending wake, or block until one comes (Task::wake_state).
+PRISTINE_HOT TrapFrame* wait_for_wake(CpuLocal& cpu, TrapFrame* frame) {
+  Task& task = *cpu.current;
+  std::uint32_t expected = kWakeNone;
+  if (task.wake_state.compare_exchange_strong(expected, kWakeWaiting, std::memory_order_acq_rel)) {
+    return sched::block_current(cpu, frame);
+  }
+  task.wake_state.store(kWakeNone, std::memory_order_relaxed);  // it was Pending: only we clear it
+  return frame;
+}
+
+// wake(task): a waiting task is made runnable; any other gets a pending wake.
+PRISTINE_HOT TrapFrame* wake_task(CpuLocal& cpu, TrapFrame* frame, std::uint64_t id, std::int64_t& result) {
+  if (id >= pristine_tasks.count || &pristine_tasks.tasks[id] == cpu.current) {
+    result = kEINVAL;
+    return frame;
+  }
+  Task& task = pristine_tasks.tasks[id];
+  if (!task.is_user || task.state == TaskState::Dead) {
+    result = kEINVAL;
+    return frame;
+  }
+  std::uint32_t state = task.wake_state.load(std::memory_order_acquire);
+  for (;;) {
+    if (state == kWakePending) return frame;
+    const std::uint32_t next = state == kWakeWaiting ? kWakeNone : kWakePending;
+    if (task.wake_state.compare_exchange_weak(state, next, std::memory_order_acq_rel)) break;
+  }
+  return state == kWakeWaiting ? sched::wake_blocked(cpu, frame, task) : frame;
+}
+
+// unmap(page): a page of the caller's heap leaves its address space on every CPU.
+PRISTINE_HOT std::int64_t unmap_page(CpuLocal& cpu, VirtAddr page) {
+  const Task& task = *cpu.current;
+  const VirtAddr heap = task.private_start + PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE;
+  if ((page & 0xFFF) != 0 || page < heap || page >= task.private_end) return kEINVAL;
+  machine::unmap_user_page(task.address_space, page);
+  smp::shootdown_page(cpu, page);
+  return 0;
 }
 
 PRISTINE_HOT TrapFrame* run_syscall(CpuLocal& cpu, const SyscallArgs& args, TrapFrame* frame, std::int64_t& result) {
@@ -56,6 +99,13 @@ PRISTINE_HOT TrapFrame* run_syscall(CpuLocal& cpu, const SyscallArgs& args, Trap
       }
       return frame;
     }
+    case Syscall::Wait:
+      return wait_for_wake(cpu, frame);
+    case Syscall::Wake:
+      return wake_task(cpu, frame, args.arg[0], result);
+    case Syscall::Unmap:
+      result = unmap_page(cpu, args.arg[0]);
+      return frame;
     case Syscall::Count:
       break;
   }
@@ -67,11 +117,11 @@ PRISTINE_HOT TrapFrame* run_syscall(CpuLocal& cpu, const SyscallArgs& args, Trap
 
 PRISTINE_HOT TrapFrame* dispatch_syscall(const SyscallArgs& args, TrapFrame* frame, std::int64_t& result) {
   CpuLocal& cpu = this_cpu();
+  sched::finish_switch(cpu);
   const Cycles start = machine::now();
   TrapFrame* resume = run_syscall(cpu, args, frame, result);
   const Cycles cost = machine::now() - start;
-  constexpr std::uint64_t kSlots = sizeof(cpu.syscall) / sizeof(cpu.syscall[0]);
-  cpu.syscall[args.number < kSlots - 1 ? args.number : kSlots - 1].record(cost);
+  cpu.syscall[args.number < kSyscallSlots - 1 ? args.number : kSyscallSlots - 1].record(cost);
   if (resume != frame) cpu.switch_paths.record(cost);
   return resume;
 }

@@ -16,8 +16,21 @@ enum class Syscall : std::uint64_t {
   Exit = 2,    // exit(code): the task ends
   GetPid = 3,  // the task's id
   Write = 4,   // write(buffer, length): console output (cold work, measured)
+  Wait = 5,    // wait(): block until another task wakes this one (returns at once if a wake is pending)
+  Wake = 6,    // wake(task): make a waiting task runnable, on whichever CPU suits it
+  Unmap = 7,   // unmap(page): drop a page of the caller's heap on every CPU (TLB shootdown)
   Count,
 };
+
+// Names used in reports, budgets and scenario files ("syscall/<name>"); the
+// last one is every number past the table.
+inline constexpr std::uint32_t kSyscallSlots = static_cast<std::uint32_t>(Syscall::Count) + 1;
+constexpr const char* syscall_name(std::uint64_t number) {
+  constexpr const char* kNames[kSyscallSlots] = {"syscall/yield", "syscall/sleep", "syscall/exit",
+                                                 "syscall/getpid", "syscall/write", "syscall/wait",
+                                                 "syscall/wake", "syscall/unmap", "syscall/invalid"};
+  return kNames[number < kSyscallSlots - 1 ? number : kSyscallSlots - 1];
+}
 
 // Errors are negative errno values, as on Linux.
 inline constexpr std::int64_t kEFAULT = -14;

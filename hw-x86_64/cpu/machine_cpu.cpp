@@ -53,6 +53,14 @@ PRISTINE_HOT void switch_address_space(PhysAddr root) {
   if (root != 0 && x86::read_cr3() != root) x86::write_cr3(root);
 }
 
+PRISTINE_HOT void flush_tlb_page(VirtAddr page) { asm volatile("invlpg (%0)" ::"r"(page) : "memory"); }
+
+PRISTINE_HOT void cpu_relax() { asm volatile("pause" ::: "memory"); }
+
+void halt_forever() {
+  for (;;) asm volatile("cli; hlt" ::: "memory");
+}
+
 void enter_frame(TrapFrame* frame) {
   asm volatile("movq %0, %%rsp\n\tjmp *%1" ::"r"(frame), "r"(interrupt_return) : "memory");
   __builtin_unreachable();

@@ -92,6 +92,14 @@ PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
   return true;
 }
 
+PRISTINE_HOT void unmap_user_page(PhysAddr root, VirtAddr page) {
+  const auto index = (root - physical(g_spaces[0].pml4)) / sizeof(AddressSpace);
+  const std::uint64_t base = reinterpret_cast<std::uint64_t>(__user_start) & ~(kLargePage - 1);
+  if (index >= kMaxTasks || page < base || page >= base + kLargePage) return;
+  g_spaces[index].pt_user[(page - base) / kPage] = 0;
+  asm volatile("invlpg (%0)" ::"r"(page) : "memory");
+}
+
 }  // namespace pristine::machine
 
 namespace pristine::machine {

@@ -24,7 +24,9 @@ PRISTINE_HOT void acknowledge_device(Vector) {}
 
 std::uint64_t clock_hz() { return pc::tsc_hz(); }
 
-void send_ipi(CpuId target, Vector vector) { pc::lapic_send_ipi(target, vector); }
+PRISTINE_HOT void send_ipi(CpuId target, Vector vector) { pc::lapic_send_ipi(target, vector); }
+
+bool start_cpu(CpuId) { return false; }
 
 void console_write(const char* text, std::size_t length) { pc::serial_write(text, length); }
 

@@ -21,6 +21,8 @@ void user_fault_write_main() {}
 void user_fault_stack_main() {}
 void user_fault_misaligned_main() {}
 void user_heap_toucher_main() {}
+void user_pinger_main() {}
+void user_unmapper_main() {}
 alignas(4096) std::uint8_t user_slots[32 * 40960];
 }
 // The end of the fake user region, as the link script would define it.
@@ -47,7 +49,7 @@ namespace machine {
 
 using fake_machine::state;
 
-CpuId cpu_id() { return 0; }
+CpuId cpu_id() { return state().cpu; }
 void irq_disable() {}
 void irq_enable() {}
 IrqState irq_save() { return 0; }
@@ -86,7 +88,14 @@ void unmap_kernel_page(VirtAddr) {}
 void timer_arm_oneshot(Cycles deadline) { state().armed_deadline = deadline; }
 Cycles now() { return state().now; }
 std::uint64_t clock_hz() { return 1'000'000'000; }
-void send_ipi(CpuId, Vector) {}
+void send_ipi(CpuId target, Vector vector) { state().ipis.emplace_back(target, vector); }
+bool start_cpu(CpuId) { return false; }
+void flush_tlb_page(VirtAddr page) { state().flushes.emplace_back(state().cpu, page); }
+void cpu_relax() {
+  if (state().on_relax) state().on_relax();
+}
+void halt_forever() { throw std::logic_error("halt_forever"); }
+void unmap_user_page(PhysAddr, VirtAddr page) { state().unmapped.push_back(page); }
 void console_write(const char* text, std::size_t length) { state().console.append(text, length); }
 void power_off(int code) {
   state().power_off_code = code;

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/types.h"
 
@@ -18,6 +20,12 @@ struct State {
   PhysAddr address_space = 0;
   int power_off_code = -1;
   std::string console;
+  CpuId cpu = 0;  // the CPU the next call runs on (tests switch it)
+  std::vector<std::pair<CpuId, Vector>> ipis;  // (target, vector), in send order
+  std::vector<std::pair<CpuId, VirtAddr>> flushes;  // (cpu, page) flushed with invlpg
+  std::vector<VirtAddr> unmapped;
+  // Called on every cpu_relax(): a test lets "other CPUs" act while one spins.
+  void (*on_relax)() = nullptr;
 };
 
 State& state();

@@ -9,6 +9,7 @@
 #include "core/sched/scheduler.h"
 #include "core/syscall/syscall.h"
 #include "core/syscall/user_access.h"
+#include "core/smp/cpu_set.h"
 #include "core/time/timer_tick.h"
 #include "hw-x86_64/cpu/trap_frame.h"
 #include "tests/core/fake_machine.h"
@@ -29,13 +30,14 @@ class Scheduler : public ::testing::Test {
     cpu().slice_ticks = 2;
     cpu().clock_hz = 1'000'000'000;
     cpu().tick_period = kPeriod;
-    cpu().idle = sched::create_idle_task();
+    cpu().idle = sched::create_idle_task(0);
+    smp::g_online_cpus.store(1);
   }
 
   static CpuLocal& cpu() { return g_cpu_local[0]; }
 
   Task* add(const char* name, std::uint32_t priority = 0) {
-    return sched::create_user_task(name, UserProgram::Counter, priority, 0);
+    return sched::create_user_task(name, UserProgram::Counter, priority, 0, {0, false});
   }
 
   // Boot: the first runnable task becomes current (start() then jumps into it).
@@ -179,8 +181,8 @@ TEST_F(Scheduler, IdleLeavesAtTheFirstTickThatFindsWork) {
   resume_ = sched::block_current(cpu(), resume_);
   EXPECT_EQ(running(), "idle");
   EXPECT_EQ(tick(), "idle");
-  sched::wake(cpu(), *a);
-  EXPECT_EQ(tick(), "a");
+  resume_ = sched::wake_blocked(cpu(), resume_, *a);
+  EXPECT_EQ(running(), "a") << "a woken task runs at once on an idle CPU";
 }
 
 TEST_F(Scheduler, LongestRunnableWaitIsRecorded) {
