@@ -48,9 +48,11 @@ struct CpuLocal {
   // still to flush it (targets clear their bit).
   std::atomic<VirtAddr> shootdown_page;
   std::atomic<std::uint32_t> shootdown_pending;
+  Task* shootdown_waiter;              // the task blocked until the targets flushed
+  Cycles shootdown_deadline;           // its wait's bound
   std::atomic<std::uint64_t> shootdowns;          // requests this CPU initiated
   std::atomic<std::uint64_t> shootdown_flushes;   // pages this CPU flushed for others
-  std::atomic<std::uint64_t> shootdown_timeouts;  // waits that hit the bound (a dead CPU)
+  std::atomic<std::uint64_t> shootdown_timeouts;  // waits that hit the bound (a CPU that never answered)
   std::atomic<std::uint64_t> remote_wakes;        // wake-ups this CPU sent to another
   std::atomic<std::uint64_t> user_switches;       // switches into a ring-3 task
 };

@@ -112,6 +112,7 @@ void kernel_main() {
 
   // Everything is created here, before any other CPU runs: no locks needed.
   for (CpuId id = 0; id < cpus; ++id) prepare_cpu(id, boot);
+  const TaskId first_boot_task = pristine_tasks.count;  // boot task i becomes task first_boot_task + i
   CpuId next_cpu = 0;  // unpinned tasks start round-robin; the balancer evens them out
   for (std::uint32_t i = 0; i < boot.task_count && i < kMaxBootTasks; ++i) {
     const BootTask& task = boot.tasks[i];
@@ -126,7 +127,9 @@ void kernel_main() {
     } else if (task.program == UserProgram::KernelStackOverflow) {
       create_kernel_stack_overflow(task.name, where);
     } else {
-      sched::create_user_task(task.name, task.program, task.priority, task.arg, where);
+      // A pinger's partner is named by its index in BootInfo: make it a task id.
+      const std::uint64_t arg = task.program == UserProgram::Pinger ? first_boot_task + task.arg : task.arg;
+      sched::create_user_task(task.name, task.program, task.priority, arg, where);
     }
   }
   start_secondary_cpus(cpus);

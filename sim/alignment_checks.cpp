@@ -4,9 +4,9 @@
 
 #include <stdexcept>
 
-#include "sim/capstone_handle.h"
 #include "sim/cost_model.h"
 #include "sim/fault_locator.h"
+#include "sim/instruction_sweep.h"
 
 namespace pristine::sim {
 
@@ -16,21 +16,8 @@ struct AlignmentChecks::Hook {
   std::function<void(VirtAddr)> on_misaligned;
 };
 
-AlignmentChecks::AlignmentChecks(const GuestImage& image, const GuestMemory& memory) : memory_(memory) {
-  const CapstoneHandle capstone(/*skip_data=*/true);
-  const csh handle = capstone.get();
-  cs_insn* insn = cs_malloc(handle);
-  for (const Segment& segment : image.segments()) {
-    if (!segment.executable) continue;
-    const std::uint8_t* bytes = segment.bytes.data();
-    std::size_t left = segment.bytes.size();
-    std::uint64_t at = segment.vaddr;
-    while (left > 0 && cs_disasm_iter(handle, &bytes, &left, &at, insn)) {
-      if (insn->id != 0 && insn->detail && requires_alignment(*insn)) sites_.push_back(insn->address);
-    }
-  }
-  cs_free(insn, 1);
-}
+AlignmentChecks::AlignmentChecks(const GuestImage& image, const GuestMemory& memory)
+    : memory_(memory), sites_(find_instructions(image, requires_alignment)) {}
 
 AlignmentChecks::~AlignmentChecks() = default;
 

@@ -109,7 +109,8 @@ void ContextChecker::check_waits(Cycles now, int task_count, const std::function
     if (waiting && !t.was_runnable) t.runnable_seen = now;
     t.was_runnable = waiting;
     if (!waiting) continue;
-    const Cycles since = std::max(t.last_resumed, t.runnable_seen);
+    // CPUs' clocks differ by up to a quantum: a time seen on another CPU may be ahead of `now`.
+    const Cycles since = std::min(now, std::max(t.last_resumed, t.runnable_seen));
     if (now - since > limits_.max_runnable_wait) {
       report(task, kStarved, "starved",
              fmt::format("runnable but not run for {} cycles (bound {})", now - since, limits_.max_runnable_wait),

@@ -49,6 +49,7 @@ struct EventCosts {
   std::uint32_t board_register_write = 0;          // sim board MMIO write (e.g. EOI)
   std::uint32_t board_clock_read = 0;              // sim board cycle counter (rdtsc-like)
   std::uint32_t console_char = 0;                  // one console (UART) character: >= 10000
+  std::uint32_t ipi_latency = 0;                   // ICR write to the IPI pending at the target
 };
 
 // The table: per-instruction costs by Capstone instruction id, plus event costs.

@@ -94,6 +94,7 @@ CostTable CostTable::defaults() {
       .board_register_write = 30,
       .board_clock_read = 25,
       .console_char = 10000,
+      .ipi_latency = 400,
   };
   return t;
 }

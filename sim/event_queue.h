@@ -23,6 +23,7 @@ struct Event {
   CpuId cpu = 0;
   Vector vector = 0;
   std::uint32_t source = 0;  // scenario source index (DeviceInterrupt)
+  Cycles sent_at = 0;        // Ipi: when the sender wrote the board's IPI register
 };
 
 class EventQueue {
@@ -34,6 +35,8 @@ class EventQueue {
   std::size_t size() const { return heap_.size(); }
   // Earliest event time, or UINT64_MAX when empty.
   Cycles next_time() const;
+  // Everything still queued, in no particular order (reports only).
+  const std::vector<Event>& pending() const { return heap_; }
 
  private:
   std::vector<Event> heap_;

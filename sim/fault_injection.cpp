@@ -19,7 +19,7 @@ constexpr Cycles kRepeatDelay = 300;  // a second timer / same-vector raise, whi
 void Simulator::schedule_fault(std::uint32_t index) {
   const FaultSpec& f = scenario_.faults[index];
   if (f.count != 0 && fault_injections_[index] >= f.count) return;
-  events_.push({.time = fault_sources_[index].next_arrival(), .kind = EventKind::Fault, .source = index});
+  cpus_.front()->events.push({.time = fault_sources_[index].next_arrival(), .kind = EventKind::Fault, .source = index});
 }
 
 std::string Simulator::context_of(const SimCpu& c) const {
@@ -104,7 +104,7 @@ void Simulator::timer_expired(SimCpu& c) {
     const Cycles late = scenario_.faults[c.timer_late].late;
     record_fault(c, FaultKind::TimerLate, context_of(c),
                  fmt::format("timer raised {} cycles after its deadline", late));
-    events_.push({.time = c.cycles + late, .kind = EventKind::Raise, .vector = c.timer_vector});
+    c.events.push({.time = c.cycles + late, .kind = EventKind::Raise, .vector = c.timer_vector});
     c.timer_late = -1;
     return;
   }
@@ -112,7 +112,7 @@ void Simulator::timer_expired(SimCpu& c) {
   if (!c.controller.raise(c.timer_vector)) ++totals_.coalesced;
   if (c.timer_double >= 0) {
     record_fault(c, FaultKind::TimerDouble, context_of(c), "timer raised twice");
-    events_.push({.time = c.cycles + kRepeatDelay, .kind = EventKind::Raise, .vector = c.timer_vector});
+    c.events.push({.time = c.cycles + kRepeatDelay, .kind = EventKind::Raise, .vector = c.timer_vector});
     c.timer_double = -1;
   }
 }

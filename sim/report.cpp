@@ -75,6 +75,34 @@ nlohmann::ordered_json to_json(const Report& r) {
     }
     tasks.push_back(std::move(e));
   }
+  auto& per_cpu = j["per_cpu"] = nlohmann::ordered_json::array();
+  for (const CpuReport& c : r.per_cpu) {
+    nlohmann::ordered_json e;
+    e["cpu"] = c.id;
+    e["cycles"] = c.cycles;
+    e["idle_cycles"] = c.idle_cycles;
+    e["instructions"] = c.instructions;
+    e["ticks"] = {{"observed", c.ticks}, {"expected", c.expected_ticks}};
+    e["context_switches"] = c.context_switches;
+    auto& hs = e["handlers"] = nlohmann::ordered_json::array();
+    for (const HandlerReport& h : c.handlers) {
+      hs.push_back({{"name", h.name}, {"count", h.count}, {"cycles", distribution_json(h.cycles_exclusive)},
+                    {"instructions", distribution_json(h.instructions_exclusive)}});
+    }
+    per_cpu.push_back(std::move(e));
+  }
+  auto& ipis = j["ipis"];
+  ipis["sent"] = r.ipis.sent;
+  ipis["handled"] = r.ipis.handled;
+  ipis["coalesced"] = r.ipis.coalesced;
+  ipis["in_flight"] = r.ipis.in_flight;
+  ipis["latency_cycles"] = distribution_json(r.ipis.latency);
+  auto& by_vector = ipis["vectors"] = nlohmann::ordered_json::array();
+  for (const IpiReport::PerVector& v : r.ipis.vectors) {
+    by_vector.push_back({{"name", v.name}, {"sent", v.sent}, {"latency_cycles", distribution_json(v.latency)}});
+  }
+  ipis["tlb_shootdowns"] = r.ipis.shootdowns;
+  ipis["tlb_flushes"] = r.ipis.flushes;
   j["interrupts"] = {{"injected", r.interrupts.injected}, {"delivered", r.interrupts.delivered},
                      {"coalesced", r.interrupts.coalesced}, {"pending", r.interrupts.pending},
                      {"lost", r.interrupts.lost}};
@@ -132,6 +160,29 @@ std::string render_text(const Report& r) {
                                            t.fault->vector == vectors::kPageFault ? fmt::format(" cr2 {:#x}", t.fault->cr2) : "")
                      : !t.alive ? fmt::format("exited ({})", t.exit_code)
                                 : (t.user ? "ring 3" : "kernel")));
+  }
+  if (r.per_cpu.size() > 1) {
+    line("");
+    for (const CpuReport& c : r.per_cpu) {
+      line(fmt::format("cpu {}: {} cycles ({} idle), {} instructions, ticks {}/{} expected, {} switches", c.id,
+                       c.cycles, c.idle_cycles, c.instructions, c.ticks, c.expected_ticks, c.context_switches));
+      for (const HandlerReport& h : c.handlers) {
+        line(fmt::format("  {:<24} {:>8}  cycles p50 {:>5} max {:>5}", h.name, h.count, h.cycles_exclusive.p50,
+                         h.cycles_exclusive.max));
+      }
+    }
+  }
+  if (r.ipis.sent != 0) {
+    line("");
+    line(fmt::format("IPIs: sent {}  handled {}  coalesced {}  in flight {}; send-to-handle cycles min {} p50 {} p99 {} max {}",
+                     r.ipis.sent, r.ipis.handled, r.ipis.coalesced, r.ipis.in_flight, r.ipis.latency.min,
+                     r.ipis.latency.p50, r.ipis.latency.p99, r.ipis.latency.max));
+    for (const IpiReport::PerVector& v : r.ipis.vectors) {
+      line(fmt::format("  {:<20} sent {:>7}  latency min {} p50 {} p99 {} max {}", v.name, v.sent, v.latency.min,
+                       v.latency.p50, v.latency.p99, v.latency.max));
+    }
+    line(fmt::format("  TLB: {} pages unmapped with other CPUs running, {} stale translations flushed",
+                     r.ipis.shootdowns, r.ipis.flushes));
   }
   line("");
   line(fmt::format("interrupts: injected {}  delivered {}  coalesced {}  pending {}  lost {}",

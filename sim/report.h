@@ -78,6 +78,36 @@ struct InjectedFault {
   std::string outcome;
 };
 
+// One CPU's share of the run.
+struct CpuReport {
+  CpuId id = 0;
+  Cycles cycles = 0;
+  Cycles idle_cycles = 0;
+  std::uint64_t instructions = 0;
+  std::uint64_t ticks = 0;
+  std::uint64_t expected_ticks = 0;
+  std::uint64_t context_switches = 0;
+  std::vector<HandlerReport> handlers;
+};
+
+// Inter-processor interrupts: every send, and how long until the target's
+// handler started (send-to-handle latency, modeled cycles).
+struct IpiReport {
+  std::uint64_t sent = 0;
+  std::uint64_t handled = 0;    // sends served by a delivery (several may share one: coalesced)
+  std::uint64_t coalesced = 0;  // sends that found their vector already pending at the target
+  std::uint64_t in_flight = 0;  // sent, not yet handled when the run ended
+  Distribution latency;
+  struct PerVector {
+    std::string name;
+    std::uint64_t sent = 0;
+    Distribution latency;
+  };
+  std::vector<PerVector> vectors;
+  std::uint64_t shootdowns = 0;        // pages unmapped while other CPUs were running
+  std::uint64_t flushes = 0;           // stale translations dropped by invlpg on other CPUs
+};
+
 struct Report {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -93,7 +123,9 @@ struct Report {
   Cycles max_wait = 0;                 // longest any ring-3 task waited while runnable
   std::uint64_t ticks = 0;
   std::uint64_t expected_ticks = 0;
-  std::vector<HandlerReport> handlers;
+  std::vector<HandlerReport> handlers;  // all CPUs together
+  std::vector<CpuReport> per_cpu;
+  IpiReport ipis;
   std::vector<TaskReport> tasks;
   InterruptTotals interrupts;
   std::vector<Violation> violations;

@@ -30,6 +30,8 @@ constexpr std::pair<const char*, TaskProgram> kPrograms[] = {
     {"fault-misaligned", TaskProgram::FaultMisaligned},
     {"kernel-stack-overflow", TaskProgram::KernelStackOverflow},
     {"heap-toucher", TaskProgram::HeapToucher},
+    {"pinger", TaskProgram::Pinger},
+    {"unmapper", TaskProgram::Unmapper},
 };
 
 constexpr Cycles kMinTickPeriod = 2000;
@@ -63,7 +65,7 @@ class Parser {
     }
     const toml::table& scenario = required_table(root_, "scenario");
     check_keys(scenario, "scenario.", {"name", "description", "seed", "cpu_mhz", "cpus", "duration_ms",
-                                       "duration_us", "duration_cycles"});
+                                       "duration_us", "duration_cycles", "quantum_cycles"});
     s.name = string(scenario, "scenario.", "name", true).value_or("");
     if (s.name.empty()) fail(scenario, "scenario.name", "must not be empty", scenario.get("name"));
     s.description = string(scenario, "scenario.", "description", false).value_or("");
@@ -71,6 +73,7 @@ class Parser {
     cpu_mhz_ = integer(scenario, "scenario.", "cpu_mhz", 1, 10000).value_or(2000);
     s.cpu_hz = cpu_mhz_ * 1'000'000;
     s.cpus = static_cast<std::uint32_t>(integer(scenario, "scenario.", "cpus", 1, 8).value_or(1));
+    s.quantum = static_cast<Cycles>(integer(scenario, "scenario.", "quantum_cycles", 100, 1'000'000).value_or(1000));
     s.duration = time(scenario, "scenario.", "duration", {"_ms", "_us", "_cycles"}, true, false)->cycles;
 
     if (const toml::table* kernel = optional_table(root_, "kernel")) {
@@ -238,10 +241,16 @@ class Parser {
     if (!tasks) return;
     if (tasks->size() > kMaxTasks) fail(root_, "task", fmt::format("at most {} tasks", kMaxTasks), tasks);
     std::set<std::string> names;
+    struct Partner {
+      std::size_t index;
+      std::string name;
+      const toml::table* table;
+    };
+    std::vector<Partner> partners;
     for (std::size_t i = 0; i < tasks->size(); ++i) {
       const toml::table& t = *(*tasks)[i].as_table();
       const std::string prefix = fmt::format("task[{}].", i);
-      check_keys(t, prefix, {"name", "program", "priority", "sleep_us"});
+      check_keys(t, prefix, {"name", "program", "priority", "sleep_us", "cpu", "partner"});
       TaskSpec task;
       task.name = *string(t, prefix, "name", true);
       if (!valid_name(task.name, 15)) {
@@ -268,7 +277,28 @@ class Parser {
         fail(t, prefix + "sleep_us", "only a sleeper takes sleep_us", t.get("sleep_us"));
       }
       task.sleep_ns = sleep_us.value_or(0) * 1000;
+      if (const auto cpu = integer(t, prefix, "cpu", 0, 255)) {
+        if (*cpu >= s.cpus) {
+          fail(t, prefix + "cpu", fmt::format("CPU {} does not exist: the scenario has {} CPU(s)", *cpu, s.cpus),
+               t.get("cpu"));
+        }
+        task.cpu = static_cast<CpuId>(*cpu);
+      }
+      const auto partner = string(t, prefix, "partner", false);
+      if (task.program == TaskProgram::Pinger && !partner) fail(t, prefix + "partner", "missing: a pinger needs a partner task");
+      if (task.program != TaskProgram::Pinger && partner) {
+        fail(t, prefix + "partner", "only a pinger takes a partner", t.get("partner"));
+      }
       s.tasks.push_back(task);
+      if (partner) partners.push_back({i, *partner, &t});
+    }
+    // Partners by name, once every task is known.
+    for (const auto& [index, name, table] : partners) {
+      const auto it = std::find_if(s.tasks.begin(), s.tasks.end(), [&](const TaskSpec& t) { return t.name == name; });
+      const std::string key = fmt::format("task[{}].partner", index);
+      if (it == s.tasks.end()) fail(*table, key, fmt::format("no task named '{}'", name), table->get("partner"));
+      if (it - s.tasks.begin() == static_cast<std::ptrdiff_t>(index)) fail(*table, key, "a pinger cannot be its own partner", table->get("partner"));
+      s.tasks[index].partner = static_cast<std::uint32_t>(it - s.tasks.begin());
     }
   }
 

@@ -33,7 +33,7 @@ class ScenarioError : public std::runtime_error {
 enum class TaskProgram : std::uint8_t {
   Counter, Sleeper, Yielder, SyscallCheck, KernelCounter,
   FaultDivide, FaultUd2, FaultPrivileged, FaultRead, FaultWrite, FaultStack, FaultMisaligned,
-  KernelStackOverflow, HeapToucher,
+  KernelStackOverflow, HeapToucher, Pinger, Unmapper,
 };
 
 // Scenario name of a program ("counter", "fault-ud2", ...), and back.
@@ -45,6 +45,8 @@ struct TaskSpec {
   TaskProgram program = TaskProgram::Counter;
   std::uint32_t priority = 0;     // 0..3: weights the time slice
   std::uint64_t sleep_ns = 0;     // Sleeper: nanoseconds per sleep
+  std::optional<CpuId> cpu;       // pinned to this CPU; none: the kernel places and balances it
+  std::uint32_t partner = 0;      // Pinger: index of the task it wakes (resolved from `partner = "name"`)
 };
 
 enum class SourceKind : std::uint8_t { Periodic, Poisson, Bursty };
@@ -100,6 +102,7 @@ struct Scenario {
   std::uint64_t seed = 1;                // --seed overrides
   std::uint64_t cpu_hz = 2'000'000'000;  // modeled core clock, converts time units
   std::uint32_t cpus = 1;
+  Cycles quantum = 1000;                 // CPUs interleave in turns of this many modeled cycles
   Cycles duration = 0;                   // run length in modeled cycles
   std::uint32_t tick_hz = 1000;          // kernel timer tick rate
   Cycles default_budget = 1000;

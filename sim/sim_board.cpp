@@ -2,6 +2,7 @@
 
 #include "core/interrupt/vectors.h"
 #include "hw-sim/board_registers.h"
+#include "sim/simulator.h"
 
 namespace pristine::sim {
 
@@ -35,6 +36,7 @@ std::uint64_t SimBoard::read(SimCpu& cpu, std::uint64_t offset, unsigned size) {
     case sim_board::kTimerDeadline: value = cpu.timer_deadline; break;
     case sim_board::kTimerVector: value = cpu.timer_vector; break;
     case sim_board::kClockHz: value = clock_hz_; break;
+    case sim_board::kCpuCount: value = cpu.simulator ? cpu.simulator->cpu_count() : 1; break;
     default: value = 0; break;
   }
   if (!high && reg != sim_board::kClock) cpu.cycles += costs_.board_register_read;
@@ -45,7 +47,8 @@ std::uint64_t SimBoard::read(SimCpu& cpu, std::uint64_t offset, unsigned size) {
 void SimBoard::write(SimCpu& cpu, std::uint64_t offset, unsigned size, std::uint64_t value) {
   const std::uint64_t reg = offset & ~std::uint64_t{7};
   // Registers holding 64-bit values commit when their high half arrives.
-  const bool wide = reg == sim_board::kTimerDeadline || reg == sim_board::kUnmapPage;
+  const bool wide = reg == sim_board::kTimerDeadline || reg == sim_board::kUnmapPage ||
+                    reg == sim_board::kUnmapUserPage || reg == sim_board::kMapUserPage;
   if (offset & 4) {
     if (wide) commit(cpu, reg, (cpu.write_latch & 0xFFFFFFFFu) | (value << 32));
     return;
@@ -82,12 +85,27 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
       }
       if (cpu.controller.deliverable()) cpu.poll_interrupt_flag = true;
       break;
-    case sim_board::kIpi: break;  // single CPU for now: no target to deliver to
+    case sim_board::kIpi:
+      if (cpu.simulator) cpu.simulator->send_ipi(cpu, static_cast<CpuId>(value >> 8), static_cast<Vector>(value & 0xFF));
+      break;
+    case sim_board::kStartCpu:
+      if (cpu.simulator) cpu.simulator->start_cpu(cpu, static_cast<CpuId>(value));
+      break;
+    case sim_board::kUnmapUserPage:
+      if (cpu.simulator) cpu.simulator->unmap_user_page(cpu, value);
+      break;
+    case sim_board::kMapUserPage:
+      if (cpu.simulator) cpu.simulator->map_user_page(cpu, value);
+      break;
     case sim_board::kDeviceAck: cpu.level_asserted.reset(value & 0xFF); break;
     case sim_board::kUnmapPage:
-      // Not from inside an MMIO callback: the run loop unmaps at the next stop.
-      cpu.pages_to_unmap.push_back(value & ~std::uint64_t{0xFFF});
-      cpu.stop_at = 0;
+      if (cpu.simulator) {
+        cpu.simulator->unmap_kernel_page(cpu, value);
+      } else {
+        // Not from inside an MMIO callback: the run loop unmaps at the next stop.
+        cpu.pages_to_unmap.push_back(value & ~std::uint64_t{0xFFF});
+        cpu.stop_at = 0;
+      }
       break;
     case sim_board::kConsole: console_ += static_cast<char>(value & 0xFF); break;
     case sim_board::kExit:

@@ -5,11 +5,14 @@
 
 #include <array>
 #include <bitset>
+#include <deque>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
 #include "sim/block_cache.h"
+#include "sim/event_queue.h"
 #include "sim/guest_cpu.h"
 #include "sim/handler_accounting.h"
 #include "sim/interrupt_controller.h"
@@ -40,6 +43,20 @@ struct SimCpu {
   HandlerAccounting accounting;
   BlockCache blocks;
   Simulator* simulator = nullptr;
+
+  // SMP: the boot CPU runs from reset, the others once the guest starts them
+  // through the board; a CPU that took stop-all and halted with IF = 0 is done.
+  bool started = false;
+  bool stopped = false;
+  bool took_stop_all = false;
+  EventQueue events;  // this CPU's timeline: its device sources, IPIs to it, faults, re-raises
+  // IPIs raised here and not yet taken, per vector: their send times, oldest first.
+  std::map<Vector, std::deque<Cycles>> ipis_in_flight;
+  // TLB model: pages whose translation this CPU still caches after another
+  // CPU unmapped them (page -> the unmapping CPU), until it runs invlpg.
+  std::map<VirtAddr, CpuId> stale_pages;
+  bool ran_user = false;  // ring-3 code ran here since the last full flush: it may cache user pages
+  std::vector<VirtAddr> pages_to_map;         // board MMU requests, done at the next stop
 
   // Modeled time and work.
   Cycles cycles = 0;

@@ -82,6 +82,8 @@ UserProgram user_program_of(TaskProgram program) {
     case TaskProgram::FaultMisaligned: return UserProgram::FaultMisaligned;
     case TaskProgram::KernelStackOverflow: return UserProgram::KernelStackOverflow;
     case TaskProgram::HeapToucher: return UserProgram::HeapToucher;
+    case TaskProgram::Pinger: return UserProgram::Pinger;
+    case TaskProgram::Unmapper: return UserProgram::Unmapper;
   }
   return UserProgram::Counter;
 }
@@ -99,15 +101,13 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       user_start_(image_.symbol("__user_start")),
       user_end_(image_.symbol("__user_end")),
       alignment_checks_(image_, memory_),
+      invlpg_hooks_(image_, memory_),
       checker_(context_limits(scenario), [this](int task) { return guest_task_name(task); },
                [this](VirtAddr rip) { return image_.describe(rip); }) {
   std::fill_n(stub_page_.get(), kStubPageSize, std::uint8_t{0xF4});  // hlt
   stub_page_[0] = 0x48;  // iretq
   stub_page_[1] = 0xCF;
-  if (scenario_.cpus != 1) {
-    throw std::invalid_argument(fmt::format("{}: cpus = {}: this simulator runs 1 CPU so far",
-                                            scenario_.file.string(), scenario_.cpus));
-  }
+  secondary_entry_ = image_.find_symbol("sim_secondary_entry").value_or(0);
   for (CpuId id = 0; id < scenario_.cpus; ++id) {
     auto cpu = std::make_unique<SimCpu>(id);
     cpu->simulator = this;
@@ -137,13 +137,16 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       raw->stop = StopReason::Misaligned;
       uc_emu_stop(raw->cpu.uc());
     });
-    cpu->cpu.set_reg(UC_X86_REG_RIP, image_.entry());
+    invlpg_hooks_.install(cpu->cpu, [this, raw](VirtAddr page) { tlb_flushed(*raw, page); });
+    // The boot CPU runs from reset; the others wait until the guest starts them.
+    cpu->started = id == 0;
+    cpu->cpu.set_reg(UC_X86_REG_RIP, id == 0 ? image_.entry() : secondary_entry_);
     cpus_.push_back(std::move(cpu));
   }
   for (std::uint32_t i = 0; i < scenario_.sources.size(); ++i) {
     sources_.emplace_back(scenario_.sources[i], scenario_.seed, i);
     const Cycles first = sources_.back().next_arrival();
-    events_.push({.time = first, .kind = EventKind::DeviceInterrupt, .cpu = scenario_.sources[i].cpu,
+    cpus_[scenario_.sources[i].cpu]->events.push({.time = first, .kind = EventKind::DeviceInterrupt, .cpu = scenario_.sources[i].cpu,
                   .vector = scenario_.sources[i].vector, .source = i});
   }
   for (std::uint32_t i = 0; i < scenario_.faults.size(); ++i) {
@@ -171,7 +174,8 @@ void Simulator::write_boot_info() {
     std::strncpy(info.tasks[i].name, t.name.c_str(), kTaskNameLength - 1);
     info.tasks[i].program = user_program_of(t.program);
     info.tasks[i].priority = t.priority;
-    info.tasks[i].arg = t.sleep_ns;
+    info.tasks[i].arg = t.program == TaskProgram::Pinger ? t.partner : t.sleep_ns;
+    info.tasks[i].cpu = t.cpu.value_or(kAnyCpu);
   }
   memory_.write(image_.symbol("pristine_boot_info"), info);
 }
@@ -197,11 +201,13 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
         fault_record_closed(c, closed);
       });
       checker_.enter_user(c.cpu, guest_current_task(c), c.cycles, c.instructions);
+      c.ran_user = true;
     } else if (const auto closed = c.accounting.close(c.cycles, c.instructions, guest_switches(c))) {
       check_eois(c, *closed);
       fault_record_closed(c, *closed);
       if (closed->resume.kernel && !closed->switched) check_kernel_resume(c, *closed);
     }
+    if (PRISTINE_UNLIKELY(!unmaps_in_progress_.empty()) && c.cpu.cpl() == 3) check_shootdowns(c);
   }
   // sti / mov ss hold off interrupts for one instruction: never stop right after one.
   if (!(c.last_block_flags & kBlockEndsWithSti)) {
@@ -258,7 +264,7 @@ void Simulator::check_block_rules(SimCpu& c, VirtAddr address, const BlockCost& 
 }
 
 Cycles Simulator::next_event_time(const SimCpu& c) const {
-  Cycles next = std::min(events_.next_time(), scenario_.duration);
+  Cycles next = std::min(c.events.next_time(), scenario_.duration);
   if (c.timer_deadline != 0) next = std::min(next, c.timer_deadline);
   return next;
 }
@@ -268,10 +274,19 @@ void Simulator::fire_due_events(SimCpu& c) {
     c.timer_deadline = 0;  // one-shot
     timer_expired(c);
   }
-  while (!events_.empty() && events_.top().time <= c.cycles) {
-    const Event e = events_.pop();
+  while (!c.events.empty() && c.events.top().time <= c.cycles) {
+    const Event e = c.events.pop();
     if (e.kind == EventKind::Fault) {
       inject_fault(c, e.source);
+      continue;
+    }
+    if (e.kind == EventKind::Ipi) {
+      ++totals_.injected;
+      if (!c.controller.raise(e.vector)) {
+        ++totals_.coalesced;
+        ++ipi_coalesced_;
+      }
+      c.ipis_in_flight[e.vector].push_back(e.sent_at);
       continue;
     }
     ++totals_.injected;
@@ -279,7 +294,7 @@ void Simulator::fire_due_events(SimCpu& c) {
     if (e.kind == EventKind::DeviceInterrupt) {
       Event next = e;
       next.time = sources_[e.source].next_arrival();
-      events_.push(next);
+      c.events.push(next);
     }
   }
 }
@@ -309,9 +324,10 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
   ++totals_.delivered;
   c.halted = false;
   c.last_block_flags = 0;
+  if (*vector >= vectors::kIpiReschedule && *vector <= vectors::kIpiStopAll) ipi_taken(c, *vector);
   if (c.same_vector[*vector] >= 0) {
     // Raise it again while it is in service: it must wait for the EOI.
-    events_.push({.time = c.cycles + 300, .kind = EventKind::Raise, .vector = *vector});
+    c.events.push({.time = c.cycles + 300, .kind = EventKind::Raise, .vector = *vector});
     c.same_vector[*vector] = -1;
   }
   if (c.controller.deliverable()) c.poll_interrupt_flag = true;
@@ -480,8 +496,10 @@ bool Simulator::emulate_sysret(SimCpu& c) {
   const std::uint64_t base = (c.cpu.msr(kMsrStar) >> 48) & 0xFFFC;
   const std::uint64_t frame[5] = {target, (base + 16) | 3, (c.cpu.reg(UC_X86_REG_R11) & 0x3C7FD7) | 2,
                                   c.cpu.reg(UC_X86_REG_RSP), (base + 8) | 3};
-  std::memcpy(stub_page_.get() + kStubFrameOffset, frame, sizeof frame);
-  c.cpu.set_reg(UC_X86_REG_RSP, kStubPage + kStubFrameOffset);
+  // One frame slot per CPU: another CPU may run before this one's stub does.
+  const std::uint64_t slot = kStubFrameOffset + c.cpu.id() * 64;
+  std::memcpy(stub_page_.get() + slot, frame, sizeof frame);
+  c.cpu.set_reg(UC_X86_REG_RSP, kStubPage + slot);
   c.cpu.set_reg(UC_X86_REG_RIP, kStubPage);
   // The block that ended in sysretq was already counted, sysretq included.
   c.cycles += costs_.table().events().sysret_exit;
@@ -504,11 +522,7 @@ void Simulator::run_guest(SimCpu& c) {
   switch (c.stop) {
     case StopReason::EventDue:
     case StopReason::InterruptOpen:
-      for (const VirtAddr page : c.pages_to_unmap) {
-        check(uc_mem_unmap(c.cpu.uc(), page, 0x1000), "board MMU: unmap");
-        memory_.set_hole(page, true);
-      }
-      c.pages_to_unmap.clear();
+      apply_board_mmu(c);
       refresh_template(c);
       return;
     case StopReason::Exception: {
@@ -580,9 +594,27 @@ void Simulator::fail(SimCpu& c, std::string kind, std::string message, std::opti
   finished_ = true;
 }
 
+// The CPUs take turns of scenario.quantum modeled cycles, in CPU-id order:
+// each runs until its clock reaches the turn's horizon. Deterministic, and a
+// CPU spinning on another's answer (a shootdown) lets it run within a turn.
 Report Simulator::run() {
-  SimCpu& c = *cpus_.front();
+  Cycles horizon = 0;
   while (!finished_) {
+    horizon = std::min(horizon + scenario_.quantum, scenario_.duration);
+    for (const auto& cpu : cpus_) {
+      if (cpu->started && !cpu->stopped) run_cpu(*cpu, horizon);
+      if (finished_) break;
+    }
+    if (!finished_ && horizon >= scenario_.duration) {
+      end_ = "duration";
+      finished_ = true;
+    }
+  }
+  return build_report();
+}
+
+void Simulator::run_cpu(SimCpu& c, Cycles horizon) {
+  while (!finished_ && c.cycles < horizon) {
     if (c.exit_requested) {
       end_ = fmt::format("guest exit {}", c.exit_code);
       if (c.exit_code != 0) {
@@ -590,29 +622,167 @@ Report Simulator::run() {
                                .message = fmt::format("the kernel powered off with code {}", c.exit_code),
                                .cycles = c.cycles});
       }
-      break;
+      finished_ = true;
+      return;
     }
     fire_due_events(c);
-    if (c.cycles >= scenario_.duration) {
-      end_ = "duration";
-      break;
-    }
     try_deliver_interrupt(c);
-    if (finished_) break;
+    if (finished_) return;
     if (c.halted) {
       if (!(c.cpu.reg(UC_X86_REG_RFLAGS) & kFlagIf)) {
+        if (c.took_stop_all) {
+          c.stopped = true;  // stopped on purpose (stop-all): done for the run
+          return;
+        }
         fail(c, "halted", "the CPU halted with interrupts disabled");
-        break;
+        return;
       }
-      const Cycles next = next_event_time(c);
+      const Cycles next = std::min(next_event_time(c), horizon);
       c.idle_cycles += next - c.cycles;
       c.cycles = next;
       continue;
     }
-    c.stop_at = next_event_time(c);
+    c.stop_at = std::min(next_event_time(c), horizon);
     run_guest(c);
   }
-  return build_report(c);
+}
+
+// ---- the board's cross-CPU registers -----------------------------------------
+
+void Simulator::send_ipi(SimCpu& from, CpuId target, Vector vector) {
+  if (target >= cpus_.size()) {
+    violations_.push_back({.kind = "ipi-bad-target",
+                           .message = fmt::format("CPU {} sent {} to CPU {}", from.cpu.id(),
+                                                  vectors::handler_name(vector), target),
+                           .symbol = image_.describe(from.cpu.reg(UC_X86_REG_RIP)),
+                           .vector = vector,
+                           .cycles = from.cycles});
+    return;
+  }
+  ++ipi_sent_[vector];
+  cpus_[target]->events.push({.time = from.cycles + costs_.table().events().ipi_latency,
+                              .kind = EventKind::Ipi,
+                              .cpu = target,
+                              .vector = vector,
+                              .sent_at = from.cycles});
+}
+
+// The CPU took IPI `vector`: it serves every send raised so far (a send that
+// found the vector pending coalesced with it, as on the APIC).
+void Simulator::ipi_taken(SimCpu& c, Vector vector) {
+  if (vector == vectors::kIpiStopAll) c.took_stop_all = true;
+  std::deque<Cycles>& sends = c.ipis_in_flight[vector];
+  if (sends.empty()) {
+    violations_.push_back({.kind = "ipi-handled-twice",
+                           .message = fmt::format("CPU {} took {} with no send outstanding", c.cpu.id(),
+                                                  vectors::handler_name(vector)),
+                           .vector = vector,
+                           .cycles = c.cycles});
+    return;
+  }
+  std::vector<Cycles>& latency = ipi_latency_[vector];
+  for (const Cycles sent : sends) latency.push_back(c.cycles - sent);
+  sends.clear();
+}
+
+void Simulator::start_cpu(SimCpu& from, CpuId target) {
+  if (target >= cpus_.size() || cpus_[target]->started || secondary_entry_ == 0) {
+    violations_.push_back({.kind = "bad-cpu-start",
+                           .message = fmt::format("CPU {} asked to start CPU {}", from.cpu.id(), target),
+                           .cycles = from.cycles});
+    return;
+  }
+  SimCpu& t = *cpus_[target];
+  t.started = true;
+  t.cycles = from.cycles;  // one clock domain: a CPU starts at the time it was started
+}
+
+// The board MMU removes a kernel page (a stack guard) on every CPU; the
+// writer's engine at its next stop (not from inside the MMIO callback).
+void Simulator::unmap_kernel_page(SimCpu& from, VirtAddr page) {
+  page &= ~VirtAddr{0xFFF};
+  if (memory_.host(page, 0x1000) == nullptr) return;
+  for (const auto& cpu : cpus_) {
+    if (cpu.get() != &from) check(uc_mem_unmap(cpu->cpu.uc(), page, 0x1000), "board MMU: unmap kernel page");
+  }
+  from.pages_to_unmap.push_back(page);
+  from.stop_at = 0;
+}
+
+// The board MMU removes a ring-3 page. The writer's own engine drops it at
+// its next stop (not from inside the MMIO callback); every other CPU keeps a
+// stale translation in the TLB model until it executes invlpg for the page.
+void Simulator::unmap_user_page(SimCpu& from, VirtAddr page) {
+  page &= ~VirtAddr{0xFFF};
+  if (page < user_start_ || page >= user_end_ || memory_.host(page, 0x1000) == nullptr) return;
+  for (const auto& cpu : cpus_) {
+    if (cpu.get() == &from) continue;
+    check(uc_mem_unmap(cpu->cpu.uc(), page, 0x1000), "board MMU: unmap user page");
+    if (cpu->ran_user && !cpu->stopped) cpu->stale_pages[page] = from.cpu.id();
+  }
+  from.pages_to_unmap.push_back(page);
+  from.stop_at = 0;
+  unmaps_in_progress_[guest_current_task(from)].emplace_back(page, from.cpu.id());
+  unmapped_user_pages_.push_back(page);
+  ++shootdowns_;
+}
+
+// The board MMU maps a ring-3 page again, zero-filled (demand paging).
+void Simulator::map_user_page(SimCpu& from, VirtAddr page) {
+  page &= ~VirtAddr{0xFFF};
+  const auto it = std::find(unmapped_user_pages_.begin(), unmapped_user_pages_.end(), page);
+  if (it == unmapped_user_pages_.end()) return;  // present already (an injected fault)
+  unmapped_user_pages_.erase(it);
+  memory_.set_hole(page, false);
+  std::memset(memory_.host(page, 0x1000), 0, 0x1000);
+  for (const auto& cpu : cpus_) {
+    if (cpu.get() == &from) continue;
+    check(uc_mem_map_ptr(cpu->cpu.uc(), page, 0x1000, UC_PROT_ALL, memory_.host(page, 0x1000)), "board MMU: map");
+  }
+  from.pages_to_map.push_back(page);
+  from.stop_at = 0;
+}
+
+void Simulator::apply_board_mmu(SimCpu& c) {
+  for (const VirtAddr page : c.pages_to_unmap) {
+    check(uc_mem_unmap(c.cpu.uc(), page, 0x1000), "board MMU: unmap");
+    memory_.set_hole(page, true);
+  }
+  c.pages_to_unmap.clear();
+  for (const VirtAddr page : c.pages_to_map) {
+    check(uc_mem_map_ptr(c.cpu.uc(), page, 0x1000, UC_PROT_ALL, memory_.host(page, 0x1000)), "board MMU: map");
+  }
+  c.pages_to_map.clear();
+}
+
+void Simulator::tlb_flushed(SimCpu& c, VirtAddr page) {
+  if (page == kFlushAll) {
+    tlb_flushes_ += c.stale_pages.size();
+    c.stale_pages.clear();
+    c.ran_user = false;
+    return;
+  }
+  if (c.stale_pages.erase(page) != 0) ++tlb_flushes_;
+}
+
+// A task is back in ring 3: if it unmapped pages, no other CPU may still
+// cache them (the shootdown must complete before the initiator goes on).
+void Simulator::check_shootdowns(SimCpu& c) {
+  const auto it = unmaps_in_progress_.find(guest_current_task(c));
+  if (it == unmaps_in_progress_.end()) return;
+  for (const auto& [page, initiator] : it->second) {
+    for (const auto& cpu : cpus_) {
+      const auto stale = cpu->stale_pages.find(page);
+      if (stale == cpu->stale_pages.end() || stale->second != initiator) continue;
+      violations_.push_back({.kind = "shootdown-incomplete",
+                             .message = fmt::format("task {} went on after unmapping page {:#x} while CPU {} still "
+                                                    "cached its translation",
+                                                    guest_task_name(it->first), page, cpu->cpu.id()),
+                             .cycles = c.cycles});
+      cpu->stale_pages.erase(stale);  // reported once
+    }
+  }
+  unmaps_in_progress_.erase(it);
 }
 
 // ---- cold: the report -----------------------------------------------------------
@@ -624,16 +794,44 @@ std::string Simulator::guest_task_name(int task) const {
   return name;
 }
 
-Report Simulator::build_report(const SimCpu& c) const {
+// One path's samples over `cpus`, in CPU order.
+HandlerReport Simulator::handler_report(PathId path, bool switched, const std::vector<const SimCpu*>& cpus) const {
+  HandlerSamples all;
+  for (const SimCpu* c : cpus) {
+    const HandlerSamples& s = c->accounting.samples(path, switched);
+    all.cycles.insert(all.cycles.end(), s.cycles.begin(), s.cycles.end());
+    all.cycles_exclusive.insert(all.cycles_exclusive.end(), s.cycles_exclusive.begin(), s.cycles_exclusive.end());
+    all.instructions.insert(all.instructions.end(), s.instructions.begin(), s.instructions.end());
+    all.instructions_exclusive.insert(all.instructions_exclusive.end(), s.instructions_exclusive.begin(),
+                                      s.instructions_exclusive.end());
+  }
+  HandlerReport h;
+  if (!is_syscall_path(path)) h.vector = static_cast<Vector>(path);
+  h.name = path_name(path, switched);
+  h.count = all.cycles.size();
+  h.cycles = Distribution::of(all.cycles);
+  h.cycles_exclusive = Distribution::of(all.cycles_exclusive);
+  h.instructions = Distribution::of(all.instructions);
+  h.instructions_exclusive = Distribution::of(all.instructions_exclusive);
+  h.budget = scenario_.budget_for(h.name);
+  return h;
+}
+
+Report Simulator::build_report() const {
+  const SimCpu& c = *cpus_.front();
   Report r;
   r.scenario = scenario_.name;
   r.seed = scenario_.seed;
   r.cpus = scenario_.cpus;
   r.cpu_hz = scenario_.cpu_hz;
   r.duration = scenario_.duration;
-  r.cycles = c.cycles;
-  r.idle_cycles = c.idle_cycles;
-  r.instructions = c.instructions;
+  std::vector<const SimCpu*> all_cpus;
+  for (const auto& cpu : cpus_) {
+    all_cpus.push_back(cpu.get());
+    r.cycles = std::max(r.cycles, cpu->cycles);
+    r.idle_cycles += cpu->idle_cycles;
+    r.instructions += cpu->instructions;
+  }
   r.end = end_;
   // The guest may print anything: keep the report printable (and valid UTF-8).
   r.console = board_.console();
@@ -647,20 +845,80 @@ Report Simulator::build_report(const SimCpu& c) const {
   std::vector<std::uint64_t> switch_cycles;
   for (PathId path = 0; path < kPathCount; ++path) {
     for (const bool switched : {false, true}) {
-      const HandlerSamples& s = c.accounting.samples(path, switched);
-      if (s.cycles.empty()) continue;
-      HandlerReport h;
-      if (!is_syscall_path(path)) h.vector = static_cast<Vector>(path);
-      h.name = path_name(path, switched);
-      h.count = s.cycles.size();
-      h.cycles = Distribution::of(s.cycles);
-      h.cycles_exclusive = Distribution::of(s.cycles_exclusive);
-      h.instructions = Distribution::of(s.instructions);
-      h.instructions_exclusive = Distribution::of(s.instructions_exclusive);
-      h.budget = scenario_.budget_for(h.name);
+      HandlerReport h = handler_report(path, switched, all_cpus);
+      if (h.count == 0) continue;
+      if (switched) {
+        for (const SimCpu* cpu : all_cpus) {
+          const auto& samples = cpu->accounting.samples(path, true).cycles;
+          switch_cycles.insert(switch_cycles.end(), samples.begin(), samples.end());
+        }
+      }
       r.handlers.push_back(std::move(h));
-      if (switched) switch_cycles.insert(switch_cycles.end(), s.cycles.begin(), s.cycles.end());
     }
+  }
+
+  // Per CPU: time, ticks on its own grid, its handlers. No CPU may be starved of ticks.
+  const Cycles period = scenario_.cpu_hz / scenario_.tick_hz;
+  for (const SimCpu* cpu : all_cpus) {
+    if (!cpu->started) continue;
+    CpuReport cr;
+    cr.id = cpu->cpu.id();
+    cr.cycles = cpu->cycles;
+    cr.idle_cycles = cpu->idle_cycles;
+    cr.instructions = cpu->instructions;
+    cr.ticks = cpu->accounting.samples(vector_path(cpu->timer_vector), false).cycles.size() +
+               cpu->accounting.samples(vector_path(cpu->timer_vector), true).cycles.size();
+    if (cpu->first_timer_deadline != 0 && cpu->cycles >= cpu->first_timer_deadline) {
+      cr.expected_ticks = (cpu->cycles - cpu->first_timer_deadline) / period + 1;
+    }
+    cr.context_switches = guest_switches(*cpu);
+    for (PathId path = 0; path < kPathCount; ++path) {
+      for (const bool switched : {false, true}) {
+        HandlerReport h = handler_report(path, switched, {cpu});
+        if (h.count != 0) cr.handlers.push_back(std::move(h));
+      }
+    }
+    if (end_ == "duration" && !cpu->stopped && cr.ticks * 10 < cr.expected_ticks * 9) {
+      r.violations.push_back({.kind = "tick-starved",
+                              .message = fmt::format("CPU {} took {} timer ticks of {} expected", cr.id, cr.ticks,
+                                                     cr.expected_ticks),
+                              .cycles = cpu->cycles});
+    }
+    r.ticks += cr.ticks;
+    r.expected_ticks += cr.expected_ticks;
+    r.context_switches += cr.context_switches;
+    r.per_cpu.push_back(std::move(cr));
+  }
+
+  // IPIs: every send handled exactly once, or still on its way.
+  std::vector<Cycles> all_latency;
+  for (const auto& [vector, sent] : ipi_sent_) {
+    IpiReport::PerVector v;
+    v.name = vectors::handler_name(vector);
+    v.sent = sent;
+    const auto it = ipi_latency_.find(vector);
+    const std::vector<Cycles> none;
+    const std::vector<Cycles>& latency = it == ipi_latency_.end() ? none : it->second;
+    v.latency = Distribution::of(latency);
+    all_latency.insert(all_latency.end(), latency.begin(), latency.end());
+    r.ipis.sent += sent;
+    r.ipis.handled += latency.size();
+    r.ipis.vectors.push_back(std::move(v));
+  }
+  for (const SimCpu* cpu : all_cpus) {
+    for (const auto& [vector, sends] : cpu->ipis_in_flight) r.ipis.in_flight += sends.size();
+    for (const Event& e : cpu->events.pending()) {
+      if (e.kind == EventKind::Ipi) ++r.ipis.in_flight;
+    }
+  }
+  r.ipis.coalesced = ipi_coalesced_;
+  r.ipis.latency = Distribution::of(all_latency);
+  r.ipis.shootdowns = shootdowns_;
+  r.ipis.flushes = tlb_flushes_;
+  if (r.ipis.handled + r.ipis.in_flight != r.ipis.sent) {
+    r.violations.push_back({.kind = "ipi-lost",
+                            .message = fmt::format("{} IPIs sent, {} handled, {} still in flight", r.ipis.sent,
+                                                   r.ipis.handled, r.ipis.in_flight)});
   }
   r.switch_cycles = Distribution::of(switch_cycles);
   r.switch_count = switch_cycles.size();
@@ -709,22 +967,19 @@ Report Simulator::build_report(const SimCpu& c) const {
     r.tasks.push_back(std::move(t));
   }
 
-  r.ticks = c.accounting.samples(vector_path(c.timer_vector), false).cycles.size() +
-            c.accounting.samples(vector_path(c.timer_vector), true).cycles.size();
-  // Ticks on the grid that starts at the guest's first deadline.
-  const Cycles period = scenario_.cpu_hz / scenario_.tick_hz;
-  if (c.first_timer_deadline != 0 && c.cycles >= c.first_timer_deadline) {
-    r.expected_ticks = (c.cycles - c.first_timer_deadline) / period + 1;
-  }
-  r.context_switches = guest_switches(c);
 
-  if (c.eoi_outside_handler != 0) {
-    r.violations.push_back({.kind = "eoi-outside-handler",
-                            .message = fmt::format("{} EOI(s) written while no handler ran", c.eoi_outside_handler)});
+  std::uint64_t pending = 0;
+  for (const SimCpu* cpu : all_cpus) {
+    if (cpu->eoi_outside_handler != 0) {
+      r.violations.push_back({.kind = "eoi-outside-handler",
+                              .message = fmt::format("CPU {}: {} EOI(s) written while no handler ran", cpu->cpu.id(),
+                                                     cpu->eoi_outside_handler)});
+    }
+    pending += cpu->controller.pending_count();
   }
-  finish_fault_report(c, r);
+  finish_fault_report(c, r);  // faults are injected on the boot CPU
   r.interrupts = totals_;
-  r.interrupts.pending = c.controller.pending_count();
+  r.interrupts.pending = pending;
   const std::uint64_t accounted = r.interrupts.delivered + r.interrupts.coalesced + r.interrupts.pending;
   r.interrupts.lost = r.interrupts.injected > accounted ? r.interrupts.injected - accounted : 0;
   if (r.interrupts.lost != 0) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "sim/scenario.h"
 #include "sim/sim_board.h"
 #include "sim/sim_cpu.h"
+#include "sim/tlb_model.h"
 
 namespace pristine::sim {
 
@@ -35,6 +37,15 @@ class Simulator {
   // Hook entry points (called from Unicorn callbacks).
   void on_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
 
+  // Board entry points (sim/sim_board.cpp): what one CPU's register write
+  // does to the others.
+  void send_ipi(SimCpu& from, CpuId target, Vector vector);
+  void start_cpu(SimCpu& from, CpuId target);
+  void unmap_kernel_page(SimCpu& from, VirtAddr page);
+  void unmap_user_page(SimCpu& from, VirtAddr page);
+  void map_user_page(SimCpu& from, VirtAddr page);
+  std::uint32_t cpu_count() const { return static_cast<std::uint32_t>(cpus_.size()); }
+
  private:
   void write_boot_info();
   void stop_before_block(SimCpu& cpu, VirtAddr address, StopReason reason);
@@ -43,6 +54,11 @@ class Simulator {
   Cycles next_event_time(const SimCpu& cpu) const;
   bool try_deliver_interrupt(SimCpu& cpu);
   void run_guest(SimCpu& cpu);
+  void run_cpu(SimCpu& cpu, Cycles horizon);
+  void apply_board_mmu(SimCpu& cpu);
+  void tlb_flushed(SimCpu& cpu, VirtAddr page);
+  void check_shootdowns(SimCpu& cpu);
+  void ipi_taken(SimCpu& cpu, Vector vector);
   void deliver_exception(SimCpu& cpu, Vector vector, DeliveryKind kind, std::uint64_t error_code);
   void refresh_template(SimCpu& cpu);
   void emulate_syscall(SimCpu& cpu);
@@ -68,7 +84,8 @@ class Simulator {
   std::string context_of(const SimCpu& cpu) const;
   void finish_fault_report(const SimCpu& cpu, Report& report) const;
   void fail(SimCpu& cpu, std::string kind, std::string message, std::optional<Vector> vector = {});
-  Report build_report(const SimCpu& cpu) const;
+  Report build_report() const;
+  HandlerReport handler_report(PathId path, bool switched, const std::vector<const SimCpu*>& cpus) const;
 
   Scenario scenario_;
   GuestImage image_;
@@ -81,6 +98,11 @@ class Simulator {
   VirtAddr hot_entry_[2];                      // x86_interrupt_dispatch, x86_syscall_dispatch
   VirtAddr user_start_, user_end_;             // the ring-3 region
   AlignmentChecks alignment_checks_;
+  InvlpgHooks invlpg_hooks_;
+  VirtAddr secondary_entry_ = 0;               // sim_secondary_entry
+  std::vector<VirtAddr> unmapped_user_pages_;  // ring-3 pages the board MMU removed
+  // Pages a task unmapped and has not yet returned to ring 3 from: (page, its CPU).
+  std::map<int, std::vector<std::pair<VirtAddr, CpuId>>> unmaps_in_progress_;
   ContextChecker checker_;
   FaultLocator fault_locator_;
   std::vector<EventSource> fault_sources_;
@@ -89,8 +111,13 @@ class Simulator {
   VirtAddr window_swapgs_ = 0;  // interrupt_return_swapgs
   std::vector<std::unique_ptr<SimCpu>> cpus_;
   std::vector<EventSource> sources_;
-  EventQueue events_;
   InterruptTotals totals_;
+  // IPIs: sends per vector, send-to-handle latencies per vector.
+  std::map<Vector, std::uint64_t> ipi_sent_;
+  std::map<Vector, std::vector<Cycles>> ipi_latency_;
+  std::uint64_t ipi_coalesced_ = 0;
+  std::uint64_t shootdowns_ = 0;
+  std::uint64_t tlb_flushes_ = 0;
   std::vector<Violation> violations_;
   std::string end_;
   bool finished_ = false;

@@ -71,8 +71,8 @@ PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
     machine::end_of_interrupt();
     resume = sched::on_reschedule(cpu, frame);
   } else if (vector == vectors::kIpiTlbShootdown) {
-    smp::serve_shootdowns(cpu);
     machine::end_of_interrupt();
+    resume = smp::serve_shootdowns(cpu, frame);
   } else if (vector == vectors::kIpiStopAll) {
     smp::stop_this_cpu(cpu);  // never returns; its in-service bit keeps lower vectors out
   } else if (vector == vectors::kSpurious) {

@@ -59,14 +59,17 @@ PRISTINE_HOT TrapFrame* wake_task(CpuLocal& cpu, TrapFrame* frame, std::uint64_t
   return state == kWakeWaiting ? sched::wake_blocked(cpu, frame, task) : frame;
 }
 
-// unmap(page): a page of the caller's heap leaves its address space on every CPU.
-PRISTINE_HOT std::int64_t unmap_page(CpuLocal& cpu, VirtAddr page) {
+// unmap(page): a page of the caller's heap leaves its address space on every
+// CPU; the caller resumes once every CPU flushed it.
+PRISTINE_HOT TrapFrame* unmap_page(CpuLocal& cpu, TrapFrame* frame, VirtAddr page, std::int64_t& result) {
   const Task& task = *cpu.current;
   const VirtAddr heap = task.private_start + PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE;
-  if ((page & 0xFFF) != 0 || page < heap || page >= task.private_end) return kEINVAL;
+  if ((page & 0xFFF) != 0 || page < heap || page >= task.private_end) {
+    result = kEINVAL;
+    return frame;
+  }
   machine::unmap_user_page(task.address_space, page);
-  smp::shootdown_page(cpu, page);
-  return 0;
+  return smp::shootdown_page(cpu, frame, page);
 }
 
 PRISTINE_HOT TrapFrame* run_syscall(CpuLocal& cpu, const SyscallArgs& args, TrapFrame* frame, std::int64_t& result) {
@@ -104,8 +107,7 @@ PRISTINE_HOT TrapFrame* run_syscall(CpuLocal& cpu, const SyscallArgs& args, Trap
     case Syscall::Wake:
       return wake_task(cpu, frame, args.arg[0], result);
     case Syscall::Unmap:
-      result = unmap_page(cpu, args.arg[0]);
-      return frame;
+      return unmap_page(cpu, frame, args.arg[0], result);
     case Syscall::Count:
       break;
   }

@@ -2,6 +2,7 @@
 
 #include "core/hot_path.h"
 #include "core/sched/scheduler.h"
+#include "core/smp/tlb_shootdown.h"
 
 namespace pristine {
 namespace {
@@ -48,7 +49,8 @@ PRISTINE_HOT TrapFrame* timer_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) 
   if (PRISTINE_UNLIKELY(cpu.shutdown_at != 0 && now >= cpu.shutdown_at)) {
     return sched::switch_to_idle(cpu, frame);
   }
-  return sched::on_tick(cpu, frame, now);
+  TrapFrame* resume = sched::on_tick(cpu, frame, now);
+  return resume == frame ? smp::check_shootdown_timeout(cpu, frame, now) : resume;
 }
 
 }  // namespace pristine

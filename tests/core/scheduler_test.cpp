@@ -9,6 +9,8 @@
 #include "core/sched/scheduler.h"
 #include "core/syscall/syscall.h"
 #include "core/syscall/user_access.h"
+#include "core/interrupt/dispatch.h"
+#include "core/interrupt/vectors.h"
 #include "core/smp/cpu_set.h"
 #include "core/time/timer_tick.h"
 #include "hw-x86_64/cpu/trap_frame.h"
@@ -251,6 +253,124 @@ TEST_F(Scheduler, SyscallsRejectBadArgumentsWithErrnoValues) {
   EXPECT_EQ(fake_machine::state().console, "hello");
   syscall(Syscall::GetPid, 0, 0, &r);
   EXPECT_EQ(r, cpu().current->id);
+}
+
+}  // namespace
+}  // namespace pristine
+
+namespace pristine {
+namespace {
+
+// Two CPUs driven by hand: the fake machine's `cpu` says which one runs.
+class TwoCpus : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake_machine::reset();
+    std::destroy_at(&pristine_tasks);
+    std::construct_at(&pristine_tasks);
+    for (CpuId id = 0; id < 2; ++id) {
+      std::destroy_at(&g_cpu_local[id]);
+      std::construct_at(&g_cpu_local[id]);
+      CpuLocal& c = g_cpu_local[id];
+      c.id = id;
+      c.slice_ticks = 2;
+      c.clock_hz = 1'000'000'000;
+      c.tick_period = 1000;
+      c.balance_countdown = 0;
+      c.idle = sched::create_idle_task(id);
+    }
+    smp::g_online_cpus.store(3);
+  }
+  void TearDown() override { smp::g_online_cpus.store(1); }
+
+  static TrapFrame* start_on(CpuId id) {
+    fake_machine::state().cpu = id;
+    EXPECT_THROW(sched::start(g_cpu_local[id]), std::logic_error);
+    return g_cpu_local[id].current->frame;
+  }
+  static std::int64_t call(CpuId id, TrapFrame*& resume, Syscall number, std::uint64_t a0 = 0) {
+    fake_machine::state().cpu = id;
+    std::int64_t r = 0;
+    resume = dispatch_syscall({static_cast<std::uint64_t>(number), {a0}}, resume, r);
+    return r;
+  }
+};
+
+TEST_F(TwoCpus, AWakeOfATaskOnAnotherCpuGoesThroughItsInboxAndAReschedulingIpi) {
+  Task* a = sched::create_user_task("a", UserProgram::Pinger, 0, 0, {0, true});
+  Task* b = sched::create_user_task("b", UserProgram::Pinger, 0, 0, {1, true});
+  TrapFrame* r0 = start_on(0);
+  TrapFrame* r1 = start_on(1);
+  EXPECT_EQ(call(1, r1, Syscall::Wait), 0);
+  EXPECT_EQ(b->state, TaskState::Blocked);
+  EXPECT_EQ(g_cpu_local[1].current, g_cpu_local[1].idle);
+
+  EXPECT_EQ(call(0, r0, Syscall::Wake, b->id), 0);
+  ASSERT_EQ(fake_machine::state().ipis.size(), 1u);
+  EXPECT_EQ(fake_machine::state().ipis[0], std::make_pair(CpuId{1}, vectors::kIpiReschedule));
+  EXPECT_EQ(g_cpu_local[0].current, a) << "the waker keeps its CPU";
+  EXPECT_EQ(b->state, TaskState::Blocked) << "only CPU 1 changes its own run queue";
+
+  fake_machine::state().cpu = 1;
+  r1 = dispatch_interrupt(vectors::kIpiReschedule, r1);
+  EXPECT_EQ(g_cpu_local[1].current, b) << "CPU 1 was idle: the woken task runs at once";
+  EXPECT_EQ(r1, b->frame);
+}
+
+TEST_F(TwoCpus, AWakeBeforeTheWaitIsNotLost) {
+  Task* a = sched::create_user_task("a", UserProgram::Pinger, 0, 0, {0, true});
+  Task* b = sched::create_user_task("b", UserProgram::Pinger, 0, 0, {1, true});
+  TrapFrame* r0 = start_on(0);
+  TrapFrame* r1 = start_on(1);
+  EXPECT_EQ(call(0, r0, Syscall::Wake, b->id), 0);
+  EXPECT_TRUE(fake_machine::state().ipis.empty()) << "b was not waiting: the wake is left pending";
+  EXPECT_EQ(call(1, r1, Syscall::Wait), 0);
+  EXPECT_EQ(g_cpu_local[1].current, b) << "the pending wake makes wait() return at once";
+  EXPECT_EQ(call(0, r0, Syscall::Wake, a->id), kEINVAL) << "waking yourself";
+  EXPECT_EQ(call(0, r0, Syscall::Wake, 99), kEINVAL) << "no such task";
+}
+
+TEST_F(TwoCpus, ABusyCpuPushesAnUnpinnedTaskToAnIdleOne) {
+  sched::create_user_task("a", UserProgram::Counter, 0, 0, {0, false});
+  Task* b = sched::create_user_task("b", UserProgram::Counter, 0, 0, {0, false});
+  sched::create_user_task("pinned", UserProgram::Counter, 0, 0, {0, true});
+  TrapFrame* r0 = start_on(0);
+  start_on(1);
+  fake_machine::state().cpu = 0;
+  fake_machine::state().now += 1000;
+  r0 = sched::on_tick(g_cpu_local[0], r0, fake_machine::state().now);
+  ASSERT_EQ(fake_machine::state().ipis.size(), 1u);
+  EXPECT_EQ(fake_machine::state().ipis[0], std::make_pair(CpuId{1}, vectors::kIpiReschedule));
+  EXPECT_EQ(b->migrations, 1u) << "the first unpinned queued task moves";
+  EXPECT_EQ(g_cpu_local[0].load.load(), 2u);
+  fake_machine::state().cpu = 1;
+  dispatch_interrupt(vectors::kIpiReschedule, g_cpu_local[1].idle->frame);
+  EXPECT_EQ(g_cpu_local[1].current, b);
+  EXPECT_EQ(b->cpu, 1u);
+}
+
+TEST_F(TwoCpus, UnmapBlocksTheCallerUntilTheOtherCpuFlushedThePage) {
+  Task* u = sched::create_user_task("u", UserProgram::Unmapper, 0, 0, {0, true});
+  sched::create_user_task("v", UserProgram::Counter, 0, 0, {1, true});
+  TrapFrame* r0 = start_on(0);
+  TrapFrame* r1 = start_on(1);
+  const VirtAddr page = u->private_end - 4096;  // the last heap page
+  EXPECT_EQ(call(0, r0, Syscall::Unmap, page + 8), kEINVAL) << "not page-aligned";
+  EXPECT_EQ(call(0, r0, Syscall::Unmap, u->private_start), kEINVAL) << "the stack is not heap";
+  call(0, r0, Syscall::Unmap, page);
+  EXPECT_EQ(fake_machine::state().unmapped, std::vector<VirtAddr>{page});
+  EXPECT_EQ(u->state, TaskState::Blocked) << "the initiator waits for the flush";
+  ASSERT_EQ(fake_machine::state().ipis.back(), std::make_pair(CpuId{1}, vectors::kIpiTlbShootdown));
+
+  fake_machine::state().cpu = 1;
+  r1 = dispatch_interrupt(vectors::kIpiTlbShootdown, r1);
+  EXPECT_EQ(fake_machine::state().flushes.back(), std::make_pair(CpuId{1}, page));
+  EXPECT_EQ(g_cpu_local[0].shootdown_pending.load(), 0u) << "acknowledged";
+  EXPECT_EQ(fake_machine::state().ipis.back(), std::make_pair(CpuId{0}, vectors::kIpiReschedule))
+      << "the last acknowledgement wakes the initiator on its CPU";
+  fake_machine::state().cpu = 0;
+  r0 = dispatch_interrupt(vectors::kIpiReschedule, r0);
+  EXPECT_EQ(g_cpu_local[0].current, u);
 }
 
 }  // namespace
