@@ -86,6 +86,28 @@ TEST(Boot, PreemptScenarioTasksAllProgressOnThePc) {
   EXPECT_NE(r.output.find("tick 4000 Hz"), std::string::npos) << "the scenario's tick rate";
 }
 
+TEST(Boot, FourCpusRunRing3TasksOnEveryCpuAndWakeAcrossCpus) {
+  // INIT-SIPI-SIPI brings up CPUs 1-3; under -icount the run is deterministic.
+  const BootRun r = pristine("boot --icount --smp 4 --seconds 0.25 --scenario " PRISTINE_SOURCE_DIR "/scenarios/smp-boot.toml");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("4 CPUs"), std::string::npos) << r.output;
+  const char* tasks[][2] = {{"pa", "0x0000000000000001"}, {"c1", "0x0000000000000002"},
+                            {"pb", "0x0000000000000004"}, {"c3", "0x0000000000000008"}};
+  for (const auto& [name, cpus] : tasks) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.output, m, std::regex(std::string("  ") + name + R"( progress=(\d+) .* cpus-run=(\w+))")))
+        << name << "\n" << r.output;
+    EXPECT_GT(std::stoull(m[1]), 10u) << name;
+    EXPECT_EQ(m[2], cpus) << name << " ran on its own CPU";
+  }
+  for (const char* cpu : {"cpu 0", "cpu 2"}) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.output, m, std::regex(std::string(cpu) + R"(: .* remote-wakes=(\d+))"))) << r.output;
+    EXPECT_GT(std::stoull(m[1]), 10u) << cpu << ": the pingers wake each other across CPUs";
+  }
+  EXPECT_NE(r.output.find("verdict: PASS"), std::string::npos) << "every CPU ticked on rate";
+}
+
 TEST(Boot, RingThreeFaultsAreContainedOnThePc) {
   const BootRun r = pristine("boot --icount --seconds 1 --scenario " PRISTINE_SOURCE_DIR "/scenarios/faults.toml");
   ASSERT_EQ(r.status, 0) << r.output;

@@ -27,13 +27,14 @@ struct StartInfo {
 };
 
 // Kernel command line: space-separated words; `seconds=S` (decimal, e.g. 1 or
-// 0.25; 0 runs forever), `tick=HZ`,
-// `icount`, and any number of `task=NAME:PROGRAM:PRIORITY:ARG` (PROGRAM one of
+// 0.25; 0 runs forever), `tick=HZ`, `cpus=N`,
+// `icount`, and any number of `task=NAME:PROGRAM:PRIORITY:ARG[:CPU]` (pinned to CPU if given; PROGRAM one of
 // counter, sleeper, yielder, syscall-check, kernel-counter; `pristine boot
 // --scenario` writes these from a scenario's [[task]] tables).
 struct CommandLine {
   std::uint64_t run_us = 1'000'000;  // `seconds=`, in microseconds
   std::uint32_t tick_hz = 1000;
+  std::uint32_t cpus = 1;  // `cpus=N`: how many CPUs to start (pristine boot --smp N writes it)
   bool icount = false;
   std::uint32_t task_count = 0;
   BootTask tasks[kMaxBootTasks] = {};
@@ -90,17 +91,19 @@ bool word_is(const char* s, const char* end, const char* word) {
 
 // NAME:PROGRAM:PRIORITY:ARG, up to the next space. False if malformed.
 bool parse_task(const char* p, BootTask& task) {
-  const char* field[4] = {p, nullptr, nullptr, nullptr};
+  const char* field[5] = {p, nullptr, nullptr, nullptr, nullptr};
   const char* end = p;
   unsigned n = 1;
   for (; *end && *end != ' '; ++end) {
-    if (*end == ':' && n < 4) field[n++] = end + 1;
+    if (*end == ':' && n < 5) field[n++] = end + 1;
   }
-  if (n != 4) return false;
+  if (n != 4 && n != 5) return false;
+  task.cpu = n == 5 ? static_cast<std::uint32_t>(parse_number(field[4])) : kAnyCpu;
   unsigned i = 0;
   for (const char* c = field[0]; c + 1 < field[1] && i + 1 < kTaskNameLength; ++c) task.name[i++] = *c;
   task.name[i] = '\0';
   const char* program_end = field[2] - 1;
+  if (n == 5 && (*field[4] < '0' || *field[4] > '9')) return false;
   if (word_is(field[1], program_end, "counter")) task.program = UserProgram::Counter;
   else if (word_is(field[1], program_end, "sleeper")) task.program = UserProgram::Sleeper;
   else if (word_is(field[1], program_end, "yielder")) task.program = UserProgram::Yielder;
@@ -115,6 +118,8 @@ bool parse_task(const char* p, BootTask& task) {
   else if (word_is(field[1], program_end, "fault-misaligned")) task.program = UserProgram::FaultMisaligned;
   else if (word_is(field[1], program_end, "kernel-stack-overflow")) task.program = UserProgram::KernelStackOverflow;
   else if (word_is(field[1], program_end, "heap-toucher")) task.program = UserProgram::HeapToucher;
+  else if (word_is(field[1], program_end, "pinger")) task.program = UserProgram::Pinger;
+  else if (word_is(field[1], program_end, "unmapper")) task.program = UserProgram::Unmapper;
   else return false;
   task.priority = static_cast<std::uint32_t>(parse_number(field[2]));
   task.arg = parse_number(field[3]);
@@ -131,6 +136,7 @@ CommandLine parse_command_line(std::uint32_t start_info_phys) {
     while (*p == ' ') ++p;
     if (starts_with(p, "seconds=")) line.run_us = parse_microseconds(p + 8);
     if (starts_with(p, "tick=")) line.tick_hz = static_cast<std::uint32_t>(parse_number(p + 5));
+    if (starts_with(p, "cpus=")) line.cpus = static_cast<std::uint32_t>(parse_number(p + 5));
     if (starts_with(p, "icount") && (p[6] == ' ' || p[6] == '\0')) line.icount = true;
     if (starts_with(p, "task=") && line.task_count < kMaxBootTasks) {
       if (parse_task(p + 5, line.tasks[line.task_count])) {
@@ -151,6 +157,7 @@ void add_task(BootInfo& info, const char* name, UserProgram program, std::uint32
   for (; name[i] && i + 1 < kTaskNameLength; ++i) task.name[i] = name[i];
   task.name[i] = '\0';
   task.program = program;
+  task.cpu = kAnyCpu;
   task.priority = priority;
   task.arg = arg;
 }
@@ -184,7 +191,7 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
 
   BootInfo& info = pristine_boot_info;
   info.magic = kBootInfoMagic;
-  info.cpu_count = 1;
+  info.cpu_count = line.cpus == 0 ? 1 : line.cpus;
   info.tick_hz = line.tick_hz;
   info.clock_hz = rates.tsc_hz;
   // 128-bit product: exact for any run time that fits the 64-bit result.

@@ -45,6 +45,19 @@ void lapic_timer_start(std::uint64_t timer_hz, std::uint64_t tsc_hz) {
   reg(kLvtTimer) = vectors::kTimer;  // one-shot, unmasked
 }
 
+void lapic_init_secondary() {
+  reg(kSpurious) = 0x100 | vectors::kSpurious;
+  reg(kDivide) = 0x3;
+  reg(kInitialCount) = 0;
+  reg(kLvtTimer) = vectors::kTimer;
+}
+
+void lapic_send_command(CpuId cpu, std::uint32_t command) {
+  reg(kIcrHigh) = cpu << 24;
+  reg(kIcrLow) = command;
+  while (reg(kIcrLow) & (1u << 12)) asm volatile("pause");  // delivery pending
+}
+
 PRISTINE_HOT void lapic_eoi() { reg(kEoi) = 0; }
 
 PRISTINE_HOT void lapic_arm_in(Cycles tsc_delta) {
@@ -52,7 +65,7 @@ PRISTINE_HOT void lapic_arm_in(Cycles tsc_delta) {
   reg(kInitialCount) = ticks == 0 ? 1 : (ticks > 0xFFFFFFFF ? 0xFFFFFFFF : static_cast<std::uint32_t>(ticks));
 }
 
-void lapic_send_ipi(CpuId target, Vector vector) {
+PRISTINE_HOT void lapic_send_ipi(CpuId target, Vector vector) {
   reg(kIcrHigh) = target << 24;
   reg(kIcrLow) = vector;  // fixed delivery, physical destination
 }

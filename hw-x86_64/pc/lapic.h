@@ -17,6 +17,12 @@ std::uint32_t lapic_timer_count();
 // timer_hz / tsc_hz.
 void lapic_timer_start(std::uint64_t timer_hz, std::uint64_t tsc_hz);
 
+// Cold path, on each other CPU: enable its LAPIC and make its timer one-shot
+// on vectors::kTimer (the boot CPU's calibration applies: one clock domain).
+void lapic_init_secondary();
+// Cold path: write the interrupt command register (INIT, STARTUP) for `cpu`.
+void lapic_send_command(CpuId cpu, std::uint32_t command);
+
 // Hot path (timer tick, every interrupt).
 void lapic_eoi();
 // Arm the one-shot timer `tsc_delta` TSC cycles from now.

@@ -41,6 +41,7 @@ std::vector<std::string> qemu_command(const BootOptions& o) {
                                   "-serial", "stdio", "-no-reboot", "-device",
                                   "isa-debug-exit,iobase=0xf4,iosize=0x04", "-kernel", o.image.string()};
   std::string append = seconds_word(o.seconds);
+  if (o.smp > 1) append += " cpus=" + std::to_string(o.smp);
   for (const std::string& word : o.kernel_args) append += " " + word;
   switch (o.mode) {
     case BootOptions::Mode::Tcg:

@@ -35,8 +35,10 @@ std::filesystem::path default_image(const char* argv0, const char* name) {
 std::vector<std::string> kernel_args_for(const pristine::sim::Scenario& s) {
   std::vector<std::string> args = {fmt::format("tick={}", s.tick_hz)};
   for (const auto& t : s.tasks) {
-    args.push_back(fmt::format("task={}:{}:{}:{}", t.name, pristine::sim::program_name(t.program), t.priority,
-                               t.sleep_ns));
+    const std::uint64_t arg = t.program == pristine::sim::TaskProgram::Pinger ? t.partner : t.sleep_ns;
+    std::string word = fmt::format("task={}:{}:{}:{}", t.name, pristine::sim::program_name(t.program), t.priority, arg);
+    if (t.cpu) word += fmt::format(":{}", *t.cpu);
+    args.push_back(word);
   }
   return args;
 }
