@@ -1,7 +1,7 @@
 // State core/ keeps per CPU. Only its own CPU writes it (with interrupts off),
 // so no locks; cold-path readers use the relaxed atomics inside PathStats.
 // The exceptions are explicit: other CPUs push into `inbox` and read `load`
-// (scheduler), and write their own bit of `shootdown_pending` requests
+// (scheduler). TLB shootdown requests live with their tasks
 // (core/smp/tlb_shootdown.h).
 #pragma once
 
@@ -44,12 +44,8 @@ struct CpuLocal {
   std::atomic<Task*> inbox;            // tasks other CPUs woke or moved here (LIFO; drained in order)
   Task* leaving;                       // switched away from; its on_cpu is released at the next entry
   std::uint32_t balance_countdown;     // ticks to the next balancing look
-  // This CPU's outgoing TLB shootdown: the page, and one bit per target CPU
-  // still to flush it (targets clear their bit).
-  std::atomic<VirtAddr> shootdown_page;
-  std::atomic<std::uint32_t> shootdown_pending;
-  Task* shootdown_waiter;              // the task blocked until the targets flushed
-  Cycles shootdown_deadline;           // its wait's bound
+  CpuId balance_probe;                 // the CPU that look compared with last
+  std::uint32_t shootdown_check_countdown;        // ticks to the next look for overdue shootdowns
   std::atomic<std::uint64_t> shootdowns;          // requests this CPU initiated
   std::atomic<std::uint64_t> shootdown_flushes;   // pages this CPU flushed for others
   std::atomic<std::uint64_t> shootdown_timeouts;  // waits that hit the bound (a CPU that never answered)

@@ -72,6 +72,9 @@ void acknowledge_device(Vector vector);
 
 // Send interrupt `vector` to CPU `target`. Any ring-0 context, interrupts off.
 void send_ipi(CpuId target, Vector vector);
+// Send interrupt `vector` to every other running CPU at once (the APIC's
+// "all excluding self" shorthand: one write, whatever the CPU count).
+void send_ipi_to_others(Vector vector);
 
 // Cold path (boot CPU): start CPU `cpu`. The board brings it to 64-bit ring 0
 // with its own descriptor tables, per-CPU data and local timer, then calls

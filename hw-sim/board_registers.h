@@ -19,7 +19,7 @@ enum Register : std::uint64_t {
   kTimerDeadline = 0x18,  // RW: absolute one-shot deadline in cycles; 0 disarms
   kTimerVector = 0x20,    // RW: vector the timer raises (like the LAPIC LVT timer)
   kEoi = 0x28,            // WO: end of interrupt for the highest in-service vector
-  kIpi = 0x30,            // WO: (target cpu << 8) | vector
+  kIpi = 0x30,            // WO: (target cpu << 8) | vector; target kIpiToOthers: every other running CPU
   kConsole = 0x38,        // WO: one character (cold path only: costs like a UART)
   kExit = 0x40,           // WO: power off with this exit code
   kClockHz = 0x48,        // RO: modeled core frequency
@@ -30,6 +30,8 @@ enum Register : std::uint64_t {
   kMapUserPage = 0x70,    // WO: map this ring-3 page again, zero-filled
   kCpuCount = 0x78,       // RO: CPUs on the board
 };
+
+inline constexpr std::uint64_t kIpiToOthers = 0xFF;
 
 inline constexpr std::uint64_t kBoardId = 0x4452424d49535250;  // "PRSIMBRD"
 

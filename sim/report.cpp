@@ -66,6 +66,8 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["max_wait_cycles"] = t.max_wait;
     e["wakeups"] = t.wakeups;
     e["max_wake_latency_cycles"] = t.max_wake_latency;
+    e["cpu"] = t.cpu;
+    e["migrations"] = t.migrations;
     e["user"] = t.user;
     e["alive"] = t.alive;
     if (!t.alive) e["exit_code"] = t.exit_code;

@@ -47,6 +47,8 @@ struct TaskReport {
   Cycles max_wake_latency = 0;  // longest delay from its wake deadline to runnable
   std::int64_t exit_code = 0;   // if dead: exit code, or -(vector + 1) if killed by a fault
   std::optional<TaskFault> fault;
+  CpuId cpu = 0;                // the CPU it last ran on (or is queued on)
+  std::uint64_t migrations = 0; // times the balancer moved it to another CPU
   bool user = false;
   bool alive = true;
 };

@@ -86,7 +86,15 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
       if (cpu.controller.deliverable()) cpu.poll_interrupt_flag = true;
       break;
     case sim_board::kIpi:
-      if (cpu.simulator) cpu.simulator->send_ipi(cpu, static_cast<CpuId>(value >> 8), static_cast<Vector>(value & 0xFF));
+      if (cpu.simulator) {
+        const auto target = static_cast<CpuId>((value >> 8) & 0xFF);
+        const auto vector = static_cast<Vector>(value & 0xFF);
+        if (target == sim_board::kIpiToOthers) {
+          cpu.simulator->send_ipi_to_others(cpu, vector);
+        } else {
+          cpu.simulator->send_ipi(cpu, target, vector);
+        }
+      }
       break;
     case sim_board::kStartCpu:
       if (cpu.simulator) cpu.simulator->start_cpu(cpu, static_cast<CpuId>(value));

@@ -667,6 +667,14 @@ void Simulator::send_ipi(SimCpu& from, CpuId target, Vector vector) {
                               .sent_at = from.cycles});
 }
 
+// The APIC shorthand "all excluding self": every other CPU that runs (a CPU
+// not yet started waits for its start-up and ignores it, as on the PC).
+void Simulator::send_ipi_to_others(SimCpu& from, Vector vector) {
+  for (const auto& cpu : cpus_) {
+    if (cpu.get() != &from && cpu->started && !cpu->stopped) send_ipi(from, cpu->cpu.id(), vector);
+  }
+}
+
 // The CPU took IPI `vector`: it serves every send raised so far (a send that
 // found the vector pending coalesced with it, as on the APIC).
 void Simulator::ipi_taken(SimCpu& c, Vector vector) {
@@ -872,6 +880,13 @@ Report Simulator::build_report() const {
       cr.expected_ticks = (cpu->cycles - cpu->first_timer_deadline) / period + 1;
     }
     cr.context_switches = guest_switches(*cpu);
+    const VirtAddr local = cpu_local_ + cr.id * sizeof(CpuLocal);
+    if (const auto timeouts = memory_.read<std::uint64_t>(local + offsetof(CpuLocal, shootdown_timeouts))) {
+      r.violations.push_back({.kind = "shootdown-timeout",
+                              .message = fmt::format("CPU {}: {} TLB shootdown(s) not acknowledged within the kernel's "
+                                                     "bound", cr.id, timeouts),
+                              .cycles = cpu->cycles});
+    }
     for (PathId path = 0; path < kPathCount; ++path) {
       for (const bool switched : {false, true}) {
         HandlerReport h = handler_report(path, switched, {cpu});
@@ -949,6 +964,8 @@ Report Simulator::build_report() const {
     t.max_wait = memory_.read<Cycles>(task + offsetof(Task, max_wait));
     t.wakeups = memory_.read<std::uint64_t>(task + offsetof(Task, wakeups));
     t.max_wake_latency = memory_.read<Cycles>(task + offsetof(Task, max_wake_latency));
+    t.cpu = memory_.read<CpuId>(task + offsetof(Task, cpu));
+    t.migrations = memory_.read<std::uint64_t>(task + offsetof(Task, migrations));
     if (!t.alive) t.exit_code = memory_.read<std::int64_t>(task + offsetof(Task, exit_code));
     const auto fault_vector = memory_.read<std::uint32_t>(task + offsetof(Task, fault_vector));
     if (fault_vector != kNoFault) {

@@ -40,6 +40,7 @@ class Simulator {
   // Board entry points (sim/sim_board.cpp): what one CPU's register write
   // does to the others.
   void send_ipi(SimCpu& from, CpuId target, Vector vector);
+  void send_ipi_to_others(SimCpu& from, Vector vector);
   void start_cpu(SimCpu& from, CpuId target);
   void unmap_kernel_page(SimCpu& from, VirtAddr page);
   void unmap_user_page(SimCpu& from, VirtAddr page);

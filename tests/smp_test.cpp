@@ -104,6 +104,52 @@ TEST(Smp, FourCpuRunsAreByteIdentical) {
   EXPECT_EQ(a, b);
 }
 
+TEST(Smp, EightCpusWithUnpinnedTasksStayUnderBudget) {
+  Scenario s = load_scenario(kScenarios / "ipi-storm.toml");
+  s.cpus = 8;
+  s.duration = 4'000'000;
+  for (TaskSpec& t : s.tasks) t.cpu.reset();
+  const Report r = Simulator(s, kImages / "sim-kernel.elf").run();
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
+  ASSERT_EQ(r.per_cpu.size(), 8u);
+  for (const CpuReport& cpu : r.per_cpu) EXPECT_GT(cpu.context_switches, 10u) << "cpu " << cpu.id;
+  EXPECT_TRUE(r.pass());
+}
+
+TEST(Smp, TheBalancerMovesATaskFromABusyCpuToALessBusyOne) {
+  Scenario s = parse_scenario(R"(
+[scenario]
+name = "balance"
+cpus = 2
+duration_ms = 30
+[[task]]
+name = "a"
+program = "counter"
+[[task]]
+name = "b"
+program = "counter"
+[[task]]
+name = "c"
+program = "counter"
+[[task]]
+name = "d"
+program = "counter"
+cpu = 0
+)", "balance.toml");
+  const Report r = Simulator(s, kImages / "sim-kernel.elf").run();
+  EXPECT_TRUE(r.pass());
+  std::uint64_t migrations = 0;
+  std::uint32_t on_cpu1 = 0;
+  for (const TaskReport& t : r.tasks) {
+    if (!t.user) continue;
+    migrations += t.migrations;
+    on_cpu1 += t.cpu == 1;
+    EXPECT_GT(t.progress, 0u) << t.name;
+  }
+  EXPECT_EQ(migrations, 1u) << "3 tasks on CPU 0, 1 on CPU 1: one move evens them out";
+  EXPECT_EQ(on_cpu1, 2u);
+}
+
 TEST(Smp, AnInitiatorThatDoesNotWaitForTheShootdownIsCaught) {
   Scenario s = load_scenario(kScenarios / "ipi-storm.toml");
   s.duration = 2'000'000;

@@ -130,26 +130,21 @@ PRISTINE_HOT Task* wake_sleepers(CpuLocal& cpu, const Task& current, Cycles now)
   return urgent;
 }
 
-// Give one unpinned queued task to the least loaded CPU when this one has at
-// least two more tasks than it (push balancing, from the tick). Only this
-// CPU's queued tasks move: they are off its stack, so the target may run
-// them at once.
+// Give one unpinned queued task to a less loaded CPU (push balancing, from
+// the tick). Each look probes one other online CPU, the next one round-robin,
+// so the cost is the same for 2 CPUs or 8. Only this CPU's queued tasks move:
+// they are off its stack, so the target may run them at once.
 PRISTINE_HOT void balance(CpuLocal& cpu) {
   if (cpu.balance_countdown-- != 0) return;
   cpu.balance_countdown = kBalanceIntervalTicks - 1;
+  const smp::CpuMask others = smp::online_cpus() & ~smp::bit(cpu.id);
+  if (others == 0) return;
+  // The next online CPU above the last one probed, wrapping around.
+  const smp::CpuMask above = others & ~((smp::bit(cpu.balance_probe) << 1) - 1);
+  const auto target = static_cast<CpuId>(__builtin_ctz(above != 0 ? above : others));
+  cpu.balance_probe = target;
   const std::uint32_t mine = cpu.load.load(std::memory_order_relaxed);
-  if (mine < 2) return;
-  CpuId target = cpu.id;
-  std::uint32_t lowest = mine;
-  for (smp::CpuMask others = smp::online_cpus() & ~smp::bit(cpu.id); others != 0; others &= others - 1) {
-    const auto id = static_cast<CpuId>(__builtin_ctz(others));
-    const std::uint32_t load = g_cpu_local[id].load.load(std::memory_order_relaxed);
-    if (load < lowest) {
-      lowest = load;
-      target = id;
-    }
-  }
-  if (mine < lowest + 2) return;
+  if (mine < g_cpu_local[target].load.load(std::memory_order_relaxed) + 2) return;
   Task* task = cpu.run_queue.take_first_unpinned();
   if (!task) return;
   add_load(cpu, -1);
@@ -323,6 +318,15 @@ PRISTINE_HOT TrapFrame* block_current(CpuLocal& cpu, TrapFrame* frame) {
   cpu.current->state = TaskState::Blocked;
   add_load(cpu, -1);
   return switch_away(cpu, frame, machine::now());
+}
+
+PRISTINE_HOT TrapFrame* wake_blocked_at_home(CpuLocal& cpu, TrapFrame* frame, Task& task) {
+  const CpuId target = task.cpu;
+  if (target == cpu.id) return admit(cpu, frame, task, machine::now());
+  inbox_push(g_cpu_local[target], task);
+  machine::send_ipi(target, vectors::kIpiReschedule);
+  cpu.remote_wakes.store(cpu.remote_wakes.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  return frame;
 }
 
 PRISTINE_HOT TrapFrame* wake_blocked(CpuLocal& cpu, TrapFrame* frame, Task& task) {

@@ -57,6 +57,12 @@ TrapFrame* block_current(CpuLocal& cpu, TrapFrame* frame);
 // Returns the frame to resume here (the woken task may preempt the caller).
 TrapFrame* wake_blocked(CpuLocal& cpu, TrapFrame* frame, Task& task);
 
+// Hot path: make a blocked task runnable on the CPU it blocked on (through
+// that CPU's inbox when it is another one). For a task whose CPU is certain
+// to be the right one and whose waker must do bounded work: a shootdown's
+// initiator, woken from another CPU's IPI handler.
+TrapFrame* wake_blocked_at_home(CpuLocal& cpu, TrapFrame* frame, Task& task);
+
 // Hot path (reschedule IPI): take in the tasks other CPUs sent here.
 TrapFrame* on_reschedule(CpuLocal& cpu, TrapFrame* frame);
 

@@ -3,13 +3,23 @@
 #include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
 #include "core/sched/scheduler.h"
-#include "core/smp/cpu_set.h"
 
 namespace pristine::smp {
+
+constinit ShootdownRequest g_shootdown_requests[kMaxTasks] = {};
+constinit std::atomic<std::uint32_t> g_shootdowns_outstanding{0};
+
 namespace {
 
 PRISTINE_HOT void bump(std::atomic<std::uint64_t>& counter) {
   counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+// The request is complete (or abandoned): retire it, then wake its task (in
+// this order: once awake, the task may publish its next request).
+PRISTINE_HOT TrapFrame* retire(CpuLocal& cpu, TrapFrame* frame, Task& waiter) {
+  g_shootdowns_outstanding.fetch_and(~(std::uint32_t{1} << waiter.id), std::memory_order_release);
+  return sched::wake_blocked_at_home(cpu, frame, waiter);
 }
 
 }  // namespace
@@ -17,14 +27,15 @@ PRISTINE_HOT void bump(std::atomic<std::uint64_t>& counter) {
 PRISTINE_HOT TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, VirtAddr page) {
   const CpuMask targets = online_cpus() & ~bit(cpu.id);
   if (targets == 0) return frame;
+  Task& task = *cpu.current;
+  ShootdownRequest& request = g_shootdown_requests[task.id];
+  request.page.store(page, std::memory_order_relaxed);
+  request.waiter = &task;
+  request.deadline = machine::now() + kShootdownTimeoutTicks * cpu.tick_period;
+  request.pending.store(targets, std::memory_order_release);
+  g_shootdowns_outstanding.fetch_or(std::uint32_t{1} << task.id, std::memory_order_release);
   bump(cpu.shootdowns);
-  cpu.shootdown_page.store(page, std::memory_order_relaxed);
-  cpu.shootdown_waiter = cpu.current;
-  cpu.shootdown_deadline = machine::now() + kShootdownTimeoutTicks * cpu.tick_period;
-  cpu.shootdown_pending.store(targets, std::memory_order_release);
-  for (CpuMask left = targets; left != 0; left &= left - 1) {
-    machine::send_ipi(static_cast<CpuId>(__builtin_ctz(left)), vectors::kIpiTlbShootdown);
-  }
+  machine::send_ipi_to_others(vectors::kIpiTlbShootdown);  // one write for any number of CPUs
 #ifdef PRISTINE_BREAK_SHOOTDOWN_NO_WAIT
   return frame;  // test-only breakage: go on before the targets flushed; the simulator must catch it
 #else
@@ -34,32 +45,39 @@ PRISTINE_HOT TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, VirtAddr
 
 PRISTINE_HOT TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame) {
   const CpuMask me = bit(cpu.id);
-  CpuMask asking = 0;
-  for (CpuMask others = online_cpus() & ~me; others != 0; others &= others - 1) {
-    const auto id = static_cast<CpuId>(__builtin_ctz(others));
-    if (g_cpu_local[id].shootdown_pending.load(std::memory_order_acquire) & me) asking |= bit(id);
+  ShootdownRequest* request = nullptr;
+  for (std::uint32_t left = g_shootdowns_outstanding.load(std::memory_order_acquire); left != 0; left &= left - 1) {
+    ShootdownRequest& r = g_shootdown_requests[__builtin_ctz(left)];
+    if ((r.pending.load(std::memory_order_acquire) & me) == 0) continue;
+    if (request) {
+      // Bounded work per interrupt: the rest in the next delivery (a self-IPI).
+      machine::send_ipi(cpu.id, vectors::kIpiTlbShootdown);
+      break;
+    }
+    request = &r;
   }
-  if (asking == 0) return frame;
-  // Bounded work per interrupt: one request, then ask ourselves again (a
-  // self-IPI, taken right after this one) for the rest.
-  if ((asking & (asking - 1)) != 0) machine::send_ipi(cpu.id, vectors::kIpiTlbShootdown);
-  CpuLocal& from = g_cpu_local[__builtin_ctz(asking)];
-  machine::flush_tlb_page(from.shootdown_page.load(std::memory_order_relaxed));
+  if (!request) return frame;
+  machine::flush_tlb_page(request->page.load(std::memory_order_relaxed));
   bump(cpu.shootdown_flushes);
-  // Read the waiter before our bit goes: after the last bit, the initiator may start the next shootdown.
-  Task* waiter = from.shootdown_waiter;
-  if (from.shootdown_pending.fetch_and(~me, std::memory_order_acq_rel) != me) return frame;
-  return sched::wake_blocked(cpu, frame, *waiter);
+  // Read the waiter before our bit goes: the request may be reused once it is retired.
+  Task& waiter = *request->waiter;
+  if (request->pending.fetch_and(~me, std::memory_order_acq_rel) != me) return frame;
+  return retire(cpu, frame, waiter);
 }
 
-PRISTINE_HOT TrapFrame* check_shootdown_timeout(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
-  if (PRISTINE_LIKELY(cpu.shootdown_pending.load(std::memory_order_relaxed) == 0) || now < cpu.shootdown_deadline) {
-    return frame;
+PRISTINE_HOT TrapFrame* check_shootdown_timeouts(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
+  if (cpu.shootdown_check_countdown-- != 0) return frame;
+  cpu.shootdown_check_countdown = kShootdownCheckTicks - 1;
+  TrapFrame* resume = frame;
+  for (std::uint32_t left = g_shootdowns_outstanding.load(std::memory_order_acquire); left != 0; left &= left - 1) {
+    ShootdownRequest& r = g_shootdown_requests[__builtin_ctz(left)];
+    if (r.waiter->cpu != cpu.id || now < r.deadline) continue;
+    // Take it back; a late answer then finds no bit to clear and wakes nobody.
+    if (r.pending.exchange(0, std::memory_order_acq_rel) == 0) continue;
+    bump(cpu.shootdown_timeouts);
+    resume = retire(cpu, resume, *r.waiter);
   }
-  // Take the request back; a late answer then finds no bit to clear and wakes nobody.
-  if (cpu.shootdown_pending.exchange(0, std::memory_order_acq_rel) == 0) return frame;
-  bump(cpu.shootdown_timeouts);
-  return sched::wake_blocked(cpu, frame, *cpu.shootdown_waiter);
+  return resume;
 }
 
 }  // namespace pristine::smp

@@ -2,32 +2,50 @@
 // may cache its translation flushes it before the task that unmapped it goes
 // on.
 //
-// Protocol (per initiating CPU, in its CpuLocal): the initiator publishes the
-// page and the waiting task, then a mask of target CPUs (release), sends each
-// target vectors::kIpiTlbShootdown and blocks the task: the CPU runs other
-// work instead of spinning. A target flushes every page requested of it and
-// clears its bit (release); the one that clears the last bit wakes the task
-// (through the scheduler's cross-CPU wake). The wait is bounded: the
-// initiator's tick wakes the task after kShootdownTimeoutTicks and counts a
-// timeout (a CPU that never answers), which the reports treat as a failure.
+// Protocol: a request belongs to the initiating task (a task has at most one
+// in flight: it blocks until it completes), in g_shootdown_requests[task id].
+// The initiator publishes the page and a mask of target CPUs (release), sets
+// its task's bit in g_shootdowns_outstanding, sends kIpiTlbShootdown to every
+// other CPU with one write, and blocks the task: the CPU runs other work
+// instead of spinning with interrupts off. A target serves one request per
+// delivery (invlpg, then clears its bit) and re-raises the IPI to itself when
+// more wait, so each delivery does bounded work; the target that clears the
+// last bit retires the request and wakes the task on its CPU. The wait is
+// bounded: the initiator's tick takes a request back after
+// kShootdownTimeoutTicks and counts a timeout (a CPU that never answered),
+// which fails the run's verdict.
 #pragma once
 
+#include <atomic>
+
 #include "core/cpu_local.h"
+#include "core/smp/cpu_set.h"
 
 namespace pristine::smp {
 
 inline constexpr std::uint32_t kShootdownTimeoutTicks = 10;
+// The tick looks for overdue requests every this many ticks.
+inline constexpr std::uint32_t kShootdownCheckTicks = 4;
+
+struct ShootdownRequest {
+  std::atomic<VirtAddr> page;
+  std::atomic<CpuMask> pending;  // targets still to flush
+  Task* waiter;
+  Cycles deadline;
+};
+
+extern ShootdownRequest g_shootdown_requests[kMaxTasks];
+extern std::atomic<std::uint32_t> g_shootdowns_outstanding;  // bit n: task n's request is in flight
+static_assert(kMaxTasks <= 32, "one bit per task in g_shootdowns_outstanding");
 
 // Hot path (unmap syscall, interrupts off): flush `page` on every other online
 // CPU; the current task resumes once all have. Returns the frame to resume.
 TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, VirtAddr page);
 
-// Hot path (the shootdown IPI): flush one page another CPU asked of this one
-// and acknowledge (the last acknowledgement wakes the initiator's task); more
-// requests re-raise the IPI, so each delivery does bounded work.
+// Hot path (the shootdown IPI): serve one request addressed to this CPU.
 TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame);
 
-// Hot path (tick): wake a task whose shootdown is past its deadline.
-TrapFrame* check_shootdown_timeout(CpuLocal& cpu, TrapFrame* frame, Cycles now);
+// Hot path (tick): take back this CPU's requests that are past their deadline.
+TrapFrame* check_shootdown_timeouts(CpuLocal& cpu, TrapFrame* frame, Cycles now);
 
 }  // namespace pristine::smp

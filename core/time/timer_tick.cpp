@@ -50,7 +50,7 @@ PRISTINE_HOT TrapFrame* timer_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) 
     return sched::switch_to_idle(cpu, frame);
   }
   TrapFrame* resume = sched::on_tick(cpu, frame, now);
-  return resume == frame ? smp::check_shootdown_timeout(cpu, frame, now) : resume;
+  return resume == frame ? smp::check_shootdown_timeouts(cpu, frame, now) : resume;
 }
 
 }  // namespace pristine

@@ -70,6 +70,10 @@ PRISTINE_HOT void lapic_send_ipi(CpuId target, Vector vector) {
   reg(kIcrLow) = vector;  // fixed delivery, physical destination
 }
 
+PRISTINE_HOT void lapic_send_ipi_to_others(Vector vector) {
+  reg(kIcrLow) = (3u << 18) | vector;  // destination shorthand: all excluding self (SDM Vol. 3, 11.6.1)
+}
+
 std::uint64_t lapic_timer_hz() { return g_timer_hz; }
 
 }  // namespace pristine::pc

@@ -29,6 +29,7 @@ void lapic_eoi();
 void lapic_arm_in(Cycles tsc_delta);
 
 void lapic_send_ipi(CpuId target, Vector vector);
+void lapic_send_ipi_to_others(Vector vector);
 std::uint64_t lapic_timer_hz();
 
 }  // namespace pristine::pc

@@ -26,6 +26,8 @@ std::uint64_t clock_hz() { return pc::tsc_hz(); }
 
 PRISTINE_HOT void send_ipi(CpuId target, Vector vector) { pc::lapic_send_ipi(target, vector); }
 
+PRISTINE_HOT void send_ipi_to_others(Vector vector) { pc::lapic_send_ipi_to_others(vector); }
+
 void console_write(const char* text, std::size_t length) { pc::serial_write(text, length); }
 
 void power_off(int exit_code) { pc::debug_exit(exit_code); }

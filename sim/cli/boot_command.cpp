@@ -170,13 +170,13 @@ int run_boot(const BootOptions& o) {
   }
   // Under plain TCG guest time is host time: while the host deschedules QEMU
   // the guest's tick deadlines pass unserved. The spinning guest keeps its
-  // vCPU busy, so a CPU share well below one says the host, not the kernel,
-  // lost those ticks (docs/boot.md, "Modes").
+  // vCPU busy, so a share well below one CPU per vCPU says the host, not the
+  // kernel, lost those ticks (docs/boot.md, "Modes").
   if (pc::is_kernel_failure_status(code) && o.mode == BootOptions::Mode::Tcg && !o.debug && wall > 0 &&
-      cpu / wall < 0.9) {
-    std::cerr << fmt::format("pristine boot: note: QEMU got {:.0f}% of a CPU over the run (host busy: {:.1f} s CPU "
-                             "in {:.1f} s); under TCG that loses guest ticks\n",
-                             100 * cpu / wall, cpu, wall);
+      cpu / wall < 0.9 * o.smp) {
+    std::cerr << fmt::format("pristine boot: note: QEMU got {:.0f}% of a CPU over the run for {} vCPU(s) (host busy: "
+                             "{:.1f} s CPU in {:.1f} s); under TCG that loses guest ticks\n",
+                             100 * cpu / wall, o.smp, cpu, wall);
   }
   return 1;
 }

@@ -89,6 +89,7 @@ void timer_arm_oneshot(Cycles deadline) { state().armed_deadline = deadline; }
 Cycles now() { return state().now; }
 std::uint64_t clock_hz() { return 1'000'000'000; }
 void send_ipi(CpuId target, Vector vector) { state().ipis.emplace_back(target, vector); }
+void send_ipi_to_others(Vector vector) { state().ipis.emplace_back(fake_machine::kAllOthers, vector); }
 bool start_cpu(CpuId) { return false; }
 void flush_tlb_page(VirtAddr page) { state().flushes.emplace_back(state().cpu, page); }
 void cpu_relax() {

@@ -11,6 +11,9 @@
 
 namespace pristine::fake_machine {
 
+// The target recorded for machine::send_ipi_to_others.
+inline constexpr CpuId kAllOthers = 0xFF;
+
 struct State {
   Cycles now = 0;
   std::uint64_t eoi_count = 0;

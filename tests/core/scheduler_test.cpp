@@ -12,6 +12,7 @@
 #include "core/interrupt/dispatch.h"
 #include "core/interrupt/vectors.h"
 #include "core/smp/cpu_set.h"
+#include "core/smp/tlb_shootdown.h"
 #include "core/time/timer_tick.h"
 #include "hw-x86_64/cpu/trap_frame.h"
 #include "tests/core/fake_machine.h"
@@ -360,12 +361,13 @@ TEST_F(TwoCpus, UnmapBlocksTheCallerUntilTheOtherCpuFlushedThePage) {
   call(0, r0, Syscall::Unmap, page);
   EXPECT_EQ(fake_machine::state().unmapped, std::vector<VirtAddr>{page});
   EXPECT_EQ(u->state, TaskState::Blocked) << "the initiator waits for the flush";
-  ASSERT_EQ(fake_machine::state().ipis.back(), std::make_pair(CpuId{1}, vectors::kIpiTlbShootdown));
+  ASSERT_EQ(fake_machine::state().ipis.back(), std::make_pair(fake_machine::kAllOthers, vectors::kIpiTlbShootdown));
 
   fake_machine::state().cpu = 1;
   r1 = dispatch_interrupt(vectors::kIpiTlbShootdown, r1);
   EXPECT_EQ(fake_machine::state().flushes.back(), std::make_pair(CpuId{1}, page));
-  EXPECT_EQ(g_cpu_local[0].shootdown_pending.load(), 0u) << "acknowledged";
+  EXPECT_EQ(smp::g_shootdown_requests[u->id].pending.load(), 0u) << "acknowledged";
+  EXPECT_EQ(smp::g_shootdowns_outstanding.load(), 0u) << "retired";
   EXPECT_EQ(fake_machine::state().ipis.back(), std::make_pair(CpuId{0}, vectors::kIpiReschedule))
       << "the last acknowledgement wakes the initiator on its CPU";
   fake_machine::state().cpu = 0;
