@@ -49,6 +49,7 @@ struct SimCpu {
   bool started = false;
   bool stopped = false;
   bool took_stop_all = false;
+  Cycles started_at = 0;  // when it began running
   EventQueue events;  // this CPU's timeline: its device sources, IPIs to it, faults, re-raises
   // IPIs raised here and not yet taken, per vector: their send times, oldest first.
   std::map<Vector, std::deque<Cycles>> ipis_in_flight;

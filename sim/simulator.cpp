@@ -703,6 +703,7 @@ void Simulator::start_cpu(SimCpu& from, CpuId target) {
   SimCpu& t = *cpus_[target];
   t.started = true;
   t.cycles = from.cycles;  // one clock domain: a CPU starts at the time it was started
+  t.started_at = from.cycles;
 }
 
 // The board MMU removes a kernel page (a stack guard) on every CPU; the
@@ -878,6 +879,9 @@ Report Simulator::build_report() const {
                cpu->accounting.samples(vector_path(cpu->timer_vector), true).cycles.size();
     if (cpu->first_timer_deadline != 0 && cpu->cycles >= cpu->first_timer_deadline) {
       cr.expected_ticks = (cpu->cycles - cpu->first_timer_deadline) / period + 1;
+    } else if (cpu->first_timer_deadline == 0 && cpu->cycles - cpu->started_at > 2 * period) {
+      // It never armed its timer: it owed a tick every period after a period of boot.
+      cr.expected_ticks = (cpu->cycles - cpu->started_at) / period - 1;
     }
     cr.context_switches = guest_switches(*cpu);
     const VirtAddr local = cpu_local_ + cr.id * sizeof(CpuLocal);

@@ -160,6 +160,16 @@ TEST(Smp, AnInitiatorThatDoesNotWaitForTheShootdownIsCaught) {
   EXPECT_FALSE(r.pass());
 }
 
+TEST(Smp, ACpuWithoutItsTickIsReportedAsStarved) {
+  Scenario s = load_scenario(kScenarios / "ipi-storm.toml");
+  s.duration = 2'000'000;
+  const Report r = Simulator(s, kImages / "sim-kernel-broken-no-secondary-tick.elf").run();
+  const auto found = violations_of("tick-starved", r);
+  ASSERT_EQ(found.size(), 3u) << "CPUs 1-3";
+  EXPECT_NE(found[0].message.find("CPU 1 took 0 timer ticks"), std::string::npos) << found[0].message;
+  EXPECT_FALSE(r.pass());
+}
+
 TEST(Smp, AKernelFaultStopsEveryOtherCpuBeforeTheReport) {
   Scenario s = load_scenario(kScenarios / "kernel-stack-overflow.toml");
   s.cpus = 3;
