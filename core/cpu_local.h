@@ -33,8 +33,13 @@ struct CpuLocal {
   std::atomic<std::uint64_t> missed_ticks;  // deadlines that had passed before re-arming
   std::atomic<std::uint64_t> early_ticks;   // timer interrupts before the deadline, ignored
   std::atomic<std::uint64_t> switches;
-  PathStats path[256];     // per vector: cycles from dispatch entry to exit
-  PathStats syscall[kSyscallSlots];  // per syscall number (the last slot: invalid numbers)
+  // Per path, from dispatch entry to exit (the kernel's own clock: cycles,
+  // or instructions under QEMU -icount): the paths that resumed the context
+  // they interrupted, and ("+switch") the ones that switched tasks.
+  PathStats path[256];                 // per vector
+  PathStats path_switched[256];
+  PathStats syscall[kSyscallSlots];    // per syscall number (the last slot: invalid numbers)
+  PathStats syscall_switched[kSyscallSlots];
   PathHistogram switch_paths;  // every interrupt or syscall path that switched tasks
 
   // SMP (docs/smp.md).

@@ -22,9 +22,10 @@ std::uint64_t progress_of(const Task& task) {
   return *reinterpret_cast<const volatile std::uint64_t*>(task.progress_counter);
 }
 
-void write_stats_line(const char* name, const PathStats& stats) {
+void write_stats_line(const char* name, const char* suffix, const PathStats& stats) {
   console::write("  ");
   console::write(name);
+  console::write(suffix);
   console::write(" ");
   console::write_dec(stats.count());
   console::write(" ");
@@ -75,15 +76,17 @@ void write_cpu_report(const CpuLocal& cpu) {
                      ? "\nhandlers (instructions (icount) from dispatch entry to exit): vector name count min mean max\n"
                      : "\nhandlers (cycles from dispatch entry to exit): vector name count min mean max\n");
   for (unsigned v = 0; v < 256; ++v) {
-    if (cpu.path[v].count() == 0) continue;
-    write_stats_line(vectors::handler_name(static_cast<Vector>(v)), cpu.path[v]);
+    const char* name = vectors::handler_name(static_cast<Vector>(v));
+    if (cpu.path[v].count() != 0) write_stats_line(name, "", cpu.path[v]);
+    if (cpu.path_switched[v].count() != 0) write_stats_line(name, "+switch", cpu.path_switched[v]);
   }
   for (unsigned n = 0; n < kSyscallSlots; ++n) {
-    if (cpu.syscall[n].count() != 0) write_stats_line(syscall_name(n), cpu.syscall[n]);
+    if (cpu.syscall[n].count() != 0) write_stats_line(syscall_name(n), "", cpu.syscall[n]);
+    if (cpu.syscall_switched[n].count() != 0) write_stats_line(syscall_name(n), "+switch", cpu.syscall_switched[n]);
   }
   const PathStats& switches = cpu.switch_paths.stats();
   if (switches.count() != 0) {
-    write_stats_line("paths that switched", switches);
+    write_stats_line("paths that switched", "", switches);
     console::write("  switch p50 <= ");
     console::write_dec(cpu.switch_paths.percentile_bound(50));
     console::write(" p99 <= ");

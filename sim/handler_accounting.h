@@ -23,6 +23,10 @@ struct HandlerSamples {
   std::vector<std::uint64_t> cycles_exclusive;
   std::vector<std::uint64_t> instructions;
   std::vector<std::uint64_t> instructions_exclusive;
+  // Instructions between the first and the last read of the board clock in
+  // the record: the span the kernel measures itself (dispatch entry to exit),
+  // comparable with QEMU -icount, where that clock counts instructions.
+  std::vector<std::uint64_t> kernel_span_instructions;
 };
 
 // Where the interrupted context must resume when a record closes without a
@@ -61,6 +65,16 @@ class HandlerAccounting {
     return true;
   }
 
+  // The kernel read the board clock with `instructions` retired (counted per
+  // block: the read sits in machine::now(), a block of its own, so the
+  // distance between two reads is exact).
+  void note_clock_read(std::uint64_t instructions) {
+    if (stack_.empty()) return;
+    Open& record = stack_.back();
+    if (record.clock_reads++ == 0) record.first_clock_read = instructions;
+    record.last_clock_read = instructions;
+  }
+
   std::size_t depth() const { return stack_.size(); }
   // The path of the innermost open record (depth() > 0).
   PathId innermost() const { return stack_.back().path; }
@@ -77,6 +91,9 @@ class HandlerAccounting {
     std::uint64_t nested_instructions;
     ResumePoint resume;
     std::uint32_t eois;
+    std::uint32_t clock_reads;
+    std::uint64_t first_clock_read;
+    std::uint64_t last_clock_read;
   };
   std::vector<Open> stack_;
   std::array<HandlerSamples, kPathCount * 2> samples_;

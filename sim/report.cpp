@@ -51,6 +51,7 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["cycles_exclusive"] = distribution_json(h.cycles_exclusive);
     e["instructions"] = distribution_json(h.instructions);
     e["instructions_exclusive"] = distribution_json(h.instructions_exclusive);
+    e["kernel_span_instructions"] = distribution_json(h.kernel_span_instructions);
     e["budget"] = h.budget;
     e["within_budget"] = h.within_budget();
     handlers.push_back(std::move(e));

@@ -22,6 +22,7 @@ struct HandlerReport {
   Distribution cycles_exclusive;        // minus nested handlers
   Distribution instructions;
   Distribution instructions_exclusive;
+  Distribution kernel_span_instructions;  // dispatch entry to exit, as the kernel measures it
   Cycles budget = 0;
   // The path's own cost, end to end, delivery included; a handler nested in it
   // (an NMI, a fault) is charged to its own path, not to this one.

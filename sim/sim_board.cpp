@@ -30,7 +30,10 @@ std::uint64_t SimBoard::read(SimCpu& cpu, std::uint64_t offset, unsigned size) {
     case sim_board::kId: value = sim_board::kBoardId; break;
     case sim_board::kCpuId: value = cpu.cpu.id(); break;
     case sim_board::kClock:
-      if (!high) cpu.cycles += costs_.board_clock_read;
+      if (!high) {
+        cpu.cycles += costs_.board_clock_read;
+        cpu.accounting.note_clock_read(cpu.instructions);
+      }
       value = cpu.cycles;
       break;
     case sim_board::kTimerDeadline: value = cpu.timer_deadline; break;

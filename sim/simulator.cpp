@@ -813,6 +813,8 @@ HandlerReport Simulator::handler_report(PathId path, bool switched, const std::v
     all.instructions.insert(all.instructions.end(), s.instructions.begin(), s.instructions.end());
     all.instructions_exclusive.insert(all.instructions_exclusive.end(), s.instructions_exclusive.begin(),
                                       s.instructions_exclusive.end());
+    all.kernel_span_instructions.insert(all.kernel_span_instructions.end(), s.kernel_span_instructions.begin(),
+                                        s.kernel_span_instructions.end());
   }
   HandlerReport h;
   if (!is_syscall_path(path)) h.vector = static_cast<Vector>(path);
@@ -822,6 +824,7 @@ HandlerReport Simulator::handler_report(PathId path, bool switched, const std::v
   h.cycles_exclusive = Distribution::of(all.cycles_exclusive);
   h.instructions = Distribution::of(all.instructions);
   h.instructions_exclusive = Distribution::of(all.instructions_exclusive);
+  h.kernel_span_instructions = Distribution::of(all.kernel_span_instructions);
   h.budget = scenario_.budget_for(h.name);
   return h;
 }

@@ -58,6 +58,16 @@ PRISTINE_COLD [[noreturn]] void kernel_exception(const ExceptionInfo& info, cons
   machine::power_off(3);
 }
 
+PRISTINE_HOT void record_path(CpuLocal& cpu, Vector vector, Cycles start, bool switched) {
+  const Cycles cost = machine::now() - start;
+  if (!switched) {
+    cpu.path[vector].record(cost);
+  } else {
+    cpu.path_switched[vector].record(cost);
+    cpu.switch_paths.record(cost);
+  }
+}
+
 }  // namespace
 
 PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
@@ -89,9 +99,7 @@ PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
     machine::end_of_interrupt();
 #endif
   }
-  const Cycles cost = machine::now() - start;
-  cpu.path[vector].record(cost);
-  if (resume != frame) cpu.switch_paths.record(cost);
+  record_path(cpu, vector, start, resume != frame);
   return resume;
 }
 
@@ -104,6 +112,7 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
   }
   if (!info.from_user) kernel_exception(info, *frame);
   sched::finish_switch(cpu);
+  const Cycles start = machine::now();
   Task& task = *cpu.current;
   // Demand paging: a not-present page inside the task's own memory is mapped
   // and the access retried (ring-3 stacks grow on touch).
@@ -112,7 +121,7 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
       info.fault_address >= task.private_start && info.fault_address < task.private_end &&
       machine::map_user_page(task.address_space, info.fault_address & ~std::uint64_t{0xFFF})) {
     task.pages_mapped++;
-    cpu.path[info.vector].record(0);
+    record_path(cpu, info.vector, start, false);
     return frame;
   }
   // Any other ring-3 fault ends the task, with the reason kept for the reports.
@@ -120,8 +129,9 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
   task.fault_ip = info.ip;
   task.fault_error = info.error_code;
   task.fault_address = info.fault_address;
-  cpu.path[info.vector].record(0);
-  return sched::exit_current(cpu, frame, -static_cast<std::int64_t>(info.vector) - 1);
+  TrapFrame* next = sched::exit_current(cpu, frame, -static_cast<std::int64_t>(info.vector) - 1);
+  record_path(cpu, info.vector, start, true);
+  return next;
 }
 
 }  // namespace pristine

@@ -6,6 +6,7 @@
 #include "core/panic.h"
 #include "core/interrupt/vectors.h"
 #include "core/sched/cpu_inbox.h"
+#include "core/sched/sleep_list.h"
 #include "core/smp/cpu_set.h"
 #include "core/user_programs.h"
 
@@ -297,11 +298,7 @@ PRISTINE_HOT TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles dead
   task.state = TaskState::Sleeping;
   task.wake_at = deadline;
   task.slice_left = 0;
-  // Sorted insert: the list holds at most kMaxTasks entries.
-  Task** link = &cpu.sleepers;
-  while (*link && (*link)->wake_at <= deadline) link = &(*link)->next;
-  task.next = *link;
-  *link = &task;
+  sleep_list_insert(cpu.sleepers, task);
   add_load(cpu, -1);
   return switch_away(cpu, frame, now);
 }

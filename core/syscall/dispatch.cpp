@@ -123,8 +123,13 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(const SyscallArgs& args, TrapFrame* fra
   const Cycles start = machine::now();
   TrapFrame* resume = run_syscall(cpu, args, frame, result);
   const Cycles cost = machine::now() - start;
-  cpu.syscall[args.number < kSyscallSlots - 1 ? args.number : kSyscallSlots - 1].record(cost);
-  if (resume != frame) cpu.switch_paths.record(cost);
+  const std::uint64_t slot = args.number < kSyscallSlots - 1 ? args.number : kSyscallSlots - 1;
+  if (resume == frame) {
+    cpu.syscall[slot].record(cost);
+  } else {
+    cpu.syscall_switched[slot].record(cost);
+    cpu.switch_paths.record(cost);
+  }
   return resume;
 }
 

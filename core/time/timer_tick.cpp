@@ -42,6 +42,9 @@ PRISTINE_HOT TrapFrame* timer_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) 
   cpu.next_deadline = next;
   machine::timer_arm_oneshot(next);
   machine::end_of_interrupt();
+#ifdef PRISTINE_BREAK_TIMER_CONSOLE
+  machine::console_write("t", 1);  // test-only breakage: one UART character per tick; the budget gate must fail
+#endif
 #ifdef PRISTINE_BREAK_DOUBLE_EOI
   machine::end_of_interrupt();  // test-only breakage: the simulator must catch it
 #endif

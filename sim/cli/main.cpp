@@ -2,6 +2,7 @@
 //   sim SCENARIO [--seed N] [--json FILE]   run a scenario on the simulator
 //   boot [--tcg|--icount|--kvm] [--smp N] [--seconds S] [--debug] [-- QEMU ARGS]
 //                                            boot kernel.elf in QEMU
+//   budget [--image IMG] [--budgets FILE]    the cycle-budget gate (benches/budgets.toml)
 // Exit codes: 0 pass, 1 a failed budget or invariant, 2 bad input.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include <iostream>
 
 #include "sim/cli/boot_command.h"
+#include "sim/cli/budget_command.h"
 #include "sim/guest_image.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
@@ -99,6 +101,20 @@ int main(int argc, char** argv) {
   boot->add_option("qemu_args", boot_options.extra_qemu_args, "Extra QEMU arguments, after --");
   boot->allow_extras(false);
 
+  auto* budget = app.add_subcommand("budget", "Run the hot-path benchmarks and fail when a path reaches its cycle budget");
+  const std::filesystem::path build_dir = default_image(argv[0], "").parent_path().parent_path();
+  pristine::cli::BudgetOptions budget_options{
+      .benchmarks = build_dir / "benches" / "hot_path_bench",
+      .image = default_image(argv[0], "sim-kernel.elf"),
+      .budgets = std::filesystem::path(PRISTINE_SOURCE_DIR) / "benches" / "budgets.toml",
+      .json = build_dir / "hot-path-benchmarks.json",
+      .source_dir = PRISTINE_SOURCE_DIR,
+  };
+  budget->add_option("--image", budget_options.image, "Simulator kernel image to measure")->capture_default_str();
+  budget->add_option("--budgets", budget_options.budgets, "Budgets file")->capture_default_str();
+  budget->add_option("--benchmarks", budget_options.benchmarks, "The hot_path_bench binary")->capture_default_str();
+  budget->add_option("--json", budget_options.json, "Where to write the Google Benchmark JSON")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -108,6 +124,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*sim) return run_sim(scenario_file, seed, json_file, image);
+    if (*budget) return pristine::cli::run_budget(budget_options);
     if (*boot) {
       using Mode = pristine::cli::BootOptions::Mode;
       boot_options.mode = icount ? Mode::Icount : kvm ? Mode::Kvm : Mode::Tcg;

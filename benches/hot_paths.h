@@ -1,0 +1,27 @@
+// The hot paths under the budget gate: which benchmark measures which path
+// of the report, in which fixed scenario (benches/scenarios/). Shared by the
+// benchmark binary and `pristine calibrate`.
+#pragma once
+
+namespace pristine::bench {
+
+struct HotPath {
+  const char* benchmark;  // Google Benchmark name, and the key in benches/budgets.toml
+  const char* scenario;   // benches/scenarios/...
+  const char* path;       // the report's path name
+};
+
+inline constexpr HotPath kHotPaths[] = {
+    {"timer_tick", "uniprocessor.toml", "timer"},
+    {"timer_tick_switch", "uniprocessor.toml", "timer+switch"},
+    {"null_syscall", "uniprocessor.toml", "syscall/getpid"},
+    {"page_fault_map", "uniprocessor.toml", "page-fault"},
+    {"spurious_interrupt", "uniprocessor.toml", "spurious"},
+    {"user_fault_kill", "uniprocessor.toml", "invalid-opcode+switch"},
+    {"ipi_reschedule", "multiprocessor.toml", "ipi-reschedule"},
+    {"ipi_reschedule_switch", "multiprocessor.toml", "ipi-reschedule+switch"},
+    {"ipi_tlb_shootdown", "multiprocessor.toml", "ipi-tlb-shootdown"},
+    {"unmap_shootdown_switch", "multiprocessor.toml", "syscall/unmap+switch"},
+};
+
+}  // namespace pristine::bench

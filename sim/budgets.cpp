@@ -1,0 +1,152 @@
+#include "sim/budgets.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "benches/hot_paths.h"
+#include "sim/scenario.h"
+
+namespace pristine::sim {
+namespace {
+
+std::uint32_t line_of(const toml::node* node) { return node ? node->source().begin.line : 0; }
+
+[[noreturn]] void fail(const std::filesystem::path& file, const toml::node* node, const std::string& key,
+                       const std::string& message) {
+  throw ScenarioError(file.string(), line_of(node), key, message);
+}
+
+Cycles cycles(const std::filesystem::path& file, const toml::table& t, const std::string& prefix, const char* key,
+              bool required) {
+  const toml::node* node = t.get(key);
+  if (!node) {
+    if (required) fail(file, &t, prefix + key, "missing");
+    return 0;
+  }
+  const auto value = node->value<std::int64_t>();
+  if (!node->is_integer() || !value || *value <= 0) fail(file, node, prefix + key, "must be a positive integer (modeled cycles)");
+  return static_cast<Cycles>(*value);
+}
+
+const char* path_of(const std::string& benchmark) {
+  for (const bench::HotPath& p : bench::kHotPaths) {
+    if (benchmark == p.benchmark) return p.path;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const PathBudget* Budgets::find(const std::string& benchmark) const {
+  for (const PathBudget& p : paths) {
+    if (p.benchmark == benchmark) return &p;
+  }
+  return nullptr;
+}
+
+Budgets load_budgets(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ScenarioError(file.string(), 0, "", "cannot read the budgets file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_budgets(text.str(), file);
+}
+
+Budgets parse_budgets(std::string_view text, const std::filesystem::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file.string());
+  } catch (const toml::parse_error& e) {
+    throw ScenarioError(file.string(), e.source().begin.line, "", std::string(e.description()));
+  }
+  Budgets b;
+  b.file = file;
+  for (const auto& [key, node] : root) {
+    if (key.str() != "ceiling" && key.str() != "paths") fail(file, &node, std::string(key.str()), "unknown key (allowed: ceiling, [paths.NAME])");
+  }
+  b.ceiling = cycles(file, root, "", "ceiling", true);
+  const toml::table* paths = root["paths"].as_table();
+  if (!paths) fail(file, &root, "paths", "missing: a [paths.NAME] table per hot path");
+  for (const auto& [name, node] : *paths) {
+    const std::string prefix = fmt::format("paths.{}.", name.str());
+    const toml::table* t = node.as_table();
+    if (!t) fail(file, &node, prefix, "must be a table");
+    if (!path_of(std::string(name.str()))) {
+      std::string known;
+      for (const bench::HotPath& p : bench::kHotPaths) known += (known.empty() ? "" : ", ") + std::string(p.benchmark);
+      fail(file, &node, std::string(name.str()), fmt::format("no such hot path benchmark (known: {})", known));
+    }
+    for (const auto& [k, v] : *t) {
+      if (k.str() != "budget" && k.str() != "goal" && k.str() != "goal_source") {
+        fail(file, &v, prefix + std::string(k.str()), "unknown key (allowed: budget, goal, goal_source)");
+      }
+    }
+    PathBudget p;
+    p.benchmark = std::string(name.str());
+    p.budget = cycles(file, *t, prefix, "budget", true);
+    if (p.budget > b.ceiling) {
+      fail(file, t->get("budget"), prefix + "budget", fmt::format("{} is above the ceiling of {} cycles", p.budget, b.ceiling));
+    }
+    if (t->contains("goal")) p.goal = cycles(file, *t, prefix, "goal", true);
+    if (const auto source = (*t)["goal_source"].value<std::string>()) p.goal_source = *source;
+    b.paths.push_back(std::move(p));
+  }
+  return b;
+}
+
+bool GateResult::pass() const {
+  if (rows.empty()) return false;
+  for (const GateRow& r : rows) {
+    if (r.over()) return false;
+  }
+  return true;
+}
+
+GateResult judge(const Budgets& budgets, const nlohmann::json& output) {
+  GateResult result;
+  // Every hot path is judged, measured or not: a missing one fails the gate.
+  for (const bench::HotPath& hot : bench::kHotPaths) {
+    GateRow row;
+    row.benchmark = hot.benchmark;
+    row.path = hot.path;
+    const PathBudget* budget = budgets.find(hot.benchmark);
+    row.budget = budget ? budget->budget : budgets.ceiling;
+    if (budget) row.goal = budget->goal;
+    row.error = "not in the benchmark output";
+    for (const nlohmann::json& b : output.value("benchmarks", nlohmann::json::array())) {
+      const std::string name = b.value("name", "");
+      if (name.substr(0, name.find('/')) != hot.benchmark) continue;
+      if (b.value("error_occurred", false)) {
+        row.error = b.value("error_message", "error");
+      } else if (b.contains("cycles_max")) {
+        row.measured = static_cast<Cycles>(b["cycles_max"].get<double>());
+        row.count = static_cast<std::uint64_t>(b.value("count", 0.0));
+        row.error.clear();
+      }
+    }
+    result.rows.push_back(std::move(row));
+  }
+  return result;
+}
+
+std::string render_gate(const GateResult& result) {
+  std::string out = fmt::format("{:<24} {:<24} {:>8} {:>8} {:>9} {:>6}  {}\n", "hot path", "report path", "measured",
+                                "budget", "headroom", "goal", "verdict");
+  for (const GateRow& r : result.rows) {
+    const std::string measured = r.measured ? fmt::to_string(*r.measured) : "-";
+    const std::string headroom =
+        r.measured ? fmt::format("{:+.1f}%", 100.0 * (static_cast<double>(r.budget) - static_cast<double>(*r.measured)) /
+                                                 static_cast<double>(r.budget))
+                   : "-";
+    std::string verdict = !r.measured ? "NOT MEASURED: " + r.error : r.over() ? "OVER BUDGET" : "ok";
+    if (r.measured && !r.over() && r.goal) verdict += *r.measured <= *r.goal ? ", goal met" : ", goal missed";
+    out += fmt::format("{:<24} {:<24} {:>8} {:>8} {:>9} {:>6}  {}\n", r.benchmark, r.path, measured, r.budget, headroom,
+                       r.goal ? fmt::to_string(*r.goal) : "-", verdict);
+  }
+  return out;
+}
+
+}  // namespace pristine::sim

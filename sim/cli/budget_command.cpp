@@ -1,0 +1,76 @@
+#include "sim/cli/budget_command.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "sim/budgets.h"
+#include "sim/cli/process.h"
+#include "sim/scenario.h"
+
+namespace pristine::cli {
+namespace {
+
+// The commits since the budgets were last reviewed: where a regression came in.
+std::string commit_range(const std::filesystem::path& source_dir, const std::filesystem::path& budgets) {
+  const auto reviewed = capture_process({"git", "-C", source_dir.string(), "log", "-1", "--format=%h", "--",
+                                         std::filesystem::relative(budgets, source_dir).string()});
+  if (!reviewed || reviewed->empty()) return "the commits since the last passing gate (no git history here)";
+  const std::string sha = reviewed->substr(0, reviewed->find('\n'));
+  return fmt::format("the commits since the budgets were last reviewed: git log --oneline {}..HEAD", sha);
+}
+
+}  // namespace
+
+int run_budget(const BudgetOptions& o) {
+  for (const auto& [what, file] : {std::pair{"benchmark binary", o.benchmarks}, std::pair{"kernel image", o.image},
+                                   std::pair{"budgets file", o.budgets}}) {
+    if (!std::filesystem::exists(file)) {
+      std::cerr << fmt::format("pristine budget: {}: no such {} (build it first)\n", file.string(), what);
+      return 2;
+    }
+  }
+  sim::Budgets budgets;
+  try {
+    budgets = sim::load_budgets(o.budgets);
+  } catch (const sim::ScenarioError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 2;
+  }
+  const int status = run_process({o.benchmarks.string(), "--image=" + o.image.string(),
+                                  "--benchmark_out=" + o.json.string(), "--benchmark_out_format=json"});
+  if (status != 0) {
+    std::cerr << fmt::format("pristine budget: FAIL: {} exited with status {}\n", o.benchmarks.string(), status);
+    return 1;
+  }
+  nlohmann::json output;
+  try {
+    std::ifstream in(o.json);
+    output = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    std::cerr << fmt::format("pristine budget: FAIL: {}: unreadable benchmark output: {}\n", o.json.string(), e.what());
+    return 1;
+  }
+  const sim::GateResult result = sim::judge(budgets, output);
+  std::cout << '\n' << sim::render_gate(result);
+  std::cout << fmt::format("(modeled cycles, worst case per path; budgets: {}; benchmark JSON: {})\n",
+                           o.budgets.string(), o.json.string());
+  if (result.pass()) {
+    std::cout << "budget gate: PASS\n";
+    return 0;
+  }
+  const std::string range = commit_range(o.source_dir, o.budgets);
+  for (const sim::GateRow& r : result.rows) {
+    if (!r.over()) continue;
+    if (r.measured) {
+      std::cerr << fmt::format("pristine budget: FAIL: {} ({}) took {} modeled cycles, budget {}: look at {}\n",
+                               r.benchmark, r.path, *r.measured, r.budget, range);
+    } else {
+      std::cerr << fmt::format("pristine budget: FAIL: {} ({}) was not measured: {}\n", r.benchmark, r.path, r.error);
+    }
+  }
+  return 1;
+}
+
+}  // namespace pristine::cli

@@ -1,0 +1,93 @@
+// The cycle-budget gate: the budgets file, the judgement, and `pristine
+// budget` end to end: it passes on the current code and fails, naming the
+// path, the figure and the commits to look at, when the timer path gets one
+// UART character of work (sim-kernel-broken-timer-console.elf).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <string>
+
+#include "sim/budgets.h"
+#include "sim/scenario.h"
+
+namespace pristine::sim {
+namespace {
+
+struct Result {
+  int status;
+  std::string output;
+};
+
+Result pristine(const std::string& args) {
+  const std::string command = std::string(PRISTINE_BUILD_DIR "/bin/pristine ") + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+TEST(BudgetsFile, TheReviewedFileParsesAndEveryBudgetIsUnderTheCeiling) {
+  const Budgets b = load_budgets(PRISTINE_SOURCE_DIR "/benches/budgets.toml");
+  EXPECT_EQ(b.ceiling, 1000u);
+  ASSERT_GE(b.paths.size(), 8u);
+  for (const PathBudget& p : b.paths) EXPECT_LE(p.budget, b.ceiling) << p.benchmark;
+}
+
+TEST(BudgetsFile, ErrorsNameTheFileLineAndKey) {
+  try {
+    parse_budgets("ceiling = 1000\n[paths.timer_tick]\nbudget = 1200\n", "b.toml");
+    FAIL() << "a budget above the ceiling was accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()).substr(0, 9), "b.toml:3:") << e.what();
+    EXPECT_EQ(e.key(), "paths.timer_tick.budget");
+  }
+  EXPECT_THROW(parse_budgets("ceiling = 1000\n[paths.no_such_path]\nbudget = 10\n", "b.toml"), ScenarioError);
+  EXPECT_THROW(parse_budgets("ceiling = 1000\n[paths.timer_tick]\nbudgte = 10\n", "b.toml"), ScenarioError);
+}
+
+nlohmann::json output_with(const std::string& benchmark, double cycles_max) {
+  nlohmann::json out;
+  out["benchmarks"] = nlohmann::json::array({{{"name", benchmark + "/iterations:1"}, {"cycles_max", cycles_max}, {"count", 5.0}}});
+  return out;
+}
+
+TEST(BudgetJudgement, APathAtItsBudgetFailsAndAMissingPathFails) {
+  const Budgets b = parse_budgets("ceiling = 1000\n[paths.timer_tick]\nbudget = 700\n", "b.toml");
+  const GateResult at = judge(b, output_with("timer_tick", 700));
+  const GateRow& timer = at.rows.front();
+  EXPECT_EQ(timer.benchmark, "timer_tick");
+  EXPECT_TRUE(timer.over()) << "reaching the budget fails";
+  EXPECT_FALSE(judge(b, output_with("timer_tick", 699)).rows.front().over());
+  EXPECT_FALSE(at.pass()) << "the other paths were not measured";
+  EXPECT_EQ(at.rows.back().budget, 1000u) << "a path without a budget entry gets the ceiling";
+}
+
+TEST(BudgetGate, PassesOnTheCurrentCode) {
+  const Result r = pristine("budget --json " PRISTINE_BUILD_DIR "/budget-test-pass.json");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("budget gate: PASS"), std::string::npos) << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(timer_tick +timer +\d+ +700 +\+)"))) << r.output;
+}
+
+TEST(BudgetGate, OneUartCharacterOnTheTimerPathFailsItNamingThePath) {
+  const Result r = pristine("budget --image " PRISTINE_BUILD_DIR "/images/sim-kernel-broken-timer-console.elf --json "
+                            PRISTINE_BUILD_DIR "/budget-test-fail.json");
+  EXPECT_EQ(r.status, 1) << r.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(FAIL: timer_tick \(timer\) took (\d+) modeled cycles, budget 700: look at (.*))")))
+      << r.output;
+  EXPECT_GT(std::stoull(m[1]), 10'000u) << "a UART character costs at least 10 000 cycles";
+  // In a git checkout, the exact range; without history, still where to look.
+  EXPECT_NE(m[2].str().find("the commits since"), std::string::npos) << m[2];
+  if (std::filesystem::exists(PRISTINE_SOURCE_DIR "/.git")) {
+    EXPECT_TRUE(std::regex_search(m[2].str(), std::regex(R"(git log --oneline [0-9a-f]+\.\.HEAD)"))) << m[2];
+  }
+}
+
+}  // namespace
+}  // namespace pristine::sim
