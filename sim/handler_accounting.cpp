@@ -4,7 +4,7 @@ namespace pristine::sim {
 
 void HandlerAccounting::open(PathId path, Cycles now, std::uint64_t instructions, std::uint64_t switches,
                              ResumePoint resume) {
-  stack_.push_back({path, now, instructions, switches, 0, 0, resume, 0, 0, 0, 0});
+  stack_.push_back({path, now, instructions, switches, 0, 0, resume, 0, 0, 0, 0, 0, 0});
 }
 
 std::optional<ClosedRecord> HandlerAccounting::close(Cycles now, std::uint64_t instructions, std::uint64_t switches) {
@@ -19,7 +19,10 @@ std::optional<ClosedRecord> HandlerAccounting::close(Cycles now, std::uint64_t i
   s.cycles_exclusive.push_back(cycles - record.nested_cycles);
   s.instructions.push_back(insns);
   s.instructions_exclusive.push_back(insns - record.nested_instructions);
-  if (record.clock_reads >= 2) s.kernel_span_instructions.push_back(record.last_clock_read - record.first_clock_read);
+  if (record.clock_reads >= 2) {
+    s.kernel_span_instructions.push_back(record.last_clock_read - record.first_clock_read);
+    s.kernel_span_cycles.push_back(record.last_clock_cycles - record.first_clock_cycles);
+  }
   if (!stack_.empty()) {
     stack_.back().nested_cycles += cycles;
     stack_.back().nested_instructions += insns;

@@ -27,6 +27,7 @@ struct HandlerSamples {
   // the record: the span the kernel measures itself (dispatch entry to exit),
   // comparable with QEMU -icount, where that clock counts instructions.
   std::vector<std::uint64_t> kernel_span_instructions;
+  std::vector<std::uint64_t> kernel_span_cycles;  // the same span in modeled cycles
 };
 
 // Where the interrupted context must resume when a record closes without a
@@ -68,11 +69,15 @@ class HandlerAccounting {
   // The kernel read the board clock with `instructions` retired (counted per
   // block: the read sits in machine::now(), a block of its own, so the
   // distance between two reads is exact).
-  void note_clock_read(std::uint64_t instructions) {
+  void note_clock_read(std::uint64_t instructions, Cycles now) {
     if (stack_.empty()) return;
     Open& record = stack_.back();
-    if (record.clock_reads++ == 0) record.first_clock_read = instructions;
+    if (record.clock_reads++ == 0) {
+      record.first_clock_read = instructions;
+      record.first_clock_cycles = now;
+    }
     record.last_clock_read = instructions;
+    record.last_clock_cycles = now;
   }
 
   std::size_t depth() const { return stack_.size(); }
@@ -94,6 +99,8 @@ class HandlerAccounting {
     std::uint32_t clock_reads;
     std::uint64_t first_clock_read;
     std::uint64_t last_clock_read;
+    Cycles first_clock_cycles;
+    Cycles last_clock_cycles;
   };
   std::vector<Open> stack_;
   std::array<HandlerSamples, kPathCount * 2> samples_;

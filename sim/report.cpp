@@ -52,6 +52,7 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["instructions"] = distribution_json(h.instructions);
     e["instructions_exclusive"] = distribution_json(h.instructions_exclusive);
     e["kernel_span_instructions"] = distribution_json(h.kernel_span_instructions);
+    e["kernel_span_instructions"]["mean"] = h.kernel_span_mean;
     e["budget"] = h.budget;
     e["within_budget"] = h.within_budget();
     handlers.push_back(std::move(e));

@@ -23,6 +23,9 @@ struct HandlerReport {
   Distribution instructions;
   Distribution instructions_exclusive;
   Distribution kernel_span_instructions;  // dispatch entry to exit, as the kernel measures it
+  double kernel_span_mean = 0;
+  Distribution kernel_span_cycles;        // the same span in modeled cycles (what the kernel's clock reads)
+  double kernel_span_cycles_mean = 0;
   Cycles budget = 0;
   // The path's own cost, end to end, delivery included; a handler nested in it
   // (an NMI, a fault) is charged to its own path, not to this one.

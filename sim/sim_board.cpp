@@ -32,7 +32,7 @@ std::uint64_t SimBoard::read(SimCpu& cpu, std::uint64_t offset, unsigned size) {
     case sim_board::kClock:
       if (!high) {
         cpu.cycles += costs_.board_clock_read;
-        cpu.accounting.note_clock_read(cpu.instructions);
+        cpu.accounting.note_clock_read(cpu.instructions, cpu.cycles);
       }
       value = cpu.cycles;
       break;

@@ -815,6 +815,7 @@ HandlerReport Simulator::handler_report(PathId path, bool switched, const std::v
                                       s.instructions_exclusive.end());
     all.kernel_span_instructions.insert(all.kernel_span_instructions.end(), s.kernel_span_instructions.begin(),
                                         s.kernel_span_instructions.end());
+    all.kernel_span_cycles.insert(all.kernel_span_cycles.end(), s.kernel_span_cycles.begin(), s.kernel_span_cycles.end());
   }
   HandlerReport h;
   if (!is_syscall_path(path)) h.vector = static_cast<Vector>(path);
@@ -825,6 +826,14 @@ HandlerReport Simulator::handler_report(PathId path, bool switched, const std::v
   h.instructions = Distribution::of(all.instructions);
   h.instructions_exclusive = Distribution::of(all.instructions_exclusive);
   h.kernel_span_instructions = Distribution::of(all.kernel_span_instructions);
+  h.kernel_span_cycles = Distribution::of(all.kernel_span_cycles);
+  const auto mean = [](const std::vector<std::uint64_t>& v) {
+    std::uint64_t sum = 0;
+    for (const std::uint64_t n : v) sum += n;
+    return v.empty() ? 0.0 : static_cast<double>(sum) / static_cast<double>(v.size());
+  };
+  h.kernel_span_mean = mean(all.kernel_span_instructions);
+  h.kernel_span_cycles_mean = mean(all.kernel_span_cycles);
   h.budget = scenario_.budget_for(h.name);
   return h;
 }

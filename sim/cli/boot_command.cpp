@@ -133,8 +133,11 @@ int run_boot(const BootOptions& o) {
     if (ready > 0) {
       const ssize_t n = read(out[0], buffer, sizeof buffer);
       if (n <= 0) break;
-      std::cout.write(buffer, n);
-      std::cout.flush();
+      if (o.console) o.console->append(buffer, static_cast<std::size_t>(n));
+      if (o.echo) {
+        std::cout.write(buffer, n);
+        std::cout.flush();
+      }
     }
     if (Clock::now() > limit) {
       timed_out = true;

@@ -17,6 +17,8 @@ struct BootOptions {
   std::vector<std::string> extra_qemu_args;
   std::vector<std::string> kernel_args;  // extra words for the kernel command line (task=..., tick=...)
   std::filesystem::path image;
+  std::string* console = nullptr;  // if set, the console output is kept here
+  bool echo = true;                // stream the console to stdout
 };
 
 // The QEMU command line for `options` (exposed for tests and --dry-run).

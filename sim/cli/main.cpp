@@ -3,6 +3,7 @@
 //   boot [--tcg|--icount|--kvm] [--smp N] [--seconds S] [--debug] [-- QEMU ARGS]
 //                                            boot kernel.elf in QEMU
 //   budget [--image IMG] [--budgets FILE]    the cycle-budget gate (benches/budgets.toml)
+//   calibrate [--kvm]                        simulator against QEMU -icount, path by path
 // Exit codes: 0 pass, 1 a failed budget or invariant, 2 bad input.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -13,6 +14,8 @@
 
 #include "sim/cli/boot_command.h"
 #include "sim/cli/budget_command.h"
+#include "sim/cli/calibrate_command.h"
+#include "sim/cli/scenario_args.h"
 #include "sim/guest_image.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
@@ -31,18 +34,6 @@ std::filesystem::path default_image(const char* argv0, const char* name) {
   auto self = std::filesystem::canonical("/proc/self/exe", ec);
   if (ec) self = std::filesystem::absolute(argv0);
   return self.parent_path().parent_path() / "images" / name;
-}
-
-// The kernel command-line words that give the PC image a scenario's tasks.
-std::vector<std::string> kernel_args_for(const pristine::sim::Scenario& s) {
-  std::vector<std::string> args = {fmt::format("tick={}", s.tick_hz)};
-  for (const auto& t : s.tasks) {
-    const std::uint64_t arg = t.program == pristine::sim::TaskProgram::Pinger ? t.partner : t.sleep_ns;
-    std::string word = fmt::format("task={}:{}:{}:{}", t.name, pristine::sim::program_name(t.program), t.priority, arg);
-    if (t.cpu) word += fmt::format(":{}", *t.cpu);
-    args.push_back(word);
-  }
-  return args;
 }
 
 int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
@@ -115,6 +106,18 @@ int main(int argc, char** argv) {
   budget->add_option("--benchmarks", budget_options.benchmarks, "The hot_path_bench binary")->capture_default_str();
   budget->add_option("--json", budget_options.json, "Where to write the Google Benchmark JSON")->capture_default_str();
 
+  auto* calibrate = app.add_subcommand("calibrate",
+                                       "Compare the simulator's instruction counts with QEMU -icount on the same paths");
+  pristine::cli::CalibrateOptions calibrate_options{
+      .pc_image = default_image(argv[0], "kernel.elf"),
+      .sim_image = default_image(argv[0], "sim-kernel.elf"),
+      .scenarios = std::filesystem::path(PRISTINE_SOURCE_DIR) / "benches" / "scenarios",
+  };
+  calibrate->add_flag("--kvm", calibrate_options.kvm,
+                      "Real cycles under hardware virtualization (refused where KVM is not VT-x/AMD-V)");
+  calibrate->add_option("--image", calibrate_options.pc_image, "PC kernel image")->capture_default_str();
+  calibrate->add_option("--sim-image", calibrate_options.sim_image, "Simulator kernel image")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -125,10 +128,11 @@ int main(int argc, char** argv) {
   try {
     if (*sim) return run_sim(scenario_file, seed, json_file, image);
     if (*budget) return pristine::cli::run_budget(budget_options);
+    if (*calibrate) return pristine::cli::run_calibrate(calibrate_options);
     if (*boot) {
       using Mode = pristine::cli::BootOptions::Mode;
       boot_options.mode = icount ? Mode::Icount : kvm ? Mode::Kvm : Mode::Tcg;
-      if (!boot_scenario.empty()) boot_options.kernel_args = kernel_args_for(pristine::sim::load_scenario(boot_scenario));
+      if (!boot_scenario.empty()) boot_options.kernel_args = pristine::cli::kernel_args_for(pristine::sim::load_scenario(boot_scenario));
       return pristine::cli::run_boot(boot_options);
     }
   } catch (const pristine::sim::ScenarioError& e) {

@@ -1,0 +1,49 @@
+// `pristine calibrate`: the simulator's instruction counts against QEMU's
+// -icount counts of the same paths (docs/cost-model.md, "Calibration").
+//
+// Both machines run the same calibration scenarios (benches/scenarios/
+// calibrate-*.toml) with the same kernel objects; the kernel measures each
+// path itself, from dispatch entry to exit, with machine::now(): under
+// -icount shift=0 that clock counts instructions, and the simulator measures
+// the same span between the same two clock reads. What differs is board code
+// (hw-x86_64/pc against hw-sim): each path's expected difference is listed
+// with its reason, and a path fails when the measured difference is off it by
+// more than the tolerance.
+//
+// --kvm: the real-cycle run, on hardware virtualization only: the kernel's own
+// TSC figures beside the simulator's modeled cycles. Refused where /dev/kvm is
+// not VT-x/AMD-V.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pristine::cli {
+
+struct CalibrateOptions {
+  std::filesystem::path pc_image;   // kernel.elf
+  std::filesystem::path sim_image;  // sim-kernel.elf
+  std::filesystem::path scenarios;  // benches/scenarios
+  bool kvm = false;
+};
+
+// One path's statistics from the PC kernel's shutdown report (all CPUs).
+struct PcPathStats {
+  std::uint64_t count = 0;
+  std::uint64_t min = 0;
+  double mean = 0;
+};
+
+// The "  NAME COUNT MIN MEAN MAX" lines of the shutdown report, merged over
+// CPUs: counts add, min is the least, mean is weighted by count.
+std::vector<std::pair<std::string, PcPathStats>> parse_pc_report(const std::string& console);
+
+// |measured - expected| within the documented tolerance: 3 instructions plus
+// 2 % of the QEMU figure.
+bool within_tolerance(double qemu, double simulator, double expected_difference);
+
+int run_calibrate(const CalibrateOptions& options);
+
+}  // namespace pristine::cli

@@ -1,0 +1,69 @@
+// Calibration: the simulator's instruction counts against QEMU -icount on the
+// same paths of the same kernel objects (`pristine calibrate`), and its parts.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+#include "sim/cli/boot_command.h"
+#include "sim/cli/calibrate_command.h"
+
+namespace pristine::cli {
+namespace {
+
+struct Result {
+  int status;
+  std::string output;
+};
+
+Result pristine(const std::string& args) {
+  const std::string command = std::string(PRISTINE_BUILD_DIR "/bin/pristine ") + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+TEST(Calibration, ThePcReportIsMergedOverCpus) {
+  const auto paths = parse_pc_report(
+      "cpu 0: ticks=10\nhandlers (instructions (icount) ...): vector name count min mean max\n"
+      "  timer 10 150 160 170\n  timer+switch 2 200 210 220\n"
+      "cpu 1: ticks=10\nhandlers ...\n  timer 30 140 180 300\n  pa progress=5 ticks=1\n");
+  ASSERT_EQ(paths.size(), 2u);
+  EXPECT_EQ(paths[0].first, "timer");
+  EXPECT_EQ(paths[0].second.count, 40u);
+  EXPECT_EQ(paths[0].second.min, 140u);
+  EXPECT_DOUBLE_EQ(paths[0].second.mean, 175.0) << "weighted by count";
+  EXPECT_EQ(paths[1].first, "timer+switch");
+}
+
+TEST(Calibration, ToleranceIsThreeInstructionsPlusTwoPercent) {
+  EXPECT_TRUE(within_tolerance(100, 90, 10));
+  EXPECT_TRUE(within_tolerance(100, 85, 10)) << "5 off, tolerance 3 + 2";
+  EXPECT_FALSE(within_tolerance(100, 84, 10)) << "6 off";
+  EXPECT_FALSE(within_tolerance(100, 96, 10)) << "the simulator counting more than expected fails too";
+}
+
+TEST(Calibration, SimulatorAgreesWithQemuIcountWithinTheDocumentedTolerance) {
+  const Result r = pristine("calibrate");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("calibration: PASS"), std::string::npos) << r.output;
+  for (const char* path : {"timer ", "timer+switch", "syscall/getpid", "page-fault", "invalid-opcode+switch",
+                           "ipi-reschedule+switch", "ipi-tlb-shootdown"}) {
+    EXPECT_NE(r.output.find(path), std::string::npos) << path << "\n" << r.output;
+  }
+}
+
+TEST(Calibration, KvmIsRefusedWhereItIsNotHardwareVirtualization) {
+  if (kvm_unusable_reason().empty()) GTEST_SKIP() << "this machine has hardware virtualization";
+  const Result r = pristine("calibrate --kvm");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("refused"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("hardware virtualization"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace pristine::cli
