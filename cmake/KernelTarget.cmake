@@ -19,10 +19,12 @@ function(pristine_kernel_objects target)
   set_target_properties(${target} PROPERTIES CXX_STANDARD 20 CXX_EXTENSIONS OFF)
 endfunction()
 
-# pristine_kernel_image(name LINKER_SCRIPT file OBJECTS libs...): link an ELF image
-# into build/images/<name>.
+# pristine_kernel_image(name LINKER_SCRIPT file OBJECTS libs... [CHECK_HOT_PATHS]):
+# link an ELF image into build/images/<name>. CHECK_HOT_PATHS runs the static
+# pristine-path check on it (sim/tools/hot_path_check.cpp): a hot function that
+# calls out of the hot path fails the build.
 function(pristine_kernel_image name)
-  cmake_parse_arguments(ARG "" "LINKER_SCRIPT" "OBJECTS" ${ARGN})
+  cmake_parse_arguments(ARG "CHECK_HOT_PATHS" "LINKER_SCRIPT" "OBJECTS" ${ARGN})
   set(objs)
   foreach(lib IN LISTS ARG_OBJECTS)
     list(APPEND objs $<TARGET_OBJECTS:${lib}>)
@@ -39,4 +41,10 @@ function(pristine_kernel_image name)
     -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
     -Wl,-L,${PROJECT_SOURCE_DIR}/kernel-image -T ${ARG_LINKER_SCRIPT})
   target_link_libraries(${name} PRIVATE gcc)
+  if(ARG_CHECK_HOT_PATHS)
+    add_dependencies(${name} hot_path_check)
+    add_custom_command(TARGET ${name} POST_BUILD
+      COMMAND hot_path_check $<TARGET_FILE:${name}>
+      COMMENT "Checking the hot paths of ${name}.elf")
+  endif()
 endfunction()

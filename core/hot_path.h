@@ -10,5 +10,14 @@
 // Slow cases split out of a hot path: never inlined into it, kept out of its cache lines.
 #define PRISTINE_COLD __attribute__((cold, noinline, section(".text.pristine_cold")))
 
+// What a hot path must never reach (seed 000), each in its own section so the
+// simulator flags any execution inside one while a CPU is in a hot path, and
+// the static call-graph check flags any call from hot code (docs/pristine-rules.md).
+// Mark every allocator entry point, every lock acquisition that spins or
+// waits, and every page-table walker with one of these.
+#define PRISTINE_ALLOCATOR __attribute__((noinline, section(".text.pristine_allocator")))
+#define PRISTINE_WAITING_LOCK __attribute__((noinline, section(".text.pristine_waiting_lock")))
+#define PRISTINE_PAGE_WALKER __attribute__((noinline, section(".text.pristine_page_walker")))
+
 #define PRISTINE_LIKELY(x) __builtin_expect(!!(x), 1)
 #define PRISTINE_UNLIKELY(x) __builtin_expect(!!(x), 0)

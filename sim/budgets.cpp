@@ -100,7 +100,7 @@ Budgets parse_budgets(std::string_view text, const std::filesystem::path& file) 
 bool GateResult::pass() const {
   if (rows.empty()) return false;
   for (const GateRow& r : rows) {
-    if (r.over()) return false;
+    if (r.failed()) return false;
   }
   return true;
 }
@@ -124,6 +124,8 @@ GateResult judge(const Budgets& budgets, const nlohmann::json& output) {
       } else if (b.contains("cycles_max")) {
         row.measured = static_cast<Cycles>(b["cycles_max"].get<double>());
         row.count = static_cast<std::uint64_t>(b.value("count", 0.0));
+        row.violations = static_cast<std::uint64_t>(b.value("violations", 0.0));
+        row.label = b.value("label", "");
         row.error.clear();
       }
     }
@@ -143,6 +145,7 @@ std::string render_gate(const GateResult& result) {
                    : "-";
     std::string verdict = !r.measured ? "NOT MEASURED: " + r.error : r.over() ? "OVER BUDGET" : "ok";
     if (r.measured && !r.over() && r.goal) verdict += *r.measured <= *r.goal ? ", goal met" : ", goal missed";
+    if (r.violations != 0) verdict += " (" + r.label + ")";
     out += fmt::format("{:<24} {:<24} {:>8} {:>8} {:>9} {:>6}  {}\n", r.benchmark, r.path, measured, r.budget, headroom,
                        r.goal ? fmt::to_string(*r.goal) : "-", verdict);
   }

@@ -39,7 +39,10 @@ struct GateRow {
   Cycles budget = 0;
   std::optional<Cycles> goal;
   std::string error;                // why it was not measured
+  std::uint64_t violations = 0;     // pristine-path rules or invariants the run broke
+  std::string label;                // which
   bool over() const { return !measured || *measured >= budget; }
+  bool failed() const { return over() || violations != 0; }
 };
 
 struct GateResult {

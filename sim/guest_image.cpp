@@ -112,6 +112,17 @@ VirtAddr GuestImage::symbol(const std::string& name) const {
   throw ImageError(fmt::format("{}: symbol '{}' not found", file_.string(), name));
 }
 
+const Symbol* GuestImage::function_at(VirtAddr address) const {
+  auto it = std::upper_bound(symbols_.begin(), symbols_.end(), address,
+                             [](VirtAddr a, const Symbol& s) { return a < s.address; });
+  while (it != symbols_.begin()) {
+    --it;
+    if (it->size == 0 && it->address != address) continue;
+    return address < it->address + std::max<std::uint64_t>(it->size, 1) ? &*it : nullptr;
+  }
+  return nullptr;
+}
+
 std::string GuestImage::describe(VirtAddr address) const {
   auto it = std::upper_bound(symbols_.begin(), symbols_.end(), address,
                              [](VirtAddr a, const Symbol& s) { return a < s.address; });

@@ -44,6 +44,9 @@ class GuestImage {
   std::optional<VirtAddr> find_symbol(const std::string& name) const;
   // "function+0x12" for an address inside a function, else the hex address.
   std::string describe(VirtAddr address) const;
+  // The function containing `address`, if any.
+  const Symbol* function_at(VirtAddr address) const;
+  const std::filesystem::path& file() const { return file_; }
 
  private:
   std::filesystem::path file_;

@@ -81,6 +81,8 @@ class HandlerAccounting {
   }
 
   std::size_t depth() const { return stack_.size(); }
+  // Clock reads so far in the innermost open record (depth() > 0).
+  std::uint32_t innermost_clock_reads() const { return stack_.back().clock_reads; }
   // The path of the innermost open record (depth() > 0).
   PathId innermost() const { return stack_.back().path; }
   // Samples of `path`, without (false) or with (true) a context switch.

@@ -119,6 +119,11 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["rip"] = v.rip;
     e["vector"] = v.vector ? nlohmann::ordered_json(*v.vector) : nlohmann::ordered_json(nullptr);
     e["cycles"] = v.cycles;
+    e["file"] = v.file;
+    e["line"] = v.line;
+    if (!v.path.empty()) e["path"] = v.path;
+    if (!v.call_chain.empty()) e["call_chain"] = v.call_chain;
+    if (v.count != 0) e["count"] = v.count;
     violations.push_back(std::move(e));
   }
   auto& faults = j["faults"] = nlohmann::ordered_json::array();
@@ -202,6 +207,7 @@ std::string render_text(const Report& r) {
   for (const Violation& v : r.violations) {
     line(fmt::format("VIOLATION {}: {}{}", v.kind, v.message,
                      v.symbol.empty() ? "" : fmt::format(" at {}", v.symbol)));
+    for (const std::string& frame : v.call_chain) line(fmt::format("    {}", frame));
   }
   line(fmt::format("verdict: {}", r.pass() ? "PASS" : "FAIL"));
   return out;

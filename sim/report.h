@@ -66,12 +66,20 @@ struct InterruptTotals {
 };
 
 struct Violation {
-  std::string kind;     // e.g. "budget", "no-progress", "kernel-fault", "lost-interrupt"
+  std::string kind;     // e.g. "budget", "no-progress", "kernel-fault", "lost-interrupt", "console-output"
   std::string message;
   std::string symbol;   // where, if known
   VirtAddr rip = 0;
   std::optional<Vector> vector;
   Cycles cycles = 0;    // the cost involved, or the time it happened
+  // Pristine-path violations (docs/pristine-rules.md): where in the source,
+  // the hot path it happened in, the call chain (innermost first), and how
+  // often the site was hit.
+  std::string file;
+  int line = 0;
+  std::string path;
+  std::vector<std::string> call_chain;
+  std::uint64_t count = 0;
 };
 
 // One fault the simulator injected, where it hit and what the kernel did.

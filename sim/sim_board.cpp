@@ -33,6 +33,7 @@ std::uint64_t SimBoard::read(SimCpu& cpu, std::uint64_t offset, unsigned size) {
       if (!high) {
         cpu.cycles += costs_.board_clock_read;
         cpu.accounting.note_clock_read(cpu.instructions, cpu.cycles);
+        if (cpu.simulator) cpu.simulator->clock_read(cpu);
       }
       value = cpu.cycles;
       break;
@@ -118,7 +119,10 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
         cpu.stop_at = 0;
       }
       break;
-    case sim_board::kConsole: console_ += static_cast<char>(value & 0xFF); break;
+    case sim_board::kConsole:
+      console_ += static_cast<char>(value & 0xFF);
+      if (cpu.simulator) cpu.simulator->console_output(cpu);
+      break;
     case sim_board::kExit:
       cpu.exit_requested = true;
       cpu.exit_code = static_cast<std::int64_t>(value);

@@ -102,6 +102,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       user_end_(image_.symbol("__user_end")),
       alignment_checks_(image_, memory_),
       invlpg_hooks_(image_, memory_),
+      rules_(image_, memory_),
       checker_(context_limits(scenario), [this](int task) { return guest_task_name(task); },
                [this](VirtAddr rip) { return image_.describe(rip); }) {
   std::fill_n(stub_page_.get(), kStubPageSize, std::uint8_t{0xF4});  // hlt
@@ -234,13 +235,20 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   const BlockCost* cost = c.blocks.find(address, size);
   if (!cost) {
     const std::uint8_t* bytes = memory_.host(address, size);
-    const BlockCost priced = bytes ? costs_.price_block({bytes, size}, address) : BlockCost{1, 1};
+    BlockCost priced = bytes ? costs_.price_block({bytes, size}, address) : BlockCost{1, 1};
+    priced.flags |= rules_.forbidden_flags(address);
     cost = &c.blocks.insert(address, size, priced);
     check_block_rules(c, address, priced);
 
   }
   c.cycles += cost->cycles;
   c.instructions += cost->instructions;
+  if (PRISTINE_UNLIKELY(cost->flags & kBlockForbidden) && c.accounting.depth() != 0) {
+    const char* kind = (cost->flags & kBlockInAllocator)     ? "allocator-call"
+                       : (cost->flags & kBlockInWaitingLock) ? "waiting-lock"
+                                                             : "page-table-walk";
+    rules_.flag(kind, c, c.accounting.innermost(), address, cost->cycles);
+  }
   c.iret_pending = (cost->flags & kBlockEndsWithIret) != 0;
   c.last_block_flags = cost->flags;
 }
@@ -647,6 +655,21 @@ void Simulator::run_cpu(SimCpu& c, Cycles horizon) {
   }
 }
 
+// ---- the pristine-path rules the board sees (sim/pristine_rules.h) ------------
+
+void Simulator::console_output(SimCpu& c) {
+  if (c.accounting.depth() == 0) return;
+  const VirtAddr rip = c.cpu.reg(UC_X86_REG_RIP);
+  if (rules_.in_cold_path(c, rip)) return;  // an explicit slow path (PRISTINE_COLD)
+  rules_.flag("console-output", c, c.accounting.innermost(), rip,
+              costs_.table().events().console_char);
+}
+
+void Simulator::clock_read(SimCpu& c) {
+  if (c.accounting.depth() == 0 || c.accounting.innermost_clock_reads() != PristineRules::kMaxClockReads + 1) return;
+  rules_.flag("clock-busy-wait", c, c.accounting.innermost(), c.cpu.reg(UC_X86_REG_RIP), 0);
+}
+
 // ---- the board's cross-CPU registers -----------------------------------------
 
 void Simulator::send_ipi(SimCpu& from, CpuId target, Vector vector) {
@@ -862,6 +885,8 @@ Report Simulator::build_report() const {
   }
   r.violations = violations_;
   r.violations.insert(r.violations.end(), checker_.violations().begin(), checker_.violations().end());
+  const std::vector<Violation> rules = rules_.violations();
+  r.violations.insert(r.violations.end(), rules.begin(), rules.end());
 
   std::vector<std::uint64_t> switch_cycles;
   for (PathId path = 0; path < kPathCount; ++path) {

@@ -24,6 +24,7 @@
 #include "sim/sim_board.h"
 #include "sim/sim_cpu.h"
 #include "sim/tlb_model.h"
+#include "sim/pristine_rules.h"
 
 namespace pristine::sim {
 
@@ -46,6 +47,8 @@ class Simulator {
   void unmap_user_page(SimCpu& from, VirtAddr page);
   void map_user_page(SimCpu& from, VirtAddr page);
   std::uint32_t cpu_count() const { return static_cast<std::uint32_t>(cpus_.size()); }
+  void console_output(SimCpu& cpu);
+  void clock_read(SimCpu& cpu);
 
  private:
   void write_boot_info();
@@ -100,6 +103,7 @@ class Simulator {
   VirtAddr user_start_, user_end_;             // the ring-3 region
   AlignmentChecks alignment_checks_;
   InvlpgHooks invlpg_hooks_;
+  PristineRules rules_;
   VirtAddr secondary_entry_ = 0;               // sim_secondary_entry
   std::vector<VirtAddr> unmapped_user_pages_;  // ring-3 pages the board MMU removed
   // Pages a task unmapped and has not yet returned to ring 3 from: (page, its CPU).

@@ -1,5 +1,6 @@
 #include "core/smp/stop_all.h"
 
+#include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
 #include "core/smp/cpu_set.h"
 
@@ -18,7 +19,8 @@ void stop_other_cpus() {
   }
 }
 
-void stop_this_cpu(CpuLocal& cpu) {
+// Reached from the stop-all IPI's handler, never to return: a slow path by design.
+PRISTINE_COLD void stop_this_cpu(CpuLocal& cpu) {
   cpu.stopped_at = machine::now();
   g_online_cpus.fetch_and(~bit(cpu.id), std::memory_order_release);
   machine::halt_forever();

@@ -1,5 +1,8 @@
 #include "core/time/timer_tick.h"
 
+#include <atomic>
+#include <cstddef>
+
 #include "core/hot_path.h"
 #include "core/sched/scheduler.h"
 #include "core/smp/tlb_shootdown.h"
@@ -15,6 +18,38 @@ PRISTINE_COLD Cycles skip_missed_deadlines(CpuLocal& cpu, Cycles now) {
                          std::memory_order_relaxed);
   return cpu.next_deadline + (behind + 1) * cpu.tick_period;
 }
+
+// Test-only breakages of seed 000's rules, each caught by the simulator
+// (tests/pristine_rules_test.cpp): work a hot path must never do.
+#ifdef PRISTINE_BREAK_ALLOCATE_IN_TICK
+PRISTINE_ALLOCATOR void* allocate(std::size_t size) {
+  alignas(16) static std::uint8_t arena[1 << 16];
+  static std::size_t used = 0;
+  if (used + size > sizeof arena) used = 0;
+  void* block = &arena[used];
+  used += (size + 15) & ~std::size_t{15};
+  return block;
+}
+#endif
+#ifdef PRISTINE_BREAK_LOCK_IN_TICK
+std::atomic<std::uint32_t> g_tick_lock{0};
+PRISTINE_WAITING_LOCK void lock_acquire(std::atomic<std::uint32_t>& lock) {
+  while (lock.exchange(1, std::memory_order_acquire) != 0) machine::cpu_relax();
+}
+#endif
+#ifdef PRISTINE_BREAK_PAGE_WALK_IN_TICK
+// A software walk over a four-level table (what a translate_address() does).
+constinit std::uint64_t g_walk_tables[4][512] = {};
+PRISTINE_PAGE_WALKER std::uint64_t translate(VirtAddr address) {
+  std::uint64_t entry = reinterpret_cast<std::uint64_t>(g_walk_tables[0]);
+  for (int level = 0; level < 4; ++level) {
+    const auto* table = reinterpret_cast<const volatile std::uint64_t*>(entry & ~std::uint64_t{0xFFF});
+    entry = table[(address >> (39 - 9 * level)) & 511];
+    if (entry == 0) return 0;
+  }
+  return entry;
+}
+#endif
 
 }  // namespace
 
@@ -42,6 +77,20 @@ PRISTINE_HOT TrapFrame* timer_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) 
   cpu.next_deadline = next;
   machine::timer_arm_oneshot(next);
   machine::end_of_interrupt();
+#ifdef PRISTINE_BREAK_ALLOCATE_IN_TICK
+  static_cast<volatile std::uint8_t*>(allocate(64))[0] = 1;
+#endif
+#ifdef PRISTINE_BREAK_LOCK_IN_TICK
+  lock_acquire(g_tick_lock);
+  g_tick_lock.store(0, std::memory_order_release);
+#endif
+#ifdef PRISTINE_BREAK_PAGE_WALK_IN_TICK
+  static_cast<void>(translate(reinterpret_cast<VirtAddr>(frame)));
+#endif
+#ifdef PRISTINE_BREAK_BUSY_WAIT_IN_TICK
+  for (const Cycles until = machine::now() + 2000; machine::now() < until;) {
+  }
+#endif
 #ifdef PRISTINE_BREAK_TIMER_CONSOLE
   machine::console_write("t", 1);  // test-only breakage: one UART character per tick; the budget gate must fail
 #endif

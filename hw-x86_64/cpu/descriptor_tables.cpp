@@ -1,6 +1,7 @@
 #include "hw-x86_64/cpu/descriptor_tables.h"
 
 #include "core/cpu_local.h"
+#include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
 #include "hw-x86_64/cpu/segments.h"
 
@@ -55,7 +56,8 @@ IdtGate make_gate(std::uint64_t handler, std::uint8_t ist, std::uint8_t dpl) {
 
 }  // namespace
 
-Tss& tss_of(CpuId cpu) { return g_tss[cpu]; }
+// On the switch path (machine::set_kernel_stack): hot.
+PRISTINE_HOT Tss& tss_of(CpuId cpu) { return g_tss[cpu]; }
 
 void build_idt() {
   for (unsigned v = 0; v < 256; ++v) {

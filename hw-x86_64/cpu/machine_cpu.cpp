@@ -62,6 +62,9 @@ void halt_forever() {
 }
 
 void enter_frame(TrapFrame* frame) {
+#ifdef PRISTINE_LOG_RETURN_TO_RING3
+  if ((frame->cs & 3) != 0) trace_iretq_to_ring3(*frame);
+#endif
   asm volatile("movq %0, %%rsp\n\tjmp *%1" ::"r"(frame), "r"(interrupt_return) : "memory");
   __builtin_unreachable();
 }

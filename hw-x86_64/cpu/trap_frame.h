@@ -36,3 +36,10 @@ static_assert(sizeof(TrapFrame) == trap_frame_offset::kSize);
 static_assert(sizeof(TrapFrame) % 16 == 0);
 
 }  // namespace pristine
+
+#ifdef PRISTINE_LOG_RETURN_TO_RING3
+namespace pristine {
+// The case study of seed 000 (hw-x86_64/cpu/interrupt_dispatch.cpp).
+void trace_iretq_to_ring3(const TrapFrame& frame);
+}  // namespace pristine
+#endif

@@ -62,8 +62,12 @@ int run_budget(const BudgetOptions& o) {
   }
   const std::string range = commit_range(o.source_dir, o.budgets);
   for (const sim::GateRow& r : result.rows) {
-    if (!r.over()) continue;
-    if (r.measured) {
+    if (!r.failed()) continue;
+    if (!r.over()) {
+      std::cerr << fmt::format("pristine budget: FAIL: {} ({}): the run broke the rules ({}): run its scenario with "
+                               "`pristine sim` for the violations\n",
+                               r.benchmark, r.path, r.label);
+    } else if (r.measured) {
       std::cerr << fmt::format("pristine budget: FAIL: {} ({}) took {} modeled cycles, budget {}: look at {}\n",
                                r.benchmark, r.path, *r.measured, r.budget, range);
     } else {

@@ -1,0 +1,52 @@
+#include "sim/source_lines.h"
+
+#include <cxxabi.h>
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace pristine::sim {
+
+struct SourceLines::Dwarf {
+  int fd = -1;
+  ::Dwarf* dbg = nullptr;
+  ~Dwarf() {
+    if (dbg) dwarf_end(dbg);
+    if (fd >= 0) close(fd);
+  }
+};
+
+SourceLines::SourceLines(const std::filesystem::path& image) : dwarf_(std::make_unique<Dwarf>()) {
+  dwarf_->fd = open(image.c_str(), O_RDONLY | O_CLOEXEC);
+  if (dwarf_->fd >= 0) dwarf_->dbg = dwarf_begin(dwarf_->fd, DWARF_C_READ);  // null: no DWARF, no lines
+}
+
+SourceLines::~SourceLines() = default;
+
+std::optional<SourceLine> SourceLines::find(VirtAddr address) const {
+  if (!dwarf_->dbg) return std::nullopt;
+  Dwarf_Die cu;
+  if (!dwarf_addrdie(dwarf_->dbg, address, &cu)) return std::nullopt;
+  Dwarf_Line* line = dwarf_getsrc_die(&cu, address);
+  if (!line) return std::nullopt;
+  const char* file = dwarf_linesrc(line, nullptr, nullptr);
+  int number = 0;
+  if (!file || dwarf_lineno(line, &number) != 0) return std::nullopt;
+  std::string path = file;
+  const std::string root = PRISTINE_SOURCE_DIR "/";
+  if (path.rfind(root, 0) == 0) path = path.substr(root.size());
+  return SourceLine{path, number};
+}
+
+std::string demangle(const std::string& name) {
+  int status = 0;
+  char* plain = abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status);
+  if (status != 0 || !plain) return name;
+  std::string result = plain;
+  std::free(plain);
+  return result;
+}
+
+}  // namespace pristine::sim

@@ -1,0 +1,36 @@
+// Source positions of guest addresses, from the image's DWARF line table
+// (elfutils libdw): the file:line a reviewer needs next to a violation.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/types.h"
+
+namespace pristine::sim {
+
+struct SourceLine {
+  std::string file;  // relative to the repository when it lies inside it
+  int line = 0;
+};
+
+class SourceLines {
+ public:
+  explicit SourceLines(const std::filesystem::path& image);
+  ~SourceLines();
+  SourceLines(const SourceLines&) = delete;
+  SourceLines& operator=(const SourceLines&) = delete;
+
+  std::optional<SourceLine> find(VirtAddr address) const;
+
+ private:
+  struct Dwarf;
+  std::unique_ptr<Dwarf> dwarf_;
+};
+
+// A C++ symbol name in source form ("pristine::machine::now()"); unchanged if it is not mangled.
+std::string demangle(const std::string& name);
+
+}  // namespace pristine::sim
