@@ -1,20 +1,14 @@
 // What the simulator knows about TLBs. Unicorn has no TLB a guest could get
-// wrong, so the board keeps the model: when a CPU unmaps a ring-3 page, every
-// other CPU still caches the old translation ("stale") until it executes
-// invlpg for that page. Every invlpg in the image gets a code hook (installed
-// before any code is translated) that reports the flushed page.
+// wrong, so the board keeps the model (sim/simulator.cpp): when a CPU unmaps a
+// ring-3 page, every other CPU still caches the old translation ("stale")
+// until it executes invlpg for that page or reloads CR3. Every invlpg and
+// `mov cr3` in the image gets a hook (sim/instruction_hooks.h) that reports
+// the flush.
 #pragma once
 
-#include <unicorn/unicorn.h>
-
 #include <functional>
-#include <memory>
-#include <vector>
 
-#include "core/types.h"
-#include "sim/guest_cpu.h"
-#include "sim/guest_image.h"
-#include "sim/guest_memory.h"
+#include "sim/instruction_hooks.h"
 
 namespace pristine::sim {
 
@@ -24,18 +18,14 @@ inline constexpr VirtAddr kFlushAll = ~VirtAddr{0};
 class InvlpgHooks {
  public:
   InvlpgHooks(const GuestImage& image, const GuestMemory& memory);
-  ~InvlpgHooks();
 
-  // `on_flush(page)` runs right before an invlpg (or a CR3 write:
-  // kFlushAll) executes on `cpu`.
+  // `on_flush(page)` runs right before an invlpg (or a CR3 write: kFlushAll)
+  // executes on `cpu`.
   void install(GuestCpu& cpu, std::function<void(VirtAddr)> on_flush);
-  std::size_t count() const { return sites_.size(); }
+  std::size_t count() const { return hooks_.count(); }
 
  private:
-  struct Hook;
-  const GuestMemory& memory_;
-  std::vector<VirtAddr> sites_;
-  std::vector<std::unique_ptr<Hook>> hooks_;
+  InstructionHooks hooks_;
 };
 
 }  // namespace pristine::sim

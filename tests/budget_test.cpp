@@ -3,6 +3,8 @@
 // path, the figure and the commits to look at, when the timer path gets one
 // UART character of work (sim-kernel-broken-timer-console.elf).
 #include <gtest/gtest.h>
+
+#include "tests/run_command.h"
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -16,20 +18,7 @@
 namespace pristine::sim {
 namespace {
 
-struct Result {
-  int status;
-  std::string output;
-};
-
-Result pristine(const std::string& args) {
-  const std::string command = std::string(PRISTINE_BUILD_DIR "/bin/pristine ") + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using pristine::testing::pristine;
 
 TEST(BudgetsFile, TheReviewedFileParsesAndEveryBudgetIsUnderTheCeiling) {
   const Budgets b = load_budgets(PRISTINE_SOURCE_DIR "/benches/budgets.toml");
@@ -68,14 +57,14 @@ TEST(BudgetJudgement, APathAtItsBudgetFailsAndAMissingPathFails) {
 }
 
 TEST(BudgetGate, PassesOnTheCurrentCode) {
-  const Result r = pristine("budget --json " PRISTINE_BUILD_DIR "/budget-test-pass.json");
+  const auto r = pristine("budget --json " PRISTINE_BUILD_DIR "/budget-test-pass.json");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("budget gate: PASS"), std::string::npos) << r.output;
   EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(timer_tick +timer +\d+ +700 +\+)"))) << r.output;
 }
 
 TEST(BudgetGate, OneUartCharacterOnTheTimerPathFailsItNamingThePath) {
-  const Result r = pristine("budget --image " PRISTINE_BUILD_DIR "/images/sim-kernel-broken-timer-console.elf --json "
+  const auto r = pristine("budget --image " PRISTINE_BUILD_DIR "/images/sim-kernel-broken-timer-console.elf --json "
                             PRISTINE_BUILD_DIR "/budget-test-fail.json");
   EXPECT_EQ(r.status, 1) << r.output;
   std::smatch m;

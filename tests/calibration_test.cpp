@@ -1,6 +1,8 @@
 // Calibration: the simulator's instruction counts against QEMU -icount on the
 // same paths of the same kernel objects (`pristine calibrate`), and its parts.
 #include <gtest/gtest.h>
+
+#include "tests/run_command.h"
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -12,20 +14,7 @@
 namespace pristine::cli {
 namespace {
 
-struct Result {
-  int status;
-  std::string output;
-};
-
-Result pristine(const std::string& args) {
-  const std::string command = std::string(PRISTINE_BUILD_DIR "/bin/pristine ") + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using pristine::testing::pristine;
 
 TEST(Calibration, ThePcReportIsMergedOverCpus) {
   const auto paths = parse_pc_report(
@@ -48,7 +37,7 @@ TEST(Calibration, ToleranceIsThreeInstructionsPlusTwoPercent) {
 }
 
 TEST(Calibration, SimulatorAgreesWithQemuIcountWithinTheDocumentedTolerance) {
-  const Result r = pristine("calibrate");
+  const auto r = pristine("calibrate");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("calibration: PASS"), std::string::npos) << r.output;
   for (const char* path : {"timer ", "timer+switch", "syscall/getpid", "page-fault", "invalid-opcode+switch",
@@ -59,7 +48,7 @@ TEST(Calibration, SimulatorAgreesWithQemuIcountWithinTheDocumentedTolerance) {
 
 TEST(Calibration, KvmIsRefusedWhereItIsNotHardwareVirtualization) {
   if (kvm_unusable_reason().empty()) GTEST_SKIP() << "this machine has hardware virtualization";
-  const Result r = pristine("calibrate --kvm");
+  const auto r = pristine("calibrate --kvm");
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("refused"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("hardware virtualization"), std::string::npos) << r.output;

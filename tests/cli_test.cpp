@@ -1,5 +1,7 @@
 // `pristine sim` as a user runs it: exit codes, error messages, JSON fields.
 #include <gtest/gtest.h>
+
+#include "tests/run_command.h"
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -11,20 +13,7 @@
 
 namespace {
 
-struct Result {
-  int status;
-  std::string output;  // stdout and stderr
-};
-
-Result pristine(const std::string& args) {
-  const std::string command = std::string(PRISTINE_BUILD_DIR "/bin/pristine ") + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using pristine::testing::pristine;
 
 std::filesystem::path temp_file(const std::string& name, const std::string& text) {
   const auto path = std::filesystem::temp_directory_path() / ("pristine-cli-test-" + name);
@@ -34,14 +23,14 @@ std::filesystem::path temp_file(const std::string& name, const std::string& text
 
 TEST(Cli, MalformedScenarioExitsTwoNamingFileLineAndKey) {
   const auto file = temp_file("bad.toml", "[scenario]\nname = \"x\"\nduration_ms = 5\ncpus = 99\n");
-  const Result r = pristine("sim " + file.string());
+  const auto r = pristine("sim " + file.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find(file.string() + ":4:"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("cpus"), std::string::npos) << r.output;
 }
 
 TEST(Cli, UnknownFlagExitsTwo) {
-  const Result r = pristine("sim " PRISTINE_SOURCE_DIR "/scenarios/quiet.toml --sed 3");
+  const auto r = pristine("sim " PRISTINE_SOURCE_DIR "/scenarios/quiet.toml --sed 3");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("--sed"), std::string::npos) << r.output;
 }
@@ -53,7 +42,7 @@ TEST(Cli, MissingScenarioFileExitsTwo) {
 TEST(Cli, PassingRunExitsZeroAndWritesTheJsonReport) {
   const auto json_path = std::filesystem::temp_directory_path() / "pristine-cli-test-quiet.json";
   std::filesystem::remove(json_path);
-  const Result r = pristine("sim " PRISTINE_SOURCE_DIR "/scenarios/quiet.toml --json " + json_path.string());
+  const auto r = pristine("sim " PRISTINE_SOURCE_DIR "/scenarios/quiet.toml --json " + json_path.string());
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("verdict: PASS"), std::string::npos);
   std::ifstream in(json_path);
@@ -75,7 +64,7 @@ TEST(Cli, FailingRunExitsOne) {
   const auto file = temp_file("tight.toml",
                               "[scenario]\nname = \"tight\"\nduration_ms = 1\n[kernel]\ntick_hz = 10000\n"
                               "[[task]]\nname = \"a\"\nprogram = \"counter\"\n[budgets]\ntimer = 20\n");
-  const Result r = pristine("sim " + file.string());
+  const auto r = pristine("sim " + file.string());
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("OVER BUDGET"), std::string::npos) << r.output;
 }

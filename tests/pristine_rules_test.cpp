@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/interrupt/vectors.h"
+#include "tests/run_command.h"
 #include "sim/simulator.h"
 
 namespace pristine::sim {
@@ -134,30 +135,19 @@ TEST(PristineRules, TheJsonReportCarriesKindSymbolFileLineVectorAndCycles) {
 
 // ---- the static check ---------------------------------------------------------
 
-struct CheckRun {
-  int status;
-  std::string output;
-};
-
-CheckRun hot_path_check(const std::string& image) {
-  const std::string command = std::string(PRISTINE_BUILD_DIR "/bin/hot_path_check ") + (kImages / image).string() + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+pristine::testing::CommandResult hot_path_check(const std::string& image) {
+  return pristine::testing::run_command(std::string(PRISTINE_BUILD_DIR "/bin/hot_path_check ") + (kImages / image).string());
 }
 
 TEST(StaticCheck, BothRealImagesKeepEveryHotCallInTheHotPath) {
   for (const char* image : {"sim-kernel.elf", "kernel.elf"}) {
-    const CheckRun r = hot_path_check(image);
+    const auto r = hot_path_check(image);
     EXPECT_EQ(r.status, 0) << image << "\n" << r.output;
   }
 }
 
 TEST(StaticCheck, AHotFunctionCallingOutOfTheHotPathIsRefusedWithItsChain) {
-  const CheckRun r = hot_path_check("sim-kernel-broken-timer-console.elf");
+  const auto r = hot_path_check("sim-kernel-broken-timer-console.elf");
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("hot path calls pristine::machine::console_write"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("core/time/timer_tick.cpp:"), std::string::npos) << "the call site" << r.output;
@@ -170,7 +160,7 @@ TEST(StaticCheck, EachForbiddenCallOfTheBrokenImagesIsRefused) {
                                       std::pair{"sim-kernel-broken-allocate-in-tick.elf", "allocate"},
                                       std::pair{"sim-kernel-broken-lock-in-tick.elf", "lock_acquire"},
                                       std::pair{"sim-kernel-broken-page-walk-in-tick.elf", "translate"}}) {
-    const CheckRun r = hot_path_check(image);
+    const auto r = hot_path_check(image);
     EXPECT_EQ(r.status, 1) << image << "\n" << r.output;
     EXPECT_NE(r.output.find(callee), std::string::npos) << image << "\n" << r.output;
   }

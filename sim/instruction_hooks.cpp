@@ -1,0 +1,53 @@
+#include "sim/instruction_hooks.h"
+
+#include "sim/capstone_handle.h"
+#include "sim/cost_model.h"
+
+namespace pristine::sim {
+
+std::vector<VirtAddr> find_instructions(const GuestImage& image, const std::function<bool(const cs_insn&)>& match) {
+  std::vector<VirtAddr> sites;
+  const CapstoneHandle capstone(/*skip_data=*/true);
+  const csh handle = capstone.get();
+  cs_insn* insn = cs_malloc(handle);
+  for (const Segment& segment : image.segments()) {
+    if (!segment.executable) continue;
+    const std::uint8_t* bytes = segment.bytes.data();
+    std::size_t left = segment.bytes.size();
+    std::uint64_t at = segment.vaddr;
+    while (left > 0 && cs_disasm_iter(handle, &bytes, &left, &at, insn)) {
+      if (insn->id != 0 && insn->detail && match(*insn)) sites.push_back(insn->address);
+    }
+  }
+  cs_free(insn, 1);
+  return sites;
+}
+
+struct InstructionHooks::Hook {
+  const GuestMemory* memory;
+  GuestCpu* cpu;
+  Callback at_site;
+};
+
+InstructionHooks::InstructionHooks(const GuestImage& image, const GuestMemory& memory,
+                                   const std::function<bool(const cs_insn&)>& match)
+    : memory_(memory), sites_(find_instructions(image, match)) {}
+
+InstructionHooks::~InstructionHooks() = default;
+
+void InstructionHooks::install(GuestCpu& cpu, Callback at_site) {
+  auto callback = [](uc_engine*, std::uint64_t address, std::uint32_t, void* user) {
+    auto* hook = static_cast<Hook*>(user);
+    const std::uint8_t* code = hook->memory->host(address, 16);
+    if (code) hook->at_site(*hook->cpu, address, {code, 16});
+  };
+  for (const VirtAddr site : sites_) {
+    hooks_.push_back(std::make_unique<Hook>(Hook{&memory_, &cpu, at_site}));
+    uc_hook handle;
+    check(uc_hook_add(cpu.uc(), &handle, UC_HOOK_CODE, reinterpret_cast<void*>(+callback), hooks_.back().get(),
+                      site, site),
+          "instruction hook");
+  }
+}
+
+}  // namespace pristine::sim

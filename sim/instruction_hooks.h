@@ -1,0 +1,44 @@
+// Hooks on chosen instructions of the image. Unicorn has no notion of some
+// things the simulator must see (a misaligned movdqa faults on a CPU, an
+// invlpg drops a translation), so every such instruction is found at load by
+// a linear sweep of the executable segments with Capstone (the kernel image
+// has no data in its text) and gets a code hook, installed before any code is
+// translated, that runs right before the instruction executes.
+#pragma once
+
+#include <capstone/capstone.h>
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "core/types.h"
+#include "sim/guest_cpu.h"
+#include "sim/guest_image.h"
+#include "sim/guest_memory.h"
+
+namespace pristine::sim {
+
+std::vector<VirtAddr> find_instructions(const GuestImage& image, const std::function<bool(const cs_insn&)>& match);
+
+class InstructionHooks {
+ public:
+  // `code`: the instruction's bytes (up to 16).
+  using Callback = std::function<void(GuestCpu& cpu, VirtAddr address, std::span<const std::uint8_t> code)>;
+
+  InstructionHooks(const GuestImage& image, const GuestMemory& memory,
+                   const std::function<bool(const cs_insn&)>& match);
+  ~InstructionHooks();
+
+  void install(GuestCpu& cpu, Callback at_site);
+  std::size_t count() const { return sites_.size(); }
+
+ private:
+  struct Hook;
+  const GuestMemory& memory_;
+  std::vector<VirtAddr> sites_;
+  std::vector<std::unique_ptr<Hook>> hooks_;
+};
+
+}  // namespace pristine::sim
