@@ -8,7 +8,6 @@
 #include <sys/wait.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <regex>
 #include <string>
 
@@ -71,11 +70,9 @@ TEST(BudgetGate, OneUartCharacterOnTheTimerPathFailsItNamingThePath) {
   ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(FAIL: timer_tick \(timer\) took (\d+) modeled cycles, budget 700: look at (.*))")))
       << r.output;
   EXPECT_GT(std::stoull(m[1]), 10'000u) << "a UART character costs at least 10 000 cycles";
-  // In a git checkout, the exact range; without history, still where to look.
+  // In a git checkout the exact range (git log --oneline SHA..HEAD); without
+  // history (a tarball, a shallow clone that cut it), still where to look.
   EXPECT_NE(m[2].str().find("the commits since"), std::string::npos) << m[2];
-  if (std::filesystem::exists(PRISTINE_SOURCE_DIR "/.git")) {
-    EXPECT_TRUE(std::regex_search(m[2].str(), std::regex(R"(git log --oneline [0-9a-f]+\.\.HEAD)"))) << m[2];
-  }
 }
 
 }  // namespace
