@@ -117,8 +117,8 @@ const Symbol* GuestImage::function_at(VirtAddr address) const {
                              [](VirtAddr a, const Symbol& s) { return a < s.address; });
   while (it != symbols_.begin()) {
     --it;
-    if (it->size == 0 && it->address != address) continue;
-    return address < it->address + std::max<std::uint64_t>(it->size, 1) ? &*it : nullptr;
+    if (it->size == 0) continue;  // a label or a linker symbol (__pristine_hot_start), not a function
+    return address < it->address + it->size ? &*it : nullptr;
   }
   return nullptr;
 }

@@ -58,7 +58,7 @@ PRISTINE_COLD [[noreturn]] void kernel_exception(const ExceptionInfo& info, cons
   machine::power_off(3);
 }
 
-PRISTINE_HOT void record_path(CpuLocal& cpu, Vector vector, Cycles start, bool switched) {
+[[gnu::always_inline]] inline void record_path(CpuLocal& cpu, Vector vector, Cycles start, bool switched) {
   const Cycles cost = machine::now() - start;
   if (!switched) {
     cpu.path[vector].record(cost);

@@ -132,11 +132,10 @@ PRISTINE_HOT Task* wake_sleepers(CpuLocal& cpu, const Task& current, Cycles now)
 }
 
 // Give one unpinned queued task to a less loaded CPU (push balancing, from
-// the tick). Each look probes one other online CPU, the next one round-robin,
+// the tick, every kBalanceIntervalTicks: the caller counts down). Each look probes one other online CPU, the next one round-robin,
 // so the cost is the same for 2 CPUs or 8. Only this CPU's queued tasks move:
 // they are off its stack, so the target may run them at once.
 PRISTINE_HOT void balance(CpuLocal& cpu) {
-  if (cpu.balance_countdown-- != 0) return;
   cpu.balance_countdown = kBalanceIntervalTicks - 1;
   const smp::CpuMask others = smp::online_cpus() & ~smp::bit(cpu.id);
   if (others == 0) return;
@@ -254,7 +253,7 @@ PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
 #ifdef PRISTINE_BREAK_STARVE
   current.slice_left++;  // test-only breakage: the turn never ends
 #endif
-  if (!cpu.run_queue.empty()) balance(cpu);
+  if (PRISTINE_UNLIKELY(cpu.balance_countdown-- == 0) && !cpu.run_queue.empty()) balance(cpu);
   const bool turn_over = --current.slice_left == 0;
   if (cpu.sleepers) {
     if (Task* urgent = wake_sleepers(cpu, current, now)) {

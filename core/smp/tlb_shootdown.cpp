@@ -66,7 +66,6 @@ PRISTINE_HOT TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame) {
 }
 
 PRISTINE_HOT TrapFrame* check_shootdown_timeouts(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
-  if (cpu.shootdown_check_countdown-- != 0) return frame;
   cpu.shootdown_check_countdown = kShootdownCheckTicks - 1;
   TrapFrame* resume = frame;
   for (std::uint32_t left = g_shootdowns_outstanding.load(std::memory_order_acquire); left != 0; left &= left - 1) {

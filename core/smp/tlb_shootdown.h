@@ -45,7 +45,8 @@ TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, VirtAddr page);
 // Hot path (the shootdown IPI): serve one request addressed to this CPU.
 TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame);
 
-// Hot path (tick): take back this CPU's requests that are past their deadline.
+// Hot path (tick, every kShootdownCheckTicks: the caller counts down): take
+// back this CPU's requests that are past their deadline.
 TrapFrame* check_shootdown_timeouts(CpuLocal& cpu, TrapFrame* frame, Cycles now);
 
 }  // namespace pristine::smp

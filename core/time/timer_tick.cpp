@@ -102,7 +102,10 @@ PRISTINE_HOT TrapFrame* timer_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) 
     return sched::switch_to_idle(cpu, frame);
   }
   TrapFrame* resume = sched::on_tick(cpu, frame, now);
-  return resume == frame ? smp::check_shootdown_timeouts(cpu, frame, now) : resume;
+  if (PRISTINE_UNLIKELY(cpu.shootdown_check_countdown-- == 0) && resume == frame) {
+    resume = smp::check_shootdown_timeouts(cpu, frame, now);
+  }
+  return resume;
 }
 
 }  // namespace pristine
