@@ -55,10 +55,23 @@ struct CpuLocal {
   std::atomic<std::uint64_t> shootdown_flushes;   // pages this CPU flushed for others
   std::atomic<std::uint64_t> shootdown_timeouts;  // waits that hit the bound (a CPU that never answered)
   std::atomic<std::uint64_t> remote_wakes;        // wake-ups this CPU sent to another
-  std::atomic<std::uint64_t> user_switches;       // switches into a ring-3 task
 };
 
 extern CpuLocal g_cpu_local[kMaxCpus];
+
+// The end of a measured path (dispatch entry to exit, approved pattern of
+// seed 000: relaxed counters here, the report in a cold path): into `plain`
+// if it resumed the context it interrupted, else `switched` and the switch
+// histogram.
+inline void record_path(CpuLocal& cpu, PathStats& plain, PathStats& switched, Cycles start, bool did_switch) {
+  const Cycles cost = machine::now() - start;
+  if (!did_switch) {
+    plain.record(cost);
+  } else {
+    switched.record(cost);
+    cpu.switch_paths.record(cost);
+  }
+}
 
 inline CpuLocal& this_cpu() { return g_cpu_local[machine::cpu_id()]; }
 

@@ -62,8 +62,6 @@ void write_cpu_report(const CpuLocal& cpu) {
   console::write_dec(load(cpu.early_ticks));
   console::write(" switches=");
   console::write_dec(load(cpu.switches));
-  console::write(" user-switches=");
-  console::write_dec(load(cpu.user_switches));
   console::write(" remote-wakes=");
   console::write_dec(load(cpu.remote_wakes));
   console::write(" shootdowns=");
@@ -109,7 +107,7 @@ void kernel_main() {
   console::write(" Hz, clock ");
   console::write_dec(boot.clock_hz);
   console::write(" Hz, ");
-  const std::uint32_t cpus = boot.cpu_count == 0 ? 1 : (boot.cpu_count > kMaxCpus ? kMaxCpus : boot.cpu_count);
+  const std::uint32_t cpus = cpu_count();
   console::write_dec(cpus);
   console::write(cpus == 1 ? " CPU\n" : " CPUs\n");
 

@@ -729,31 +729,31 @@ void Simulator::start_cpu(SimCpu& from, CpuId target) {
   t.started_at = from.cycles;
 }
 
-// The board MMU removes a kernel page (a stack guard) on every CPU; the
-// writer's engine at its next stop (not from inside the MMIO callback).
-void Simulator::unmap_kernel_page(SimCpu& from, VirtAddr page) {
-  page &= ~VirtAddr{0xFFF};
-  if (memory_.host(page, 0x1000) == nullptr) return;
+// The board MMU removes a page from every engine: the others' now, the
+// writer's own at its next stop (not from inside its MMIO callback).
+void Simulator::unmap_everywhere(SimCpu& from, VirtAddr page) {
   for (const auto& cpu : cpus_) {
-    if (cpu.get() != &from) check(uc_mem_unmap(cpu->cpu.uc(), page, 0x1000), "board MMU: unmap kernel page");
+    if (cpu.get() != &from) check(uc_mem_unmap(cpu->cpu.uc(), page, 0x1000), "board MMU: unmap");
   }
   from.pages_to_unmap.push_back(page);
   from.stop_at = 0;
 }
 
-// The board MMU removes a ring-3 page. The writer's own engine drops it at
-// its next stop (not from inside the MMIO callback); every other CPU keeps a
-// stale translation in the TLB model until it executes invlpg for the page.
+// A kernel page (a stack guard).
+void Simulator::unmap_kernel_page(SimCpu& from, VirtAddr page) {
+  page &= ~VirtAddr{0xFFF};
+  if (memory_.host(page, 0x1000) != nullptr) unmap_everywhere(from, page);
+}
+
+// A ring-3 page: every other CPU that ran ring-3 code keeps a stale
+// translation in the TLB model until it executes invlpg for the page.
 void Simulator::unmap_user_page(SimCpu& from, VirtAddr page) {
   page &= ~VirtAddr{0xFFF};
   if (page < user_start_ || page >= user_end_ || memory_.host(page, 0x1000) == nullptr) return;
+  unmap_everywhere(from, page);
   for (const auto& cpu : cpus_) {
-    if (cpu.get() == &from) continue;
-    check(uc_mem_unmap(cpu->cpu.uc(), page, 0x1000), "board MMU: unmap user page");
-    if (cpu->ran_user && !cpu->stopped) cpu->stale_pages[page] = from.cpu.id();
+    if (cpu.get() != &from && cpu->ran_user && !cpu->stopped) cpu->stale_pages[page] = from.cpu.id();
   }
-  from.pages_to_unmap.push_back(page);
-  from.stop_at = 0;
   unmaps_in_progress_[guest_current_task(from)].emplace_back(page, from.cpu.id());
   unmapped_user_pages_.push_back(page);
   ++shootdowns_;

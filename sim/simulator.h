@@ -60,6 +60,7 @@ class Simulator {
   void run_guest(SimCpu& cpu);
   void run_cpu(SimCpu& cpu, Cycles horizon);
   void apply_board_mmu(SimCpu& cpu);
+  void unmap_everywhere(SimCpu& from, VirtAddr page);
   void tlb_flushed(SimCpu& cpu, VirtAddr page);
   void check_shootdowns(SimCpu& cpu);
   void ipi_taken(SimCpu& cpu, Vector vector);

@@ -58,16 +58,6 @@ PRISTINE_COLD [[noreturn]] void kernel_exception(const ExceptionInfo& info, cons
   machine::power_off(3);
 }
 
-[[gnu::always_inline]] inline void record_path(CpuLocal& cpu, Vector vector, Cycles start, bool switched) {
-  const Cycles cost = machine::now() - start;
-  if (!switched) {
-    cpu.path[vector].record(cost);
-  } else {
-    cpu.path_switched[vector].record(cost);
-    cpu.switch_paths.record(cost);
-  }
-}
-
 }  // namespace
 
 PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
@@ -99,7 +89,7 @@ PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
     machine::end_of_interrupt();
 #endif
   }
-  record_path(cpu, vector, start, resume != frame);
+  record_path(cpu, cpu.path[vector], cpu.path_switched[vector], start, resume != frame);
   return resume;
 }
 
@@ -121,7 +111,7 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
       info.fault_address >= task.private_start && info.fault_address < task.private_end &&
       machine::map_user_page(task.address_space, info.fault_address & ~std::uint64_t{0xFFF})) {
     task.pages_mapped++;
-    record_path(cpu, info.vector, start, false);
+    record_path(cpu, cpu.path[info.vector], cpu.path_switched[info.vector], start, false);
     return frame;
   }
   // Any other ring-3 fault ends the task, with the reason kept for the reports.
@@ -130,7 +120,7 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
   task.fault_error = info.error_code;
   task.fault_address = info.fault_address;
   TrapFrame* next = sched::exit_current(cpu, frame, -static_cast<std::int64_t>(info.vector) - 1);
-  record_path(cpu, info.vector, start, true);
+  record_path(cpu, cpu.path[info.vector], cpu.path_switched[info.vector], start, true);
   return next;
 }
 

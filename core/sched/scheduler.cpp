@@ -96,9 +96,6 @@ PRISTINE_HOT TrapFrame* switch_to(CpuLocal& cpu, Task& prev, TrapFrame* prev_fra
   cpu.current = &next;
   cpu.leaving = &prev;
   cpu.switches.store(cpu.switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  if (next.is_user) {
-    cpu.user_switches.store(cpu.user_switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  }
   return next.frame;
 }
 
@@ -131,9 +128,17 @@ PRISTINE_HOT Task* wake_sleepers(CpuLocal& cpu, const Task& current, Cycles now)
   return urgent;
 }
 
+// Give `task` to another CPU: into its inbox, then a reschedule IPI (the
+// owner moves it into its run queue: docs/smp.md).
+PRISTINE_HOT void send_to(CpuId target, Task& task) {
+  inbox_push(g_cpu_local[target], task);
+  machine::send_ipi(target, vectors::kIpiReschedule);
+}
+
 // Give one unpinned queued task to a less loaded CPU (push balancing, from
-// the tick, every kBalanceIntervalTicks: the caller counts down). Each look probes one other online CPU, the next one round-robin,
-// so the cost is the same for 2 CPUs or 8. Only this CPU's queued tasks move:
+// the tick, every kBalanceIntervalTicks: the caller counts down). Each look
+// probes one other online CPU, the next one round-robin, so the cost is the
+// same for 2 CPUs or 8. Only this CPU's queued tasks move:
 // they are off its stack, so the target may run them at once.
 PRISTINE_HOT void balance(CpuLocal& cpu) {
   cpu.balance_countdown = kBalanceIntervalTicks - 1;
@@ -149,8 +154,7 @@ PRISTINE_HOT void balance(CpuLocal& cpu) {
   if (!task) return;
   add_load(cpu, -1);
   task->migrations++;
-  inbox_push(g_cpu_local[target], *task);
-  machine::send_ipi(target, vectors::kIpiReschedule);
+  send_to(target, *task);
 }
 
 // Where a woken task should run (wake_blocked's rule).
@@ -166,20 +170,36 @@ PRISTINE_HOT CpuId wake_target(const Task& task) {
   return last;
 }
 
-// A task arrives on this CPU at `now`: run it at once if the CPU was idle or
-// it outranks the running task, else queue it.
-PRISTINE_HOT TrapFrame* admit(CpuLocal& cpu, TrapFrame* frame, Task& task, Cycles now) {
+// A task another CPU woke or moved arrives here: it is this CPU's now. A
+// woken task's wait starts now; a moved one keeps waiting since it was queued.
+PRISTINE_HOT void arrive(CpuLocal& cpu, Task& task, Cycles now) {
   task.cpu = cpu.id;
   add_load(cpu, 1);
-  if (task.state != TaskState::Runnable) task.runnable_since = now;
+  if (task.state != TaskState::Runnable) {
+    task.state = TaskState::Runnable;
+    task.runnable_since = now;
+  }
+}
+
+// Run an arrived task at once if this CPU was idle or it outranks the running
+// task, else queue it.
+PRISTINE_HOT TrapFrame* admit(CpuLocal& cpu, TrapFrame* frame, Task& task, Cycles now) {
+  arrive(cpu, task, now);
   Task& current = *cpu.current;
   if (&current != cpu.idle && task.priority <= current.priority) {
-    make_runnable(cpu, task, now);
+    cpu.run_queue.push_back(task);
     return frame;
   }
-  task.state = TaskState::Runnable;
   if (&current != cpu.idle) requeue_preempted(cpu, current, now);
   return switch_to(cpu, current, frame, task, now);
+}
+
+// Make a blocked task runnable on `target`: here, or through its inbox.
+[[gnu::always_inline]] inline TrapFrame* wake_on(CpuLocal& cpu, TrapFrame* frame, Task& task, CpuId target) {
+  if (target == cpu.id) return admit(cpu, frame, task, machine::now());
+  send_to(target, task);
+  cpu.remote_wakes.store(cpu.remote_wakes.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  return frame;
 }
 
 // On the idle task every woken sleeper just joins the queue.
@@ -317,21 +337,11 @@ PRISTINE_HOT TrapFrame* block_current(CpuLocal& cpu, TrapFrame* frame) {
 }
 
 PRISTINE_HOT TrapFrame* wake_blocked_at_home(CpuLocal& cpu, TrapFrame* frame, Task& task) {
-  const CpuId target = task.cpu;
-  if (target == cpu.id) return admit(cpu, frame, task, machine::now());
-  inbox_push(g_cpu_local[target], task);
-  machine::send_ipi(target, vectors::kIpiReschedule);
-  cpu.remote_wakes.store(cpu.remote_wakes.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  return frame;
+  return wake_on(cpu, frame, task, task.cpu);
 }
 
 PRISTINE_HOT TrapFrame* wake_blocked(CpuLocal& cpu, TrapFrame* frame, Task& task) {
-  const CpuId target = wake_target(task);
-  if (target == cpu.id) return admit(cpu, frame, task, machine::now());
-  inbox_push(g_cpu_local[target], task);
-  machine::send_ipi(target, vectors::kIpiReschedule);
-  cpu.remote_wakes.store(cpu.remote_wakes.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  return frame;
+  return wake_on(cpu, frame, task, wake_target(task));
 }
 
 PRISTINE_HOT TrapFrame* on_reschedule(CpuLocal& cpu, TrapFrame* frame) {
@@ -347,10 +357,8 @@ PRISTINE_HOT TrapFrame* on_reschedule(CpuLocal& cpu, TrapFrame* frame) {
     if (resume == frame) {
       resume = admit(cpu, frame, task, now);
     } else {
-      task.cpu = cpu.id;
-      add_load(cpu, 1);
-      if (task.state != TaskState::Runnable) task.runnable_since = now;
-      make_runnable(cpu, task, now);
+      arrive(cpu, task, now);
+      cpu.run_queue.push_back(task);
     }
   }
   return resume;

@@ -12,10 +12,8 @@
 #include "core/types.h"
 
 namespace pristine {
-inline constexpr CpuId kMaxCpus = 8;
-}
 
-namespace pristine {
+inline constexpr CpuId kMaxCpus = 8;
 
 using TaskId = std::uint32_t;
 

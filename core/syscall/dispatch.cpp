@@ -122,14 +122,8 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(const SyscallArgs& args, TrapFrame* fra
   sched::finish_switch(cpu);
   const Cycles start = machine::now();
   TrapFrame* resume = run_syscall(cpu, args, frame, result);
-  const Cycles cost = machine::now() - start;
   const std::uint64_t slot = args.number < kSyscallSlots - 1 ? args.number : kSyscallSlots - 1;
-  if (resume == frame) {
-    cpu.syscall[slot].record(cost);
-  } else {
-    cpu.syscall_switched[slot].record(cost);
-    cpu.switch_paths.record(cost);
-  }
+  record_path(cpu, cpu.syscall[slot], cpu.syscall_switched[slot], start, resume != frame);
   return resume;
 }
 

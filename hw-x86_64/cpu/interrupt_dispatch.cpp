@@ -29,15 +29,12 @@ PRISTINE_HOT TrapFrame* exception_entry(TrapFrame* frame) {
 
 #ifdef PRISTINE_LOG_RETURN_TO_RING3
 namespace pristine {
-namespace {
 
 // The case study of seed 000 (the trace_iretq_to_ring3 bug), kept as a
 // regression test: logging the frame on the way back to ring 3 takes longer
 // than a tick, so the next tick is pending when iretq runs and ring 3 never
 // executes an instruction. Build option PRISTINE_LOG_RETURN_TO_RING3; never
 // in a real build (docs/pristine-rules.md).
-}  // namespace
-
 void trace_iretq_to_ring3(const TrapFrame& frame) {
   console::write("=== IRETQ to Ring 3 ===\n");
   machine::dump_frame(frame);

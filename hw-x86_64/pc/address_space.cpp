@@ -77,27 +77,37 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uin
   return physical(a.pml4);
 }
 
-PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
+namespace {
+
+// The 4 KiB page-table entry of `page` in the ring-3 address space `root`;
+// null if `root` is no task's or `page` lies outside the user region. A direct
+// index into the task's own table: no walk.
+PRISTINE_HOT std::uint64_t* user_pte(PhysAddr root, VirtAddr page) {
   const auto index = (root - physical(g_spaces[0].pml4)) / sizeof(AddressSpace);
-  if (index >= kMaxTasks) return false;
-  AddressSpace& a = g_spaces[index];
   const std::uint64_t base = reinterpret_cast<std::uint64_t>(__user_start) & ~(kLargePage - 1);
-  if (page < base || page >= base + kLargePage) return false;
+  if (index >= kMaxTasks || page < base || page >= base + kLargePage) return nullptr;
+  return &g_spaces[index].pt_user[(page - base) / kPage];
+}
+
+}  // namespace
+
+PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
+  std::uint64_t* pte = user_pte(root, page);
+  if (!pte) return false;
   // Zero it through the kernel's alias of physical memory (user pages are
   // identity-mapped, so the physical address is the user address).
   auto* words = reinterpret_cast<std::uint64_t*>(page + kHigherHalf);
   for (unsigned i = 0; i < kPage / 8; ++i) words[i] = 0;
-  a.pt_user[(page - base) / kPage] = page | kPresent | kWrite | kUser | g_data_no_execute;
-  asm volatile("invlpg (%0)" ::"r"(page) : "memory");
+  *pte = page | kPresent | kWrite | kUser | g_data_no_execute;
+  flush_tlb_page(page);
   return true;
 }
 
 PRISTINE_HOT void unmap_user_page(PhysAddr root, VirtAddr page) {
-  const auto index = (root - physical(g_spaces[0].pml4)) / sizeof(AddressSpace);
-  const std::uint64_t base = reinterpret_cast<std::uint64_t>(__user_start) & ~(kLargePage - 1);
-  if (index >= kMaxTasks || page < base || page >= base + kLargePage) return;
-  g_spaces[index].pt_user[(page - base) / kPage] = 0;
-  asm volatile("invlpg (%0)" ::"r"(page) : "memory");
+  std::uint64_t* pte = user_pte(root, page);
+  if (!pte) return;
+  *pte = 0;
+  flush_tlb_page(page);
 }
 
 }  // namespace pristine::machine

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "core/machine.h"
+#include "core/sched/task.h"
 #include "core/smp/secondary_cpus.h"
 #include "hw-x86_64/cpu/cpu_init.h"
 #include "hw-x86_64/cpu/instructions.h"
@@ -22,7 +23,7 @@ namespace {
 
 constexpr std::uint64_t kTrampoline = 0x8000;  // SIPI vector 0x08: start at 0800:0000
 constexpr std::uint64_t kApStackSize = 8192;
-alignas(16) std::uint8_t g_ap_stacks[8][kApStackSize];
+alignas(16) std::uint8_t g_ap_stacks[kMaxCpus][kApStackSize];
 std::atomic<std::uint32_t> g_ap_alive{0};
 
 // The trampoline's data fields, at their place in the low-memory copy.
@@ -43,7 +44,7 @@ namespace pristine::machine {
 
 bool start_cpu(CpuId cpu) {
   using namespace pc;
-  if (cpu >= 8) return false;
+  if (cpu >= kMaxCpus) return false;
   // The low GiB is identity-mapped, writable, for the kernel: copy the blob.
   auto* low = reinterpret_cast<volatile std::uint8_t*>(kTrampoline);
   for (const std::uint8_t* p = ap_trampoline_start; p != ap_trampoline_end; ++p) *low++ = *p;

@@ -262,14 +262,15 @@ TEST_F(Scheduler, SyscallsRejectBadArgumentsWithErrnoValues) {
 namespace pristine {
 namespace {
 
-// Two CPUs driven by hand: the fake machine's `cpu` says which one runs.
-class TwoCpus : public ::testing::Test {
+// CPUs driven by hand: the fake machine's `cpu` says which one runs.
+template <CpuId kCpus>
+class Cpus : public ::testing::Test {
  protected:
   void SetUp() override {
     fake_machine::reset();
     std::destroy_at(&pristine_tasks);
     std::construct_at(&pristine_tasks);
-    for (CpuId id = 0; id < 2; ++id) {
+    for (CpuId id = 0; id < kCpus; ++id) {
       std::destroy_at(&g_cpu_local[id]);
       std::construct_at(&g_cpu_local[id]);
       CpuLocal& c = g_cpu_local[id];
@@ -280,7 +281,7 @@ class TwoCpus : public ::testing::Test {
       c.balance_countdown = 0;
       c.idle = sched::create_idle_task(id);
     }
-    smp::g_online_cpus.store(3);
+    smp::g_online_cpus.store((1u << kCpus) - 1);
   }
   void TearDown() override { smp::g_online_cpus.store(1); }
 
@@ -296,6 +297,9 @@ class TwoCpus : public ::testing::Test {
     return r;
   }
 };
+
+using TwoCpus = Cpus<2>;
+using ThreeCpus = Cpus<3>;
 
 TEST_F(TwoCpus, AWakeOfATaskOnAnotherCpuGoesThroughItsInboxAndAReschedulingIpi) {
   Task* a = sched::create_user_task("a", UserProgram::Pinger, 0, 0, {0, true});
@@ -373,6 +377,52 @@ TEST_F(TwoCpus, UnmapBlocksTheCallerUntilTheOtherCpuFlushedThePage) {
   fake_machine::state().cpu = 0;
   r0 = dispatch_interrupt(vectors::kIpiReschedule, r0);
   EXPECT_EQ(g_cpu_local[0].current, u);
+}
+
+TEST_F(ThreeCpus, AWokenTaskGoesToItsLastCpuWhenIdleElseToAnIdleOneOnceOffItsStack) {
+  Task* t = sched::create_user_task("t", UserProgram::Pinger, 0, 0, {2, false});
+  sched::create_user_task("waker", UserProgram::Pinger, 0, 0, {0, true});
+  TrapFrame* r0 = start_on(0);
+  start_on(1);
+  TrapFrame* r2 = start_on(2);
+  // t blocks and CPU 2 leaves its stack: CPUs 1 and 2 are both idle; t goes
+  // back to its last one, 2.
+  call(2, r2, Syscall::Wait);
+  r2 = dispatch_interrupt(vectors::kSpurious, r2);
+  EXPECT_EQ(t->on_cpu.load(), 0u);
+  EXPECT_EQ(call(0, r0, Syscall::Wake, t->id), 0);
+  EXPECT_EQ(fake_machine::state().ipis.back(), std::make_pair(CpuId{2}, vectors::kIpiReschedule));
+  fake_machine::state().cpu = 2;
+  r2 = dispatch_interrupt(vectors::kIpiReschedule, r2);
+  ASSERT_EQ(g_cpu_local[2].current, t);
+
+  // CPU 2 gets other work; t blocks again. Until CPU 2 enters the kernel
+  // again it may still be on t's stack: the wake must go to CPU 2, though
+  // CPU 2 is busy and CPU 1 idle.
+  Task* other = sched::create_user_task("other", UserProgram::Counter, 0, 0, {2, true});
+  call(2, r2, Syscall::Wait);
+  EXPECT_EQ(t->on_cpu.load(), 1u);
+  EXPECT_EQ(call(0, r0, Syscall::Wake, t->id), 0);
+  EXPECT_EQ(fake_machine::state().ipis.back(), std::make_pair(CpuId{2}, vectors::kIpiReschedule))
+      << "still on CPU 2's stack";
+  fake_machine::state().cpu = 2;
+  r2 = dispatch_interrupt(vectors::kIpiReschedule, r2);
+  EXPECT_EQ(g_cpu_local[2].current, other) << "t joined the queue behind the running task";
+
+  // Once CPU 2 is off t's stack (it entered the kernel since), the busy CPU 2
+  // loses t to idle CPU 1.
+  g_cpu_local[2].balance_countdown = 100;  // no balancing in this test: CPU 1 would take t
+  for (int tick = 0; tick < 8 && g_cpu_local[2].current != t; ++tick) {  // t's turn comes
+    fake_machine::state().now += 1000;
+    r2 = sched::on_tick(g_cpu_local[2], r2, fake_machine::state().now);
+  }
+  ASSERT_EQ(g_cpu_local[2].current, t);
+  call(2, r2, Syscall::Wait);  // t blocks; CPU 2 runs `other`
+  r2 = dispatch_interrupt(vectors::kSpurious, r2);  // CPU 2's next entry: t is off its stack
+  EXPECT_EQ(t->on_cpu.load(), 0u);
+  EXPECT_EQ(call(0, r0, Syscall::Wake, t->id), 0);
+  EXPECT_EQ(fake_machine::state().ipis.back(), std::make_pair(CpuId{1}, vectors::kIpiReschedule))
+      << "CPU 2 is busy, CPU 1 idle";
 }
 
 }  // namespace
