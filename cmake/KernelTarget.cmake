@@ -1,11 +1,13 @@
 # Flags for every object that runs in ring 0 or ring 3 of a Pristine image.
 # Freestanding C++20, no SSE (kernel code must not touch user FPU state), no red
 # zone (interrupts push onto the kernel stack below RSP), higher-half code model.
+# No frame pointers: three instructions per hot function, and nothing needs
+# them (the simulator's call chains scan the stack, GDB reads DWARF).
 set(PRISTINE_KERNEL_CXX_FLAGS
     -ffreestanding -fno-exceptions -fno-rtti -nostdlib -fno-threadsafe-statics
     -fno-use-cxa-atexit -fno-stack-protector -fno-pic -fno-pie
     -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx
-    -fno-asynchronous-unwind-tables -fno-omit-frame-pointer
+    -fno-asynchronous-unwind-tables -fomit-frame-pointer
     -fno-tree-loop-distribute-patterns
     -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion)
 set(PRISTINE_KERNEL_ASM_FLAGS -g -Wa,--fatal-warnings)

@@ -1,5 +1,6 @@
 // State core/ keeps per CPU. Only its own CPU writes it (with interrupts off),
-// so no locks; cold-path readers use the relaxed atomics inside PathStats.
+// so no locks; cold-path readers read it once the CPU stopped (PathStats) or
+// through relaxed atomics (the counters other CPUs may read while it runs).
 // The exceptions are explicit: other CPUs push into `inbox` and read `load`
 // (scheduler). TLB shootdown requests live with their tasks
 // (core/smp/tlb_shootdown.h).
@@ -10,13 +11,15 @@
 
 #include "core/machine.h"
 #include "core/sched/run_queue.h"
+#include "core/sched/task.h"
 #include "core/stats/path_stats.h"
 #include "core/syscall/syscall.h"
 #include "core/types.h"
 
 namespace pristine {
 
-struct Task;
+// A time that never comes (no deadline).
+inline constexpr Cycles kNever = ~Cycles{0};
 
 struct CpuLocal {
   Task* current;
@@ -25,21 +28,25 @@ struct CpuLocal {
   Task* sleepers;          // sleeping tasks, sorted by wake_at
   std::uint64_t clock_hz;  // machine::now() frequency
   Cycles tick_period;      // in machine::now() units
-  Cycles next_deadline;    // the armed timer deadline
-  Cycles shutdown_at;      // when the run ends (BootInfo::run_cycles); 0 = never
+  Cycles next_deadline;    // the armed timer deadline: the next tick
   Cycles first_deadline;   // the first tick's deadline: ticks are expected on that grid
+  // The tick's one decision (core/time/timer_tick.h): a tick before
+  // housekeeping_at only re-arms and acknowledges; one at or after it takes
+  // the slow path. housekeeping_at is the earliest of the four times below
+  // (plan_housekeeping), recomputed whenever one of them changes.
+  Cycles housekeeping_at;
+  Cycles turn_ends_at;     // the running task's turn is over (kNever: the idle task)
+  Cycles chores_at;        // the next periodic look: balancing, overdue shootdowns
+  Cycles shutdown_at;      // when the run ends (BootInfo::run_cycles); 0 = never
   std::uint32_t slice_ticks;    // base time slice, in ticks
   std::atomic<std::uint64_t> ticks;
   std::atomic<std::uint64_t> missed_ticks;  // deadlines that had passed before re-arming
   std::atomic<std::uint64_t> early_ticks;   // timer interrupts before the deadline, ignored
   std::atomic<std::uint64_t> switches;
-  // Per path, from dispatch entry to exit (the kernel's own clock: cycles,
-  // or instructions under QEMU -icount): the paths that resumed the context
-  // they interrupted, and ("+switch") the ones that switched tasks.
-  PathStats path[256];                 // per vector
-  PathStats path_switched[256];
-  PathStats syscall[kSyscallSlots];    // per syscall number (the last slot: invalid numbers)
-  PathStats syscall_switched[kSyscallSlots];
+  // Per path, from the kernel entry's stamp to its exit (the kernel's own
+  // clock: cycles, or instructions under QEMU -icount): core/kernel_entry.h.
+  PathRecord interrupt_paths[256];             // per vector
+  PathRecord syscall_paths[kSyscallSlots];     // per syscall number (the last slot: invalid numbers)
   PathHistogram switch_paths;  // every interrupt or syscall path that switched tasks
 
   // SMP (docs/smp.md).
@@ -48,9 +55,7 @@ struct CpuLocal {
   std::atomic<std::uint32_t> load;     // its runnable + running tasks, idle excluded
   std::atomic<Task*> inbox;            // tasks other CPUs woke or moved here (LIFO; drained in order)
   Task* leaving;                       // switched away from; its on_cpu is released at the next entry
-  std::uint32_t balance_countdown;     // ticks to the next balancing look
-  CpuId balance_probe;                 // the CPU that look compared with last
-  std::uint32_t shootdown_check_countdown;        // ticks to the next look for overdue shootdowns
+  CpuId balance_probe;                 // the CPU the last balancing look compared with
   std::atomic<std::uint64_t> shootdowns;          // requests this CPU initiated
   std::atomic<std::uint64_t> shootdown_flushes;   // pages this CPU flushed for others
   std::atomic<std::uint64_t> shootdown_timeouts;  // waits that hit the bound (a CPU that never answered)
@@ -59,20 +64,28 @@ struct CpuLocal {
 
 extern CpuLocal g_cpu_local[kMaxCpus];
 
-// The end of a measured path (dispatch entry to exit, approved pattern of
-// seed 000: relaxed counters here, the report in a cold path): into `plain`
-// if it resumed the context it interrupted, else `switched` and the switch
-// histogram.
-inline void record_path(CpuLocal& cpu, PathStats& plain, PathStats& switched, Cycles start, bool did_switch) {
-  const Cycles cost = machine::now() - start;
-  if (!did_switch) {
-    plain.record(cost);
-  } else {
-    switched.record(cost);
-    cpu.switch_paths.record(cost);
-  }
+// The earliest time the tick has work beyond re-arming: the end of the
+// running task's turn, the first sleeper's wake-up, the periodic chores, the
+// end of the run. Called by whoever moves one of them (the switch, the
+// tick's slow path).
+inline void plan_housekeeping(CpuLocal& cpu) {
+  Cycles at = cpu.turn_ends_at < cpu.chores_at ? cpu.turn_ends_at : cpu.chores_at;
+  if (cpu.sleepers && cpu.sleepers->wake_at < at) at = cpu.sleepers->wake_at;
+  if (cpu.shutdown_at != 0 && cpu.shutdown_at < at) at = cpu.shutdown_at;
+  cpu.housekeeping_at = at;
 }
 
-inline CpuLocal& this_cpu() { return g_cpu_local[machine::cpu_id()]; }
+// Relaxed counter bump for per-CPU counters other CPUs may read.
+inline void bump(std::atomic<std::uint64_t>& counter) {
+  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+inline CpuLocal& this_cpu() {
+  CpuLocal* cpu = &g_cpu_local[machine::cpu_id()];
+  // Opaque from here on: the compiler keeps the pointer in a register instead
+  // of recomputing array base + id * sizeof(CpuLocal) at every use.
+  asm("" : "+r"(cpu));
+  return *cpu;
+}
 
 }  // namespace pristine

@@ -44,6 +44,18 @@ std::uint32_t cpu_count() {
 
 std::uint64_t load(const std::atomic<std::uint64_t>& counter) { return counter.load(std::memory_order_relaxed); }
 
+// When the CPU's part of the run ended: stop-all halted it, or it is the
+// reporting CPU (now).
+Cycles end_of_run(const CpuLocal& cpu) { return cpu.stopped_at != 0 ? cpu.stopped_at : machine::now(); }
+
+// The time a task ran, its current stint included (Task::run_cycles counts
+// up to its last switch-out only).
+Cycles run_time(const Task& task) {
+  Cycles run = task.run_cycles;
+  if (task.state == TaskState::Running) run += end_of_run(g_cpu_local[task.cpu]) - task.running_since;
+  return run;
+}
+
 // Ticks expected on the CPU's grid from its first deadline until it stopped
 // (stop-all) or the run ended.
 std::uint64_t expected_ticks(const CpuLocal& cpu) {
@@ -75,12 +87,14 @@ void write_cpu_report(const CpuLocal& cpu) {
                      : "\nhandlers (cycles from dispatch entry to exit): vector name count min mean max\n");
   for (unsigned v = 0; v < 256; ++v) {
     const char* name = vectors::handler_name(static_cast<Vector>(v));
-    if (cpu.path[v].count() != 0) write_stats_line(name, "", cpu.path[v]);
-    if (cpu.path_switched[v].count() != 0) write_stats_line(name, "+switch", cpu.path_switched[v]);
+    const PathRecord& path = cpu.interrupt_paths[v];
+    if (path.plain.count() != 0) write_stats_line(name, "", path.plain);
+    if (path.switched.count() != 0) write_stats_line(name, "+switch", path.switched);
   }
   for (unsigned n = 0; n < kSyscallSlots; ++n) {
-    if (cpu.syscall[n].count() != 0) write_stats_line(syscall_name(n), "", cpu.syscall[n]);
-    if (cpu.syscall_switched[n].count() != 0) write_stats_line(syscall_name(n), "+switch", cpu.syscall_switched[n]);
+    const PathRecord& path = cpu.syscall_paths[n];
+    if (path.plain.count() != 0) write_stats_line(syscall_name(n), "", path.plain);
+    if (path.switched.count() != 0) write_stats_line(syscall_name(n), "+switch", path.switched);
   }
   const PathStats& switches = cpu.switch_paths.stats();
   if (switches.count() != 0) {
@@ -150,7 +164,7 @@ void print_shutdown_report() {
     console::write(" switches-in=");
     console::write_dec(task.switches_in);
     console::write(" run=");
-    console::write_dec(task.run_cycles);
+    console::write_dec(run_time(task));
     console::write(" max-wait=");
     console::write_dec(task.max_wait);
     console::write(" cpu=");

@@ -97,7 +97,8 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       stub_page_(std::make_unique<std::uint8_t[]>(kStubPageSize)),
       cpu_local_(image_.symbol("_ZN8pristine11g_cpu_localE")),
       tasks_(image_.symbol("pristine_tasks")),
-      hot_entry_{image_.symbol("x86_interrupt_dispatch"), image_.symbol("x86_syscall_dispatch")},
+      hot_entry_{image_.symbol("x86_interrupt_dispatch"), image_.symbol("x86_exception_dispatch"),
+                 image_.symbol("x86_syscall_dispatch")},
       user_start_(image_.symbol("__user_start")),
       user_end_(image_.symbol("__user_end")),
       alignment_checks_(image_, memory_),
@@ -221,7 +222,9 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
       return;
     }
   }
-  if (PRISTINE_UNLIKELY(address == hot_entry_[0] || address == hot_entry_[1])) check_hot_entry(c, address);
+  if (PRISTINE_UNLIKELY(address == hot_entry_[0] || address == hot_entry_[1] || address == hot_entry_[2])) {
+    check_hot_entry(c, address);
+  }
   if (PRISTINE_UNLIKELY(c.window_nmi >= 0 && address == window_swapgs_ && !c.nmi_blocked)) {
     stop_before_block(c, address, StopReason::SwapgsWindow);
     return;

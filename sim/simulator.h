@@ -100,7 +100,7 @@ class Simulator {
   std::unique_ptr<std::uint8_t[]> stub_page_;  // sysret stub, mapped in every engine
   VirtAddr cpu_local_;                         // the kernel's g_cpu_local array
   VirtAddr tasks_;                             // the kernel's task table
-  VirtAddr hot_entry_[2];                      // x86_interrupt_dispatch, x86_syscall_dispatch
+  VirtAddr hot_entry_[3];                      // x86_interrupt_dispatch, x86_exception_dispatch, x86_syscall_dispatch
   VirtAddr user_start_, user_end_;             // the ring-3 region
   AlignmentChecks alignment_checks_;
   InvlpgHooks invlpg_hooks_;

@@ -113,6 +113,37 @@ TEST(Simulator, QuietScenarioHasOnlyTimerTicks) {
   EXPECT_GT(r.ticks, 0u);
 }
 
+// Regression: with the timer at 0x30 below the device class (0x40-0x4F), a
+// device whose period is shorter than its handler kept a device vector in
+// service or pending at a higher priority class at every instant, and not a
+// single tick was delivered. The vector map puts the tick above every device.
+TEST(Simulator, ADeviceStormFasterThanItsHandlerCannotStarveTheTick) {
+  const Report r = run(parse_scenario(R"(
+[scenario]
+name = "device-storm-vs-tick"
+duration_ms = 2
+
+[kernel]
+tick_hz = 10000
+
+[[task]]
+name = "counter"
+program = "counter"
+
+[[source]]
+name = "flood"
+kind = "periodic"
+vector = 0x40
+period_cycles = 150
+)", "device-storm-vs-tick.toml"));
+  const HandlerReport* device = find_handler(r, vectors::kDeviceBase);
+  ASSERT_NE(device, nullptr);
+  EXPECT_GT(device->count, 5000u) << "the flood was delivered";
+  ASSERT_GT(r.expected_ticks, 15u);
+  EXPECT_GE(r.ticks + 1, r.expected_ticks) << "the device storm held off the tick";
+  for (const Violation& v : r.violations) EXPECT_NE(v.kind, "tick-starved") << v.message;
+}
+
 TEST(Simulator, TightBudgetFailsTheRunAndNamesTheHandler) {
   Scenario s = parse_scenario(R"(
 [scenario]

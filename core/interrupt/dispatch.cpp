@@ -4,6 +4,7 @@
 #include "core/cpu_local.h"
 #include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
+#include "core/kernel_entry.h"
 #include "core/sched/scheduler.h"
 #include "core/smp/stop_all.h"
 #include "core/smp/tlb_shootdown.h"
@@ -61,27 +62,27 @@ PRISTINE_COLD [[noreturn]] void kernel_exception(const ExceptionInfo& info, cons
 }  // namespace
 
 PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
-  CpuLocal& cpu = this_cpu();
-  sched::finish_switch(cpu);
-  const Cycles start = machine::now();
-  TrapFrame* resume = frame;
+  const KernelEntry entry = enter_kernel();
+  CpuLocal& cpu = entry.cpu;
   if (PRISTINE_LIKELY(vector == vectors::kTimer)) {
-    resume = timer_tick(cpu, frame, start);
-  } else if (vector == vectors::kIpiReschedule) {
+    return leave_kernel(entry, cpu.interrupt_paths[vectors::kTimer], frame, timer_tick(entry, frame));
+  }
+  TrapFrame* resume = frame;
+  if (vector == vectors::kIpiReschedule) {
     machine::end_of_interrupt();
-    resume = sched::on_reschedule(cpu, frame);
+    resume = sched::on_reschedule(cpu, frame, entry.now);
   } else if (vector == vectors::kIpiTlbShootdown) {
     machine::end_of_interrupt();
-    resume = smp::serve_shootdowns(cpu, frame);
+    resume = smp::serve_shootdowns(cpu, frame, entry.now);
   } else if (vector == vectors::kIpiStopAll) {
-    smp::stop_this_cpu(cpu);  // never returns; its in-service bit keeps lower vectors out
+    smp::stop_this_cpu(cpu);  // never returns; its in-service bit keeps every other vector out
   } else if (vector == vectors::kSpurious) {
     // Spurious: the controller set no in-service bit, so no EOI (Intel SDM Vol. 3, 11.9).
 #ifdef PRISTINE_BREAK_SPURIOUS_EOI
     machine::end_of_interrupt();  // test-only breakage: the simulator must catch it
 #endif
   } else {
-    // Device lines and IPIs have no driver work yet: count (below) and acknowledge.
+    // Device lines have no driver work yet: acknowledge (counted on leaving).
 #ifndef PRISTINE_BREAK_NO_DEVICE_ACK
     if (vectors::is_device(vector)) machine::acknowledge_device(vector);
 #endif
@@ -89,21 +90,21 @@ PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
     machine::end_of_interrupt();
 #endif
   }
-  record_path(cpu, cpu.path[vector], cpu.path_switched[vector], start, resume != frame);
-  return resume;
+  return leave_kernel(entry, cpu.interrupt_paths[vector], frame, resume);
 }
 
 PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame* frame) {
-  CpuLocal& cpu = this_cpu();
   if (info.vector == vectors::kNmi) {
-    // An NMI may land anywhere, even inside another handler: count it, return.
-    cpu.path[info.vector].record(0);
+    // An NMI may land anywhere, even inside another path (before that path's
+    // switch took effect): no prologue, count it, return.
+    this_cpu().interrupt_paths[info.vector].plain.record(0);
     return frame;
   }
   if (!info.from_user) kernel_exception(info, *frame);
-  sched::finish_switch(cpu);
-  const Cycles start = machine::now();
+  const KernelEntry entry = enter_kernel();
+  CpuLocal& cpu = entry.cpu;
   Task& task = *cpu.current;
+  PathRecord& record = cpu.interrupt_paths[info.vector];
   // Demand paging: a not-present page inside the task's own memory is mapped
   // and the access retried (ring-3 stacks grow on touch).
   constexpr std::uint64_t kNotPresentMask = 1;
@@ -111,17 +112,15 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
       info.fault_address >= task.private_start && info.fault_address < task.private_end &&
       machine::map_user_page(task.address_space, info.fault_address & ~std::uint64_t{0xFFF})) {
     task.pages_mapped++;
-    record_path(cpu, cpu.path[info.vector], cpu.path_switched[info.vector], start, false);
-    return frame;
+    return leave_kernel(entry, record, frame, frame);
   }
   // Any other ring-3 fault ends the task, with the reason kept for the reports.
   task.fault_vector = info.vector;
   task.fault_ip = info.ip;
   task.fault_error = info.error_code;
   task.fault_address = info.fault_address;
-  TrapFrame* next = sched::exit_current(cpu, frame, -static_cast<std::int64_t>(info.vector) - 1);
-  record_path(cpu, cpu.path[info.vector], cpu.path_switched[info.vector], start, true);
-  return next;
+  TrapFrame* next = sched::exit_current(cpu, frame, entry.now, -static_cast<std::int64_t>(info.vector) - 1);
+  return leave_kernel(entry, record, frame, next);
 }
 
 }  // namespace pristine

@@ -1,5 +1,7 @@
-// The one entry from the architecture's interrupt path into core/. Every vector
-// comes through here, so there is one place to read, measure and get right.
+// The entries from the architecture's interrupt and exception paths into
+// core/. Every vector comes through one of the two, so there is one place to
+// read, measure and get right (the prologue and epilogue they share with
+// system calls: core/kernel_entry.h).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,10 @@
-// The vector map of Pristine, shared by both images and the simulator.
-// Priority matters: the local interrupt controller delivers by priority class
-// (vector >> 4, Intel SDM Vol. 3, 11.8.3), so IPIs sit above the timer, which
-// sits above devices.
+// The vector map of Pristine, shared by both images and the simulator
+// (docs/vectors.md has it as one table). Priority matters: the local
+// interrupt controller delivers a pending vector only when its priority class
+// (vector >> 4, Intel SDM Vol. 3, 11.8.3) is above the class of every vector
+// in service. So, as in Linux (local timer 0xEC, IPIs from 0xF0 up), the tick
+// and the IPIs sit above every device class: a device storm can delay the
+// tick by one handler, never starve it.
 #pragma once
 
 #include <cstdint>
@@ -33,17 +36,20 @@ inline constexpr Vector kVirtualization = 20;
 inline constexpr Vector kControlProtection = 21;
 inline constexpr Vector kExceptionCount = 32;
 
-// Legacy 8259 PIC, remapped above the exceptions (PC image only).
+// Legacy 8259 PIC, remapped above the exceptions and masked (PC image only).
 inline constexpr Vector kPicBase = 0x20;
-// Local timer (LAPIC timer on the PC, the board timer in the simulator).
-inline constexpr Vector kTimer = 0x30;
-// Device interrupt lines: kDeviceBase + line, line < kDeviceLines.
+inline constexpr unsigned kPicLines = 16;
+// Device interrupt lines: kDeviceBase + line, line < kDeviceLines (class 4).
 inline constexpr Vector kDeviceBase = 0x40;
 inline constexpr unsigned kDeviceLines = 16;
-// Inter-processor interrupts.
-inline constexpr Vector kIpiReschedule = 0xE0;
-inline constexpr Vector kIpiTlbShootdown = 0xE1;
-inline constexpr Vector kIpiStopAll = 0xE2;
+// Local timer (LAPIC timer on the PC, the board timer in the simulator), class 0xE.
+inline constexpr Vector kTimer = 0xEC;
+// Inter-processor interrupts, class 0xF; within a class the higher vector is
+// taken first: stop-all, then shootdowns (an initiator is waiting), then
+// reschedules.
+inline constexpr Vector kIpiReschedule = 0xF0;
+inline constexpr Vector kIpiTlbShootdown = 0xF1;
+inline constexpr Vector kIpiStopAll = 0xF2;
 // Spurious interrupt vector: delivered without setting in-service, never EOI'd
 // (Intel SDM Vol. 3, 11.9).
 inline constexpr Vector kSpurious = 0xFF;
@@ -57,6 +63,23 @@ constexpr bool has_error_code(Vector v) {
 
 constexpr bool is_exception(Vector v) { return v < kExceptionCount; }
 constexpr bool is_device(Vector v) { return v >= kDeviceBase && v < kDeviceBase + kDeviceLines; }
+
+// The plan, checked where it is written down.
+constexpr unsigned priority_class(Vector v) { return v >> 4; }
+static_assert(kPicBase >= kExceptionCount && kDeviceBase >= kExceptionCount,
+              "vectors below 0x20 are the CPU's exceptions");
+static_assert(kPicBase + kPicLines <= kDeviceBase, "PIC and device vectors overlap");
+static_assert(priority_class(kDeviceBase) == priority_class(kDeviceBase + kDeviceLines - 1),
+              "the device lines share one priority class");
+static_assert(priority_class(kTimer) > priority_class(kDeviceBase + kDeviceLines - 1),
+              "the tick must outrank every device: a device storm would starve the clock");
+static_assert(priority_class(kIpiReschedule) > priority_class(kTimer) &&
+                  priority_class(kIpiTlbShootdown) > priority_class(kTimer) &&
+                  priority_class(kIpiStopAll) > priority_class(kTimer),
+              "IPIs outrank the tick (another CPU may be waiting on them)");
+static_assert(kIpiStopAll > kIpiTlbShootdown && kIpiTlbShootdown > kIpiReschedule,
+              "within the IPI class: stop-all first, then shootdowns, then reschedules");
+static_assert(kSpurious == 0xFF && kIpiStopAll < kSpurious, "the spurious vector stays 0xFF, above every IPI");
 
 // The handler name used in reports, budgets and scenario files. Stable: it is
 // part of the JSON report format.
@@ -80,7 +103,7 @@ constexpr const char* handler_name(Vector v) {
   if (v == kIpiTlbShootdown) return "ipi-tlb-shootdown";
   if (v == kIpiStopAll) return "ipi-stop-all";
   if (v == kSpurious) return "spurious";
-  if (v >= kPicBase && v < kPicBase + 16) return "pic-irq";
+  if (v >= kPicBase && v < kPicBase + kPicLines) return "pic-irq";
   return "unassigned";
 }
 

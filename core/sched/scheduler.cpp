@@ -26,6 +26,7 @@ Task* allocate_task(const char* name, Placement where) {
   task.id = id;
   task.state = TaskState::Runnable;
   task.fault_vector = kNoFault;
+  task.turn_left = kFreshTurn;
   task.cpu = where.cpu;
   task.pinned_cpu = where.pinned ? where.cpu : kAnyCpu;
   task.kernel_stack_top = reinterpret_cast<VirtAddr>(&g_kernel_stacks[id][kKernelStackSize]);
@@ -54,6 +55,13 @@ std::uint32_t slice_of(const CpuLocal& cpu, const Task& task) {
   return cpu.slice_ticks * (task.priority + 1);
 }
 
+// A fresh turn, counted from the next tick: the turn is over at the
+// slice_of-th tick from now (the first tick charges the part-period since
+// the switch, as a tick-counted slice always did).
+PRISTINE_HOT Cycles fresh_turn(const CpuLocal& cpu, const Task& task) {
+  return (Cycles{slice_of(cpu, task)} - 1) * cpu.tick_period;
+}
+
 PRISTINE_HOT void add_load(CpuLocal& cpu, std::int32_t delta) {
   cpu.load.store(cpu.load.load(std::memory_order_relaxed) + static_cast<std::uint32_t>(delta),
                  std::memory_order_relaxed);
@@ -66,7 +74,7 @@ PRISTINE_HOT void make_runnable(CpuLocal& cpu, Task& task, Cycles now) {
 }
 
 // A task preempted before the end of its turn goes back to the head of the
-// queue and keeps what is left of its turn.
+// queue and keeps what is left of its turn (switch_to keeps it).
 PRISTINE_HOT void requeue_preempted(CpuLocal& cpu, Task& task, Cycles now) {
   task.state = TaskState::Runnable;
   task.runnable_since = now;
@@ -75,27 +83,33 @@ PRISTINE_HOT void requeue_preempted(CpuLocal& cpu, Task& task, Cycles now) {
 
 // The switch itself: the outgoing task's frame is saved, the incoming task's
 // machine state loaded. Interrupts are off. The caller has already put `prev`
-// where it belongs (run queue, sleep list, or nowhere).
+// where it belongs (run queue, sleep list, or nowhere); a caller that ended
+// prev's turn set turn_ends_at before the next tick.
 PRISTINE_HOT TrapFrame* switch_to(CpuLocal& cpu, Task& prev, TrapFrame* prev_frame, Task& next,
                                   Cycles now) {
   prev.frame = prev_frame;
   prev.run_cycles += now - prev.running_since;
+  prev.turn_left = cpu.turn_ends_at >= cpu.next_deadline ? cpu.turn_ends_at - cpu.next_deadline : kFreshTurn;
   machine::switch_fpu(prev.fpu, next.fpu);
   machine::set_kernel_stack(next.kernel_stack_top);
   if (next.address_space != prev.address_space) machine::switch_address_space(next.address_space);
   if (&next != cpu.idle) {
     const Cycles waited = now - next.runnable_since;
+    next.wait_cycles += waited;
     if (waited > next.max_wait) next.max_wait = waited;
+    cpu.turn_ends_at = cpu.next_deadline + (next.turn_left != kFreshTurn ? next.turn_left : fresh_turn(cpu, next));
+  } else {
+    cpu.turn_ends_at = kNever;  // idle runs until there is something else
   }
   next.state = TaskState::Running;
   next.running_since = now;
   next.switches_in++;
   next.on_cpu.store(1, std::memory_order_relaxed);
   next.cpus_run |= smp::bit(cpu.id);
-  if (next.slice_left == 0) next.slice_left = slice_of(cpu, next);
   cpu.current = &next;
   cpu.leaving = &prev;
-  cpu.switches.store(cpu.switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  bump(cpu.switches);
+  plan_housekeeping(cpu);
   return next.frame;
 }
 
@@ -133,28 +147,6 @@ PRISTINE_HOT Task* wake_sleepers(CpuLocal& cpu, const Task& current, Cycles now)
 PRISTINE_HOT void send_to(CpuId target, Task& task) {
   inbox_push(g_cpu_local[target], task);
   machine::send_ipi(target, vectors::kIpiReschedule);
-}
-
-// Give one unpinned queued task to a less loaded CPU (push balancing, from
-// the tick, every kBalanceIntervalTicks: the caller counts down). Each look
-// probes one other online CPU, the next one round-robin, so the cost is the
-// same for 2 CPUs or 8. Only this CPU's queued tasks move:
-// they are off its stack, so the target may run them at once.
-PRISTINE_HOT void balance(CpuLocal& cpu) {
-  cpu.balance_countdown = kBalanceIntervalTicks - 1;
-  const smp::CpuMask others = smp::online_cpus() & ~smp::bit(cpu.id);
-  if (others == 0) return;
-  // The next online CPU above the last one probed, wrapping around.
-  const smp::CpuMask above = others & ~((smp::bit(cpu.balance_probe) << 1) - 1);
-  const auto target = static_cast<CpuId>(__builtin_ctz(above != 0 ? above : others));
-  cpu.balance_probe = target;
-  const std::uint32_t mine = cpu.load.load(std::memory_order_relaxed);
-  if (mine < g_cpu_local[target].load.load(std::memory_order_relaxed) + 2) return;
-  Task* task = cpu.run_queue.take_first_unpinned();
-  if (!task) return;
-  add_load(cpu, -1);
-  task->migrations++;
-  send_to(target, *task);
 }
 
 // Where a woken task should run (wake_blocked's rule).
@@ -195,16 +187,28 @@ PRISTINE_HOT TrapFrame* admit(CpuLocal& cpu, TrapFrame* frame, Task& task, Cycle
 }
 
 // Make a blocked task runnable on `target`: here, or through its inbox.
-[[gnu::always_inline]] inline TrapFrame* wake_on(CpuLocal& cpu, TrapFrame* frame, Task& task, CpuId target) {
-  if (target == cpu.id) return admit(cpu, frame, task, machine::now());
+[[gnu::always_inline]] inline TrapFrame* wake_on(CpuLocal& cpu, TrapFrame* frame, Cycles now, Task& task,
+                                                 CpuId target) {
+  if (target == cpu.id) return admit(cpu, frame, task, now);
   send_to(target, task);
-  cpu.remote_wakes.store(cpu.remote_wakes.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  bump(cpu.remote_wakes);
   return frame;
 }
 
 // On the idle task every woken sleeper just joins the queue.
 PRISTINE_HOT void wake_sleepers_into_queue(CpuLocal& cpu, Cycles now) {
   if (Task* urgent = wake_sleepers(cpu, *cpu.idle, now)) make_runnable(cpu, *urgent, now);
+}
+
+void enter_first(CpuLocal& cpu, Task& first, Cycles now) {
+  first.state = TaskState::Running;
+  first.running_since = now;
+  first.switches_in++;
+  first.on_cpu.store(1, std::memory_order_relaxed);
+  first.cpus_run |= smp::bit(cpu.id);
+  cpu.current = &first;
+  cpu.turn_ends_at = &first == cpu.idle ? kNever : cpu.next_deadline + fresh_turn(cpu, first);
+  plan_housekeeping(cpu);
 }
 
 }  // namespace
@@ -247,14 +251,7 @@ Task* create_idle_task(CpuId cpu) {
 void start(CpuLocal& cpu) {
   Task* first = cpu.run_queue.pop_front();
   if (!first) first = cpu.idle;
-  const Cycles now = machine::now();
-  first->state = TaskState::Running;
-  first->running_since = now;
-  first->switches_in++;
-  first->on_cpu.store(1, std::memory_order_relaxed);
-  first->cpus_run |= smp::bit(cpu.id);
-  first->slice_left = slice_of(cpu, *first);
-  cpu.current = first;
+  enter_first(cpu, *first, machine::now());
   machine::set_kernel_stack(first->kernel_stack_top);
   if (first->address_space != 0) machine::switch_address_space(first->address_space);
   machine::switch_fpu(cpu.idle->fpu, first->fpu);
@@ -263,18 +260,16 @@ void start(CpuLocal& cpu) {
 
 PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   Task& current = *cpu.current;
-  current.ticks_run++;
   if (&current == cpu.idle) {
     if (cpu.sleepers) wake_sleepers_into_queue(cpu, now);
     return cpu.run_queue.empty() ? frame : switch_away(cpu, frame, now);
   }
-  // The tick is charged to the running task's turn first, whatever happens
-  // next: a task preempted by every wake-up must still use its turn up.
 #ifdef PRISTINE_BREAK_STARVE
-  current.slice_left++;  // test-only breakage: the turn never ends
+  cpu.turn_ends_at += cpu.tick_period;  // test-only breakage: the turn never ends
 #endif
-  if (PRISTINE_UNLIKELY(cpu.balance_countdown-- == 0) && !cpu.run_queue.empty()) balance(cpu);
-  const bool turn_over = --current.slice_left == 0;
+  // The turn is judged first, whatever happens next: a task preempted by
+  // every wake-up must still use its turn up.
+  const bool turn_over = now >= cpu.turn_ends_at;
   if (cpu.sleepers) {
     if (Task* urgent = wake_sleepers(cpu, current, now)) {
       if (turn_over) {
@@ -287,67 +282,82 @@ PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   }
   if (!turn_over) return frame;
   if (cpu.run_queue.empty()) {
-    current.slice_left = slice_of(cpu, current);
+    cpu.turn_ends_at = cpu.next_deadline + fresh_turn(cpu, current);  // alone: another turn
     return frame;
   }
   make_runnable(cpu, current, now);
   return switch_away(cpu, frame, now);
 }
 
-PRISTINE_HOT TrapFrame* switch_to_idle(CpuLocal& cpu, TrapFrame* frame) {
+// Give one unpinned queued task to a less loaded CPU (push balancing). Each
+// look probes one other online CPU, the next one round-robin, so the cost is
+// the same for 2 CPUs or 8. Only this CPU's queued tasks move: they are off
+// its stack, so the target may run them at once.
+PRISTINE_HOT void balance(CpuLocal& cpu) {
+  const smp::CpuMask others = smp::online_cpus() & ~smp::bit(cpu.id);
+  if (others == 0) return;
+  // The next online CPU above the last one probed, wrapping around.
+  const smp::CpuMask above = others & ~((smp::bit(cpu.balance_probe) << 1) - 1);
+  const auto target = static_cast<CpuId>(__builtin_ctz(above != 0 ? above : others));
+  cpu.balance_probe = target;
+  const std::uint32_t mine = cpu.load.load(std::memory_order_relaxed);
+  if (mine < g_cpu_local[target].load.load(std::memory_order_relaxed) + 2) return;
+  Task* task = cpu.run_queue.take_first_unpinned();
+  if (!task) return;
+  add_load(cpu, -1);
+  task->migrations++;
+  send_to(target, *task);
+}
+
+PRISTINE_HOT TrapFrame* switch_to_idle(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   Task& current = *cpu.current;
   if (&current == cpu.idle) return frame;
-  const Cycles now = machine::now();
   make_runnable(cpu, current, now);
   return switch_to(cpu, current, frame, *cpu.idle, now);
 }
 
-PRISTINE_HOT TrapFrame* yield(CpuLocal& cpu, TrapFrame* frame) {
+PRISTINE_HOT TrapFrame* yield(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   if (cpu.run_queue.empty()) return frame;
-  const Cycles now = machine::now();
-  cpu.current->slice_left = 0;  // the next turn is a fresh one
+  cpu.turn_ends_at = 0;  // the turn is over: the next one is a fresh one
   make_runnable(cpu, *cpu.current, now);
   return switch_away(cpu, frame, now);
 }
 
-PRISTINE_HOT TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles deadline) {
-  const Cycles now = machine::now();
+PRISTINE_HOT TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles now, Cycles deadline) {
   Task& task = *cpu.current;
-  if (deadline <= now) return yield(cpu, frame);
+  if (deadline <= now) return yield(cpu, frame, now);
   task.state = TaskState::Sleeping;
   task.wake_at = deadline;
-  task.slice_left = 0;
+  cpu.turn_ends_at = 0;  // a fresh turn after the sleep
   sleep_list_insert(cpu.sleepers, task);
   add_load(cpu, -1);
   return switch_away(cpu, frame, now);
 }
 
-PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, std::int64_t code) {
+PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::int64_t code) {
   Task& task = *cpu.current;
   task.state = TaskState::Dead;
   task.exit_code = code;
   add_load(cpu, -1);
-  return switch_away(cpu, frame, machine::now());
+  return switch_away(cpu, frame, now);
 }
 
-PRISTINE_HOT TrapFrame* block_current(CpuLocal& cpu, TrapFrame* frame) {
+PRISTINE_HOT TrapFrame* block_current(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   cpu.current->state = TaskState::Blocked;
   add_load(cpu, -1);
-  return switch_away(cpu, frame, machine::now());
+  return switch_away(cpu, frame, now);
 }
 
-PRISTINE_HOT TrapFrame* wake_blocked_at_home(CpuLocal& cpu, TrapFrame* frame, Task& task) {
-  return wake_on(cpu, frame, task, task.cpu);
+PRISTINE_HOT TrapFrame* wake_blocked_at_home(CpuLocal& cpu, TrapFrame* frame, Cycles now, Task& task) {
+  return wake_on(cpu, frame, now, task, task.cpu);
 }
 
-PRISTINE_HOT TrapFrame* wake_blocked(CpuLocal& cpu, TrapFrame* frame, Task& task) {
-  return wake_on(cpu, frame, task, wake_target(task));
+PRISTINE_HOT TrapFrame* wake_blocked(CpuLocal& cpu, TrapFrame* frame, Cycles now, Task& task) {
+  return wake_on(cpu, frame, now, task, wake_target(task));
 }
 
-PRISTINE_HOT TrapFrame* on_reschedule(CpuLocal& cpu, TrapFrame* frame) {
+PRISTINE_HOT TrapFrame* on_reschedule(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   Task* arrived = inbox_take_all(cpu);
-  if (!arrived) return frame;
-  const Cycles now = machine::now();
   TrapFrame* resume = frame;
   while (arrived) {
     Task& task = *arrived;

@@ -13,9 +13,6 @@
 
 namespace pristine::sched {
 
-// How often a busy CPU looks for a less loaded one to give a task to.
-inline constexpr std::uint32_t kBalanceIntervalTicks = 4;
-
 // Where a new task goes: a CPU, pinned or not (BootTask::cpu).
 struct Placement {
   CpuId cpu;
@@ -35,45 +32,44 @@ Task* create_idle_task(CpuId cpu);
 // Cold path: start running tasks on this CPU; never returns.
 [[noreturn]] void start(CpuLocal& cpu);
 
-// Hot path, from the timer tick at time `now`: wake due sleepers, charge the
-// tick, preempt when the slice is used up or a woken task outranks the
-// running one.
+// The hot entry points take the path's entry stamp `now` (core/kernel_entry.h)
+// and return the frame to resume.
+
+// Hot path, from the tick's slow path (core/time/timer_tick.cpp): wake due
+// sleepers; end the running task's turn when it is over (turns are measured
+// on the tick grid: CpuLocal::turn_ends_at); preempt for a woken task that
+// outranks the running one.
 TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now);
 
-// Hot path: switch to this CPU's idle task now (the running task stays runnable).
-TrapFrame* switch_to_idle(CpuLocal& cpu, TrapFrame* frame);
+// Hot path, the tick's periodic chores: one balancing look. Gives one
+// unpinned queued task to a less loaded CPU, probing one CPU per look.
+void balance(CpuLocal& cpu);
 
-// Hot path (syscalls): give up the slice; sleep until `deadline`; end the task.
-TrapFrame* yield(CpuLocal& cpu, TrapFrame* frame);
-TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles deadline);
-TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, std::int64_t code);
+// Hot path: switch to this CPU's idle task now (the running task stays runnable).
+TrapFrame* switch_to_idle(CpuLocal& cpu, TrapFrame* frame, Cycles now);
+
+// Hot path (syscalls): give up the turn; sleep until `deadline`; end the task.
+TrapFrame* yield(CpuLocal& cpu, TrapFrame* frame, Cycles now);
+TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles now, Cycles deadline);
+TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::int64_t code);
 
 // Block the running task until it is woken (hot path).
-TrapFrame* block_current(CpuLocal& cpu, TrapFrame* frame);
+TrapFrame* block_current(CpuLocal& cpu, TrapFrame* frame, Cycles now);
 
 // Hot path (wake syscall): make a blocked task runnable, on its last CPU when
 // that one is idle or still holds the task's stack, else on an idle CPU, else
 // its last one. Another CPU gets it through its inbox and a reschedule IPI.
 // Returns the frame to resume here (the woken task may preempt the caller).
-TrapFrame* wake_blocked(CpuLocal& cpu, TrapFrame* frame, Task& task);
+TrapFrame* wake_blocked(CpuLocal& cpu, TrapFrame* frame, Cycles now, Task& task);
 
 // Hot path: make a blocked task runnable on the CPU it blocked on (through
 // that CPU's inbox when it is another one). For a task whose CPU is certain
 // to be the right one and whose waker must do bounded work: a shootdown's
 // initiator, woken from another CPU's IPI handler.
-TrapFrame* wake_blocked_at_home(CpuLocal& cpu, TrapFrame* frame, Task& task);
+TrapFrame* wake_blocked_at_home(CpuLocal& cpu, TrapFrame* frame, Cycles now, Task& task);
 
 // Hot path (reschedule IPI): take in the tasks other CPUs sent here.
-TrapFrame* on_reschedule(CpuLocal& cpu, TrapFrame* frame);
-
-// Hot path, first thing at every kernel entry: the task this CPU switched
-// away from last is off its stack now; other CPUs may run it.
-inline void finish_switch(CpuLocal& cpu) {
-  if (cpu.leaving) {
-    cpu.leaving->on_cpu.store(0, std::memory_order_release);
-    cpu.leaving = nullptr;
-  }
-}
+TrapFrame* on_reschedule(CpuLocal& cpu, TrapFrame* frame, Cycles now);
 
 // Cold path, idle task only: true once the run is over (BootInfo::run_cycles).
 bool shutdown_due(const CpuLocal& cpu);

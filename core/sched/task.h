@@ -25,6 +25,9 @@ inline constexpr std::uint32_t kMaxPriority = 3;
 
 inline constexpr std::uint32_t kNoFault = 0xFFFFFFFF;
 
+// Task::turn_left of a task whose next turn starts afresh.
+inline constexpr Cycles kFreshTurn = ~Cycles{0};
+
 // wait()/wake() handshake between CPUs (Task::wake_state): a wake that finds
 // the task not waiting leaves Pending, and its next wait() returns at once.
 enum WakeState : std::uint32_t { kWakeNone = 0, kWakePending = 1, kWakeWaiting = 2 };
@@ -43,13 +46,15 @@ struct Task {
   std::uint32_t priority;
   std::uint64_t switches_in;   // times this task was switched to
   std::uint64_t ticks_run;     // timer ticks that found it running
-  std::uint32_t slice_left;    // ticks left of its current turn (0: a fresh turn is due)
-  std::uint32_t reserved;
+  // Not running: what is left of its turn, counted from the next tick
+  // (kFreshTurn: a fresh turn is due). Running: CpuLocal::turn_ends_at.
+  Cycles turn_left;
   char name[kTaskNameLength];
   Cycles wake_at;              // Sleeping: when to make it runnable
   Cycles runnable_since;       // Runnable: when it joined the run queue
   Cycles max_wait;             // longest time it waited runnable
-  Cycles run_cycles;           // total time it ran
+  Cycles run_cycles;           // total time it ran, up to its last switch-out
+  Cycles wait_cycles;          // total time it waited runnable, up to its last switch-in
   Cycles running_since;        // Running: when it was switched in
   std::int64_t exit_code;
   std::uint64_t wakeups;       // times it woke from sleep

@@ -22,7 +22,6 @@ void prepare_cpu(CpuId id, const BootInfo& boot) {
   cpu.id = id;
   cpu.slice_ticks = slice_ticks_for(boot.tick_hz);
   cpu.clock_hz = boot.clock_hz;
-  cpu.balance_countdown = sched::kBalanceIntervalTicks;
   cpu.idle = sched::create_idle_task(id);
 }
 

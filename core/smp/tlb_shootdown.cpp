@@ -11,27 +11,23 @@ constinit std::atomic<std::uint32_t> g_shootdowns_outstanding{0};
 
 namespace {
 
-PRISTINE_HOT void bump(std::atomic<std::uint64_t>& counter) {
-  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-}
-
 // The request is complete (or abandoned): retire it, then wake its task (in
 // this order: once awake, the task may publish its next request).
-PRISTINE_HOT TrapFrame* retire(CpuLocal& cpu, TrapFrame* frame, Task& waiter) {
+PRISTINE_HOT TrapFrame* retire(CpuLocal& cpu, TrapFrame* frame, Cycles now, Task& waiter) {
   g_shootdowns_outstanding.fetch_and(~(std::uint32_t{1} << waiter.id), std::memory_order_release);
-  return sched::wake_blocked_at_home(cpu, frame, waiter);
+  return sched::wake_blocked_at_home(cpu, frame, now, waiter);
 }
 
 }  // namespace
 
-PRISTINE_HOT TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, VirtAddr page) {
+PRISTINE_HOT TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr page) {
   const CpuMask targets = online_cpus() & ~bit(cpu.id);
   if (targets == 0) return frame;
   Task& task = *cpu.current;
   ShootdownRequest& request = g_shootdown_requests[task.id];
   request.page.store(page, std::memory_order_relaxed);
   request.waiter = &task;
-  request.deadline = machine::now() + kShootdownTimeoutTicks * cpu.tick_period;
+  request.deadline = now + kShootdownTimeoutTicks * cpu.tick_period;
   request.pending.store(targets, std::memory_order_release);
   g_shootdowns_outstanding.fetch_or(std::uint32_t{1} << task.id, std::memory_order_release);
   bump(cpu.shootdowns);
@@ -39,11 +35,11 @@ PRISTINE_HOT TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, VirtAddr
 #ifdef PRISTINE_BREAK_SHOOTDOWN_NO_WAIT
   return frame;  // test-only breakage: go on before the targets flushed; the simulator must catch it
 #else
-  return sched::block_current(cpu, frame);
+  return sched::block_current(cpu, frame, now);
 #endif
 }
 
-PRISTINE_HOT TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame) {
+PRISTINE_HOT TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   const CpuMask me = bit(cpu.id);
   ShootdownRequest* request = nullptr;
   for (std::uint32_t left = g_shootdowns_outstanding.load(std::memory_order_acquire); left != 0; left &= left - 1) {
@@ -62,11 +58,10 @@ PRISTINE_HOT TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame) {
   // Read the waiter before our bit goes: the request may be reused once it is retired.
   Task& waiter = *request->waiter;
   if (request->pending.fetch_and(~me, std::memory_order_acq_rel) != me) return frame;
-  return retire(cpu, frame, waiter);
+  return retire(cpu, frame, now, waiter);
 }
 
 PRISTINE_HOT TrapFrame* check_shootdown_timeouts(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
-  cpu.shootdown_check_countdown = kShootdownCheckTicks - 1;
   TrapFrame* resume = frame;
   for (std::uint32_t left = g_shootdowns_outstanding.load(std::memory_order_acquire); left != 0; left &= left - 1) {
     ShootdownRequest& r = g_shootdown_requests[__builtin_ctz(left)];
@@ -74,7 +69,7 @@ PRISTINE_HOT TrapFrame* check_shootdown_timeouts(CpuLocal& cpu, TrapFrame* frame
     // Take it back; a late answer then finds no bit to clear and wakes nobody.
     if (r.pending.exchange(0, std::memory_order_acq_rel) == 0) continue;
     bump(cpu.shootdown_timeouts);
-    resume = retire(cpu, resume, *r.waiter);
+    resume = retire(cpu, resume, now, *r.waiter);
   }
   return resume;
 }

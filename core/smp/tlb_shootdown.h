@@ -24,8 +24,6 @@
 namespace pristine::smp {
 
 inline constexpr std::uint32_t kShootdownTimeoutTicks = 10;
-// The tick looks for overdue requests every this many ticks.
-inline constexpr std::uint32_t kShootdownCheckTicks = 4;
 
 struct ShootdownRequest {
   std::atomic<VirtAddr> page;
@@ -40,13 +38,13 @@ static_assert(kMaxTasks <= 32, "one bit per task in g_shootdowns_outstanding");
 
 // Hot path (unmap syscall, interrupts off): flush `page` on every other online
 // CPU; the current task resumes once all have. Returns the frame to resume.
-TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, VirtAddr page);
+TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr page);
 
 // Hot path (the shootdown IPI): serve one request addressed to this CPU.
-TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame);
+TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame, Cycles now);
 
-// Hot path (tick, every kShootdownCheckTicks: the caller counts down): take
-// back this CPU's requests that are past their deadline.
+// Hot path (the tick's periodic chores, core/time/timer_tick.cpp): take back
+// this CPU's requests that are past their deadline.
 TrapFrame* check_shootdown_timeouts(CpuLocal& cpu, TrapFrame* frame, Cycles now);
 
 }  // namespace pristine::smp

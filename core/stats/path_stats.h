@@ -1,10 +1,12 @@
 // Per-path cost statistics, accumulated in the hot path and reported in a cold
 // path (seed 000's approved pattern). One instance per CPU per path, written
-// only by its own CPU, so relaxed atomics suffice: they keep the compiler
-// from tearing or caching the values a cold-path reader on another CPU loads.
+// only by its own CPU with interrupts off. A single writer needs no atomic
+// read-modify-write: each update is one memory-destination add or compare,
+// which an interrupt cannot split. Readers are cold paths that run once the
+// writer has stopped (the shutdown report runs after stop-all) or the
+// simulator, which reads guest memory between instructions.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 
 #include "core/types.h"
@@ -14,27 +16,30 @@ namespace pristine {
 class PathStats {
  public:
   void record(Cycles cost) {
-    count_.store(count_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    sum_.store(sum_.load(std::memory_order_relaxed) + cost, std::memory_order_relaxed);
-    if (cost < min_.load(std::memory_order_relaxed)) min_.store(cost, std::memory_order_relaxed);
-    if (cost > max_.load(std::memory_order_relaxed)) max_.store(cost, std::memory_order_relaxed);
+    count_ += 1;
+    sum_ += cost;
+    if (cost < min_) min_ = cost;
+    if (cost > max_) max_ = cost;
   }
 
-  std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
-  Cycles sum() const { return sum_.load(std::memory_order_relaxed); }
-  Cycles min() const { return count() ? min_.load(std::memory_order_relaxed) : 0; }
-  Cycles max() const { return max_.load(std::memory_order_relaxed); }
+  std::uint64_t count() const { return count_; }
+  Cycles sum() const { return sum_; }
+  Cycles min() const { return count_ ? min_ : 0; }
+  Cycles max() const { return max_; }
 
  private:
-  std::atomic<std::uint64_t> count_{0};
-  std::atomic<Cycles> sum_{0};
-  std::atomic<Cycles> min_{~Cycles{0}};
-  std::atomic<Cycles> max_{0};
+  std::uint64_t count_ = 0;
+  Cycles sum_ = 0;
+  Cycles min_ = ~Cycles{0};
+  Cycles max_ = 0;
 };
 
-}  // namespace pristine
-
-namespace pristine {
+// One path's two outcomes: it resumed the context it interrupted, or it
+// switched tasks ("+switch" in reports).
+struct PathRecord {
+  PathStats plain;
+  PathStats switched;
+};
 
 // PathStats plus a log2 histogram, for the few paths whose percentiles the
 // shutdown report shows (context switches). p50/p99 are bucket upper bounds.
@@ -42,8 +47,7 @@ class PathHistogram {
  public:
   void record(Cycles cost) {
     stats_.record(cost);
-    const unsigned bucket = cost == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(cost));
-    buckets_[bucket].store(buckets_[bucket].load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    buckets_[cost == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(cost))] += 1;
   }
 
   const PathStats& stats() const { return stats_; }
@@ -55,7 +59,7 @@ class PathHistogram {
     const std::uint64_t rank = (total * percent + 99) / 100;
     std::uint64_t seen = 0;
     for (unsigned b = 0; b < kBuckets; ++b) {
-      seen += buckets_[b].load(std::memory_order_relaxed);
+      seen += buckets_[b];
       if (seen >= rank) return b == 0 ? 0 : (b >= 64 ? ~Cycles{0} : (Cycles{1} << b) - 1);
     }
     return stats_.max();
@@ -64,7 +68,7 @@ class PathHistogram {
  private:
   static constexpr unsigned kBuckets = 65;
   PathStats stats_;
-  std::atomic<std::uint64_t> buckets_[kBuckets] = {};
+  std::uint64_t buckets_[kBuckets] = {};
 };
 
 }  // namespace pristine

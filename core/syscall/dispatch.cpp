@@ -2,6 +2,7 @@
 // argument is an error code back to ring 3, never a kernel fault.
 #include "core/cpu_local.h"
 #include "core/hot_path.h"
+#include "core/kernel_entry.h"
 #include "core/sched/scheduler.h"
 #include "core/smp/tlb_shootdown.h"
 #include "core/user_layout.h"
@@ -21,6 +22,9 @@ PRISTINE_COLD std::int64_t write_console(VirtAddr buffer, std::uint64_t length) 
   return static_cast<std::int64_t>(length);
 }
 
+// More than a day is surely a caller bug.
+inline constexpr std::uint64_t kMaxSleepNanoseconds = 86'400ull * 1'000'000'000;
+
 Cycles nanoseconds_to_cycles(const CpuLocal& cpu, std::uint64_t ns) {
   // Split to avoid overflow for long sleeps: whole seconds, then the rest.
   const std::uint64_t seconds = ns / 1'000'000'000;
@@ -29,18 +33,19 @@ Cycles nanoseconds_to_cycles(const CpuLocal& cpu, std::uint64_t ns) {
 }
 
 // wait(): consume a pending wake, or block until one comes (Task::wake_state).
-PRISTINE_HOT TrapFrame* wait_for_wake(CpuLocal& cpu, TrapFrame* frame) {
+PRISTINE_HOT TrapFrame* wait_for_wake(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   Task& task = *cpu.current;
   std::uint32_t expected = kWakeNone;
   if (task.wake_state.compare_exchange_strong(expected, kWakeWaiting, std::memory_order_acq_rel)) {
-    return sched::block_current(cpu, frame);
+    return sched::block_current(cpu, frame, now);
   }
   task.wake_state.store(kWakeNone, std::memory_order_relaxed);  // it was Pending: only we clear it
   return frame;
 }
 
 // wake(task): a waiting task is made runnable; any other gets a pending wake.
-PRISTINE_HOT TrapFrame* wake_task(CpuLocal& cpu, TrapFrame* frame, std::uint64_t id, std::int64_t& result) {
+PRISTINE_HOT TrapFrame* wake_task(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::uint64_t id,
+                                   std::int64_t& result) {
   if (id >= pristine_tasks.count || &pristine_tasks.tasks[id] == cpu.current) {
     result = kEINVAL;
     return frame;
@@ -56,12 +61,13 @@ PRISTINE_HOT TrapFrame* wake_task(CpuLocal& cpu, TrapFrame* frame, std::uint64_t
     const std::uint32_t next = state == kWakeWaiting ? kWakeNone : kWakePending;
     if (task.wake_state.compare_exchange_weak(state, next, std::memory_order_acq_rel)) break;
   }
-  return state == kWakeWaiting ? sched::wake_blocked(cpu, frame, task) : frame;
+  return state == kWakeWaiting ? sched::wake_blocked(cpu, frame, now, task) : frame;
 }
 
 // unmap(page): a page of the caller's heap leaves its address space on every
 // CPU; the caller resumes once every CPU flushed it.
-PRISTINE_HOT TrapFrame* unmap_page(CpuLocal& cpu, TrapFrame* frame, VirtAddr page, std::int64_t& result) {
+PRISTINE_HOT TrapFrame* unmap_page(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr page,
+                                    std::int64_t& result) {
   const Task& task = *cpu.current;
   const VirtAddr heap = task.private_start + PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE;
   if ((page & 0xFFF) != 0 || page < heap || page >= task.private_end) {
@@ -69,62 +75,60 @@ PRISTINE_HOT TrapFrame* unmap_page(CpuLocal& cpu, TrapFrame* frame, VirtAddr pag
     return frame;
   }
   machine::unmap_user_page(task.address_space, page);
-  return smp::shootdown_page(cpu, frame, page);
-}
-
-PRISTINE_HOT TrapFrame* run_syscall(CpuLocal& cpu, const SyscallArgs& args, TrapFrame* frame, std::int64_t& result) {
-  result = 0;
-  switch (static_cast<Syscall>(args.number)) {
-    case Syscall::Yield:
-      return sched::yield(cpu, frame);
-    case Syscall::Sleep: {
-      // More than a day is surely a caller bug.
-      if (args.arg[0] > 86'400ull * 1'000'000'000) {
-        result = kEINVAL;
-        return frame;
-      }
-      return sched::sleep_until(cpu, frame, machine::now() + nanoseconds_to_cycles(cpu, args.arg[0]));
-    }
-    case Syscall::Exit:
-      return sched::exit_current(cpu, frame, static_cast<std::int64_t>(args.arg[0]));
-    case Syscall::GetPid:
-      result = cpu.current->id;
-      return frame;
-    case Syscall::Write: {
-      const VirtAddr buffer = args.arg[0];
-      const std::uint64_t length = args.arg[1];
-      if (length > kMaxWriteLength) {
-        result = kEINVAL;
-      } else if (!user_range_ok(buffer, length)) {
-        result = kEFAULT;
-      } else {
-        result = write_console(buffer, length);
-      }
-      return frame;
-    }
-    case Syscall::Wait:
-      return wait_for_wake(cpu, frame);
-    case Syscall::Wake:
-      return wake_task(cpu, frame, args.arg[0], result);
-    case Syscall::Unmap:
-      return unmap_page(cpu, frame, args.arg[0], result);
-    case Syscall::Count:
-      break;
-  }
-  result = kENOSYS;
-  return frame;
+  return smp::shootdown_page(cpu, frame, now, page);
 }
 
 }  // namespace
 
-PRISTINE_HOT TrapFrame* dispatch_syscall(const SyscallArgs& args, TrapFrame* frame, std::int64_t& result) {
-  CpuLocal& cpu = this_cpu();
-  sched::finish_switch(cpu);
-  const Cycles start = machine::now();
-  TrapFrame* resume = run_syscall(cpu, args, frame, result);
-  const std::uint64_t slot = args.number < kSyscallSlots - 1 ? args.number : kSyscallSlots - 1;
-  record_path(cpu, cpu.syscall[slot], cpu.syscall_switched[slot], start, resume != frame);
-  return resume;
+PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
+  const KernelEntry entry = enter_kernel();
+  CpuLocal& cpu = entry.cpu;
+  const std::uint64_t number = call.number;  // `call` gets the result on the way out
+  const std::uint64_t* arg = call.arg;
+  std::int64_t result = 0;
+  TrapFrame* resume = frame;
+  switch (static_cast<Syscall>(number)) {
+    case Syscall::GetPid:
+      result = cpu.current->id;
+      break;
+    case Syscall::Yield:
+      resume = sched::yield(cpu, frame, entry.now);
+      break;
+    case Syscall::Sleep:
+      if (arg[0] > kMaxSleepNanoseconds) {
+        result = kEINVAL;
+      } else {
+        resume = sched::sleep_until(cpu, frame, entry.now, entry.now + nanoseconds_to_cycles(cpu, arg[0]));
+      }
+      break;
+    case Syscall::Exit:
+      resume = sched::exit_current(cpu, frame, entry.now, static_cast<std::int64_t>(arg[0]));
+      break;
+    case Syscall::Write:
+      if (arg[1] > kMaxWriteLength) {
+        result = kEINVAL;
+      } else if (!user_range_ok(arg[0], arg[1])) {
+        result = kEFAULT;
+      } else {
+        result = write_console(arg[0], arg[1]);
+      }
+      break;
+    case Syscall::Wait:
+      resume = wait_for_wake(cpu, frame, entry.now);
+      break;
+    case Syscall::Wake:
+      resume = wake_task(cpu, frame, entry.now, arg[0], result);
+      break;
+    case Syscall::Unmap:
+      resume = unmap_page(cpu, frame, entry.now, arg[0], result);
+      break;
+    default:
+      result = kENOSYS;
+      break;
+  }
+  call.number = static_cast<std::uint64_t>(result);
+  return leave_kernel(entry, cpu.syscall_paths[number < kSyscallSlots - 1 ? number : kSyscallSlots - 1], frame,
+                      resume);
 }
 
 }  // namespace pristine

@@ -1,7 +1,8 @@
 // The system call interface: numbers, arguments, errors. The arch entry path
-// (hw-x86_64/cpu/syscall_entry.S) builds a TrapFrame, extracts the number and
-// arguments (Linux x86-64 convention: RAX; RDI, RSI, RDX, R10, R8, R9) and
-// calls dispatch_syscall; the result goes back in RAX.
+// (hw-x86_64/cpu/syscall_entry.S) builds a TrapFrame that holds the number
+// and arguments in the ABI's order (Linux x86-64 convention: RAX; RDI, RSI,
+// RDX, R10, R8, R9), and passes them in place to dispatch_syscall; the result
+// replaces the number (RAX).
 #pragma once
 
 #include <cstdint>
@@ -45,9 +46,10 @@ struct SyscallArgs {
   std::uint64_t arg[6];
 };
 
-// Hot path. Runs the call for the current task, whose state is `frame`;
-// stores the result in `result` and returns the frame to resume (`frame`
-// itself, or another task's if the call blocked, yielded or exited).
-TrapFrame* dispatch_syscall(const SyscallArgs& args, TrapFrame* frame, std::int64_t& result);
+// Hot path. Runs `call` for the current task, whose state is `frame`;
+// replaces call.number with the result (a value, or a negative error) and
+// returns the frame to resume (`frame` itself, or another task's if the call
+// blocked, yielded or exited).
+TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame);
 
 }  // namespace pristine

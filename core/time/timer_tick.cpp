@@ -10,15 +10,6 @@
 namespace pristine {
 namespace {
 
-// Deadlines were missed (the CPU ran with interrupts off for longer than a
-// period): skip them rather than fire a burst of catch-up ticks.
-PRISTINE_COLD Cycles skip_missed_deadlines(CpuLocal& cpu, Cycles now) {
-  const std::uint64_t behind = (now - cpu.next_deadline) / cpu.tick_period;
-  cpu.missed_ticks.store(cpu.missed_ticks.load(std::memory_order_relaxed) + behind,
-                         std::memory_order_relaxed);
-  return cpu.next_deadline + (behind + 1) * cpu.tick_period;
-}
-
 // Test-only breakages of seed 000's rules, each caught by the simulator
 // (tests/pristine_rules_test.cpp): work a hot path must never do.
 #ifdef PRISTINE_BREAK_ALLOCATE_IN_TICK
@@ -51,32 +42,9 @@ PRISTINE_PAGE_WALKER std::uint64_t translate(VirtAddr address) {
 }
 #endif
 
-}  // namespace
-
-void timer_start(CpuLocal& cpu, Cycles period) {
-  cpu.tick_period = period;
-  cpu.next_deadline = machine::now() + period;
-  cpu.first_deadline = cpu.next_deadline;
-  machine::timer_arm_oneshot(cpu.next_deadline);
-}
-
-PRISTINE_HOT TrapFrame* timer_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
-  // A timer interrupt well before the armed deadline is not a tick (a timer
-  // that fired twice, or a stale one): acknowledge it, keep the deadline
-  // armed, change nothing else. Half a period of slack absorbs a timer that
-  // converts the deadline with rounding (the PC's LAPIC) and fires a bit early.
-  if (PRISTINE_UNLIKELY(now + cpu.tick_period / 2 < cpu.next_deadline)) {
-    cpu.early_ticks.store(cpu.early_ticks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    machine::timer_arm_oneshot(cpu.next_deadline);
-    machine::end_of_interrupt();
-    return frame;
-  }
-  cpu.ticks.store(cpu.ticks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  Cycles next = cpu.next_deadline + cpu.tick_period;
-  if (PRISTINE_UNLIKELY(next <= now)) next = skip_missed_deadlines(cpu, now);
-  cpu.next_deadline = next;
-  machine::timer_arm_oneshot(next);
-  machine::end_of_interrupt();
+// Test-only breakages of the tick itself: work a tick must never do, each
+// caught by the simulator or the budget gate.
+[[gnu::always_inline]] inline void broken_tick_work([[maybe_unused]] TrapFrame* frame) {
 #ifdef PRISTINE_BREAK_ALLOCATE_IN_TICK
   static_cast<volatile std::uint8_t*>(allocate(64))[0] = 1;
 #endif
@@ -92,19 +60,68 @@ PRISTINE_HOT TrapFrame* timer_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) 
   }
 #endif
 #ifdef PRISTINE_BREAK_TIMER_CONSOLE
-  machine::console_write("t", 1);  // test-only breakage: one UART character per tick; the budget gate must fail
+  machine::console_write("t", 1);  // one UART character per tick; the budget gate must fail
 #endif
 #ifdef PRISTINE_BREAK_DOUBLE_EOI
-  machine::end_of_interrupt();  // test-only breakage: the simulator must catch it
+  machine::end_of_interrupt();  // a second EOI; the simulator must catch it
 #endif
+}
+
+// The periodic chores: one balancing look, and this CPU's shootdown requests
+// that are past their deadline taken back. They fall due on the tick grid
+// whatever the state of the CPU, so no look is ever skipped for good.
+PRISTINE_HOT TrapFrame* run_chores(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
+  cpu.chores_at = cpu.next_deadline + (kChoreIntervalTicks - 1) * cpu.tick_period;
+  if (!cpu.run_queue.empty()) sched::balance(cpu);
+  if (PRISTINE_UNLIKELY(smp::g_shootdowns_outstanding.load(std::memory_order_relaxed) != 0)) {
+    return smp::check_shootdown_timeouts(cpu, frame, now);
+  }
+  return frame;
+}
+
+}  // namespace
+
+void timer_start(CpuLocal& cpu, Cycles period) {
+  cpu.tick_period = period;
+  cpu.next_deadline = machine::now() + period;
+  cpu.first_deadline = cpu.next_deadline;
+  cpu.chores_at = cpu.next_deadline + (kChoreIntervalTicks - 1) * period;
+  machine::timer_arm_oneshot(cpu.next_deadline);
+}
+
+// A timer interrupt well before the armed deadline: acknowledge it, keep the
+// deadline armed, change nothing else.
+PRISTINE_COLD TrapFrame* early_timer_interrupt(CpuLocal& cpu, TrapFrame* frame) {
+  bump(cpu.early_ticks);
+  machine::timer_arm_oneshot(cpu.next_deadline);
+  machine::end_of_interrupt();
+  return frame;
+}
+
+// Deadlines were missed (the CPU ran with interrupts off for longer than a
+// period): skip them rather than fire a burst of catch-up ticks.
+PRISTINE_COLD Cycles skip_missed_deadlines(CpuLocal& cpu, Cycles now) {
+  const std::uint64_t behind = (now - cpu.next_deadline) / cpu.tick_period;
+  cpu.missed_ticks.store(cpu.missed_ticks.load(std::memory_order_relaxed) + behind, std::memory_order_relaxed);
+  return cpu.next_deadline + (behind + 1) * cpu.tick_period;
+}
+
+// The tick's slow path, at tick time `now` (the deadline re-armed and the
+// interrupt acknowledged already).
+PRISTINE_HOT TrapFrame* tick_housekeeping(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
+  broken_tick_work(frame);
   // The run is over: hand the CPU to the idle task, which reports in a cold path.
   if (PRISTINE_UNLIKELY(cpu.shutdown_at != 0 && now >= cpu.shutdown_at)) {
-    return sched::switch_to_idle(cpu, frame);
+    TrapFrame* resume = sched::switch_to_idle(cpu, frame, now);
+    plan_housekeeping(cpu);
+    return resume;
   }
-  TrapFrame* resume = sched::on_tick(cpu, frame, now);
-  if (PRISTINE_UNLIKELY(cpu.shootdown_check_countdown-- == 0) && resume == frame) {
-    resume = smp::check_shootdown_timeouts(cpu, frame, now);
-  }
+  TrapFrame* resume = frame;
+  if (now >= cpu.chores_at) resume = run_chores(cpu, frame, now);
+  // Sleepers and the end of the turn; a chore that already switched leaves
+  // them to the next tick.
+  if (resume == frame) resume = sched::on_tick(cpu, frame, now);
+  plan_housekeeping(cpu);
   return resume;
 }
 

@@ -1,5 +1,5 @@
-// The C++ side of the interrupt entry: sorts exceptions from interrupts and
-// hands both to core/.
+// The C++ side of the interrupt and exception entries (interrupt_entry.S):
+// each hands its frame to core/.
 #include "core/console.h"
 #include "core/hot_path.h"
 #include "core/machine.h"
@@ -8,10 +8,8 @@
 #include "hw-x86_64/cpu/instructions.h"
 #include "hw-x86_64/cpu/trap_frame.h"
 
-namespace pristine {
-namespace {
-
-PRISTINE_HOT TrapFrame* exception_entry(TrapFrame* frame) {
+extern "C" PRISTINE_HOT pristine::TrapFrame* x86_exception_dispatch(pristine::TrapFrame* frame) {
+  using namespace pristine;
   const auto vector = static_cast<Vector>(frame->vector);
   const ExceptionInfo info{
       .vector = vector,
@@ -23,9 +21,6 @@ PRISTINE_HOT TrapFrame* exception_entry(TrapFrame* frame) {
   };
   return dispatch_exception(info, frame);
 }
-
-}  // namespace
-}  // namespace pristine
 
 #ifdef PRISTINE_LOG_RETURN_TO_RING3
 namespace pristine {
@@ -45,7 +40,6 @@ void trace_iretq_to_ring3(const TrapFrame& frame) {
 
 extern "C" PRISTINE_HOT pristine::TrapFrame* x86_interrupt_dispatch(pristine::TrapFrame* frame) {
   using namespace pristine;
-  if (PRISTINE_UNLIKELY(frame->vector < vectors::kExceptionCount)) return exception_entry(frame);
 #ifdef PRISTINE_LOG_RETURN_TO_RING3
   TrapFrame* resume = dispatch_interrupt(static_cast<Vector>(frame->vector), frame);
   if ((resume->cs & 3) != 0) trace_iretq_to_ring3(*resume);

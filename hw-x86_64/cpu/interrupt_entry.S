@@ -2,15 +2,21 @@
 //
 // Every vector enters through a 16-byte stub that pushes a zero error code
 // (where the CPU pushes none) and its vector number, then jumps to
-// exception_common (vectors 0-31, below) or interrupt_common, which saves the general registers into a TrapFrame
-// (trap_frame.h), switches GS to the kernel's per-CPU base when the CPU came
-// from ring 3, and calls x86_interrupt_dispatch. That returns the frame to
-// resume: the interrupted one, or another task's saved frame after a context
-// switch. interrupt_return restores that frame and leaves with iretq.
+// exception_common (vectors 0-31, below) or interrupt_common. Both save the
+// registers into a TrapFrame (trap_frame.h), make GS the kernel's per-CPU
+// base when the CPU came from ring 3, and call their C++ dispatcher
+// (x86_exception_dispatch, x86_interrupt_dispatch), which returns the frame
+// to resume: the interrupted one, or another task's saved frame after a
+// context switch.
+//
+// Interrupts save lazily: the callee-saved registers are stored into the
+// frame only when the path leaves the interrupted context (the C++ code kept
+// them intact, SysV ABI); a path that resumes it never touches them.
+// interrupt_return restores a whole frame (another task's, or a new one) and
+// leaves with iretq.
 //
 // No diagnostics here, ever (seed 000): the path is straight-line.
 
-        .set FRAME_CS, 144      // trap_frame_offset::kCs
         .set ENTRY_CS, 24       // CS above the vector and error-code slots
 
 #include "hw-x86_64/cpu/trap_frame.inc"
@@ -53,13 +59,14 @@ interrupt_stubs_end:
         .global exception_common
         .type exception_common, @function
 exception_common:
-        push_general_registers
+        push_scratch_registers
+        push_preserved_registers        // whole frame: a fault report shows every register
         cld
 #ifdef PRISTINE_BREAK_EXCEPTION_CS_CHECK
         // Test-only breakage: trust CS, as interrupt_common does. Wrong in the
         // swapgs/iretq window; the simulator must catch it.
         xorl %ebx, %ebx
-        testb $3, 144(%rsp)
+        testb $3, FRAME_CS(%rsp)
         jz 1f
         swapgs
         movl $1, %ebx
@@ -73,17 +80,16 @@ exception_common:
         movl $1, %ebx
 #endif
 1:      movq %rsp, %rdi
-        movq %rsp, %r12
-        call x86_interrupt_dispatch
-        cmpq %rax, %r12
+        call x86_exception_dispatch
+        cmpq %rax, %rsp
         je 2f
         movq %rax, %rsp                 // another task's frame: decided by its CS
         jmp interrupt_return
 2:      testl %ebx, %ebx
         jz 3f
         swapgs                          // back to the interrupted context's GS
-3:
-        pop_general_registers
+3:      pop_preserved_registers
+        pop_scratch_registers
         addq $16, %rsp
         iretq
         .size exception_common, . - exception_common
@@ -96,16 +102,18 @@ interrupt_common:
 #ifndef PRISTINE_BREAK_NO_SWAPGS_ENTRY
         swapgs                  // from ring 3: GS base <- kernel per-CPU block
 #endif
-1:
-        push_general_registers
+1:      push_scratch_registers
+        subq $FRAME_PRESERVED_SIZE, %rsp        // the callee-saved slots: filled only to leave (below)
         cld                     // the SysV ABI requires DF = 0 at calls
         movq %rsp, %rdi
         call x86_interrupt_dispatch
-        movq %rax, %rsp         // the frame to resume (maybe another task's)
+        cmpq %rax, %rsp
+        jne interrupt_switch
+        addq $FRAME_PRESERVED_SIZE, %rsp        // resume: rbx, rbp, r12-r15 are still the context's
 
-        .global interrupt_return
-interrupt_return:
-        pop_general_registers
+        // Leave through the scratch half of a frame, at %rsp.
+interrupt_return_scratch:
+        pop_scratch_registers
         addq $16, %rsp          // vector and error code
 #ifdef PRISTINE_BREAK_KERNEL_RSP
         testb $3, 8(%rsp)
@@ -128,6 +136,18 @@ interrupt_return_swapgs:
 #endif
 2:
         iretq
+
+        // Leaving the interrupted context: keep its callee-saved registers
+        // in its frame, then resume the other one.
+interrupt_switch:
+        store_preserved_registers
+        movq %rax, %rsp
+
+        // Resume a whole frame at %rsp (another task's, or a new task's first).
+        .global interrupt_return
+interrupt_return:
+        pop_preserved_registers
+        jmp interrupt_return_scratch
         .size interrupt_common, . - interrupt_common
 
         .section .note.GNU-stack, "", @progbits

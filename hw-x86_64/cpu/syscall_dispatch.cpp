@@ -8,13 +8,10 @@
 
 extern "C" char syscall_entry[];
 
+// The number and arguments are read in place, the result replaces RAX
+// (trap_frame.h keeps them in the ABI's order).
 extern "C" PRISTINE_HOT pristine::TrapFrame* x86_syscall_dispatch(pristine::TrapFrame* frame) {
-  using namespace pristine;
-  const SyscallArgs args{frame->rax, {frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9}};
-  std::int64_t result = 0;
-  TrapFrame* resume = dispatch_syscall(args, frame, result);
-  frame->rax = static_cast<std::uint64_t>(result);
-  return resume;
+  return pristine::dispatch_syscall(frame->syscall, frame);
 }
 
 namespace pristine::x86 {

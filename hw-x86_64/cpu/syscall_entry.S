@@ -5,18 +5,25 @@
 // is still the user's. We switch to the task's kernel stack (per-CPU
 // kernel_rsp, kept equal to TSS.RSP0) and build the same TrapFrame as an
 // interrupt, with the pseudo-vector SYSCALL_VECTOR, so a task that blocks in a
-// syscall is saved exactly like a preempted one.
+// syscall is saved exactly like a preempted one. The number and arguments sit
+// in the frame in the ABI's order (trap_frame.h), where core/ reads them.
 //
-// Return: if the frame to resume was built here (the caller itself, or a task
-// that blocked in a syscall), leave with SYSRET; otherwise the frame came from
-// an interrupt and takes the common iretq path.
+// Like interrupts, the callee-saved registers are stored only when the call
+// leaves the caller (it blocked, yielded or exited).
+//
+// Return: if the frame to resume is the caller's own, or another task that
+// blocked in a syscall, leave with SYSRET; otherwise the frame came from an
+// interrupt and takes the common iretq path.
 
         .set USER_RSP, 16       // x86::PerCpu::user_rsp
         .set KERNEL_RSP, 24     // x86::PerCpu::kernel_rsp
         .set USER_CS, 0x23
         .set USER_SS, 0x1b
         .set SYSCALL_VECTOR, 0x100
-        .set FRAME_VECTOR, 120  // trap_frame_offset::kVector
+        // From the vector slot up: vector, error code, RIP, CS, RFLAGS, RSP, SS.
+        .set VECTOR_TO_RIP, 16
+        .set VECTOR_TO_RFLAGS, 32
+        .set VECTOR_TO_RSP, 40
 
 #include "hw-x86_64/cpu/trap_frame.inc"
 
@@ -37,18 +44,39 @@ syscall_entry:
         pushq %rcx                      // user RIP
         pushq $0                        // error code slot
         pushq $SYSCALL_VECTOR
-        push_general_registers
+        push_scratch_registers
+        subq $FRAME_PRESERVED_SIZE, %rsp        // the callee-saved slots: filled only to leave
         movq %rsp, %rdi
         call x86_syscall_dispatch
+        cmpq %rax, %rsp
+        jne syscall_switch
+        addq $FRAME_PRESERVED_SIZE + 16, %rsp   // rbx..r15 intact; RCX and R11 come from RIP and RFLAGS
+
+        // Back to ring 3 from the argument registers of a frame at %rsp.
+syscall_return_arguments:
+        popq %rax
+        popq %rdi
+        popq %rsi
+        popq %rdx
+        popq %r10
+        popq %r8
+        popq %r9
+        movq VECTOR_TO_RIP(%rsp), %rcx
+        movq VECTOR_TO_RFLAGS(%rsp), %r11
+        movq VECTOR_TO_RSP(%rsp), %rsp  // user RSP; IF is still 0 until SYSRET
+        swapgs                          // GS base <- the user's
+        sysretq
+
+        // The call left the caller: keep its callee-saved registers in its
+        // frame, then resume the other task the way its frame was made.
+syscall_switch:
+        store_preserved_registers
         movq %rax, %rsp
         cmpq $SYSCALL_VECTOR, FRAME_VECTOR(%rsp)
         jne interrupt_return
-        pop_general_registers
-        movq 16(%rsp), %rcx             // RIP    (above vector and error code)
-        movq 32(%rsp), %r11             // RFLAGS
-        movq 40(%rsp), %rsp             // user RSP; IF is still 0 until SYSRET
-        swapgs                          // GS base <- the user's
-        sysretq
+        pop_preserved_registers
+        addq $16, %rsp                  // RCX and R11 come from RIP and RFLAGS
+        jmp syscall_return_arguments
         .size syscall_entry, . - syscall_entry
 
         .section .note.GNU-stack, "", @progbits

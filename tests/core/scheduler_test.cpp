@@ -32,7 +32,7 @@ class Scheduler : public ::testing::Test {
     std::construct_at(&cpu());
     cpu().slice_ticks = 2;
     cpu().clock_hz = 1'000'000'000;
-    cpu().tick_period = kPeriod;
+    timer_start(cpu(), kPeriod);
     cpu().idle = sched::create_idle_task(0);
     smp::g_online_cpus.store(1);
   }
@@ -49,10 +49,10 @@ class Scheduler : public ::testing::Test {
     resume_ = cpu().current->frame;
   }
 
-  // One timer tick; returns the name of the task that runs afterwards.
+  // One timer tick, on time; returns the name of the task that runs afterwards.
   std::string tick() {
-    fake_machine::state().now += kPeriod;
-    resume_ = sched::on_tick(cpu(), resume_, fake_machine::state().now);
+    fake_machine::state().now = cpu().next_deadline;
+    resume_ = dispatch_interrupt(vectors::kTimer, resume_);
     return running();
   }
 
@@ -62,9 +62,9 @@ class Scheduler : public ::testing::Test {
   }
 
   std::string syscall(Syscall number, std::uint64_t a0 = 0, std::uint64_t a1 = 0, std::int64_t* result = nullptr) {
-    std::int64_t r = 0;
-    resume_ = dispatch_syscall({static_cast<std::uint64_t>(number), {a0, a1}}, resume_, r);
-    if (result) *result = r;
+    SyscallArgs call{static_cast<std::uint64_t>(number), {a0, a1}};
+    resume_ = dispatch_syscall(call, resume_);
+    if (result) *result = static_cast<std::int64_t>(call.number);
     return running();
   }
 
@@ -181,10 +181,10 @@ TEST_F(Scheduler, ExitedTaskNeverRunsAgainAndIdleTakesOver) {
 TEST_F(Scheduler, IdleLeavesAtTheFirstTickThatFindsWork) {
   Task* a = add("a");
   start();
-  resume_ = sched::block_current(cpu(), resume_);
+  resume_ = sched::block_current(cpu(), resume_, fake_machine::state().now);
   EXPECT_EQ(running(), "idle");
   EXPECT_EQ(tick(), "idle");
-  resume_ = sched::wake_blocked(cpu(), resume_, *a);
+  resume_ = sched::wake_blocked(cpu(), resume_, fake_machine::state().now, *a);
   EXPECT_EQ(running(), "a") << "a woken task runs at once on an idle CPU";
 }
 
@@ -200,7 +200,7 @@ TEST_F(Scheduler, LongestRunnableWaitIsRecorded) {
 TEST_F(Scheduler, ShutdownHandsTheCpuToIdle) {
   add("a");
   start();
-  resume_ = sched::switch_to_idle(cpu(), resume_);
+  resume_ = sched::switch_to_idle(cpu(), resume_, fake_machine::state().now);
   EXPECT_EQ(running(), "idle");
 }
 
@@ -209,11 +209,11 @@ TEST_F(Scheduler, TimerTickRearmsOnTheGridAcknowledgesAndSkipsMissedDeadlines) {
   start();
   cpu().next_deadline = 10 * kPeriod;
   fake_machine::state().now = 10 * kPeriod + 3;  // a little late
-  resume_ = timer_tick(cpu(), resume_, fake_machine::state().now);
+  resume_ = dispatch_interrupt(vectors::kTimer, resume_);
   EXPECT_EQ(fake_machine::state().armed_deadline, 11 * kPeriod) << "no drift from a late tick";
   EXPECT_EQ(fake_machine::state().eoi_count, 1u);
   fake_machine::state().now = 14 * kPeriod + 10;  // three deadlines missed
-  resume_ = timer_tick(cpu(), resume_, fake_machine::state().now);
+  resume_ = dispatch_interrupt(vectors::kTimer, resume_);
   EXPECT_EQ(fake_machine::state().armed_deadline, 15 * kPeriod);
   EXPECT_EQ(cpu().missed_ticks.load(), 3u);
   EXPECT_EQ(cpu().ticks.load(), 2u);
@@ -224,9 +224,9 @@ TEST_F(Scheduler, ATimerInterruptBeforeTheDeadlineIsNotATick) {
   start();
   cpu().next_deadline = 10 * kPeriod;
   fake_machine::state().now = 10 * kPeriod;
-  resume_ = timer_tick(cpu(), resume_, fake_machine::state().now);
+  resume_ = dispatch_interrupt(vectors::kTimer, resume_);
   fake_machine::state().now += 40;  // the same timer fires again
-  resume_ = timer_tick(cpu(), resume_, fake_machine::state().now);
+  resume_ = dispatch_interrupt(vectors::kTimer, resume_);
   EXPECT_EQ(cpu().ticks.load(), 1u);
   EXPECT_EQ(cpu().early_ticks.load(), 1u);
   EXPECT_EQ(fake_machine::state().eoi_count, 2u) << "acknowledged all the same";
@@ -277,8 +277,7 @@ class Cpus : public ::testing::Test {
       c.id = id;
       c.slice_ticks = 2;
       c.clock_hz = 1'000'000'000;
-      c.tick_period = 1000;
-      c.balance_countdown = 0;
+      timer_start(c, 1000);
       c.idle = sched::create_idle_task(id);
     }
     smp::g_online_cpus.store((1u << kCpus) - 1);
@@ -292,9 +291,15 @@ class Cpus : public ::testing::Test {
   }
   static std::int64_t call(CpuId id, TrapFrame*& resume, Syscall number, std::uint64_t a0 = 0) {
     fake_machine::state().cpu = id;
-    std::int64_t r = 0;
-    resume = dispatch_syscall({static_cast<std::uint64_t>(number), {a0}}, resume, r);
-    return r;
+    SyscallArgs args{static_cast<std::uint64_t>(number), {a0}};
+    resume = dispatch_syscall(args, resume);
+    return static_cast<std::int64_t>(args.number);
+  }
+  // One tick on CPU `id`, on time.
+  static void tick(CpuId id, TrapFrame*& resume) {
+    fake_machine::state().cpu = id;
+    fake_machine::state().now = g_cpu_local[id].next_deadline;
+    resume = dispatch_interrupt(vectors::kTimer, resume);
   }
 };
 
@@ -336,15 +341,14 @@ TEST_F(TwoCpus, AWakeBeforeTheWaitIsNotLost) {
 }
 
 TEST_F(TwoCpus, ABusyCpuPushesAnUnpinnedTaskToAnIdleOne) {
-  sched::create_user_task("a", UserProgram::Counter, 0, 0, {0, false});
-  Task* b = sched::create_user_task("b", UserProgram::Counter, 0, 0, {0, false});
   sched::create_user_task("pinned", UserProgram::Counter, 0, 0, {0, true});
+  Task* b = sched::create_user_task("b", UserProgram::Counter, 0, 0, {0, false});
+  sched::create_user_task("pinned-too", UserProgram::Counter, 0, 0, {0, true});
+  g_cpu_local[0].slice_ticks = 100;  // no turn ends: the queue stays [b, pinned-too]
   TrapFrame* r0 = start_on(0);
   start_on(1);
-  fake_machine::state().cpu = 0;
-  fake_machine::state().now += 1000;
-  r0 = sched::on_tick(g_cpu_local[0], r0, fake_machine::state().now);
-  ASSERT_EQ(fake_machine::state().ipis.size(), 1u);
+  for (std::uint32_t t = 0; t < kChoreIntervalTicks && fake_machine::state().ipis.empty(); ++t) tick(0, r0);
+  ASSERT_EQ(fake_machine::state().ipis.size(), 1u) << "one balancing look within the chore interval";
   EXPECT_EQ(fake_machine::state().ipis[0], std::make_pair(CpuId{1}, vectors::kIpiReschedule));
   EXPECT_EQ(b->migrations, 1u) << "the first unpinned queued task moves";
   EXPECT_EQ(g_cpu_local[0].load.load(), 2u);
@@ -352,6 +356,42 @@ TEST_F(TwoCpus, ABusyCpuPushesAnUnpinnedTaskToAnIdleOne) {
   dispatch_interrupt(vectors::kIpiReschedule, g_cpu_local[1].idle->frame);
   EXPECT_EQ(g_cpu_local[1].current, b);
   EXPECT_EQ(b->cpu, 1u);
+}
+
+// Regression: the balancing look counted down once per tick and was reset
+// only by the look itself, so a look that fell due on a tick with an empty
+// run queue wrapped the counter and balancing never ran again.
+TEST_F(TwoCpus, BalancingGoesOnAfterALookThatFoundTheQueueEmpty) {
+  sched::create_user_task("a", UserProgram::Counter, 0, 0, {0, false});
+  TrapFrame* r0 = start_on(0);
+  start_on(1);
+  for (std::uint32_t t = 0; t < 3 * kChoreIntervalTicks; ++t) tick(0, r0);  // looks due, queue empty
+  EXPECT_TRUE(fake_machine::state().ipis.empty());
+  sched::create_user_task("b", UserProgram::Counter, 0, 0, {0, false});
+  sched::create_user_task("c", UserProgram::Counter, 0, 0, {0, false});
+  for (std::uint32_t t = 0; t < 2 * kChoreIntervalTicks && fake_machine::state().ipis.empty(); ++t) tick(0, r0);
+  ASSERT_FALSE(fake_machine::state().ipis.empty()) << "CPU 0 stopped balancing";
+  EXPECT_EQ(fake_machine::state().ipis[0], std::make_pair(CpuId{1}, vectors::kIpiReschedule));
+}
+
+// Regression: the look for overdue shootdowns counted down once per tick and
+// ran only on a tick that did not switch, so on a CPU that switches on every
+// tick the bound on the initiator's wait disappeared.
+TEST_F(TwoCpus, AnOverdueShootdownIsTakenBackOnACpuThatSwitchesOnEveryTick) {
+  Task* u = sched::create_user_task("u", UserProgram::Unmapper, 0, 0, {0, true});
+  sched::create_user_task("x", UserProgram::Counter, 0, 0, {0, true});
+  sched::create_user_task("y", UserProgram::Counter, 0, 0, {0, true});
+  g_cpu_local[0].slice_ticks = 1;  // x and y take turns: a switch on every tick
+  TrapFrame* r0 = start_on(0);
+  start_on(1);
+  call(0, r0, Syscall::Unmap, u->private_end - 4096);
+  ASSERT_EQ(u->state, TaskState::Blocked);
+  // CPU 1 never answers.
+  const std::uint64_t switches = g_cpu_local[0].switches.load();
+  for (std::uint32_t t = 0; t < smp::kShootdownTimeoutTicks + 2 * kChoreIntervalTicks; ++t) tick(0, r0);
+  EXPECT_GE(g_cpu_local[0].switches.load() - switches, smp::kShootdownTimeoutTicks) << "not switching every tick";
+  EXPECT_EQ(g_cpu_local[0].shootdown_timeouts.load(), 1u) << "the wait was never bounded";
+  EXPECT_NE(u->state, TaskState::Blocked);
 }
 
 TEST_F(TwoCpus, UnmapBlocksTheCallerUntilTheOtherCpuFlushedThePage) {
@@ -411,11 +451,8 @@ TEST_F(ThreeCpus, AWokenTaskGoesToItsLastCpuWhenIdleElseToAnIdleOneOnceOffItsSta
 
   // Once CPU 2 is off t's stack (it entered the kernel since), the busy CPU 2
   // loses t to idle CPU 1.
-  g_cpu_local[2].balance_countdown = 100;  // no balancing in this test: CPU 1 would take t
-  for (int tick = 0; tick < 8 && g_cpu_local[2].current != t; ++tick) {  // t's turn comes
-    fake_machine::state().now += 1000;
-    r2 = sched::on_tick(g_cpu_local[2], r2, fake_machine::state().now);
-  }
+  g_cpu_local[2].chores_at = kNever;  // no balancing in this test: CPU 1 would take t
+  for (int n = 0; n < 8 && g_cpu_local[2].current != t; ++n) tick(2, r2);  // t's turn comes
   ASSERT_EQ(g_cpu_local[2].current, t);
   call(2, r2, Syscall::Wait);  // t blocks; CPU 2 runs `other`
   r2 = dispatch_interrupt(vectors::kSpurious, r2);  // CPU 2's next entry: t is off its stack
