@@ -72,6 +72,8 @@ class CostTable {
     std::string source;
   };
   const std::vector<Entry>& entries() const { return entries_; }
+  // Every event cost (EventCosts) with its name and source, in field order.
+  const std::vector<Entry>& event_entries() const { return event_entries_; }
 
  private:
   std::vector<std::uint32_t> by_id_;  // indexed by capstone id; default 1
@@ -79,6 +81,7 @@ class CostTable {
   std::uint32_t rep_per_iteration_ = 0;
   std::uint32_t cr3_write_ = 0, cr_write_ = 0, cr_read_ = 0;
   std::vector<Entry> entries_;
+  std::vector<Entry> event_entries_;
   EventCosts events_{};
 };
 

@@ -96,6 +96,25 @@ CostTable CostTable::defaults() {
       .console_char = 10000,
       .ipi_latency = 400,
   };
+  // Each event with its source (docs/cost-model.md, "Event costs"). A new
+  // EventCosts field needs its entry here: the size check below fails until then.
+  static_assert(sizeof(EventCosts) == 10 * sizeof(std::uint32_t), "list every EventCosts field in event_entries_");
+  const EventCosts& e = t.events_;
+  t.event_entries_ = {
+      {"interrupt delivery, ring 0", e.interrupt_delivery_same_ring,
+       "estimate: IDT lookup and frame push, literature 100-200"},
+      {"interrupt delivery, from ring 3", e.interrupt_delivery_from_user,
+       "estimate: + TSS stack switch and CPL change"},
+      {"exception delivery (extra)", e.exception_delivery, kEstimate},
+      {"SYSCALL", e.syscall_entry, kEstimate},
+      {"SYSRET", e.sysret_exit, kEstimate},
+      {"board register read", e.board_register_read, "estimate for an xAPIC MMIO register access"},
+      {"board register write", e.board_register_write, "estimate for an xAPIC MMIO register access (e.g. EOI)"},
+      {"board clock read", e.board_clock_read, "as rdtsc"},
+      {"console character", e.console_char, "seed 000: serial output takes 10,000+ cycles per character"},
+      {"IPI latency", e.ipi_latency,
+       "estimate: an xAPIC IPI between cores of one socket takes a few hundred ns (docs/smp.md)"},
+  };
   return t;
 }
 

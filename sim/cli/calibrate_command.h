@@ -13,6 +13,10 @@
 // --kvm: the real-cycle run, on hardware virtualization only: the kernel's own
 // TSC figures beside the simulator's modeled cycles. Refused where /dev/kvm is
 // not VT-x/AMD-V.
+//
+// --host: the cost table's unprivileged instructions timed on this host CPU in
+// ring 3, beside the table's figures (sim/host_calibration.h); ring-0 rows are
+// listed and keep their sources.
 #pragma once
 
 #include <filesystem>
@@ -45,5 +49,13 @@ std::vector<std::pair<std::string, PcPathStats>> parse_pc_report(const std::stri
 bool within_tolerance(double qemu, double simulator, double expected_difference);
 
 int run_calibrate(const CalibrateOptions& options);
+
+struct HostCalibrateOptions {
+  std::string json;     // also write the JSON here ("": do not)
+  int repetitions = 10;  // Google Benchmark repetitions per probe
+};
+
+// Exit 0; 2 on a --json path that cannot be written.
+int run_calibrate_host(const HostCalibrateOptions& options);
 
 }  // namespace pristine::cli

@@ -4,6 +4,8 @@
 //                                            boot kernel.elf in QEMU
 //   budget [--image IMG] [--budgets FILE]    the cycle-budget gate (benches/budgets.toml)
 //   calibrate [--kvm]                        simulator against QEMU -icount, path by path
+//   calibrate --host [--json FILE] [--repetitions N]
+//                                            the cost table's unprivileged rows timed on this CPU
 // Exit codes: 0 pass, 1 a failed budget or invariant, 2 bad input.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -107,14 +109,27 @@ int main(int argc, char** argv) {
   budget->add_option("--json", budget_options.json, "Where to write the Google Benchmark JSON")->capture_default_str();
 
   auto* calibrate = app.add_subcommand("calibrate",
-                                       "Compare the simulator's instruction counts with QEMU -icount on the same paths");
+                                       "Compare the simulator's instruction counts with QEMU -icount on the same paths "
+                                       "(--host: the cost table against this CPU)");
   pristine::cli::CalibrateOptions calibrate_options{
       .pc_image = default_image(argv[0], "kernel.elf"),
       .sim_image = default_image(argv[0], "sim-kernel.elf"),
       .scenarios = std::filesystem::path(PRISTINE_SOURCE_DIR) / "benches" / "scenarios",
   };
-  calibrate->add_flag("--kvm", calibrate_options.kvm,
-                      "Real cycles under hardware virtualization (refused where KVM is not VT-x/AMD-V)");
+  auto* calibrate_kvm = calibrate->add_flag(
+      "--kvm", calibrate_options.kvm, "Real cycles under hardware virtualization (refused where KVM is not VT-x/AMD-V)");
+  bool calibrate_host = false;
+  pristine::cli::HostCalibrateOptions host_options;
+  auto* host_flag = calibrate->add_flag(
+      "--host", calibrate_host,
+      "Time the cost table's unprivileged instructions on this host CPU (ring 3) beside the table's figures");
+  host_flag->excludes(calibrate_kvm);
+  calibrate->add_option("--json", host_options.json, "With --host: also write the table as JSON to FILE")
+      ->needs(host_flag);
+  calibrate->add_option("--repetitions", host_options.repetitions, "With --host: repetitions per instruction")
+      ->check(CLI::Range(1, 1000))
+      ->needs(host_flag)
+      ->capture_default_str();
   calibrate->add_option("--image", calibrate_options.pc_image, "PC kernel image")->capture_default_str();
   calibrate->add_option("--sim-image", calibrate_options.sim_image, "Simulator kernel image")->capture_default_str();
 
@@ -128,6 +143,7 @@ int main(int argc, char** argv) {
   try {
     if (*sim) return run_sim(scenario_file, seed, json_file, image);
     if (*budget) return pristine::cli::run_budget(budget_options);
+    if (*calibrate && calibrate_host) return pristine::cli::run_calibrate_host(host_options);
     if (*calibrate) return pristine::cli::run_calibrate(calibrate_options);
     if (*boot) {
       using Mode = pristine::cli::BootOptions::Mode;
