@@ -39,7 +39,7 @@ struct CpuLocal {
   Cycles chores_at;        // the next periodic look: balancing, overdue shootdowns
   Cycles shutdown_at;      // when the run ends (BootInfo::run_cycles); 0 = never
   std::uint32_t slice_ticks;    // base time slice, in ticks
-  std::atomic<std::uint64_t> ticks;
+  std::uint64_t ticks;      // ticks taken (single writer, read once the CPU stopped, as PathStats)
   std::atomic<std::uint64_t> missed_ticks;  // deadlines that had passed before re-arming
   std::atomic<std::uint64_t> early_ticks;   // timer interrupts before the deadline, ignored
   std::atomic<std::uint64_t> switches;

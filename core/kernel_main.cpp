@@ -67,7 +67,7 @@ void write_cpu_report(const CpuLocal& cpu) {
   console::write("cpu ");
   console::write_dec(cpu.id);
   console::write(": ticks=");
-  console::write_dec(load(cpu.ticks));
+  console::write_dec(cpu.ticks);
   console::write(" missed=");
   console::write_dec(load(cpu.missed_ticks));
   console::write(" early=");
@@ -227,7 +227,7 @@ void power_off_with_report() {
   // shootdown went unanswered.
   for (CpuId id = 0; id < cpu_count(); ++id) {
     const CpuLocal& cpu = g_cpu_local[id];
-    const std::uint64_t ticks = load(cpu.ticks);
+    const std::uint64_t ticks = cpu.ticks;
     const std::uint64_t expected = expected_ticks(cpu);
     if (id != 0) {
       console::write("cpu ");

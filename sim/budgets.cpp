@@ -80,8 +80,10 @@ Budgets parse_budgets(std::string_view text, const std::filesystem::path& file) 
       fail(file, &node, std::string(name.str()), fmt::format("no such hot path benchmark (known: {})", known));
     }
     for (const auto& [k, v] : *t) {
-      if (k.str() != "budget" && k.str() != "goal" && k.str() != "goal_source") {
-        fail(file, &v, prefix + std::string(k.str()), "unknown key (allowed: budget, goal, goal_source)");
+      if (k.str() != "budget" && k.str() != "goal" && k.str() != "goal_source" && k.str() != "instruction_budget" &&
+          k.str() != "instruction_goal") {
+        fail(file, &v, prefix + std::string(k.str()),
+             "unknown key (allowed: budget, goal, goal_source, instruction_budget, instruction_goal)");
       }
     }
     PathBudget p;
@@ -92,6 +94,8 @@ Budgets parse_budgets(std::string_view text, const std::filesystem::path& file) 
     }
     if (t->contains("goal")) p.goal = cycles(file, *t, prefix, "goal", true);
     if (const auto source = (*t)["goal_source"].value<std::string>()) p.goal_source = *source;
+    if (t->contains("instruction_budget")) p.instruction_budget = cycles(file, *t, prefix, "instruction_budget", true);
+    if (t->contains("instruction_goal")) p.instruction_goal = cycles(file, *t, prefix, "instruction_goal", true);
     b.paths.push_back(std::move(p));
   }
   return b;
@@ -114,7 +118,11 @@ GateResult judge(const Budgets& budgets, const nlohmann::json& output) {
     row.path = hot.path;
     const PathBudget* budget = budgets.find(hot.benchmark);
     row.budget = budget ? budget->budget : budgets.ceiling;
-    if (budget) row.goal = budget->goal;
+    if (budget) {
+      row.goal = budget->goal;
+      row.instruction_budget = budget->instruction_budget;
+      row.instruction_goal = budget->instruction_goal;
+    }
     row.error = "not in the benchmark output";
     for (const nlohmann::json& b : output.value("benchmarks", nlohmann::json::array())) {
       const std::string name = b.value("name", "");
@@ -123,6 +131,7 @@ GateResult judge(const Budgets& budgets, const nlohmann::json& output) {
         row.error = b.value("error_message", "error");
       } else if (b.contains("cycles_max")) {
         row.measured = static_cast<Cycles>(b["cycles_max"].get<double>());
+        if (b.contains("instructions_max")) row.instructions = static_cast<std::uint64_t>(b["instructions_max"].get<double>());
         row.count = static_cast<std::uint64_t>(b.value("count", 0.0));
         row.violations = static_cast<std::uint64_t>(b.value("violations", 0.0));
         row.label = b.value("label", "");
@@ -143,8 +152,19 @@ std::string render_gate(const GateResult& result) {
         r.measured ? fmt::format("{:+.1f}%", 100.0 * (static_cast<double>(r.budget) - static_cast<double>(*r.measured)) /
                                                  static_cast<double>(r.budget))
                    : "-";
-    std::string verdict = !r.measured ? "NOT MEASURED: " + r.error : r.over() ? "OVER BUDGET" : "ok";
+    std::string verdict = !r.measured            ? "NOT MEASURED: " + r.error
+                          : r.instructions_over() ? "OVER INSTRUCTION BUDGET"
+                          : r.over()              ? "OVER BUDGET"
+                                                  : "ok";
     if (r.measured && !r.over() && r.goal) verdict += *r.measured <= *r.goal ? ", goal met" : ", goal missed";
+    if (r.measured && (r.instruction_budget || r.instruction_goal)) {
+      verdict += fmt::format("; {} instructions", r.instructions ? fmt::to_string(*r.instructions) : "?");
+      if (r.instruction_budget) verdict += fmt::format(", budget {}", *r.instruction_budget);
+      if (r.instruction_goal) {
+        verdict += fmt::format(", goal {} {}", *r.instruction_goal,
+                               r.instructions && *r.instructions <= *r.instruction_goal ? "met" : "missed");
+      }
+    }
     if (r.violations != 0) verdict += " (" + r.label + ")";
     out += fmt::format("{:<24} {:<24} {:>8} {:>8} {:>9} {:>6}  {}\n", r.benchmark, r.path, measured, r.budget, headroom,
                        r.goal ? fmt::to_string(*r.goal) : "-", verdict);

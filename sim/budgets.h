@@ -18,6 +18,10 @@ struct PathBudget {
   Cycles budget = 0;             // the gate: the path's worst case must stay below it
   std::optional<Cycles> goal;    // the figure to beat, from published kernels
   std::string goal_source;
+  // Instruction counts are exact and checked against QEMU -icount: the fair
+  // comparison with published kernels. Gated when given (at most this many).
+  std::optional<std::uint64_t> instruction_budget;
+  std::optional<std::uint64_t> instruction_goal;
 };
 
 struct Budgets {
@@ -38,10 +42,16 @@ struct GateRow {
   std::uint64_t count = 0;
   Cycles budget = 0;
   std::optional<Cycles> goal;
+  std::optional<std::uint64_t> instructions;        // worst case (instructions_max)
+  std::optional<std::uint64_t> instruction_budget;  // at most this many
+  std::optional<std::uint64_t> instruction_goal;
   std::string error;                // why it was not measured
   std::uint64_t violations = 0;     // pristine-path rules or invariants the run broke
   std::string label;                // which
-  bool over() const { return !measured || *measured >= budget; }
+  bool instructions_over() const {
+    return instruction_budget && (!instructions || *instructions > *instruction_budget);
+  }
+  bool over() const { return !measured || *measured >= budget || instructions_over(); }
   bool failed() const { return over() || violations != 0; }
 };
 

@@ -2,6 +2,7 @@
 // budget` end to end: it passes on the current code and fails, naming the
 // path, the figure and the commits to look at, when the timer path gets one
 // UART character of work (sim-kernel-broken-timer-console.elf).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "tests/run_command.h"
@@ -55,11 +56,30 @@ TEST(BudgetJudgement, APathAtItsBudgetFailsAndAMissingPathFails) {
   EXPECT_EQ(at.rows.back().budget, 1000u) << "a path without a budget entry gets the ceiling";
 }
 
+TEST(BudgetJudgement, AnInstructionBudgetIsGatedToo) {
+  const Budgets b = parse_budgets("ceiling = 1000\n[paths.null_syscall]\nbudget = 300\ninstruction_budget = 100\n", "b.toml");
+  const auto null_syscall = [](const GateResult& r) {
+    for (const GateRow& row : r.rows) {
+      if (row.benchmark == "null_syscall") return row;
+    }
+    throw std::runtime_error("no null_syscall row");
+  };
+  nlohmann::json out = output_with("null_syscall", 250);
+  out["benchmarks"][0]["instructions_max"] = 100.0;
+  EXPECT_FALSE(null_syscall(judge(b, out)).over()) << "at most 100 instructions";
+  out["benchmarks"][0]["instructions_max"] = 101.0;
+  const GateRow row = null_syscall(judge(b, out));
+  EXPECT_TRUE(row.instructions_over());
+  EXPECT_TRUE(row.over()) << "within the cycle budget, over the instruction budget";
+  EXPECT_NE(render_gate(judge(b, out)).find("OVER INSTRUCTION BUDGET"), std::string::npos);
+}
+
 TEST(BudgetGate, PassesOnTheCurrentCode) {
   const auto r = pristine("budget --json " PRISTINE_BUILD_DIR "/budget-test-pass.json");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("budget gate: PASS"), std::string::npos) << r.output;
-  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(timer_tick +timer +\d+ +700 +\+)"))) << r.output;
+  const Cycles budget = load_budgets(PRISTINE_SOURCE_DIR "/benches/budgets.toml").find("timer_tick")->budget;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(fmt::format(R"(timer_tick +timer +\d+ +{} +\+)", budget)))) << r.output;
 }
 
 TEST(BudgetGate, OneUartCharacterOnTheTimerPathFailsItNamingThePath) {
@@ -67,7 +87,9 @@ TEST(BudgetGate, OneUartCharacterOnTheTimerPathFailsItNamingThePath) {
                             PRISTINE_BUILD_DIR "/budget-test-fail.json");
   EXPECT_EQ(r.status, 1) << r.output;
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(FAIL: timer_tick \(timer\) took (\d+) modeled cycles, budget 700: look at (.*))")))
+  const Cycles budget = load_budgets(PRISTINE_SOURCE_DIR "/benches/budgets.toml").find("timer_tick")->budget;
+  ASSERT_TRUE(std::regex_search(
+      r.output, m, std::regex(fmt::format(R"(FAIL: timer_tick \(timer\) took (\d+) modeled cycles, budget {}: look at (.*))", budget))))
       << r.output;
   EXPECT_GT(std::stoull(m[1]), 10'000u) << "a UART character costs at least 10 000 cycles";
   // In a git checkout the exact range (git log --oneline SHA..HEAD); without

@@ -93,7 +93,7 @@ TEST_P(BrokenRule, IsCaughtOncePerSiteWithItsCallChainAndSource) {
   ASSERT_GE(v.call_chain.size(), 3u);
   EXPECT_NE(v.call_chain[0].find(b.innermost), std::string::npos) << v.call_chain[0];
   EXPECT_TRUE(chain_has(v, "tick_housekeeping(")) << v.message;  // the breakages sit in the tick's slow path
-  EXPECT_TRUE(chain_has(v, "dispatch_interrupt")) << v.message;
+  EXPECT_TRUE(chain_has(v, "dispatch_tick")) << v.message;
   EXPECT_NE(v.call_chain[1].find(":"), std::string::npos) << "frames carry file:line: " << v.call_chain[1];
 }
 
@@ -151,7 +151,7 @@ TEST(StaticCheck, AHotFunctionCallingOutOfTheHotPathIsRefusedWithItsChain) {
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("hot path calls pristine::machine::console_write"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("core/time/timer_tick.cpp:"), std::string::npos) << "the call site" << r.output;
-  EXPECT_NE(r.output.find("interrupt_common -> x86_interrupt_dispatch -> pristine::dispatch_interrupt"), std::string::npos)
+  EXPECT_NE(r.output.find("interrupt_common -> x86_interrupt_dispatch -> pristine::dispatch_tick"), std::string::npos)
       << r.output;
 }
 

@@ -61,12 +61,14 @@ PRISTINE_COLD [[noreturn]] void kernel_exception(const ExceptionInfo& info, cons
 
 }  // namespace
 
-PRISTINE_HOT TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
+PRISTINE_HOT TrapFrame* dispatch_tick(TrapFrame* frame) {
+  const KernelEntry entry = enter_kernel();
+  return leave_kernel(entry, entry.cpu.interrupt_paths[vectors::kTimer], frame, timer_tick(entry, frame));
+}
+
+PRISTINE_HOT TrapFrame* dispatch_other_interrupt(Vector vector, TrapFrame* frame) {
   const KernelEntry entry = enter_kernel();
   CpuLocal& cpu = entry.cpu;
-  if (PRISTINE_LIKELY(vector == vectors::kTimer)) {
-    return leave_kernel(entry, cpu.interrupt_paths[vectors::kTimer], frame, timer_tick(entry, frame));
-  }
   TrapFrame* resume = frame;
   if (vector == vectors::kIpiReschedule) {
     machine::end_of_interrupt();

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "core/hot_path.h"
+#include "core/interrupt/vectors.h"
 #include "core/machine.h"
 #include "core/types.h"
 
@@ -13,7 +15,13 @@ namespace pristine {
 
 // Hot path. Handles `vector`, which interrupted the context saved in `frame`;
 // returns the frame to resume: `frame` itself, or another task's after a switch.
-TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame);
+// The tick has a function of its own, so its path carries none of the other
+// vectors' register needs; the choice is made before either sets up a frame.
+TrapFrame* dispatch_tick(TrapFrame* frame);
+TrapFrame* dispatch_other_interrupt(Vector vector, TrapFrame* frame);  // IPIs, devices, spurious
+inline TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
+  return PRISTINE_LIKELY(vector == vectors::kTimer) ? dispatch_tick(frame) : dispatch_other_interrupt(vector, frame);
+}
 
 // What the CPU reported for an exception (vectors 0-31).
 struct ExceptionInfo {

@@ -67,6 +67,10 @@ int run_budget(const BudgetOptions& o) {
       std::cerr << fmt::format("pristine budget: FAIL: {} ({}): the run broke the rules ({}): run its scenario with "
                                "`pristine sim` for the violations\n",
                                r.benchmark, r.path, r.label);
+    } else if (r.measured && r.instructions_over()) {
+      std::cerr << fmt::format("pristine budget: FAIL: {} ({}) took {} instructions, budget {}: look at {}\n",
+                               r.benchmark, r.path, r.instructions ? fmt::to_string(*r.instructions) : "?",
+                               *r.instruction_budget, range);
     } else if (r.measured) {
       std::cerr << fmt::format("pristine budget: FAIL: {} ({}) took {} modeled cycles, budget {}: look at {}\n",
                                r.benchmark, r.path, *r.measured, r.budget, range);
