@@ -86,6 +86,7 @@ PRISTINE_HOT TrapFrame* switch_to(CpuLocal& cpu, Task& prev, TrapFrame* prev_fra
   if (&next != cpu.idle) {
     const Cycles waited = now - next.runnable_since;
     if (waited > next.max_wait) next.max_wait = waited;
+    next.wait_cycles += now - next.runnable_since;
   }
   next.state = TaskState::Running;
   next.running_since = now;

@@ -50,6 +50,7 @@ struct Task {
   Cycles runnable_since;       // Runnable: when it joined the run queue
   Cycles max_wait;             // longest time it waited runnable
   Cycles run_cycles;           // total time it ran
+  Cycles wait_cycles;          // total time it waited runnable (added when switched in)
   Cycles running_since;        // Running: when it was switched in
   std::int64_t exit_code;
   std::uint64_t wakeups;       // times it woke from sleep
