@@ -62,7 +62,9 @@ TEST_F(IpiStorm, EveryCpuRunsRing3TasksTicksOnRateAndTakesBothIpiKinds) {
     EXPECT_GT(cpu.context_switches, 100u) << "cross-CPU wake-ups switch tasks on cpu " << cpu.id;
   }
   for (const TaskReport& t : r.tasks) {
-    if (t.user) EXPECT_GT(t.progress, 100u) << t.name << " (pingers need cross-CPU wake-ups to progress)";
+    if (t.user) {
+      EXPECT_GT(t.progress, 100u) << t.name << " (pingers need cross-CPU wake-ups to progress)";
+    }
   }
 }
 
