@@ -70,6 +70,7 @@ class Simulator {
   bool emulate_sysret(SimCpu& cpu);
   std::uint64_t guest_switches(const SimCpu& cpu) const;
   int guest_current_task(const SimCpu& cpu) const;
+  void note_context(SimCpu& cpu);
   TaskState guest_task_state(int task) const;
   std::string guest_task_name(int task) const;
   void check_waits(const SimCpu& cpu);

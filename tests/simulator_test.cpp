@@ -306,3 +306,46 @@ TEST(KernelStackOverflow, DoubleFaultOnItsIstStackReportsIt) {
 
 }  // namespace
 }  // namespace pristine::sim
+
+// ---- CPU time: every task's time up to the end of the run, and its share -------
+
+namespace pristine::sim {
+namespace {
+
+const CpuReport& cpu_report(const Report& r, CpuId id) {
+  for (const CpuReport& c : r.per_cpu) {
+    if (c.id == id) return c;
+  }
+  throw std::runtime_error("no cpu " + std::to_string(id));
+}
+
+TEST(CpuTime, RunCyclesCountTheStintStillGoingWhenTheRunEnds) {
+  // Two counters share one CPU; when the run ends one of them is in the
+  // middle of a stint, which the kernel adds to run_cycles only when it ends.
+  const Report r = run(load_scenario(kScenarios / "quiet.toml"));
+  const CpuReport& cpu = cpu_report(r, 0);
+  ASSERT_GT(cpu.first_task_at, 0u);
+  // From its first task on, a CPU always runs a task (its idle task when
+  // nothing else), so the stints add up to its time since then. The kernel's
+  // first stint starts at its clock read in sched::start, a few hundred
+  // cycles before that task's first block (first_task_at): that start path
+  // is the whole tolerance, a missing stint is at least a tick (2 000 000).
+  Cycles stints = 0;
+  for (const TaskReport& t : r.tasks) stints += t.cpu == 0 ? t.run_cycles : 0;
+  EXPECT_GE(stints, cpu.cycles - cpu.first_task_at);
+  EXPECT_LE(stints, cpu.cycles - cpu.first_task_at + 1000);
+  for (const TaskReport& t : r.tasks) {
+    if (t.idle) continue;
+    // What the simulator saw it run lies inside its stints; the rest of its
+    // stints went to handlers.
+    EXPECT_GT(t.own_cycles, 0u) << t.name;
+    EXPECT_LE(t.own_cycles, t.run_cycles) << t.name;
+    EXPECT_LE(t.run_cycles, t.own_cycles + cpu.handler_cycles) << t.name;
+    // Always runnable from creation: it wanted the CPU the whole run.
+    EXPECT_GE(t.demand_cycles, cpu.cycles - cpu.first_task_at) << t.name;
+    EXPECT_NEAR(t.cpu_share, 0.5, 0.05) << t.name << ": two equal tasks";
+  }
+}
+
+}  // namespace
+}  // namespace pristine::sim
