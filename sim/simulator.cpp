@@ -72,6 +72,10 @@ std::map<Vector, Cycles> handler_cycles_by_vector(const SimCpu& c) {
   return by_vector;
 }
 
+double percent(Cycles part, Cycles whole) {
+  return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+
 }  // namespace
 
 ContextLimits context_limits(const Scenario& s) {
@@ -844,6 +848,69 @@ void Simulator::check_shootdowns(SimCpu& c) {
 
 // ---- cold: the report -----------------------------------------------------------
 
+// A task that wanted the CPU for a while and got less than min_cpu_share of
+// that time is starved, whatever the cause (docs/scenarios.md, CPU share).
+// Judged: every task but the idle tasks that wanted the CPU for at least
+// kMinDemandTicks ticks, except one that ran but was never found running by
+// a tick: it gave the CPU up every time before its tick (a sleeper, a
+// yielder, a program that ended at once), so it needs little CPU time, and
+// its waits are latency, which max_wait_ticks bounds. The message
+// names the cause on the task's CPU: the handlers (the busiest vector) or the
+// competing tasks, whichever took more of it.
+void Simulator::report_cpu_shares(Report& r) const {
+  constexpr Cycles kMinDemandTicks = 10;
+  if (scenario_.min_cpu_share <= 0) return;
+  const Cycles min_demand = kMinDemandTicks * (scenario_.cpu_hz / scenario_.tick_hz);
+  for (std::size_t i = 0; i < r.tasks.size(); ++i) {
+    const TaskReport& t = r.tasks[i];
+    const bool gave_up_each_stint = t.ticks == 0 && t.switches_in != 0;
+    if (t.idle || gave_up_each_stint || t.demand_cycles < min_demand || t.cpu_share >= scenario_.min_cpu_share) {
+      continue;
+    }
+    if (t.cpu >= cpus_.size()) continue;
+    const SimCpu& cpu = *cpus_[t.cpu];
+    const Cycles total = cpu.cycles - cpu.started_at;
+    const std::map<Vector, Cycles> by_vector = handler_cycles_by_vector(cpu);
+    Cycles handlers = 0;
+    std::optional<Vector> busiest;
+    for (const auto& [vector, cycles] : by_vector) {
+      handlers += cycles;
+      if (!busiest || cycles > by_vector.at(*busiest)) busiest = vector;
+    }
+    // The other tasks' own time on this CPU, largest first.
+    std::vector<std::pair<Cycles, std::size_t>> others;
+    Cycles competing = 0;
+    for (std::size_t j = 0; j < r.tasks.size(); ++j) {
+      if (j == i || r.tasks[j].idle) continue;
+      const Cycles own = cpu.own_time.own(static_cast<int>(j), cpu.cycles);
+      if (own == 0) continue;
+      competing += own;
+      others.emplace_back(own, j);
+    }
+    std::stable_sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string cause = fmt::format("cpu {} spent {:.1f} % in handlers", cpu.cpu.id(), percent(handlers, total));
+    std::optional<Vector> vector;
+    if (handlers >= competing && busiest) {
+      vector = busiest;
+      cause += fmt::format(", most in {} (vector {:#x}, {:.1f} %)", vectors::handler_name(*busiest), *busiest,
+                           percent(by_vector.at(*busiest), total));
+    } else {
+      cause += "; the competing tasks took";
+      for (std::size_t k = 0; k < others.size() && k < 3; ++k) {
+        cause += fmt::format("{} {} ({:.1f} %)", k == 0 ? "" : ",", r.tasks[others[k].second].name,
+                             percent(others[k].first, total));
+      }
+    }
+    r.violations.push_back({.kind = "starved",
+                            .message = fmt::format("task {}: {:.1f} % of the time it was runnable ({} of {} cycles, "
+                                                   "minimum {:.1f} %); {}",
+                                                   t.name, t.cpu_share * 100, t.own_cycles, t.demand_cycles,
+                                                   scenario_.min_cpu_share * 100, cause),
+                            .vector = vector,
+                            .cycles = t.own_cycles});
+  }
+}
+
 std::string Simulator::guest_task_name(int task) const {
   char name[kTaskNameLength] = {};
   const VirtAddr address = tasks_ + offsetof(TaskTable, tasks) + task * sizeof(Task) + offsetof(Task, name);
@@ -1072,6 +1139,7 @@ Report Simulator::build_report() const {
     }
     r.tasks.push_back(std::move(t));
   }
+  report_cpu_shares(r);
 
   std::uint64_t pending = 0;
   for (const SimCpu* cpu : all_cpus) {
