@@ -132,6 +132,7 @@ bool Simulator::try_deliver_nmi(SimCpu& c) {
   const bool from_user = c.cpu.cpl() == 3;
   c.accounting.open(vector_path(vectors::kNmi), c.cycles, c.instructions, guest_switches(c),
                     {c.cpu.reg(UC_X86_REG_RSP), c.cpu.reg(UC_X86_REG_RIP), !from_user});
+  note_context(c);
   if (from_user) checker_.leave_user(c.cpu, guest_current_task(c), vector_path(vectors::kNmi), c.cycles, c.instructions);
   const DeliveryOutcome out = deliver(c.cpu, memory_, {vectors::kNmi, DeliveryKind::External, 0});
   if (!out.delivered) {

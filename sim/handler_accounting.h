@@ -81,6 +81,14 @@ class HandlerAccounting {
   }
 
   std::size_t depth() const { return stack_.size(); }
+  // An interrupt or exception record is open. A system call's record alone
+  // does not count: that is its task's own time (sim/own_time.h).
+  bool in_handler() const {
+    for (const Open& record : stack_) {
+      if (!is_syscall_path(record.path)) return true;
+    }
+    return false;
+  }
   // Clock reads so far in the innermost open record (depth() > 0).
   std::uint32_t innermost_clock_reads() const { return stack_.back().clock_reads; }
   // The path of the innermost open record (depth() > 0).

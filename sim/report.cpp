@@ -65,6 +65,11 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["ticks"] = t.ticks;
     e["switches_in"] = t.switches_in;
     e["run_cycles"] = t.run_cycles;
+    e["wait_cycles"] = t.wait_cycles;
+    e["own_cycles"] = t.own_cycles;
+    e["demand_cycles"] = t.demand_cycles;
+    e["cpu_share"] = t.cpu_share;
+    e["idle"] = t.idle;
     e["max_wait_cycles"] = t.max_wait;
     e["wakeups"] = t.wakeups;
     e["max_wake_latency_cycles"] = t.max_wake_latency;
@@ -88,6 +93,8 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["instructions"] = c.instructions;
     e["ticks"] = {{"observed", c.ticks}, {"expected", c.expected_ticks}};
     e["context_switches"] = c.context_switches;
+    e["handler_cycles"] = c.handler_cycles;
+    e["first_task_cycles"] = c.first_task_at;
     auto& hs = e["handlers"] = nlohmann::ordered_json::array();
     for (const HandlerReport& h : c.handlers) {
       hs.push_back({{"name", h.name}, {"count", h.count}, {"cycles", distribution_json(h.cycles_exclusive)},
@@ -159,11 +166,13 @@ std::string render_text(const Report& r) {
   line(fmt::format("context switches {}: cycles min {} p50 {} p99 {} max {}; longest runnable wait {} cycles",
                    r.context_switches, r.switch_cycles.min, r.switch_cycles.p50, r.switch_cycles.p99,
                    r.switch_cycles.max, r.max_wait));
-  line(fmt::format("{:<16} {:>14} {:>8} {:>9} {:>12} {:>10} {:>7} {:>9} {}", "task", "progress", "ticks",
-                   "switches", "run cycles", "max wait", "wakeups", "wake lat", "state"));
+  line(fmt::format("{:<16} {:>14} {:>8} {:>9} {:>12} {:>6} {:>10} {:>7} {:>9} {}", "task", "progress", "ticks",
+                   "switches", "run cycles", "share", "max wait", "wakeups", "wake lat", "state"));
   for (const TaskReport& t : r.tasks) {
-    line(fmt::format("{:<16} {:>14} {:>8} {:>9} {:>12} {:>10} {:>7} {:>9} {}", t.name, t.progress, t.ticks,
-                     t.switches_in, t.run_cycles, t.max_wait, t.wakeups, t.max_wake_latency,
+    line(fmt::format("{:<16} {:>14} {:>8} {:>9} {:>12} {:>6} {:>10} {:>7} {:>9} {}", t.name, t.progress, t.ticks,
+                     t.switches_in, t.run_cycles,
+                     t.idle || t.demand_cycles == 0 ? "-" : fmt::format("{:.1f}%", t.cpu_share * 100),
+                     t.max_wait, t.wakeups, t.max_wake_latency,
                      t.fault ? fmt::format("killed by {} at {:#x} error {:#x}{}", vectors::handler_name(t.fault->vector),
                                            t.fault->rip, t.fault->error_code,
                                            t.fault->vector == vectors::kPageFault ? fmt::format(" cr2 {:#x}", t.fault->cr2) : "")
@@ -173,8 +182,10 @@ std::string render_text(const Report& r) {
   if (r.per_cpu.size() > 1) {
     line("");
     for (const CpuReport& c : r.per_cpu) {
-      line(fmt::format("cpu {}: {} cycles ({} idle), {} instructions, ticks {}/{} expected, {} switches", c.id,
-                       c.cycles, c.idle_cycles, c.instructions, c.ticks, c.expected_ticks, c.context_switches));
+      line(fmt::format("cpu {}: {} cycles ({} idle, {} in handlers), {} instructions, ticks {}/{} expected, "
+                       "{} switches",
+                       c.id, c.cycles, c.idle_cycles, c.handler_cycles, c.instructions, c.ticks, c.expected_ticks,
+                       c.context_switches));
       for (const HandlerReport& h : c.handlers) {
         line(fmt::format("  {:<24} {:>8}  cycles p50 {:>5} max {:>5}", h.name, h.count, h.cycles_exclusive.p50,
                          h.cycles_exclusive.max));

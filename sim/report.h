@@ -45,7 +45,12 @@ struct TaskReport {
   std::uint64_t progress = 0;  // the task's own counter
   std::uint64_t ticks = 0;     // timer ticks that found it running
   std::uint64_t switches_in = 0;
-  Cycles run_cycles = 0;        // time it ran
+  Cycles run_cycles = 0;        // time it ran (Running or in a switch), up to the end of the run
+  Cycles wait_cycles = 0;       // time it waited Runnable, up to the end of the run
+  Cycles own_cycles = 0;        // its CPU's time outside handlers while it was current (docs/scenarios.md)
+  Cycles demand_cycles = 0;     // run + wait: the time it wanted the CPU
+  double cpu_share = 0;         // own / demand; 0 without demand
+  bool idle = false;            // a CPU's idle task (never judged)
   Cycles max_wait = 0;          // longest time it waited while runnable
   std::uint64_t wakeups = 0;    // wake-ups from sleep
   Cycles max_wake_latency = 0;  // longest delay from its wake deadline to runnable
@@ -101,6 +106,8 @@ struct CpuReport {
   std::uint64_t ticks = 0;
   std::uint64_t expected_ticks = 0;
   std::uint64_t context_switches = 0;
+  Cycles handler_cycles = 0;    // in interrupt and exception handlers (exclusive, delivery to return)
+  Cycles first_task_at = 0;     // when it first ran a task (its boot before that); 0: never
   std::vector<HandlerReport> handlers;
 };
 

@@ -57,10 +57,12 @@ class Parser {
     Scenario s;
     s.file = file_;
     for (const auto& [key, node] : root_) {
-      static constexpr std::string_view kTables[] = {"scenario", "kernel", "task", "source", "budgets", "fault"};
+      static constexpr std::string_view kTables[] = {"scenario", "kernel", "task", "source", "budgets", "fault",
+                                                     "checks"};
       if (std::find(std::begin(kTables), std::end(kTables), key.str()) == std::end(kTables)) {
         fail(root_, std::string(key.str()),
-             "unknown table (allowed: [scenario], [kernel], [[task]], [[source]], [budgets], [[fault]])", &node);
+             "unknown table (allowed: [scenario], [kernel], [[task]], [[source]], [budgets], [[fault]], [checks])",
+             &node);
       }
     }
     const toml::table& scenario = required_table(root_, "scenario");
@@ -93,6 +95,7 @@ class Parser {
     parse_sources(s);
     parse_budgets(s);
     parse_faults(s);
+    parse_checks(s);
     return s;
   }
 
@@ -439,6 +442,28 @@ class Parser {
         f.late = time(t, prefix, "late", {"_us", "_ns", "_cycles"}, true, false)->cycles;
       }
       s.faults.push_back(f);
+    }
+  }
+
+  void parse_checks(Scenario& s) const {
+    const toml::table* checks = optional_table(root_, "checks");
+    if (!checks) return;
+    check_keys(*checks, "checks.", {"min_cpu_share"});
+    if (const toml::node* node = checks->get("min_cpu_share")) {
+      // A fraction: a float, or the integers 0 (off) and 1.
+      double share = 0;
+      if (node->is_floating_point()) {
+        share = node->as_floating_point()->get();
+      } else if (node->is_integer()) {
+        share = static_cast<double>(node->as_integer()->get());
+      } else {
+        fail(*checks, "checks.min_cpu_share", fmt::format("must be a number, not {}", type_name(*node)), node);
+      }
+      if (!(share >= 0 && share <= 1)) {
+        fail(*checks, "checks.min_cpu_share",
+             fmt::format("{} is out of range: must be a fraction between 0 (no check) and 1", share), node);
+      }
+      s.min_cpu_share = share;
     }
   }
 

@@ -107,6 +107,9 @@ struct Scenario {
   std::uint32_t tick_hz = 1000;          // kernel timer tick rate
   Cycles default_budget = 1000;
   std::uint32_t max_wait_ticks = 200;    // a runnable task must run within this many ticks
+  // A task that got less than this share of the time it wanted the CPU is
+  // starved ([checks], docs/scenarios.md); 0 disables the check.
+  double min_cpu_share = 0.05;
   std::vector<TaskSpec> tasks;
   std::vector<SourceSpec> sources;
   std::vector<BudgetSpec> budgets;

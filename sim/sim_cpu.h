@@ -16,6 +16,7 @@
 #include "sim/guest_cpu.h"
 #include "sim/handler_accounting.h"
 #include "sim/interrupt_controller.h"
+#include "sim/own_time.h"
 
 namespace pristine::sim {
 
@@ -41,6 +42,7 @@ struct SimCpu {
   GuestCpu cpu;
   InterruptController controller;
   HandlerAccounting accounting;
+  OwnTime own_time;  // its cycles outside handlers, per task
   BlockCache blocks;
   Simulator* simulator = nullptr;
 

@@ -58,6 +58,24 @@ void syscall_hook(uc_engine* uc, void* user) {
   uc_emu_stop(uc);
 }
 
+// Cycles one CPU spent in each interrupt and exception handler (exclusive:
+// nested handlers are charged to their own vector), with or without a switch.
+std::map<Vector, Cycles> handler_cycles_by_vector(const SimCpu& c) {
+  std::map<Vector, Cycles> by_vector;
+  for (PathId path = 0; path < kSyscallPathBase; ++path) {
+    for (const bool switched : {false, true}) {
+      for (const std::uint64_t cycles : c.accounting.samples(path, switched).cycles_exclusive) {
+        by_vector[static_cast<Vector>(path)] += cycles;
+      }
+    }
+  }
+  return by_vector;
+}
+
+double percent(Cycles part, Cycles whole) {
+  return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+
 }  // namespace
 
 ContextLimits context_limits(const Scenario& s) {
@@ -210,6 +228,7 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
       if (closed->resume.kernel && !closed->switched) check_kernel_resume(c, *closed);
     }
     if (PRISTINE_UNLIKELY(!unmaps_in_progress_.empty()) && c.cpu.cpl() == 3) check_shootdowns(c);
+    note_context(c);
   }
   // sti / mov ss hold off interrupts for one instruction: never stop right after one.
   if (!(c.last_block_flags & kBlockEndsWithSti)) {
@@ -323,6 +342,7 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
   const bool from_user = c.cpu.cpl() == 3;
   c.accounting.open(vector_path(*vector), c.cycles, c.instructions, guest_switches(c),
                     {c.cpu.reg(UC_X86_REG_RSP), c.cpu.reg(UC_X86_REG_RIP), !from_user});
+  note_context(c);
   if (from_user) checker_.leave_user(c.cpu, guest_current_task(c), vector_path(*vector), c.cycles, c.instructions);
   if (*vector == c.timer_vector) check_waits(c);
   const DeliveryOutcome out = deliver(c.cpu, memory_, {*vector, DeliveryKind::External, 0});
@@ -349,6 +369,7 @@ void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, s
   const bool from_user = c.cpu.cpl() == 3;
   const VirtAddr rip = c.cpu.reg(UC_X86_REG_RIP);
   c.accounting.open(vector_path(vector), c.cycles, c.instructions, guest_switches(c));
+  note_context(c);
   if (from_user) checker_.leave_user(c.cpu, guest_current_task(c), vector_path(vector), c.cycles, c.instructions);
   const DeliveryOutcome out = deliver(c.cpu, memory_, {vector, kind, error_code});
   if (!out.delivered) {
@@ -448,6 +469,13 @@ int Simulator::guest_current_task(const SimCpu& c) const {
   return static_cast<int>((current - first) / sizeof(Task));
 }
 
+// Whose time it is from now on (sim/own_time.h): after every record opened
+// or closed, and after every return (the kernel's first entry into a task
+// closes none).
+void Simulator::note_context(SimCpu& c) {
+  c.own_time.change(c.cycles, c.accounting.in_handler(), guest_current_task(c));
+}
+
 TaskState Simulator::guest_task_state(int task) const {
   return memory_.read<TaskState>(tasks_ + offsetof(TaskTable, tasks) + task * sizeof(Task) + offsetof(Task, state));
 }
@@ -475,6 +503,7 @@ void Simulator::emulate_syscall(SimCpu& c) {
   }
   ArchState state = c.cpu.save_state();
   c.accounting.open(syscall_path(state.gpr[0]), c.cycles, c.instructions, guest_switches(c));
+  note_context(c);
   if (c.cpu.cpl() == 3) {
     checker_.leave_user(c.cpu, guest_current_task(c), syscall_path(state.gpr[0]), c.cycles, c.instructions);
   }
@@ -822,6 +851,69 @@ void Simulator::check_shootdowns(SimCpu& c) {
 
 // ---- cold: the report -----------------------------------------------------------
 
+// A task that wanted the CPU for a while and got less than min_cpu_share of
+// that time is starved, whatever the cause (docs/scenarios.md, CPU share).
+// Judged: every task but the idle tasks that wanted the CPU for at least
+// kMinDemandTicks ticks, except one that ran but was never found running by
+// a tick: it gave the CPU up every time before its tick (a sleeper, a
+// yielder, a program that ended at once), so it needs little CPU time, and
+// its waits are latency, which max_wait_ticks bounds. The message
+// names the cause on the task's CPU: the handlers (the busiest vector) or the
+// competing tasks, whichever took more of it.
+void Simulator::report_cpu_shares(Report& r) const {
+  constexpr Cycles kMinDemandTicks = 10;
+  if (scenario_.min_cpu_share <= 0) return;
+  const Cycles min_demand = kMinDemandTicks * (scenario_.cpu_hz / scenario_.tick_hz);
+  for (std::size_t i = 0; i < r.tasks.size(); ++i) {
+    const TaskReport& t = r.tasks[i];
+    const bool gave_up_each_stint = t.ticks == 0 && t.switches_in != 0;
+    if (t.idle || gave_up_each_stint || t.demand_cycles < min_demand || t.cpu_share >= scenario_.min_cpu_share) {
+      continue;
+    }
+    if (t.cpu >= cpus_.size()) continue;
+    const SimCpu& cpu = *cpus_[t.cpu];
+    const Cycles total = cpu.cycles - cpu.started_at;
+    const std::map<Vector, Cycles> by_vector = handler_cycles_by_vector(cpu);
+    Cycles handlers = 0;
+    std::optional<Vector> busiest;
+    for (const auto& [vector, cycles] : by_vector) {
+      handlers += cycles;
+      if (!busiest || cycles > by_vector.at(*busiest)) busiest = vector;
+    }
+    // The other tasks' own time on this CPU, largest first.
+    std::vector<std::pair<Cycles, std::size_t>> others;
+    Cycles competing = 0;
+    for (std::size_t j = 0; j < r.tasks.size(); ++j) {
+      if (j == i || r.tasks[j].idle) continue;
+      const Cycles own = cpu.own_time.own(static_cast<int>(j), cpu.cycles);
+      if (own == 0) continue;
+      competing += own;
+      others.emplace_back(own, j);
+    }
+    std::stable_sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string cause = fmt::format("cpu {} spent {:.1f} % in handlers", cpu.cpu.id(), percent(handlers, total));
+    std::optional<Vector> vector;
+    if (handlers >= competing && busiest) {
+      vector = busiest;
+      cause += fmt::format(", most in {} (vector {:#x}, {:.1f} %)", vectors::handler_name(*busiest), *busiest,
+                           percent(by_vector.at(*busiest), total));
+    } else {
+      cause += "; the competing tasks took";
+      for (std::size_t k = 0; k < others.size() && k < 3; ++k) {
+        cause += fmt::format("{} {} ({:.1f} %)", k == 0 ? "" : ",", r.tasks[others[k].second].name,
+                             percent(others[k].first, total));
+      }
+    }
+    r.violations.push_back({.kind = "starved",
+                            .message = fmt::format("task {}: {:.1f} % of the time it was runnable ({} of {} cycles, "
+                                                   "minimum {:.1f} %); {}",
+                                                   t.name, t.cpu_share * 100, t.own_cycles, t.demand_cycles,
+                                                   scenario_.min_cpu_share * 100, cause),
+                            .vector = vector,
+                            .cycles = t.own_cycles});
+  }
+}
+
 std::string Simulator::guest_task_name(int task) const {
   char name[kTaskNameLength] = {};
   const VirtAddr address = tasks_ + offsetof(TaskTable, tasks) + task * sizeof(Task) + offsetof(Task, name);
@@ -924,6 +1016,8 @@ Report Simulator::build_report() const {
       cr.expected_ticks = (cpu->cycles - cpu->started_at) / period - 1;
     }
     cr.context_switches = guest_switches(*cpu);
+    for (const auto& [vector, cycles] : handler_cycles_by_vector(*cpu)) cr.handler_cycles += cycles;
+    cr.first_task_at = cpu->own_time.first_task_at();
     const VirtAddr local = cpu_local_ + cr.id * sizeof(CpuLocal);
     if (const auto timeouts = memory_.read<std::uint64_t>(local + offsetof(CpuLocal, shootdown_timeouts))) {
       r.violations.push_back({.kind = "shootdown-timeout",
@@ -1004,11 +1098,32 @@ Report Simulator::build_report() const {
     t.alive = memory_.read<TaskState>(task + offsetof(Task, state)) != TaskState::Dead;
     t.ticks = memory_.read<std::uint64_t>(task + offsetof(Task, ticks_run));
     t.switches_in = memory_.read<std::uint64_t>(task + offsetof(Task, switches_in));
+    // The kernel adds a stint when it ends (switch_to): add the one still
+    // going, and the wait of a task still queued, up to its CPU's clock at the end.
+    const auto state = memory_.read<TaskState>(task + offsetof(Task, state));
+    t.cpu = memory_.read<CpuId>(task + offsetof(Task, cpu));
+    const Cycles end = t.cpu < cpus_.size() ? cpus_[t.cpu]->cycles : c.cycles;
+    const auto tail = [&](std::size_t since_field) {
+      const Cycles since = memory_.read<Cycles>(task + since_field);
+      return end > since ? end - since : 0;
+    };
     t.run_cycles = memory_.read<Cycles>(task + offsetof(Task, run_cycles));
+    t.wait_cycles = memory_.read<Cycles>(task + offsetof(Task, wait_cycles));
+    for (CpuId id = 0; id < scenario_.cpus; ++id) {
+      t.idle |= memory_.read<VirtAddr>(cpu_local_ + id * sizeof(CpuLocal) + offsetof(CpuLocal, idle)) == task;
+    }
+    if (state == TaskState::Running) t.run_cycles += tail(offsetof(Task, running_since));
+    // An idle task is never queued: its state says Runnable whenever it does not run.
+    if (state == TaskState::Runnable && !t.idle) t.wait_cycles += tail(offsetof(Task, runnable_since));
+    t.demand_cycles = t.run_cycles + t.wait_cycles;
+    for (const SimCpu* cpu : all_cpus) {
+      if (cpu->started) t.own_cycles += cpu->own_time.own(static_cast<int>(i), cpu->cycles);
+    }
+    t.cpu_share = t.demand_cycles == 0 ? 0.0
+                                       : static_cast<double>(t.own_cycles) / static_cast<double>(t.demand_cycles);
     t.max_wait = memory_.read<Cycles>(task + offsetof(Task, max_wait));
     t.wakeups = memory_.read<std::uint64_t>(task + offsetof(Task, wakeups));
     t.max_wake_latency = memory_.read<Cycles>(task + offsetof(Task, max_wake_latency));
-    t.cpu = memory_.read<CpuId>(task + offsetof(Task, cpu));
     t.migrations = memory_.read<std::uint64_t>(task + offsetof(Task, migrations));
     if (!t.alive) t.exit_code = memory_.read<std::int64_t>(task + offsetof(Task, exit_code));
     const auto fault_vector = memory_.read<std::uint32_t>(task + offsetof(Task, fault_vector));
@@ -1027,7 +1142,7 @@ Report Simulator::build_report() const {
     }
     r.tasks.push_back(std::move(t));
   }
-
+  report_cpu_shares(r);
 
   std::uint64_t pending = 0;
   for (const SimCpu* cpu : all_cpus) {

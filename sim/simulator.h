@@ -70,6 +70,7 @@ class Simulator {
   bool emulate_sysret(SimCpu& cpu);
   std::uint64_t guest_switches(const SimCpu& cpu) const;
   int guest_current_task(const SimCpu& cpu) const;
+  void note_context(SimCpu& cpu);
   TaskState guest_task_state(int task) const;
   std::string guest_task_name(int task) const;
   void check_waits(const SimCpu& cpu);
@@ -90,6 +91,7 @@ class Simulator {
   void finish_fault_report(const SimCpu& cpu, Report& report) const;
   void fail(SimCpu& cpu, std::string kind, std::string message, std::optional<Vector> vector = {});
   Report build_report() const;
+  void report_cpu_shares(Report& report) const;
   HandlerReport handler_report(PathId path, bool switched, const std::vector<const SimCpu*>& cpus) const;
 
   Scenario scenario_;

@@ -204,12 +204,30 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"page fault for no task", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[fault]]\nkind = \"page-fault\"\nrate_hz = 10\ntask = \"ghost\"\n", 7, "fault[0].task", "no task"},
         BadInput{"level device off the device range", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[fault]]\nkind = \"level-device\"\nrate_hz = 10\nvector = 0x20\n", 7, "fault[0].vector", "device vector"},
         BadInput{"budget above ceiling", "[scenario]\nname = \"x\"\nduration_ms = 1\n[budgets]\ntimer = 5000\n", 5, "budgets.timer", "between 1 and 1000"},
-        BadInput{"budget as a float", "[scenario]\nname = \"x\"\nduration_ms = 1\n[budgets]\ndevice1 = 800.0\n", 5, "budgets.device1", "must be an integer, not a float"}),
+        BadInput{"budget as a float", "[scenario]\nname = \"x\"\nduration_ms = 1\n[budgets]\ndevice1 = 800.0\n", 5, "budgets.device1", "must be an integer, not a float"},
+        BadInput{"share above one", "[scenario]\nname = \"x\"\nduration_ms = 1\n[checks]\nmin_cpu_share = 1.5\n", 5, "checks.min_cpu_share", "1.5 is out of range: must be a fraction between 0 (no check) and 1"},
+        BadInput{"negative share", "[scenario]\nname = \"x\"\nduration_ms = 1\n[checks]\n\nmin_cpu_share = -0.01\n", 6, "checks.min_cpu_share", "out of range"},
+        BadInput{"share as an integer above one", "[scenario]\nname = \"x\"\nduration_ms = 1\n[checks]\nmin_cpu_share = 5\n", 5, "checks.min_cpu_share", "5 is out of range"},
+        BadInput{"share as a percent string", "[scenario]\nname = \"x\"\nduration_ms = 1\n[checks]\nmin_cpu_share = \"5%\"\n", 5, "checks.min_cpu_share", "must be a number, not a string"},
+        BadInput{"share not a number", "[scenario]\nname = \"x\"\nduration_ms = 1\n[checks]\nmin_cpu_share = nan\n", 5, "checks.min_cpu_share", "out of range"},
+        BadInput{"unknown check", "[scenario]\nname = \"x\"\nduration_ms = 1\n[checks]\nmin_cpu_share = 0.1\nmax_share = 0.5\n", 6, "checks.max_share", "unknown key (allowed here: min_cpu_share)"},
+        BadInput{"checks not a table", "checks = 0.05\n[scenario]\nname = \"x\"\nduration_ms = 1\n", 1, "checks", "must be a table"}),
     [](const ::testing::TestParamInfo<BadInput>& info) {
       std::string name = info.param.what;
       for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
       return name;
     });
+
+TEST(Scenario, MinimumCpuShareDefaultsToFivePercentAndAcceptsZeroToOne) {
+  EXPECT_DOUBLE_EQ(parse_scenario(kHead, "x.toml").min_cpu_share, 0.05);
+  EXPECT_DOUBLE_EQ(load_scenario(kScenarios / "device-storm.toml").min_cpu_share, 0.05);
+  const std::pair<const char*, double> cases[] = {{"0.02", 0.02}, {"0", 0.0}, {"0.0", 0.0}, {"1", 1.0}, {"1.0", 1.0}};
+  for (const auto& [text, value] : cases) {
+    const Scenario s = parse_scenario(std::string(kHead) + "[checks]\nmin_cpu_share = " + text + "\n", "x.toml");
+    EXPECT_DOUBLE_EQ(s.min_cpu_share, value) << text;
+  }
+  EXPECT_DOUBLE_EQ(parse_scenario(std::string(kHead) + "[checks]\n", "x.toml").min_cpu_share, 0.05) << "empty [checks]";
+}
 
 TEST(Scenario, ErrorTextIsFileLineKeyMessage) {
   try {
