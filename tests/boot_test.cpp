@@ -106,6 +106,18 @@ TEST(Boot, FourCpusRunRing3TasksOnEveryCpuAndWakeAcrossCpus) {
     EXPECT_GT(std::stoull(m[1]), 10u) << cpu << ": the pingers wake each other across CPUs";
   }
   EXPECT_NE(r.output.find("verdict: PASS"), std::string::npos) << "every CPU ticked on rate";
+  // A task alone on its CPU is never switched out: its run time is its
+  // current stint, which the report must count up to the end of the run.
+  std::smatch clock;
+  ASSERT_TRUE(std::regex_search(r.output, clock, std::regex(R"(tick (\d+) Hz, clock (\d+) Hz)"))) << r.output;
+  const double period = std::stod(clock[2]) / std::stod(clock[1]);
+  for (const auto& [task, cpu] : {std::pair{"c1", "cpu 1"}, std::pair{"c3", "cpu 3"}}) {
+    std::smatch run, ticks;
+    ASSERT_TRUE(std::regex_search(r.output, run, std::regex(std::string("  ") + task + R"( progress=\d+ .* run=(\d+))")));
+    ASSERT_TRUE(std::regex_search(r.output, ticks, std::regex(std::string(cpu) + R"(: ticks=(\d+))")));
+    const double elapsed = std::stod(ticks[1]) * period;
+    EXPECT_GT(std::stod(run[1]), 0.9 * elapsed) << task << " ran the whole run on " << cpu << "\n" << r.output;
+  }
 }
 
 TEST(Boot, FourCpusBootUnderPlainTcgToo) {
