@@ -260,8 +260,9 @@ void start(CpuLocal& cpu) {
 
 PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   Task& current = *cpu.current;
+  const bool sleepers_due = cpu.sleepers && cpu.sleepers->wake_at <= now;
   if (&current == cpu.idle) {
-    if (cpu.sleepers) wake_sleepers_into_queue(cpu, now);
+    if (sleepers_due) wake_sleepers_into_queue(cpu, now);
     return cpu.run_queue.empty() ? frame : switch_away(cpu, frame, now);
   }
 #ifdef PRISTINE_BREAK_STARVE
@@ -270,7 +271,7 @@ PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   // The turn is judged first, whatever happens next: a task preempted by
   // every wake-up must still use its turn up.
   const bool turn_over = now >= cpu.turn_ends_at;
-  if (cpu.sleepers) {
+  if (sleepers_due) {
     if (Task* urgent = wake_sleepers(cpu, current, now)) {
       if (turn_over) {
         make_runnable(cpu, current, now);

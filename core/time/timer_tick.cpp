@@ -5,6 +5,7 @@
 
 #include "core/hot_path.h"
 #include "core/sched/scheduler.h"
+#include "core/smp/cpu_set.h"
 #include "core/smp/tlb_shootdown.h"
 
 namespace pristine {
@@ -72,7 +73,7 @@ PRISTINE_PAGE_WALKER std::uint64_t translate(VirtAddr address) {
 // whatever the state of the CPU, so no look is ever skipped for good.
 PRISTINE_HOT TrapFrame* run_chores(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   cpu.chores_at = cpu.next_deadline + (kChoreIntervalTicks - 1) * cpu.tick_period;
-  if (!cpu.run_queue.empty()) sched::balance(cpu);
+  if (!cpu.run_queue.empty() && smp::online_cpus() != smp::bit(cpu.id)) sched::balance(cpu);
   if (PRISTINE_UNLIKELY(smp::g_shootdowns_outstanding.load(std::memory_order_relaxed) != 0)) {
     return smp::check_shootdown_timeouts(cpu, frame, now);
   }
