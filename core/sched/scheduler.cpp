@@ -81,6 +81,21 @@ PRISTINE_HOT void requeue_preempted(CpuLocal& cpu, Task& task, Cycles now) {
   cpu.run_queue.push_front(task);
 }
 
+// `task` takes this CPU at `now`: it runs, and its turn (the rest of one, or
+// a fresh one) ends on the tick grid; the idle task's never does.
+[[gnu::always_inline]] inline void run_on(CpuLocal& cpu, Task& task, Cycles now) {
+  task.state = TaskState::Running;
+  task.running_since = now;
+  task.switches_in++;
+  task.on_cpu.store(1, std::memory_order_relaxed);
+  task.cpus_run |= smp::bit(cpu.id);
+  cpu.current = &task;
+  cpu.turn_ends_at = &task == cpu.idle ? kNever
+                                       : cpu.next_deadline + (task.turn_left != kFreshTurn ? task.turn_left
+                                                                                           : fresh_turn(cpu, task));
+  plan_housekeeping(cpu);
+}
+
 // The switch itself: the outgoing task's frame is saved, the incoming task's
 // machine state loaded. Interrupts are off. The caller has already put `prev`
 // where it belongs (run queue, sleep list, or nowhere); a caller that ended
@@ -97,19 +112,10 @@ PRISTINE_HOT TrapFrame* switch_to(CpuLocal& cpu, Task& prev, TrapFrame* prev_fra
     const Cycles waited = now - next.runnable_since;
     next.wait_cycles += waited;
     if (waited > next.max_wait) next.max_wait = waited;
-    cpu.turn_ends_at = cpu.next_deadline + (next.turn_left != kFreshTurn ? next.turn_left : fresh_turn(cpu, next));
-  } else {
-    cpu.turn_ends_at = kNever;  // idle runs until there is something else
   }
-  next.state = TaskState::Running;
-  next.running_since = now;
-  next.switches_in++;
-  next.on_cpu.store(1, std::memory_order_relaxed);
-  next.cpus_run |= smp::bit(cpu.id);
-  cpu.current = &next;
+  run_on(cpu, next, now);
   cpu.leaving = &prev;
   bump(cpu.switches);
-  plan_housekeeping(cpu);
   return next.frame;
 }
 
@@ -200,17 +206,6 @@ PRISTINE_HOT void wake_sleepers_into_queue(CpuLocal& cpu, Cycles now) {
   if (Task* urgent = wake_sleepers(cpu, *cpu.idle, now)) make_runnable(cpu, *urgent, now);
 }
 
-void enter_first(CpuLocal& cpu, Task& first, Cycles now) {
-  first.state = TaskState::Running;
-  first.running_since = now;
-  first.switches_in++;
-  first.on_cpu.store(1, std::memory_order_relaxed);
-  first.cpus_run |= smp::bit(cpu.id);
-  cpu.current = &first;
-  cpu.turn_ends_at = &first == cpu.idle ? kNever : cpu.next_deadline + fresh_turn(cpu, first);
-  plan_housekeeping(cpu);
-}
-
 }  // namespace
 
 Task* create_user_task(const char* name, UserProgram program, std::uint32_t priority, std::uint64_t arg,
@@ -251,7 +246,7 @@ Task* create_idle_task(CpuId cpu) {
 void start(CpuLocal& cpu) {
   Task* first = cpu.run_queue.pop_front();
   if (!first) first = cpu.idle;
-  enter_first(cpu, *first, machine::now());
+  run_on(cpu, *first, machine::now());
   machine::set_kernel_stack(first->kernel_stack_top);
   if (first->address_space != 0) machine::switch_address_space(first->address_space);
   machine::switch_fpu(cpu.idle->fpu, first->fpu);
