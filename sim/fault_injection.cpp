@@ -79,7 +79,7 @@ void Simulator::inject_fault(SimCpu& c, std::uint32_t index) {
       }
       break;
     case FaultKind::PageFault: {
-      if (c.fault_page != 0) break;
+      if (injected_page_ != 0) break;
       int task = -1;
       const int count = static_cast<int>(std::min<std::uint32_t>(memory_.read<std::uint32_t>(tasks_), kMaxTasks));
       for (int t = 0; t < count; ++t) {
@@ -88,10 +88,13 @@ void Simulator::inject_fault(SimCpu& c, std::uint32_t index) {
       const VirtAddr entry = tasks_ + offsetof(TaskTable, tasks) + task * sizeof(Task);
       if (task < 0 || guest_task_state(task) == TaskState::Dead) break;
       const VirtAddr counter = memory_.read<VirtAddr>(entry + offsetof(Task, progress_counter));
-      c.fault_page = counter & ~VirtAddr{0xFFF};
-      check(uc_mem_unmap(c.cpu.uc(), c.fault_page, 0x1000), "unmap injected page");
-      memory_.set_hole(c.fault_page, true);
-      c.fault_page_record = record_fault(c, f.kind, fmt::format("page {:#x} of {} made not present", c.fault_page, f.task), "");
+      // Not present on every CPU: the task may run on any of them (faults
+      // are injected from the boot CPU's turn, when no engine is running).
+      injected_page_ = counter & ~VirtAddr{0xFFF};
+      for (const auto& cpu : cpus_) check(uc_mem_unmap(cpu->cpu.uc(), injected_page_, 0x1000), "unmap injected page");
+      memory_.set_hole(injected_page_, true);
+      injected_page_record_ =
+          record_fault(c, f.kind, fmt::format("page {:#x} of {} made not present", injected_page_, f.task), "");
       break;
     }
   }
@@ -181,17 +184,20 @@ void Simulator::fault_record_closed(SimCpu& c, const ClosedRecord& closed) {
 }
 
 // The injected not-present page was touched: it is back for the retry.
-void Simulator::restore_fault_page(SimCpu& c, VirtAddr faulting_rip) {
-  memory_.set_hole(c.fault_page, false);
-  check(uc_mem_map_ptr(c.cpu.uc(), c.fault_page, 0x1000, UC_PROT_ALL, memory_.host(c.fault_page, 0x1000)),
-        "remap injected page");
-  if (c.fault_page_record >= 0) {
-    InjectedFault& f = faults_[c.fault_page_record];
+void Simulator::restore_fault_page(VirtAddr faulting_rip) {
+  memory_.set_hole(injected_page_, false);
+  for (const auto& cpu : cpus_) {
+    check(uc_mem_map_ptr(cpu->cpu.uc(), injected_page_, 0x1000, UC_PROT_ALL, memory_.host(injected_page_, 0x1000)),
+          "remap injected page");
+  }
+  if (injected_page_record_ >= 0) {
+    InjectedFault& f = faults_[injected_page_record_];
     f.rip = faulting_rip;
     f.symbol = image_.describe(faulting_rip);
     f.outcome = "touched";
   }
-  c.fault_page = 0;
+  injected_page_ = 0;
+  injected_page_record_ = -1;
 }
 
 void Simulator::finish_fault_report(const SimCpu& c, Report& r) const {

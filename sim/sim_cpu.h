@@ -93,8 +93,6 @@ struct SimCpu {
   std::bitset<256> level_asserted;
   std::uint64_t level_reassertions = 0;
   VirtAddr level_storm_rip = 0;
-  VirtAddr fault_page = 0;     // page unmapped for one access
-  int fault_page_record = -1;
   int open_fault_record = -1;  // fault whose delivery record is open (NMI, spurious)
 
   // The board's per-CPU devices.

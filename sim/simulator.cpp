@@ -580,7 +580,7 @@ void Simulator::run_guest(SimCpu& c) {
       const std::uint64_t error = (c.bad_access_write ? 2 : 0) | (user ? 4 : 0) |
                                   (c.bad_access_fetch ? 0x10 : 0);
       c.cpu.set_reg(UC_X86_REG_CR2, c.bad_address);
-      const bool injected = c.fault_page != 0 && (c.bad_address & ~VirtAddr{0xFFF}) == c.fault_page;
+      const bool injected = injected_page_ != 0 && (c.bad_address & ~VirtAddr{0xFFF}) == injected_page_;
       const std::uint8_t* code = memory_.host(c.bad_access_rip, 1);
       if (code) {
         const std::uint64_t available = std::min<std::uint64_t>(64, memory_.contiguous_from(c.bad_access_rip));
@@ -590,7 +590,7 @@ void Simulator::run_guest(SimCpu& c) {
       }
       const VirtAddr faulting_rip = c.cpu.reg(UC_X86_REG_RIP);
       deliver_exception(c, vectors::kPageFault, DeliveryKind::Exception, error);
-      if (injected) restore_fault_page(c, faulting_rip);
+      if (injected) restore_fault_page(faulting_rip);
       return;
     }
     case StopReason::Syscall:
@@ -650,6 +650,9 @@ Report Simulator::run() {
       finished_ = true;
     }
   }
+  // A page an injected fault took away and no access brought back is still
+  // there in guest RAM: the report reads the task's progress through it.
+  if (injected_page_ != 0) memory_.set_hole(injected_page_, false);
   return build_report();
 }
 

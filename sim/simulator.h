@@ -85,7 +85,7 @@ class Simulator {
   bool try_deliver_nmi(SimCpu& cpu);
   void inject_window_nmi(SimCpu& cpu);
   void fault_record_closed(SimCpu& cpu, const ClosedRecord& closed);
-  void restore_fault_page(SimCpu& cpu, VirtAddr faulting_rip);
+  void restore_fault_page(VirtAddr faulting_rip);
   int record_fault(const SimCpu& cpu, FaultKind kind, std::string context, std::string outcome);
   std::string context_of(const SimCpu& cpu) const;
   void finish_fault_report(const SimCpu& cpu, Report& report) const;
@@ -116,6 +116,10 @@ class Simulator {
   std::vector<EventSource> fault_sources_;
   std::vector<std::uint32_t> fault_injections_;
   std::vector<InjectedFault> faults_;
+  // The page an injected page fault made not present, on every CPU, until
+  // the first access to it (one at a time).
+  VirtAddr injected_page_ = 0;
+  int injected_page_record_ = -1;
   VirtAddr window_swapgs_ = 0;  // interrupt_return_swapgs
   std::vector<std::unique_ptr<SimCpu>> cpus_;
   std::vector<EventSource> sources_;

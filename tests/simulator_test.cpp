@@ -255,6 +255,57 @@ TEST(FaultsScenario, RingThreeFaultsEndOnlyTheFaultingTaskWithTheRightReason) {
   }
 }
 
+// Found by the swarm (seeds 105, 144, 182, 194): a page-fault injection made
+// the page not present in the boot CPU's engine only, so a task on another
+// CPU never faulted, and its counter read 0 in the report (no-progress).
+TEST(FaultsScenario, AnInjectedPageFaultReachesATaskOnAnotherCpu) {
+  const Report r = run(parse_scenario(R"(
+[scenario]
+name = "page-fault-on-cpu-1"
+cpus = 2
+duration_ms = 4
+[[task]]
+name = "far"
+program = "counter"
+cpu = 1
+[[fault]]
+kind = "page-fault"
+task = "far"
+mean_us = 300
+)", "page-fault-on-cpu-1.toml"));
+  const HandlerReport* page_faults = find_handler(r, vectors::kPageFault);
+  ASSERT_NE(page_faults, nullptr) << "the task on CPU 1 never faulted";
+  EXPECT_GT(page_faults->count, 2u);
+  EXPECT_GT(task_named(r, "far").progress, 0u);
+  EXPECT_TRUE(r.pass());
+}
+
+// Found by the swarm (seeds 84, 154): a page made not present by the last
+// injection, not touched again before the run ended, read as a counter of 0.
+TEST(FaultsScenario, APageStillNotPresentAtTheEndDoesNotHideTheTasksProgress) {
+  const Report r = run(parse_scenario(R"(
+[scenario]
+name = "page-fault-at-the-end"
+duration_ms = 3
+[[task]]
+name = "victim"
+program = "counter"
+[[task]]
+name = "hog"
+program = "kernel-counter"
+priority = 3
+[[fault]]
+kind = "page-fault"
+task = "victim"
+mean_us = 20
+)", "page-fault-at-the-end.toml"));
+  bool untouched = false;
+  for (const InjectedFault& f : r.faults) untouched |= f.outcome == "not touched again before the run ended";
+  ASSERT_TRUE(untouched) << "the scenario must end with the page still not present";
+  EXPECT_GT(task_named(r, "victim").progress, 0u);
+  for (const Violation& v : r.violations) EXPECT_NE(v.kind, "no-progress") << v.message;
+}
+
 TEST(FaultsScenario, FrequentWindowNmisWithAlignmentChecksKeepTheKernelSound) {
   // Regression: with the alignment-check code hooks installed, Unicorn reported
   // a stale RIP after a block-hook stop, and a window NMI was delivered at the
