@@ -6,6 +6,8 @@
 //   calibrate [--kvm]                        simulator against QEMU -icount, path by path
 //   calibrate --host [--json FILE] [--repetitions N]
 //                                            the cost table's unprivileged rows timed on this CPU
+//   swarm [--seeds N] [--first S] [--jobs J] drawn scenarios, one per seed, every invariant checked
+//   swarm --seed S [--write FILE]            replay one seed (and write its scenario)
 // Exit codes: 0 pass, 1 a failed budget or invariant, 2 bad input.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -18,6 +20,7 @@
 #include "sim/cli/budget_command.h"
 #include "sim/cli/calibrate_command.h"
 #include "sim/cli/scenario_args.h"
+#include "sim/cli/swarm_command.h"
 #include "sim/guest_image.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
@@ -133,6 +136,20 @@ int main(int argc, char** argv) {
   calibrate->add_option("--image", calibrate_options.pc_image, "PC kernel image")->capture_default_str();
   calibrate->add_option("--sim-image", calibrate_options.sim_image, "Simulator kernel image")->capture_default_str();
 
+  auto* swarm = app.add_subcommand("swarm", "Run drawn scenarios, one per seed, and list the seeds that fail (docs/swarm.md)");
+  pristine::cli::SwarmOptions swarm_options;
+  swarm_options.image = default_image(argv[0], "sim-kernel.elf");
+  auto* swarm_seeds = swarm->add_option("--seeds", swarm_options.seeds, "How many seeds")
+                          ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}))
+                          ->capture_default_str();
+  auto* swarm_first = swarm->add_option("--first", swarm_options.first, "The first seed")->capture_default_str();
+  auto* swarm_jobs = swarm->add_option("--jobs", swarm_options.jobs, "Worker processes (default: one per core)")
+                         ->check(CLI::Range(1u, 256u));
+  auto* swarm_seed = swarm->add_option("--seed", swarm_options.replay, "Replay one seed with its full report");
+  swarm->add_option("--write", swarm_options.write, "With --seed: write the drawn scenario to FILE")->needs(swarm_seed);
+  swarm_seed->excludes(swarm_seeds)->excludes(swarm_first)->excludes(swarm_jobs);
+  swarm->add_option("--image", swarm_options.image, "Simulator kernel image")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -143,6 +160,7 @@ int main(int argc, char** argv) {
   try {
     if (*sim) return run_sim(scenario_file, seed, json_file, image);
     if (*budget) return pristine::cli::run_budget(budget_options);
+    if (*swarm) return pristine::cli::run_swarm(swarm_options);
     if (*calibrate && calibrate_host) return pristine::cli::run_calibrate_host(host_options);
     if (*calibrate) return pristine::cli::run_calibrate(calibrate_options);
     if (*boot) {
