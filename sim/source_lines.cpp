@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 
+#include "sim/printable.h"
+
 namespace pristine::sim {
 
 struct SourceLines::Dwarf {
@@ -37,14 +39,16 @@ std::optional<SourceLine> SourceLines::find(VirtAddr address) const {
   std::string path = file;
   const std::string root = PRISTINE_SOURCE_DIR "/";
   if (path.rfind(root, 0) == 0) path = path.substr(root.size());
-  return SourceLine{path, number};
+  // The file name comes from the image: escaped before it can reach a report.
+  return SourceLine{printable(path), number};
 }
 
 std::string demangle(const std::string& name) {
   int status = 0;
   char* plain = abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status);
-  if (status != 0 || !plain) return name;
-  std::string result = plain;
+  if (status != 0 || !plain) return printable(name);
+  // The demangler re-cuts a (printable) name by its length prefixes: printable again.
+  std::string result = printable(plain);
   std::free(plain);
   return result;
 }

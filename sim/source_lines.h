@@ -1,5 +1,8 @@
 // Source positions of guest addresses, from the image's DWARF line table
 // (elfutils libdw): the file:line a reviewer needs next to a violation.
+// The image is untrusted: when it has no DWARF, or libdw cannot use it, every
+// lookup finds nothing and reports name functions without file:line
+// (docs/input-limits.md). File names are escaped with printable().
 #pragma once
 
 #include <filesystem>
@@ -31,6 +34,7 @@ class SourceLines {
 };
 
 // A C++ symbol name in source form ("pristine::machine::now()"); unchanged if it is not mangled.
+// Either way passed through printable().
 std::string demangle(const std::string& name);
 
 }  // namespace pristine::sim
