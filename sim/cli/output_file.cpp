@@ -56,8 +56,9 @@ mode_t file_mode() {
 // A new, empty file in the directory of `beside` (hidden, named after it); its
 // descriptor, or -1 with errno set.
 int create_temporary(const fs::path& beside, std::string& name) {
-  std::string pattern =
-      (beside.parent_path() / ("." + beside.filename().string().substr(0, 200) + ".tmp-XXXXXX")).string();
+  const std::string base = beside.filename().string();
+  const std::string hidden = fmt::format(".{}.tmp-XXXXXX", std::string_view(base).substr(0, 200));
+  const std::string pattern = (beside.parent_path() / hidden).string();
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   const int fd = mkostemp(buffer.data(), O_CLOEXEC);
