@@ -217,8 +217,8 @@ int run_calibrate_host(const HostCalibrateOptions& o) {
       return 2;
     }
   }
-  if (o.repetitions < 1) {
-    std::cerr << fmt::format("pristine calibrate --host: --repetitions {}: must be at least 1\n", o.repetitions);
+  if (o.repetitions < 2) {
+    std::cerr << fmt::format("pristine calibrate --host: --repetitions {}: must be at least 2\n", o.repetitions);
     return 2;
   }
   if (o.json) {

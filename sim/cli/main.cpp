@@ -161,9 +161,9 @@ int main(int argc, char** argv) {
           "With --host: also write the table as JSON to FILE (whole or not at all)")
       ->needs(host_flag);
   pristine::cli::add_whole_number_option(
-      *calibrate, "--repetitions", 1, 1000,
+      *calibrate, "--repetitions", 2, 1000,
       [&host_options](std::uint64_t value) { host_options.repetitions = static_cast<int>(value); },
-      "With --host: repetitions per instruction")
+      "With --host: repetitions per instruction (at least 2: the figure is a minimum over them)")
       ->needs(host_flag)
       ->default_str(std::to_string(host_options.repetitions));
   calibrate->add_option("--image", calibrate_options.pc_image, "PC kernel image")->capture_default_str();
