@@ -1,19 +1,29 @@
-// `pristine sim` as a user runs it: exit codes, error messages, JSON fields.
+// `pristine sim` as a user runs it: exit codes, error messages, JSON fields;
+// the numbers and output paths of every subcommand (docs/input-limits.md,
+// "Command line and output files").
 #include <gtest/gtest.h>
 
 #include "tests/run_command.h"
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
 using pristine::testing::pristine;
+using pristine::testing::run_command;
+
+constexpr const char* kQuiet = PRISTINE_SOURCE_DIR "/scenarios/quiet.toml";
 
 std::filesystem::path temp_file(const std::string& name, const std::string& text) {
   const auto path = std::filesystem::temp_directory_path() / ("pristine-cli-test-" + name);
@@ -67,6 +77,168 @@ TEST(Cli, FailingRunExitsOne) {
   const auto r = pristine("sim " + file.string());
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("OVER BUDGET"), std::string::npos) << r.output;
+}
+
+
+// ---- numbers on the command line: one strict parser, exit 2 naming the flag ----
+
+// Each malformed number as the shell passes it (single-quoted for sh).
+const std::vector<std::string> kBadWholeNumbers = {
+    "-1", "18446744073709551616", "''", "1e3", "12abc", "' 12'", "'12 '", "0x10", "+5", "2^64", "1.0", "inf"};
+
+bool ran(const std::string& output) { return output.find("verdict:") != std::string::npos; }
+
+TEST(CliNumbers, MalformedSeedsAreRefusedNamingTheFlagBeforeTheRun) {
+  for (const std::string& seed : kBadWholeNumbers) {
+    const auto r = pristine(std::string("sim ") + kQuiet + " --seed " + seed);
+    EXPECT_EQ(r.status, 2) << "--seed " << seed << "\n" << r.output;
+    EXPECT_NE(r.output.find("--seed"), std::string::npos) << r.output;
+    EXPECT_FALSE(ran(r.output)) << "--seed " << seed << " ran:\n" << r.output;
+  }
+}
+
+TEST(CliNumbers, TheLargestSeedIsTakenAsIs) {
+  const auto r = pristine(std::string("sim ") + kQuiet + " --seed 18446744073709551615");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("seed 18446744073709551615 "), std::string::npos) << r.output;
+}
+
+TEST(CliNumbers, EveryOtherNumericFlagIsParsedAsStrictly) {
+  struct Case {
+    std::string command;  // up to the flag
+    std::string flag;
+    std::vector<std::string> bad;
+  };
+  const std::vector<Case> cases = {
+      {"boot --image /nonexistent.elf", "--smp", {"0", "9", "-1", "''", "1.5", "' 2'", "2x", "1e0", "4294967297"}},
+      {"boot --image /nonexistent.elf", "--seconds",
+       {"1e-3", "-1", "''", "inf", "nan", "0.0001", "601", "'0.5 '", "0x1p1", "1,5", "."}},
+      {"calibrate --host", "--repetitions", {"0", "1", "1001", "-1", "''", "2.0", "1e2", "' 3'", "4294967297"}},
+  };
+  for (const Case& c : cases) {
+    for (const std::string& value : c.bad) {
+      const auto r = pristine(c.command + " " + c.flag + " " + value);
+      EXPECT_EQ(r.status, 2) << c.flag << " " << value << "\n" << r.output;
+      EXPECT_NE(r.output.find(c.flag), std::string::npos) << c.flag << " " << value << "\n" << r.output;
+      EXPECT_EQ(r.output.find("no such kernel image"), std::string::npos)
+          << c.flag << " " << value << " was accepted\n" << r.output;
+    }
+  }
+  // Good values get past the parser (to the missing image, exit 2 for that).
+  for (const char* good : {"--smp 8", "--seconds 0.25", "--seconds .5", "--seconds 600"}) {
+    const auto r = pristine(std::string("boot --image /nonexistent.elf ") + good);
+    EXPECT_NE(r.output.find("no such kernel image"), std::string::npos) << good << "\n" << r.output;
+  }
+}
+
+// ---- output files: checked before the run, written whole or not at all ----
+
+class CliOutput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "pristine-cli-output-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  std::vector<std::string> entries() const {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir_)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  std::filesystem::path dir_;
+};
+
+// Paths that cannot take a file, as the shell passes them.
+std::vector<std::string> unwritable_paths(const std::filesystem::path& dir) {
+  return {"''",                                           // empty
+          dir.string(),                                   // a directory
+          (dir / "missing" / "report.json").string(),     // no such directory
+          (dir / "missing").string() + "/",               // names a directory
+          "/proc/pristine-report.json"};                  // no file can be created there, not even by root
+}
+
+TEST_F(CliOutput, SimRefusesAnUnwritableJsonPathBeforeTheRun) {
+  for (const std::string& path : unwritable_paths(dir_)) {
+    const auto r = pristine(std::string("sim ") + kQuiet + " --json " + path);
+    EXPECT_EQ(r.status, 2) << path << "\n" << r.output;
+    EXPECT_NE(r.output.find("--json"), std::string::npos) << r.output;
+    EXPECT_FALSE(ran(r.output)) << "refused only after the run: " << path << "\n" << r.output;
+  }
+  EXPECT_TRUE(entries().empty());
+}
+
+TEST_F(CliOutput, SimRefusesADirectoryWithoutWritePermission) {
+  if (geteuid() == 0) GTEST_SKIP() << "root writes into a read-only directory; /proc covers the refusal";
+  const auto locked = dir_ / "locked";
+  std::filesystem::create_directory(locked);
+  std::filesystem::permissions(locked, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  const auto r = pristine(std::string("sim ") + kQuiet + " --json " + (locked / "report.json").string());
+  std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("--json"), std::string::npos) << r.output;
+  EXPECT_FALSE(ran(r.output)) << r.output;
+}
+
+TEST_F(CliOutput, AFullDeviceFailsTheRunNamingTheFlag) {
+  const auto r = pristine(std::string("sim ") + kQuiet + " --json /dev/full");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("--json '/dev/full': the JSON report was NOT written"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("No space left on device"), std::string::npos) << r.output;
+}
+
+TEST_F(CliOutput, AStreamTakesTheWholeReport) {
+  const auto r = pristine(std::string("sim ") + kQuiet + " --json /dev/stdout");
+  EXPECT_EQ(r.status, 0) << r.output;
+  const auto brace = r.output.find("\n{");
+  ASSERT_NE(brace, std::string::npos) << r.output;
+  EXPECT_EQ(nlohmann::json::parse(r.output.substr(brace + 1))["verdict"], "pass");
+}
+
+// The report cannot be written at the end (the file-size limit makes every
+// write past 1 KiB fail): no partial file, no temporary file, and the earlier
+// run's report is gone (removed when this run started), so nothing at the
+// path can be taken for this run's.
+TEST_F(CliOutput, AReportThatCannotBeWrittenLeavesNoFileNotEvenTheEarlierOne) {
+  const auto report = dir_ / "report.json";
+  std::ofstream(report) << R"({"verdict": "pass", "from": "an earlier run"})" << '\n';
+  const auto r = run_command(std::string("trap '' XFSZ; ulimit -f 2; exec " PRISTINE_BUILD_DIR "/bin/pristine sim ") +
+                             kQuiet + " --json " + report.string());
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("the JSON report was NOT written"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("File too large"), std::string::npos) << r.output;
+  EXPECT_TRUE(ran(r.output)) << "the verdict is still printed";
+  EXPECT_TRUE(entries().empty()) << "left: " << (entries().empty() ? "" : entries().front());
+}
+
+TEST_F(CliOutput, ARunThatWritesItsReportReplacesTheEarlierOne) {
+  const auto report = dir_ / "report.json";
+  std::ofstream(report) << R"({"from": "an earlier run"})" << '\n';
+  const auto r = pristine(std::string("sim ") + kQuiet + " --json " + report.string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  std::ifstream in(report);
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["verdict"], "pass");
+  EXPECT_FALSE(j.contains("from"));
+  EXPECT_EQ(entries(), std::vector<std::string>{"report.json"});
+}
+
+TEST_F(CliOutput, BudgetAndHostCalibrationRefuseAnUnwritableJsonPathBeforeTheRun) {
+  for (const std::string& path : unwritable_paths(dir_)) {
+    const auto budget = pristine("budget --json " + path);
+    EXPECT_EQ(budget.status, 2) << path << "\n" << budget.output;
+    EXPECT_NE(budget.output.find("--json"), std::string::npos) << budget.output;
+    EXPECT_EQ(budget.output.find("budget gate:"), std::string::npos) << "ran the benchmarks:\n" << budget.output;
+    const auto host = pristine("calibrate --host --repetitions 2 --json " + path);
+    EXPECT_EQ(host.status, 2) << path << "\n" << host.output;
+    EXPECT_NE(host.output.find("--json"), std::string::npos) << host.output;
+    EXPECT_EQ(host.output.find("host calibration on"), std::string::npos) << "measured first:\n" << host.output;
+  }
+  EXPECT_TRUE(entries().empty());
 }
 
 }  // namespace

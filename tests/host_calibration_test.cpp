@@ -3,6 +3,7 @@
 // on speed: only that figures exist, are positive and finite.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -120,11 +121,40 @@ TEST(HostCalibration, BadArgumentsNameTheFlag) {
     EXPECT_EQ(r.status, 2) << args << "\n" << r.output;
     EXPECT_NE(r.output.find("--repetitions"), std::string::npos) << r.output;
   }
-  const auto bad_path = pristine("calibrate --host --repetitions 1 --json /nonexistent-pristine-dir/out.json");
+  const auto bad_path = pristine("calibrate --host --repetitions 2 --json /nonexistent-pristine-dir/out.json");
   EXPECT_EQ(bad_path.status, 2) << bad_path.output;
   EXPECT_NE(bad_path.output.find("--json"), std::string::npos) << bad_path.output;
+  const auto one = pristine("calibrate --host --repetitions 1");
+  EXPECT_EQ(one.status, 2) << "no minimum over one repetition\n" << one.output;
+  EXPECT_NE(one.output.find("--repetitions"), std::string::npos) << one.output;
   const auto without_host = pristine("calibrate --json out.json");
   EXPECT_EQ(without_host.status, 2) << without_host.output;
+}
+
+
+// The JSON goes through the CLI's one writer (sim/cli/output_file.h): a FIFO
+// (like /dev/stdout or /dev/null) is written in place and stays a FIFO. The
+// earlier writer renamed a temporary file over any path, which as root
+// replaced /dev/null or /dev/full by a regular file: this test uses a FIFO of
+// its own so that a regression cannot damage the machine's devices (the
+// writer's /dev/full case is in cli_support_test and cli_test).
+TEST(HostCalibration, JsonToAFifoIsWrittenInPlace) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("pristine-host-calibration-fifo-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto fifo = dir / "json.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const auto r = pristine::testing::run_command(
+      fmt::format("timeout 60 cat {0} > {1} & reader=$!; {2}/bin/pristine calibrate --host --repetitions 2 --json {0}; "
+                  "status=$?; wait $reader; exit $status",
+                  fifo.string(), (dir / "received.json").string(), PRISTINE_BUILD_DIR));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo)) << "the FIFO was replaced";
+  std::ifstream in(dir / "received.json");
+  nlohmann::json j;
+  EXPECT_NO_THROW(j = nlohmann::json::parse(in));
+  EXPECT_TRUE(j.contains("rows"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -4,8 +4,10 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "sim/budgets.h"
+#include "sim/cli/output_file.h"
 #include "sim/cli/process.h"
 #include "sim/scenario.h"
 
@@ -24,6 +26,11 @@ std::string commit_range(const std::filesystem::path& source_dir, const std::fil
 }  // namespace
 
 int run_budget(const BudgetOptions& o) {
+  const std::string json = o.json.string();
+  if (const std::string why = output_path_problem(json); !why.empty()) {
+    std::cerr << fmt::format("pristine budget: --json '{}': {}\n", json, why);
+    return 2;
+  }
   for (const auto& [what, file] : {std::pair{"benchmark binary", o.benchmarks}, std::pair{"kernel image", o.image},
                                    std::pair{"budgets file", o.budgets}}) {
     if (!std::filesystem::exists(file)) {
@@ -38,19 +45,38 @@ int run_budget(const BudgetOptions& o) {
     std::cerr << "error: " << e.what() << '\n';
     return 2;
   }
+  // The benchmark binary writes a temporary file beside --json; it is put in
+  // place only once it has been read back as JSON.
+  if (const std::string why = remove_stale_output(json); !why.empty()) {
+    std::cerr << fmt::format("pristine budget: --json '{}': {}\n", json, why);
+    return 2;
+  }
+  std::optional<StagedOutput> staged;
+  try {
+    staged.emplace(json);
+  } catch (const std::runtime_error& e) {
+    std::cerr << fmt::format("pristine budget: --json {}\n", e.what());
+    return 2;
+  }
   const int status = run_process({o.benchmarks.string(), "--image=" + o.image.string(),
-                                  "--benchmark_out=" + o.json.string(), "--benchmark_out_format=json"});
+                                  "--benchmark_out=" + staged->temporary(), "--benchmark_out_format=json"});
   if (status != 0) {
-    std::cerr << fmt::format("pristine budget: FAIL: {} exited with status {}\n", o.benchmarks.string(), status);
+    std::cerr << fmt::format("pristine budget: FAIL: {} exited with status {} (--json '{}' not written)\n",
+                             o.benchmarks.string(), status, json);
     return 1;
   }
   nlohmann::json output;
   try {
-    std::ifstream in(o.json);
+    std::ifstream in(staged->temporary());
     output = nlohmann::json::parse(in);
   } catch (const std::exception& e) {
-    std::cerr << fmt::format("pristine budget: FAIL: {}: unreadable benchmark output: {}\n", o.json.string(), e.what());
+    std::cerr << fmt::format("pristine budget: FAIL: unreadable benchmark output (--json '{}' not written): {}\n", json,
+                             e.what());
     return 1;
+  }
+  if (const std::string why = staged->commit(); !why.empty()) {
+    std::cerr << fmt::format("pristine budget: --json '{}': the benchmark JSON was NOT written: {}\n", json, why);
+    return 2;
   }
   const sim::GateResult result = sim::judge(budgets, output);
   std::cout << '\n' << sim::render_gate(result);

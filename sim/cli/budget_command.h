@@ -18,7 +18,9 @@ struct BudgetOptions {
 };
 
 // 0: every path under its budget; 1: a path at or over it, or not measured;
-// 2: bad input (missing binary, image or budgets file).
+// 2: bad input (missing binary, image or budgets file; a --json path that
+// cannot be written, refused before the benchmarks run, or a JSON file that
+// could not be put in place at the end).
 int run_budget(const BudgetOptions& options);
 
 }  // namespace pristine::cli

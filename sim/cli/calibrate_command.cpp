@@ -2,15 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <unistd.h>
-
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <regex>
 #include <sstream>
 
 #include "sim/cli/boot_command.h"
+#include "sim/cli/output_file.h"
 #include "sim/cli/scenario_args.h"
 #include "sim/host_calibration.h"
 #include "sim/host_calibration_report.h"
@@ -212,66 +210,33 @@ int run_calibrate(const CalibrateOptions& o) {
   return pass ? 0 : 1;
 }
 
-namespace {
-
-// Why FILE cannot take the JSON output ("" if it can): checked before the
-// measurement so a typo costs nothing.
-std::string json_path_problem(const std::filesystem::path& file) {
-  std::error_code ec;
-  const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-  if (file.filename().empty()) return "names no file";
-  if (!std::filesystem::is_directory(dir, ec)) return fmt::format("{}: no such directory", dir.string());
-  if (std::filesystem::is_directory(file, ec)) return "is a directory";
-  if (access(dir.c_str(), W_OK) != 0) return fmt::format("{}: not writable", dir.string());
-  return "";
-}
-
-// The whole file or none of it: a temporary file beside FILE, renamed over it.
-std::string write_atomically(const std::filesystem::path& file, const std::string& text) {
-  std::filesystem::path temporary = file;
-  temporary += fmt::format(".tmp-{}", getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      std::filesystem::remove(temporary, ec);
-      return "cannot write " + temporary.string();
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, file, ec);
-  if (ec) {
-    std::filesystem::remove(temporary, ec);
-    return ec.message();
-  }
-  return "";
-}
-
-}  // namespace
-
 int run_calibrate_host(const HostCalibrateOptions& o) {
-  if (!o.json.empty()) {
-    if (const std::string why = json_path_problem(o.json); !why.empty()) {
-      std::cerr << fmt::format("pristine calibrate --host: --json {}: {}\n", o.json, why);
+  if (o.json) {
+    if (const std::string why = output_path_problem(*o.json); !why.empty()) {
+      std::cerr << fmt::format("pristine calibrate --host: --json '{}': {}\n", *o.json, why);
       return 2;
     }
   }
-  if (o.repetitions < 1) {
-    std::cerr << fmt::format("pristine calibrate --host: --repetitions {}: must be at least 1\n", o.repetitions);
+  if (o.repetitions < 2) {
+    std::cerr << fmt::format("pristine calibrate --host: --repetitions {}: must be at least 2\n", o.repetitions);
     return 2;
+  }
+  if (o.json) {
+    if (const std::string why = remove_stale_output(*o.json); !why.empty()) {
+      std::cerr << fmt::format("pristine calibrate --host: --json '{}': {}\n", *o.json, why);
+      return 2;
+    }
   }
   sim::HostCalibrationOptions options;
   options.repetitions = o.repetitions;
   const sim::HostCalibration calibration = sim::calibrate_host(sim::CostTable::defaults(), options);
   std::cout << sim::render_text(calibration);
-  if (!o.json.empty()) {
-    if (const std::string why = write_atomically(o.json, sim::to_json(calibration).dump(2) + "\n"); !why.empty()) {
-      std::cerr << fmt::format("pristine calibrate --host: --json {}: {}\n", o.json, why);
+  if (o.json) {
+    if (const std::string why = write_output(*o.json, json_text(sim::to_json(calibration))); !why.empty()) {
+      std::cerr << fmt::format("pristine calibrate --host: --json '{}': the JSON was NOT written: {}\n", *o.json, why);
       return 2;
     }
-    std::cout << fmt::format("JSON: {}\n", o.json);
+    std::cout << fmt::format("JSON: {}\n", *o.json);
   }
   return 0;
 }

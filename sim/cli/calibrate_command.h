@@ -51,11 +51,12 @@ bool within_tolerance(double qemu, double simulator, double expected_difference)
 int run_calibrate(const CalibrateOptions& options);
 
 struct HostCalibrateOptions {
-  std::string json;     // also write the JSON here ("": do not)
-  int repetitions = 10;  // Google Benchmark repetitions per probe
+  std::optional<std::string> json;  // also write the JSON here (sim/cli/output_file.h)
+  int repetitions = 10;             // Google Benchmark repetitions per probe
 };
 
-// Exit 0; 2 on a --json path that cannot be written.
+// Exit 0; 2 on bad input: a --json path that cannot be written (refused before
+// the measurement) or a JSON file that could not be written at the end.
 int run_calibrate_host(const HostCalibrateOptions& options);
 
 }  // namespace pristine::cli

@@ -8,17 +8,25 @@
 //                                            the cost table's unprivileged rows timed on this CPU
 //   swarm [--seeds N] [--first S] [--jobs J] drawn scenarios, one per seed, every invariant checked
 //   swarm --seed S [--write FILE]            replay one seed (and write its scenario)
-// Exit codes: 0 pass, 1 a failed budget or invariant, 2 bad input.
+// Exit codes: 0 pass, 1 the run failed its checks (a budget, an invariant, a
+// kernel verdict), 2 bad input: a malformed file or number, an output path that
+// cannot be written (refused before the run), or a report that could not be
+// written at the end (the verdict is printed; the file is not there).
+// Numbers are parsed strictly (sim/cli/numbers.h) and every output file is
+// written whole or not at all (sim/cli/output_file.h): docs/input-limits.md.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <limits>
+#include <optional>
 
 #include "sim/cli/boot_command.h"
 #include "sim/cli/budget_command.h"
 #include "sim/cli/calibrate_command.h"
+#include "sim/cli/numbers.h"
+#include "sim/cli/output_file.h"
 #include "sim/cli/scenario_args.h"
 #include "sim/cli/swarm_command.h"
 #include "sim/guest_image.h"
@@ -41,18 +49,34 @@ std::filesystem::path default_image(const char* argv0, const char* name) {
   return self.parent_path().parent_path() / "images" / name;
 }
 
+// The JSON report: checked before anything runs, an earlier run's report
+// removed when the run starts, the new one written whole at the end.
 int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
-            const std::string& json_file, const std::filesystem::path& image) {
+            const std::optional<std::string>& json_file, const std::filesystem::path& image) {
   using namespace pristine::sim;
+  using namespace pristine::cli;
+  if (json_file) {
+    if (const std::string why = output_path_problem(*json_file); !why.empty()) {
+      std::cerr << fmt::format("pristine sim: --json '{}': {}\n", *json_file, why);
+      return kExitBadInput;
+    }
+  }
   Scenario scenario = load_scenario(scenario_file);
   if (seed) scenario.seed = *seed;
   Simulator simulator(scenario, image);
+  if (json_file) {
+    if (const std::string why = remove_stale_output(*json_file); !why.empty()) {
+      std::cerr << fmt::format("pristine sim: --json '{}': {}\n", *json_file, why);
+      return kExitBadInput;
+    }
+  }
   const Report report = simulator.run();
   std::cout << render_text(report);
-  if (!json_file.empty()) {
-    std::ofstream out(json_file, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(fmt::format("{}: cannot write the JSON report", json_file));
-    out << to_json(report).dump(2) << '\n';
+  if (json_file) {
+    if (const std::string why = write_output(*json_file, json_text(to_json(report))); !why.empty()) {
+      std::cerr << fmt::format("pristine sim: --json '{}': the JSON report was NOT written: {}\n", *json_file, why);
+      return kExitBadInput;
+    }
   }
   return report.pass() ? kExitPass : kExitFail;
 }
@@ -66,13 +90,17 @@ int main(int argc, char** argv) {
   auto* sim = app.add_subcommand("sim", "Run an interrupt-storm scenario on the simulator");
   std::filesystem::path scenario_file;
   std::optional<std::uint64_t> seed;
-  std::string json_file;
+  std::optional<std::string> json_file;
   std::filesystem::path image = default_image(argv[0], "sim-kernel.elf");
   sim->add_option("scenario", scenario_file, "Scenario file (TOML, see docs/scenarios.md)")
       ->required()
       ->check(CLI::ExistingFile);
-  sim->add_option("--seed", seed, "Seed for the event sources (overrides the scenario's)");
-  sim->add_option("--json", json_file, "Also write the report as JSON to FILE");
+  pristine::cli::add_whole_number_option(*sim, "--seed", 0, std::numeric_limits<std::uint64_t>::max(),
+                                         [&seed](std::uint64_t value) { seed = value; },
+                                         "Seed for the event sources (overrides the scenario's)");
+  sim->add_option_function<std::string>(
+      "--json", [&json_file](const std::string& file) { json_file = file; },
+      "Also write the report as JSON to FILE (whole or not at all)");
   sim->add_option("--image", image, "Simulator kernel image")->capture_default_str();
 
   auto* boot = app.add_subcommand("boot", "Boot the PC image in QEMU and exit with the kernel's verdict");
@@ -85,9 +113,12 @@ int main(int argc, char** argv) {
   auto* kvm_flag = boot->add_flag("--kvm", kvm, "Hardware virtualization (refused where KVM is not VT-x/AMD-V)");
   tcg_flag->excludes(icount_flag)->excludes(kvm_flag);
   icount_flag->excludes(kvm_flag);
-  boot->add_option("--smp", boot_options.smp, "Number of CPUs")->check(CLI::Range(1, 8));
-  boot->add_option("--seconds", boot_options.seconds, "Run time before the shutdown report (fractions allowed, e.g. 0.25)")
-      ->check(CLI::Range(0.001, 600.0));
+  pristine::cli::add_whole_number_option(
+      *boot, "--smp", 1, 8, [&boot_options](std::uint64_t value) { boot_options.smp = static_cast<unsigned>(value); },
+      "Number of CPUs");
+  pristine::cli::add_decimal_number_option(
+      *boot, "--seconds", 0.001, 600.0, [&boot_options](double value) { boot_options.seconds = value; },
+      "Run time before the shutdown report (fractions allowed, e.g. 0.25)");
   boot->add_flag("--debug", boot_options.debug, "Start QEMU halted with a GDB stub on :1234 (docs/debugging.md)");
   boot->add_option("--image", boot_options.image, "PC kernel image")->capture_default_str();
   std::filesystem::path boot_scenario;
@@ -127,12 +158,17 @@ int main(int argc, char** argv) {
       "--host", calibrate_host,
       "Time the cost table's unprivileged instructions on this host CPU (ring 3) beside the table's figures");
   host_flag->excludes(calibrate_kvm);
-  calibrate->add_option("--json", host_options.json, "With --host: also write the table as JSON to FILE")
+  calibrate
+      ->add_option_function<std::string>(
+          "--json", [&host_options](const std::string& file) { host_options.json = file; },
+          "With --host: also write the table as JSON to FILE (whole or not at all)")
       ->needs(host_flag);
-  calibrate->add_option("--repetitions", host_options.repetitions, "With --host: repetitions per instruction")
-      ->check(CLI::Range(1, 1000))
+  pristine::cli::add_whole_number_option(
+      *calibrate, "--repetitions", 2, 1000,
+      [&host_options](std::uint64_t value) { host_options.repetitions = static_cast<int>(value); },
+      "With --host: repetitions per instruction (at least 2: the figure is a minimum over them)")
       ->needs(host_flag)
-      ->capture_default_str();
+      ->default_str(std::to_string(host_options.repetitions));
   calibrate->add_option("--image", calibrate_options.pc_image, "PC kernel image")->capture_default_str();
   calibrate->add_option("--sim-image", calibrate_options.sim_image, "Simulator kernel image")->capture_default_str();
 
