@@ -65,6 +65,17 @@ TEST(Swarm, AFailingSeedIsListedWithAReplayCommandThatReproducesIt) {
   EXPECT_EQ(pristine("sim " + file.string() + " --image " + broken).status, 1);
 }
 
+TEST(Swarm, BadNumbersAndOutputPathsAreRefusedNamingTheFlag) {
+  for (const char* args : {"--seeds -3", "--seeds 0", "--seeds 12abc", "--jobs 0", "--first 99999999999999999999",
+                           "--seed 1 --seeds 2"}) {
+    const auto r = pristine(std::string("swarm ") + args);
+    EXPECT_EQ(r.status, 2) << args << "\n" << r.output;
+  }
+  const auto r = pristine("swarm --seed 3 --write /nonexistent/swarm-3.toml");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("--write"), std::string::npos) << r.output;
+}
+
 TEST(Swarm, AFewHundredSeedsRunClean) {
   const auto r = pristine("swarm --seeds 200 --first 1");
   EXPECT_EQ(r.status, 0) << r.output;

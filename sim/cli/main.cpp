@@ -175,14 +175,20 @@ int main(int argc, char** argv) {
   auto* swarm = app.add_subcommand("swarm", "Run drawn scenarios, one per seed, and list the seeds that fail (docs/swarm.md)");
   pristine::cli::SwarmOptions swarm_options;
   swarm_options.image = default_image(argv[0], "sim-kernel.elf");
-  auto* swarm_seeds = swarm->add_option("--seeds", swarm_options.seeds, "How many seeds")
-                          ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}))
-                          ->capture_default_str();
-  auto* swarm_first = swarm->add_option("--first", swarm_options.first, "The first seed")->capture_default_str();
-  auto* swarm_jobs = swarm->add_option("--jobs", swarm_options.jobs, "Worker processes (default: one per core)")
-                         ->check(CLI::Range(1u, 256u));
-  auto* swarm_seed = swarm->add_option("--seed", swarm_options.replay, "Replay one seed with its full report");
-  swarm->add_option("--write", swarm_options.write, "With --seed: write the drawn scenario to FILE")->needs(swarm_seed);
+  // Seeds and their count stay within 2^63, so first + seeds never wraps.
+  constexpr std::uint64_t kMaxSeed = std::uint64_t{1} << 62;
+  auto* swarm_seeds = pristine::cli::add_whole_number_option(
+      *swarm, "--seeds", 1, 1'000'000, [&](std::uint64_t v) { swarm_options.seeds = v; }, "How many seeds (default 100)");
+  auto* swarm_first = pristine::cli::add_whole_number_option(
+      *swarm, "--first", 0, kMaxSeed, [&](std::uint64_t v) { swarm_options.first = v; }, "The first seed (default 1)");
+  auto* swarm_jobs = pristine::cli::add_whole_number_option(
+      *swarm, "--jobs", 1, 256, [&](std::uint64_t v) { swarm_options.jobs = static_cast<unsigned>(v); },
+      "Worker processes (default: one per core)");
+  auto* swarm_seed = pristine::cli::add_whole_number_option(
+      *swarm, "--seed", 0, std::numeric_limits<std::uint64_t>::max(),
+      [&](std::uint64_t v) { swarm_options.replay = v; }, "Replay one seed with its full report");
+  std::string swarm_write;
+  swarm->add_option("--write", swarm_write, "With --seed: write the drawn scenario to FILE")->needs(swarm_seed);
   swarm_seed->excludes(swarm_seeds)->excludes(swarm_first)->excludes(swarm_jobs);
   swarm->add_option("--image", swarm_options.image, "Simulator kernel image")->capture_default_str();
 
@@ -196,7 +202,16 @@ int main(int argc, char** argv) {
   try {
     if (*sim) return run_sim(scenario_file, seed, json_file, image);
     if (*budget) return pristine::cli::run_budget(budget_options);
-    if (*swarm) return pristine::cli::run_swarm(swarm_options);
+    if (*swarm) {
+      if (!swarm_write.empty() || swarm->count("--write") != 0) {
+        if (const std::string problem = pristine::cli::output_path_problem(swarm_write); !problem.empty()) {
+          std::cerr << fmt::format("error: --write {}: {}\n", swarm_write, problem);
+          return kExitBadInput;
+        }
+        swarm_options.write = swarm_write;
+      }
+      return pristine::cli::run_swarm(swarm_options);
+    }
     if (*calibrate && calibrate_host) return pristine::cli::run_calibrate_host(host_options);
     if (*calibrate) return pristine::cli::run_calibrate(calibrate_options);
     if (*boot) {

@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "sim/cli/output_file.h"
 #include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
@@ -67,16 +67,14 @@ SeedResult run_seed(std::uint64_t seed, const std::filesystem::path& image) {
 int replay(const SwarmOptions& o) {
   const std::string text = sim::draw_swarm_scenario(*o.replay);
   if (!o.write.empty()) {
-    std::ofstream out(o.write, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      std::cerr << fmt::format("error: --write {}: cannot write the scenario\n", o.write.string());
+    if (const std::string problem = write_output(o.write, text); !problem.empty()) {
+      std::cerr << fmt::format("error: --write {}: the scenario was NOT written: {}\n", o.write, problem);
       return 2;
     }
-    std::cout << fmt::format("wrote {} (run it with: pristine sim {})\n", o.write.string(), o.write.string());
+    std::cout << fmt::format("wrote {} (run it with: pristine sim {})\n", o.write, o.write);
   }
-  const sim::Scenario scenario = sim::parse_scenario(text, o.write.empty() ? std::filesystem::path(scenario_name(*o.replay)) : o.write);
+  const sim::Scenario scenario =
+      sim::parse_scenario(text, o.write.empty() ? scenario_name(*o.replay) : o.write);
   const sim::Report report = sim::Simulator(scenario, o.image).run();
   std::cout << sim::render_text(report);
   return report.pass() ? 0 : 1;

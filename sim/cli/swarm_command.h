@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 
 namespace pristine::cli {
 
@@ -15,7 +16,7 @@ struct SwarmOptions {
   std::uint64_t seeds = 100;     // how many, from `first` on
   unsigned jobs = 0;             // worker processes; 0: one per core
   std::optional<std::uint64_t> replay;  // --seed: run this one seed with its full report
-  std::filesystem::path write;   // with --seed: also write the drawn scenario here
+  std::string write;             // with --seed: also write the drawn scenario here (checked by the caller)
   std::filesystem::path image;   // sim-kernel.elf
 };
 
