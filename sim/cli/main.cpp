@@ -1,5 +1,6 @@
 // `pristine`: the host command line. Subcommands:
-//   sim SCENARIO [--seed N] [--json FILE]   run a scenario on the simulator
+//   sim SCENARIO [--seed N] [--json FILE] [--plan]
+//                                            run a scenario on the simulator (--plan: say what it would model)
 //   boot [--tcg|--icount|--kvm] [--smp N] [--seconds S] [--debug] [-- QEMU ARGS]
 //                                            boot kernel.elf in QEMU
 //   budget [--image IMG] [--budgets FILE]    the cycle-budget gate (benches/budgets.toml)
@@ -39,10 +40,13 @@ std::filesystem::path default_image(const char* argv0, const char* name) {
 }
 
 int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
-            const std::string& json_file, const std::filesystem::path& image) {
+            const std::string& json_file, const std::filesystem::path& image, bool plan_only) {
   using namespace pristine::sim;
   Scenario scenario = load_scenario(scenario_file);
   if (seed) scenario.seed = *seed;
+  // What the run will model, before it runs (docs/scenarios.md, "Run plan").
+  std::cout << describe_plan(scenario) << std::endl;
+  if (plan_only) return kExitPass;
   Simulator simulator(scenario, image);
   const Report report = simulator.run();
   std::cout << render_text(report);
@@ -71,6 +75,8 @@ int main(int argc, char** argv) {
   sim->add_option("--seed", seed, "Seed for the event sources (overrides the scenario's)");
   sim->add_option("--json", json_file, "Also write the report as JSON to FILE");
   sim->add_option("--image", image, "Simulator kernel image")->capture_default_str();
+  bool plan_only = false;
+  sim->add_flag("--plan", plan_only, "Print the run plan (modeled length, expected events) and exit without running");
 
   auto* boot = app.add_subcommand("boot", "Boot the PC image in QEMU and exit with the kernel's verdict");
   pristine::cli::BootOptions boot_options;
@@ -141,7 +147,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*sim) return run_sim(scenario_file, seed, json_file, image);
+    if (*sim) return run_sim(scenario_file, seed, json_file, image, plan_only);
     if (*budget) return pristine::cli::run_budget(budget_options);
     if (*calibrate && calibrate_host) return pristine::cli::run_calibrate_host(host_options);
     if (*calibrate) return pristine::cli::run_calibrate(calibrate_options);
