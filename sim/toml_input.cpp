@@ -26,8 +26,10 @@ class ShapeScanner {
                                       text_.size(), TomlLimits::kMaxFileBytes));
     }
     bool expect_key = true;  // at the start of a statement, or inside an inline table after '{' or ','
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 byte order mark
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
+      check_ascii();
       if (c == '\n') {
         ++line_;
         ++pos_;
@@ -56,12 +58,17 @@ class ShapeScanner {
       if (expect_key) {
         scan_key('=');
         expect_key = false;
+        last_ = '=';
         continue;
       }
-      // A value.
+      // A value. A quote opens a string only where a value may start (toml++
+      // reads `0'x` as a bad number, not as 0 and a string).
+      const char last = last_;
+      last_ = c;
       switch (c) {
         case '"':
         case '\'':
+          if (last != '=' && last != '[' && last != ',' && last != '{') break;
           skip_string();
           continue;
         case '[':
@@ -89,6 +96,29 @@ class ShapeScanner {
   }
 
  private:
+  // TOML 1.0 allows non-ASCII text only in strings and comments. toml++ 3.3
+  // classifies such a byte elsewhere with lookup tables that reach
+  // __builtin_unreachable for some code points (U+00A1-U+0499, U+FEA0-U+FEFE):
+  // undefined behaviour, so it is refused here first.
+  void check_ascii() const {
+    const auto u = static_cast<unsigned char>(text_[pos_]);
+    if (u >= 0x80) {
+      throw ScenarioError(file_, line_, "",
+                          fmt::format("byte {:#04x} outside a string or comment: TOML allows non-ASCII text only in "
+                                      "strings and comments",
+                                      u));
+    }
+  }
+
+  void skip_blanks() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
+  }
+
+  static bool starts_key(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '"' || c == '\'';
+  }
+
   void skip_comment() {
     while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
   }
@@ -129,7 +159,15 @@ class ShapeScanner {
   // `[a.b]` or `[[a.b]]` at the start of a statement.
   void scan_header() {
     ++pos_;
+    skip_blanks();
     if (pos_ < text_.size() && text_[pos_] == '[') ++pos_;
+    skip_blanks();
+    // toml++ 3.3 asserts that a key starts here (an abort in a build with
+    // assertions, an unchecked assumption without): say so first.
+    if (pos_ < text_.size() && text_[pos_] != ']' && !starts_key(text_[pos_])) {
+      throw ScenarioError(file_, line_, "",
+                          "Error while parsing table header: expected a bare key or a quoted key after '['");
+    }
     scan_key(']');
     while (pos_ < text_.size() && text_[pos_] == ']') ++pos_;
   }
@@ -140,10 +178,14 @@ class ShapeScanner {
     const std::uint32_t line = line_;
     const std::size_t begin = pos_;
     std::size_t parts = 1;
+    char last = '.';  // the last non-blank character: a quote opens a string only at the start of a part
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
       if (c == end || c == '\n' || c == '#' || c == '}' || c == ',') break;
-      if (c == '"' || c == '\'') {
+      check_ascii();
+      const char before = last;
+      if (c != ' ' && c != '\t') last = c;
+      if ((c == '"' || c == '\'') && before == '.') {
         skip_string();
         if (pos_ - begin > TomlLimits::kMaxKeyBytes) too_long(line, begin);
         continue;
@@ -183,6 +225,7 @@ class ShapeScanner {
   std::size_t pos_ = 0;
   std::uint32_t line_ = 1;
   std::vector<char> nesting_;
+  char last_ = '=';  // the last character of a value read, outside strings and comments
 };
 
 }  // namespace
