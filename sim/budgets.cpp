@@ -8,9 +8,14 @@
 
 #include "benches/hot_paths.h"
 #include "sim/scenario.h"
+#include "sim/toml_input.h"
 
 namespace pristine::sim {
 namespace {
+
+// Every figure of the file (ceiling, budgets, goals, instruction counts): a
+// hot path's worst case is hundreds of cycles; a million is no budget at all.
+constexpr std::uint64_t kMaxFigure = 1'000'000;
 
 std::uint32_t line_of(const toml::node* node) { return node ? node->source().begin.line : 0; }
 
@@ -27,7 +32,9 @@ Cycles cycles(const std::filesystem::path& file, const toml::table& t, const std
     return 0;
   }
   const auto value = node->value<std::int64_t>();
-  if (!node->is_integer() || !value || *value <= 0) fail(file, node, prefix + key, "must be a positive integer (modeled cycles)");
+  if (!node->is_integer() || !value || *value <= 0 || *value > static_cast<std::int64_t>(kMaxFigure)) {
+    fail(file, node, prefix + key, fmt::format("must be a positive integer (modeled cycles) of at most {}", kMaxFigure));
+  }
   return static_cast<Cycles>(*value);
 }
 
@@ -56,12 +63,7 @@ Budgets load_budgets(const std::filesystem::path& file) {
 }
 
 Budgets parse_budgets(std::string_view text, const std::filesystem::path& file) {
-  toml::table root;
-  try {
-    root = toml::parse(text, file.string());
-  } catch (const toml::parse_error& e) {
-    throw ScenarioError(file.string(), e.source().begin.line, "", std::string(e.description()));
-  }
+  const toml::table root = parse_toml_input(text, file);
   Budgets b;
   b.file = file;
   for (const auto& [key, node] : root) {
@@ -93,7 +95,10 @@ Budgets parse_budgets(std::string_view text, const std::filesystem::path& file) 
       fail(file, t->get("budget"), prefix + "budget", fmt::format("{} is above the ceiling of {} cycles", p.budget, b.ceiling));
     }
     if (t->contains("goal")) p.goal = cycles(file, *t, prefix, "goal", true);
-    if (const auto source = (*t)["goal_source"].value<std::string>()) p.goal_source = *source;
+    if (const toml::node* source = t->get("goal_source")) {
+      if (!source->is_string()) fail(file, source, prefix + "goal_source", "must be a string");
+      p.goal_source = source->as_string()->get();
+    }
     if (t->contains("instruction_budget")) p.instruction_budget = cycles(file, *t, prefix, "instruction_budget", true);
     if (t->contains("instruction_goal")) p.instruction_goal = cycles(file, *t, prefix, "instruction_goal", true);
     b.paths.push_back(std::move(p));

@@ -7,6 +7,7 @@
 #include "core/cpu_local.h"
 #include "core/interrupt/vectors.h"
 #include "core/sched/task.h"
+#include "sim/saturating.h"
 #include "sim/simulator.h"
 
 namespace pristine::sim {
@@ -105,9 +106,11 @@ void Simulator::inject_fault(SimCpu& c, std::uint32_t index) {
 void Simulator::timer_expired(SimCpu& c) {
   if (c.timer_late >= 0) {
     const Cycles late = scenario_.faults[c.timer_late].late;
-    record_fault(c, FaultKind::TimerLate, context_of(c),
-                 fmt::format("timer raised {} cycles after its deadline", late));
-    c.events.push({.time = c.cycles + late, .kind = EventKind::Raise, .vector = c.timer_vector});
+    const Cycles due = add_saturating(c.cycles, late);
+    const int record = record_fault(c, FaultKind::TimerLate, context_of(c),
+                                    fmt::format("timer raised {} cycles after its deadline", late));
+    c.late_ticks.push_back({record, c.cycles, due});
+    c.events.push({.time = due, .kind = EventKind::Raise, .vector = c.timer_vector});
     c.timer_late = -1;
     return;
   }
@@ -115,7 +118,7 @@ void Simulator::timer_expired(SimCpu& c) {
   if (!c.controller.raise(c.timer_vector)) ++totals_.coalesced;
   if (c.timer_double >= 0) {
     record_fault(c, FaultKind::TimerDouble, context_of(c), "timer raised twice");
-    c.events.push({.time = c.cycles + kRepeatDelay, .kind = EventKind::Raise, .vector = c.timer_vector});
+    c.events.push({.time = add_saturating(c.cycles, kRepeatDelay), .kind = EventKind::Raise, .vector = c.timer_vector});
     c.timer_double = -1;
   }
 }
@@ -228,6 +231,14 @@ void Simulator::finish_fault_report(const SimCpu& c, Report& r) const {
     }
     if (f.kind == "spurious" || f.kind == "same-vector") {
       // Completed from the handler samples (below) if nothing more specific.
+    }
+  }
+  for (const SimCpu::LateTick& late : c.late_ticks) {
+    if (late.due > c.cycles) {
+      r.faults[late.record].outcome =
+          fmt::format("deadline passed; the delayed interrupt was due at cycle {}, after the run ended at cycle {}: "
+                      "never raised",
+                      late.due, c.cycles);
     }
   }
   // Spurious interrupts and same-vector repeats appear as handler samples.

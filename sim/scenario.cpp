@@ -11,6 +11,7 @@
 
 #include "core/interrupt/vectors.h"
 #include "sim/path_id.h"
+#include "sim/toml_input.h"
 
 namespace pristine::sim {
 namespace {
@@ -38,6 +39,15 @@ constexpr Cycles kMinTickPeriod = 2000;
 constexpr Cycles kMinSourcePeriod = 100;
 constexpr std::size_t kMaxTasks = 16;
 constexpr std::size_t kMaxSources = 64;
+constexpr std::size_t kMaxFaults = 64;
+// Every time quantity (a run, a start, a period, a late timer) is at most this
+// much modeled time: cycle sums stay far below 2^63 at any clock (10 s at
+// 10 GHz is 10^11 cycles), and no file asks for a run of modeled hours.
+constexpr std::uint64_t kMaxSeconds = 10;
+// All [[fault]] entries together inject at most once per this many cycles on
+// average: an NMI takes a few hundred cycles to handle, and injections faster
+// than this leave the kernel too little time between them to make progress.
+constexpr Cycles kMinFaultMean = 10'000;
 
 // A time quantity as written: its value in cycles, and the key and node it
 // came from, so range checks after the conversion can point at them.
@@ -76,19 +86,26 @@ class Parser {
     s.cpu_hz = cpu_mhz_ * 1'000'000;
     s.cpus = static_cast<std::uint32_t>(integer(scenario, "scenario.", "cpus", 1, 8).value_or(1));
     s.quantum = static_cast<Cycles>(integer(scenario, "scenario.", "quantum_cycles", 100, 1'000'000).value_or(1000));
+    max_cycles_ = kMaxSeconds * s.cpu_hz;
     s.duration = time(scenario, "scenario.", "duration", {"_ms", "_us", "_cycles"}, true, false)->cycles;
+    duration_ = s.duration;
 
-    if (const toml::table* kernel = optional_table(root_, "kernel")) {
+    const toml::table* kernel = optional_table(root_, "kernel");
+    if (kernel) {
       check_keys(*kernel, "kernel.", {"tick_hz", "max_wait_ticks"});
       s.tick_hz = static_cast<std::uint32_t>(integer(*kernel, "kernel.", "tick_hz", 1, 1'000'000).value_or(1000));
-      if (s.cpu_hz / s.tick_hz < kMinTickPeriod) {
-        fail(*kernel, "kernel.tick_hz",
-             fmt::format("{} Hz gives a tick every {} cycles; the tick period must be at least {} cycles",
-                         s.tick_hz, s.cpu_hz / s.tick_hz, kMinTickPeriod),
-             (*kernel)["tick_hz"].node());
-      }
       s.max_wait_ticks = static_cast<std::uint32_t>(
           integer(*kernel, "kernel.", "max_wait_ticks", 1, 1'000'000).value_or(s.max_wait_ticks));
+    }
+    // The tick period bound holds for the default tick rate too: at a slow
+    // clock the default 1000 Hz is itself too fast.
+    if (s.cpu_hz / s.tick_hz < kMinTickPeriod) {
+      const std::string period = fmt::format("{} Hz gives a tick every {} cycles; the tick period must be at least {} cycles",
+                                             s.tick_hz, s.cpu_hz / s.tick_hz, kMinTickPeriod);
+      if (kernel && kernel->get("tick_hz")) fail(*kernel, "kernel.tick_hz", period, kernel->get("tick_hz"));
+      fail(scenario, "scenario.cpu_mhz",
+           fmt::format("at {} MHz the default tick of {}: lower [kernel] tick_hz or raise cpu_mhz", cpu_mhz_, period),
+           scenario.get("cpu_mhz"));
     }
 
     parse_tasks(s);
@@ -182,6 +199,13 @@ class Parser {
         fail(t, prefix + key, fmt::format("{} is too large: it overflows a 64-bit cycle count", v), node);
       }
       const Cycles cycles = unit == "_ns" ? (v * factor + 500) / 1000 : v * factor;
+      if (cycles > max_cycles_) {
+        fail(t, prefix + key,
+             fmt::format("{} is too large: {} cycles is more than the {} s of modeled time any quantity may span "
+                         "({} cycles at {} MHz)",
+                         v, cycles, kMaxSeconds, max_cycles_, cpu_mhz_),
+             node);
+      }
       take(key, cycles, node);
     }
     if (rate_key) {
@@ -197,6 +221,19 @@ class Parser {
       fail(t, prefix + stem, fmt::format("missing: give one of {}", options));
     }
     return result;
+  }
+
+  // A first possible arrival: within the run, or the source would never fire.
+  Cycles start(const toml::table& t, const std::string& prefix) const {
+    const auto q = time(t, prefix, "start", {"_us", "_ns", "_cycles"}, false, true);
+    if (!q) return 0;
+    if (q->cycles >= duration_) {
+      fail(t, prefix + q->key,
+           fmt::format("starts at cycle {}, not before the end of the run (duration {} cycles): it would never fire",
+                       q->cycles, duration_),
+           q->node);
+    }
+    return q->cycles;
   }
 
   // A device vector (0x40-0x4f), read at any integer width so that 0x400 is
@@ -297,7 +334,7 @@ class Parser {
     }
     // Partners by name, once every task is known.
     for (const auto& [index, name, table] : partners) {
-      const auto it = std::find_if(s.tasks.begin(), s.tasks.end(), [&](const TaskSpec& t) { return t.name == name; });
+      const auto it = std::find_if(s.tasks.begin(), s.tasks.end(), [&name = name](const TaskSpec& t) { return t.name == name; });
       const std::string key = fmt::format("task[{}].partner", index);
       if (it == s.tasks.end()) fail(*table, key, fmt::format("no task named '{}'", name), table->get("partner"));
       if (it - s.tasks.begin() == static_cast<std::ptrdiff_t>(index)) fail(*table, key, "a pinger cannot be its own partner", table->get("partner"));
@@ -339,7 +376,7 @@ class Parser {
              t.get("kind"));
       }
       for (const auto& [key, node] : t) {
-        if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key.str() == a; }) == allowed.end()) {
+        if (std::find_if(allowed.begin(), allowed.end(), [&key = key](const char* a) { return key.str() == a; }) == allowed.end()) {
           fail(t, prefix + std::string(key.str()),
                fmt::format("unknown key for a {} source (allowed: {})", kind, fmt::join(allowed, ", ")), &node);
         }
@@ -350,9 +387,7 @@ class Parser {
         fail(t, prefix + "cpu", fmt::format("CPU {} does not exist: the scenario has {} CPU(s)", src.cpu, s.cpus),
              t.get("cpu"));
       }
-      if (const auto start = time(t, prefix, "start", {"_us", "_ns", "_cycles"}, false, true)) {
-        src.start = start->cycles;
-      }
+      src.start = start(t, prefix);
       // A source faster than this would leave the CPU no time between handlers.
       auto period = [&](const Quantity& q) {
         if (q.cycles < kMinSourcePeriod) {
@@ -393,6 +428,13 @@ class Parser {
   void parse_faults(Scenario& s) const {
     const toml::array* faults = array_of_tables("fault");
     if (!faults) return;
+    if (faults->size() > kMaxFaults) {
+      fail(root_, "fault",
+           fmt::format("{} [[fault]] tables: at most {} (their injections add up; see docs/scenarios.md)",
+                       faults->size(), kMaxFaults),
+           faults);
+    }
+    double rate = 0;  // injections per cycle, all entries together
     for (std::size_t i = 0; i < faults->size(); ++i) {
       const toml::table& t = *(*faults)[i].as_table();
       const std::string prefix = fmt::format("fault[{}].", i);
@@ -416,13 +458,22 @@ class Parser {
              t.get("kind"));
       }
       const Quantity mean = *time(t, prefix, "mean", {"_us", "_ns", "_cycles"}, true, false, "rate_hz");
-      if (mean.cycles < kMinSourcePeriod) {
+      if (mean.cycles < kMinFaultMean) {
         fail(t, prefix + mean.key,
-             fmt::format("{} cycles between injections: must be at least {} cycles", mean.cycles, kMinSourcePeriod),
+             fmt::format("{} cycles between injections is a livelock: must be at least {} cycles", mean.cycles,
+                         kMinFaultMean),
+             mean.node);
+      }
+      rate += 1.0 / static_cast<double>(mean.cycles);
+      if (rate * static_cast<double>(kMinFaultMean) > 1.0 + 1e-9) {
+        fail(t, prefix + mean.key,
+             fmt::format("the [[fault]] tables so far inject once every {:.0f} cycles on average: all together "
+                         "must leave at least {} cycles between injections",
+                         1.0 / rate, kMinFaultMean),
              mean.node);
       }
       f.mean = mean.cycles;
-      if (const auto start = time(t, prefix, "start", {"_us", "_ns", "_cycles"}, false, true)) f.start = start->cycles;
+      f.start = start(t, prefix);
       f.count = static_cast<std::uint32_t>(integer(t, prefix, "count", 0, 1'000'000).value_or(0));
       const bool needs_vector = f.kind == FaultKind::SameVector || f.kind == FaultKind::LevelDevice;
       if (needs_vector) {
@@ -435,11 +486,27 @@ class Parser {
         bool found = false;
         for (const TaskSpec& task : s.tasks) found |= task.name == f.task;
         if (!found) fail(t, prefix + "task", fmt::format("no task named '{}'", f.task), t.get("task"));
+        for (const TaskSpec& task : s.tasks) {
+          if (task.name == f.task && is_kernel_thread(task.program)) {
+            fail(t, prefix + "task",
+                 fmt::format("task '{}' is a kernel thread ({}): kernel memory is never paged, so a not-present "
+                             "page there is a kernel bug, not a fault to serve; aim at a ring-3 task",
+                             f.task, program_name(task.program)),
+                 t.get("task"));
+          }
+        }
       } else if (t.get("task")) {
         fail(t, prefix + "task", fmt::format("a {} fault takes no task", kind), t.get("task"));
       }
       if (f.kind == FaultKind::TimerLate) {
-        f.late = time(t, prefix, "late", {"_us", "_ns", "_cycles"}, true, false)->cycles;
+        const Quantity late = *time(t, prefix, "late", {"_us", "_ns", "_cycles"}, true, false);
+        if (late.cycles >= duration_) {
+          fail(t, prefix + late.key,
+               fmt::format("{} cycles late is not less than the run ({} cycles): the late tick could never arrive",
+                           late.cycles, duration_),
+               late.node);
+        }
+        f.late = late.cycles;
       }
       s.faults.push_back(f);
     }
@@ -491,6 +558,8 @@ class Parser {
   const toml::table& root_;
   std::string file_;
   std::uint64_t cpu_mhz_ = 2000;
+  Cycles max_cycles_ = kMaxSeconds * 2'000'000'000;
+  Cycles duration_ = 0;
 };
 
 }  // namespace
@@ -523,6 +592,40 @@ std::optional<TaskProgram> program_named(std::string_view name) {
   return std::nullopt;
 }
 
+bool is_kernel_thread(TaskProgram program) {
+  return program == TaskProgram::KernelCounter || program == TaskProgram::KernelStackOverflow;
+}
+
+RunPlan plan_of(const Scenario& s) {
+  RunPlan p;
+  p.cycles = s.duration;
+  p.milliseconds = static_cast<double>(s.duration) * 1e3 / static_cast<double>(s.cpu_hz);
+  p.ticks_per_cpu = s.duration / (s.cpu_hz / s.tick_hz);
+  for (const SourceSpec& src : s.sources) {
+    if (src.start >= s.duration) continue;
+    const Cycles span = s.duration - src.start;
+    switch (src.kind) {
+      case SourceKind::Periodic: p.source_interrupts += (span - 1) / src.period + 1; break;
+      case SourceKind::Poisson: p.source_interrupts += span / src.period; break;
+      case SourceKind::Bursty: p.source_interrupts += span / src.burst_period * src.burst; break;
+    }
+  }
+  for (const FaultSpec& f : s.faults) {
+    if (f.start >= s.duration) continue;
+    const std::uint64_t n = (s.duration - f.start) / f.mean;
+    p.fault_injections += f.count == 0 ? n : std::min<std::uint64_t>(n, f.count);
+  }
+  return p;
+}
+
+std::string describe_plan(const Scenario& s) {
+  const RunPlan p = plan_of(s);
+  return fmt::format("plan: {:.3f} ms modeled ({} cycles at {} MHz) on {} CPU(s): about {} timer ticks per CPU, "
+                     "{} source interrupts, {} fault injections",
+                     p.milliseconds, p.cycles, s.cpu_hz / 1'000'000, s.cpus, p.ticks_per_cpu, p.source_interrupts,
+                     p.fault_injections);
+}
+
 ScenarioError::ScenarioError(const std::string& file, std::uint32_t line, const std::string& key,
                              const std::string& message)
     : std::runtime_error(fmt::format("{}:{}: {}: {}", file, line, key, message)),
@@ -538,13 +641,7 @@ Cycles Scenario::budget_for(const std::string& handler) const {
 }
 
 Scenario parse_scenario(std::string_view text, const std::filesystem::path& file) {
-  toml::table root;
-  try {
-    root = toml::parse(text, file.string());
-  } catch (const toml::parse_error& e) {
-    throw ScenarioError(file.string(), static_cast<std::uint32_t>(e.source().begin.line), "",
-                        std::string(e.description()));
-  }
+  const toml::table root = parse_toml_input(text, file);
   return Parser(root, file.string()).parse();
 }
 

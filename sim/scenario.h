@@ -39,6 +39,8 @@ enum class TaskProgram : std::uint8_t {
 // Scenario name of a program ("counter", "fault-ud2", ...), and back.
 const char* program_name(TaskProgram program);
 std::optional<TaskProgram> program_named(std::string_view name);
+// The programs that run as ring-0 kernel threads, not in ring 3.
+bool is_kernel_thread(TaskProgram program);
 
 struct TaskSpec {
   std::string name;          // <= 15 chars, unique
@@ -118,6 +120,20 @@ struct Scenario {
   // Budget for a handler: the scenario's override or the default.
   Cycles budget_for(const std::string& handler) const;
 };
+
+// What a run will model, known before it runs (docs/scenarios.md, "Run
+// plan"): its length, and the expected numbers of events from the scenario's
+// parameters (means for the Poisson ones; an injection waits for the tick).
+struct RunPlan {
+  Cycles cycles = 0;                    // the run length
+  double milliseconds = 0;              // the same in modeled time
+  std::uint64_t ticks_per_cpu = 0;      // timer periods in the run (boot takes the first ~0.4 ms)
+  std::uint64_t source_interrupts = 0;  // all [[source]] arrivals before the end
+  std::uint64_t fault_injections = 0;   // all [[fault]] injections before the end (count applied)
+};
+RunPlan plan_of(const Scenario& s);
+// One line: "plan: 20.000 ms modeled (40000000 cycles at 2000 MHz) on 1 CPU(s): ..."
+std::string describe_plan(const Scenario& s);
 
 // Parse a scenario file. Throws ScenarioError on any problem.
 Scenario load_scenario(const std::filesystem::path& file);

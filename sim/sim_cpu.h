@@ -88,6 +88,15 @@ struct SimCpu {
   int window_nmi = -1;         // armed: deliver an NMI in the next swapgs/iretq window
   int timer_double = -1;
   int timer_late = -1;
+  // Each injected late tick: its fault record, when the deadline expired and
+  // when the delayed interrupt is due. The ticks it withheld are not expected
+  // of the kernel, and one due after the run ended is reported as never raised.
+  struct LateTick {
+    int record;
+    Cycles expired;
+    Cycles due;
+  };
+  std::vector<LateTick> late_ticks;
   std::array<int, 256> same_vector{};  // filled with -1 at construction
   std::array<int, 256> level_record{};
   std::bitset<256> level_asserted;

@@ -241,4 +241,24 @@ TEST_F(CliOutput, BudgetAndHostCalibrationRefuseAnUnwritableJsonPathBeforeTheRun
   EXPECT_TRUE(entries().empty());
 }
 
+// Issue 13: a scenario whose dotted key has 40 000 parts overflowed the
+// stack inside the TOML library (SIGSEGV, status -1 here); now exit 2 naming
+// the file and line.
+TEST(Cli, AScenarioWithAFortyThousandPartKeyExitsTwoNotACrash) {
+  std::string key = "a";
+  for (int i = 1; i < 40000; ++i) key += ".a";
+  const auto file = temp_file("deep.toml", "[scenario]\nname = \"x\"\nduration_ms = 1\n[checks]\n" + key + " = 1\n");
+  const auto r = pristine("sim " + file.string());
+  EXPECT_EQ(r.status, 2) << r.output.substr(0, 300);
+  EXPECT_NE(r.output.find(file.string() + ":5: : the key or table header"), std::string::npos) << r.output.substr(0, 300);
+}
+
+TEST(Cli, PlanSaysWhatTheRunWillModelWithoutRunningIt) {
+  const auto r = pristine("sim --plan " PRISTINE_SOURCE_DIR "/scenarios/timer-storm.toml");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("plan: 20.000 ms modeled (40000000 cycles at 2000 MHz) on 1 CPU(s): about 200 timer ticks per CPU, ", 0), 0u)
+      << r.output;
+  EXPECT_EQ(r.output.find("verdict"), std::string::npos) << "it ran";
+}
+
 }  // namespace

@@ -190,7 +190,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"missing vector", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nperiod_us = 5\n", 4, "source[0].vector", "missing required key"},
         BadInput{"duplicate source", "[scenario]\nname = \"x\"\nduration_ms = 1\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x41\nperiod_us = 5\n[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x42\nperiod_us = 5\n", 10, "source[1].name", "duplicate source name"},
         BadInput{"ns rounding to zero", "[scenario]\nname = \"x\"\nduration_ms = 1\ncpu_mhz = 100\n[[source]]\nname = \"d\"\nkind = \"bursty\"\nvector = 0x41\nburst = 2\nburst_rate_hz = 1000\nspacing_ns = 4\n", 11, "source[0].spacing_ns", "converts to 0 cycles"},
-        BadInput{"rate above the clock", "[scenario]\nname = \"x\"\nduration_ms = 1\ncpu_mhz = 1\n[[source]]\nname = \"d\"\nkind = \"poisson\"\nvector = 0x41\nrate_hz = 2000000\n", 9, "source[0].rate_hz", "converts to 0 cycles"},
+        BadInput{"rate above the clock", "[scenario]\nname = \"x\"\nduration_ms = 1\ncpu_mhz = 1\n[kernel]\ntick_hz = 100\n[[source]]\nname = \"d\"\nkind = \"poisson\"\nvector = 0x41\nrate_hz = 2000000\n", 11, "source[0].rate_hz", "converts to 0 cycles"},
         BadInput{"overflowing duration", "[scenario]\nname = \"x\"\nduration_ms = 9223372036854775807\n", 3, "scenario.duration_ms", "too large"},
         BadInput{"zero duration", "[scenario]\nname = \"x\"\nduration_cycles = 0\n", 3, "scenario.duration_cycles", "at least 1 cycle"},
         BadInput{"empty name", "[scenario]\nname = \"\"\nduration_ms = 1\n", 2, "scenario.name", "must not be empty"},

@@ -580,5 +580,99 @@ TEST(ShippedScenarios, AllButTheDeviceStormAreCheckedForFalseStarvation) {
   }
 }
 
+// ---- issue 13: verdicts count only what the run could observe ------------------
+
+// Today: ticks are expected from time 0 on a CPU that never armed its tick,
+// so a run shorter than boot fails as tick-starved (and every counter as
+// no-progress) although nothing went wrong. Now it is reported as what it is.
+TEST(Observable, ARunShorterThanBootIsReportedAsSuchNotAsStarvation) {
+  const Report r = run(parse_scenario(R"(
+[scenario]
+name = "shorter-than-boot"
+duration_us = 200
+[kernel]
+tick_hz = 20000
+[[task]]
+name = "c"
+program = "counter"
+)",
+                                      "short.toml"));
+  EXPECT_EQ(r.end, "duration");
+  EXPECT_TRUE(violations_of(r, "tick-starved").empty()) << to_json(r).dump(2);
+  EXPECT_TRUE(violations_of(r, "no-progress").empty());
+  const auto unfinished = violations_of(r, "boot-unfinished");
+  ASSERT_EQ(unfinished.size(), 1u);
+  EXPECT_NE(unfinished[0].message.find("before the kernel had armed its tick or run a task on CPU 0"),
+            std::string::npos)
+      << unfinished[0].message;
+  EXPECT_EQ(r.expected_ticks, 0u);
+  EXPECT_FALSE(r.pass()) << "a run that judged nothing does not pass";
+}
+
+// Today: the ticks an injected late timer withheld are still expected, so a
+// legal timer-late fault fails the run as tick-starved.
+TEST(Observable, TicksWithheldByAnInjectedLateTimerAreNotExpected) {
+  const Report r = run(parse_scenario(R"(
+[scenario]
+name = "late"
+duration_ms = 10
+[kernel]
+tick_hz = 10000
+[[task]]
+name = "c"
+program = "counter"
+[[fault]]
+kind = "timer-late"
+rate_hz = 2000
+count = 1
+late_us = 3000
+)",
+                                      "late.toml"));
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
+  EXPECT_TRUE(r.pass());
+  EXPECT_LT(r.expected_ticks, 80u) << "about 30 of the ~95 periods were withheld";
+  EXPECT_GE(r.ticks * 10, r.expected_ticks * 9);
+}
+
+// Today: the fault list says "timer raised N cycles after its deadline" for
+// a late tick due after the run ended: it never happened.
+TEST(Observable, ALateTickDueAfterTheEndIsReportedAsNeverRaised) {
+  const Report r = run(parse_scenario(R"(
+[scenario]
+name = "late-past-the-end"
+duration_ms = 10
+[kernel]
+tick_hz = 10000
+[[task]]
+name = "c"
+program = "counter"
+[[fault]]
+kind = "timer-late"
+rate_hz = 2000
+count = 1
+late_us = 9900
+)",
+                                      "late.toml"));
+  ASSERT_EQ(r.faults.size(), 1u);
+  EXPECT_EQ(r.faults[0].kind, "timer-late");
+  EXPECT_NE(r.faults[0].outcome.find("after the run ended"), std::string::npos) << r.faults[0].outcome;
+  EXPECT_NE(r.faults[0].outcome.find("never raised"), std::string::npos) << r.faults[0].outcome;
+  EXPECT_TRUE(violations_of(r, "tick-starved").empty()) << "the withheld ticks are not expected";
+}
+
+// Today: a start near 2^64 wraps on the first gap and the source fires all
+// through the run. Built past the parser (which now refuses it) to test the
+// arithmetic itself.
+TEST(Observable, ASourceStartingNearTheEndOf64BitsNeverFires) {
+  Scenario s = parse_scenario("[scenario]\nname = \"far\"\nduration_ms = 2\n", "far.toml");
+  s.sources.push_back({.name = "far", .kind = SourceKind::Poisson, .vector = 0x41, .start = UINT64_MAX - 1616,
+                       .period = 10000});
+  s.sources.push_back({.name = "far-periodic", .kind = SourceKind::Periodic, .vector = 0x42,
+                       .start = UINT64_MAX - 1616, .period = 10000});
+  const Report r = run(s);
+  EXPECT_EQ(find_handler(r, 0x41), nullptr) << "device1 fired";
+  EXPECT_EQ(find_handler(r, 0x42), nullptr) << "device2 fired";
+}
+
 }  // namespace
 }  // namespace pristine::sim

@@ -1,5 +1,6 @@
 // `pristine`: the host command line. Subcommands:
-//   sim SCENARIO [--seed N] [--json FILE]   run a scenario on the simulator
+//   sim SCENARIO [--seed N] [--json FILE] [--plan]
+//                                            run a scenario on the simulator (--plan: say what it would model)
 //   boot [--tcg|--icount|--kvm] [--smp N] [--seconds S] [--debug] [-- QEMU ARGS]
 //                                            boot kernel.elf in QEMU
 //   budget [--image IMG] [--budgets FILE]    the cycle-budget gate (benches/budgets.toml)
@@ -52,7 +53,7 @@ std::filesystem::path default_image(const char* argv0, const char* name) {
 // The JSON report: checked before anything runs, an earlier run's report
 // removed when the run starts, the new one written whole at the end.
 int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
-            const std::optional<std::string>& json_file, const std::filesystem::path& image) {
+            const std::optional<std::string>& json_file, const std::filesystem::path& image, bool plan_only) {
   using namespace pristine::sim;
   using namespace pristine::cli;
   if (json_file) {
@@ -63,6 +64,9 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
   }
   Scenario scenario = load_scenario(scenario_file);
   if (seed) scenario.seed = *seed;
+  // What the run will model, before it runs (docs/scenarios.md, "Run plan").
+  std::cout << describe_plan(scenario) << std::endl;
+  if (plan_only) return kExitPass;
   Simulator simulator(scenario, image);
   if (json_file) {
     if (const std::string why = remove_stale_output(*json_file); !why.empty()) {
@@ -102,6 +106,8 @@ int main(int argc, char** argv) {
       "--json", [&json_file](const std::string& file) { json_file = file; },
       "Also write the report as JSON to FILE (whole or not at all)");
   sim->add_option("--image", image, "Simulator kernel image")->capture_default_str();
+  bool plan_only = false;
+  sim->add_flag("--plan", plan_only, "Print the run plan (modeled length, expected events) and exit without running");
 
   auto* boot = app.add_subcommand("boot", "Boot the PC image in QEMU and exit with the kernel's verdict");
   pristine::cli::BootOptions boot_options;
@@ -200,7 +206,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*sim) return run_sim(scenario_file, seed, json_file, image);
+    if (*sim) return run_sim(scenario_file, seed, json_file, image, plan_only);
     if (*budget) return pristine::cli::run_budget(budget_options);
     if (*swarm) {
       if (!swarm_write.empty() || swarm->count("--write") != 0) {
