@@ -297,7 +297,7 @@ class Parser {
     }
     // Partners by name, once every task is known.
     for (const auto& [index, name, table] : partners) {
-      const auto it = std::find_if(s.tasks.begin(), s.tasks.end(), [&](const TaskSpec& t) { return t.name == name; });
+      const auto it = std::find_if(s.tasks.begin(), s.tasks.end(), [&name = name](const TaskSpec& t) { return t.name == name; });
       const std::string key = fmt::format("task[{}].partner", index);
       if (it == s.tasks.end()) fail(*table, key, fmt::format("no task named '{}'", name), table->get("partner"));
       if (it - s.tasks.begin() == static_cast<std::ptrdiff_t>(index)) fail(*table, key, "a pinger cannot be its own partner", table->get("partner"));
@@ -339,7 +339,7 @@ class Parser {
              t.get("kind"));
       }
       for (const auto& [key, node] : t) {
-        if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key.str() == a; }) == allowed.end()) {
+        if (std::find_if(allowed.begin(), allowed.end(), [&key = key](const char* a) { return key.str() == a; }) == allowed.end()) {
           fail(t, prefix + std::string(key.str()),
                fmt::format("unknown key for a {} source (allowed: {})", kind, fmt::join(allowed, ", ")), &node);
         }
