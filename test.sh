@@ -2,7 +2,7 @@
 # Install what is missing, build the release preset, run every test (ctest);
 # then the asan preset (host code under AddressSanitizer + UndefinedBehavior-
 # Sanitizer, the kernel images from build/): the host tests but the QEMU boots
-# (label qemu), then each fuzzer for a bounded number of inputs (label fuzz).
+# and whole-scenario simulator runs (labels qemu, slow), then each fuzzer for a bounded number of inputs (label fuzz).
 # Extra arguments go to every ctest run (e.g. -R Fuzz). Exits non-zero on any
 # failure. docs/input-limits.md: what each part runs and how long it takes.
 set -euo pipefail
@@ -17,7 +17,7 @@ release_done=$SECONDS
 
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j"$jobs"
-ctest --preset asan -j"$jobs" -LE 'qemu|fuzz' "$@"
+ctest --preset asan -j"$jobs" -LE 'qemu|slow|fuzz' "$@"
 asan_done=$SECONDS
 ctest --preset asan -j"$jobs" -L fuzz "$@"
 fuzz_done=$SECONDS
