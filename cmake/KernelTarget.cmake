@@ -12,8 +12,50 @@ set(PRISTINE_KERNEL_CXX_FLAGS
     -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion)
 set(PRISTINE_KERNEL_ASM_FLAGS -g -Wa,--fatal-warnings)
 
+# Kernel images are freestanding and never sanitized. A build tree with
+# PRISTINE_KERNEL_BUILD_DIR set (the asan preset: clang, sanitizers on every
+# host object) builds none of them: its images/ is a link to that tree's
+# images/, each image target builds them there (one nested build of the
+# target pristine_images, a no-op when they are current), and the kernel
+# object libraries are left out of `all`. The images the host code is tested
+# against are then the very ones the release build ships (GCC-built, whose
+# cycle budgets and hot-path checks are the ones that count).
+set(PRISTINE_KERNEL_BUILD_DIR "" CACHE PATH
+    "Build tree whose images/ this tree uses instead of building its own (the asan preset: the release tree)")
+if(PRISTINE_KERNEL_BUILD_DIR)
+  get_filename_component(PRISTINE_KERNEL_BUILD_DIR ${PRISTINE_KERNEL_BUILD_DIR} ABSOLUTE)
+  if(PRISTINE_KERNEL_BUILD_DIR STREQUAL CMAKE_BINARY_DIR)
+    message(FATAL_ERROR "PRISTINE_KERNEL_BUILD_DIR must be another build tree, not this one")
+  endif()
+  if(NOT EXISTS ${PRISTINE_KERNEL_BUILD_DIR}/CMakeCache.txt)
+    message(STATUS "Configuring ${PRISTINE_KERNEL_BUILD_DIR} for the kernel images (Release, the default compiler)")
+    execute_process(COMMAND ${CMAKE_COMMAND} -S ${PROJECT_SOURCE_DIR} -B ${PRISTINE_KERNEL_BUILD_DIR}
+                            -DCMAKE_BUILD_TYPE=Release
+                    OUTPUT_QUIET RESULT_VARIABLE configured)
+    if(NOT configured EQUAL 0)
+      message(FATAL_ERROR "Could not configure ${PRISTINE_KERNEL_BUILD_DIR} (run: cmake --preset release)")
+    endif()
+  endif()
+  file(MAKE_DIRECTORY ${PRISTINE_KERNEL_BUILD_DIR}/images)
+  if(IS_DIRECTORY ${PRISTINE_IMAGE_DIR} AND NOT IS_SYMLINK ${PRISTINE_IMAGE_DIR})
+    file(REMOVE_RECURSE ${PRISTINE_IMAGE_DIR})
+  endif()
+  file(CREATE_LINK ${PRISTINE_KERNEL_BUILD_DIR}/images ${PRISTINE_IMAGE_DIR} SYMBOLIC)
+  add_custom_target(pristine_images
+    COMMAND ${CMAKE_COMMAND} --build ${PRISTINE_KERNEL_BUILD_DIR} --target pristine_images
+    COMMENT "Kernel images: built in ${PRISTINE_KERNEL_BUILD_DIR}"
+    USES_TERMINAL)
+else()
+  # Every image (pristine_kernel_image adds itself).
+  add_custom_target(pristine_images)
+endif()
+
 # pristine_kernel_objects(target): apply the kernel flags to an OBJECT library.
 function(pristine_kernel_objects target)
+  if(PRISTINE_KERNEL_BUILD_DIR)
+    set_target_properties(${target} PROPERTIES EXCLUDE_FROM_ALL TRUE)
+    return()
+  endif()
   target_compile_options(${target} PRIVATE
     $<$<COMPILE_LANGUAGE:CXX>:${PRISTINE_KERNEL_CXX_FLAGS}>
     $<$<COMPILE_LANGUAGE:ASM>:${PRISTINE_KERNEL_ASM_FLAGS}>)
@@ -27,6 +69,12 @@ endfunction()
 # calls out of the hot path fails the build.
 function(pristine_kernel_image name)
   cmake_parse_arguments(ARG "CHECK_HOT_PATHS" "LINKER_SCRIPT" "OBJECTS" ${ARGN})
+  if(PRISTINE_KERNEL_BUILD_DIR)
+    add_custom_target(${name})
+    add_dependencies(${name} pristine_images)
+    return()
+  endif()
+  add_dependencies(pristine_images ${name})
   set(objs)
   foreach(lib IN LISTS ARG_OBJECTS)
     list(APPEND objs $<TARGET_OBJECTS:${lib}>)

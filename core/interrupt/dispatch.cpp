@@ -33,7 +33,7 @@ PRISTINE_COLD void write_error_code(const ExceptionInfo& info) {
 }
 
 // A fault in ring 0 is a kernel bug: report it and stop, never resume.
-PRISTINE_COLD [[noreturn]] void kernel_exception(const ExceptionInfo& info, const TrapFrame& frame) {
+[[noreturn]] PRISTINE_COLD void kernel_exception(const ExceptionInfo& info, const TrapFrame& frame) {
   machine::irq_disable();
   smp::stop_other_cpus();
   const CpuLocal& cpu = this_cpu();
