@@ -120,6 +120,18 @@ TEST_F(OutputFile, WritesTheWholeTextAndLeavesNoTemporaryFile) {
   EXPECT_EQ(entries(), std::vector<std::string>{"report.json"});
 }
 
+TEST_F(OutputFile, ABareFileNameIsWrittenInTheWorkingDirectory) {
+  const fs::path before = fs::current_path();
+  fs::current_path(dir_);
+  const std::string problem = output_path_problem("report.json");
+  const std::string written = write_output("report.json", "{}\n");
+  fs::current_path(before);
+  EXPECT_EQ(problem, "");
+  EXPECT_EQ(written, "");
+  EXPECT_EQ(read(dir_ / "report.json"), "{}\n");
+  EXPECT_EQ(entries(), std::vector<std::string>{"report.json"});
+}
+
 TEST_F(OutputFile, ReplacesAnEarlierFileByARenameAndKeepsASymbolicLink) {
   const fs::path file = dir_ / "report.json";
   std::ofstream(file) << "old";

@@ -39,9 +39,12 @@ Target resolve(const std::string& path) {
   if (names_a_stream(path) || (fs::exists(st) && !fs::is_regular_file(st) && !fs::is_directory(st))) {
     return {path, true};
   }
-  fs::path resolved = fs::weakly_canonical(path, ec);
-  if (ec || resolved.empty()) resolved = fs::absolute(path, ec);
-  if (ec || resolved.empty()) resolved = path;
+  // Absolute first: a bare file name has no existing prefix, so
+  // weakly_canonical would leave it relative with an empty parent directory.
+  fs::path absolute = fs::absolute(path, ec);
+  if (ec || absolute.empty()) absolute = path;
+  fs::path resolved = fs::weakly_canonical(absolute, ec);
+  if (ec || resolved.empty()) resolved = absolute;
   return {resolved, false};
 }
 
