@@ -126,26 +126,24 @@ PRISTINE_HOT TrapFrame* switch_away(CpuLocal& cpu, TrapFrame* frame, Cycles now)
   return switch_to(cpu, *cpu.current, frame, next ? *next : *cpu.idle, now);
 }
 
-// Wake every sleeper whose deadline has passed: to the back of the queue,
-// except the first one that outranks `current`, which is returned (not
-// queued) so the caller can run it at once.
-PRISTINE_HOT Task* wake_sleepers(CpuLocal& cpu, const Task& current, Cycles now) {
-  Task* urgent = nullptr;
-  while (cpu.sleepers && cpu.sleepers->wake_at <= now) {
-    Task& task = *cpu.sleepers;
-    cpu.sleepers = task.next;
-    add_load(cpu, 1);
-    task.wakeups++;
-    if (now - task.wake_at > task.max_wake_latency) task.max_wake_latency = now - task.wake_at;
-    task.runnable_since = now;
-    if (!urgent && task.priority > current.priority) {
-      task.state = TaskState::Runnable;
-      urgent = &task;
-    } else {
-      make_runnable(cpu, task, now);
-    }
+// Wake the first sleeper, whose deadline has passed: one per tick, so the
+// tick's cost stays bounded however many deadlines fall on it (a sleeper
+// still due keeps housekeeping_at due, and the next tick wakes it). Returned
+// (not queued) if it outranks `current`, so the caller can run it at once;
+// else it joins the back of the queue.
+PRISTINE_HOT Task* wake_first_sleeper(CpuLocal& cpu, const Task& current, Cycles now) {
+  Task& task = *cpu.sleepers;
+  cpu.sleepers = task.next;
+  add_load(cpu, 1);
+  task.wakeups++;
+  if (now - task.wake_at > task.max_wake_latency) task.max_wake_latency = now - task.wake_at;
+  task.runnable_since = now;
+  if (task.priority > current.priority) {
+    task.state = TaskState::Runnable;
+    return &task;
   }
-  return urgent;
+  make_runnable(cpu, task, now);
+  return nullptr;
 }
 
 // Give `task` to another CPU: into its inbox, then a reschedule IPI (the
@@ -201,11 +199,6 @@ PRISTINE_HOT TrapFrame* admit(CpuLocal& cpu, TrapFrame* frame, Task& task, Cycle
   return frame;
 }
 
-// On the idle task every woken sleeper just joins the queue.
-PRISTINE_HOT void wake_sleepers_into_queue(CpuLocal& cpu, Cycles now) {
-  if (Task* urgent = wake_sleepers(cpu, *cpu.idle, now)) make_runnable(cpu, *urgent, now);
-}
-
 }  // namespace
 
 Task* create_user_task(const char* name, UserProgram program, std::uint32_t priority, std::uint64_t arg,
@@ -255,9 +248,12 @@ void start(CpuLocal& cpu) {
 
 PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   Task& current = *cpu.current;
-  const bool sleepers_due = cpu.sleepers && cpu.sleepers->wake_at <= now;
+  const bool sleepers_due = sleeper_due(cpu, now);
   if (&current == cpu.idle) {
-    if (sleepers_due) wake_sleepers_into_queue(cpu, now);
+    // On the idle task the woken sleeper just joins the queue.
+    if (sleepers_due) {
+      if (Task* urgent = wake_first_sleeper(cpu, current, now)) make_runnable(cpu, *urgent, now);
+    }
     return cpu.run_queue.empty() ? frame : switch_away(cpu, frame, now);
   }
 #ifdef PRISTINE_BREAK_STARVE
@@ -267,7 +263,7 @@ PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   // every wake-up must still use its turn up.
   const bool turn_over = now >= cpu.turn_ends_at;
   if (sleepers_due) {
-    if (Task* urgent = wake_sleepers(cpu, current, now)) {
+    if (Task* urgent = wake_first_sleeper(cpu, current, now)) {
       if (turn_over) {
         make_runnable(cpu, current, now);
       } else {
@@ -288,21 +284,22 @@ PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
 // Give one unpinned queued task to a less loaded CPU (push balancing). Each
 // look probes one other online CPU, the next one round-robin, so the cost is
 // the same for 2 CPUs or 8. Only this CPU's queued tasks move: they are off
-// its stack, so the target may run them at once.
-PRISTINE_HOT void balance(CpuLocal& cpu) {
+// its stack, so the target may run them at once. True if a task moved.
+PRISTINE_HOT bool balance(CpuLocal& cpu) {
   const smp::CpuMask others = smp::online_cpus() & ~smp::bit(cpu.id);
-  if (others == 0) return;
+  if (others == 0) return false;
   // The next online CPU above the last one probed, wrapping around.
   const smp::CpuMask above = others & ~((smp::bit(cpu.balance_probe) << 1) - 1);
   const auto target = static_cast<CpuId>(__builtin_ctz(above != 0 ? above : others));
   cpu.balance_probe = target;
   const std::uint32_t mine = cpu.load.load(std::memory_order_relaxed);
-  if (mine < g_cpu_local[target].load.load(std::memory_order_relaxed) + 2) return;
+  if (mine < g_cpu_local[target].load.load(std::memory_order_relaxed) + 2) return false;
   Task* task = cpu.run_queue.take_first_unpinned();
-  if (!task) return;
+  if (!task) return false;
   add_load(cpu, -1);
   task->migrations++;
   send_to(target, *task);
+  return true;
 }
 
 PRISTINE_HOT TrapFrame* switch_to_idle(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
@@ -315,6 +312,7 @@ PRISTINE_HOT TrapFrame* switch_to_idle(CpuLocal& cpu, TrapFrame* frame, Cycles n
 PRISTINE_HOT TrapFrame* yield(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   if (cpu.run_queue.empty()) return frame;
   cpu.turn_ends_at = 0;  // the turn is over: the next one is a fresh one
+  cpu.current->gave_up++;
   make_runnable(cpu, *cpu.current, now);
   return switch_away(cpu, frame, now);
 }
@@ -323,6 +321,7 @@ PRISTINE_HOT TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles now,
   Task& task = *cpu.current;
   if (deadline <= now) return yield(cpu, frame, now);
   task.state = TaskState::Sleeping;
+  task.gave_up++;
   task.wake_at = deadline;
   cpu.turn_ends_at = 0;  // a fresh turn after the sleep
   sleep_list_insert(cpu.sleepers, task);
@@ -333,6 +332,7 @@ PRISTINE_HOT TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles now,
 PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::int64_t code) {
   Task& task = *cpu.current;
   task.state = TaskState::Dead;
+  task.gave_up++;  // its last stint ended with it, not by the scheduler
   task.exit_code = code;
   add_load(cpu, -1);
   return switch_away(cpu, frame, now);
@@ -340,6 +340,7 @@ PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now
 
 PRISTINE_HOT TrapFrame* block_current(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   cpu.current->state = TaskState::Blocked;
+  cpu.current->gave_up++;
   add_load(cpu, -1);
   return switch_away(cpu, frame, now);
 }

@@ -41,9 +41,15 @@ Task* create_idle_task(CpuId cpu);
 // outranks the running one.
 TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now);
 
+// Hot path: a sleeper's deadline has passed (the sleep list is sorted).
+inline bool sleeper_due(const CpuLocal& cpu, Cycles now) {
+  return cpu.sleepers != nullptr && cpu.sleepers->wake_at <= now;
+}
+
 // Hot path, the tick's periodic chores: one balancing look. Gives one
-// unpinned queued task to a less loaded CPU, probing one CPU per look.
-void balance(CpuLocal& cpu);
+// unpinned queued task to a less loaded CPU, probing one CPU per look;
+// true if it moved one.
+bool balance(CpuLocal& cpu);
 
 // Hot path: switch to this CPU's idle task now (the running task stays runnable).
 TrapFrame* switch_to_idle(CpuLocal& cpu, TrapFrame* frame, Cycles now);

@@ -46,6 +46,7 @@ struct Task {
   std::uint32_t priority;
   std::uint64_t switches_in;   // times this task was switched to
   std::uint64_t ticks_run;     // timer ticks that found it running
+  std::uint64_t gave_up;       // stints it ended itself: wait, sleep, yield, exit or a fatal fault (reports)
   // Not running: what is left of its turn, counted from the next tick
   // (kFreshTurn: a fresh turn is due). Running: CpuLocal::turn_ends_at.
   Cycles turn_left;
@@ -82,7 +83,6 @@ struct Task {
   Task* inbox_next;                       // link in another CPU's wake inbox
   std::uint64_t migrations;               // times the balancer moved it
   std::uint32_t cpus_run;                 // bit n: it ran on CPU n (reports)
-  std::uint32_t reserved3;
   FpuState fpu;
 };
 

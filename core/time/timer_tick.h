@@ -3,7 +3,8 @@
 // deadline on the fixed grid, acknowledges the interrupt and charges the tick
 // to the running task; one unlikely branch leads to the slow path
 // (tick_housekeeping, timer_tick.cpp), which owns everything else: waking
-// sleepers, the end of a turn, the periodic chores (balancing, overdue TLB
+// a sleeper (one per timer interrupt: more due ones get a catch-up interrupt
+// at once, so no interrupt's cost grows with their number), the end of a turn, the periodic chores (balancing, overdue TLB
 // shootdowns) and the end of the run. CpuLocal::housekeeping_at says when
 // that is due, so the fast path decides with one comparison.
 #pragma once
@@ -25,17 +26,18 @@ void timer_start(CpuLocal& cpu, Cycles period);
 
 // The tick's slow paths (timer_tick.cpp).
 TrapFrame* tick_housekeeping(CpuLocal& cpu, TrapFrame* frame, Cycles now);
-TrapFrame* early_timer_interrupt(CpuLocal& cpu, TrapFrame* frame);
+TrapFrame* timer_between_ticks(CpuLocal& cpu, TrapFrame* frame, Cycles now);
 Cycles skip_missed_deadlines(CpuLocal& cpu, Cycles now);
 
 // Hot path: the tick at the entry stamp. Returns the frame to resume.
 [[gnu::always_inline]] inline TrapFrame* timer_tick(const KernelEntry& entry, TrapFrame* frame) {
   CpuLocal& cpu = entry.cpu;
   const Cycles due = cpu.next_deadline;
-  // Well before the deadline it is not a tick (a timer that fired twice, or
-  // a stale one). Half a period of slack absorbs a timer that converts the
-  // deadline with rounding (the PC's LAPIC) and fires a bit early.
-  if (PRISTINE_UNLIKELY(entry.now + cpu.tick_period / 2 < due)) return early_timer_interrupt(cpu, frame);
+  // Well before the deadline it is not a tick: the catch-up for sleepers a
+  // tick left due, or a timer that fired twice or late. Half a period of
+  // slack absorbs a timer that converts the deadline with rounding (the PC's
+  // LAPIC) and fires a bit early.
+  if (PRISTINE_UNLIKELY(entry.now + cpu.tick_period / 2 < due)) return timer_between_ticks(cpu, frame, entry.now);
   // The next deadline on the fixed grid (a late tick does not shift the
   // phase of later ones); deadlines already passed are skipped, not fired.
   Cycles next = due + cpu.tick_period;

@@ -135,6 +135,43 @@ TEST_F(Scheduler, SleeperWakesAtTheFirstTickAfterItsDeadlineAndPreemptsLowerPrio
   EXPECT_EQ(running(), preempted);
 }
 
+// Regression: the tick woke every due sleeper in one loop, so sleepers whose
+// deadlines fell on one tick made that tick's cost grow with their number
+// (a swarm seed's timer+switch crossed the 1000-cycle gate with two). Each
+// timer interrupt now wakes one, and the timer fires again at once for the
+// next: every interrupt's work is bounded, and none waits for a later tick.
+TEST_F(Scheduler, SleepersDueAtTheSameTickWakeOneTimerInterruptEach) {
+  add("worker", 0);
+  Task* sleepers[3] = {add("s0", 0), add("s1", 0), add("s2", 0)};
+  start();
+  // Each sleeper in turn sleeps until the same moment, 10.5 ticks from now.
+  const Cycles deadline = fake_machine::state().now + 10'500;
+  for (Task* s : sleepers) {
+    while (cpu().current != s) tick();
+    syscall(Syscall::Sleep, deadline - fake_machine::state().now);
+    ASSERT_EQ(s->state, TaskState::Sleeping);
+  }
+  while (fake_machine::state().now + kPeriod < deadline) tick();
+  tick();
+  const Cycles tick_time = fake_machine::state().now;
+  auto awake = [&] {
+    int n = 0;
+    for (Task* s : sleepers) n += s->state != TaskState::Sleeping;
+    return n;
+  };
+  EXPECT_EQ(awake(), 1) << "the tick wakes one sleeper";
+  for (int woken = 2; woken <= 3; ++woken) {
+    ASSERT_EQ(fake_machine::state().armed_deadline, fake_machine::state().now)
+        << "a sleeper is still due: the timer fires again at once";
+    fake_machine::state().now += 100;  // the catch-up interrupt, well before the next tick
+    resume_ = dispatch_interrupt(vectors::kTimer, resume_);
+    EXPECT_EQ(awake(), woken);
+  }
+  EXPECT_EQ(fake_machine::state().armed_deadline, tick_time + kPeriod) << "none due: back on the grid";
+  EXPECT_EQ(cpu().early_ticks.load(), 0u) << "catch-ups are not stray interrupts";
+  for (Task* s : sleepers) EXPECT_LE(s->max_wake_latency, tick_time + 200 - deadline) << s->name;
+}
+
 TEST_F(Scheduler, ATaskPreemptedByEveryWakeUpStillUsesUpItsTurn) {
   // Regression: a high-priority sleeper waking at every tick must not let the
   // task it preempts keep its turn forever.
@@ -356,6 +393,34 @@ TEST_F(TwoCpus, ABusyCpuPushesAnUnpinnedTaskToAnIdleOne) {
   dispatch_interrupt(vectors::kIpiReschedule, g_cpu_local[1].idle->frame);
   EXPECT_EQ(g_cpu_local[1].current, b);
   EXPECT_EQ(b->cpu, 1u);
+}
+
+// A tick whose chores moved a task leaves the end of the turn to a catch-up
+// timer interrupt right after it: one piece of work per interrupt keeps the
+// tick's worst case bounded (a balancing move, a sleeper's wake-up and a
+// switch on one tick crossed the 1000-cycle gate in a swarm run).
+TEST_F(TwoCpus, ATurnEndingOnATickThatMovedATaskEndsInACatchUpInterrupt) {
+  Task* a = sched::create_user_task("a", UserProgram::Counter, 0, 0, {0, true});
+  Task* b = sched::create_user_task("b", UserProgram::Counter, 0, 0, {0, false});
+  sched::create_user_task("c", UserProgram::Counter, 0, 0, {0, true});
+  TrapFrame* r0 = start_on(0);
+  start_on(1);
+  CpuLocal& cpu0 = g_cpu_local[0];
+  // a's turn ends exactly on the first chore tick, when b moves to CPU 1.
+  cpu0.turn_ends_at = cpu0.chores_at;
+  plan_housekeeping(cpu0);
+  while (cpu0.next_deadline < cpu0.chores_at) tick(0, r0);
+  ASSERT_EQ(cpu0.current, a);
+  tick(0, r0);
+  const Cycles tick_time = fake_machine::state().now;
+  ASSERT_EQ(b->migrations, 1u) << "the chore tick moved b";
+  EXPECT_EQ(cpu0.current, a) << "and left a's turn";
+  ASSERT_EQ(fake_machine::state().armed_deadline, tick_time) << "to a catch-up interrupt at once";
+  fake_machine::state().now = tick_time + 100;
+  r0 = dispatch_interrupt(vectors::kTimer, r0);
+  EXPECT_EQ(cpu0.current->name, std::string("c")) << "where the turn ends";
+  EXPECT_EQ(fake_machine::state().armed_deadline, cpu0.next_deadline) << "then the timer is back on the grid";
+  EXPECT_EQ(cpu0.early_ticks.load(), 0u);
 }
 
 // Regression: the balancing look counted down once per tick and was reset
