@@ -64,6 +64,7 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["progress"] = t.progress;
     e["ticks"] = t.ticks;
     e["switches_in"] = t.switches_in;
+    e["gave_up"] = t.gave_up;
     e["run_cycles"] = t.run_cycles;
     e["wait_cycles"] = t.wait_cycles;
     e["own_cycles"] = t.own_cycles;

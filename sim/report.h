@@ -45,6 +45,7 @@ struct TaskReport {
   std::uint64_t progress = 0;  // the task's own counter
   std::uint64_t ticks = 0;     // timer ticks that found it running
   std::uint64_t switches_in = 0;
+  std::uint64_t gave_up = 0;    // stints it ended itself: wait, sleep, yield
   Cycles run_cycles = 0;        // time it ran (Running or in a switch), up to the end of the run
   Cycles wait_cycles = 0;       // time it waited Runnable, up to the end of the run
   Cycles own_cycles = 0;        // its CPU's time outside handlers while it was current (docs/scenarios.md)

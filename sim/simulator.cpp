@@ -858,20 +858,24 @@ void Simulator::check_shootdowns(SimCpu& c) {
 // A task that wanted the CPU for a while and got less than min_cpu_share of
 // that time is starved, whatever the cause (docs/scenarios.md, CPU share).
 // Judged: every task but the idle tasks that wanted the CPU for at least
-// kMinDemandTicks ticks, except one that ran but was never found running by
-// a tick: it gave the CPU up every time before its tick (a sleeper, a
-// yielder, a program that ended at once), so it needs little CPU time, and
-// its waits are latency, which max_wait_ticks bounds. The message
-// names the cause on the task's CPU: the handlers (the busiest vector) or the
-// competing tasks, whichever took more of it.
+// kMinDemandTicks ticks and two scheduling rounds (a task that waited less
+// may simply not have had its turn yet), except one that ended at least
+// half its stints itself (wait, sleep, yield, exit or a fatal fault: a
+// pinger, a sleeper, a yielder, a program that ended at once): it wants
+// less than it is offered, so the share of its runnable time says nothing;
+// its waits are latency, the turns of the tasks ahead of it, which
+// max_wait_ticks bounds. The message names the cause on the task's CPU: the
+// handlers (the busiest vector) or the competing tasks, whichever took more
+// of it.
 void Simulator::report_cpu_shares(Report& r) const {
   constexpr Cycles kMinDemandTicks = 10;
   if (scenario_.min_cpu_share <= 0) return;
-  const Cycles min_demand = kMinDemandTicks * (scenario_.cpu_hz / scenario_.tick_hz);
+  const Cycles min_demand =
+      std::max(kMinDemandTicks * (scenario_.cpu_hz / scenario_.tick_hz), add_saturating(scheduling_round(), scheduling_round()));
   for (std::size_t i = 0; i < r.tasks.size(); ++i) {
     const TaskReport& t = r.tasks[i];
-    const bool gave_up_each_stint = t.ticks == 0 && t.switches_in != 0;
-    if (t.idle || gave_up_each_stint || t.demand_cycles < min_demand || t.cpu_share >= scenario_.min_cpu_share) {
+    const bool gives_the_cpu_up = t.switches_in != 0 && t.gave_up * 2 >= t.switches_in;
+    if (t.idle || gives_the_cpu_up || t.demand_cycles < min_demand || t.cpu_share >= scenario_.min_cpu_share) {
       continue;
     }
     if (t.cpu >= cpus_.size()) continue;
@@ -916,6 +920,25 @@ void Simulator::report_cpu_shares(Report& r) const {
                             .vector = vector,
                             .cycles = t.own_cycles});
   }
+}
+
+// One scheduling round: every task's whole turn once, priority p taking
+// p + 1 base slices (docs/scheduler.md; the slice as the kernel set it on
+// CPU 0). Within two rounds every runnable task has had a turn, even one
+// waiting behind a turn stretched by the wake-ups of tasks that outrank it.
+Cycles Simulator::scheduling_round() const {
+  const Cycles period = scenario_.cpu_hz / scenario_.tick_hz;
+  const auto slice_ticks = memory_.read<std::uint32_t>(cpu_local_ + offsetof(CpuLocal, slice_ticks));
+  const auto count = std::min(memory_.read<std::uint32_t>(tasks_ + offsetof(TaskTable, count)), kMaxTasks);
+  Cycles round = 0;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const VirtAddr task = tasks_ + offsetof(TaskTable, tasks) + i * sizeof(Task);
+    const auto priority = std::min(memory_.read<std::uint32_t>(task + offsetof(Task, priority)), kMaxPriority);
+    Cycles turn = 0;
+    if (__builtin_mul_overflow(Cycles{priority + 1} * slice_ticks, period, &turn)) turn = UINT64_MAX;
+    round = add_saturating(round, turn);
+  }
+  return round;
 }
 
 std::string Simulator::guest_task_name(int task) const {
@@ -1112,7 +1135,10 @@ Report Simulator::build_report() const {
     }
   }
 
-  // Tasks, read from the guest's exported task table.
+  // Tasks, read from the guest's exported task table. A task's progress is
+  // judged once the run after boot lasted two scheduling rounds: every task
+  // had a turn by then, and one that yields its turn away a second one.
+  const bool progress_judged = c.cycles - boot_cpu_booted_at >= add_saturating(scheduling_round(), scheduling_round());
   const VirtAddr table = tasks_;
   const auto count = std::min<std::uint32_t>(memory_.read<std::uint32_t>(table), kMaxTasks);
   for (std::uint32_t i = 0; i < count; ++i) {
@@ -1125,6 +1151,7 @@ Report Simulator::build_report() const {
     t.alive = memory_.read<TaskState>(task + offsetof(Task, state)) != TaskState::Dead;
     t.ticks = memory_.read<std::uint64_t>(task + offsetof(Task, ticks_run));
     t.switches_in = memory_.read<std::uint64_t>(task + offsetof(Task, switches_in));
+    t.gave_up = memory_.read<std::uint64_t>(task + offsetof(Task, gave_up));
     // The kernel adds a stint when it ends (switch_to): add the one still
     // going, and the wait of a task still queued, up to its CPU's clock at the end.
     const auto state = memory_.read<TaskState>(task + offsetof(Task, state));
@@ -1162,7 +1189,7 @@ Report Simulator::build_report() const {
     if (t.user) r.max_wait = std::max(r.max_wait, t.max_wait);
     const VirtAddr counter = memory_.read<VirtAddr>(task + offsetof(Task, progress_counter));
     if (counter != 0) t.progress = memory_.read_or<std::uint64_t>(counter, 0);
-    if (counter != 0 && t.alive && t.progress == 0 && !boot_unfinished) {
+    if (counter != 0 && t.alive && t.progress == 0 && !boot_unfinished && progress_judged) {
       r.violations.push_back({.kind = "no-progress",
                               .message = fmt::format("task {} never advanced", t.name),
                               .cycles = c.cycles});

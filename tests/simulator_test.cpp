@@ -148,6 +148,90 @@ period_cycles = 150
   for (const Violation& v : r.violations) EXPECT_NE(v.kind, "tick-starved") << v.message;
 }
 
+// Regression: the tick woke every due sleeper in one loop. Eight sleepers
+// whose deadlines fall between two ticks of a slow clock made the tick that
+// woke them cost well over the 1000-cycle gate; now each timer interrupt
+// wakes one and the timer fires again at once for the next.
+TEST(Simulator, SleepersDueTogetherKeepEveryTickUnderTheGate) {
+  const Report r = run(parse_scenario(R"(
+[scenario]
+name = "sleepers-due-together"
+cpu_mhz = 200
+duration_ms = 60
+
+[kernel]
+tick_hz = 200
+
+[[task]]
+name = "counter"
+program = "counter"
+
+[[task]]
+name = "sleeper0"
+program = "sleeper"
+priority = 1
+sleep_us = 300
+
+[[task]]
+name = "sleeper1"
+program = "sleeper"
+priority = 1
+sleep_us = 300
+
+[[task]]
+name = "sleeper2"
+program = "sleeper"
+priority = 1
+sleep_us = 300
+
+[[task]]
+name = "sleeper3"
+program = "sleeper"
+priority = 1
+sleep_us = 300
+
+[[task]]
+name = "sleeper4"
+program = "sleeper"
+priority = 1
+sleep_us = 300
+
+[[task]]
+name = "sleeper5"
+program = "sleeper"
+priority = 1
+sleep_us = 300
+
+[[task]]
+name = "sleeper6"
+program = "sleeper"
+priority = 1
+sleep_us = 300
+
+[[task]]
+name = "sleeper7"
+program = "sleeper"
+priority = 1
+sleep_us = 300
+)", "sleepers-due-together.toml"));
+  int timer_paths = 0;
+  for (const HandlerReport& h : r.handlers) {
+    if (h.vector != vectors::kTimer) continue;
+    ++timer_paths;
+    EXPECT_LT(h.cycles_exclusive.max, 1000u) << h.name;
+  }
+  EXPECT_GT(timer_paths, 0);
+  const Cycles period = r.cpu_hz / 200;
+  for (const TaskReport& t : r.tasks) {
+    if (!t.name.starts_with("sleeper")) continue;
+    // Every tick (11 in the run) wakes all eight; the seven woken by catch-up
+    // interrupts queue behind the counter whose turn ended at that tick, so
+    // they sleep again one tick later and wake every other tick.
+    EXPECT_GE(t.wakeups, 5u) << t.name;
+    EXPECT_LT(t.max_wake_latency, period + 10'000) << t.name;
+  }
+}
+
 TEST(Simulator, TightBudgetFailsTheRunAndNamesTheHandler) {
   Scenario s = parse_scenario(R"(
 [scenario]
@@ -581,6 +665,113 @@ TEST(ShippedScenarios, AllButTheDeviceStormAreCheckedForFalseStarvation) {
 }
 
 // ---- issue 13: verdicts count only what the run could observe ------------------
+
+// Swarm seed 9364 (run longer, at a slower clock): a priority-1 pinger
+// waits the whole turn of a counter of the same priority for every short
+// stint, as the policy says, so its share of its runnable time is tiny. It
+// was judged starved because a tick once found it running; it ends its
+// stints itself (wait), so its waits are latency, bounded by max_wait_ticks.
+TEST(Observable, ATaskThatEndsItsOwnStintsIsNotJudgedOnItsShare) {
+  const Report r = run(parse_scenario(R"(
+[scenario]
+name = "pinger-behind-a-counter"
+seed = 9364
+cpus = 3
+cpu_mhz = 100
+duration_ms = 120
+[kernel]
+tick_hz = 2000
+[[task]]
+name = "counter"
+program = "counter"
+priority = 1
+[[task]]
+name = "t1"
+program = "pinger"
+priority = 1
+cpu = 0
+partner = "t2"
+[[task]]
+name = "t2"
+program = "pinger"
+priority = 1
+cpu = 1
+partner = "t1"
+[[task]]
+name = "t3"
+program = "pinger"
+priority = 3
+cpu = 0
+partner = "t4"
+[[task]]
+name = "t4"
+program = "pinger"
+priority = 3
+cpu = 2
+partner = "t3"
+[[source]]
+name = "s0"
+kind = "bursty"
+vector = 0x47
+cpu = 0
+burst = 4
+burst_period_us = 1851
+spacing_ns = 3392
+[[fault]]
+kind = "timer-double"
+mean_us = 2089
+)",
+                                      "pinger-behind-a-counter.toml"));
+  const TaskReport& t2 = task_named(r, "t2");
+  EXPECT_LT(t2.cpu_share, 0.05) << "the situation the check used to misjudge";
+  EXPECT_GT(t2.ticks, 0u);
+  EXPECT_GT(t2.demand_cycles, 10'000'000u) << "far longer than two scheduling rounds";
+  EXPECT_GE(t2.gave_up * 2, t2.switches_in);
+  EXPECT_TRUE(violations_of(r, "starved").empty()) << to_json(r).dump(2);
+  EXPECT_TRUE(r.pass());
+}
+
+// Swarm seed 5064: a syscall-check of priority 0 pinned behind two tasks of
+// priority 3 (4 ms turns each) has its first turn 8 ms into a 12 ms run and
+// yields it away; its count goes up when the yield returns, a round later.
+// Progress is judged only once the run lasted two scheduling rounds.
+TEST(Observable, ProgressIsJudgedOnlyAfterTwoSchedulingRounds) {
+  const std::string text = R"(
+[scenario]
+name = "short-for-its-rounds"
+cpus = 2
+cpu_mhz = 350
+duration_ms = DURATION
+[kernel]
+tick_hz = 10000
+[[task]]
+name = "t0"
+program = "counter"
+priority = 3
+[[task]]
+name = "t1"
+program = "kernel-counter"
+priority = 3
+cpu = 0
+[[task]]
+name = "t2"
+program = "syscall-check"
+priority = 0
+cpu = 0
+)";
+  const auto with = [&](const char* ms) {
+    std::string s = text;
+    s.replace(s.find("DURATION"), 8, ms);
+    return run(parse_scenario(s, "short-for-its-rounds.toml"));
+  };
+  const Report short_run = with("12");
+  EXPECT_EQ(task_named(short_run, "t2").progress, 0u);
+  EXPECT_TRUE(violations_of(short_run, "no-progress").empty()) << to_json(short_run).dump(2);
+  EXPECT_TRUE(violations_of(short_run, "starved").empty());
+  const Report long_run = with("40");
+  EXPECT_GT(task_named(long_run, "t2").progress, 0u) << "given its rounds, it advances";
+  EXPECT_TRUE(long_run.pass()) << to_json(long_run).dump(2);
+}
 
 // Today: ticks are expected from time 0 on a CPU that never armed its tick,
 // so a run shorter than boot fails as tick-starved (and every counter as
