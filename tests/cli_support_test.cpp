@@ -18,6 +18,7 @@
 
 #include "sim/cli/numbers.h"
 #include "sim/cli/output_file.h"
+#include "sim/cli/process.h"
 
 namespace pristine::cli {
 namespace {
@@ -247,6 +248,48 @@ TEST(JsonText, BytesThatAreNotUtf8DoNotThrow) {
   nlohmann::json parsed;
   EXPECT_NO_THROW(parsed = nlohmann::json::parse(text));
   EXPECT_TRUE(parsed.contains("symbol"));
+}
+
+
+// ---- child processes (QEMU for `pristine boot`, the benchmarks, git) ----------
+
+TEST(ChildProcess, StreamsTheOutputAndReportsTheExitStatus) {
+  std::string why;
+  std::optional<ChildProcess> child = ChildProcess::start({"printf", "one\ntwo\n"}, why);
+  ASSERT_TRUE(child) << why;
+  std::string output;
+  while (child->read_output(output, 1000)) {
+  }
+  EXPECT_EQ(output, "one\ntwo\n");
+  const ChildProcess::Exit exit = child->wait();
+  EXPECT_TRUE(exit.exited);
+  EXPECT_EQ(exit.status, 0);
+
+  std::optional<ChildProcess> failing = ChildProcess::start({"false"}, why);
+  ASSERT_TRUE(failing) << why;
+  EXPECT_EQ(failing->wait().status, 1);
+}
+
+TEST(ChildProcess, AChildThatNeverEndsIsKilled) {
+  std::string why;
+  std::optional<ChildProcess> child = ChildProcess::start({"yes"}, why);
+  ASSERT_TRUE(child) << why;
+  std::string output;
+  while (output.size() < 4 && child->read_output(output, 1000)) {
+  }
+  EXPECT_EQ(output.substr(0, 2), "y\n");
+  child->kill();
+  const ChildProcess::Exit exit = child->wait();
+  EXPECT_FALSE(exit.exited) << "ended by SIGKILL";
+}
+
+TEST(ChildProcess, AProgramThatDoesNotExistIsRefusedSayingWhy) {
+  std::string why;
+  EXPECT_FALSE(ChildProcess::start({"pristine-no-such-program"}, why));
+  EXPECT_NE(why.find("No such file"), std::string::npos) << why;
+  EXPECT_FALSE(capture_process({"pristine-no-such-program"}));
+  EXPECT_EQ(run_process({"pristine-no-such-program"}), -1);
+  EXPECT_EQ(capture_process({"printf", "x"}), std::optional<std::string>("x"));
 }
 
 }  // namespace

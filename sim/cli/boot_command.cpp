@@ -1,12 +1,6 @@
 #include "sim/cli/boot_command.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,8 +12,8 @@
 #include <stdexcept>
 
 #include "hw-x86_64/pc/debug_exit.h"
+#include "sim/cli/process.h"
 
-extern char** environ;
 
 namespace pristine::cli {
 namespace {
@@ -98,23 +92,11 @@ int run_boot(const BootOptions& o) {
               << "(docs/debugging.md has more recipes)\n";
   }
 
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::vector<char*> argv;
-  for (const std::string& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
   const auto started = std::chrono::steady_clock::now();
-  const int spawned = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  if (spawned != 0) {
-    close(out[0]);
-    std::cerr << "pristine boot: cannot start qemu-system-x86_64: " << strerror(spawned) << '\n';
+  std::string why;
+  std::optional<ChildProcess> qemu = ChildProcess::start(cmd, why);
+  if (!qemu) {
+    std::cerr << "pristine boot: cannot start qemu-system-x86_64: " << why << '\n';
     return 2;
   }
 
@@ -126,42 +108,36 @@ int run_boot(const BootOptions& o) {
                              : Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                   std::chrono::duration<double>(o.seconds * 10 + 10));
   bool timed_out = false;
-  char buffer[4096];
   for (;;) {
-    pollfd p{out[0], POLLIN, 0};
-    const int ready = poll(&p, 1, 200);
-    if (ready > 0) {
-      const ssize_t n = read(out[0], buffer, sizeof buffer);
-      if (n <= 0) break;
-      if (o.console) o.console->append(buffer, static_cast<std::size_t>(n));
+    std::string chunk;
+    const bool open = qemu->read_output(chunk, 200);
+    if (!chunk.empty()) {
+      if (o.console) o.console->append(chunk);
       if (o.echo) {
-        std::cout.write(buffer, n);
+        std::cout << chunk;
         std::cout.flush();
       }
     }
+    if (!open) break;
     if (Clock::now() > limit) {
       timed_out = true;
-      kill(pid, SIGKILL);
+      qemu->kill();
       break;
     }
   }
-  close(out[0]);
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
+  const ChildProcess::Exit exit = qemu->wait();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  const double cpu = exit.cpu_seconds;
   if (timed_out) {
     std::cerr << fmt::format("pristine boot: FAIL: timeout ({:g} s of host time), QEMU killed\n",
                              o.seconds * 10 + 10);
     return 1;
   }
-  if (!WIFEXITED(status)) {
+  if (!exit.exited) {
     std::cerr << "pristine boot: FAIL: QEMU ended by a signal\n";
     return 1;
   }
-  const int code = WEXITSTATUS(status);
+  const int code = exit.status;
   if (code == pc::kQemuStatusPass) return 0;
   if (code == 0) {
     std::cerr << "pristine boot: FAIL: triple fault or reset (QEMU status 0)\n";

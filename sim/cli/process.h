@@ -1,6 +1,8 @@
-// Running other programs from the CLI (the benchmark binary, git): argv
-// vectors, never a shell.
+// Running other programs from the CLI (QEMU, the benchmark binary, git):
+// argv vectors, never a shell; standard input always /dev/null.
 #pragma once
+
+#include <sys/types.h>
 
 #include <optional>
 #include <string>
@@ -12,7 +14,38 @@ namespace pristine::cli {
 // or -1 if it could not be started or died of a signal.
 int run_process(const std::vector<std::string>& argv);
 
-// Run `argv` and return its standard output if it exits with status 0.
+// Run `argv` and return its standard output if it exits with status 0 (its
+// standard error is discarded).
 std::optional<std::string> capture_process(const std::vector<std::string>& argv);
+
+// A child whose standard output this side reads as it comes (its standard
+// error is inherited). A child still running when the object goes is killed
+// and reaped.
+class ChildProcess {
+ public:
+  struct Exit {
+    bool exited = false;      // false: ended by a signal
+    int status = 0;           // the exit status, when it exited
+    double cpu_seconds = 0;   // user + system time it used
+  };
+
+  // The started child, or nullopt with the reason in `why`.
+  static std::optional<ChildProcess> start(const std::vector<std::string>& argv, std::string& why);
+
+  ChildProcess(ChildProcess&& other) noexcept;
+  ChildProcess& operator=(ChildProcess&&) = delete;
+  ~ChildProcess();
+
+  // Waits up to `wait_ms` for output and appends what came to `into`; false
+  // once the child has closed its standard output.
+  bool read_output(std::string& into, int wait_ms);
+  void kill();
+  Exit wait();
+
+ private:
+  ChildProcess(pid_t pid, int output) : pid_(pid), output_(output) {}
+  pid_t pid_ = -1;
+  int output_ = -1;
+};
 
 }  // namespace pristine::cli
