@@ -5,6 +5,7 @@
 // symbols.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -78,6 +79,21 @@ TEST(ProgramRegistry, EveryProgramRoundTripsThroughThePcCommandLine) {
     EXPECT_EQ(g_notices, 0u) << text;
     ASSERT_EQ(line.task_count, s.tasks.size()) << text;
     EXPECT_EQ(line.tasks[0].program, info.program) << text;
+  }
+}
+
+// The scenario reference names every program a scenario may run.
+TEST(ProgramRegistry, TheScenarioDocsNameEveryProgram) {
+  std::ifstream file(std::string(PRISTINE_SOURCE_DIR) + "/docs/scenarios.md");
+  ASSERT_TRUE(file) << "docs/scenarios.md";
+  std::string row;
+  for (std::string line; std::getline(file, line);) {
+    if (line.rfind("| `program` |", 0) == 0) row = line;
+  }
+  ASSERT_FALSE(row.empty()) << "docs/scenarios.md has no `program` row";
+  for (const ProgramInfo& info : kPrograms) {
+    EXPECT_NE(row.find("`" + std::string(info.name) + "`"), std::string::npos)
+        << "docs/scenarios.md's `program` row does not name " << info.name;
   }
 }
 
