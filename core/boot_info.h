@@ -6,38 +6,19 @@
 
 #include <cstdint>
 
+#include "core/program_registry.h"  // UserProgram
+
 namespace pristine {
 
 inline constexpr std::uint64_t kBootInfoMagic = 0x4f464e49544f4f42;  // "BOOTINFO"
 inline constexpr std::uint32_t kMaxBootTasks = 16;
 inline constexpr std::uint32_t kTaskNameLength = 16;  // including the terminating NUL
 
-// Ring-3 programs the image ships (kernel-image/user/).
-enum class UserProgram : std::uint32_t {
-  Counter = 0,       // counts forever
-  Sleeper = 1,       // counts, then sleeps `arg` nanoseconds, forever
-  Yielder = 2,       // counts, then yields, forever
-  SyscallCheck = 3,  // checks every syscall's results incl. bad arguments; exits 1 on a wrong one
-  KernelCounter = 4, // not ring 3: a kernel thread that counts, preemptible like the rest
-  // Ring-3 programs that count once, then fault (kernel-image/user/faults.S).
-  FaultDivide = 5,      // #DE
-  FaultUd2 = 6,         // #UD
-  FaultPrivileged = 7,  // #GP: cli in ring 3
-  FaultRead = 8,        // #PF: null pointer read
-  FaultWrite = 9,       // #PF: null pointer write
-  FaultStack = 10,      // #PF: stack overflow into the guard page
-  FaultMisaligned = 11, // #GP: misaligned movdqa
-  KernelStackOverflow = 12,  // a kernel thread that overflows its stack: a fatal #DF, reported as such
-  HeapToucher = 13,          // ring 3: writes every page of its heap (demand-zero), then counts
-  Pinger = 14,     // ring 3: counts, wakes its partner task (`arg`), waits to be woken, forever
-  Unmapper = 15,   // ring 3: counts, touches a heap page, unmaps it (a TLB shootdown), forever
-};
-
 inline constexpr std::uint32_t kAnyCpu = 0xFFFFFFFF;
 
 struct BootTask {
   char name[kTaskNameLength];
-  UserProgram program;
+  UserProgram program;  // a number of core/program_list.def
   std::uint32_t priority;
   std::uint64_t arg;  // program parameter (Sleeper: nanoseconds; Pinger: partner task index)
   std::uint32_t cpu;  // pinned to this CPU, or kAnyCpu (placed and balanced by the kernel)

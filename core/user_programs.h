@@ -1,5 +1,6 @@
-// The ring-3 programs shipped in the image (kernel-image/user/) and where a new
-// task running one starts: entry point, stack, and the counter it advances.
+// Where a new task running one of the image's ring-3 programs (kernel-image/user/,
+// listed in core/program_list.def) starts: entry point, stack, and the counter
+// it advances.
 #pragma once
 
 #include "core/boot_info.h"

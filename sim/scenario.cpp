@@ -16,25 +16,6 @@
 namespace pristine::sim {
 namespace {
 
-constexpr std::pair<const char*, TaskProgram> kPrograms[] = {
-    {"counter", TaskProgram::Counter},
-    {"sleeper", TaskProgram::Sleeper},
-    {"yielder", TaskProgram::Yielder},
-    {"syscall-check", TaskProgram::SyscallCheck},
-    {"kernel-counter", TaskProgram::KernelCounter},
-    {"fault-divide", TaskProgram::FaultDivide},
-    {"fault-ud2", TaskProgram::FaultUd2},
-    {"fault-privileged", TaskProgram::FaultPrivileged},
-    {"fault-read", TaskProgram::FaultRead},
-    {"fault-write", TaskProgram::FaultWrite},
-    {"fault-stack-overflow", TaskProgram::FaultStack},
-    {"fault-misaligned", TaskProgram::FaultMisaligned},
-    {"kernel-stack-overflow", TaskProgram::KernelStackOverflow},
-    {"heap-toucher", TaskProgram::HeapToucher},
-    {"pinger", TaskProgram::Pinger},
-    {"unmapper", TaskProgram::Unmapper},
-};
-
 constexpr Cycles kMinTickPeriod = 2000;
 constexpr Cycles kMinSourcePeriod = 100;
 constexpr std::size_t kMaxTasks = 16;
@@ -304,16 +285,16 @@ class Parser {
         task.program = *known;
       } else {
         std::string all;
-        for (const auto& [name, value] : kPrograms) all += (all.empty() ? "" : ", ") + std::string(name);
+        for (const ProgramInfo& p : kPrograms) all += (all.empty() ? "" : ", ") + std::string(p.name);
         fail(t, prefix + "program", fmt::format("unknown program '{}': must be one of {}", program, all),
              t.get("program"));
       }
       task.priority = static_cast<std::uint32_t>(integer(t, prefix, "priority", 0, 3).value_or(0));
       const auto sleep_us = integer(t, prefix, "sleep_us", 1, 1'000'000'000);
-      if (task.program == TaskProgram::Sleeper && !sleep_us) {
+      if (task.program == UserProgram::Sleeper && !sleep_us) {
         fail(t, prefix + "sleep_us", "missing: a sleeper needs sleep_us");
       }
-      if (task.program != TaskProgram::Sleeper && sleep_us) {
+      if (task.program != UserProgram::Sleeper && sleep_us) {
         fail(t, prefix + "sleep_us", "only a sleeper takes sleep_us", t.get("sleep_us"));
       }
       task.sleep_ns = sleep_us.value_or(0) * 1000;
@@ -325,8 +306,8 @@ class Parser {
         task.cpu = static_cast<CpuId>(*cpu);
       }
       const auto partner = string(t, prefix, "partner", false);
-      if (task.program == TaskProgram::Pinger && !partner) fail(t, prefix + "partner", "missing: a pinger needs a partner task");
-      if (task.program != TaskProgram::Pinger && partner) {
+      if (task.program == UserProgram::Pinger && !partner) fail(t, prefix + "partner", "missing: a pinger needs a partner task");
+      if (task.program != UserProgram::Pinger && partner) {
         fail(t, prefix + "partner", "only a pinger takes a partner", t.get("partner"));
       }
       s.tasks.push_back(task);
@@ -578,22 +559,20 @@ const char* fault_kind_name(FaultKind kind) {
   return "?";
 }
 
-const char* program_name(TaskProgram program) {
-  for (const auto& [name, value] : kPrograms) {
-    if (value == program) return name;
-  }
-  return "?";
+const char* program_name(UserProgram program) {
+  const ProgramInfo* info = program_info(program);
+  return info ? info->name : "?";
 }
 
-std::optional<TaskProgram> program_named(std::string_view name) {
-  for (const auto& [known, value] : kPrograms) {
-    if (name == known) return value;
-  }
-  return std::nullopt;
+std::optional<UserProgram> program_named(std::string_view name) {
+  const ProgramInfo* info = pristine::program_named(name.data(), name.size());
+  if (!info) return std::nullopt;
+  return info->program;
 }
 
-bool is_kernel_thread(TaskProgram program) {
-  return program == TaskProgram::KernelCounter || program == TaskProgram::KernelStackOverflow;
+bool is_kernel_thread(UserProgram program) {
+  const ProgramInfo* info = program_info(program);
+  return info && !info->ring3;
 }
 
 RunPlan plan_of(const Scenario& s) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/program_registry.h"
 #include "core/types.h"
 
 namespace pristine::sim {
@@ -29,22 +30,17 @@ class ScenarioError : public std::runtime_error {
   std::string key_;
 };
 
-// A ring-3 program the kernel image ships (kernel-image/user/).
-enum class TaskProgram : std::uint8_t {
-  Counter, Sleeper, Yielder, SyscallCheck, KernelCounter,
-  FaultDivide, FaultUd2, FaultPrivileged, FaultRead, FaultWrite, FaultStack, FaultMisaligned,
-  KernelStackOverflow, HeapToucher, Pinger, Unmapper,
-};
-
-// Scenario name of a program ("counter", "fault-ud2", ...), and back.
-const char* program_name(TaskProgram program);
-std::optional<TaskProgram> program_named(std::string_view name);
+// Scenario name of a program ("counter", "fault-ud2", ...), and back; both
+// from the registry (core/program_list.def) the kernel and the PC command line
+// use too.
+const char* program_name(UserProgram program);
+std::optional<UserProgram> program_named(std::string_view name);
 // The programs that run as ring-0 kernel threads, not in ring 3.
-bool is_kernel_thread(TaskProgram program);
+bool is_kernel_thread(UserProgram program);
 
 struct TaskSpec {
   std::string name;          // <= 15 chars, unique
-  TaskProgram program = TaskProgram::Counter;
+  UserProgram program = UserProgram::Counter;
   std::uint32_t priority = 0;     // 0..3: weights the time slice
   std::uint64_t sleep_ns = 0;     // Sleeper: nanoseconds per sleep
   std::optional<CpuId> cpu;       // pinned to this CPU; none: the kernel places and balances it

@@ -85,28 +85,6 @@ ContextLimits context_limits(const Scenario& s) {
   return limits;
 }
 
-UserProgram user_program_of(TaskProgram program) {
-  switch (program) {
-    case TaskProgram::Counter: return UserProgram::Counter;
-    case TaskProgram::Sleeper: return UserProgram::Sleeper;
-    case TaskProgram::Yielder: return UserProgram::Yielder;
-    case TaskProgram::SyscallCheck: return UserProgram::SyscallCheck;
-    case TaskProgram::KernelCounter: return UserProgram::KernelCounter;
-    case TaskProgram::FaultDivide: return UserProgram::FaultDivide;
-    case TaskProgram::FaultUd2: return UserProgram::FaultUd2;
-    case TaskProgram::FaultPrivileged: return UserProgram::FaultPrivileged;
-    case TaskProgram::FaultRead: return UserProgram::FaultRead;
-    case TaskProgram::FaultWrite: return UserProgram::FaultWrite;
-    case TaskProgram::FaultStack: return UserProgram::FaultStack;
-    case TaskProgram::FaultMisaligned: return UserProgram::FaultMisaligned;
-    case TaskProgram::KernelStackOverflow: return UserProgram::KernelStackOverflow;
-    case TaskProgram::HeapToucher: return UserProgram::HeapToucher;
-    case TaskProgram::Pinger: return UserProgram::Pinger;
-    case TaskProgram::Unmapper: return UserProgram::Unmapper;
-  }
-  return UserProgram::Counter;
-}
-
 Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& image)
     : scenario_(scenario),
       image_(GuestImage::load(image)),
@@ -193,9 +171,9 @@ void Simulator::write_boot_info() {
   for (std::size_t i = 0; i < scenario_.tasks.size() && i < kMaxBootTasks; ++i) {
     const TaskSpec& t = scenario_.tasks[i];
     std::strncpy(info.tasks[i].name, t.name.c_str(), kTaskNameLength - 1);
-    info.tasks[i].program = user_program_of(t.program);
+    info.tasks[i].program = t.program;
     info.tasks[i].priority = t.priority;
-    info.tasks[i].arg = t.program == TaskProgram::Pinger ? t.partner : t.sleep_ns;
+    info.tasks[i].arg = t.program == UserProgram::Pinger ? t.partner : t.sleep_ns;
     info.tasks[i].cpu = t.cpu.value_or(kAnyCpu);
   }
   memory_.write(image_.symbol("pristine_boot_info"), info);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/program_registry.h"
 #include "sim/prng.h"
 
 namespace pristine::sim {
@@ -34,12 +35,21 @@ struct DrawnTask {
   std::string partner;
 };
 
+// The ring-3 programs that end their own task with a CPU exception, in
+// registry order (core/program_list.def).
+std::vector<std::string> fault_programs() {
+  std::vector<std::string> names;
+  for (const ProgramInfo& p : kPrograms) {
+    if (p.end == ProgramEnd::Faults) names.emplace_back(p.name);
+  }
+  return names;
+}
+
 // The task mix: every program a correct kernel runs side by side, ring-3
 // faults included (they end only their own task).
-constexpr const char* kFaultPrograms[] = {"fault-divide", "fault-ud2", "fault-privileged", "fault-read",
-                                          "fault-write", "fault-stack-overflow", "fault-misaligned"};
 
 std::vector<DrawnTask> draw_tasks(Prng& prng, std::uint64_t cpus) {
+  const std::vector<std::string> faults = fault_programs();
   // At most two tasks per CPU: a task of priority 0 behind one of priority
   // 3 still gets a turn every 5 ms, well inside the run and its share check.
   const std::uint64_t count = pick(prng, 1, 2 * cpus);
@@ -81,7 +91,7 @@ std::vector<DrawnTask> draw_tasks(Prng& prng, std::uint64_t cpus) {
     } else if (kind <= 95) {
       t.program = "unmapper";
     } else {
-      t.program = one_of(prng, kFaultPrograms);
+      t.program = one_of(prng, faults);
     }
     tasks.push_back(t);
   }

@@ -20,10 +20,10 @@ Scenario busy_machine() {
   s.duration = 16'000'000;
   s.tick_hz = 10000;
   s.max_wait_ticks = 40;  // four tasks with 10-tick turns: at most 30 ticks of waiting
-  s.tasks = {{"counter-a", TaskProgram::Counter, 0, 0},
-             {"counter-b", TaskProgram::Counter, 0, 0},
-             {"check", TaskProgram::SyscallCheck, 0, 0},
-             {"kcounter", TaskProgram::KernelCounter, 0, 0}};
+  s.tasks = {{"counter-a", UserProgram::Counter, 0, 0},
+             {"counter-b", UserProgram::Counter, 0, 0},
+             {"check", UserProgram::SyscallCheck, 0, 0},
+             {"kcounter", UserProgram::KernelCounter, 0, 0}};
   SourceSpec nic;
   nic.name = "nic";
   nic.kind = SourceKind::Periodic;

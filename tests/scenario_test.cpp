@@ -41,8 +41,8 @@ TEST(Scenario, QuietAndPreemptParse) {
   EXPECT_EQ(quiet.duration, 20'000'000u) << "10 ms at the default 2000 MHz";
   EXPECT_EQ(quiet.tick_hz, 1000u);
   ASSERT_EQ(quiet.tasks.size(), 2u);
-  EXPECT_EQ(quiet.tasks[0].program, TaskProgram::Counter);
-  EXPECT_EQ(quiet.tasks[1].program, TaskProgram::Counter);
+  EXPECT_EQ(quiet.tasks[0].program, UserProgram::Counter);
+  EXPECT_EQ(quiet.tasks[1].program, UserProgram::Counter);
   EXPECT_TRUE(quiet.sources.empty());
   EXPECT_TRUE(quiet.budgets.empty());
   EXPECT_EQ(quiet.seed, 1u) << "default seed";
@@ -50,7 +50,7 @@ TEST(Scenario, QuietAndPreemptParse) {
   const Scenario preempt = load_scenario(kScenarios / "preempt.toml");
   ASSERT_EQ(preempt.tasks.size(), 6u);
   EXPECT_EQ(preempt.tasks[2].priority, 1u);
-  EXPECT_EQ(preempt.tasks[4].program, TaskProgram::Sleeper);
+  EXPECT_EQ(preempt.tasks[4].program, UserProgram::Sleeper);
   EXPECT_EQ(preempt.tasks[4].sleep_ns, 700'000u);
   EXPECT_EQ(preempt.max_wait_ticks, 40u);
 }

@@ -11,32 +11,42 @@
 
 namespace pristine {
 
+// One enumerator per line of core/syscall/syscall_list.def.
 enum class Syscall : std::uint64_t {
-  Yield = 0,   // give up the rest of the slice
-  Sleep = 1,   // sleep(nanoseconds): runnable again at least this much later
-  Exit = 2,    // exit(code): the task ends
-  GetPid = 3,  // the task's id
-  Write = 4,   // write(buffer, length): console output (cold work, measured)
-  Wait = 5,    // wait(): block until another task wakes this one (returns at once if a wake is pending)
-  Wake = 6,    // wake(task): make a waiting task runnable, on whichever CPU suits it
-  Unmap = 7,   // unmap(page): drop a page of the caller's heap on every CPU (TLB shootdown)
+#define PRISTINE_SYSCALL(enumerator, asm_name, report_name, number) enumerator = number,
+#include "core/syscall/syscall_list.def"
+#undef PRISTINE_SYSCALL
   Count,
 };
+
+// The list's numbers are dense and in order: the names table below and the
+// per-call statistics (core/cpu_local.h) are indexed by number.
+constexpr bool syscall_numbers_are_dense() {
+  std::uint64_t next = 0;
+  bool dense = true;
+#define PRISTINE_SYSCALL(enumerator, asm_name, report_name, number) dense = dense && (number) == next++;
+#include "core/syscall/syscall_list.def"
+#undef PRISTINE_SYSCALL
+  return dense && next == static_cast<std::uint64_t>(Syscall::Count);
+}
+static_assert(syscall_numbers_are_dense(), "core/syscall/syscall_list.def: numbers must run 0, 1, 2, ... in order");
 
 // Names used in reports, budgets and scenario files ("syscall/<name>"); the
 // last one is every number past the table.
 inline constexpr std::uint32_t kSyscallSlots = static_cast<std::uint32_t>(Syscall::Count) + 1;
 constexpr const char* syscall_name(std::uint64_t number) {
-  constexpr const char* kNames[kSyscallSlots] = {"syscall/yield", "syscall/sleep", "syscall/exit",
-                                                 "syscall/getpid", "syscall/write", "syscall/wait",
-                                                 "syscall/wake", "syscall/unmap", "syscall/invalid"};
+  constexpr const char* kNames[kSyscallSlots] = {
+#define PRISTINE_SYSCALL(enumerator, asm_name, report_name, number) "syscall/" #report_name,
+#include "core/syscall/syscall_list.def"
+#undef PRISTINE_SYSCALL
+      "syscall/invalid"};
   return kNames[number < kSyscallSlots - 1 ? number : kSyscallSlots - 1];
 }
 
-// Errors are negative errno values, as on Linux.
-inline constexpr std::int64_t kEFAULT = -14;
-inline constexpr std::int64_t kEINVAL = -22;
-inline constexpr std::int64_t kENOSYS = -38;
+// Errors are negative errno values, as on Linux (core/syscall/syscall_error_list.def).
+#define PRISTINE_SYSCALL_ERROR(name, errno_value) inline constexpr std::int64_t k##name = -(errno_value);
+#include "core/syscall/syscall_error_list.def"
+#undef PRISTINE_SYSCALL_ERROR
 
 // The largest write accepted in one call.
 inline constexpr std::uint64_t kMaxWriteLength = 4096;

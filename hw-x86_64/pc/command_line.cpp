@@ -2,6 +2,8 @@
 // (digits only, overflow refused), every value checked against its bound.
 #include "hw-x86_64/pc/command_line.h"
 
+#include "core/program_registry.h"
+
 namespace pristine::pc {
 namespace {
 
@@ -133,32 +135,7 @@ struct Parser {
       if (!ok) return tell("ignoring task= whose name is not of a-z, A-Z, 0-9, '-' and '_'", word), false;
     }
 
-    struct Named {
-      const char* name;
-      UserProgram program;
-    };
-    static constexpr Named kPrograms[] = {
-        {"counter", UserProgram::Counter},
-        {"sleeper", UserProgram::Sleeper},
-        {"yielder", UserProgram::Yielder},
-        {"syscall-check", UserProgram::SyscallCheck},
-        {"kernel-counter", UserProgram::KernelCounter},
-        {"fault-divide", UserProgram::FaultDivide},
-        {"fault-ud2", UserProgram::FaultUd2},
-        {"fault-privileged", UserProgram::FaultPrivileged},
-        {"fault-read", UserProgram::FaultRead},
-        {"fault-write", UserProgram::FaultWrite},
-        {"fault-stack-overflow", UserProgram::FaultStack},
-        {"fault-misaligned", UserProgram::FaultMisaligned},
-        {"kernel-stack-overflow", UserProgram::KernelStackOverflow},
-        {"heap-toucher", UserProgram::HeapToucher},
-        {"pinger", UserProgram::Pinger},
-        {"unmapper", UserProgram::Unmapper},
-    };
-    const Named* program = nullptr;
-    for (const Named& p : kPrograms) {
-      if (field[1].is(p.name)) program = &p;
-    }
+    const ProgramInfo* program = program_named(field[1].begin, field[1].size());
     if (!program) return tell("ignoring task= with an unknown program", word), false;
 
     std::uint64_t priority = 0;

@@ -12,7 +12,7 @@
 //   task=NAME:PROGRAM:PRIORITY:ARG[:CPU]   up to kMaxBootTasks of them
 //                (pristine boot --scenario writes these from a scenario's
 //                [[task]] tables): NAME 1-15 of a-z A-Z 0-9 - _; PROGRAM one of
-//                the UserProgram names (counter, sleeper, ...); PRIORITY
+//                the names in core/program_list.def (counter, sleeper, ...); PRIORITY
 //                0 .. kMaxPriority; ARG a sleeper's nanoseconds (at most
 //                kMaxSleepNanoseconds) or a pinger's partner (the index of
 //                another task= word that was accepted); CPU pins the task,

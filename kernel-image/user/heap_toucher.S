@@ -3,6 +3,7 @@
 // on first touch (demand-zero), checks the pages read back zero-filled but for
 // its word, then counts forever.
 #include "core/user_layout.h"
+#include "syscalls.h"
 
         .section .user_text, "ax"
         .code64
@@ -19,7 +20,7 @@ user_heap_toucher_main:
         jne 1b
 2:      incq (%rdi)
         jmp 2b
-3:      movl $2, %eax                   // SYS_EXIT(1): the page was not zeroed
+3:      movl $SYS_EXIT, %eax            // exit(1): the page was not zeroed
         movl $1, %edi
         syscall
         .size user_heap_toucher_main, . - user_heap_toucher_main

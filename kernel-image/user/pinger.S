@@ -1,7 +1,7 @@
 // Ring-3 program "pinger": count, wake the partner task (arg: its task
 // index), wait until the partner wakes us, forever. Two pingers on different
 // CPUs wake each other across CPUs: reschedule IPIs.
-        .include "syscalls.inc"
+#include "syscalls.h"
         .section .user_text, "ax"
         .code64
         .global user_pinger_main

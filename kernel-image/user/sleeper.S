@@ -1,5 +1,5 @@
 // Ring-3 program "sleeper": count, sleep RSI nanoseconds, forever.
-        .include "syscalls.inc"
+#include "syscalls.h"
         .section .user_text, "ax"
         .code64
         .global user_sleeper_main

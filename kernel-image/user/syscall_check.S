@@ -3,7 +3,7 @@
 // A wrong result ends the task with exit(1) + the number of the failed check,
 // so a kernel that crashes, accepts a bad pointer or returns the wrong error
 // shows up in the report.
-        .include "syscalls.inc"
+#include "syscalls.h"
         .section .user_text, "ax"
         .code64
 

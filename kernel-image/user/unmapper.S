@@ -2,7 +2,7 @@
 // (mapped again on demand, zero-filled), unmap that page, forever. Every
 // unmap is a TLB shootdown to every other CPU.
 #include "core/user_layout.h"
-        .include "syscalls.inc"
+#include "syscalls.h"
         .section .user_text, "ax"
         .code64
         .global user_unmapper_main

@@ -1,5 +1,5 @@
 // Ring-3 program "yielder": count, yield, forever.
-        .include "syscalls.inc"
+#include "syscalls.h"
         .section .user_text, "ax"
         .code64
         .global user_yielder_main

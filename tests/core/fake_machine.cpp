@@ -9,20 +9,12 @@
 // The user-region symbols the image's link script and ring-3 programs provide.
 extern "C" {
 alignas(4096) char __user_start[64 * 1024];
-void user_counter_main() {}
-void user_sleeper_main() {}
-void user_yielder_main() {}
-void user_syscall_check_main() {}
-void user_fault_divide_main() {}
-void user_fault_ud2_main() {}
-void user_fault_privileged_main() {}
-void user_fault_read_main() {}
-void user_fault_write_main() {}
-void user_fault_stack_main() {}
-void user_fault_misaligned_main() {}
-void user_heap_toucher_main() {}
-void user_pinger_main() {}
-void user_unmapper_main() {}
+#define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, description) \
+  void entry() {}
+#define PRISTINE_KERNEL_THREAD(enumerator, number, name, description)
+#include "core/program_list.def"
+#undef PRISTINE_RING3_PROGRAM
+#undef PRISTINE_KERNEL_THREAD
 alignas(4096) std::uint8_t user_slots[32 * 40960];
 }
 // The end of the fake user region, as the link script would define it.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/program_registry.h"
 #include "hw-x86_64/pc/command_line.h"
 
 namespace {
@@ -35,25 +36,8 @@ void notice(const char* what, const char* word, std::size_t length) {
 }
 
 const char* program_name(UserProgram p) {
-  switch (p) {
-    case UserProgram::Counter: return "counter";
-    case UserProgram::Sleeper: return "sleeper";
-    case UserProgram::Yielder: return "yielder";
-    case UserProgram::SyscallCheck: return "syscall-check";
-    case UserProgram::KernelCounter: return "kernel-counter";
-    case UserProgram::FaultDivide: return "fault-divide";
-    case UserProgram::FaultUd2: return "fault-ud2";
-    case UserProgram::FaultPrivileged: return "fault-privileged";
-    case UserProgram::FaultRead: return "fault-read";
-    case UserProgram::FaultWrite: return "fault-write";
-    case UserProgram::FaultStack: return "fault-stack-overflow";
-    case UserProgram::FaultMisaligned: return "fault-misaligned";
-    case UserProgram::KernelStackOverflow: return "kernel-stack-overflow";
-    case UserProgram::HeapToucher: return "heap-toucher";
-    case UserProgram::Pinger: return "pinger";
-    case UserProgram::Unmapper: return "unmapper";
-  }
-  return nullptr;
+  const pristine::ProgramInfo* info = pristine::program_info(p);
+  return info ? info->name : nullptr;
 }
 
 void check_bounds(const CommandLine& line) {
