@@ -1,5 +1,6 @@
 // The simulator's invariant checks catch a kernel broken on purpose: each
-// sim-kernel-broken-*.elf is the real image with one PRISTINE_BREAK_* macro.
+// sim-kernel-broken-*.elf is the real image with one instruction patched, or
+// with work added at one hook point (kernel-image/CMakeLists.txt).
 #include <gtest/gtest.h>
 
 #include "sim/simulator.h"

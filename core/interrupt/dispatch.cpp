@@ -5,9 +5,11 @@
 #include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
 #include "core/kernel_entry.h"
+#include "core/patch_site.h"
 #include "core/sched/scheduler.h"
 #include "core/smp/stop_all.h"
 #include "core/smp/tlb_shootdown.h"
+#include "core/test_hook.h"
 #include "core/time/timer_tick.h"
 
 namespace pristine {
@@ -80,17 +82,12 @@ PRISTINE_HOT TrapFrame* dispatch_other_interrupt(Vector vector, TrapFrame* frame
     smp::stop_this_cpu(cpu);  // never returns; its in-service bit keeps every other vector out
   } else if (vector == vectors::kSpurious) {
     // Spurious: the controller set no in-service bit, so no EOI (Intel SDM Vol. 3, 11.9).
-#ifdef PRISTINE_BREAK_SPURIOUS_EOI
-    machine::end_of_interrupt();  // test-only breakage: the simulator must catch it
-#endif
+    PRISTINE_TEST_HOOK(spurious_interrupt);
   } else {
     // Device lines have no driver work yet: acknowledge (counted on leaving).
-#ifndef PRISTINE_BREAK_NO_DEVICE_ACK
     if (vectors::is_device(vector)) machine::acknowledge_device(vector);
-#endif
-#ifndef PRISTINE_BREAK_MISSING_EOI
+    PRISTINE_PATCH_SITE(dispatch_device_eoi);
     machine::end_of_interrupt();
-#endif
   }
   return leave_kernel(entry, cpu.interrupt_paths[vector], frame, resume);
 }

@@ -8,6 +8,7 @@
 #include "core/sched/cpu_inbox.h"
 #include "core/sched/sleep_list.h"
 #include "core/smp/cpu_set.h"
+#include "core/test_hook.h"
 #include "core/user_programs.h"
 
 pristine::TaskTable pristine_tasks = {};
@@ -256,9 +257,7 @@ PRISTINE_HOT TrapFrame* on_tick(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
     }
     return cpu.run_queue.empty() ? frame : switch_away(cpu, frame, now);
   }
-#ifdef PRISTINE_BREAK_STARVE
-  cpu.turn_ends_at += cpu.tick_period;  // test-only breakage: the turn never ends
-#endif
+  PRISTINE_TEST_HOOK(turn_judged, cpu);
   // The turn is judged first, whatever happens next: a task preempted by
   // every wake-up must still use its turn up.
   const bool turn_over = now >= cpu.turn_ends_at;

@@ -4,6 +4,7 @@
 #include "core/cpu_local.h"
 #include "core/sched/scheduler.h"
 #include "core/smp/cpu_set.h"
+#include "core/test_hook.h"
 #include "core/time/timer_tick.h"
 
 namespace pristine {
@@ -44,10 +45,8 @@ void start_secondary_cpus(std::uint32_t count) {
 void cpu_enter_scheduler(CpuId id) {
   CpuLocal& cpu = g_cpu_local[id];
   const BootInfo& boot = pristine_boot_info;
-#ifdef PRISTINE_BREAK_NO_SECONDARY_TICK
-  if (id == 0)  // test-only breakage: the other CPUs never arm their tick; the simulator must catch it
-#endif
   timer_start(cpu, boot.clock_hz / boot.tick_hz);
+  PRISTINE_TEST_HOOK(tick_armed, cpu);
   if (boot.run_cycles != 0) cpu.shutdown_at = cpu.first_deadline + boot.run_cycles;
   smp::g_online_cpus.fetch_or(smp::bit(id), std::memory_order_release);
   sched::start(cpu);

@@ -32,11 +32,7 @@ PRISTINE_HOT TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, Cycles n
   g_shootdowns_outstanding.fetch_or(std::uint32_t{1} << task.id, std::memory_order_release);
   bump(cpu.shootdowns);
   machine::send_ipi_to_others(vectors::kIpiTlbShootdown);  // one write for any number of CPUs
-#ifdef PRISTINE_BREAK_SHOOTDOWN_NO_WAIT
-  return frame;  // test-only breakage: go on before the targets flushed; the simulator must catch it
-#else
   return sched::block_current(cpu, frame, now);
-#endif
 }
 
 PRISTINE_HOT TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame, Cycles now) {

@@ -20,6 +20,7 @@
         .set ENTRY_CS, 24       // CS above the vector and error-code slots
 
 #include "hw-x86_64/cpu/trap_frame.inc"
+#include "hw-x86_64/cpu/test_hook.inc"
 
         .section .text.pristine_hot, "ax"
         .code64
@@ -62,15 +63,9 @@ exception_common:
         push_scratch_registers
         push_preserved_registers        // whole frame: a fault report shows every register
         cld
-#ifdef PRISTINE_BREAK_EXCEPTION_CS_CHECK
-        // Test-only breakage: trust CS, as interrupt_common does. Wrong in the
-        // swapgs/iretq window; the simulator must catch it.
-        xorl %ebx, %ebx
-        testb $3, FRAME_CS(%rsp)
-        jz 1f
-        swapgs
-        movl $1, %ebx
-#else
+        // The GS decision (sim-kernel-broken-exception-cs-check.elf trusts CS here instead).
+        .global exception_common_gs_check
+exception_common_gs_check:
         movl $0xC0000101, %ecx          // IA32_GS_BASE
         rdmsr
         xorl %ebx, %ebx
@@ -78,7 +73,6 @@ exception_common:
         js 1f                           // kernel half: GS is already the kernel's
         swapgs
         movl $1, %ebx
-#endif
 1:      movq %rsp, %rdi
         call x86_exception_dispatch
         cmpq %rax, %rsp
@@ -99,9 +93,9 @@ exception_common:
 interrupt_common:
         testb $3, ENTRY_CS(%rsp)
         jz 1f
-#ifndef PRISTINE_BREAK_NO_SWAPGS_ENTRY
+        .global interrupt_entry_swapgs
+interrupt_entry_swapgs:
         swapgs                  // from ring 3: GS base <- kernel per-CPU block
-#endif
 1:      push_scratch_registers
         subq $FRAME_PRESERVED_SIZE, %rsp        // the callee-saved slots: filled only to leave (below)
         cld                     // the SysV ABI requires DF = 0 at calls
@@ -115,25 +109,15 @@ interrupt_common:
 interrupt_return_scratch:
         pop_scratch_registers
         addq $16, %rsp          // vector and error code
-#ifdef PRISTINE_BREAK_KERNEL_RSP
-        testb $3, 8(%rsp)
-        jnz 1f
-        subq $8, 24(%rsp)       // test-only breakage: a ring-0 resume with a shifted RSP
-1:
-#endif
+        test_hook interrupt_exit        // the iret frame at %rsp
         testb $3, 8(%rsp)
         jz 2f
-#ifdef PRISTINE_BREAK_CLOBBER_REGISTER
-        xorq $0xbad, %r13       // test-only breakage: the simulator must catch it
-#endif
-#ifndef PRISTINE_BREAK_NO_SWAPGS_EXIT
         // The swapgs/iretq window: an NMI here finds CS in ring 0 but the
         // user's GS base (exception_common handles it; the simulator injects
         // NMIs at this label).
         .global interrupt_return_swapgs
 interrupt_return_swapgs:
         swapgs                  // to ring 3: GS base <- the user's value
-#endif
 2:
         iretq
 

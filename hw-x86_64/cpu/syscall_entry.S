@@ -34,9 +34,9 @@
 syscall_entry:
         swapgs                          // GS base <- kernel per-CPU block
         movq %rsp, %gs:USER_RSP
-#ifndef PRISTINE_BREAK_SYSCALL_USER_STACK
+        .global syscall_entry_kernel_stack
+syscall_entry_kernel_stack:
         movq %gs:KERNEL_RSP, %rsp
-#endif
         pushq $USER_SS
         pushq %gs:USER_RSP
         pushq %r11                      // user RFLAGS

@@ -6,6 +6,7 @@
 #include "core/boot_info.h"
 #include "core/console.h"
 #include "core/kernel_main.h"
+#include "core/test_hook.h"
 #include "hw-x86_64/cpu/cpu_init.h"
 #include "hw-x86_64/pc/command_line.h"
 #include "hw-x86_64/pc/lapic.h"
@@ -99,12 +100,7 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
   using namespace pristine;
   pc::serial_init();
   x86::cpu_init(0);
-#ifdef PRISTINE_BREAK_TRIPLE_FAULT
-  // Test-only breakage: an empty IDT, then a trap. The CPU cannot deliver it,
-  // nor the #GP, nor the #DF: a triple fault, which must never read as a pass.
-  const struct [[gnu::packed]] { std::uint16_t limit; std::uint64_t base; } empty_idt{0, 0};
-  asm volatile("lidt %0; int3" ::"m"(empty_idt));
-#endif
+  PRISTINE_TEST_HOOK(boot_cpu_ready);
   pc::pic_remap_and_mask();
   pc::CommandLine line = pc::read_command_line(start_info_phys);
   pc::lapic_init();

@@ -1,0 +1,15 @@
+// Breakage: a ring-0 context resumed with its RSP shifted by 8; the simulator
+// must catch it. Called on the way out of every interrupt, the iret frame
+// above the return address.
+
+        .section .text.pristine_hot, "ax"
+        .global pristine_test_hook_interrupt_exit
+        .type pristine_test_hook_interrupt_exit, @function
+pristine_test_hook_interrupt_exit:
+        testb $3, 16(%rsp)      // the frame's CS: ring 0?
+        jnz 1f
+        subq $8, 32(%rsp)       // the frame's RSP
+1:      ret
+        .size pristine_test_hook_interrupt_exit, . - pristine_test_hook_interrupt_exit
+
+        .section .note.GNU-stack, "", @progbits
