@@ -849,7 +849,7 @@ void Simulator::report_cpu_shares(Report& r) const {
   constexpr Cycles kMinDemandTicks = 10;
   if (scenario_.min_cpu_share <= 0) return;
   const Cycles min_demand =
-      std::max(kMinDemandTicks * (scenario_.cpu_hz / scenario_.tick_hz), add_saturating(scheduling_round(), scheduling_round()));
+      std::max(kMinDemandTicks * (scenario_.cpu_hz / scenario_.tick_hz), two_scheduling_rounds());
   for (std::size_t i = 0; i < r.tasks.size(); ++i) {
     const TaskReport& t = r.tasks[i];
     const bool gives_the_cpu_up = t.switches_in != 0 && t.gave_up * 2 >= t.switches_in;
@@ -900,11 +900,11 @@ void Simulator::report_cpu_shares(Report& r) const {
   }
 }
 
-// One scheduling round: every task's whole turn once, priority p taking
-// p + 1 base slices (docs/scheduler.md; the slice as the kernel set it on
-// CPU 0). Within two rounds every runnable task has had a turn, even one
+// Two scheduling rounds; a round is every task's whole turn once, priority p
+// taking p + 1 base slices (docs/scheduler.md; the slice as the kernel set it
+// on CPU 0). Within two rounds every runnable task has had a turn, even one
 // waiting behind a turn stretched by the wake-ups of tasks that outrank it.
-Cycles Simulator::scheduling_round() const {
+Cycles Simulator::two_scheduling_rounds() const {
   const Cycles period = scenario_.cpu_hz / scenario_.tick_hz;
   const auto slice_ticks = memory_.read<std::uint32_t>(cpu_local_ + offsetof(CpuLocal, slice_ticks));
   const auto count = std::min(memory_.read<std::uint32_t>(tasks_ + offsetof(TaskTable, count)), kMaxTasks);
@@ -916,7 +916,7 @@ Cycles Simulator::scheduling_round() const {
     if (__builtin_mul_overflow(Cycles{priority + 1} * slice_ticks, period, &turn)) turn = UINT64_MAX;
     round = add_saturating(round, turn);
   }
-  return round;
+  return add_saturating(round, round);
 }
 
 std::string Simulator::guest_task_name(int task) const {
@@ -1116,7 +1116,7 @@ Report Simulator::build_report() const {
   // Tasks, read from the guest's exported task table. A task's progress is
   // judged once the run after boot lasted two scheduling rounds: every task
   // had a turn by then, and one that yields its turn away a second one.
-  const bool progress_judged = c.cycles - boot_cpu_booted_at >= add_saturating(scheduling_round(), scheduling_round());
+  const bool progress_judged = c.cycles - boot_cpu_booted_at >= two_scheduling_rounds();
   const VirtAddr table = tasks_;
   const auto count = std::min<std::uint32_t>(memory_.read<std::uint32_t>(table), kMaxTasks);
   for (std::uint32_t i = 0; i < count; ++i) {

@@ -92,7 +92,7 @@ class Simulator {
   void fail(SimCpu& cpu, std::string kind, std::string message, std::optional<Vector> vector = {});
   Report build_report() const;
   void report_cpu_shares(Report& report) const;
-  Cycles scheduling_round() const;
+  Cycles two_scheduling_rounds() const;
   HandlerReport handler_report(PathId path, bool switched, const std::vector<const SimCpu*>& cpus) const;
 
   Scenario scenario_;
