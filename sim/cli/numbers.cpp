@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <utility>
 
 namespace pristine::cli {
 namespace {
@@ -95,30 +96,35 @@ std::optional<double> parse_decimal_number(std::string_view text, double min, do
   return value;
 }
 
-CLI::Option* add_whole_number_option(CLI::App& app, const std::string& flag, std::uint64_t min, std::uint64_t max,
-                                     std::function<void(std::uint64_t)> set, const std::string& description) {
+namespace {
+
+// A flag whose value `parse` checks (a parse_*_number function); a bad value
+// is refused naming the flag.
+template <typename T, typename Parse>
+CLI::Option* add_checked_number_option(CLI::App& app, const std::string& flag, T min, T max, Parse parse,
+                                       std::function<void(T)> set, const std::string& description,
+                                       const char* type) {
   return add_number_option(
       app, flag,
-      [flag, min, max, set](const std::string& text) {
+      [flag, min, max, parse, set](const std::string& text) {
         std::string why;
-        const auto value = parse_whole_number(text, min, max, why);
+        const auto value = parse(text, min, max, why);
         if (!value) throw CLI::ValidationError(flag, why);
         set(*value);
       },
-      description, fmt::format("UINT:{}..{}", min, max));
+      description, fmt::format("{}:{}..{}", type, min, max));
+}
+
+}  // namespace
+
+CLI::Option* add_whole_number_option(CLI::App& app, const std::string& flag, std::uint64_t min, std::uint64_t max,
+                                     std::function<void(std::uint64_t)> set, const std::string& description) {
+  return add_checked_number_option(app, flag, min, max, parse_whole_number, std::move(set), description, "UINT");
 }
 
 CLI::Option* add_decimal_number_option(CLI::App& app, const std::string& flag, double min, double max,
                                        std::function<void(double)> set, const std::string& description) {
-  return add_number_option(
-      app, flag,
-      [flag, min, max, set](const std::string& text) {
-        std::string why;
-        const auto value = parse_decimal_number(text, min, max, why);
-        if (!value) throw CLI::ValidationError(flag, why);
-        set(*value);
-      },
-      description, fmt::format("DECIMAL:{}..{}", min, max));
+  return add_checked_number_option(app, flag, min, max, parse_decimal_number, std::move(set), description, "DECIMAL");
 }
 
 }  // namespace pristine::cli
