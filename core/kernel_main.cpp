@@ -52,7 +52,7 @@ Cycles end_of_run(const CpuLocal& cpu) { return cpu.stopped_at != 0 ? cpu.stoppe
 // up to its last switch-out only).
 Cycles run_time(const Task& task) {
   Cycles run = task.run_cycles;
-  if (task.state == TaskState::Running) run += end_of_run(g_cpu_local[task.cpu]) - task.running_since;
+  if (task.state == TaskState::Running) run += end_of_run(pristine_cpu_local[task.cpu]) - task.running_since;
   return run;
 }
 
@@ -199,7 +199,7 @@ void print_shutdown_report() {
     }
     console::write(task.state == TaskState::Dead ? " dead\n" : "\n");
   }
-  for (CpuId id = 0; id < cpu_count(); ++id) write_cpu_report(g_cpu_local[id]);
+  for (CpuId id = 0; id < cpu_count(); ++id) write_cpu_report(pristine_cpu_local[id]);
   Cycles longest_wait = 0;
   for (std::uint32_t i = 0; i < pristine_tasks.count; ++i) {
     const Task& task = pristine_tasks.tasks[i];
@@ -226,7 +226,7 @@ void power_off_with_report() {
   // Every CPU ticks on rate (none is starved of its timer), and no TLB
   // shootdown went unanswered.
   for (CpuId id = 0; id < cpu_count(); ++id) {
-    const CpuLocal& cpu = g_cpu_local[id];
+    const CpuLocal& cpu = pristine_cpu_local[id];
     const std::uint64_t ticks = cpu.ticks;
     const std::uint64_t expected = expected_ticks(cpu);
     if (id != 0) {

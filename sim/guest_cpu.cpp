@@ -143,4 +143,10 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
   set_reg(UC_X86_REG_RIP, rip);
 }
 
+void GuestCpu::map_page(VirtAddr page, std::uint8_t* host) {
+  check(uc_mem_map_ptr(uc_, page, 0x1000, UC_PROT_ALL, host), "board MMU: map");
+}
+
+void GuestCpu::unmap_page(VirtAddr page) { check(uc_mem_unmap(uc_, page, 0x1000), "board MMU: unmap"); }
+
 }  // namespace pristine::sim

@@ -135,4 +135,16 @@ std::vector<Violation> PristineRules::violations() const {
   return out;
 }
 
+void PristineRules::console_output(const SimCpu& c, Cycles cost) {
+  if (c.accounting.depth() == 0) return;
+  const VirtAddr rip = c.cpu.pc();
+  if (in_cold_path(c, rip)) return;  // an explicit slow path (PRISTINE_COLD)
+  flag("console-output", c, c.accounting.innermost(), rip, cost);
+}
+
+void PristineRules::clock_read(const SimCpu& c) {
+  if (c.accounting.depth() == 0 || c.accounting.innermost_clock_reads() != kMaxClockReads + 1) return;
+  flag("clock-busy-wait", c, c.accounting.innermost(), c.cpu.pc(), 0);
+}
+
 }  // namespace pristine::sim
