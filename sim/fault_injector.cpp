@@ -157,14 +157,10 @@ void FaultInjector::at_swapgs_window(SimCpu& c) {
   // The stop must have landed at the window (a stop request can take effect
   // later); otherwise try again at the next window. Whether the swapgs has
   // already run is read from the GS base itself, not inferred from RIP.
-  const VirtAddr rip = c.cpu.reg(UC_X86_REG_RIP);
+  const VirtAddr rip = c.cpu.pc();
   if (rip != window_swapgs_ && rip != window_swapgs_ + 3) return;
-  if (c.cpu.reg(UC_X86_REG_GS_BASE) >= 0xFFFF800000000000) {
-    const std::uint64_t gs = c.cpu.reg(UC_X86_REG_GS_BASE);
-    c.cpu.set_reg(UC_X86_REG_GS_BASE, c.cpu.msr(kMsrKernelGsBase));
-    c.cpu.set_msr(kMsrKernelGsBase, gs);
-  }
-  c.cpu.set_reg(UC_X86_REG_RIP, window_swapgs_ + 3);
+  if (is_kernel_address(c.cpu.per_cpu_base())) c.cpu.swapgs();
+  c.cpu.set_pc(window_swapgs_ + 3);
   c.cycles += costs_.instruction_cost(X86_INS_SWAPGS, false, false);
   const FaultKind kind = scenario_.faults[c.window_nmi].kind;
   c.window_nmi = -1;

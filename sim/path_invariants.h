@@ -11,7 +11,7 @@
 #pragma once
 
 #include "sim/cost_model.h"
-#include "sim/delivery.h"
+#include "sim/x86_64/delivery.h"
 #include "sim/guest_image.h"
 #include "sim/handler_accounting.h"
 #include "sim/sim_cpu.h"

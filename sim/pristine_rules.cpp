@@ -37,7 +37,7 @@ std::uint32_t PristineRules::forbidden_flags(VirtAddr address) const {
 std::vector<VirtAddr> PristineRules::call_chain(const SimCpu& c, VirtAddr rip) const {
   std::vector<VirtAddr> chain{rip};
   const Symbol* inner = image_.function_at(rip);
-  VirtAddr sp = c.cpu.reg(UC_X86_REG_RSP);
+  VirtAddr sp = c.cpu.sp();
   constexpr int kWords = 96;  // hot-path stacks are shallow
   for (int i = 0; i < kWords && chain.size() < 16; ++i, sp += 8) {
     const VirtAddr ret = memory_.read_or<VirtAddr>(sp, 0);

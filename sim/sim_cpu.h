@@ -13,7 +13,7 @@
 
 #include "sim/block_cache.h"
 #include "sim/event_queue.h"
-#include "sim/guest_cpu.h"
+#include "sim/x86_64/guest_cpu.h"
 #include "sim/handler_accounting.h"
 #include "sim/interrupt_controller.h"
 #include "sim/own_time.h"

@@ -30,11 +30,11 @@ void interrupt_hook(uc_engine* uc, std::uint32_t intno, void* user) {
   uc_emu_stop(uc);
 }
 
-bool bad_access_hook(uc_engine* uc, uc_mem_type type, std::uint64_t address, int, std::int64_t,
+bool bad_access_hook(uc_engine*, uc_mem_type type, std::uint64_t address, int, std::int64_t,
                      void* user) {
   auto* cpu = static_cast<SimCpu*>(user);
   cpu->bad_address = address;
-  uc_reg_read(uc, UC_X86_REG_RIP, &cpu->bad_access_rip);  // the block start (sim/fault_locator.h)
+  cpu->bad_access_rip = cpu->cpu.pc();  // the block start (sim/x86_64/fault_locator.h)
   cpu->bad_access_write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
   cpu->bad_access_fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
   cpu->iret_pending = false;
@@ -44,7 +44,7 @@ bool bad_access_hook(uc_engine* uc, uc_mem_type type, std::uint64_t address, int
 
 // Unicorn does not execute `syscall`: it calls this hook and skips the
 // instruction. Stop there (RIP is then the next instruction) and perform the
-// entry host-side (sim/syscall_emulation.h).
+// entry host-side (sim/x86_64/syscall_emulation.h).
 void syscall_hook(uc_engine* uc, void* user) {
   auto* cpu = static_cast<SimCpu*>(user);
   cpu->stop = StopReason::Syscall;
@@ -98,9 +98,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     check(uc_hook_add(uc, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(bad_access_hook),
                       cpu.get(), 1, 0),
           "hook mem");
-    check(uc_hook_add(uc, &hook, UC_HOOK_INSN, reinterpret_cast<void*>(syscall_hook), cpu.get(), 1, 0,
-                      UC_X86_INS_SYSCALL),
-          "hook syscall");
+    cpu->cpu.hook_system_call(syscall_hook, cpu.get());
     SimCpu* raw = cpu.get();
     alignment_checks_.install(cpu->cpu, [raw](VirtAddr) {
       raw->stop = StopReason::Misaligned;
@@ -285,7 +283,7 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
   const auto vector = c.controller.deliverable();
   c.poll_interrupt_flag = false;
   if (!vector) return false;
-  if (!interrupt_window_open(c.cpu.reg(UC_X86_REG_RFLAGS), c.last_block_flags)) {
+  if (!interrupt_window_open(c.cpu, c.last_block_flags)) {
     c.poll_interrupt_flag = true;
     return false;
   }
@@ -356,9 +354,8 @@ void Simulator::take_syscall(SimCpu& c) {
 // is what a not-present page would be, so deliver #PF (SDM 4.7) at the
 // faulting instruction (the engine reports only its block).
 void Simulator::take_page_fault(SimCpu& c) {
-  const std::uint64_t error = (c.bad_access_write ? 2 : 0) | (c.cpu.user_mode() ? 4 : 0) |
-                              (c.bad_access_fetch ? 0x10 : 0);
-  c.cpu.set_reg(UC_X86_REG_CR2, c.bad_address);
+  const std::uint64_t error = page_fault_error_code(c.bad_access_write, c.bad_access_fetch, c.cpu.user_mode());
+  c.cpu.set_fault_address(c.bad_address);
   const bool injected = faults_.hits_injected_page(c.bad_address);
   if (const std::uint8_t* code = memory_.host(c.bad_access_rip, 1)) {
     const std::uint64_t available = std::min<std::uint64_t>(64, memory_.contiguous_from(c.bad_access_rip));

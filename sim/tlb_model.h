@@ -2,7 +2,7 @@
 // wrong, so the simulator keeps the model: when a CPU unmaps a ring-3 page,
 // every other CPU that ran ring-3 code still caches the old translation
 // ("stale") until it flushes the page (invlpg) or everything (a CR3 write;
-// sim/invlpg_hooks.h reports both). A task that unmapped a page and returns
+// sim/x86_64/invlpg_hooks.h reports both). A task that unmapped a page and returns
 // to ring 3 while another CPU still caches it has skipped its shootdown.
 #pragma once
 

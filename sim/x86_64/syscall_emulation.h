@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "sim/guest_cpu.h"
+#include "sim/x86_64/guest_cpu.h"
 #include "sim/guest_memory.h"
 
 namespace pristine::sim {

@@ -82,6 +82,13 @@ class GuestCpu {
   // out of this CPU's engine.
   void map_page(VirtAddr page, std::uint8_t* host);
   void unmap_page(VirtAddr page);
+  // Where a page fault's address goes (CR2).
+  void set_fault_address(VirtAddr address) { set_reg(UC_X86_REG_CR2, address); }
+  // `callback` runs when the guest executes its system-call instruction
+  // (`syscall`), which Unicorn skips instead of executing.
+  void hook_system_call(void (*callback)(uc_engine*, void*), void* user);
+  // swapgs, as the CPU performs it: GS base and KERNEL_GS_BASE exchanged.
+  void swapgs();
 
   std::uint64_t reg(int id) const;
   void set_reg(int id, std::uint64_t value);

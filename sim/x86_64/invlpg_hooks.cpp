@@ -1,6 +1,6 @@
-#include "sim/invlpg_hooks.h"
+#include "sim/x86_64/invlpg_hooks.h"
 
-#include "sim/fault_locator.h"
+#include "sim/x86_64/fault_locator.h"
 
 namespace pristine::sim {
 namespace {

@@ -1,4 +1,4 @@
-#include "sim/syscall_emulation.h"
+#include "sim/x86_64/syscall_emulation.h"
 
 #include <algorithm>
 #include <cstring>
