@@ -4,8 +4,15 @@
 // decides what goes wrong and when; the run loop (sim/simulator.h) delivers
 // what it arms (an NMI, a raised vector) like any other event.
 //
-// A new fault kind: its name in sim/scenario.{h,cpp} (FaultKind), its arming
-// in FaultInjector::inject, and its outcome in FaultInjector::finish.
+// A new fault kind touches exactly three places (docs/adding-kinds.md):
+//   1. its line in sim/fault_kind_list.def: enumerator, scenario name, the
+//      key it requires (None, Vector, Task, Late) and what happens;
+//   2. its arming case in FaultInjector::inject (a switch over every kind:
+//      -Wswitch names a missing case);
+//   3. its outcome in FaultInjector::finish (or record_closed, when the
+//      outcome is known as the delivery it caused closes).
+// Its row in docs/scenarios.md's [[fault]] kind table and its draw in
+// sim/swarm.cpp follow; tests fail until both exist.
 #pragma once
 
 #include <cstdint>
