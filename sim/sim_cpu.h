@@ -80,7 +80,7 @@ struct SimCpu {
   bool bad_access_write = false;
   bool bad_access_fetch = false;
 
-  // Fault injection state (sim/fault_injection.cpp). -1: not armed; else the
+  // Fault injection state (sim/fault_injector.cpp). -1: not armed; else the
   // index of the entry in the injected-fault list.
   bool nmi_pending = false;
   bool nmi_blocked = false;    // an NMI is being handled: no other until iretq (SDM 6.7.1)
