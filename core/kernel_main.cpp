@@ -47,13 +47,11 @@ void kernel_main() {
     } else {
       next_cpu = (next_cpu + 1) % cpus;
     }
-    if (task.program == UserProgram::KernelCounter) {
-      create_kernel_counter(task.name, task.priority, where);
-    } else if (task.program == UserProgram::KernelStackOverflow) {
-      create_kernel_stack_overflow(task.name, where);
+    if (is_kernel_thread(task.program)) {
+      create_boot_kernel_thread(task, where);
     } else {
-      // A pinger's partner is named by its index in BootInfo: make it a task id.
-      const std::uint64_t arg = task.program == UserProgram::Pinger ? first_boot_task + task.arg : task.arg;
+      // A partner is named by its index in BootInfo: make it a task id.
+      const std::uint64_t arg = takes_partner(task.program) ? first_boot_task + task.arg : task.arg;
       sched::create_user_task(task.name, task.program, task.priority, arg, where);
     }
   }
