@@ -135,7 +135,7 @@ void Simulator::write_boot_info() {
     std::strncpy(info.tasks[i].name, t.name.c_str(), kTaskNameLength - 1);
     info.tasks[i].program = t.program;
     info.tasks[i].priority = t.priority;
-    info.tasks[i].arg = t.program == UserProgram::Pinger ? t.partner : t.sleep_ns;
+    info.tasks[i].arg = t.boot_arg();
     info.tasks[i].cpu = t.cpu.value_or(kAnyCpu);
   }
   memory_.write(image_.symbol("pristine_boot_info"), info);
