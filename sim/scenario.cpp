@@ -299,10 +299,11 @@ class Parser {
       }
       task.priority = static_cast<std::uint32_t>(integer(t, prefix, "priority", 0, 3).value_or(0));
       const auto sleep_us = integer(t, prefix, "sleep_us", 1, 1'000'000'000);
-      if (task.program == UserProgram::Sleeper && !sleep_us) {
+      const ProgramArg arg = program_info(task.program)->arg;
+      if (arg == ProgramArg::SleepNanoseconds && !sleep_us) {
         fail(t, prefix + "sleep_us", "missing: a sleeper needs sleep_us");
       }
-      if (task.program != UserProgram::Sleeper && sleep_us) {
+      if (arg != ProgramArg::SleepNanoseconds && sleep_us) {
         fail(t, prefix + "sleep_us", "only a sleeper takes sleep_us", t.get("sleep_us"));
       }
       task.sleep_ns = sleep_us.value_or(0) * 1000;
@@ -314,8 +315,8 @@ class Parser {
         task.cpu = static_cast<CpuId>(*cpu);
       }
       const auto partner = string(t, prefix, "partner", false);
-      if (task.program == UserProgram::Pinger && !partner) fail(t, prefix + "partner", "missing: a pinger needs a partner task");
-      if (task.program != UserProgram::Pinger && partner) {
+      if (arg == ProgramArg::PartnerTask && !partner) fail(t, prefix + "partner", "missing: a pinger needs a partner task");
+      if (arg != ProgramArg::PartnerTask && partner) {
         fail(t, prefix + "partner", "only a pinger takes a partner", t.get("partner"));
       }
       s.tasks.push_back(task);
@@ -550,11 +551,6 @@ std::optional<UserProgram> program_named(std::string_view name) {
   const ProgramInfo* info = pristine::program_named(name.data(), name.size());
   if (!info) return std::nullopt;
   return info->program;
-}
-
-bool is_kernel_thread(UserProgram program) {
-  const ProgramInfo* info = program_info(program);
-  return info && !info->ring3;
 }
 
 RunPlan plan_of(const Scenario& s) {

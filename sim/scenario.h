@@ -37,16 +37,21 @@ class ScenarioError : public std::runtime_error {
 // use too.
 const char* program_name(UserProgram program);
 std::optional<UserProgram> program_named(std::string_view name);
-// The programs that run as ring-0 kernel threads, not in ring 3.
-bool is_kernel_thread(UserProgram program);
+// (The programs that run as ring-0 kernel threads: is_kernel_thread,
+// core/program_registry.h.)
 
 struct TaskSpec {
   std::string name;          // <= 15 chars, unique
   UserProgram program = UserProgram::Counter;
   std::uint32_t priority = 0;     // 0..3: weights the time slice
-  std::uint64_t sleep_ns = 0;     // Sleeper: nanoseconds per sleep
+  std::uint64_t sleep_ns = 0;     // ProgramArg::SleepNanoseconds (a sleeper): nanoseconds per sleep
   std::optional<CpuId> cpu;       // pinned to this CPU; none: the kernel places and balances it
-  std::uint32_t partner = 0;      // Pinger: index of the task it wakes (resolved from `partner = "name"`)
+  std::uint32_t partner = 0;      // ProgramArg::PartnerTask (a pinger): index of the task it wakes (from `partner = "name"`)
+
+  // The BootTask::arg the task carries, by its program's parameter kind.
+  std::uint64_t boot_arg() const {
+    return program_info(program)->arg == ProgramArg::PartnerTask ? partner : sleep_ns;
+  }
 };
 
 // Interrupt sources (SourceSpec) and fault kinds: sim/source_kinds.h,

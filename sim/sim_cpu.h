@@ -22,7 +22,6 @@
 namespace pristine::sim {
 
 class BoardBus;
-class Simulator;
 
 enum class StopReason : std::uint8_t {
   None,
@@ -46,8 +45,7 @@ struct SimCpu {
   HandlerAccounting accounting;
   OwnTime own_time;  // its cycles outside handlers, per task
   BlockCache blocks;
-  Simulator* simulator = nullptr;  // whose run loop its block hook calls
-  BoardBus* bus = nullptr;         // the rest of the machine, as the board sees it
+  BoardBus* bus = nullptr;  // the rest of the machine, as the board sees it
 
   // SMP: the boot CPU runs from reset, the others once the guest starts them
   // through the board; a CPU that took stop-all and halted with IF = 0 is done.
@@ -80,7 +78,7 @@ struct SimCpu {
   bool bad_access_write = false;
   bool bad_access_fetch = false;
 
-  // Fault injection state (sim/fault_injection.cpp). -1: not armed; else the
+  // Fault injection state (sim/fault_injector.cpp). -1: not armed; else the
   // index of the entry in the injected-fault list.
   bool nmi_pending = false;
   bool nmi_blocked = false;    // an NMI is being handled: no other until iretq (SDM 6.7.1)

@@ -18,8 +18,8 @@ namespace {
 
 // Unicorn callbacks: thin trampolines into the SimCpu they were registered with.
 void block_hook(uc_engine*, std::uint64_t address, std::uint32_t size, void* user) {
-  auto* cpu = static_cast<SimCpu*>(user);
-  cpu->simulator->on_block(*cpu, address, size);
+  auto* hook = static_cast<Simulator::BlockHook*>(user);
+  hook->simulator->on_block(*hook->cpu, address, size);
 }
 
 void interrupt_hook(uc_engine* uc, std::uint32_t intno, void* user) {
@@ -79,7 +79,6 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
   const VirtAddr slots = image_.symbol("user_slots");
   for (CpuId id = 0; id < scenario_.cpus; ++id) {
     auto cpu = std::make_unique<SimCpu>(id);
-    cpu->simulator = this;
     cpu->bus = &interconnect_;
     uc_engine* uc = cpu->cpu.uc();
     memory_.map_into(uc);
@@ -91,7 +90,8 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     }
     board_.attach(*cpu);
     uc_hook hook;
-    check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_hook), cpu.get(), 1, 0),
+    block_hooks_.push_back(std::make_unique<BlockHook>(BlockHook{this, cpu.get()}));
+    check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_hook), block_hooks_.back().get(), 1, 0),
           "hook block");
     check(uc_hook_add(uc, &hook, UC_HOOK_INTR, reinterpret_cast<void*>(interrupt_hook), cpu.get(), 1, 0),
           "hook intr");
@@ -135,7 +135,7 @@ void Simulator::write_boot_info() {
     std::strncpy(info.tasks[i].name, t.name.c_str(), kTaskNameLength - 1);
     info.tasks[i].program = t.program;
     info.tasks[i].priority = t.priority;
-    info.tasks[i].arg = t.program == UserProgram::Pinger ? t.partner : t.sleep_ns;
+    info.tasks[i].arg = t.boot_arg();
     info.tasks[i].cpu = t.cpu.value_or(kAnyCpu);
   }
   memory_.write(image_.symbol("pristine_boot_info"), info);

@@ -54,6 +54,12 @@ class Simulator {
   // The block hook (called from Unicorn for every block a CPU executes).
   void on_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
 
+  // What a CPU's block hook is registered with.
+  struct BlockHook {
+    Simulator* simulator;
+    SimCpu* cpu;
+  };
+
  private:
   void write_boot_info();
   void stop_before_block(SimCpu& cpu, VirtAddr address, StopReason reason);
@@ -95,6 +101,7 @@ class Simulator {
   Interconnect interconnect_;
   FaultInjector faults_;
   std::vector<EventSource> sources_;  // the scenario's device sources
+  std::vector<std::unique_ptr<BlockHook>> block_hooks_;
   std::string end_;
   bool finished_ = false;
 };

@@ -29,7 +29,7 @@ class TlbModel {
 
   // `cpu` ran ring-3 code: from now on it may cache ring-3 translations.
   void ran_user(CpuId cpu) { cpus_[cpu].ran_user = true; }
-  // `task` on CPU `from` unmapped ring-3 `page`; `caches(cpu)` says whether a
+  // `task` on CPU `from` unmapped ring-3 `page`; `runs(cpu)` says whether a
   // CPU still runs at all (a stopped CPU caches nothing that matters).
   void user_page_unmapped(CpuId from, int task, VirtAddr page, const std::function<bool(CpuId)>& runs);
   // `cpu` flushed `page` (or kFlushAll).

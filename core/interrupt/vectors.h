@@ -54,11 +54,12 @@ inline constexpr Vector kIpiStopAll = 0xF2;
 // (Intel SDM Vol. 3, 11.9).
 inline constexpr Vector kSpurious = 0xFF;
 
-// Exceptions that push an error code (Intel SDM Vol. 3, 6.13 and Table 6-1).
+// Exceptions that push an error code (the list is shared with the entry stubs).
 constexpr bool has_error_code(Vector v) {
-  return v == kDoubleFault || v == kInvalidTss || v == kSegmentNotPresent ||
-         v == kStackFault || v == kGeneralProtection || v == kPageFault ||
-         v == kAlignmentCheck || v == kControlProtection;
+#define PRISTINE_ERROR_CODE_VECTOR(number) if (v == (number)) return true;
+#include "core/interrupt/error_code_vectors.def"
+#undef PRISTINE_ERROR_CODE_VECTOR
+  return false;
 }
 
 constexpr bool is_exception(Vector v) { return v < kExceptionCount; }

@@ -1,9 +1,9 @@
 #include "core/sched/scheduler.h"
 
 #include "core/hot_path.h"
-#include "core/kernel_main.h"
 #include "core/machine.h"
 #include "core/panic.h"
+#include "core/power_off.h"
 #include "core/interrupt/vectors.h"
 #include "core/sched/cpu_inbox.h"
 #include "core/sched/sleep_list.h"
