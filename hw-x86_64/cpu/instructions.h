@@ -3,18 +3,9 @@
 
 #include <cstdint>
 
+#include "hw-x86_64/cpu/registers.h"
+
 namespace pristine::x86 {
-
-inline constexpr std::uint32_t kMsrEfer = 0xC0000080;
-inline constexpr std::uint32_t kMsrStar = 0xC0000081;
-inline constexpr std::uint32_t kMsrLstar = 0xC0000082;
-inline constexpr std::uint32_t kMsrSfmask = 0xC0000084;
-inline constexpr std::uint32_t kMsrFsBase = 0xC0000100;
-inline constexpr std::uint32_t kMsrGsBase = 0xC0000101;
-inline constexpr std::uint32_t kMsrKernelGsBase = 0xC0000102;
-
-inline constexpr std::uint64_t kRflagsReserved1 = 1u << 1;
-inline constexpr std::uint64_t kRflagsIf = 1u << 9;
 
 inline std::uint64_t rdmsr(std::uint32_t msr) {
   std::uint32_t lo, hi;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/types.h"
+#include "hw-x86_64/cpu/registers.h"
 
 namespace pristine::sim {
 
@@ -47,18 +48,19 @@ inline constexpr int kGprIds[16] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_R
 inline constexpr const char* kGprNames[16] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
                                               "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
 
-inline constexpr std::uint64_t kRflagsIf = 1u << 9;
+// The register facts the kernel programs (one source: hw-x86_64/cpu/registers.h).
+using x86::kMsrCstar;
+using x86::kMsrEfer;
+using x86::kMsrGsBase;
+using x86::kMsrKernelGsBase;
+using x86::kMsrLstar;
+using x86::kMsrSfmask;
+using x86::kMsrStar;
+using x86::kRflagsIf;
 
 // The kernel half of the address space (canonical high half, 48-bit).
 constexpr bool is_kernel_address(VirtAddr address) { return address >= 0xFFFF800000000000; }
 
-inline constexpr std::uint32_t kMsrEfer = 0xC0000080;
-inline constexpr std::uint32_t kMsrStar = 0xC0000081;
-inline constexpr std::uint32_t kMsrLstar = 0xC0000082;
-inline constexpr std::uint32_t kMsrCstar = 0xC0000083;
-inline constexpr std::uint32_t kMsrSfmask = 0xC0000084;
-inline constexpr std::uint32_t kMsrGsBase = 0xC0000101;
-inline constexpr std::uint32_t kMsrKernelGsBase = 0xC0000102;
 
 class GuestCpu {
  public:
