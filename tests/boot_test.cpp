@@ -76,7 +76,10 @@ TEST(Boot, TcgReachesRing3EveryTaskProgressesAndTicksAreOnRate) {
   EXPECT_GT(report.get("task", "kcounter").number("progress"), 0u);
   EXPECT_GT(report.get("task", "kcounter").number("switches-in"), 10u);
   std::printf("host time from launch to ring-3 tasks: %.3f s\n", r.seconds_to_ring3);
-  EXPECT_NE(report.find("path", "timer"), nullptr) << "per-handler statistics";
+  // Under plain TCG every tick may end a turn (host time runs on while QEMU
+  // waits for the host): the tick's statistics are under either name.
+  EXPECT_TRUE(report.find("path", "timer") != nullptr || report.find("path", "timer+switch") != nullptr)
+      << "per-handler statistics\n" << r.output;
   if (starved(r)) GTEST_SKIP() << "tick rate not judged: the host starved QEMU (docs/boot.md, Modes)\n" << r.output;
   const double observed = static_cast<double>(report.get("cpu", "0").number("ticks"));
   const double expected = static_cast<double>(report.get("cpu", "0").number("expected-ticks"));
