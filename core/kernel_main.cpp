@@ -192,7 +192,7 @@ void print_shutdown_report() {
       console::write_hex(task.fault_ip);
       console::write(" error=");
       console::write_hex(task.fault_error);
-      if (task.fault_vector == vectors::kPageFault) {
+      if (arch::exception_kind(static_cast<Vector>(task.fault_vector)) == ExceptionKind::PageFault) {
         console::write(" cr2=");
         console::write_hex(task.fault_address);
       }
