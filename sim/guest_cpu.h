@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 
 namespace pristine::sim {
 
