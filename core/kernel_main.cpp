@@ -19,7 +19,7 @@ namespace {
 std::uint64_t progress_of(const Task& task) {
   if (task.progress_counter == 0) return 0;
   if (task.address_space != 0) machine::switch_address_space(task.address_space);
-  return *pointer_to<const volatile std::uint64_t>(task.progress_counter);
+  return *reinterpret_cast<const volatile std::uint64_t*>(task.progress_counter);
 }
 
 void write_stats_line(const char* name, const char* suffix, const PathStats& stats) {

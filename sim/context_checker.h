@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/host_types.h"
+#include "core/types.h"
 #include "sim/guest_cpu.h"
 #include "sim/path_id.h"
 #include "sim/report.h"

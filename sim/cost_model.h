@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/host_types.h"
+#include "core/types.h"
 
 struct cs_insn;  // Capstone's decoded instruction
 

@@ -12,7 +12,7 @@
 #include <optional>
 #include <span>
 
-#include "sim/host_types.h"
+#include "core/types.h"
 #include "sim/capstone_handle.h"
 #include "sim/guest_cpu.h"
 

@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "sim/host_types.h"
+#include "core/types.h"
 
 namespace pristine::sim {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/host_types.h"
+#include "core/types.h"
 
 namespace pristine::sim {
 

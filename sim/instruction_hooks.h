@@ -13,7 +13,7 @@
 #include <span>
 #include <vector>
 
-#include "sim/host_types.h"
+#include "core/types.h"
 #include "sim/guest_cpu.h"
 #include "sim/guest_image.h"
 #include "sim/guest_memory.h"

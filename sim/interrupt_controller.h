@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "sim/host_types.h"
+#include "core/types.h"
 
 namespace pristine::sim {
 

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/host_types.h"
+#include "core/types.h"
 
 namespace pristine::sim {
 

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "sim/host_types.h"
+#include "core/types.h"
 
 namespace pristine::sim {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/program_registry.h"
-#include "sim/host_types.h"
+#include "core/types.h"
 
 namespace pristine::sim {
 

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "sim/host_types.h"
+#include "core/types.h"
 
 namespace pristine::sim {
 

@@ -22,7 +22,7 @@
 
 namespace {
 
-// pristine::sim, not pristine: the simulator's plain VirtAddr (sim/host_types.h).
+using namespace pristine;
 using namespace pristine::sim;
 
 struct Range {
