@@ -50,17 +50,52 @@ else()
   add_custom_target(pristine_images)
 endif()
 
+# Generated kernel sources (the asm constants below): build/generated/<path>.
+set(PRISTINE_GENERATED_DIR ${CMAKE_BINARY_DIR}/generated)
+file(MAKE_DIRECTORY ${PRISTINE_GENERATED_DIR})
+# Every generated .inc, built before any kernel object.
+add_custom_target(pristine_generated_includes)
+
+function(pristine_kernel_flags target)
+  target_compile_options(${target} PRIVATE
+    $<$<COMPILE_LANGUAGE:CXX>:${PRISTINE_KERNEL_CXX_FLAGS}>
+    $<$<COMPILE_LANGUAGE:ASM>:${PRISTINE_KERNEL_ASM_FLAGS}>)
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR} ${PRISTINE_GENERATED_DIR})
+  set_target_properties(${target} PROPERTIES CXX_STANDARD 20 CXX_EXTENSIONS OFF)
+endfunction()
+
 # pristine_kernel_objects(target): apply the kernel flags to an OBJECT library.
 function(pristine_kernel_objects target)
   if(PRISTINE_KERNEL_BUILD_DIR)
     set_target_properties(${target} PROPERTIES EXCLUDE_FROM_ALL TRUE)
     return()
   endif()
-  target_compile_options(${target} PRIVATE
-    $<$<COMPILE_LANGUAGE:CXX>:${PRISTINE_KERNEL_CXX_FLAGS}>
-    $<$<COMPILE_LANGUAGE:ASM>:${PRISTINE_KERNEL_ASM_FLAGS}>)
-  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
-  set_target_properties(${target} PROPERTIES CXX_STANDARD 20 CXX_EXTENSIONS OFF)
+  pristine_kernel_flags(${target})
+  add_dependencies(${target} pristine_generated_includes)
+endfunction()
+
+# pristine_asm_constants(source output): the generated include
+# build/generated/<output> (a path such as hw-x86_64/cpu/asm_offsets.inc),
+# one `.set NAME, value` line per PRISTINE_ASM_CONSTANT of the C++ source
+# (hw-x86_64/cpu/asm_constant.h). The source is compiled to assembly with the
+# kernel flags, so every offset is the compiler's offsetof: assembly never
+# copies a number C++ defines.
+function(pristine_asm_constants source output)
+  if(PRISTINE_KERNEL_BUILD_DIR)
+    return()
+  endif()
+  string(MAKE_C_IDENTIFIER ${output} name)
+  add_library(${name}_source OBJECT ${source})
+  pristine_kernel_flags(${name}_source)
+  target_compile_options(${name}_source PRIVATE -S)  # the "object" is the assembly text
+  set(generated ${PRISTINE_GENERATED_DIR}/${output})
+  add_custom_command(OUTPUT ${generated}
+    COMMAND ${CMAKE_COMMAND} -DINPUT=$<TARGET_OBJECTS:${name}_source> -DOUTPUT=${generated} -DSOURCE=${source}
+            -P ${PROJECT_SOURCE_DIR}/cmake/AsmConstants.cmake
+    DEPENDS ${name}_source $<TARGET_OBJECTS:${name}_source> ${PROJECT_SOURCE_DIR}/cmake/AsmConstants.cmake
+    COMMENT "Generating ${output}")
+  add_custom_target(${name} DEPENDS ${generated})
+  add_dependencies(pristine_generated_includes ${name})
 endfunction()
 
 # pristine_kernel_image(name LINKER_SCRIPT file OBJECTS libs... [CHECK_HOT_PATHS]):

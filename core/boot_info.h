@@ -16,6 +16,10 @@ inline constexpr std::uint32_t kTaskNameLength = 16;  // including the terminati
 
 inline constexpr std::uint32_t kAnyCpu = 0xFFFFFFFF;
 
+// What one count of machine::now() is. The board knows: a clock that
+// advances per retired instruction counts instructions, not cycles.
+enum class ClockUnit : std::uint32_t { CpuCycles = 0, RetiredInstructions = 1 };
+
 struct BootTask {
   char name[kTaskNameLength];
   UserProgram program;  // a number of core/program_list.def
@@ -32,7 +36,7 @@ struct BootInfo {
   std::uint64_t clock_hz;         // frequency of machine::now()
   std::uint64_t run_cycles;       // PC: cycles to run before the shutdown report; 0 = forever
   std::uint32_t task_count;
-  std::uint32_t clock_counts_instructions;  // 1 under QEMU -icount: now() counts instructions
+  ClockUnit clock_unit;           // what clock_hz counts per second (the board decides)
   BootTask tasks[kMaxBootTasks];
 };
 

@@ -1,7 +1,3 @@
 #include "core/cpu_local.h"
 
-namespace pristine {
-
-constinit CpuLocal g_cpu_local[kMaxCpus] = {};
-
-}  // namespace pristine
+constinit pristine::CpuLocal pristine_cpu_local[pristine::kMaxCpus] = {};

@@ -62,7 +62,13 @@ struct CpuLocal {
   std::atomic<std::uint64_t> remote_wakes;        // wake-ups this CPU sent to another
 };
 
-extern CpuLocal g_cpu_local[kMaxCpus];
+}  // namespace pristine
+
+// One per CPU, indexed by machine::cpu_id(). extern "C": the simulator
+// finds it by this plain name (sim/guest_kernel_view.h).
+extern "C" pristine::CpuLocal pristine_cpu_local[pristine::kMaxCpus];
+
+namespace pristine {
 
 // The earliest time the tick has work beyond re-arming: the end of the
 // running task's turn, the first sleeper's wake-up, the periodic chores, the
@@ -81,7 +87,7 @@ inline void bump(std::atomic<std::uint64_t>& counter) {
 }
 
 inline CpuLocal& this_cpu() {
-  CpuLocal* cpu = &g_cpu_local[machine::cpu_id()];
+  CpuLocal* cpu = &pristine_cpu_local[machine::cpu_id()];
   // Opaque from here on: the compiler keeps the pointer in a register instead
   // of recomputing array base + id * sizeof(CpuLocal) at every use.
   asm("" : "+r"(cpu));

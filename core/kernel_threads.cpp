@@ -27,16 +27,29 @@ void kernel_counter_main(std::uint64_t counter_address) {
 
 }  // namespace
 
-Task* create_kernel_stack_overflow(const char* name, sched::Placement where) {
-  return sched::create_kernel_thread(name, overflow_main, 0, 0, where);
+Task* create_boot_kernel_thread(const BootTask& task, sched::Placement where) {
+  switch (task.program) {
+#define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, arg, description) \
+  case UserProgram::enumerator: return nullptr;
+#define PRISTINE_KERNEL_THREAD(enumerator, number, name, start, description) \
+  case UserProgram::enumerator: return start(task, where);
+#include "core/program_list.def"
+#undef PRISTINE_RING3_PROGRAM
+#undef PRISTINE_KERNEL_THREAD
+  }
+  return nullptr;
 }
 
-Task* create_kernel_counter(const char* name, std::uint32_t priority, sched::Placement where) {
+Task* create_kernel_stack_overflow(const BootTask& task, sched::Placement where) {
+  return sched::create_kernel_thread(task.name, overflow_main, 0, 0, where);
+}
+
+Task* create_kernel_counter(const BootTask& task, sched::Placement where) {
   const std::uint32_t slot = pristine_tasks.count;  // the id the new task will get
   auto address = reinterpret_cast<std::uint64_t>(&g_counters[slot < kMaxTasks ? slot : 0].value);
-  Task* task = sched::create_kernel_thread(name, kernel_counter_main, address, priority, where);
-  task->progress_counter = address;
-  return task;
+  Task* created = sched::create_kernel_thread(task.name, kernel_counter_main, address, task.priority, where);
+  created->progress_counter = address;
+  return created;
 }
 
 }  // namespace pristine

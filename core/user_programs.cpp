@@ -7,8 +7,8 @@
 
 // Defined by kernel-image/user/: code and data linked into the user region.
 extern "C" {
-#define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, description) void entry();
-#define PRISTINE_KERNEL_THREAD(enumerator, number, name, description)
+#define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, arg, description) void entry();
+#define PRISTINE_KERNEL_THREAD(enumerator, number, name, start, description)
 #include "core/program_list.def"
 #undef PRISTINE_RING3_PROGRAM
 #undef PRISTINE_KERNEL_THREAD
@@ -30,9 +30,9 @@ UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint
                             PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE + PRISTINE_USER_HEAP_SIZE};
   };
   switch (program) {
-#define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, description) \
+#define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, arg, description) \
   case UserProgram::enumerator: return image(entry);
-#define PRISTINE_KERNEL_THREAD(enumerator, number, name, description) \
+#define PRISTINE_KERNEL_THREAD(enumerator, number, name, start, description) \
   case UserProgram::enumerator: break;  // a kernel thread, not a ring-3 program
 #include "core/program_list.def"
 #undef PRISTINE_RING3_PROGRAM

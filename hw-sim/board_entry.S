@@ -1,5 +1,12 @@
 // First instruction of the simulator image. The simulator enters here in
 // 64-bit mode, ring 0, interrupts off; the image takes its own boot stack.
+
+// BOARD_CPU_ID_REGISTER and MAX_CPUS come from the C++ definitions
+// (board_asm_constants.cpp).
+#include "hw-sim/board_asm_constants.inc"
+        .set BOOT_STACK_SIZE, 16384
+        .set SECONDARY_STACK_SIZE, 4096
+
         .section .text.boot, "ax"
         .code64
         .global sim_entry
@@ -15,11 +22,11 @@ sim_entry:
         // (kStartCpu): its boot stack is its slot of secondary_stacks.
         .global sim_secondary_entry
 sim_secondary_entry:
-        movq $0xFFFFFFFFFEB00008, %rax  // the board's kCpuId register
+        movq $BOARD_CPU_ID_REGISTER, %rax
         movq (%rax), %rdi
         movq %rdi, %rax
         incq %rax
-        shlq $12, %rax
+        imulq $SECONDARY_STACK_SIZE, %rax       // the top of the CPU's slot
         leaq secondary_stacks(%rip), %rsp
         addq %rax, %rsp
         xorl %ebp, %ebp
@@ -31,11 +38,11 @@ sim_secondary_entry:
         .section .bss
         .balign 16
 boot_stack:
-        .skip 16384
+        .skip BOOT_STACK_SIZE
 boot_stack_top:
-        // 4 KiB per CPU (index = CPU id; the boot CPU's slot is unused).
+        // One slot per CPU (index = CPU id; the boot CPU's slot is unused).
         .balign 16
 secondary_stacks:
-        .skip 8 * 4096
+        .skip MAX_CPUS * SECONDARY_STACK_SIZE
 
         .section .note.GNU-stack, "", @progbits

@@ -5,13 +5,6 @@
 #include <algorithm>
 
 namespace pristine::sim {
-namespace {
-
-// Flags a return must restore: CF PF AF ZF SF DF OF and IF.
-constexpr std::uint64_t kCheckedFlags = 0x8D5 | (1u << 9) | (1u << 10);
-constexpr VirtAddr kKernelHalf = 0xFFFF800000000000;
-
-}  // namespace
 
 ContextChecker::ContextChecker(ContextLimits limits, Namer task_name, Describer describe)
     : limits_(limits), task_name_(std::move(task_name)), describe_(std::move(describe)) {}
@@ -46,18 +39,14 @@ void ContextChecker::leave_user(const GuestCpu& cpu, int task, PathId path, Cycl
       if (++t.empty_stints >= limits_.max_empty_stints) {
         report(task, kNoProgress, "no-forward-progress",
                fmt::format("resumed {} times in a row without executing one user instruction", t.empty_stints),
-               cpu.reg(UC_X86_REG_RIP), path, now);
+               cpu.pc(), path, now);
       }
     } else {
       t.empty_stints = 0;
     }
   }
   Snapshot& s = t.saved;
-  for (int i = 0; i < 16; ++i) s.gpr[i] = cpu.reg(kGprIds[i]);
-  s.rip = cpu.reg(UC_X86_REG_RIP);
-  s.rflags = cpu.reg(UC_X86_REG_RFLAGS);
-  s.gs_base = cpu.reg(UC_X86_REG_GS_BASE);
-  for (int i = 0; i < 16; ++i) check(uc_reg_read(cpu.uc(), UC_X86_REG_XMM0 + i, s.xmm[i].data()), "xmm");
+  s.context = capture_user_context(cpu);
   s.path = path;
   s.valid = true;
 }
@@ -65,31 +54,16 @@ void ContextChecker::leave_user(const GuestCpu& cpu, int task, PathId path, Cycl
 void ContextChecker::enter_user(const GuestCpu& cpu, int task, Cycles now, std::uint64_t instructions) {
   if (task < 0) return;
   TaskState& t = state(task);
-  const VirtAddr rip = cpu.reg(UC_X86_REG_RIP);
-  const std::uint64_t gs_base = cpu.reg(UC_X86_REG_GS_BASE);
-  if (gs_base >= kKernelHalf) {
+  const UserContext now_context = capture_user_context(cpu);
+  const VirtAddr rip = now_context.pc;
+  if (is_kernel_address(now_context.per_cpu_base)) {
     report(task, kGsBase, "gs-base",
-           fmt::format("ring 3 runs with the kernel's GS base {:#x} (a missing swapgs)", gs_base), rip,
-           t.saved.path, now);
+           fmt::format("ring 3 runs with the kernel's GS base {:#x} (a missing swapgs)", now_context.per_cpu_base),
+           rip, t.saved.path, now);
   }
   if (t.saved.valid) {
     const Snapshot& s = t.saved;
-    const bool syscall = is_syscall_path(s.path);
-    std::string diffs;
-    for (int i = 0; i < 16; ++i) {
-      if (syscall && (i == 0 || i == 2 || i == 11)) continue;  // RAX result; RCX, R11 clobbered by SYSCALL
-      const std::uint64_t now_value = cpu.reg(kGprIds[i]);
-      if (now_value != s.gpr[i]) diffs += fmt::format(" {} {:#x}->{:#x}", kGprNames[i], s.gpr[i], now_value);
-    }
-    if (rip != s.rip) diffs += fmt::format(" rip {:#x}->{:#x}", s.rip, rip);
-    const std::uint64_t flags = cpu.reg(UC_X86_REG_RFLAGS);
-    if ((flags ^ s.rflags) & kCheckedFlags) diffs += fmt::format(" rflags {:#x}->{:#x}", s.rflags, flags);
-    if (gs_base != s.gs_base && gs_base < kKernelHalf) diffs += fmt::format(" gs_base {:#x}->{:#x}", s.gs_base, gs_base);
-    for (int i = 0; i < 16; ++i) {
-      std::array<std::uint8_t, 16> xmm;
-      check(uc_reg_read(cpu.uc(), UC_X86_REG_XMM0 + i, xmm.data()), "xmm");
-      if (xmm != s.xmm[i]) diffs += fmt::format(" xmm{}", i);
-    }
+    const std::string diffs = user_context_changes(s.context, now_context, is_syscall_path(s.path));
     if (!diffs.empty()) {
       report(task, kClobber, "register-clobbered", fmt::format("resumed with changed registers:{}", diffs), rip,
              s.path, now);

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/types.h"
-#include "sim/guest_cpu.h"
+#include "sim/x86_64/user_context.h"
 #include "sim/path_id.h"
 #include "sim/report.h"
 
@@ -49,9 +49,7 @@ class ContextChecker {
 
  private:
   struct Snapshot {
-    std::array<std::uint64_t, 16> gpr{};
-    std::uint64_t rip = 0, rflags = 0, gs_base = 0;
-    std::array<std::array<std::uint8_t, 16>, 16> xmm{};
+    UserContext context;
     PathId path = kNoPath;
     bool valid = false;
   };

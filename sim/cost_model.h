@@ -87,7 +87,7 @@ class CostTable {
 
 // Whether a decoded instruction is an SSE move that faults (#GP) on a memory
 // operand not aligned to 16 bytes (Intel SDM Vol. 1, 10.4.1). Unicorn does not
-// check; the simulator does (sim/alignment_checks.cpp).
+// check; the simulator does (sim/x86_64/alignment_checks.cpp).
 bool requires_alignment(const cs_insn& insn);
 
 // Decodes blocks with Capstone (x86-64) and prices them with a CostTable.

@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "sim/prng.h"
-#include "sim/scenario.h"
+#include "sim/source_kinds.h"
 
 namespace pristine::sim {
 
@@ -21,13 +21,9 @@ class EventSource {
 
  private:
   SourceSpec spec_;
+  const SourceKindInfo* kind_;  // its arrival process
   Prng rng_;
-  Cycles last_ = 0;
-  bool started_ = false;
-  std::uint32_t left_in_burst_ = 0;
-  // Bursty: the latest burst start of the underlying Poisson process, before any
-  // delay for an unfinished burst, so the long-run burst rate stays 1/burst_period.
-  Cycles burst_clock_ = 0;
+  ArrivalState state_;
 };
 
 }  // namespace pristine::sim

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/types.h"
-#include "sim/guest_cpu.h"
+#include "sim/x86_64/guest_cpu.h"
 #include "sim/guest_image.h"
 #include "sim/guest_memory.h"
 

@@ -37,7 +37,7 @@ std::uint32_t PristineRules::forbidden_flags(VirtAddr address) const {
 std::vector<VirtAddr> PristineRules::call_chain(const SimCpu& c, VirtAddr rip) const {
   std::vector<VirtAddr> chain{rip};
   const Symbol* inner = image_.function_at(rip);
-  VirtAddr sp = c.cpu.reg(UC_X86_REG_RSP);
+  VirtAddr sp = c.cpu.sp();
   constexpr int kWords = 96;  // hot-path stacks are shallow
   for (int i = 0; i < kWords && chain.size() < 16; ++i, sp += 8) {
     const VirtAddr ret = memory_.read_or<VirtAddr>(sp, 0);
@@ -133,6 +133,18 @@ std::vector<Violation> PristineRules::violations() const {
     out.push_back(std::move(v));
   }
   return out;
+}
+
+void PristineRules::console_output(const SimCpu& c, Cycles cost) {
+  if (c.accounting.depth() == 0) return;
+  const VirtAddr rip = c.cpu.pc();
+  if (in_cold_path(c, rip)) return;  // an explicit slow path (PRISTINE_COLD)
+  flag("console-output", c, c.accounting.innermost(), rip, cost);
+}
+
+void PristineRules::clock_read(const SimCpu& c) {
+  if (c.accounting.depth() == 0 || c.accounting.innermost_clock_reads() != kMaxClockReads + 1) return;
+  flag("clock-busy-wait", c, c.accounting.innermost(), c.cpu.pc(), 0);
 }
 
 }  // namespace pristine::sim

@@ -51,6 +51,12 @@ class PristineRules {
   // explicit slow path: the write syscall's output, fatal-fault reports).
   bool in_cold_path(const SimCpu& cpu, VirtAddr rip) const;
 
+  // The board saw a CPU print a character (costing `cost`) or read its clock:
+  // output in a hot path outside a cold function, or a path that reads the
+  // clock more than kMaxClockReads times (a busy wait), breaks the rules.
+  void console_output(const SimCpu& cpu, Cycles cost);
+  void clock_read(const SimCpu& cpu);
+
   std::vector<Violation> violations() const;
 
  private:

@@ -43,6 +43,7 @@ struct TaskFault {
 struct TaskReport {
   std::string name;
   std::uint64_t progress = 0;  // the task's own counter
+  bool has_progress_counter = false;  // the program counts its progress (not in the JSON)
   std::uint64_t ticks = 0;     // timer ticks that found it running
   std::uint64_t switches_in = 0;
   std::uint64_t gave_up = 0;    // stints it ended itself: wait, sleep, yield

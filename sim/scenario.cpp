@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <span>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -160,6 +161,13 @@ class Parser {
   std::optional<Quantity> time(const toml::table& t, const std::string& prefix, const std::string& stem,
                                std::initializer_list<const char*> suffixes, bool required, bool allow_zero,
                                const char* rate_key = nullptr) const {
+    return time(t, prefix, stem, std::span<const char* const>(suffixes.begin(), suffixes.size()), required,
+                allow_zero, rate_key);
+  }
+
+  std::optional<Quantity> time(const toml::table& t, const std::string& prefix, const std::string& stem,
+                               std::span<const char* const> suffixes, bool required, bool allow_zero,
+                               const char* rate_key = nullptr) const {
     std::optional<Quantity> result;
     auto take = [&](const std::string& key, Cycles value, const toml::node* node) {
       if (result) {
@@ -291,10 +299,11 @@ class Parser {
       }
       task.priority = static_cast<std::uint32_t>(integer(t, prefix, "priority", 0, 3).value_or(0));
       const auto sleep_us = integer(t, prefix, "sleep_us", 1, 1'000'000'000);
-      if (task.program == UserProgram::Sleeper && !sleep_us) {
+      const ProgramArg arg = program_info(task.program)->arg;
+      if (arg == ProgramArg::SleepNanoseconds && !sleep_us) {
         fail(t, prefix + "sleep_us", "missing: a sleeper needs sleep_us");
       }
-      if (task.program != UserProgram::Sleeper && sleep_us) {
+      if (arg != ProgramArg::SleepNanoseconds && sleep_us) {
         fail(t, prefix + "sleep_us", "only a sleeper takes sleep_us", t.get("sleep_us"));
       }
       task.sleep_ns = sleep_us.value_or(0) * 1000;
@@ -306,8 +315,8 @@ class Parser {
         task.cpu = static_cast<CpuId>(*cpu);
       }
       const auto partner = string(t, prefix, "partner", false);
-      if (task.program == UserProgram::Pinger && !partner) fail(t, prefix + "partner", "missing: a pinger needs a partner task");
-      if (task.program != UserProgram::Pinger && partner) {
+      if (arg == ProgramArg::PartnerTask && !partner) fail(t, prefix + "partner", "missing: a pinger needs a partner task");
+      if (arg != ProgramArg::PartnerTask && partner) {
         fail(t, prefix + "partner", "only a pinger takes a partner", t.get("partner"));
       }
       s.tasks.push_back(task);
@@ -322,6 +331,44 @@ class Parser {
       s.tasks[index].partner = static_cast<std::uint32_t>(it - s.tasks.begin());
     }
   }
+
+  // One [[source]] table as its kind reads it (sim/source_kinds.h).
+  class SourceTable final : public SourceParameters {
+   public:
+    SourceTable(const Parser& parser, const toml::table& t, const std::string& prefix)
+        : parser_(parser), t_(t), prefix_(prefix) {}
+
+    std::uint64_t integer(const char* key, std::int64_t min, std::int64_t max) const override {
+      return *parser_.integer(t_, prefix_, key, min, max, true);
+    }
+
+    Time time(std::string_view stem, std::span<const char* const> suffixes, const char* rate_key) const override {
+      const Quantity q = *parser_.time(t_, prefix_, std::string(stem), suffixes, true, false, rate_key);
+      return {q.cycles, q.key};
+    }
+
+    // A source faster than kMinSourcePeriod would leave the CPU no time between handlers.
+    Cycles interval(std::string_view stem, std::span<const char* const> suffixes,
+                    const char* rate_key) const override {
+      const Quantity q = *parser_.time(t_, prefix_, std::string(stem), suffixes, true, false, rate_key);
+      if (q.cycles < kMinSourcePeriod) {
+        parser_.fail(t_, prefix_ + q.key,
+                     fmt::format("{} cycles between interrupts is a livelock: must be at least {} cycles", q.cycles,
+                                 kMinSourcePeriod),
+                     q.node);
+      }
+      return q.cycles;
+    }
+
+    [[noreturn]] void fail(const std::string& key, const std::string& message) const override {
+      parser_.fail(t_, prefix_ + key, message, t_.get(key));
+    }
+
+   private:
+    const Parser& parser_;
+    const toml::table& t_;
+    const std::string& prefix_;
+  };
 
   void parse_sources(Scenario& s) const {
     const toml::array* sources = array_of_tables("source");
@@ -340,22 +387,14 @@ class Parser {
         fail(t, prefix + "name", fmt::format("duplicate source name '{}'", src.name), t.get("name"));
       }
       const std::string kind = *string(t, prefix, "kind", true);
-      std::initializer_list<const char*> common = {"name", "kind", "vector", "cpu", "start_us", "start_ns", "start_cycles"};
-      std::vector<const char*> allowed(common);
-      if (kind == "periodic") {
-        src.kind = SourceKind::Periodic;
-        allowed.insert(allowed.end(), {"period_us", "period_ns", "period_cycles", "rate_hz"});
-      } else if (kind == "poisson") {
-        src.kind = SourceKind::Poisson;
-        allowed.insert(allowed.end(), {"mean_us", "mean_ns", "mean_cycles", "rate_hz"});
-      } else if (kind == "bursty") {
-        src.kind = SourceKind::Bursty;
-        allowed.insert(allowed.end(), {"burst", "burst_period_us", "burst_period_ns", "burst_period_cycles",
-                                       "burst_rate_hz", "spacing_ns", "spacing_cycles"});
-      } else {
-        fail(t, prefix + "kind", fmt::format("unknown kind '{}': must be one of periodic, poisson, bursty", kind),
+      const SourceKindInfo* info = source_kind_named(kind);
+      if (!info) {
+        fail(t, prefix + "kind", fmt::format("unknown kind '{}': must be one of {}", kind, source_kind_names()),
              t.get("kind"));
       }
+      src.kind = info->kind;
+      std::vector<const char*> allowed(std::begin(kCommonSourceKeys), std::end(kCommonSourceKeys));
+      allowed.insert(allowed.end(), info->keys.begin(), info->keys.end());
       for (const auto& [key, node] : t) {
         if (std::find_if(allowed.begin(), allowed.end(), [&key = key](const char* a) { return key.str() == a; }) == allowed.end()) {
           fail(t, prefix + std::string(key.str()),
@@ -369,39 +408,7 @@ class Parser {
              t.get("cpu"));
       }
       src.start = start(t, prefix);
-      // A source faster than this would leave the CPU no time between handlers.
-      auto period = [&](const Quantity& q) {
-        if (q.cycles < kMinSourcePeriod) {
-          fail(t, prefix + q.key,
-               fmt::format("{} cycles between interrupts is a livelock: must be at least {} cycles", q.cycles,
-                           kMinSourcePeriod),
-               q.node);
-        }
-        return q.cycles;
-      };
-      switch (src.kind) {
-        case SourceKind::Periodic:
-          src.period = period(*time(t, prefix, "period", {"_us", "_ns", "_cycles"}, true, false, "rate_hz"));
-          break;
-        case SourceKind::Poisson:
-          src.period = period(*time(t, prefix, "mean", {"_us", "_ns", "_cycles"}, true, false, "rate_hz"));
-          break;
-        case SourceKind::Bursty: {
-          src.burst = static_cast<std::uint32_t>(*integer(t, prefix, "burst", 1, 4096, true));
-          src.burst_period =
-              period(*time(t, prefix, "burst_period", {"_us", "_ns", "_cycles"}, true, false, "burst_rate_hz"));
-          const Quantity spacing = *time(t, prefix, "spacing", {"_ns", "_cycles"}, true, false);
-          src.spacing = spacing.cycles;
-          if (std::uint64_t{src.burst} * src.spacing >= src.burst_period) {
-            fail(t, prefix + spacing.key,
-                 fmt::format("a burst of {} spaced {} cycles lasts {} cycles: burst * spacing must be less than "
-                             "the {} cycles between bursts",
-                             src.burst, src.spacing, std::uint64_t{src.burst} * src.spacing, src.burst_period),
-                 spacing.node);
-          }
-          break;
-        }
-      }
+      info->parse(SourceTable(*this, t, prefix), src);
       s.sources.push_back(src);
     }
   }
@@ -423,21 +430,12 @@ class Parser {
                              "start_cycles", "count", "vector", "task", "late_us", "late_ns", "late_cycles"});
       FaultSpec f;
       const std::string kind = *string(t, prefix, "kind", true);
-      bool known = false;
-      for (const FaultKind k : {FaultKind::Nmi, FaultKind::NmiSwapgsWindow, FaultKind::Spurious, FaultKind::TimerDouble,
-                                FaultKind::TimerLate, FaultKind::SameVector, FaultKind::PageFault, FaultKind::LevelDevice}) {
-        if (kind == fault_kind_name(k)) {
-          f.kind = k;
-          known = true;
-        }
-      }
-      if (!known) {
-        fail(t, prefix + "kind",
-             fmt::format("unknown fault '{}': must be one of nmi, nmi-swapgs-window, spurious, timer-double, "
-                         "timer-late, same-vector, page-fault, level-device",
-                         kind),
+      const FaultKindInfo* info = fault_kind_named(kind);
+      if (!info) {
+        fail(t, prefix + "kind", fmt::format("unknown fault '{}': must be one of {}", kind, fault_kind_names()),
              t.get("kind"));
       }
+      f.kind = info->kind;
       const Quantity mean = *time(t, prefix, "mean", {"_us", "_ns", "_cycles"}, true, false, "rate_hz");
       if (mean.cycles < kMinFaultMean) {
         fail(t, prefix + mean.key,
@@ -456,13 +454,12 @@ class Parser {
       f.mean = mean.cycles;
       f.start = start(t, prefix);
       f.count = static_cast<std::uint32_t>(integer(t, prefix, "count", 0, 1'000'000).value_or(0));
-      const bool needs_vector = f.kind == FaultKind::SameVector || f.kind == FaultKind::LevelDevice;
-      if (needs_vector) {
+      if (info->takes == FaultParameter::Vector) {
         f.vector = device_vector(t, prefix);
       } else if (t.get("vector")) {
         fail(t, prefix + "vector", fmt::format("a {} fault takes no vector", kind), t.get("vector"));
       }
-      if (f.kind == FaultKind::PageFault) {
+      if (info->takes == FaultParameter::Task) {
         f.task = *string(t, prefix, "task", true);
         bool found = false;
         for (const TaskSpec& task : s.tasks) found |= task.name == f.task;
@@ -479,7 +476,7 @@ class Parser {
       } else if (t.get("task")) {
         fail(t, prefix + "task", fmt::format("a {} fault takes no task", kind), t.get("task"));
       }
-      if (f.kind == FaultKind::TimerLate) {
+      if (info->takes == FaultParameter::Late) {
         const Quantity late = *time(t, prefix, "late", {"_us", "_ns", "_cycles"}, true, false);
         if (late.cycles >= duration_) {
           fail(t, prefix + late.key,
@@ -545,20 +542,6 @@ class Parser {
 
 }  // namespace
 
-const char* fault_kind_name(FaultKind kind) {
-  switch (kind) {
-    case FaultKind::Nmi: return "nmi";
-    case FaultKind::NmiSwapgsWindow: return "nmi-swapgs-window";
-    case FaultKind::Spurious: return "spurious";
-    case FaultKind::TimerDouble: return "timer-double";
-    case FaultKind::TimerLate: return "timer-late";
-    case FaultKind::SameVector: return "same-vector";
-    case FaultKind::PageFault: return "page-fault";
-    case FaultKind::LevelDevice: return "level-device";
-  }
-  return "?";
-}
-
 const char* program_name(UserProgram program) {
   const ProgramInfo* info = program_info(program);
   return info ? info->name : "?";
@@ -570,11 +553,6 @@ std::optional<UserProgram> program_named(std::string_view name) {
   return info->program;
 }
 
-bool is_kernel_thread(UserProgram program) {
-  const ProgramInfo* info = program_info(program);
-  return info && !info->ring3;
-}
-
 RunPlan plan_of(const Scenario& s) {
   RunPlan p;
   p.cycles = s.duration;
@@ -583,11 +561,7 @@ RunPlan plan_of(const Scenario& s) {
   for (const SourceSpec& src : s.sources) {
     if (src.start >= s.duration) continue;
     const Cycles span = s.duration - src.start;
-    switch (src.kind) {
-      case SourceKind::Periodic: p.source_interrupts += (span - 1) / src.period + 1; break;
-      case SourceKind::Poisson: p.source_interrupts += span / src.period; break;
-      case SourceKind::Bursty: p.source_interrupts += span / src.burst_period * src.burst; break;
-    }
+    p.source_interrupts += source_kind_info(src.kind).expected_arrivals(src, span);
   }
   for (const FaultSpec& f : s.faults) {
     if (f.start >= s.duration) continue;

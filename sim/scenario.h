@@ -11,6 +11,8 @@
 
 #include "core/program_registry.h"
 #include "core/types.h"
+#include "sim/fault_kinds.h"
+#include "sim/source_kinds.h"
 
 namespace pristine::sim {
 
@@ -35,57 +37,36 @@ class ScenarioError : public std::runtime_error {
 // use too.
 const char* program_name(UserProgram program);
 std::optional<UserProgram> program_named(std::string_view name);
-// The programs that run as ring-0 kernel threads, not in ring 3.
-bool is_kernel_thread(UserProgram program);
+// (The programs that run as ring-0 kernel threads: is_kernel_thread,
+// core/program_registry.h.)
 
 struct TaskSpec {
   std::string name;          // <= 15 chars, unique
   UserProgram program = UserProgram::Counter;
   std::uint32_t priority = 0;     // 0..3: weights the time slice
-  std::uint64_t sleep_ns = 0;     // Sleeper: nanoseconds per sleep
+  std::uint64_t sleep_ns = 0;     // ProgramArg::SleepNanoseconds (a sleeper): nanoseconds per sleep
   std::optional<CpuId> cpu;       // pinned to this CPU; none: the kernel places and balances it
-  std::uint32_t partner = 0;      // Pinger: index of the task it wakes (resolved from `partner = "name"`)
+  std::uint32_t partner = 0;      // ProgramArg::PartnerTask (a pinger): index of the task it wakes (from `partner = "name"`)
+
+  // The BootTask::arg the task carries, by its program's parameter kind.
+  std::uint64_t boot_arg() const {
+    return program_info(program)->arg == ProgramArg::PartnerTask ? partner : sleep_ns;
+  }
 };
 
-enum class SourceKind : std::uint8_t { Periodic, Poisson, Bursty };
+// Interrupt sources (SourceSpec) and fault kinds: sim/source_kinds.h,
+// sim/fault_kinds.h.
 
-// An interrupt source external to the kernel (a device), raising `vector` on `cpu`.
-// All times are in modeled cycles (the parser converts _us/_ns/_hz forms).
-struct SourceSpec {
-  std::string name;
-  SourceKind kind = SourceKind::Periodic;
-  Vector vector = 0;
-  CpuId cpu = 0;
-  Cycles start = 0;            // first possible arrival
-  Cycles period = 0;           // Periodic: spacing; Poisson: mean inter-arrival
-  std::uint32_t burst = 0;     // Bursty: interrupts per burst
-  Cycles burst_period = 0;     // Bursty: mean spacing of burst starts (Poisson)
-  Cycles spacing = 0;          // Bursty: spacing inside a burst
-};
-
-// Faults the simulator injects where real kernels break (docs/scenarios.md).
-enum class FaultKind : std::uint8_t {
-  Nmi,              // an NMI at a random instruction boundary (handlers included)
-  NmiSwapgsWindow,  // an NMI between swapgs and iretq on the way back to ring 3
-  Spurious,         // the spurious vector 0xFF
-  TimerDouble,      // the timer fires a second time right after a tick
-  TimerLate,        // the timer fires `late` cycles after its deadline
-  SameVector,       // `vector` raised again while it is in service
-  PageFault,        // `task`'s counter page made not present for one access
-  LevelDevice,      // `vector` asserted until the driver acknowledges it
-};
-
+// One [[fault]]: injections of `kind`, a Poisson process of mean `mean`.
 struct FaultSpec {
   FaultKind kind = FaultKind::Nmi;
   Cycles start = 0;
   Cycles mean = 0;           // mean spacing of injections (Poisson)
   std::uint32_t count = 0;   // at most this many; 0 = no limit
-  Vector vector = 0;         // SameVector, LevelDevice
-  std::string task;          // PageFault
-  Cycles late = 0;           // TimerLate
+  Vector vector = 0;         // a kind that takes FaultParameter::Vector
+  std::string task;          // FaultParameter::Task
+  Cycles late = 0;           // FaultParameter::Late
 };
-
-const char* fault_kind_name(FaultKind kind);
 
 // A per-handler budget tighter than the default 1000 modeled cycles.
 struct BudgetSpec {

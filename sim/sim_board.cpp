@@ -2,7 +2,7 @@
 
 #include "core/interrupt/vectors.h"
 #include "hw-sim/board_registers.h"
-#include "sim/simulator.h"
+#include "sim/board_bus.h"
 
 namespace pristine::sim {
 
@@ -33,14 +33,14 @@ std::uint64_t SimBoard::read(SimCpu& cpu, std::uint64_t offset, unsigned size) {
       if (!high) {
         cpu.cycles += costs_.board_clock_read;
         cpu.accounting.note_clock_read(cpu.instructions, cpu.cycles);
-        if (cpu.simulator) cpu.simulator->clock_read(cpu);
+        if (cpu.bus) cpu.bus->clock_read(cpu);
       }
       value = cpu.cycles;
       break;
     case sim_board::kTimerDeadline: value = cpu.timer_deadline; break;
     case sim_board::kTimerVector: value = cpu.timer_vector; break;
     case sim_board::kClockHz: value = clock_hz_; break;
-    case sim_board::kCpuCount: value = cpu.simulator ? cpu.simulator->cpu_count() : 1; break;
+    case sim_board::kCpuCount: value = cpu.bus ? cpu.bus->cpu_count() : 1; break;
     default: value = 0; break;
   }
   if (!high && reg != sim_board::kClock) cpu.cycles += costs_.board_register_read;
@@ -82,7 +82,7 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
         if (cpu.level_asserted.test(*retired)) {
           cpu.controller.raise(*retired);
           ++cpu.level_reassertions;
-          cpu.level_storm_rip = cpu.cpu.reg(UC_X86_REG_RIP);  // the block writing the EOI
+          cpu.level_storm_rip = cpu.cpu.pc();  // the block writing the EOI
         }
       } else {
         ++cpu.eoi_without_service;
@@ -90,29 +90,29 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
       if (cpu.controller.deliverable()) cpu.poll_interrupt_flag = true;
       break;
     case sim_board::kIpi:
-      if (cpu.simulator) {
+      if (cpu.bus) {
         const auto target = static_cast<CpuId>((value >> 8) & 0xFF);
         const auto vector = static_cast<Vector>(value & 0xFF);
         if (target == sim_board::kIpiToOthers) {
-          cpu.simulator->send_ipi_to_others(cpu, vector);
+          cpu.bus->send_ipi_to_others(cpu, vector);
         } else {
-          cpu.simulator->send_ipi(cpu, target, vector);
+          cpu.bus->send_ipi(cpu, target, vector);
         }
       }
       break;
     case sim_board::kStartCpu:
-      if (cpu.simulator) cpu.simulator->start_cpu(cpu, static_cast<CpuId>(value));
+      if (cpu.bus) cpu.bus->start_cpu(cpu, static_cast<CpuId>(value));
       break;
     case sim_board::kUnmapUserPage:
-      if (cpu.simulator) cpu.simulator->unmap_user_page(cpu, value);
+      if (cpu.bus) cpu.bus->unmap_user_page(cpu, value);
       break;
     case sim_board::kMapUserPage:
-      if (cpu.simulator) cpu.simulator->map_user_page(cpu, value);
+      if (cpu.bus) cpu.bus->map_user_page(cpu, value);
       break;
     case sim_board::kDeviceAck: cpu.level_asserted.reset(value & 0xFF); break;
     case sim_board::kUnmapPage:
-      if (cpu.simulator) {
-        cpu.simulator->unmap_kernel_page(cpu, value);
+      if (cpu.bus) {
+        cpu.bus->unmap_kernel_page(cpu, value);
       } else {
         // Not from inside an MMIO callback: the run loop unmaps at the next stop.
         cpu.pages_to_unmap.push_back(value & ~std::uint64_t{0xFFF});
@@ -121,7 +121,7 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
       break;
     case sim_board::kConsole:
       console_ += static_cast<char>(value & 0xFF);
-      if (cpu.simulator) cpu.simulator->console_output(cpu);
+      if (cpu.bus) cpu.bus->console_output(cpu);
       break;
     case sim_board::kExit:
       cpu.exit_requested = true;

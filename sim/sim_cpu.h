@@ -13,14 +13,15 @@
 
 #include "sim/block_cache.h"
 #include "sim/event_queue.h"
-#include "sim/guest_cpu.h"
+#include "sim/x86_64/guest_cpu.h"
 #include "sim/handler_accounting.h"
 #include "sim/interrupt_controller.h"
 #include "sim/own_time.h"
+#include "sim/report.h"
 
 namespace pristine::sim {
 
-class Simulator;
+class BoardBus;
 
 enum class StopReason : std::uint8_t {
   None,
@@ -44,7 +45,7 @@ struct SimCpu {
   HandlerAccounting accounting;
   OwnTime own_time;  // its cycles outside handlers, per task
   BlockCache blocks;
-  Simulator* simulator = nullptr;
+  BoardBus* bus = nullptr;  // the rest of the machine, as the board sees it
 
   // SMP: the boot CPU runs from reset, the others once the guest starts them
   // through the board; a CPU that took stop-all and halted with IF = 0 is done.
@@ -55,13 +56,10 @@ struct SimCpu {
   EventQueue events;  // this CPU's timeline: its device sources, IPIs to it, faults, re-raises
   // IPIs raised here and not yet taken, per vector: their send times, oldest first.
   std::map<Vector, std::deque<Cycles>> ipis_in_flight;
-  // TLB model: pages whose translation this CPU still caches after another
-  // CPU unmapped them (page -> the unmapping CPU), until it runs invlpg.
-  std::map<VirtAddr, CpuId> stale_pages;
-  bool ran_user = false;  // ring-3 code ran here since the last full flush: it may cache user pages
   std::vector<VirtAddr> pages_to_map;         // board MMU requests, done at the next stop
 
   // Modeled time and work.
+  InterruptTotals interrupts;  // raised, delivered and coalesced here
   Cycles cycles = 0;
   std::uint64_t instructions = 0;
   Cycles idle_cycles = 0;
@@ -80,7 +78,7 @@ struct SimCpu {
   bool bad_access_write = false;
   bool bad_access_fetch = false;
 
-  // Fault injection state (sim/fault_injection.cpp). -1: not armed; else the
+  // Fault injection state (sim/fault_injector.cpp). -1: not armed; else the
   // index of the entry in the injected-fault list.
   bool nmi_pending = false;
   bool nmi_blocked = false;    // an NMI is being handled: no other until iretq (SDM 6.7.1)
@@ -116,5 +114,14 @@ struct SimCpu {
   std::uint64_t eoi_outside_handler = 0;
   std::vector<VirtAddr> pages_to_unmap;  // board MMU requests, done at the next stop
 };
+
+// Raise `vector` at the CPU's interrupt controller, counted; false if it
+// coalesced with one already pending.
+inline bool raise_interrupt(SimCpu& c, Vector vector) {
+  ++c.interrupts.injected;
+  if (c.controller.raise(vector)) return true;
+  ++c.interrupts.coalesced;
+  return false;
+}
 
 }  // namespace pristine::sim

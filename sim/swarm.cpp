@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/program_registry.h"
+#include "sim/fault_kinds.h"
 #include "sim/prng.h"
 
 namespace pristine::sim {
@@ -131,6 +132,8 @@ std::string draw_swarm_scenario(std::uint64_t seed) {
   // every 30 us or more at 200 MHz and up).
   const std::uint64_t sources = pick(prng, 0, 3);
   for (std::uint64_t i = 0; i < sources; ++i) {
+    // The kinds of sim/source_kinds.cpp this writes keys for; a new kind is
+    // appended (the order is part of what a seed draws).
     constexpr const char* kKinds[] = {"periodic", "poisson", "bursty"};
     const std::string kind = one_of(prng, kKinds);
     toml += fmt::format("\n[[source]]\nname = \"s{}\"\nkind = \"{}\"\nvector = {:#x}\ncpu = {}\n", i, kind,
@@ -139,14 +142,15 @@ std::string draw_swarm_scenario(std::uint64_t seed) {
       toml += fmt::format("period_us = {}\n", pick(prng, 30, 300));
     } else if (kind == "poisson") {
       toml += fmt::format("mean_us = {}\n", pick(prng, 30, 300));
-    } else {
+    } else if (kind == "bursty") {
       toml += fmt::format("burst = {}\nburst_period_us = {}\nspacing_ns = {}\n", pick(prng, 2, 8),
                           pick(prng, 300, 3000), pick(prng, 2000, 10000));
     }
   }
 
-  // Injected faults: the kinds docs/scenarios.md lists, at rates a kernel
-  // must absorb.
+  // Injected faults: the kinds of sim/fault_kind_list.def, at rates a kernel
+  // must absorb. A new kind is appended (the order is part of what a seed
+  // draws); the key it takes follows from the list.
   const std::uint64_t faults = pick(prng, 0, 2);
   for (std::uint64_t i = 0; i < faults; ++i) {
     constexpr const char* kFaultKinds[] = {"nmi",          "nmi-swapgs-window", "spurious",    "same-vector",
@@ -154,9 +158,12 @@ std::string draw_swarm_scenario(std::uint64_t seed) {
     std::string kind = one_of(prng, kFaultKinds);
     if (kind == "page-fault" && ring3_counters.empty()) kind = "spurious";
     toml += fmt::format("\n[[fault]]\nkind = \"{}\"\nmean_us = {}\n", kind, pick(prng, 200, 3000));
-    if (kind == "same-vector" || kind == "level-device") toml += fmt::format("vector = {:#x}\n", 0x40 + pick(prng, 0, 15));
-    if (kind == "timer-late") toml += fmt::format("late_us = {}\n", pick(prng, 1, 50));
-    if (kind == "page-fault") toml += fmt::format("task = \"{}\"\n", one_of(prng, ring3_counters));
+    switch (fault_kind_named(kind)->takes) {
+      case FaultParameter::None: break;
+      case FaultParameter::Vector: toml += fmt::format("vector = {:#x}\n", 0x40 + pick(prng, 0, 15)); break;
+      case FaultParameter::Late: toml += fmt::format("late_us = {}\n", pick(prng, 1, 50)); break;
+      case FaultParameter::Task: toml += fmt::format("task = \"{}\"\n", one_of(prng, ring3_counters)); break;
+    }
   }
   return toml;
 }

@@ -1,30 +1,48 @@
 #include "sim/tlb_model.h"
 
-#include "sim/fault_locator.h"
+#include <fmt/format.h>
 
 namespace pristine::sim {
-namespace {
 
-bool flushes_tlb(const cs_insn& insn) {
-  if (insn.id == X86_INS_INVLPG) return true;
-  const cs_x86& x86 = insn.detail->x86;  // mov cr3, reg: a full flush
-  return insn.id == X86_INS_MOV && x86.op_count == 2 && x86.operands[0].type == X86_OP_REG &&
-         x86.operands[0].reg == X86_REG_CR3;
+TlbModel::TlbModel(std::uint32_t cpus, Violations& violations, TaskNamer task_name)
+    : cpus_(cpus), violations_(violations), task_name_(std::move(task_name)) {}
+
+void TlbModel::user_page_unmapped(CpuId from, int task, VirtAddr page, const std::function<bool(CpuId)>& runs) {
+  for (CpuId id = 0; id < cpus_.size(); ++id) {
+    if (id != from && cpus_[id].ran_user && runs(id)) cpus_[id].stale[page] = from;
+  }
+  unmaps_in_progress_[task].emplace_back(page, from);
+  ++shootdowns_;
 }
 
-}  // namespace
+void TlbModel::flushed(CpuId cpu, VirtAddr page) {
+  CpuTlb& tlb = cpus_[cpu];
+  if (page == kFlushAll) {
+    flushes_ += tlb.stale.size();
+    tlb.stale.clear();
+    tlb.ran_user = false;
+    return;
+  }
+  if (tlb.stale.erase(page) != 0) ++flushes_;
+}
 
-InvlpgHooks::InvlpgHooks(const GuestImage& image, const GuestMemory& memory) : hooks_(image, memory, flushes_tlb) {}
-
-void InvlpgHooks::install(GuestCpu& cpu, std::function<void(VirtAddr)> on_flush) {
-  hooks_.install(cpu, [on_flush](GuestCpu& c, VirtAddr address, std::span<const std::uint8_t> code) {
-    if (code[0] == 0x0F && code[1] == 0x22) {  // mov cr3, reg (0F 22 /r)
-      on_flush(kFlushAll);
-      return;
+void TlbModel::task_returned(int task, Cycles now) {
+  const auto it = unmaps_in_progress_.find(task);
+  if (it == unmaps_in_progress_.end()) return;
+  for (const auto& [page, initiator] : it->second) {
+    for (CpuId id = 0; id < cpus_.size(); ++id) {
+      auto& stale = cpus_[id].stale;
+      const auto entry = stale.find(page);
+      if (entry == stale.end() || entry->second != initiator) continue;
+      violations_.raise({.kind = "shootdown-incomplete",
+                         .message = fmt::format("task {} went on after unmapping page {:#x} while CPU {} still "
+                                                "cached its translation",
+                                                task_name_(it->first), page, id),
+                         .cycles = now});
+      stale.erase(entry);  // reported once
     }
-    static thread_local FaultLocator locator;
-    if (const auto page = locator.operand_address(code, address, c)) on_flush(*page & ~VirtAddr{0xFFF});
-  });
+  }
+  unmaps_in_progress_.erase(it);
 }
 
 }  // namespace pristine::sim

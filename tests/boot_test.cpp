@@ -3,15 +3,23 @@
 // are byte-identical, and nothing but the kernel's own pass reads as a pass.
 // Plain TCG ticks follow host time, so only the default 1 kHz boot runs under
 // it (and alone: RUN_SERIAL); scenarios with fast ticks boot under -icount.
+// The kernel's shutdown report is read by the host's one reader
+// (sim/shutdown_report.h): a real report round-trips through it here.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <regex>
+#include <stdexcept>
 #include <string>
 
+#include "sim/shutdown_report.h"
+
 namespace {
+
+using pristine::sim::ShutdownReport;
 
 struct BootRun {
   int status;
@@ -36,6 +44,15 @@ BootRun pristine(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output, to_ring3};
 }
 
+// The run's shutdown report; an unreadable one fails the test with the console.
+ShutdownReport report_of(const BootRun& run) {
+  try {
+    return pristine::sim::read_shutdown_report(run.output);
+  } catch (const pristine::sim::ShutdownReportError& e) {
+    throw std::runtime_error(std::string(e.what()) + "\n" + run.output);
+  }
+}
+
 TEST(Boot, TcgReachesRing3EveryTaskProgressesAndTicksAreOnRate) {
   // Under TCG guest time is host time: a host with more runnable threads than
   // cores starves QEMU and the guest loses ticks; `pristine boot` then adds a
@@ -49,25 +66,20 @@ TEST(Boot, TcgReachesRing3EveryTaskProgressesAndTicksAreOnRate) {
   if (!starved(r)) {
     ASSERT_EQ(r.status, 0) << r.output;
   }
-  std::smatch m;
-  const std::regex task(R"((counter-a|counter-b|sleeper|syscall-check) progress=(\d+))");
-  int tasks = 0;
-  for (auto it = std::sregex_iterator(r.output.begin(), r.output.end(), task); it != std::sregex_iterator(); ++it) {
-    ++tasks;
-    EXPECT_GT(std::stoull((*it)[2]), 0u) << (*it)[1] << " made no progress\n" << r.output;
+  const ShutdownReport report = report_of(r);
+  EXPECT_EQ(report.all("task").size(), 6u) << "idle, four ring-3 tasks and the kernel thread\n" << r.output;
+  for (const char* name : {"counter-a", "counter-b", "sleeper", "syscall-check"}) {
+    EXPECT_GT(report.get("task", name).number("progress"), 0u) << name << " made no progress\n" << r.output;
   }
-  EXPECT_EQ(tasks, 4) << r.output;
   // The kernel thread runs in ring 0 with interrupts on: it must be preempted
   // (switched in again and again) and still progress.
-  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(kcounter progress=(\d+) ticks=\d+ switches-in=(\d+))")))
-      << r.output;
-  EXPECT_GT(std::stoull(m[1]), 0u);
-  EXPECT_GT(std::stoull(m[2]), 10u);
+  EXPECT_GT(report.get("task", "kcounter").number("progress"), 0u);
+  EXPECT_GT(report.get("task", "kcounter").number("switches-in"), 10u);
   std::printf("host time from launch to ring-3 tasks: %.3f s\n", r.seconds_to_ring3);
-  EXPECT_NE(r.output.find("timer"), std::string::npos) << "per-handler statistics";
+  EXPECT_NE(report.find("path", "timer"), nullptr) << "per-handler statistics";
   if (starved(r)) GTEST_SKIP() << "tick rate not judged: the host starved QEMU (docs/boot.md, Modes)\n" << r.output;
-  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(ticks observed=(\d+) expected=(\d+))"))) << r.output;
-  const double observed = std::stod(m[1]), expected = std::stod(m[2]);
+  const double observed = static_cast<double>(report.get("cpu", "0").number("ticks"));
+  const double expected = static_cast<double>(report.get("cpu", "0").number("expected-ticks"));
   EXPECT_GT(expected, 900);
   EXPECT_NEAR(observed, expected, expected * 0.1);
   RecordProperty("seconds_to_ring3", std::to_string(r.seconds_to_ring3));
@@ -77,11 +89,9 @@ TEST(Boot, PreemptScenarioTasksAllProgressOnThePc) {
   // -icount: the scenario's 4 kHz tick is then exact, whatever the host load.
   const BootRun r = pristine("boot --icount --seconds 1 --scenario " PRISTINE_SOURCE_DIR "/scenarios/preempt.toml");
   ASSERT_EQ(r.status, 0) << r.output;
+  const ShutdownReport report = report_of(r);
   for (const char* name : {"low-a", "low-b", "high-a", "high-b", "sleeper", "checker"}) {
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(r.output, m, std::regex(std::string("  ") + name + R"( progress=(\d+) .* run=(\d+))")))
-        << name << "\n" << r.output;
-    EXPECT_GT(std::stoull(m[1]), 0u) << name;
+    EXPECT_GT(report.get("task", name).number("progress"), 0u) << name;
   }
   EXPECT_NE(r.output.find("tick 4000 Hz"), std::string::npos) << "the scenario's tick rate";
 }
@@ -91,32 +101,25 @@ TEST(Boot, FourCpusRunRing3TasksOnEveryCpuAndWakeAcrossCpus) {
   const BootRun r = pristine("boot --icount --smp 4 --seconds 0.25 --scenario " PRISTINE_SOURCE_DIR "/scenarios/smp-boot.toml");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("4 CPUs"), std::string::npos) << r.output;
-  const char* tasks[][2] = {{"pa", "0x0000000000000001"}, {"c1", "0x0000000000000002"},
-                            {"pb", "0x0000000000000004"}, {"c3", "0x0000000000000008"}};
+  const ShutdownReport report = report_of(r);
+  const std::pair<const char*, std::uint64_t> tasks[] = {{"pa", 0x1}, {"c1", 0x2}, {"pb", 0x4}, {"c3", 0x8}};
   for (const auto& [name, cpus] : tasks) {
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(r.output, m, std::regex(std::string("  ") + name + R"( progress=(\d+) .* cpus-run=(\w+))")))
-        << name << "\n" << r.output;
-    EXPECT_GT(std::stoull(m[1]), 10u) << name;
-    EXPECT_EQ(m[2], cpus) << name << " ran on its own CPU";
+    EXPECT_GT(report.get("task", name).number("progress"), 10u) << name;
+    EXPECT_EQ(report.get("task", name).number("cpus-run"), cpus) << name << " ran on its own CPU";
   }
-  for (const char* cpu : {"cpu 0", "cpu 2"}) {
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(r.output, m, std::regex(std::string(cpu) + R"(: .* remote-wakes=(\d+))"))) << r.output;
-    EXPECT_GT(std::stoull(m[1]), 10u) << cpu << ": the pingers wake each other across CPUs";
+  for (const char* cpu : {"0", "2"}) {
+    EXPECT_GT(report.get("cpu", cpu).number("remote-wakes"), 10u) << "cpu " << cpu << ": the pingers wake each other across CPUs";
   }
-  EXPECT_NE(r.output.find("verdict: PASS"), std::string::npos) << "every CPU ticked on rate";
+  EXPECT_TRUE(report.passed()) << "every CPU ticked on rate";
   // A task alone on its CPU is never switched out: its run time is its
   // current stint, which the report must count up to the end of the run.
   std::smatch clock;
   ASSERT_TRUE(std::regex_search(r.output, clock, std::regex(R"(tick (\d+) Hz, clock (\d+) Hz)"))) << r.output;
   const double period = std::stod(clock[2]) / std::stod(clock[1]);
-  for (const auto& [task, cpu] : {std::pair{"c1", "cpu 1"}, std::pair{"c3", "cpu 3"}}) {
-    std::smatch run, ticks;
-    ASSERT_TRUE(std::regex_search(r.output, run, std::regex(std::string("  ") + task + R"( progress=\d+ .* run=(\d+))")));
-    ASSERT_TRUE(std::regex_search(r.output, ticks, std::regex(std::string(cpu) + R"(: ticks=(\d+))")));
-    const double elapsed = std::stod(ticks[1]) * period;
-    EXPECT_GT(std::stod(run[1]), 0.9 * elapsed) << task << " ran the whole run on " << cpu << "\n" << r.output;
+  for (const auto& [task, cpu] : {std::pair{"c1", "1"}, std::pair{"c3", "3"}}) {
+    const double run = static_cast<double>(report.get("task", task).number("run"));
+    const double elapsed = static_cast<double>(report.get("cpu", cpu).number("ticks")) * period;
+    EXPECT_GT(run, 0.9 * elapsed) << task << " ran the whole run on cpu " << cpu << "\n" << r.output;
   }
 }
 
@@ -126,16 +129,13 @@ TEST(Boot, FourCpusBootUnderPlainTcgToo) {
   const BootRun r = pristine("boot --smp 4 --seconds 0.3 --scenario " PRISTINE_SOURCE_DIR "/scenarios/smp-boot.toml");
   if (r.status != 0) {
     ASSERT_NE(r.output.find("note: QEMU got"), std::string::npos) << "a failure other than a starved host\n" << r.output;
-    EXPECT_EQ(r.output.find("made no progress"), std::string::npos) << r.output;
   }
+  const ShutdownReport report = report_of(r);
+  EXPECT_EQ(report.find("failure", "no-progress"), nullptr) << r.output;
   for (const char* name : {"pa", "pb", "c1", "c3"}) {
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(r.output, m, std::regex(std::string("  ") + name + R"( progress=(\d+))"))) << r.output;
-    EXPECT_GT(std::stoull(m[1]), 10u) << name;
+    EXPECT_GT(report.get("task", name).number("progress"), 10u) << name;
   }
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(cpu 0: .* remote-wakes=(\d+))"))) << r.output;
-  EXPECT_GT(std::stoull(m[1]), 10u);
+  EXPECT_GT(report.get("cpu", "0").number("remote-wakes"), 10u);
 }
 
 TEST(Boot, RingThreeFaultsAreContainedOnThePc) {
@@ -145,20 +145,22 @@ TEST(Boot, RingThreeFaultsAreContainedOnThePc) {
       {"divide", "divide-error"},     {"ud2", "invalid-opcode"},      {"privileged", "general-protection"},
       {"bad-read", "page-fault"},     {"bad-write", "page-fault"},    {"stack-overflow", "page-fault"},
       {"misaligned", "general-protection"}};
+  const ShutdownReport report = report_of(r);
   for (const auto& [task, reason] : expected) {
-    const std::regex line(std::string("  ") + task + " progress=1 .* killed-by=" + reason + " .* dead");
-    EXPECT_TRUE(std::regex_search(r.output, line)) << task << " not ended by " << reason << "\n" << r.output;
+    const auto& line = report.get("task", task);
+    EXPECT_EQ(line.number("progress"), 1u) << task;
+    EXPECT_EQ(line.text("state"), "dead") << task;
+    EXPECT_EQ(line.has("killed-by") ? line.text("killed-by") : "", reason) << task << " not ended by " << reason;
   }
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(counter-b progress=(\d+))")));
-  EXPECT_GT(std::stoull(m[1]), 1000u) << "the other tasks keep running";
+  EXPECT_GT(report.get("task", "counter-b").number("progress"), 1000u) << "the other tasks keep running";
   // Demand-zero ring-3 memory: the stack that overflowed grew page by page,
   // the heap toucher got its four heap pages on first touch, zero-filled.
-  EXPECT_NE(r.output.find("stack-overflow progress=1 ticks=0 switches-in=1"), std::string::npos);
-  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(stack-overflow .* pages-mapped=4 killed-by=page-fault)")));
-  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(  heap progress=(\d+) .* pages-mapped=(\d+))")));
-  EXPECT_GT(std::stoull(m[1]), 0u) << "zero-filled pages (it exits otherwise)";
-  EXPECT_EQ(std::stoull(m[2]), 4u);
+  const auto& overflow = report.get("task", "stack-overflow");
+  EXPECT_EQ(overflow.number("ticks"), 0u);
+  EXPECT_EQ(overflow.number("switches-in"), 1u);
+  EXPECT_EQ(overflow.number("pages-mapped"), 4u);
+  EXPECT_GT(report.get("task", "heap").number("progress"), 0u) << "zero-filled pages (it exits otherwise)";
+  EXPECT_EQ(report.get("task", "heap").number("pages-mapped"), 4u);
 }
 
 TEST(Boot, KernelStackOverflowIsADoubleFaultReportedAsSuch) {
@@ -175,7 +177,7 @@ TEST(Boot, IcountRunsAreByteIdentical) {
   const BootRun b = pristine("boot --icount --seconds 1");
   ASSERT_EQ(a.status, 0) << a.output;
   ASSERT_EQ(b.status, 0) << b.output;
-  EXPECT_NE(a.output.find("instructions (icount)"), std::string::npos) << "the report says its units";
+  EXPECT_NE(report_of(a).find("clock-unit", "instructions"), nullptr) << "the report says its units";
   EXPECT_EQ(a.output, b.output);
 }
 

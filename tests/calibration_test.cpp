@@ -16,19 +16,6 @@ namespace {
 
 using pristine::testing::pristine;
 
-TEST(Calibration, ThePcReportIsMergedOverCpus) {
-  const auto paths = parse_pc_report(
-      "cpu 0: ticks=10\nhandlers (instructions (icount) ...): vector name count min mean max\n"
-      "  timer 10 150 160 170\n  timer+switch 2 200 210 220\n"
-      "cpu 1: ticks=10\nhandlers ...\n  timer 30 140 180 300\n  pa progress=5 ticks=1\n");
-  ASSERT_EQ(paths.size(), 2u);
-  EXPECT_EQ(paths[0].first, "timer");
-  EXPECT_EQ(paths[0].second.count, 40u);
-  EXPECT_EQ(paths[0].second.min, 140u);
-  EXPECT_DOUBLE_EQ(paths[0].second.mean, 175.0) << "weighted by count";
-  EXPECT_EQ(paths[1].first, "timer+switch");
-}
-
 TEST(Calibration, ToleranceIsThreeInstructionsPlusTwoPercent) {
   EXPECT_TRUE(within_tolerance(100, 90, 10));
   EXPECT_TRUE(within_tolerance(100, 85, 10)) << "5 off, tolerance 3 + 2";

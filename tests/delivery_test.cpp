@@ -1,6 +1,6 @@
 // The simulator delivers interrupts and exceptions itself; these tests pin each
 // rule of Intel SDM Vol. 3, 6.12-6.14 that it implements.
-#include "sim/delivery.h"
+#include "sim/x86_64/delivery.h"
 
 #include <gtest/gtest.h>
 

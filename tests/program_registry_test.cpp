@@ -23,8 +23,8 @@ std::string scenario_running(const ProgramInfo& info) {
   std::string text = "[scenario]\nname = \"one\"\nduration_ms = 1\n[[task]]\nname = \"t\"\nprogram = \"";
   text += info.name;
   text += "\"\n";
-  if (info.program == UserProgram::Sleeper) text += "sleep_us = 100\n";
-  if (info.program == UserProgram::Pinger) {
+  if (info.arg == ProgramArg::SleepNanoseconds) text += "sleep_us = 100\n";
+  if (info.arg == ProgramArg::PartnerTask) {
     text += "partner = \"p\"\n[[task]]\nname = \"p\"\nprogram = \"pinger\"\npartner = \"t\"\n";
   }
   return text;
@@ -60,7 +60,8 @@ TEST(ProgramRegistry, EveryProgramRoundTripsThroughTheScenarioParser) {
     SCOPED_TRACE(info.name);
     EXPECT_EQ(sim::program_name(info.program), std::string(info.name));
     EXPECT_EQ(sim::program_named(info.name), info.program);
-    EXPECT_EQ(sim::is_kernel_thread(info.program), !info.ring3);
+    EXPECT_EQ(is_kernel_thread(info.program), !info.ring3);
+    EXPECT_EQ(takes_partner(info.program), info.arg == ProgramArg::PartnerTask);
     const sim::Scenario s = sim::parse_scenario(scenario_running(info), "registry.toml");
     ASSERT_FALSE(s.tasks.empty());
     EXPECT_EQ(s.tasks[0].program, info.program);
@@ -104,8 +105,8 @@ TEST(ProgramRegistry, EveryRing3EntryIsInTheImages) {
     const char* symbol;
   };
   constexpr Entry kEntries[] = {
-#define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, description) {name, #entry},
-#define PRISTINE_KERNEL_THREAD(enumerator, number, name, description)
+#define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, arg, description) {name, #entry},
+#define PRISTINE_KERNEL_THREAD(enumerator, number, name, start, description)
 #include "core/program_list.def"
 #undef PRISTINE_RING3_PROGRAM
 #undef PRISTINE_KERNEL_THREAD

@@ -27,7 +27,7 @@ TEST(SwarmScenario, TheSameSeedDrawsTheSameScenarioAndSeedsDiffer) {
 
 TEST(SwarmScenario, EveryDrawnScenarioIsValidAndSpansTheDocumentedRanges) {
   std::set<std::uint32_t> cpus;
-  std::set<std::string> programs, fault_kinds;
+  std::set<std::string> programs, fault_kinds, source_kinds_drawn;
   std::size_t with_sources = 0;
   for (std::uint64_t seed = 1; seed <= 2000; ++seed) {
     const Scenario s = parse_scenario(draw_swarm_scenario(seed), "swarm.toml");  // throws if invalid
@@ -36,11 +36,13 @@ TEST(SwarmScenario, EveryDrawnScenarioIsValidAndSpansTheDocumentedRanges) {
     EXPECT_GE(s.tasks.size(), 1u) << seed;
     for (const TaskSpec& t : s.tasks) programs.insert(std::string(program_name(t.program)));
     for (const FaultSpec& f : s.faults) fault_kinds.insert(std::string(fault_kind_name(f.kind)));
+    for (const SourceSpec& src : s.sources) source_kinds_drawn.insert(source_kind_info(src.kind).name);
     with_sources += !s.sources.empty();
   }
   EXPECT_EQ(cpus, (std::set<std::uint32_t>{1, 2, 3, 4}));
   EXPECT_GE(programs.size(), 14u) << "every program is drawn";
-  EXPECT_EQ(fault_kinds.size(), 8u) << "every fault kind is drawn";
+  EXPECT_EQ(fault_kinds.size(), kFaultKindCount) << "every fault kind is drawn (sim/swarm.cpp)";
+  EXPECT_EQ(source_kinds_drawn.size(), source_kinds().size()) << "every source kind is drawn (sim/swarm.cpp)";
   EXPECT_GT(with_sources, 1000u);
 }
 

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "sim/guest_cpu.h"
+#include "sim/x86_64/guest_cpu.h"
 #include "sim/guest_image.h"
 #include "sim/guest_memory.h"
 

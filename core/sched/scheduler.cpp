@@ -1,9 +1,9 @@
 #include "core/sched/scheduler.h"
 
 #include "core/hot_path.h"
-#include "core/kernel_main.h"
 #include "core/machine.h"
 #include "core/panic.h"
+#include "core/power_off.h"
 #include "core/interrupt/vectors.h"
 #include "core/sched/cpu_inbox.h"
 #include "core/sched/sleep_list.h"
@@ -150,7 +150,7 @@ PRISTINE_HOT Task* wake_first_sleeper(CpuLocal& cpu, const Task& current, Cycles
 // Give `task` to another CPU: into its inbox, then a reschedule IPI (the
 // owner moves it into its run queue: docs/smp.md).
 PRISTINE_HOT void send_to(CpuId target, Task& task) {
-  inbox_push(g_cpu_local[target], task);
+  inbox_push(pristine_cpu_local[target], task);
   machine::send_ipi(target, vectors::kIpiReschedule);
 }
 
@@ -158,11 +158,11 @@ PRISTINE_HOT void send_to(CpuId target, Task& task) {
 PRISTINE_HOT CpuId wake_target(const Task& task) {
   if (task.pinned_cpu != kAnyCpu) return task.pinned_cpu;
   const CpuId last = task.cpu;
-  if (g_cpu_local[last].load.load(std::memory_order_relaxed) == 0) return last;
+  if (pristine_cpu_local[last].load.load(std::memory_order_relaxed) == 0) return last;
   if (task.on_cpu.load(std::memory_order_acquire) != 0) return last;
   for (smp::CpuMask cpus = smp::online_cpus(); cpus != 0; cpus &= cpus - 1) {
     const auto id = static_cast<CpuId>(__builtin_ctz(cpus));
-    if (g_cpu_local[id].load.load(std::memory_order_relaxed) == 0) return id;
+    if (pristine_cpu_local[id].load.load(std::memory_order_relaxed) == 0) return id;
   }
   return last;
 }
@@ -214,7 +214,7 @@ Task* create_user_task(const char* name, UserProgram program, std::uint32_t prio
   task->private_end = image.private_start + image.private_size;
   task->frame = machine::prepare_user_frame(task->kernel_stack_top, image.entry, image.stack_top,
                                             image.progress_counter, image.arg);
-  CpuLocal& cpu = g_cpu_local[where.cpu];
+  CpuLocal& cpu = pristine_cpu_local[where.cpu];
   add_load(cpu, 1);
   make_runnable(cpu, *task, machine::now());
   return task;
@@ -225,7 +225,7 @@ Task* create_kernel_thread(const char* name, void (*entry)(std::uint64_t), std::
   Task* task = allocate_task(name, where);
   task->priority = priority > kMaxPriority ? kMaxPriority : priority;
   task->frame = machine::prepare_kernel_frame(task->kernel_stack_top, entry, arg);
-  CpuLocal& cpu = g_cpu_local[where.cpu];
+  CpuLocal& cpu = pristine_cpu_local[where.cpu];
   add_load(cpu, 1);
   make_runnable(cpu, *task, machine::now());
   return task;
@@ -292,7 +292,7 @@ PRISTINE_HOT bool balance(CpuLocal& cpu) {
   const auto target = static_cast<CpuId>(__builtin_ctz(above != 0 ? above : others));
   cpu.balance_probe = target;
   const std::uint32_t mine = cpu.load.load(std::memory_order_relaxed);
-  if (mine < g_cpu_local[target].load.load(std::memory_order_relaxed) + 2) return false;
+  if (mine < pristine_cpu_local[target].load.load(std::memory_order_relaxed) + 2) return false;
   Task* task = cpu.run_queue.take_first_unpinned();
   if (!task) return false;
   add_load(cpu, -1);

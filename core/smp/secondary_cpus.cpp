@@ -19,7 +19,7 @@ std::uint32_t slice_ticks_for(std::uint32_t tick_hz) {
 }  // namespace
 
 void prepare_cpu(CpuId id, const BootInfo& boot) {
-  CpuLocal& cpu = g_cpu_local[id];
+  CpuLocal& cpu = pristine_cpu_local[id];
   cpu.id = id;
   cpu.slice_ticks = slice_ticks_for(boot.tick_hz);
   cpu.clock_hz = boot.clock_hz;
@@ -43,7 +43,7 @@ void start_secondary_cpus(std::uint32_t count) {
 }
 
 void cpu_enter_scheduler(CpuId id) {
-  CpuLocal& cpu = g_cpu_local[id];
+  CpuLocal& cpu = pristine_cpu_local[id];
   const BootInfo& boot = pristine_boot_info;
   timer_start(cpu, boot.clock_hz / boot.tick_hz);
   PRISTINE_TEST_HOOK(tick_armed, cpu);

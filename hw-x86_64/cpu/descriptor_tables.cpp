@@ -68,7 +68,7 @@ void build_idt() {
     // int3 and into may be used by ring-3 code; every other gate is ring 0 only,
     // so a user `int n` on it raises #GP instead.
     const std::uint8_t dpl = (v == vectors::kBreakpoint || v == vectors::kOverflow) ? 3 : 0;
-    g_idt[v] = make_gate(reinterpret_cast<std::uint64_t>(interrupt_stubs + 16 * v), ist, dpl);
+    g_idt[v] = make_gate(reinterpret_cast<std::uint64_t>(interrupt_stubs + kInterruptStubSize * v), ist, dpl);
   }
 }
 

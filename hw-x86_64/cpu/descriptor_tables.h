@@ -37,6 +37,9 @@ inline constexpr std::uint8_t kIstMachineCheck = 3;
 
 // Load this CPU's GDT (with its TSS), the shared IDT, and reload segments.
 void load_descriptor_tables(CpuId cpu);
+// The entry stubs (interrupt_entry.S): one per vector, this far apart.
+inline constexpr unsigned kInterruptStubSize = 16;
+
 // Build the shared 256-entry IDT from the entry stubs. Once, on the boot CPU.
 void build_idt();
 // The TSS of `cpu` (RSP0 is updated on every switch to a ring-3 task).

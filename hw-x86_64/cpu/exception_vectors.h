@@ -39,11 +39,13 @@ inline constexpr Vector kExceptionCount = 32;
 inline constexpr Vector kPicBase = 0x20;
 inline constexpr unsigned kPicLines = 16;
 
-// Exceptions that push an error code (Intel SDM Vol. 3, 6.13 and Table 6-1).
+// Exceptions that push an error code: the list is shared with the entry
+// stubs (hw-x86_64/cpu/error_code_vectors.def).
 constexpr bool has_error_code(Vector v) {
-  return v == kDoubleFault || v == kInvalidTss || v == kSegmentNotPresent ||
-         v == kStackFault || v == kGeneralProtection || v == kPageFault ||
-         v == kAlignmentCheck || v == kControlProtection;
+#define PRISTINE_ERROR_CODE_VECTOR(number) if (v == (number)) return true;
+#include "hw-x86_64/cpu/error_code_vectors.def"
+#undef PRISTINE_ERROR_CODE_VECTOR
+  return false;
 }
 
 constexpr bool is_exception(Vector v) { return v < kExceptionCount; }

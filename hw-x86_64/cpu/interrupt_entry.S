@@ -1,6 +1,6 @@
 // The single interrupt entry and return path of Pristine.
 //
-// Every vector enters through a 16-byte stub that pushes a zero error code
+// Every vector enters through a stub (INTERRUPT_STUB_SIZE bytes) that pushes a zero error code
 // (where the CPU pushes none) and its vector number, then jumps to
 // exception_common (vectors 0-31, below) or interrupt_common. Both save the
 // registers into a TrapFrame (trap_frame.h), make GS the kernel's per-CPU
@@ -17,25 +17,32 @@
 //
 // No diagnostics here, ever (seed 000): the path is straight-line.
 
-        .set ENTRY_CS, 24       // CS above the vector and error-code slots
-
 #include "hw-x86_64/cpu/trap_frame.inc"
 #include "hw-x86_64/cpu/test_hook.inc"
 
         .section .text.pristine_hot, "ax"
         .code64
 
-        // 256 stubs, 16 bytes apart: stub(v) = interrupt_stubs + 16 * v.
-        .balign 16
+        // cpu_pushes_error_code: 1 if `vec` is in hw-x86_64/cpu/error_code_vectors.def.
+        .macro note_error_code_vector number
+        .if vec == \number
+        .set cpu_pushes_error_code, 1
+        .endif
+        .endm
+
+        // 256 stubs, INTERRUPT_STUB_SIZE bytes apart (descriptor_tables.h).
+        .balign INTERRUPT_STUB_SIZE
         .global interrupt_stubs
 interrupt_stubs:
         .set vec, 0
         .rept 256
-        .balign 16
-        // Vectors with a CPU-pushed error code (Intel SDM Vol. 3, Table 6-1).
-        .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21)
-        .else
-        pushq $0
+        .balign INTERRUPT_STUB_SIZE
+        .set cpu_pushes_error_code, 0
+#define PRISTINE_ERROR_CODE_VECTOR(number) note_error_code_vector number
+#include "hw-x86_64/cpu/error_code_vectors.def"
+#undef PRISTINE_ERROR_CODE_VECTOR
+        .if cpu_pushes_error_code == 0
+        pushq $0                        // the error code slot the CPU left out
         .endif
         pushq $vec
         .if vec < 32
@@ -45,7 +52,7 @@ interrupt_stubs:
         .endif
         .set vec, vec + 1
         .endr
-        .balign 16
+        .balign INTERRUPT_STUB_SIZE
         .global interrupt_stubs_end
 interrupt_stubs_end:
         .type interrupt_stubs, @function
@@ -84,14 +91,14 @@ exception_common_gs_check:
         swapgs                          // back to the interrupted context's GS
 3:      pop_preserved_registers
         pop_scratch_registers
-        addq $16, %rsp
+        addq $VECTOR_AND_ERROR_CODE_SIZE, %rsp
         iretq
         .size exception_common, . - exception_common
 
         .global interrupt_common
         .type interrupt_common, @function
 interrupt_common:
-        testb $3, ENTRY_CS(%rsp)
+        testb $3, VECTOR_TO_CS(%rsp)
         jz 1f
         .global interrupt_entry_swapgs
 interrupt_entry_swapgs:
@@ -108,9 +115,9 @@ interrupt_entry_swapgs:
         // Leave through the scratch half of a frame, at %rsp.
 interrupt_return_scratch:
         pop_scratch_registers
-        addq $16, %rsp          // vector and error code
+        addq $VECTOR_AND_ERROR_CODE_SIZE, %rsp
         test_hook interrupt_exit        // the iret frame at %rsp
-        testb $3, 8(%rsp)
+        testb $3, IRET_CS(%rsp)
         jz 2f
         // The swapgs/iretq window: an NMI here finds CS in ring 0 but the
         // user's GS base (exception_common handles it; the simulator injects

@@ -15,16 +15,8 @@
 // blocked in a syscall, leave with SYSRET; otherwise the frame came from an
 // interrupt and takes the common iretq path.
 
-        .set USER_RSP, 16       // x86::PerCpu::user_rsp
-        .set KERNEL_RSP, 24     // x86::PerCpu::kernel_rsp
-        .set USER_CS, 0x23
-        .set USER_SS, 0x1b
-        .set SYSCALL_VECTOR, 0x100
-        // From the vector slot up: vector, error code, RIP, CS, RFLAGS, RSP, SS.
-        .set VECTOR_TO_RIP, 16
-        .set VECTOR_TO_RFLAGS, 32
-        .set VECTOR_TO_RSP, 40
-
+// PER_CPU_*, USER_CS, USER_SS and SYSCALL_VECTOR come with the frame
+// offsets from the C++ definitions (asm_offsets.cpp).
 #include "hw-x86_64/cpu/trap_frame.inc"
 
         .section .text.pristine_hot, "ax"
@@ -33,12 +25,12 @@
         .type syscall_entry, @function
 syscall_entry:
         swapgs                          // GS base <- kernel per-CPU block
-        movq %rsp, %gs:USER_RSP
+        movq %rsp, %gs:PER_CPU_USER_RSP
         .global syscall_entry_kernel_stack
 syscall_entry_kernel_stack:
-        movq %gs:KERNEL_RSP, %rsp
+        movq %gs:PER_CPU_KERNEL_RSP, %rsp
         pushq $USER_SS
-        pushq %gs:USER_RSP
+        pushq %gs:PER_CPU_USER_RSP
         pushq %r11                      // user RFLAGS
         pushq $USER_CS
         pushq %rcx                      // user RIP
@@ -50,7 +42,7 @@ syscall_entry_kernel_stack:
         call x86_syscall_dispatch
         cmpq %rax, %rsp
         jne syscall_switch
-        addq $FRAME_PRESERVED_SIZE + 16, %rsp   // rbx..r15 intact; RCX and R11 come from RIP and RFLAGS
+        addq $FRAME_PRESERVED_SIZE + FRAME_RCX_R11_SIZE, %rsp   // rbx..r15 intact; RCX and R11 come from RIP and RFLAGS
 
         // Back to ring 3 from the argument registers of a frame at %rsp.
 syscall_return_arguments:
@@ -75,7 +67,7 @@ syscall_switch:
         cmpq $SYSCALL_VECTOR, FRAME_VECTOR(%rsp)
         jne interrupt_return
         pop_preserved_registers
-        addq $16, %rsp                  // RCX and R11 come from RIP and RFLAGS
+        addq $FRAME_RCX_R11_SIZE, %rsp  // RCX and R11 come from RIP and RFLAGS
         jmp syscall_return_arguments
         .size syscall_entry, . - syscall_entry
 

@@ -1,8 +1,8 @@
 // The register frame every interrupt, exception and syscall entry builds on
 // the kernel stack (hw-x86_64/cpu/interrupt_entry.S, syscall_entry.S), lowest
 // address first. The same layout is the saved state of a task that is not
-// running. The assembly uses the offsets below; static_asserts keep the two
-// in step.
+// running. The assembly's offsets are generated from this struct
+// (asm_offsets.cpp): reorder a field here and the entry code follows.
 //
 // Order, and why:
 // - the callee-saved registers at the bottom: a path that resumes the context
@@ -38,23 +38,15 @@ struct TrapFrame {
   std::uint64_t rip, cs, rflags, rsp, ss;
 };
 
-namespace trap_frame_offset {
-inline constexpr std::size_t kPreservedSize = 48;  // rbx .. r15
-inline constexpr std::size_t kRax = 64;
-inline constexpr std::size_t kVector = 120;
-inline constexpr std::size_t kRip = 136;
-inline constexpr std::size_t kCs = 144;
-inline constexpr std::size_t kSize = 176;
-}  // namespace trap_frame_offset
+// The vector slot of a frame built by the syscall entry: above every real
+// vector, so a switch knows to leave such a frame by SYSRET (syscall_entry.S).
+inline constexpr std::uint64_t kSyscallFrameVector = 0x100;
 
-static_assert(offsetof(TrapFrame, rcx) == trap_frame_offset::kPreservedSize);
-static_assert(offsetof(TrapFrame, rax) == trap_frame_offset::kRax);
-static_assert(offsetof(TrapFrame, syscall) == trap_frame_offset::kRax);
+// The syscall path reads the number and six arguments in place (SyscallArgs).
+static_assert(offsetof(TrapFrame, syscall) == offsetof(TrapFrame, rax));
 static_assert(offsetof(TrapFrame, r9) == offsetof(TrapFrame, syscall.arg[5]));
-static_assert(offsetof(TrapFrame, vector) == trap_frame_offset::kVector);
-static_assert(offsetof(TrapFrame, rip) == trap_frame_offset::kRip);
-static_assert(offsetof(TrapFrame, cs) == trap_frame_offset::kCs);
-static_assert(sizeof(TrapFrame) == trap_frame_offset::kSize);
+// The CPU pushes the interrupt frame right above the stub's two slots.
+static_assert(offsetof(TrapFrame, rip) == offsetof(TrapFrame, vector) + 16);
 // Entry keeps RSP 16-byte aligned for the C++ call: the CPU aligns before
 // pushing (SDM 6.14.2) and the frame is a multiple of 16.
 static_assert(sizeof(TrapFrame) % 16 == 0);

@@ -9,6 +9,7 @@
 #include "core/smp/secondary_cpus.h"
 #include "hw-x86_64/cpu/cpu_init.h"
 #include "hw-x86_64/cpu/instructions.h"
+#include "hw-x86_64/pc/ap_trampoline.h"
 #include "hw-x86_64/pc/lapic.h"
 #include "hw-x86_64/pc/pc_clock.h"
 
@@ -21,7 +22,7 @@ extern const std::uint8_t ap_cr3[], ap_efer_extra[], ap_stack[], ap_entry[], ap_
 namespace pristine::pc {
 namespace {
 
-constexpr std::uint64_t kTrampoline = 0x8000;  // SIPI vector 0x08: start at 0800:0000
+constexpr std::uint64_t kTrampoline = kApTrampolineBase;
 constexpr std::uint64_t kApStackSize = 8192;
 alignas(16) std::uint8_t g_ap_stacks[kMaxCpus][kApStackSize];
 std::atomic<std::uint32_t> g_ap_alive{0};

@@ -6,7 +6,9 @@
 // into 64-bit code, which takes its stack and jumps to pc_ap_main(cpu) in the
 // higher half. The boot CPU fills the data fields after copying.
 
-        .set BASE, 0x8000
+// AP_TRAMPOLINE_BASE: where the boot CPU copies this code (ap_trampoline.h).
+#include "hw-x86_64/pc/pc_asm_constants.inc"
+        .set BASE, AP_TRAMPOLINE_BASE
 
         .section .rodata.ap_trampoline, "a"
         .code16

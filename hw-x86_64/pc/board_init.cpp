@@ -131,7 +131,8 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
   info.clock_hz = rates.tsc_hz;
   // 128-bit product: run_us is at most kMaxRunSeconds, so the result fits.
   info.run_cycles = static_cast<std::uint64_t>(static_cast<unsigned __int128>(line.run_us) * rates.tsc_hz / 1'000'000);
-  info.clock_counts_instructions = line.icount ? 1 : 0;
+  // Under QEMU -icount the TSC advances per retired instruction.
+  info.clock_unit = line.icount ? ClockUnit::RetiredInstructions : ClockUnit::CpuCycles;
   if (line.task_count != 0) {
     for (std::uint32_t i = 0; i < line.task_count; ++i) info.tasks[i] = line.tasks[i];
     info.task_count = line.task_count;

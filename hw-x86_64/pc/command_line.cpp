@@ -3,6 +3,7 @@
 #include "hw-x86_64/pc/command_line.h"
 
 #include "core/program_registry.h"
+#include "hw-x86_64/pc/command_line_words.h"
 
 namespace pristine::pc {
 namespace {
@@ -144,18 +145,18 @@ struct Parser {
       return tell("ignoring task= whose priority is not a number", word), false;
     }
 
-    // A sleeper's nanoseconds within the sleep syscall's bound; a pinger's
-    // partner below kMaxBootTasks here, checked against the tasks at the end.
-    const std::uint64_t arg_max = program->program == UserProgram::Sleeper ? kMaxSleepNanoseconds
-                                  : program->program == UserProgram::Pinger ? kMaxBootTasks - 1
-                                                                            : ~std::uint64_t{0};
+    // A sleep within the sleep syscall's bound; a partner below
+    // kMaxBootTasks here, checked against the tasks at the end.
+    const std::uint64_t arg_max = program->arg == ProgramArg::SleepNanoseconds ? kMaxSleepNanoseconds
+                                  : program->arg == ProgramArg::PartnerTask    ? kMaxBootTasks - 1
+                                                                               : ~std::uint64_t{0};
     std::uint64_t arg = 0;
     bool arg_over = false;
     if (!parse_number(field[3], arg_max, arg, arg_over)) return tell("ignoring task= whose ARG is not a number", word), false;
     if (arg_over) {
-      const char* what = program->program == UserProgram::Sleeper  ? "ignoring task= sleeper: its sleep is past one day"
-                         : program->program == UserProgram::Pinger ? "ignoring task= pinger: its partner is not a task"
-                                                                   : "ignoring task= whose ARG is past 2^64 - 1";
+      const char* what = program->arg == ProgramArg::SleepNanoseconds ? "ignoring task= sleeper: its sleep is past one day"
+                         : program->arg == ProgramArg::PartnerTask    ? "ignoring task= pinger: its partner is not a task"
+                                                                      : "ignoring task= whose ARG is past 2^64 - 1";
       return tell(what, word), false;
     }
 
@@ -199,15 +200,15 @@ CommandLine parse_command_line(const char* text, std::size_t length, CommandLine
     p = word_end;
 
     Span value{};
-    if (word.after("seconds=", value)) {
+    if (word.after(command_line_word::kSeconds, value)) {
       parser.seconds(word, value, line);
-    } else if (word.after("tick=", value)) {
+    } else if (word.after(command_line_word::kTick, value)) {
       parser.tick(word, value, line);
-    } else if (word.after("cpus=", value)) {
+    } else if (word.after(command_line_word::kCpus, value)) {
       parser.cpus(word, value, line);
-    } else if (word.is("icount")) {
+    } else if (word.is(command_line_word::kIcount)) {
       line.icount = true;
-    } else if (word.after("task=", value)) {
+    } else if (word.after(command_line_word::kTask, value)) {
       if (line.task_count == kMaxBootTasks) {
         parser.tell("ignoring task= past the 16 tasks the kernel starts", word);
       } else if (parser.task(word, value, line.tasks[line.task_count])) {
@@ -234,7 +235,7 @@ CommandLine parse_command_line(const char* text, std::size_t length, CommandLine
     removed = false;
     for (std::uint32_t i = 0; i < line.task_count && !removed; ++i) {
       const BootTask& task = line.tasks[i];
-      if (task.program != UserProgram::Pinger || (task.arg < line.task_count && task.arg != i)) continue;
+      if (!takes_partner(task.program) || (task.arg < line.task_count && task.arg != i)) continue;
       parser.tell("ignoring task= pinger: its partner is not another task", task_words[i]);
       for (std::uint32_t j = i; j + 1 < line.task_count; ++j) {
         line.tasks[j] = line.tasks[j + 1];
@@ -243,7 +244,7 @@ CommandLine parse_command_line(const char* text, std::size_t length, CommandLine
       line.tasks[--line.task_count] = BootTask{};
       for (std::uint32_t j = 0; j < line.task_count; ++j) {
         BootTask& other = line.tasks[j];
-        if (other.program != UserProgram::Pinger) continue;
+        if (!takes_partner(other.program)) continue;
         if (other.arg == i) {
           other.arg = kMaxBootTasks;  // its partner is gone: removed in the next pass
         } else if (other.arg > i && other.arg <= kMaxBootTasks - 1) {

@@ -3,7 +3,8 @@
 // text it is given, no console; compiled into kernel.elf (freestanding) and for
 // the host (tests/pc_command_line_test.cpp, tests/fuzz/command_line_fuzz.cpp).
 //
-// Space-separated words:
+// Space-separated words (spelled in command_line_words.def, which the host's
+// writer shares):
 //   seconds=S    decimal, e.g. 1 or 0.25 (digits past the sixth decimal are
 //                dropped); 0 runs forever; at most kMaxRunSeconds
 //   tick=HZ      1 .. kMaxTickHz

@@ -2,13 +2,16 @@
 // must catch it. Called on the way out of every interrupt, the iret frame
 // above the return address.
 
+#include "hw-x86_64/cpu/asm_offsets.inc"
+        .set RETURN_ADDRESS_SIZE, 8     // the hook's caller pushed it above the frame
+
         .section .text.pristine_hot, "ax"
         .global pristine_test_hook_interrupt_exit
         .type pristine_test_hook_interrupt_exit, @function
 pristine_test_hook_interrupt_exit:
-        testb $3, 16(%rsp)      // the frame's CS: ring 0?
+        testb $3, RETURN_ADDRESS_SIZE + IRET_CS(%rsp)  // the frame's CS: ring 0?
         jnz 1f
-        subq $8, 32(%rsp)       // the frame's RSP
+        subq $8, RETURN_ADDRESS_SIZE + IRET_RSP(%rsp)  // the frame's RSP
 1:      ret
         .size pristine_test_hook_interrupt_exit, . - pristine_test_hook_interrupt_exit
 

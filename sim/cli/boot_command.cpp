@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "hw-x86_64/pc/command_line_words.h"
 #include "hw-x86_64/pc/debug_exit.h"
 #include "sim/cli/process.h"
 
@@ -24,7 +25,7 @@ std::string seconds_word(double seconds) {
   std::string text = fmt::format("{:.6f}", std::max(seconds, 1e-6));
   text.erase(text.find_last_not_of('0') + 1);
   if (text.back() == '.') text.pop_back();
-  return "seconds=" + text;
+  return pc::command_line_word::kSeconds + text;
 }
 
 }  // namespace
@@ -35,7 +36,7 @@ std::vector<std::string> qemu_command(const BootOptions& o) {
                                   "-serial", "stdio", "-no-reboot", "-device",
                                   "isa-debug-exit,iobase=0xf4,iosize=0x04", "-kernel", o.image.string()};
   std::string append = seconds_word(o.seconds);
-  if (o.smp > 1) append += " cpus=" + std::to_string(o.smp);
+  if (o.smp > 1) append += std::string(" ") + pc::command_line_word::kCpus + std::to_string(o.smp);
   for (const std::string& word : o.kernel_args) append += " " + word;
   switch (o.mode) {
     case BootOptions::Mode::Tcg:
@@ -44,7 +45,7 @@ std::vector<std::string> qemu_command(const BootOptions& o) {
     case BootOptions::Mode::Icount:
       // Deterministic: rdtsc counts instructions, no host time leaks in.
       cmd.insert(cmd.end(), {"-accel", "tcg", "-icount", "shift=0,sleep=off"});
-      append += " icount";
+      append += std::string(" ") + pc::command_line_word::kIcount;
       break;
     case BootOptions::Mode::Kvm:
       cmd.insert(cmd.end(), {"-accel", "kvm", "-cpu", "host"});

@@ -4,14 +4,13 @@
 
 #include <cmath>
 #include <iostream>
-#include <regex>
-#include <sstream>
 
 #include "sim/cli/boot_command.h"
 #include "sim/cli/output_file.h"
 #include "sim/cli/scenario_args.h"
 #include "sim/host_calibration.h"
 #include "sim/host_calibration_report.h"
+#include "sim/shutdown_report.h"
 #include "sim/simulator.h"
 
 namespace pristine::cli {
@@ -68,11 +67,11 @@ constexpr CalibratedPath kCalibrated[] = {
 };
 
 struct PathFigures {
-  std::optional<PcPathStats> pc;
+  std::optional<sim::MergedPath> pc;
   const sim::HandlerReport* simulator = nullptr;
 };
 
-double statistic_of(const PcPathStats& s, Statistic which) {
+double statistic_of(const sim::MergedPath& s, Statistic which) {
   return which == Statistic::Mean ? s.mean : static_cast<double>(s.min);
 }
 
@@ -82,31 +81,6 @@ double statistic_of(const sim::HandlerReport& h, Statistic which, bool cycles) {
 }
 
 }  // namespace
-
-std::vector<std::pair<std::string, PcPathStats>> parse_pc_report(const std::string& console) {
-  std::vector<std::pair<std::string, PcPathStats>> paths;
-  const std::regex line(R"(^  ([a-z0-9/+-]+) (\d+) (\d+) (\d+) (\d+)\r?$)");
-  std::istringstream in(console);
-  std::string text;
-  while (std::getline(in, text)) {
-    std::smatch m;
-    if (!std::regex_match(text, m, line)) continue;
-    const std::string name = m[1];
-    const std::uint64_t count = std::stoull(m[2]);
-    const std::uint64_t min = std::stoull(m[3]);
-    const double mean = static_cast<double>(std::stoull(m[4]));
-    auto it = std::find_if(paths.begin(), paths.end(), [&](const auto& p) { return p.first == name; });
-    if (it == paths.end()) {
-      paths.push_back({name, {count, min, mean}});
-      continue;
-    }
-    PcPathStats& s = it->second;
-    s.mean = (s.mean * static_cast<double>(s.count) + mean * static_cast<double>(count)) / static_cast<double>(s.count + count);
-    s.count += count;
-    s.min = std::min(s.min, min);
-  }
-  return paths;
-}
 
 bool within_tolerance(double qemu, double simulator, double expected_difference) {
   return std::abs((qemu - simulator) - expected_difference) <= 3.0 + 0.02 * qemu;
@@ -125,7 +99,7 @@ int run_calibrate(const CalibrateOptions& o) {
   struct Run {
     sim::Scenario scenario;
     sim::Report report;
-    std::vector<std::pair<std::string, PcPathStats>> pc;
+    std::vector<std::pair<std::string, sim::MergedPath>> pc;
   };
   std::vector<std::pair<std::string, Run>> runs;
   for (const char* file : {kUni, kMulti}) {
@@ -151,7 +125,12 @@ int run_calibrate(const CalibrateOptions& o) {
       std::cerr << console << fmt::format("pristine calibrate: FAIL: the PC run of {} failed\n", file);
       return status == 2 ? 2 : 1;
     }
-    run.pc = parse_pc_report(console);
+    try {
+      run.pc = sim::merged_paths(sim::read_shutdown_report(console));
+    } catch (const sim::ShutdownReportError& e) {
+      std::cerr << fmt::format("pristine calibrate: FAIL: the PC run of {}: {}\n", file, e.what());
+      return 1;
+    }
     runs.push_back({file, std::move(run)});
   }
 

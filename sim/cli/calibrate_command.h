@@ -33,17 +33,6 @@ struct CalibrateOptions {
   bool kvm = false;
 };
 
-// One path's statistics from the PC kernel's shutdown report (all CPUs).
-struct PcPathStats {
-  std::uint64_t count = 0;
-  std::uint64_t min = 0;
-  double mean = 0;
-};
-
-// The "  NAME COUNT MIN MEAN MAX" lines of the shutdown report, merged over
-// CPUs: counts add, min is the least, mean is weighted by count.
-std::vector<std::pair<std::string, PcPathStats>> parse_pc_report(const std::string& console);
-
 // |measured - expected| within the documented tolerance: 3 instructions plus
 // 2 % of the QEMU figure.
 bool within_tolerance(double qemu, double simulator, double expected_difference);

@@ -2,15 +2,17 @@
 
 #include <fmt/format.h>
 
+#include "hw-x86_64/pc/command_line_words.h"
+
 namespace pristine::cli {
 
 std::vector<std::string> kernel_args_for(const sim::Scenario& s) {
-  std::vector<std::string> args = {fmt::format("tick={}", s.tick_hz)};
+  namespace word = pc::command_line_word;
+  std::vector<std::string> args = {fmt::format("{}{}", word::kTick, s.tick_hz)};
   for (const auto& t : s.tasks) {
-    const std::uint64_t arg = t.program == UserProgram::Pinger ? t.partner : t.sleep_ns;
-    std::string word = fmt::format("task={}:{}:{}:{}", t.name, sim::program_name(t.program), t.priority, arg);
-    if (t.cpu) word += fmt::format(":{}", *t.cpu);
-    args.push_back(word);
+    std::string task = fmt::format("{}{}:{}:{}:{}", word::kTask, t.name, sim::program_name(t.program), t.priority, t.boot_arg());
+    if (t.cpu) task += fmt::format(":{}", *t.cpu);
+    args.push_back(task);
   }
   return args;
 }

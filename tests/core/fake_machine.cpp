@@ -9,9 +9,9 @@
 // The user-region symbols the image's link script and ring-3 programs provide.
 extern "C" {
 alignas(4096) char __user_start[64 * 1024];
-#define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, description) \
+#define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, arg, description) \
   void entry() {}
-#define PRISTINE_KERNEL_THREAD(enumerator, number, name, description)
+#define PRISTINE_KERNEL_THREAD(enumerator, number, name, start, description)
 #include "core/program_list.def"
 #undef PRISTINE_RING3_PROGRAM
 #undef PRISTINE_KERNEL_THREAD

@@ -37,7 +37,7 @@ class Scheduler : public ::testing::Test {
     smp::g_online_cpus.store(1);
   }
 
-  static CpuLocal& cpu() { return g_cpu_local[0]; }
+  static CpuLocal& cpu() { return pristine_cpu_local[0]; }
 
   Task* add(const char* name, std::uint32_t priority = 0) {
     return sched::create_user_task(name, UserProgram::Counter, priority, 0, {0, false});
@@ -308,9 +308,9 @@ class Cpus : public ::testing::Test {
     std::destroy_at(&pristine_tasks);
     std::construct_at(&pristine_tasks);
     for (CpuId id = 0; id < kCpus; ++id) {
-      std::destroy_at(&g_cpu_local[id]);
-      std::construct_at(&g_cpu_local[id]);
-      CpuLocal& c = g_cpu_local[id];
+      std::destroy_at(&pristine_cpu_local[id]);
+      std::construct_at(&pristine_cpu_local[id]);
+      CpuLocal& c = pristine_cpu_local[id];
       c.id = id;
       c.slice_ticks = 2;
       c.clock_hz = 1'000'000'000;
@@ -323,8 +323,8 @@ class Cpus : public ::testing::Test {
 
   static TrapFrame* start_on(CpuId id) {
     fake_machine::state().cpu = id;
-    EXPECT_THROW(sched::start(g_cpu_local[id]), std::logic_error);
-    return g_cpu_local[id].current->frame;
+    EXPECT_THROW(sched::start(pristine_cpu_local[id]), std::logic_error);
+    return pristine_cpu_local[id].current->frame;
   }
   static std::int64_t call(CpuId id, TrapFrame*& resume, Syscall number, std::uint64_t a0 = 0) {
     fake_machine::state().cpu = id;
@@ -335,7 +335,7 @@ class Cpus : public ::testing::Test {
   // One tick on CPU `id`, on time.
   static void tick(CpuId id, TrapFrame*& resume) {
     fake_machine::state().cpu = id;
-    fake_machine::state().now = g_cpu_local[id].next_deadline;
+    fake_machine::state().now = pristine_cpu_local[id].next_deadline;
     resume = dispatch_interrupt(vectors::kTimer, resume);
   }
 };
@@ -350,17 +350,17 @@ TEST_F(TwoCpus, AWakeOfATaskOnAnotherCpuGoesThroughItsInboxAndAReschedulingIpi) 
   TrapFrame* r1 = start_on(1);
   EXPECT_EQ(call(1, r1, Syscall::Wait), 0);
   EXPECT_EQ(b->state, TaskState::Blocked);
-  EXPECT_EQ(g_cpu_local[1].current, g_cpu_local[1].idle);
+  EXPECT_EQ(pristine_cpu_local[1].current, pristine_cpu_local[1].idle);
 
   EXPECT_EQ(call(0, r0, Syscall::Wake, b->id), 0);
   ASSERT_EQ(fake_machine::state().ipis.size(), 1u);
   EXPECT_EQ(fake_machine::state().ipis[0], std::make_pair(CpuId{1}, vectors::kIpiReschedule));
-  EXPECT_EQ(g_cpu_local[0].current, a) << "the waker keeps its CPU";
+  EXPECT_EQ(pristine_cpu_local[0].current, a) << "the waker keeps its CPU";
   EXPECT_EQ(b->state, TaskState::Blocked) << "only CPU 1 changes its own run queue";
 
   fake_machine::state().cpu = 1;
   r1 = dispatch_interrupt(vectors::kIpiReschedule, r1);
-  EXPECT_EQ(g_cpu_local[1].current, b) << "CPU 1 was idle: the woken task runs at once";
+  EXPECT_EQ(pristine_cpu_local[1].current, b) << "CPU 1 was idle: the woken task runs at once";
   EXPECT_EQ(r1, b->frame);
 }
 
@@ -372,7 +372,7 @@ TEST_F(TwoCpus, AWakeBeforeTheWaitIsNotLost) {
   EXPECT_EQ(call(0, r0, Syscall::Wake, b->id), 0);
   EXPECT_TRUE(fake_machine::state().ipis.empty()) << "b was not waiting: the wake is left pending";
   EXPECT_EQ(call(1, r1, Syscall::Wait), 0);
-  EXPECT_EQ(g_cpu_local[1].current, b) << "the pending wake makes wait() return at once";
+  EXPECT_EQ(pristine_cpu_local[1].current, b) << "the pending wake makes wait() return at once";
   EXPECT_EQ(call(0, r0, Syscall::Wake, a->id), kEINVAL) << "waking yourself";
   EXPECT_EQ(call(0, r0, Syscall::Wake, 99), kEINVAL) << "no such task";
 }
@@ -381,17 +381,17 @@ TEST_F(TwoCpus, ABusyCpuPushesAnUnpinnedTaskToAnIdleOne) {
   sched::create_user_task("pinned", UserProgram::Counter, 0, 0, {0, true});
   Task* b = sched::create_user_task("b", UserProgram::Counter, 0, 0, {0, false});
   sched::create_user_task("pinned-too", UserProgram::Counter, 0, 0, {0, true});
-  g_cpu_local[0].slice_ticks = 100;  // no turn ends: the queue stays [b, pinned-too]
+  pristine_cpu_local[0].slice_ticks = 100;  // no turn ends: the queue stays [b, pinned-too]
   TrapFrame* r0 = start_on(0);
   start_on(1);
   for (std::uint32_t t = 0; t < kChoreIntervalTicks && fake_machine::state().ipis.empty(); ++t) tick(0, r0);
   ASSERT_EQ(fake_machine::state().ipis.size(), 1u) << "one balancing look within the chore interval";
   EXPECT_EQ(fake_machine::state().ipis[0], std::make_pair(CpuId{1}, vectors::kIpiReschedule));
   EXPECT_EQ(b->migrations, 1u) << "the first unpinned queued task moves";
-  EXPECT_EQ(g_cpu_local[0].load.load(), 2u);
+  EXPECT_EQ(pristine_cpu_local[0].load.load(), 2u);
   fake_machine::state().cpu = 1;
-  dispatch_interrupt(vectors::kIpiReschedule, g_cpu_local[1].idle->frame);
-  EXPECT_EQ(g_cpu_local[1].current, b);
+  dispatch_interrupt(vectors::kIpiReschedule, pristine_cpu_local[1].idle->frame);
+  EXPECT_EQ(pristine_cpu_local[1].current, b);
   EXPECT_EQ(b->cpu, 1u);
 }
 
@@ -405,7 +405,7 @@ TEST_F(TwoCpus, ATurnEndingOnATickThatMovedATaskEndsInACatchUpInterrupt) {
   sched::create_user_task("c", UserProgram::Counter, 0, 0, {0, true});
   TrapFrame* r0 = start_on(0);
   start_on(1);
-  CpuLocal& cpu0 = g_cpu_local[0];
+  CpuLocal& cpu0 = pristine_cpu_local[0];
   // a's turn ends exactly on the first chore tick, when b moves to CPU 1.
   cpu0.turn_ends_at = cpu0.chores_at;
   plan_housekeeping(cpu0);
@@ -446,16 +446,16 @@ TEST_F(TwoCpus, AnOverdueShootdownIsTakenBackOnACpuThatSwitchesOnEveryTick) {
   Task* u = sched::create_user_task("u", UserProgram::Unmapper, 0, 0, {0, true});
   sched::create_user_task("x", UserProgram::Counter, 0, 0, {0, true});
   sched::create_user_task("y", UserProgram::Counter, 0, 0, {0, true});
-  g_cpu_local[0].slice_ticks = 1;  // x and y take turns: a switch on every tick
+  pristine_cpu_local[0].slice_ticks = 1;  // x and y take turns: a switch on every tick
   TrapFrame* r0 = start_on(0);
   start_on(1);
   call(0, r0, Syscall::Unmap, u->private_end - 4096);
   ASSERT_EQ(u->state, TaskState::Blocked);
   // CPU 1 never answers.
-  const std::uint64_t switches = g_cpu_local[0].switches.load();
+  const std::uint64_t switches = pristine_cpu_local[0].switches.load();
   for (std::uint32_t t = 0; t < smp::kShootdownTimeoutTicks + 2 * kChoreIntervalTicks; ++t) tick(0, r0);
-  EXPECT_GE(g_cpu_local[0].switches.load() - switches, smp::kShootdownTimeoutTicks) << "not switching every tick";
-  EXPECT_EQ(g_cpu_local[0].shootdown_timeouts.load(), 1u) << "the wait was never bounded";
+  EXPECT_GE(pristine_cpu_local[0].switches.load() - switches, smp::kShootdownTimeoutTicks) << "not switching every tick";
+  EXPECT_EQ(pristine_cpu_local[0].shootdown_timeouts.load(), 1u) << "the wait was never bounded";
   EXPECT_NE(u->state, TaskState::Blocked);
 }
 
@@ -481,7 +481,7 @@ TEST_F(TwoCpus, UnmapBlocksTheCallerUntilTheOtherCpuFlushedThePage) {
       << "the last acknowledgement wakes the initiator on its CPU";
   fake_machine::state().cpu = 0;
   r0 = dispatch_interrupt(vectors::kIpiReschedule, r0);
-  EXPECT_EQ(g_cpu_local[0].current, u);
+  EXPECT_EQ(pristine_cpu_local[0].current, u);
 }
 
 TEST_F(ThreeCpus, AWokenTaskGoesToItsLastCpuWhenIdleElseToAnIdleOneOnceOffItsStack) {
@@ -499,7 +499,7 @@ TEST_F(ThreeCpus, AWokenTaskGoesToItsLastCpuWhenIdleElseToAnIdleOneOnceOffItsSta
   EXPECT_EQ(fake_machine::state().ipis.back(), std::make_pair(CpuId{2}, vectors::kIpiReschedule));
   fake_machine::state().cpu = 2;
   r2 = dispatch_interrupt(vectors::kIpiReschedule, r2);
-  ASSERT_EQ(g_cpu_local[2].current, t);
+  ASSERT_EQ(pristine_cpu_local[2].current, t);
 
   // CPU 2 gets other work; t blocks again. Until CPU 2 enters the kernel
   // again it may still be on t's stack: the wake must go to CPU 2, though
@@ -512,13 +512,13 @@ TEST_F(ThreeCpus, AWokenTaskGoesToItsLastCpuWhenIdleElseToAnIdleOneOnceOffItsSta
       << "still on CPU 2's stack";
   fake_machine::state().cpu = 2;
   r2 = dispatch_interrupt(vectors::kIpiReschedule, r2);
-  EXPECT_EQ(g_cpu_local[2].current, other) << "t joined the queue behind the running task";
+  EXPECT_EQ(pristine_cpu_local[2].current, other) << "t joined the queue behind the running task";
 
   // Once CPU 2 is off t's stack (it entered the kernel since), the busy CPU 2
   // loses t to idle CPU 1.
-  g_cpu_local[2].chores_at = kNever;  // no balancing in this test: CPU 1 would take t
-  for (int n = 0; n < 8 && g_cpu_local[2].current != t; ++n) tick(2, r2);  // t's turn comes
-  ASSERT_EQ(g_cpu_local[2].current, t);
+  pristine_cpu_local[2].chores_at = kNever;  // no balancing in this test: CPU 1 would take t
+  for (int n = 0; n < 8 && pristine_cpu_local[2].current != t; ++n) tick(2, r2);  // t's turn comes
+  ASSERT_EQ(pristine_cpu_local[2].current, t);
   call(2, r2, Syscall::Wait);  // t blocks; CPU 2 runs `other`
   r2 = dispatch_interrupt(vectors::kSpurious, r2);  // CPU 2's next entry: t is off its stack
   EXPECT_EQ(t->on_cpu.load(), 0u);

@@ -1,4 +1,4 @@
-#include "sim/guest_cpu.h"
+#include "sim/x86_64/guest_cpu.h"
 
 #include <fmt/format.h>
 
@@ -142,5 +142,23 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
   set_reg(UC_X86_REG_RFLAGS, rflags);
   set_reg(UC_X86_REG_RIP, rip);
 }
+
+void GuestCpu::map_page(VirtAddr page, std::uint8_t* host) {
+  check(uc_mem_map_ptr(uc_, page, 0x1000, UC_PROT_ALL, host), "board MMU: map");
+}
+
+void GuestCpu::hook_system_call(void (*callback)(uc_engine*, void*), void* user) {
+  uc_hook hook;
+  check(uc_hook_add(uc_, &hook, UC_HOOK_INSN, reinterpret_cast<void*>(callback), user, 1, 0, UC_X86_INS_SYSCALL),
+        "hook syscall");
+}
+
+void GuestCpu::swapgs() {
+  const std::uint64_t gs = reg(UC_X86_REG_GS_BASE);
+  set_reg(UC_X86_REG_GS_BASE, msr(kMsrKernelGsBase));
+  set_msr(kMsrKernelGsBase, gs);
+}
+
+void GuestCpu::unmap_page(VirtAddr page) { check(uc_mem_unmap(uc_, page, 0x1000), "board MMU: unmap"); }
 
 }  // namespace pristine::sim

@@ -47,6 +47,11 @@ inline constexpr int kGprIds[16] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_R
 inline constexpr const char* kGprNames[16] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
                                               "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
 
+inline constexpr std::uint64_t kRflagsIf = 1u << 9;
+
+// The kernel half of the address space (canonical high half, 48-bit).
+constexpr bool is_kernel_address(VirtAddr address) { return address >= 0xFFFF800000000000; }
+
 inline constexpr std::uint32_t kMsrEfer = 0xC0000080;
 inline constexpr std::uint32_t kMsrStar = 0xC0000081;
 inline constexpr std::uint32_t kMsrLstar = 0xC0000082;
@@ -64,6 +69,26 @@ class GuestCpu {
 
   uc_engine* uc() const { return uc_; }
   CpuId id() const { return id_; }
+
+  // What the run loop asks of any CPU (the architecture-neutral view).
+  VirtAddr pc() const { return reg(UC_X86_REG_RIP); }
+  void set_pc(VirtAddr pc) { set_reg(UC_X86_REG_RIP, pc); }
+  VirtAddr sp() const { return reg(UC_X86_REG_RSP); }
+  bool user_mode() const { return cpl() == 3; }
+  bool interrupts_enabled() const { return (reg(UC_X86_REG_RFLAGS) & kRflagsIf) != 0; }
+  // The base the kernel finds its per-CPU data through (GS base on x86-64).
+  VirtAddr per_cpu_base() const { return reg(UC_X86_REG_GS_BASE); }
+  // The board MMU: one 4 KiB page of guest memory (`host` backs it) in or
+  // out of this CPU's engine.
+  void map_page(VirtAddr page, std::uint8_t* host);
+  void unmap_page(VirtAddr page);
+  // Where a page fault's address goes (CR2).
+  void set_fault_address(VirtAddr address) { set_reg(UC_X86_REG_CR2, address); }
+  // `callback` runs when the guest executes its system-call instruction
+  // (`syscall`), which Unicorn skips instead of executing.
+  void hook_system_call(void (*callback)(uc_engine*, void*), void* user);
+  // swapgs, as the CPU performs it: GS base and KERNEL_GS_BASE exchanged.
+  void swapgs();
 
   std::uint64_t reg(int id) const;
   void set_reg(int id, std::uint64_t value);

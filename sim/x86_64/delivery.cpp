@@ -1,4 +1,4 @@
-#include "sim/delivery.h"
+#include "sim/x86_64/delivery.h"
 
 #include <fmt/format.h>
 

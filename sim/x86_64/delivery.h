@@ -17,7 +17,7 @@
 
 #include "core/types.h"
 #include "sim/cost_model.h"
-#include "sim/guest_cpu.h"
+#include "sim/x86_64/guest_cpu.h"
 #include "sim/guest_memory.h"
 
 namespace pristine::sim {
@@ -51,7 +51,15 @@ DeliveryOutcome deliver(GuestCpu& cpu, GuestMemory& memory, const DeliveryReques
 // (SDM Vol. 3, 6.8.1 and 6.8.3). `last_block_flags` are the flags of the
 // block that just ran.
 constexpr bool interrupt_window_open(std::uint64_t rflags, std::uint32_t last_block_flags) {
-  return (rflags & (1u << 9)) != 0 && (last_block_flags & kBlockEndsWithSti) == 0;
+  return (rflags & kRflagsIf) != 0 && (last_block_flags & kBlockEndsWithSti) == 0;
+}
+inline bool interrupt_window_open(const GuestCpu& cpu, std::uint32_t last_block_flags) {
+  return interrupt_window_open(cpu.reg(UC_X86_REG_RFLAGS), last_block_flags);
+}
+
+// The #PF error code of a not-present page (SDM Vol. 3, 4.7): W/R, U/S, I/D.
+constexpr std::uint64_t page_fault_error_code(bool write, bool fetch, bool user) {
+  return (write ? 2 : 0) | (user ? 4 : 0) | (fetch ? 0x10 : 0);
 }
 
 }  // namespace pristine::sim

@@ -1,7 +1,7 @@
-#include "sim/alignment_checks.h"
+#include "sim/x86_64/alignment_checks.h"
 
 #include "sim/cost_model.h"
-#include "sim/fault_locator.h"
+#include "sim/x86_64/fault_locator.h"
 
 namespace pristine::sim {
 

@@ -14,7 +14,7 @@
 
 #include "core/types.h"
 #include "sim/capstone_handle.h"
-#include "sim/guest_cpu.h"
+#include "sim/x86_64/guest_cpu.h"
 
 namespace pristine::sim {
 

@@ -1,4 +1,4 @@
-#include "sim/fault_locator.h"
+#include "sim/x86_64/fault_locator.h"
 
 #include <capstone/capstone.h>
 

@@ -1,0 +1,222 @@
+#include "sim/end_of_run_checks.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "core/interrupt/vectors.h"
+#include "sim/report_builder.h"
+#include "sim/saturating.h"
+
+namespace pristine::sim {
+namespace {
+
+using Check = void (*)(const FinishedRun&, Violations&);
+
+double percent(Cycles part, Cycles whole) {
+  return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+
+Cycles tick_period(const Scenario& s) { return s.cpu_hz / s.tick_hz; }
+
+// The boot CPU neither armed its tick nor ran a task: nothing to judge yet.
+bool boot_unfinished(const FinishedRun& run) {
+  const SimCpu& boot = *run.cpus.front();
+  return expected_ticks(boot, boot, tick_period(run.scenario)).booting;
+}
+
+// Every TLB shootdown the kernel started was acknowledged within its bound.
+void shootdowns_acknowledged(const FinishedRun& run, Violations& out) {
+  for (const auto& cpu : run.cpus) {
+    if (!cpu->started) continue;
+    if (const std::uint64_t timeouts = run.kernel.shootdown_timeouts(cpu->cpu.id())) {
+      out.raise({.kind = "shootdown-timeout",
+                 .message = fmt::format("CPU {}: {} TLB shootdown(s) not acknowledged within the kernel's bound",
+                                        cpu->cpu.id(), timeouts),
+                 .cycles = cpu->cycles});
+    }
+  }
+}
+
+// No CPU is starved of ticks (sim/report_builder.h, expected_ticks).
+void ticks_delivered(const FinishedRun& run, Violations& out) {
+  if (run.report.end != "duration") return;
+  for (const CpuReport& cr : run.report.per_cpu) {
+    const SimCpu& cpu = *run.cpus[cr.id];
+    if (cpu.stopped || expected_ticks(cpu, *run.cpus.front(), tick_period(run.scenario)).booting) continue;
+    if (cr.ticks * 10 < cr.expected_ticks * 9) {
+      out.raise({.kind = "tick-starved",
+                 .message = fmt::format("CPU {} took {} timer ticks of {} expected", cr.id, cr.ticks,
+                                        cr.expected_ticks),
+                 .cycles = cpu.cycles});
+    }
+  }
+}
+
+// Every IPI sent was handled exactly once, or is still on its way.
+void ipis_accounted(const FinishedRun& run, Violations& out) {
+  const IpiReport& i = run.report.ipis;
+  if (i.handled + i.in_flight == i.sent) return;
+  out.raise({.kind = "ipi-lost",
+             .message = fmt::format("{} IPIs sent, {} handled, {} still in flight", i.sent, i.handled, i.in_flight)});
+}
+
+// Every path within its budget, end to end.
+void budgets_kept(const FinishedRun& run, Violations& out) {
+  for (const HandlerReport& h : run.report.handlers) {
+    if (h.within_budget()) continue;
+    out.raise({.kind = "budget",
+               .message = fmt::format("{} took {} cycles, budget {}", h.name, h.cycles_exclusive.max, h.budget),
+               .vector = h.vector,
+               .cycles = h.cycles_exclusive.max});
+  }
+}
+
+// Every task that counts its progress advanced, judged once the run after
+// boot lasted two scheduling rounds: every task had a turn by then, and one
+// that yields its turn away a second one.
+void tasks_progressed(const FinishedRun& run, Violations& out) {
+  const SimCpu& boot = *run.cpus.front();
+  if (boot_unfinished(run)) return;
+  if (boot.cycles - boot.own_time.first_task_at() < two_scheduling_rounds(run.scenario, run.kernel)) return;
+  for (const TaskReport& t : run.report.tasks) {
+    if (t.has_progress_counter && t.alive && t.progress == 0) {
+      out.raise({.kind = "no-progress", .message = fmt::format("task {} never advanced", t.name), .cycles = boot.cycles});
+    }
+  }
+}
+
+// A task that wanted the CPU for a while and got less than min_cpu_share of
+// that time is starved, whatever the cause (docs/scenarios.md, CPU share).
+// Judged: every task but the idle tasks that wanted the CPU for at least
+// kMinDemandTicks ticks and two scheduling rounds (a task that waited less
+// may simply not have had its turn yet), except one that ended at least
+// half its stints itself (wait, sleep, yield, exit or a fatal fault: a
+// pinger, a sleeper, a yielder, a program that ended at once): it wants
+// less than it is offered, so the share of its runnable time says nothing;
+// its waits are latency, the turns of the tasks ahead of it, which
+// max_wait_ticks bounds. The message names the cause on the task's CPU: the
+// handlers (the busiest vector) or the competing tasks, whichever took more
+// of it.
+void cpu_shares_fair(const FinishedRun& run, Violations& out) {
+  constexpr Cycles kMinDemandTicks = 10;
+  const Scenario& s = run.scenario;
+  if (s.min_cpu_share <= 0 || boot_unfinished(run)) return;
+  const std::vector<TaskReport>& tasks = run.report.tasks;
+  const Cycles min_demand = std::max(kMinDemandTicks * tick_period(s), two_scheduling_rounds(s, run.kernel));
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const TaskReport& t = tasks[i];
+    const bool gives_the_cpu_up = t.switches_in != 0 && t.gave_up * 2 >= t.switches_in;
+    if (t.idle || gives_the_cpu_up || t.demand_cycles < min_demand || t.cpu_share >= s.min_cpu_share) continue;
+    if (t.cpu >= run.cpus.size()) continue;
+    const SimCpu& cpu = *run.cpus[t.cpu];
+    const Cycles total = cpu.cycles - cpu.started_at;
+    const std::map<Vector, Cycles> by_vector = handler_cycles_by_vector(cpu);
+    Cycles handlers = 0;
+    std::optional<Vector> busiest;
+    for (const auto& [vector, cycles] : by_vector) {
+      handlers += cycles;
+      if (!busiest || cycles > by_vector.at(*busiest)) busiest = vector;
+    }
+    // The other tasks' own time on this CPU, largest first.
+    std::vector<std::pair<Cycles, std::size_t>> others;
+    Cycles competing = 0;
+    for (std::size_t j = 0; j < tasks.size(); ++j) {
+      if (j == i || tasks[j].idle) continue;
+      const Cycles own = cpu.own_time.own(static_cast<int>(j), cpu.cycles);
+      if (own == 0) continue;
+      competing += own;
+      others.emplace_back(own, j);
+    }
+    std::stable_sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string cause = fmt::format("cpu {} spent {:.1f} % in handlers", cpu.cpu.id(), percent(handlers, total));
+    std::optional<Vector> vector;
+    if (handlers >= competing && busiest) {
+      vector = busiest;
+      cause += fmt::format(", most in {} (vector {:#x}, {:.1f} %)", vectors::handler_name(*busiest), *busiest,
+                           percent(by_vector.at(*busiest), total));
+    } else {
+      cause += "; the competing tasks took";
+      for (std::size_t k = 0; k < others.size() && k < 3; ++k) {
+        cause += fmt::format("{} {} ({:.1f} %)", k == 0 ? "" : ",", tasks[others[k].second].name,
+                             percent(others[k].first, total));
+      }
+    }
+    out.raise({.kind = "starved",
+               .message = fmt::format("task {}: {:.1f} % of the time it was runnable ({} of {} cycles, "
+                                      "minimum {:.1f} %); {}",
+                                      t.name, t.cpu_share * 100, t.own_cycles, t.demand_cycles,
+                                      s.min_cpu_share * 100, cause),
+               .vector = vector,
+               .cycles = t.own_cycles});
+  }
+}
+
+// A run too short to judge says so instead of judging ticks or progress.
+void boot_finished(const FinishedRun& run, Violations& out) {
+  if (!boot_unfinished(run) || run.report.end != "duration") return;
+  const Cycles now = run.cpus.front()->cycles;
+  out.raise({.kind = "boot-unfinished",
+             .message = fmt::format("the run ended at cycle {}, before the kernel had armed its tick or run a task on "
+                                    "CPU 0: too short to judge ticks or progress; lengthen the run (boot takes under "
+                                    "1 M cycles)",
+                                    now),
+             .cycles = now});
+}
+
+// No EOI is written while no handler runs (it would retire another's vector).
+void eois_inside_handlers(const FinishedRun& run, Violations& out) {
+  for (const auto& cpu : run.cpus) {
+    if (cpu->eoi_outside_handler == 0) continue;
+    out.raise({.kind = "eoi-outside-handler",
+               .message = fmt::format("CPU {}: {} EOI(s) written while no handler ran", cpu->cpu.id(),
+                                      cpu->eoi_outside_handler)});
+  }
+}
+
+// Every interrupt raised was delivered, coalesced or is still pending.
+void interrupts_accounted(const FinishedRun& run, Violations& out) {
+  if (run.report.interrupts.lost == 0) return;
+  out.raise({.kind = "lost-interrupt",
+             .message = fmt::format("{} interrupts neither delivered, coalesced nor pending",
+                                    run.report.interrupts.lost)});
+}
+
+// A level-triggered line the driver never acknowledges re-asserts forever.
+void level_lines_acknowledged(const FinishedRun& run, Violations& out) {
+  const SimCpu& boot = *run.cpus.front();  // faults are injected on the boot CPU
+  if (boot.level_reassertions <= 1000) return;
+  out.raise({.kind = "interrupt-storm",
+             .message = fmt::format("a level-triggered line was re-asserted {} times: the driver never acknowledged "
+                                    "the device before its EOI",
+                                    boot.level_reassertions),
+             .symbol = run.image.describe(boot.level_storm_rip),
+             .rip = boot.level_storm_rip});
+}
+
+constexpr Check kChecks[] = {
+    shootdowns_acknowledged, ticks_delivered, ipis_accounted, budgets_kept,         tasks_progressed,
+    cpu_shares_fair,         boot_finished,   eois_inside_handlers, level_lines_acknowledged, interrupts_accounted,
+};
+
+}  // namespace
+
+Cycles two_scheduling_rounds(const Scenario& scenario, const GuestKernelView& kernel) {
+  const Cycles period = tick_period(scenario);
+  const std::uint32_t slice_ticks = kernel.slice_ticks(0);
+  Cycles round = 0;
+  for (int i = 0; i < static_cast<int>(kernel.task_count()); ++i) {
+    const std::uint32_t priority = std::min(kernel.task(i).priority, kMaxPriority);
+    Cycles turn = 0;
+    if (__builtin_mul_overflow(Cycles{priority + 1} * slice_ticks, period, &turn)) turn = UINT64_MAX;
+    round = add_saturating(round, turn);
+  }
+  return add_saturating(round, round);
+}
+
+void check_finished_run(const FinishedRun& run, Violations& violations) {
+  for (const Check check : kChecks) check(run, violations);
+}
+
+}  // namespace pristine::sim

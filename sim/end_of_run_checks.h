@@ -1,0 +1,36 @@
+// The invariants judged once the run is over, on the finished report and
+// the CPUs' final state: ticks owed, IPIs and interrupts accounted for,
+// budgets, progress and CPU shares (docs/scenarios.md). Run-time invariants
+// are checked where the run loop sees them (sim/path_invariants.h).
+//
+// A new end-of-run invariant: one function in sim/end_of_run_checks.cpp and
+// one line in its kChecks table.
+#pragma once
+
+#include <string>
+
+#include "sim/guest_kernel_view.h"
+#include "sim/interconnect.h"
+#include "sim/report.h"
+#include "sim/scenario.h"
+#include "sim/violations.h"
+
+namespace pristine::sim {
+
+struct FinishedRun {
+  const Scenario& scenario;
+  const SimCpus& cpus;
+  const GuestKernelView& kernel;
+  const GuestImage& image;
+  const Report& report;  // measurements only (sim/report_builder.h)
+};
+
+void check_finished_run(const FinishedRun& run, Violations& violations);
+
+// Two scheduling rounds; a round is every task's whole turn once, priority p
+// taking p + 1 base slices (docs/scheduler.md; the slice as the kernel set it
+// on CPU 0). Within two rounds every runnable task has had a turn, even one
+// waiting behind a turn stretched by the wake-ups of tasks that outrank it.
+Cycles two_scheduling_rounds(const Scenario& scenario, const GuestKernelView& kernel);
+
+}  // namespace pristine::sim

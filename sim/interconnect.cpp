@@ -1,0 +1,185 @@
+#include "sim/interconnect.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/interrupt/vectors.h"
+#include "sim/saturating.h"
+
+namespace pristine::sim {
+
+constexpr VirtAddr kPageMask = ~VirtAddr{0xFFF};
+constexpr std::uint64_t kPageSize = 0x1000;
+
+Interconnect::Interconnect(Parts p)
+    : cpus_(p.cpus),
+      memory_(p.memory),
+      image_(p.image),
+      kernel_(p.kernel),
+      costs_(p.costs),
+      tlb_(p.tlb),
+      rules_(p.rules),
+      violations_(p.violations),
+      secondary_entry_(p.image.find_symbol("sim_secondary_entry").value_or(0)),
+      user_start_(p.image.symbol("__user_start")),
+      user_end_(p.image.symbol("__user_end")) {}
+
+// ---- IPIs -------------------------------------------------------------------------
+
+void Interconnect::send_ipi(SimCpu& from, CpuId target, Vector vector) {
+  if (target >= cpus_.size()) {
+    violations_.raise({.kind = "ipi-bad-target",
+                       .message = fmt::format("CPU {} sent {} to CPU {}", from.cpu.id(),
+                                              vectors::handler_name(vector), target),
+                       .symbol = image_.describe(from.cpu.pc()),
+                       .vector = vector,
+                       .cycles = from.cycles});
+    return;
+  }
+  ++ipi_sent_[vector];
+  cpus_[target]->events.push({.time = add_saturating(from.cycles, costs_.ipi_latency),
+                              .kind = EventKind::Ipi,
+                              .cpu = target,
+                              .vector = vector,
+                              .sent_at = from.cycles});
+}
+
+// The APIC shorthand "all excluding self": every other CPU that runs (a CPU
+// not yet started waits for its start-up and ignores it, as on the PC).
+void Interconnect::send_ipi_to_others(SimCpu& from, Vector vector) {
+  for (const auto& cpu : cpus_) {
+    if (cpu.get() != &from && cpu->started && !cpu->stopped) send_ipi(from, cpu->cpu.id(), vector);
+  }
+}
+
+// The IPI arrived at `c`'s controller.
+void Interconnect::ipi_raised(SimCpu& c, Vector vector, Cycles sent_at, bool coalesced) {
+  if (coalesced) ++ipi_coalesced_;
+  c.ipis_in_flight[vector].push_back(sent_at);
+}
+
+// The CPU took IPI `vector`: it serves every send raised so far (a send that
+// found the vector pending coalesced with it, as on the APIC).
+void Interconnect::ipi_taken(SimCpu& c, Vector vector) {
+  if (vector == vectors::kIpiStopAll) c.took_stop_all = true;
+  std::deque<Cycles>& sends = c.ipis_in_flight[vector];
+  if (sends.empty()) {
+    violations_.raise({.kind = "ipi-handled-twice",
+                       .message = fmt::format("CPU {} took {} with no send outstanding", c.cpu.id(),
+                                              vectors::handler_name(vector)),
+                       .vector = vector,
+                       .cycles = c.cycles});
+    return;
+  }
+  std::vector<Cycles>& latency = ipi_latency_[vector];
+  for (const Cycles sent : sends) latency.push_back(c.cycles - sent);
+  sends.clear();
+}
+
+IpiReport Interconnect::ipi_report() const {
+  IpiReport r;
+  std::vector<Cycles> all_latency;
+  for (const auto& [vector, sent] : ipi_sent_) {
+    IpiReport::PerVector v;
+    v.name = vectors::handler_name(vector);
+    v.sent = sent;
+    const auto it = ipi_latency_.find(vector);
+    const std::vector<Cycles> none;
+    const std::vector<Cycles>& latency = it == ipi_latency_.end() ? none : it->second;
+    v.latency = Distribution::of(latency);
+    all_latency.insert(all_latency.end(), latency.begin(), latency.end());
+    r.sent += sent;
+    r.handled += latency.size();
+    r.vectors.push_back(std::move(v));
+  }
+  for (const auto& cpu : cpus_) {
+    for (const auto& [vector, sends] : cpu->ipis_in_flight) r.in_flight += sends.size();
+    for (const Event& e : cpu->events.pending()) {
+      if (e.kind == EventKind::Ipi) ++r.in_flight;
+    }
+  }
+  r.coalesced = ipi_coalesced_;
+  r.latency = Distribution::of(all_latency);
+  r.shootdowns = tlb_.shootdowns();
+  r.flushes = tlb_.flushes();
+  return r;
+}
+
+// ---- CPU start-up -----------------------------------------------------------------
+
+void Interconnect::start_cpu(SimCpu& from, CpuId target) {
+  if (target >= cpus_.size() || cpus_[target]->started || secondary_entry_ == 0) {
+    violations_.raise({.kind = "bad-cpu-start",
+                       .message = fmt::format("CPU {} asked to start CPU {}", from.cpu.id(), target),
+                       .cycles = from.cycles});
+    return;
+  }
+  SimCpu& t = *cpus_[target];
+  t.started = true;
+  t.cycles = from.cycles;  // one clock domain: a CPU starts at the time it was started
+  t.started_at = from.cycles;
+}
+
+// ---- the board MMU ----------------------------------------------------------------
+
+// Removes a page from every engine: the others' now, the writer's own at its
+// next stop (not from inside its MMIO callback).
+void Interconnect::unmap_everywhere(SimCpu& from, VirtAddr page) {
+  for (const auto& cpu : cpus_) {
+    if (cpu.get() != &from) cpu->cpu.unmap_page(page);
+  }
+  from.pages_to_unmap.push_back(page);
+  from.stop_at = 0;
+}
+
+// A kernel page (a stack guard).
+void Interconnect::unmap_kernel_page(SimCpu& from, VirtAddr page) {
+  page &= kPageMask;
+  if (memory_.host(page, kPageSize) != nullptr) unmap_everywhere(from, page);
+}
+
+// A ring-3 page: every other CPU that ran ring-3 code keeps a stale
+// translation in the TLB model until it flushes the page.
+void Interconnect::unmap_user_page(SimCpu& from, VirtAddr page) {
+  page &= kPageMask;
+  if (page < user_start_ || page >= user_end_ || memory_.host(page, kPageSize) == nullptr) return;
+  unmap_everywhere(from, page);
+  tlb_.user_page_unmapped(from.cpu.id(), kernel_.current_task(from.cpu.id()), page,
+                          [&](CpuId id) { return !cpus_[id]->stopped; });
+  unmapped_user_pages_.push_back(page);
+}
+
+// Maps a ring-3 page again, zero-filled (demand paging).
+void Interconnect::map_user_page(SimCpu& from, VirtAddr page) {
+  page &= kPageMask;
+  const auto it = std::find(unmapped_user_pages_.begin(), unmapped_user_pages_.end(), page);
+  if (it == unmapped_user_pages_.end()) return;  // present already (an injected fault)
+  unmapped_user_pages_.erase(it);
+  memory_.set_hole(page, false);
+  std::memset(memory_.host(page, kPageSize), 0, kPageSize);
+  for (const auto& cpu : cpus_) {
+    if (cpu.get() != &from) cpu->cpu.map_page(page, memory_.host(page, kPageSize));
+  }
+  from.pages_to_map.push_back(page);
+  from.stop_at = 0;
+}
+
+void Interconnect::apply_board_mmu(SimCpu& c) {
+  for (const VirtAddr page : c.pages_to_unmap) {
+    c.cpu.unmap_page(page);
+    memory_.set_hole(page, true);
+  }
+  c.pages_to_unmap.clear();
+  for (const VirtAddr page : c.pages_to_map) c.cpu.map_page(page, memory_.host(page, kPageSize));
+  c.pages_to_map.clear();
+}
+
+// ---- what the pristine-path rules see ---------------------------------------------
+
+void Interconnect::console_output(SimCpu& c) { rules_.console_output(c, costs_.console_char); }
+
+void Interconnect::clock_read(SimCpu& c) { rules_.clock_read(c); }
+
+}  // namespace pristine::sim

@@ -1,0 +1,112 @@
+#include "sim/path_invariants.h"
+
+#include <fmt/format.h>
+
+#include "core/interrupt/vectors.h"
+
+namespace pristine::sim {
+namespace {
+
+std::optional<Vector> vector_of(PathId path) {
+  return is_syscall_path(path) ? std::nullopt : std::optional<Vector>(static_cast<Vector>(path));
+}
+
+}  // namespace
+
+PathInvariants::PathInvariants(const GuestImage& image, Violations& violations)
+    : image_(image),
+      violations_(violations),
+      hot_entry_{image.symbol("x86_interrupt_dispatch"), image.symbol("x86_exception_dispatch"),
+                 image.symbol("x86_syscall_dispatch")},
+      user_start_(image.symbol("__user_start")),
+      user_end_(image.symbol("__user_end")) {}
+
+void PathInvariants::new_block(const SimCpu& c, VirtAddr address, const BlockCost& cost) {
+  if (cost.flags & kBlockHasRdtsc) {
+    violations_.raise({.kind = "rdtsc",
+                       .message = "guest code reads rdtsc (host time under Unicorn); use the board clock",
+                       .symbol = image_.describe(address),
+                       .rip = address,
+                       .cycles = c.cycles});
+  }
+  if (cost.flags & kBlockHasPortIo) {
+    violations_.raise({.kind = "port-io",
+                       .message = "guest code uses port I/O; the simulated board has only MMIO registers",
+                       .symbol = image_.describe(address),
+                       .rip = address,
+                       .cycles = c.cycles});
+  }
+}
+
+void PathInvariants::at_hot_entry(const SimCpu& c, VirtAddr address) {
+  const VirtAddr sp = c.cpu.sp();
+  const VirtAddr base = c.cpu.per_cpu_base();
+  const auto once = [&](const char* kind, std::string message) {
+    violations_.raise_once(
+        {.kind = kind, .message = std::move(message), .symbol = image_.describe(address), .rip = address, .cycles = c.cycles});
+  };
+  if (sp >= user_start_ && sp < user_end_) {
+    once("user-stack", fmt::format("a handler runs on the user stack (rsp {:#x})", sp));
+  }
+  if (!is_kernel_address(base)) {
+    once("gs-base-kernel", fmt::format("a handler runs with the user's GS base {:#x} (a missing swapgs)", base));
+  }
+}
+
+void PathInvariants::record_closed(const SimCpu& c, const ClosedRecord& closed) {
+  eois_match(c, closed);
+  if (closed.resume.kernel && !closed.switched) resumed_in_place(c, closed);
+}
+
+// Exactly one EOI per delivered non-spurious interrupt, none for spurious
+// ones, exceptions or syscalls (the xAPIC retires the highest in-service
+// vector per EOI: a missing or extra one corrupts its state, SDM Vol. 3 11.8.5).
+void PathInvariants::eois_match(const SimCpu& c, const ClosedRecord& closed) {
+  const bool interrupt = !is_syscall_path(closed.path) && !vectors::is_exception(static_cast<Vector>(closed.path));
+  const bool spurious = closed.path == vectors::kSpurious;
+  const std::uint32_t expected = interrupt && !spurious ? 1 : 0;
+  if (closed.eois == expected) return;
+  const char* kind = spurious ? "eoi-for-spurious" : closed.eois > expected ? "double-eoi" : "missing-eoi";
+  violations_.raise_once({.kind = kind,
+                          .message = fmt::format("{} wrote {} EOI(s), expected {}", path_name(closed.path, false),
+                                                 closed.eois, expected),
+                          .symbol = image_.describe(c.cpu.pc()),
+                          .rip = c.cpu.pc(),
+                          .vector = vector_of(closed.path),
+                          .cycles = c.cycles});
+}
+
+// A ring-0 context interrupted and resumed without a switch must come back
+// exactly where it was: same RIP, same RSP (64-bit iretq pops SS:RSP even
+// within ring 0; a bad frame here is seed 001's "bogus RSP" resume). Once
+// per run is evidence enough.
+void PathInvariants::resumed_in_place(const SimCpu& c, const ClosedRecord& closed) {
+  const VirtAddr sp = c.cpu.sp();
+  const VirtAddr pc = c.cpu.pc();
+  if (sp == closed.resume.rsp && pc == closed.resume.rip) return;
+  violations_.raise_once({.kind = "rsp-unbalanced",
+                          .message = fmt::format("ring-0 context resumed after {} at rsp {:#x} rip {:#x}, interrupted "
+                                                 "at rsp {:#x} rip {:#x}",
+                                                 path_name(closed.path, false), sp, pc, closed.resume.rsp,
+                                                 closed.resume.rip),
+                          .symbol = image_.describe(closed.resume.rip),
+                          .rip = pc,
+                          .vector = vector_of(closed.path),
+                          .cycles = c.cycles});
+}
+
+// What the CPU finally delivered: a fault that could not be delivered (e.g.
+// #PF on an overflowed stack) escalated to #DF.
+void PathInvariants::kernel_fault(const SimCpu& c, Vector vector, Vector delivered, VirtAddr rip) {
+  violations_.raise({.kind = "kernel-fault",
+                     .message = delivered == vector
+                                    ? fmt::format("{} in ring 0", vectors::handler_name(vector))
+                                    : fmt::format("{} in ring 0, escalated to {}", vectors::handler_name(vector),
+                                                  vectors::handler_name(delivered)),
+                     .symbol = image_.describe(rip),
+                     .rip = rip,
+                     .vector = delivered,
+                     .cycles = c.cycles});
+}
+
+}  // namespace pristine::sim

@@ -1,0 +1,40 @@
+#include "sim/x86_64/user_context.h"
+
+#include <fmt/format.h>
+
+namespace pristine::sim {
+namespace {
+
+// Flags a return must restore: CF PF AF ZF SF DF OF and IF.
+constexpr std::uint64_t kCheckedFlags = 0x8D5 | (1u << 9) | (1u << 10);
+
+}  // namespace
+
+UserContext capture_user_context(const GuestCpu& cpu) {
+  UserContext u;
+  for (int i = 0; i < 16; ++i) u.gpr[i] = cpu.reg(kGprIds[i]);
+  u.pc = cpu.pc();
+  u.flags = cpu.reg(UC_X86_REG_RFLAGS);
+  u.per_cpu_base = cpu.per_cpu_base();
+  for (int i = 0; i < 16; ++i) check(uc_reg_read(cpu.uc(), UC_X86_REG_XMM0 + i, u.xmm[i].data()), "xmm");
+  return u;
+}
+
+std::string user_context_changes(const UserContext& s, const UserContext& now, bool across_syscall) {
+  std::string diffs;
+  for (int i = 0; i < 16; ++i) {
+    if (across_syscall && (i == 0 || i == 2 || i == 11)) continue;  // RAX result; RCX, R11 clobbered by SYSCALL
+    if (now.gpr[i] != s.gpr[i]) diffs += fmt::format(" {} {:#x}->{:#x}", kGprNames[i], s.gpr[i], now.gpr[i]);
+  }
+  if (now.pc != s.pc) diffs += fmt::format(" rip {:#x}->{:#x}", s.pc, now.pc);
+  if ((now.flags ^ s.flags) & kCheckedFlags) diffs += fmt::format(" rflags {:#x}->{:#x}", s.flags, now.flags);
+  if (now.per_cpu_base != s.per_cpu_base && !is_kernel_address(now.per_cpu_base)) {
+    diffs += fmt::format(" gs_base {:#x}->{:#x}", s.per_cpu_base, now.per_cpu_base);
+  }
+  for (int i = 0; i < 16; ++i) {
+    if (now.xmm[i] != s.xmm[i]) diffs += fmt::format(" xmm{}", i);
+  }
+  return diffs;
+}
+
+}  // namespace pristine::sim

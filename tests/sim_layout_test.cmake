@@ -1,0 +1,26 @@
+# The simulator's architecture seam (docs/architecture.md, "The architecture
+# seam"): x86 registers (UC_X86_*) are named only under sim/x86_64/, and no
+# part reads kernel data by a mangled C++ name (sim/guest_kernel_view.h reads
+# it by extern "C" names). Run by ctest: cmake -DSOURCE_DIR=... -P this file.
+file(GLOB_RECURSE sources LIST_DIRECTORIES false ${SOURCE_DIR}/sim/*.h ${SOURCE_DIR}/sim/*.cpp)
+set(found "")
+set(arch_files 0)
+foreach(source IN LISTS sources)
+  file(RELATIVE_PATH name ${SOURCE_DIR} ${source})
+  if(name MATCHES "^sim/x86_64/")
+    math(EXPR arch_files "${arch_files} + 1")
+    continue()
+  endif()
+  file(STRINGS ${source} lines REGEX "UC_X86_|\"_ZN")
+  foreach(line IN LISTS lines)
+    string(APPEND found "\n  ${name}: ${line}")
+  endforeach()
+endforeach()
+list(LENGTH sources count)
+if(count LESS 40 OR arch_files LESS 10)
+  message(FATAL_ERROR "${count} simulator sources, ${arch_files} under sim/x86_64: wrong SOURCE_DIR?")
+endif()
+if(found)
+  message(FATAL_ERROR "x86 registers or mangled kernel names outside sim/x86_64/:${found}")
+endif()
+message(STATUS "${count} simulator sources; x86 registers only in the ${arch_files} under sim/x86_64/")
