@@ -8,12 +8,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "arch/fpu_state.h"
 #include "core/types.h"
 
 namespace pristine {
 
 struct TrapFrame;    // the register frame saved on interrupt entry (hw-x86_64/cpu/trap_frame.h)
 struct FpuState;     // FPU/SSE state storage of one task (defined below)
+struct ExceptionInfo;  // an exception in neutral words (core/interrupt/exception.h)
 
 namespace machine {
 
@@ -25,9 +27,6 @@ CpuId cpu_id();
 // Interrupt flag control. Any ring-0 context.
 void irq_disable();
 void irq_enable();
-using IrqState = std::uint64_t;  // saved RFLAGS
-IrqState irq_save();             // returns the old state and disables
-void irq_restore(IrqState state);
 
 // Enable interrupts and halt until one arrives, atomically (sti; hlt). Idle only.
 void halt_until_interrupt();
@@ -63,9 +62,6 @@ void timer_arm_oneshot(Cycles deadline);
 // Current time in cycles of this CPU's clock. Any context; cheap (rdtsc-like).
 Cycles now();
 
-// Frequency of now()'s clock in Hz (board constant, cold path).
-std::uint64_t clock_hz();
-
 // Tell the device behind `vector` its interrupt was serviced (a level-triggered
 // line stays asserted until then). Interrupt context, before the EOI.
 void acknowledge_device(Vector vector);
@@ -94,10 +90,10 @@ void console_write(const char* text, std::size_t length);
 
 namespace pristine {
 
-// Storage for one task's FPU/SSE register state, filled only by the backend
-// (fxsave needs 512 bytes, 16-aligned; xsave areas are 64-aligned).
-struct alignas(64) FpuState {
-  std::uint8_t bytes[512];
+// Storage for one task's FPU/SSE register state, filled only by the backend;
+// its size and alignment are the architecture's (arch/fpu_state.h).
+struct alignas(arch::kFpuStateAlignment) FpuState {
+  std::uint8_t bytes[arch::kFpuStateSize];
 };
 
 namespace machine {
@@ -111,6 +107,10 @@ TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::ui
                                 std::uint64_t arg);
 // A clean FPU state (after fninit, default MXCSR) for a new task.
 void init_fpu_state(FpuState& state);
+
+// Cold path (fatal kernel faults only): print what the architecture knows of
+// the exception beyond its name (x86-64: " rip=… error=… (its bits in words) cr2=…").
+void write_exception_details(const ExceptionInfo& info);
 
 // Cold path (fatal kernel faults only): print the saved registers and the
 // control registers to the console.

@@ -25,8 +25,6 @@ PRISTINE_HOT Cycles now() { return reg(sim_board::kClock); }
 
 PRISTINE_HOT void acknowledge_device(Vector vector) { reg(sim_board::kDeviceAck) = vector; }
 
-std::uint64_t clock_hz() { return reg(sim_board::kClockHz); }
-
 PRISTINE_HOT void send_ipi(CpuId target, Vector vector) {
   reg(sim_board::kIpi) = (std::uint64_t{target} << 8) | vector;
 }

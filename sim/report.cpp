@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/interrupt/vectors.h"
+#include "hw-x86_64/cpu/exception_vectors.h"
 
 namespace pristine::sim {
 namespace {

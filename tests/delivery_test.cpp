@@ -6,7 +6,7 @@
 
 #include <optional>
 
-#include "core/interrupt/vectors.h"
+#include "hw-x86_64/cpu/exception_vectors.h"
 #include "test_machine.h"
 
 namespace pristine::sim {

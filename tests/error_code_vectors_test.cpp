@@ -1,5 +1,5 @@
 // The exceptions that push an error code have one list
-// (core/interrupt/error_code_vectors.def), read by C++ (vectors::has_error_code)
+// (hw-x86_64/cpu/error_code_vectors.def), read by C++ (vectors::has_error_code)
 // and by the assembler (the entry stubs of hw-x86_64/cpu/interrupt_entry.S).
 // This test reads the linked stubs back from both images: a stub starts with
 // `pushq $0` exactly where the C++ list says the CPU pushes no error code.

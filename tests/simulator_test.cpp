@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "core/interrupt/vectors.h"
+#include "hw-x86_64/cpu/exception_vectors.h"
 
 namespace pristine::sim {
 namespace {

@@ -15,25 +15,6 @@
 namespace pristine {
 namespace {
 
-// Error codes in words (Intel SDM Vol. 3, 6.13 and 4.7).
-PRISTINE_COLD void write_error_code(const ExceptionInfo& info) {
-  const std::uint64_t e = info.error_code;
-  if (info.vector == vectors::kPageFault) {
-    console::write(e & 1 ? " (protection violation" : " (page not present");
-    console::write(e & 2 ? ", write" : ", read");
-    console::write(e & 4 ? ", user" : ", supervisor");
-    if (e & 8) console::write(", reserved bit set");
-    if (e & 16) console::write(", instruction fetch");
-    console::write(")");
-  } else if (vectors::has_error_code(info.vector) && e != 0) {
-    console::write(e & 1 ? " (external" : " (internal");
-    console::write((e & 2) ? ", IDT" : (e & 4) ? ", LDT" : ", GDT");
-    console::write(" index ");
-    console::write_dec((e >> 3) & 0x1FFF);
-    console::write(")");
-  }
-}
-
 // A fault in ring 0 is a kernel bug: report it and stop, never resume.
 [[noreturn]] PRISTINE_COLD void kernel_exception(const ExceptionInfo& info, const TrapFrame& frame) {
   machine::irq_disable();
@@ -41,18 +22,12 @@ PRISTINE_COLD void write_error_code(const ExceptionInfo& info) {
   const CpuLocal& cpu = this_cpu();
   console::write("\nKERNEL EXCEPTION ");
   console::write(vectors::handler_name(info.vector));
-  console::write(" rip=");
-  console::write_hex(info.ip);
-  console::write(" error=");
-  console::write_hex(info.error_code);
-  write_error_code(info);
-  console::write(" cr2=");
-  console::write_hex(info.fault_address);
+  machine::write_exception_details(info);
   console::write("\n  task ");
   console::write(cpu.current ? cpu.current->name : "(none)");
-  if (info.vector == vectors::kDoubleFault && cpu.current) {
+  if (info.is(ExceptionKind::NestedFault) && cpu.current) {
     // The usual cause: the kernel stack ran into its guard page (the lowest
-    // page of the stack area), so the #PF could not be delivered on it.
+    // page of the stack area), so the page fault could not be delivered on it.
     const VirtAddr guard_end = cpu.current->kernel_stack_top - kKernelStackSize + 4096;
     if (info.stack_pointer <= guard_end + 512) console::write(": kernel stack overflow");
   }
@@ -93,7 +68,7 @@ PRISTINE_HOT TrapFrame* dispatch_other_interrupt(Vector vector, TrapFrame* frame
 }
 
 PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame* frame) {
-  if (info.vector == vectors::kNmi) {
+  if (info.is(ExceptionKind::NonMaskable)) {
     // An NMI may land anywhere, even inside another path (before that path's
     // switch took effect): no prologue, count it, return.
     this_cpu().interrupt_paths[info.vector].plain.record(0);
@@ -106,8 +81,7 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
   PathRecord& record = cpu.interrupt_paths[info.vector];
   // Demand paging: a not-present page inside the task's own memory is mapped
   // and the access retried (ring-3 stacks grow on touch).
-  constexpr std::uint64_t kNotPresentMask = 1;
-  if (info.vector == vectors::kPageFault && (info.error_code & kNotPresentMask) == 0 &&
+  if (info.is(ExceptionKind::PageFault) && (info.access() & access::kProtection) == 0 &&
       info.fault_address >= task.private_start && info.fault_address < task.private_end &&
       machine::map_user_page(task.address_space, info.fault_address & ~std::uint64_t{0xFFF})) {
     task.pages_mapped++;
@@ -116,7 +90,7 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
   // Any other ring-3 fault ends the task, with the reason kept for the reports.
   task.fault_vector = info.vector;
   task.fault_ip = info.ip;
-  task.fault_error = info.error_code;
+  task.fault_error = info.code;
   task.fault_address = info.fault_address;
   TrapFrame* next = sched::exit_current(cpu, frame, entry.now, -static_cast<std::int64_t>(info.vector) - 1);
   return leave_kernel(entry, record, frame, next);

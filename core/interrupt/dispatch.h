@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "core/hot_path.h"
+#include "core/interrupt/exception.h"
 #include "core/interrupt/vectors.h"
 #include "core/machine.h"
 #include "core/types.h"
@@ -23,17 +24,7 @@ inline TrapFrame* dispatch_interrupt(Vector vector, TrapFrame* frame) {
   return PRISTINE_LIKELY(vector == vectors::kTimer) ? dispatch_tick(frame) : dispatch_other_interrupt(vector, frame);
 }
 
-// What the CPU reported for an exception (vectors 0-31).
-struct ExceptionInfo {
-  Vector vector;
-  bool from_user;
-  std::uint64_t error_code;
-  VirtAddr ip;
-  VirtAddr fault_address;  // CR2 for #PF, else 0
-  VirtAddr stack_pointer;  // RSP of the interrupted context
-};
-
-// Exceptions: a ring-3 fault ends the faulting task, the kernel goes on; a
+// Exceptions, as the architecture describes them: a ring-3 fault ends the faulting task, the kernel goes on; a
 // ring-0 fault is a kernel bug: dump and power off (cold path).
 TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame* frame);
 

@@ -96,8 +96,8 @@ struct TaskTable {
 };
 
 // The simulator reads this layout with offsetof from this same header; the
-// FPU area must stay 64-byte aligned for fxsave/xsave.
-static_assert(__builtin_offsetof(Task, fpu) % 64 == 0);
+// FPU area must keep the alignment the architecture asks for (arch/fpu_state.h).
+static_assert(__builtin_offsetof(Task, fpu) % alignof(FpuState) == 0);
 
 }  // namespace pristine
 

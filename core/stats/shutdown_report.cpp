@@ -3,6 +3,7 @@
 #include "core/boot_info.h"
 #include "core/console.h"
 #include "core/cpu_local.h"
+#include "core/interrupt/exception.h"
 #include "core/interrupt/vectors.h"
 #include "core/machine.h"
 #include "core/sched/task.h"
@@ -102,7 +103,9 @@ void write_task(const Task& task) {
     word(field::kTaskKilledBy, vectors::handler_name(static_cast<Vector>(task.fault_vector)));
     hex(field::kTaskFaultRip, task.fault_ip);
     hex(field::kTaskFaultError, task.fault_error);
-    if (task.fault_vector == vectors::kPageFault) hex(field::kTaskFaultAddress, task.fault_address);
+    if (arch::exception_kind(static_cast<Vector>(task.fault_vector)) == ExceptionKind::PageFault) {
+      hex(field::kTaskFaultAddress, task.fault_address);
+    }
   }
   end();
 }

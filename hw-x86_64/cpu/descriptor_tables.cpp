@@ -2,7 +2,7 @@
 
 #include "core/cpu_local.h"
 #include "core/hot_path.h"
-#include "core/interrupt/vectors.h"
+#include "hw-x86_64/cpu/exception_vectors.h"
 #include "hw-x86_64/cpu/segments.h"
 
 extern "C" const std::uint8_t interrupt_stubs[];

@@ -4,22 +4,13 @@
 #include "core/hot_path.h"
 #include "core/machine.h"
 #include "core/interrupt/dispatch.h"
-#include "core/interrupt/vectors.h"
+#include "hw-x86_64/cpu/exception_decoding.h"
 #include "hw-x86_64/cpu/instructions.h"
 #include "hw-x86_64/cpu/trap_frame.h"
 
 extern "C" PRISTINE_HOT pristine::TrapFrame* x86_exception_dispatch(pristine::TrapFrame* frame) {
   using namespace pristine;
-  const auto vector = static_cast<Vector>(frame->vector);
-  const ExceptionInfo info{
-      .vector = vector,
-      .from_user = (frame->cs & 3) != 0,
-      .error_code = frame->error_code,
-      .ip = frame->rip,
-      .fault_address = vector == vectors::kPageFault ? x86::read_cr2() : 0,
-      .stack_pointer = frame->rsp,
-  };
-  return dispatch_exception(info, frame);
+  return dispatch_exception(x86::describe_exception(*frame, x86::read_cr2), frame);
 }
 
 #ifdef PRISTINE_LOG_RETURN_TO_RING3

@@ -23,7 +23,7 @@
         .section .text.pristine_hot, "ax"
         .code64
 
-        // cpu_pushes_error_code: 1 if `vec` is in core/interrupt/error_code_vectors.def.
+        // cpu_pushes_error_code: 1 if `vec` is in hw-x86_64/cpu/error_code_vectors.def.
         .macro note_error_code_vector number
         .if vec == \number
         .set cpu_pushes_error_code, 1
@@ -39,7 +39,7 @@ interrupt_stubs:
         .balign INTERRUPT_STUB_SIZE
         .set cpu_pushes_error_code, 0
 #define PRISTINE_ERROR_CODE_VECTOR(number) note_error_code_vector number
-#include "core/interrupt/error_code_vectors.def"
+#include "hw-x86_64/cpu/error_code_vectors.def"
 #undef PRISTINE_ERROR_CODE_VECTOR
         .if cpu_pushes_error_code == 0
         pushq $0                        // the error code slot the CPU left out

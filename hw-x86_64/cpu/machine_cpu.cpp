@@ -21,21 +21,14 @@ PRISTINE_HOT CpuId cpu_id() {
 void irq_disable() { asm volatile("cli" ::: "memory"); }
 void irq_enable() { asm volatile("sti" ::: "memory"); }
 
-IrqState irq_save() {
-  const IrqState state = x86::read_rflags();
-  asm volatile("cli" ::: "memory");
-  return state;
-}
-
-void irq_restore(IrqState state) {
-  if (state & x86::kRflagsIf) asm volatile("sti" ::: "memory");
-}
-
 void halt_until_interrupt() {
   // sti's one-instruction shadow makes "sti; hlt" atomic: no interrupt can
   // slip in between and leave us halted with it already handled (SDM Vol. 2B, STI).
   asm volatile("sti; hlt" ::: "memory");
 }
+
+// fxsave64/fxrstor64 write and read 512 bytes at a 16-aligned address.
+static_assert(sizeof(FpuState) >= 512 && alignof(FpuState) % 16 == 0, "FpuState must hold an fxsave area");
 
 PRISTINE_HOT void switch_fpu(FpuState& from, const FpuState& to) {
   asm volatile("fxsave64 %0" : "=m"(from));

@@ -22,8 +22,6 @@ PRISTINE_HOT Cycles now() { return pc::rdtsc(); }
 // No PC device drivers yet: nothing to acknowledge.
 PRISTINE_HOT void acknowledge_device(Vector) {}
 
-std::uint64_t clock_hz() { return pc::tsc_hz(); }
-
 PRISTINE_HOT void send_ipi(CpuId target, Vector vector) { pc::lapic_send_ipi(target, vector); }
 
 PRISTINE_HOT void send_ipi_to_others(Vector vector) { pc::lapic_send_ipi_to_others(vector); }

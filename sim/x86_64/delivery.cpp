@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/interrupt/vectors.h"
+#include "hw-x86_64/cpu/exception_vectors.h"
 
 namespace pristine::sim {
 namespace {

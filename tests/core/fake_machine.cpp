@@ -44,8 +44,6 @@ using fake_machine::state;
 CpuId cpu_id() { return state().cpu; }
 void irq_disable() {}
 void irq_enable() {}
-IrqState irq_save() { return 0; }
-void irq_restore(IrqState) {}
 void halt_until_interrupt() {}
 void switch_fpu(FpuState&, const FpuState&) { ++state().fpu_switches; }
 void set_kernel_stack(VirtAddr top) { state().kernel_stack = top; }
@@ -71,6 +69,7 @@ TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::ui
   return frame;
 }
 void init_fpu_state(FpuState& s) { std::memset(&s, 0, sizeof s); }
+void write_exception_details(const ExceptionInfo&) { state().console += "<exception details>"; }
 void dump_frame(const TrapFrame&) { state().console += "<registers>"; }
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr, std::uint64_t) { return 0x1000 * (slot + 1); }
 void end_of_interrupt() { ++state().eoi_count; }
@@ -79,7 +78,6 @@ bool map_user_page(PhysAddr, VirtAddr) { return true; }
 void unmap_kernel_page(VirtAddr) {}
 void timer_arm_oneshot(Cycles deadline) { state().armed_deadline = deadline; }
 Cycles now() { return state().now; }
-std::uint64_t clock_hz() { return 1'000'000'000; }
 void send_ipi(CpuId target, Vector vector) { state().ipis.emplace_back(target, vector); }
 void send_ipi_to_others(Vector vector) { state().ipis.emplace_back(fake_machine::kAllOthers, vector); }
 bool start_cpu(CpuId) { return false; }
