@@ -1,0 +1,32 @@
+# The scanner behind the source-layout tests (core_seam_test.cmake,
+# core_layering_test.cmake, production_sources_test.cmake,
+# sim_layout_test.cmake). The including file sets:
+#   globs      files to read (absolute globs)
+#   skip       regex of relative paths not to judge ("" for none)
+#   rules      regexes no judged line may match
+#   min_files  fewer files read than this means a wrong SOURCE_DIR
+#   what       the failure's words ("... in core/")
+file(GLOB_RECURSE sources LIST_DIRECTORIES false ${globs})
+set(found "")
+set(judged 0)
+foreach(source IN LISTS sources)
+  file(RELATIVE_PATH name ${SOURCE_DIR} ${source})
+  if(skip AND name MATCHES "${skip}")
+    continue()
+  endif()
+  math(EXPR judged "${judged} + 1")
+  foreach(rule IN LISTS rules)
+    file(STRINGS ${source} lines REGEX "${rule}")
+    foreach(line IN LISTS lines)
+      string(APPEND found "\n  ${name}: ${line}")
+    endforeach()
+  endforeach()
+endforeach()
+list(LENGTH sources count)
+if(count LESS min_files)
+  message(FATAL_ERROR "only ${count} files matched ${globs}: wrong SOURCE_DIR?")
+endif()
+if(found)
+  message(FATAL_ERROR "${what}:${found}")
+endif()
+message(STATUS "${judged} of ${count} files judged: no ${what}")
