@@ -21,12 +21,12 @@ static_assert(PRISTINE_USER_SLOTS == kMaxTasks);
 
 UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint64_t arg) {
   if (slot >= kMaxTasks) panic("user program slot out of range");
-  const VirtAddr slot_base = reinterpret_cast<VirtAddr>(user_slots) + slot * PRISTINE_USER_SLOT_SIZE;
+  const VirtAddr slot_base = address_of(user_slots) + slot * PRISTINE_USER_SLOT_SIZE;
   const VirtAddr stack_base = slot_base + PRISTINE_USER_GUARD_SIZE;
   const VirtAddr stack = stack_base + PRISTINE_USER_STACK_SIZE;
   const VirtAddr counter = stack;  // the counter page sits right above the stack
   const auto image = [&](void (*entry)()) {
-    return UserProgramImage{reinterpret_cast<VirtAddr>(entry), stack, counter, arg, stack_base,
+    return UserProgramImage{VirtAddr{reinterpret_cast<std::uintptr_t>(entry)}, stack, counter, arg, stack_base,
                             PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE + PRISTINE_USER_HEAP_SIZE};
   };
   switch (program) {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 #include "sim/x86_64/user_context.h"
 #include "sim/path_id.h"
 #include "sim/report.h"

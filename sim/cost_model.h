@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 
 struct cs_insn;  // Capstone's decoded instruction
 

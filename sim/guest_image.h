@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 
 namespace pristine::sim {
 

@@ -11,7 +11,7 @@
 #include <span>
 #include <vector>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 #include "sim/guest_image.h"
 
 namespace pristine::sim {

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 #include "sim/path_id.h"
 
 namespace pristine::sim {

@@ -13,7 +13,7 @@
 #include <span>
 #include <vector>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 #include "sim/x86_64/guest_cpu.h"
 #include "sim/guest_image.h"
 #include "sim/guest_memory.h"

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 
 namespace pristine::sim {
 

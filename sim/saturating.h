@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 
 namespace pristine::sim {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/program_registry.h"
-#include "core/types.h"
+#include "sim/host_types.h"
 #include "sim/fault_kinds.h"
 #include "sim/source_kinds.h"
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 #include "sim/prng.h"
 
 namespace pristine::sim {

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 
 namespace pristine::sim {
 

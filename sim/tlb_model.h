@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 #include "sim/violations.h"
 
 namespace pristine::sim {

@@ -101,7 +101,7 @@ TEST(ExceptionDecoding, SelectorErrorCode) {
 
 TEST(ExceptionDecoding, ReservedVectorNamesComeFromTheArchitecture) {
   EXPECT_STREQ(vectors::handler_name(vectors::kPageFault), "page-fault");
-  EXPECT_STREQ(vectors::handler_name(vectors::kPicBase + 7), "pic-irq");
+  EXPECT_STREQ(vectors::handler_name(Vector{vectors::kPicBase + 7}), "pic-irq");
   EXPECT_STREQ(arch::reserved_vector_name(vectors::kTimer), nullptr);
   EXPECT_STREQ(vectors::handler_name(vectors::kTimer), "timer");
 }

@@ -18,28 +18,28 @@ namespace pristine::vectors {
 // the architecture's: arch/vectors.h, below arch::kFirstKernelVector.
 
 // Device interrupt lines: kDeviceBase + line, line < kDeviceLines (class 4).
-inline constexpr Vector kDeviceBase = 0x40;
+inline constexpr Vector kDeviceBase{0x40};
 inline constexpr unsigned kDeviceLines = 16;
 // Local timer (LAPIC timer on the PC, the board timer in the simulator), class 0xE.
-inline constexpr Vector kTimer = 0xEC;
+inline constexpr Vector kTimer{0xEC};
 // Inter-processor interrupts, class 0xF; within a class the higher vector is
 // taken first: stop-all, then shootdowns (an initiator is waiting), then
 // reschedules.
-inline constexpr Vector kIpiReschedule = 0xF0;
-inline constexpr Vector kIpiTlbShootdown = 0xF1;
-inline constexpr Vector kIpiStopAll = 0xF2;
+inline constexpr Vector kIpiReschedule{0xF0};
+inline constexpr Vector kIpiTlbShootdown{0xF1};
+inline constexpr Vector kIpiStopAll{0xF2};
 // Spurious interrupt vector: delivered without setting in-service, never EOI'd
 // (Intel SDM Vol. 3, 11.9).
-inline constexpr Vector kSpurious = 0xFF;
+inline constexpr Vector kSpurious{0xFF};
 
 constexpr bool is_device(Vector v) { return v >= kDeviceBase && v < kDeviceBase + kDeviceLines; }
 
 // The plan, checked where it is written down.
 constexpr unsigned priority_class(Vector v) { return v >> 4; }
 static_assert(kDeviceBase >= arch::kFirstKernelVector, "device vectors overlap the architecture's own");
-static_assert(priority_class(kDeviceBase) == priority_class(kDeviceBase + kDeviceLines - 1),
+static_assert(priority_class(kDeviceBase) == priority_class(Vector{kDeviceBase + kDeviceLines - 1}),
               "the device lines share one priority class");
-static_assert(priority_class(kTimer) > priority_class(kDeviceBase + kDeviceLines - 1),
+static_assert(priority_class(kTimer) > priority_class(Vector{kDeviceBase + kDeviceLines - 1}),
               "the tick must outrank every device: a device storm would starve the clock");
 static_assert(priority_class(kIpiReschedule) > priority_class(kTimer) &&
                   priority_class(kIpiTlbShootdown) > priority_class(kTimer) &&

@@ -29,9 +29,9 @@ Task* allocate_task(const char* name, Placement where) {
   task.fault_vector = kNoFault;
   task.turn_left = kFreshTurn;
   task.cpu = where.cpu;
-  task.pinned_cpu = where.pinned ? where.cpu : kAnyCpu;
-  task.kernel_stack_top = reinterpret_cast<VirtAddr>(&g_kernel_stacks[id][kKernelStackSize]);
-  machine::unmap_kernel_page(reinterpret_cast<VirtAddr>(&g_kernel_stacks[id][0]));
+  task.pinned_cpu = where.pinned ? where.cpu : CpuId{kAnyCpu};
+  task.kernel_stack_top = address_of(&g_kernel_stacks[id][kKernelStackSize]);
+  machine::unmap_kernel_page(address_of(&g_kernel_stacks[id][0]));
   std::uint32_t i = 0;
   for (; name[i] != '\0' && i + 1 < kTaskNameLength; ++i) task.name[i] = name[i];
   task.name[i] = '\0';

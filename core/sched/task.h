@@ -13,7 +13,7 @@
 
 namespace pristine {
 
-inline constexpr CpuId kMaxCpus = 8;
+inline constexpr std::uint32_t kMaxCpus = 8;
 
 using TaskId = std::uint32_t;
 

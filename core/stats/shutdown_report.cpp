@@ -63,7 +63,7 @@ std::uint64_t load(const std::atomic<std::uint64_t>& counter) { return counter.l
 std::uint64_t progress_of(const Task& task) {
   if (task.progress_counter == 0) return 0;
   if (task.address_space != 0) machine::switch_address_space(task.address_space);
-  return *reinterpret_cast<const volatile std::uint64_t*>(task.progress_counter);
+  return *pointer_to<const volatile std::uint64_t>(task.progress_counter);
 }
 
 // When the CPU's part of the run ended: stop-all halted it, or it is the

@@ -17,7 +17,7 @@ namespace {
 // the task can be preempted in the middle of it.
 PRISTINE_COLD std::int64_t write_console(VirtAddr buffer, std::uint64_t length) {
   machine::irq_enable();
-  machine::console_write(reinterpret_cast<const char*>(buffer), length);
+  machine::console_write(pointer_to<const char>(buffer), length);
   machine::irq_disable();
   return static_cast<std::int64_t>(length);
 }

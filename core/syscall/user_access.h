@@ -13,8 +13,8 @@ extern "C" char __user_end[];
 namespace pristine {
 
 inline bool user_range_ok(VirtAddr address, std::uint64_t length) {
-  const auto start = reinterpret_cast<VirtAddr>(__user_start);
-  const auto end = reinterpret_cast<VirtAddr>(__user_end);
+  const auto start = address_of(__user_start);
+  const auto end = address_of(__user_end);
   return address >= start && length <= end - start && address <= end - length;
 }
 

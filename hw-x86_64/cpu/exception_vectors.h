@@ -13,30 +13,30 @@
 namespace pristine::vectors {
 
 // CPU exceptions 0-31 (Intel SDM Vol. 3, Table 6-1).
-inline constexpr Vector kDivideError = 0;
-inline constexpr Vector kDebug = 1;
-inline constexpr Vector kNmi = 2;
-inline constexpr Vector kBreakpoint = 3;
-inline constexpr Vector kOverflow = 4;
-inline constexpr Vector kBoundRange = 5;
-inline constexpr Vector kInvalidOpcode = 6;
-inline constexpr Vector kDeviceNotAvailable = 7;
-inline constexpr Vector kDoubleFault = 8;
-inline constexpr Vector kInvalidTss = 10;
-inline constexpr Vector kSegmentNotPresent = 11;
-inline constexpr Vector kStackFault = 12;
-inline constexpr Vector kGeneralProtection = 13;
-inline constexpr Vector kPageFault = 14;
-inline constexpr Vector kX87Fpu = 16;
-inline constexpr Vector kAlignmentCheck = 17;
-inline constexpr Vector kMachineCheck = 18;
-inline constexpr Vector kSimdFpu = 19;
-inline constexpr Vector kVirtualization = 20;
-inline constexpr Vector kControlProtection = 21;
-inline constexpr Vector kExceptionCount = 32;
+inline constexpr Vector kDivideError{0};
+inline constexpr Vector kDebug{1};
+inline constexpr Vector kNmi{2};
+inline constexpr Vector kBreakpoint{3};
+inline constexpr Vector kOverflow{4};
+inline constexpr Vector kBoundRange{5};
+inline constexpr Vector kInvalidOpcode{6};
+inline constexpr Vector kDeviceNotAvailable{7};
+inline constexpr Vector kDoubleFault{8};
+inline constexpr Vector kInvalidTss{10};
+inline constexpr Vector kSegmentNotPresent{11};
+inline constexpr Vector kStackFault{12};
+inline constexpr Vector kGeneralProtection{13};
+inline constexpr Vector kPageFault{14};
+inline constexpr Vector kX87Fpu{16};
+inline constexpr Vector kAlignmentCheck{17};
+inline constexpr Vector kMachineCheck{18};
+inline constexpr Vector kSimdFpu{19};
+inline constexpr Vector kVirtualization{20};
+inline constexpr Vector kControlProtection{21};
+inline constexpr unsigned kExceptionCount = 32;
 
 // Legacy 8259 PIC, remapped above the exceptions and masked (PC image only).
-inline constexpr Vector kPicBase = 0x20;
+inline constexpr Vector kPicBase{0x20};
 inline constexpr unsigned kPicLines = 16;
 
 // Exceptions that push an error code: the list is shared with the entry

@@ -24,5 +24,5 @@ PRISTINE_PAGE_WALKER std::uint64_t translate(pristine::VirtAddr address) {
 }  // namespace
 
 extern "C" PRISTINE_HOT void pristine_test_hook_tick(pristine::TrapFrame* frame) {
-  static_cast<void>(translate(reinterpret_cast<pristine::VirtAddr>(frame)));
+  static_cast<void>(translate(pristine::address_of(frame)));
 }

@@ -22,7 +22,7 @@
 
 namespace {
 
-using namespace pristine;
+// pristine::sim, not pristine: the simulator's plain VirtAddr (sim/host_types.h).
 using namespace pristine::sim;
 
 struct Range {

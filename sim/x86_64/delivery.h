@@ -15,7 +15,7 @@
 #include <optional>
 #include <string>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 #include "sim/cost_model.h"
 #include "sim/x86_64/guest_cpu.h"
 #include "sim/guest_memory.h"

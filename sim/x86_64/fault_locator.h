@@ -12,7 +12,7 @@
 #include <optional>
 #include <span>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 #include "sim/capstone_handle.h"
 #include "sim/x86_64/guest_cpu.h"
 

@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/types.h"
+#include "sim/host_types.h"
 #include "hw-x86_64/cpu/registers.h"
 
 namespace pristine::sim {

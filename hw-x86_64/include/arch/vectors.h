@@ -13,7 +13,7 @@ namespace pristine::arch {
 
 // Vectors below this one belong to the CPU and the platform (x86-64: the
 // exceptions 0-31 and the legacy PIC's lines); the kernel assigns the rest.
-inline constexpr Vector kFirstKernelVector = vectors::kPicBase + vectors::kPicLines;
+inline constexpr Vector kFirstKernelVector{vectors::kPicBase + vectors::kPicLines};
 
 // The name of a vector the CPU or the platform owns, nullptr for the kernel's own.
 constexpr const char* reserved_vector_name(Vector v) {
