@@ -8,9 +8,14 @@
 
 namespace pristine::vectors {
 
-constexpr const char* handler_name(unsigned v) { return handler_name(Vector{v}); }
-constexpr bool is_exception(unsigned v) { return is_exception(Vector{v}); }
-constexpr bool is_device(unsigned v) { return is_device(Vector{v}); }
-constexpr bool has_error_code(unsigned v) { return has_error_code(Vector{v}); }
+// A host integer past 255 is no vector at all: it names nothing and has no
+// property, rather than wrapping onto a real vector.
+constexpr bool fits(unsigned v) { return v < 256; }
+constexpr Vector as_vector(unsigned v) { return static_cast<Vector>(static_cast<uint8_t>(v)); }
+
+constexpr const char* handler_name(unsigned v) { return fits(v) ? handler_name(as_vector(v)) : "not-a-vector"; }
+constexpr bool is_exception(unsigned v) { return fits(v) && is_exception(as_vector(v)); }
+constexpr bool is_device(unsigned v) { return fits(v) && is_device(as_vector(v)); }
+constexpr bool has_error_code(unsigned v) { return fits(v) && has_error_code(as_vector(v)); }
 
 }  // namespace pristine::vectors

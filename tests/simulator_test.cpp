@@ -672,11 +672,16 @@ TEST(ShippedScenarios, AllButTheDeviceStormAreCheckedForFalseStarvation) {
 // stint, as the policy says, so its share of its runnable time is tiny. It
 // was judged starved because a tick once found it running; it ends its
 // stints itself (wait), so its waits are latency, bounded by max_wait_ticks.
+//
+// Whether a tick lands in one of t2's short stints depends on the exact boot
+// timing, which moves whenever kernel code moves; so the same scenario runs
+// under neighbouring seeds until one shows the situation, and every run must
+// be judged without a false "starved".
 TEST(Observable, ATaskThatEndsItsOwnStintsIsNotJudgedOnItsShare) {
-  const Report r = run(parse_scenario(R"(
+  const std::string text = R"(
 [scenario]
 name = "pinger-behind-a-counter"
-seed = 9364
+seed = SEED
 cpus = 3
 cpu_mhz = 100
 duration_ms = 120
@@ -721,15 +726,21 @@ spacing_ns = 3392
 [[fault]]
 kind = "timer-double"
 mean_us = 2089
-)",
-                                      "pinger-behind-a-counter.toml"));
-  const TaskReport& t2 = task_named(r, "t2");
-  EXPECT_LT(t2.cpu_share, 0.05) << "the situation the check used to misjudge";
-  EXPECT_GT(t2.ticks, 0u);
-  EXPECT_GT(t2.demand_cycles, 10'000'000u) << "far longer than two scheduling rounds";
-  EXPECT_GE(t2.gave_up * 2, t2.switches_in);
-  EXPECT_TRUE(violations_of(r, "starved").empty()) << to_json(r).dump(2);
-  EXPECT_TRUE(r.pass());
+)";
+  bool seen = false;
+  for (unsigned seed = 9364; seed < 9372 && !seen; ++seed) {
+    std::string s = text;
+    s.replace(s.find("SEED"), 4, std::to_string(seed));
+    const Report r = run(parse_scenario(s, "pinger-behind-a-counter.toml"));
+    EXPECT_TRUE(violations_of(r, "starved").empty()) << "seed " << seed << "\n" << to_json(r).dump(2);
+    EXPECT_TRUE(r.pass()) << "seed " << seed;
+    const TaskReport& t2 = task_named(r, "t2");
+    // The situation the check used to misjudge: a tick found it running,
+    // its share is tiny, it ran far longer than two scheduling rounds and
+    // ended its stints itself.
+    seen = t2.cpu_share < 0.05 && t2.ticks > 0 && t2.demand_cycles > 10'000'000u && t2.gave_up * 2 >= t2.switches_in;
+  }
+  EXPECT_TRUE(seen) << "no seed reproduced a self-ending task that a tick found running";
 }
 
 // Swarm seed 5064: a syscall-check of priority 0 pinned behind two tasks of
