@@ -43,11 +43,11 @@ void BM_SleepListInsert(benchmark::State& state) {
   auto tasks = make_tasks(n + 1);
   Task* head = nullptr;
   for (std::size_t i = 0; i < n; ++i) {
-    tasks[i].wake_at = 100 * i;
+    tasks[i].wake_at = Cycles{100 * i};
     sched::sleep_list_insert(head, tasks[i]);
   }
   Task& sleeper = tasks[n];
-  sleeper.wake_at = 100 * n / 2 + 50;
+  sleeper.wake_at = Cycles{100 * n / 2 + 50};
   for (auto _ : state) {
     sched::sleep_list_insert(head, sleeper);
     Task** link = &head;

@@ -19,7 +19,7 @@
 namespace pristine {
 
 // A time that never comes (no deadline).
-inline constexpr Cycles kNever = ~Cycles{0};
+inline constexpr Cycles kNever = Cycles{~std::uint64_t{0}};
 
 struct CpuLocal {
   Task* current;

@@ -21,7 +21,7 @@ PRISTINE_HOT void end_of_interrupt() { reg(sim_board::kEoi) = 0; }
 
 PRISTINE_HOT void timer_arm_oneshot(Cycles deadline) { reg(sim_board::kTimerDeadline) = deadline; }
 
-PRISTINE_HOT Cycles now() { return reg(sim_board::kClock); }
+PRISTINE_HOT Cycles now() { return Cycles{reg(sim_board::kClock)}; }
 
 PRISTINE_HOT void acknowledge_device(Vector vector) { reg(sim_board::kDeviceAck) = vector; }
 

@@ -71,7 +71,7 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
   if (info.is(ExceptionKind::NonMaskable)) {
     // An NMI may land anywhere, even inside another path (before that path's
     // switch took effect): no prologue, count it, return.
-    this_cpu().interrupt_paths[info.vector].plain.record(0);
+    this_cpu().interrupt_paths[info.vector].plain.record(Cycles{0});
     return frame;
   }
   if (!info.from_user) kernel_exception(info, *frame);

@@ -60,7 +60,7 @@ std::uint32_t slice_of(const CpuLocal& cpu, const Task& task) {
 // slice_of-th tick from now (the first tick charges the part-period since
 // the switch, as a tick-counted slice always did).
 PRISTINE_HOT Cycles fresh_turn(const CpuLocal& cpu, const Task& task) {
-  return (Cycles{slice_of(cpu, task)} - 1) * cpu.tick_period;
+  return Cycles{(std::uint64_t{slice_of(cpu, task)} - 1) * cpu.tick_period};
 }
 
 PRISTINE_HOT void add_load(CpuLocal& cpu, std::int32_t delta) {
@@ -92,8 +92,8 @@ PRISTINE_HOT void requeue_preempted(CpuLocal& cpu, Task& task, Cycles now) {
   task.cpus_run |= smp::bit(cpu.id);
   cpu.current = &task;
   cpu.turn_ends_at = &task == cpu.idle ? kNever
-                                       : cpu.next_deadline + (task.turn_left != kFreshTurn ? task.turn_left
-                                                                                           : fresh_turn(cpu, task));
+                                       : Cycles{cpu.next_deadline + (task.turn_left != kFreshTurn ? task.turn_left
+                                                                                                  : fresh_turn(cpu, task))};
   plan_housekeeping(cpu);
 }
 
@@ -105,7 +105,7 @@ PRISTINE_HOT TrapFrame* switch_to(CpuLocal& cpu, Task& prev, TrapFrame* prev_fra
                                   Cycles now) {
   prev.frame = prev_frame;
   prev.run_cycles += now - prev.running_since;
-  prev.turn_left = cpu.turn_ends_at >= cpu.next_deadline ? cpu.turn_ends_at - cpu.next_deadline : kFreshTurn;
+  prev.turn_left = cpu.turn_ends_at >= cpu.next_deadline ? Cycles{cpu.turn_ends_at - cpu.next_deadline} : kFreshTurn;
   machine::switch_fpu(prev.fpu, next.fpu);
   machine::set_kernel_stack(next.kernel_stack_top);
   if (next.address_space != prev.address_space) machine::switch_address_space(next.address_space);
@@ -310,7 +310,7 @@ PRISTINE_HOT TrapFrame* switch_to_idle(CpuLocal& cpu, TrapFrame* frame, Cycles n
 
 PRISTINE_HOT TrapFrame* yield(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   if (cpu.run_queue.empty()) return frame;
-  cpu.turn_ends_at = 0;  // the turn is over: the next one is a fresh one
+  cpu.turn_ends_at = Cycles{0};  // the turn is over: the next one is a fresh one
   cpu.current->gave_up++;
   make_runnable(cpu, *cpu.current, now);
   return switch_away(cpu, frame, now);
@@ -322,7 +322,7 @@ PRISTINE_HOT TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles now,
   task.state = TaskState::Sleeping;
   task.gave_up++;
   task.wake_at = deadline;
-  cpu.turn_ends_at = 0;  // a fresh turn after the sleep
+  cpu.turn_ends_at = Cycles{0};  // a fresh turn after the sleep
   sleep_list_insert(cpu.sleepers, task);
   add_load(cpu, -1);
   return switch_away(cpu, frame, now);

@@ -26,7 +26,7 @@ inline constexpr std::uint32_t kMaxPriority = 3;
 inline constexpr std::uint32_t kNoFault = 0xFFFFFFFF;
 
 // Task::turn_left of a task whose next turn starts afresh.
-inline constexpr Cycles kFreshTurn = ~Cycles{0};
+inline constexpr Cycles kFreshTurn = Cycles{~std::uint64_t{0}};
 
 // wait()/wake() handshake between CPUs (Task::wake_state): a wake that finds
 // the task not waiting leaves Pending, and its next wait() returns at once.

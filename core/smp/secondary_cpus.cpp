@@ -45,9 +45,9 @@ void start_secondary_cpus(std::uint32_t count) {
 void cpu_enter_scheduler(CpuId id) {
   CpuLocal& cpu = pristine_cpu_local[id];
   const BootInfo& boot = pristine_boot_info;
-  timer_start(cpu, boot.clock_hz / boot.tick_hz);
+  timer_start(cpu, Cycles{boot.clock_hz / boot.tick_hz});
   PRISTINE_TEST_HOOK(tick_armed, cpu);
-  if (boot.run_cycles != 0) cpu.shutdown_at = cpu.first_deadline + boot.run_cycles;
+  if (boot.run_cycles != 0) cpu.shutdown_at = cpu.first_deadline + Cycles{boot.run_cycles};
   smp::g_online_cpus.fetch_or(smp::bit(id), std::memory_order_release);
   sched::start(cpu);
 }

@@ -27,7 +27,7 @@ PRISTINE_HOT TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, Cycles n
   ShootdownRequest& request = g_shootdown_requests[task.id];
   request.page.store(page, std::memory_order_relaxed);
   request.waiter = &task;
-  request.deadline = now + kShootdownTimeoutTicks * cpu.tick_period;
+  request.deadline = now + Cycles{kShootdownTimeoutTicks * cpu.tick_period};
   request.pending.store(targets, std::memory_order_release);
   g_shootdowns_outstanding.fetch_or(std::uint32_t{1} << task.id, std::memory_order_release);
   bump(cpu.shootdowns);

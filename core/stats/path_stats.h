@@ -15,23 +15,25 @@ namespace pristine {
 
 class PathStats {
  public:
+  // The counters are plain integers: min/max then compile to cmov.
   void record(Cycles cost) {
+    const std::uint64_t c = cost;
     count_ += 1;
-    sum_ += cost;
-    if (cost < min_) min_ = cost;
-    if (cost > max_) max_ = cost;
+    sum_ += c;
+    if (c < min_) min_ = c;
+    if (c > max_) max_ = c;
   }
 
   std::uint64_t count() const { return count_; }
-  Cycles sum() const { return sum_; }
-  Cycles min() const { return count_ ? min_ : 0; }
-  Cycles max() const { return max_; }
+  Cycles sum() const { return Cycles{sum_}; }
+  Cycles min() const { return Cycles{count_ ? min_ : 0}; }
+  Cycles max() const { return Cycles{max_}; }
 
  private:
   std::uint64_t count_ = 0;
-  Cycles sum_ = 0;
-  Cycles min_ = ~Cycles{0};
-  Cycles max_ = 0;
+  std::uint64_t sum_ = 0;
+  std::uint64_t min_ = ~std::uint64_t{0};
+  std::uint64_t max_ = 0;
 };
 
 // One path's two outcomes: it resumed the context it interrupted, or it
@@ -55,12 +57,12 @@ class PathHistogram {
   // Upper bound (2^k - 1) of the bucket holding the `percent`-th percentile.
   Cycles percentile_bound(unsigned percent) const {
     const std::uint64_t total = stats_.count();
-    if (total == 0) return 0;
+    if (total == 0) return Cycles{0};
     const std::uint64_t rank = (total * percent + 99) / 100;
     std::uint64_t seen = 0;
     for (unsigned b = 0; b < kBuckets; ++b) {
       seen += buckets_[b];
-      if (seen >= rank) return b == 0 ? 0 : (b >= 64 ? ~Cycles{0} : (Cycles{1} << b) - 1);
+      if (seen >= rank) return Cycles{b == 0 ? 0 : (b >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << b) - 1)};
     }
     return stats_.max();
   }

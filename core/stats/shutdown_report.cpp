@@ -202,7 +202,7 @@ bool write_shutdown_report() {
   console::write("\n");
   begin(record::kClockUnit, pristine_boot_info.clock_unit == ClockUnit::RetiredInstructions ? "instructions" : "cycles");
   end();
-  Cycles longest_wait = 0;
+  Cycles longest_wait{0};
   for (std::uint32_t i = 0; i < pristine_tasks.count; ++i) {
     const Task& task = pristine_tasks.tasks[i];
     write_task(task);

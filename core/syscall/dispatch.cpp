@@ -29,7 +29,7 @@ Cycles nanoseconds_to_cycles(const CpuLocal& cpu, std::uint64_t ns) {
   // Split to avoid overflow for long sleeps: whole seconds, then the rest.
   const std::uint64_t seconds = ns / 1'000'000'000;
   const std::uint64_t rest = ns % 1'000'000'000;
-  return seconds * cpu.clock_hz + rest * (cpu.clock_hz / 1'000'000) / 1000;
+  return Cycles{seconds * cpu.clock_hz + rest * (cpu.clock_hz / 1'000'000) / 1000};
 }
 
 // wait(): consume a pending wake, or block until one comes (Task::wake_state).

@@ -17,7 +17,7 @@ namespace {
 // frame to resume if they did work (moved a task away, switched), else
 // nullptr.
 PRISTINE_HOT TrapFrame* run_chores(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
-  cpu.chores_at = cpu.next_deadline + (kChoreIntervalTicks - 1) * cpu.tick_period;
+  cpu.chores_at = cpu.next_deadline + Cycles{(kChoreIntervalTicks - 1) * cpu.tick_period};
   bool moved = false;
   if (!cpu.run_queue.empty() && smp::online_cpus() != smp::bit(cpu.id)) moved = sched::balance(cpu);
   TrapFrame* resume = frame;
@@ -33,7 +33,7 @@ void timer_start(CpuLocal& cpu, Cycles period) {
   cpu.tick_period = period;
   cpu.next_deadline = machine::now() + period;
   cpu.first_deadline = cpu.next_deadline;
-  cpu.chores_at = cpu.next_deadline + (kChoreIntervalTicks - 1) * period;
+  cpu.chores_at = cpu.next_deadline + Cycles{(kChoreIntervalTicks - 1) * period};
   machine::timer_arm_oneshot(cpu.next_deadline);
 }
 
@@ -49,7 +49,7 @@ void timer_start(CpuLocal& cpu, Cycles period) {
 PRISTINE_COLD Cycles skip_missed_deadlines(CpuLocal& cpu, Cycles now) {
   const std::uint64_t behind = (now - cpu.next_deadline) / cpu.tick_period;
   cpu.missed_ticks.store(cpu.missed_ticks.load(std::memory_order_relaxed) + behind, std::memory_order_relaxed);
-  return cpu.next_deadline + (behind + 1) * cpu.tick_period;
+  return cpu.next_deadline + Cycles{(behind + 1) * cpu.tick_period};
 }
 
 // A timer interrupt well before the armed deadline: the catch-up for work

@@ -13,11 +13,11 @@ namespace pristine::machine {
 PRISTINE_HOT void end_of_interrupt() { pc::lapic_eoi(); }
 
 PRISTINE_HOT void timer_arm_oneshot(Cycles deadline) {
-  const Cycles t = pc::rdtsc();
-  pc::lapic_arm_in(deadline > t ? deadline - t : 1);
+  const Cycles t{pc::rdtsc()};
+  pc::lapic_arm_in(deadline > t ? deadline - t : Cycles{1});
 }
 
-PRISTINE_HOT Cycles now() { return pc::rdtsc(); }
+PRISTINE_HOT Cycles now() { return Cycles{pc::rdtsc()}; }
 
 // No PC device drivers yet: nothing to acknowledge.
 PRISTINE_HOT void acknowledge_device(Vector) {}

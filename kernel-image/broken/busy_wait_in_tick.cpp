@@ -5,6 +5,6 @@
 #include "core/test_hook.h"
 
 extern "C" PRISTINE_HOT void pristine_test_hook_tick(pristine::TrapFrame*) {
-  for (const pristine::Cycles until = pristine::machine::now() + 2000; pristine::machine::now() < until;) {
+  for (const pristine::Cycles until = pristine::machine::now() + pristine::Cycles{2000}; pristine::machine::now() < until;) {
   }
 }

@@ -5,5 +5,5 @@
 #include "core/test_hook.h"
 
 extern "C" void pristine_test_hook_tick_armed(pristine::CpuLocal& cpu) {
-  if (cpu.id != 0) pristine::machine::timer_arm_oneshot(0);  // the simulator's board: 0 disarms
+  if (cpu.id != 0) pristine::machine::timer_arm_oneshot(pristine::Cycles{0});  // the simulator's board: 0 disarms
 }

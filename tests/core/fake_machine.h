@@ -15,9 +15,9 @@ namespace pristine::fake_machine {
 inline constexpr CpuId kAllOthers = 0xFF;
 
 struct State {
-  Cycles now = 0;
+  Cycles now{0};
   std::uint64_t eoi_count = 0;
-  Cycles armed_deadline = 0;
+  Cycles armed_deadline{0};
   std::uint64_t fpu_switches = 0;
   VirtAddr kernel_stack = 0;
   PhysAddr address_space = 0;

@@ -20,7 +20,7 @@
 namespace pristine {
 namespace {
 
-constexpr Cycles kPeriod = 1000;
+constexpr Cycles kPeriod{1000};
 
 class Scheduler : public ::testing::Test {
  protected:
@@ -118,7 +118,7 @@ TEST_F(Scheduler, SleeperWakesAtTheFirstTickAfterItsDeadlineAndPreemptsLowerPrio
   start();
   // Run until the sleeper has the CPU, then let it sleep 2.5 ticks.
   while (running() != "sleeper") tick();
-  const Cycles deadline = fake_machine::state().now + 2500;
+  const Cycles deadline = fake_machine::state().now + Cycles{2500};
   syscall(Syscall::Sleep, 2500);  // 1 GHz clock: ns == cycles
   EXPECT_EQ(sleeper->state, TaskState::Sleeping);
   EXPECT_NE(running(), "sleeper");
@@ -145,7 +145,7 @@ TEST_F(Scheduler, SleepersDueAtTheSameTickWakeOneTimerInterruptEach) {
   Task* sleepers[3] = {add("s0", 0), add("s1", 0), add("s2", 0)};
   start();
   // Each sleeper in turn sleeps until the same moment, 10.5 ticks from now.
-  const Cycles deadline = fake_machine::state().now + 10'500;
+  const Cycles deadline = fake_machine::state().now + Cycles{10'500};
   for (Task* s : sleepers) {
     while (cpu().current != s) tick();
     syscall(Syscall::Sleep, deadline - fake_machine::state().now);
@@ -163,7 +163,7 @@ TEST_F(Scheduler, SleepersDueAtTheSameTickWakeOneTimerInterruptEach) {
   for (int woken = 2; woken <= 3; ++woken) {
     ASSERT_EQ(fake_machine::state().armed_deadline, fake_machine::state().now)
         << "a sleeper is still due: the timer fires again at once";
-    fake_machine::state().now += 100;  // the catch-up interrupt, well before the next tick
+    fake_machine::state().now += Cycles{100};  // the catch-up interrupt, well before the next tick
     resume_ = dispatch_interrupt(vectors::kTimer, resume_);
     EXPECT_EQ(awake(), woken);
   }
@@ -244,12 +244,12 @@ TEST_F(Scheduler, ShutdownHandsTheCpuToIdle) {
 TEST_F(Scheduler, TimerTickRearmsOnTheGridAcknowledgesAndSkipsMissedDeadlines) {
   add("a");
   start();
-  cpu().next_deadline = 10 * kPeriod;
-  fake_machine::state().now = 10 * kPeriod + 3;  // a little late
+  cpu().next_deadline = Cycles{10 * kPeriod};
+  fake_machine::state().now = Cycles{10 * kPeriod + 3};  // a little late
   resume_ = dispatch_interrupt(vectors::kTimer, resume_);
   EXPECT_EQ(fake_machine::state().armed_deadline, 11 * kPeriod) << "no drift from a late tick";
   EXPECT_EQ(fake_machine::state().eoi_count, 1u);
-  fake_machine::state().now = 14 * kPeriod + 10;  // three deadlines missed
+  fake_machine::state().now = Cycles{14 * kPeriod + 10};  // three deadlines missed
   resume_ = dispatch_interrupt(vectors::kTimer, resume_);
   EXPECT_EQ(fake_machine::state().armed_deadline, 15 * kPeriod);
   EXPECT_EQ(cpu().missed_ticks.load(), 3u);
@@ -259,10 +259,10 @@ TEST_F(Scheduler, TimerTickRearmsOnTheGridAcknowledgesAndSkipsMissedDeadlines) {
 TEST_F(Scheduler, ATimerInterruptBeforeTheDeadlineIsNotATick) {
   add("a");
   start();
-  cpu().next_deadline = 10 * kPeriod;
-  fake_machine::state().now = 10 * kPeriod;
+  cpu().next_deadline = Cycles{10 * kPeriod};
+  fake_machine::state().now = Cycles{10 * kPeriod};
   resume_ = dispatch_interrupt(vectors::kTimer, resume_);
-  fake_machine::state().now += 40;  // the same timer fires again
+  fake_machine::state().now += Cycles{40};  // the same timer fires again
   resume_ = dispatch_interrupt(vectors::kTimer, resume_);
   EXPECT_EQ(cpu().ticks, 1u);
   EXPECT_EQ(cpu().early_ticks.load(), 1u);
@@ -314,7 +314,7 @@ class Cpus : public ::testing::Test {
       c.id = id;
       c.slice_ticks = 2;
       c.clock_hz = 1'000'000'000;
-      timer_start(c, 1000);
+      timer_start(c, Cycles{1000});
       c.idle = sched::create_idle_task(id);
     }
     smp::g_online_cpus.store((1u << kCpus) - 1);
@@ -416,7 +416,7 @@ TEST_F(TwoCpus, ATurnEndingOnATickThatMovedATaskEndsInACatchUpInterrupt) {
   ASSERT_EQ(b->migrations, 1u) << "the chore tick moved b";
   EXPECT_EQ(cpu0.current, a) << "and left a's turn";
   ASSERT_EQ(fake_machine::state().armed_deadline, tick_time) << "to a catch-up interrupt at once";
-  fake_machine::state().now = tick_time + 100;
+  fake_machine::state().now = tick_time + Cycles{100};
   r0 = dispatch_interrupt(vectors::kTimer, r0);
   EXPECT_EQ(cpu0.current->name, std::string("c")) << "where the turn ends";
   EXPECT_EQ(fake_machine::state().armed_deadline, cpu0.next_deadline) << "then the timer is back on the grid";

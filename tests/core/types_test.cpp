@@ -19,6 +19,9 @@ static_assert(!std::is_convertible_v<VirtAddr, PhysAddr> && !std::is_convertible
 static_assert(!std::is_convertible_v<CpuId, VirtAddr> && !std::is_convertible_v<VirtAddr, CpuId>);
 static_assert(!std::is_convertible_v<Vector, VirtAddr> && !std::is_convertible_v<Vector, PhysAddr>);
 static_assert(!std::is_convertible_v<PhysAddr, CpuId> && !std::is_convertible_v<VirtAddr, Vector>);
+static_assert(!std::is_convertible_v<Cycles, VirtAddr> && !std::is_convertible_v<VirtAddr, Cycles>);
+static_assert(!std::is_convertible_v<Cycles, CpuId> && !std::is_convertible_v<PhysAddr, Cycles>);
+static_assert(!std::is_convertible_v<Vector, Cycles>);
 // A raw integer is a vector only when it says so.
 static_assert(!std::is_convertible_v<int, Vector> && !std::is_convertible_v<std::uint8_t, Vector>);
 
@@ -32,6 +35,7 @@ static_assert(!std::is_invocable_v<decltype(&machine::switch_address_space), Vir
 static_assert(!std::is_invocable_v<decltype(&machine::flush_tlb_page), PhysAddr>);
 static_assert(!std::is_invocable_v<decltype(&machine::start_cpu), Vector>);
 static_assert(!std::is_invocable_v<decltype(&machine::acknowledge_device), CpuId>);
+static_assert(!std::is_invocable_v<decltype(&machine::timer_arm_oneshot), VirtAddr>);
 
 // Each is the integer it replaces, in size, alignment and triviality (the
 // simulator reads them out of guest memory as host integers: sim/host_types.h).
@@ -39,6 +43,7 @@ static_assert(sizeof(Vector) == 1 && alignof(Vector) == 1);
 static_assert(sizeof(CpuId) == 4 && alignof(CpuId) == 4 && std::is_trivially_copyable_v<CpuId>);
 static_assert(sizeof(VirtAddr) == 8 && alignof(VirtAddr) == 8 && std::is_trivially_copyable_v<VirtAddr>);
 static_assert(sizeof(PhysAddr) == 8 && alignof(PhysAddr) == 8 && std::is_trivially_copyable_v<PhysAddr>);
+static_assert(sizeof(Cycles) == 8 && alignof(Cycles) == 8 && std::is_trivially_copyable_v<Cycles>);
 static_assert(std::is_trivially_default_constructible_v<CpuId> && std::is_trivially_default_constructible_v<VirtAddr>);
 
 // FpuState is sized and aligned by the architecture (arch/fpu_state.h).
@@ -52,6 +57,10 @@ TEST(Types, ReadOutAsTheirIntegers) {
   ++cpu;
   EXPECT_EQ(cpu, 3u);
   EXPECT_EQ(Vector{0xEC}, 0xEC);
+  Cycles run{100};
+  run += Cycles{20};
+  run -= Cycles{5};
+  EXPECT_EQ(run, 115u);
   int object = 7;
   EXPECT_EQ(*pointer_to<int>(address_of(&object)), 7);
 }
