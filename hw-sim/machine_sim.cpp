@@ -35,8 +35,8 @@ void console_write(const char* text, std::size_t length) {
   for (std::size_t i = 0; i < length; ++i) reg(sim_board::kConsole) = static_cast<std::uint8_t>(text[i]);
 }
 
-// One shared address space: Unicorn 2.0 ignores the physical address in page
-// tables, so overlapping per-process mappings cannot be expressed.
+// One shared address space (docs/sim-board.md, "One address space"): this
+// image runs without paging.
 PhysAddr user_address_space(std::uint32_t, VirtAddr, std::uint64_t) { return 0; }
 
 // The simulated board has no paging: its MMU register unmaps the page.

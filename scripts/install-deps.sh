@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake g++ make pkg-config python3
-  libunicorn-dev libcapstone-dev qemu-system-x86
+  libcapstone-dev qemu-system-x86
   libfmt-dev libgtest-dev libbenchmark-dev libcli11-dev libtomlplusplus-dev
   nlohmann-json3-dev libelf-dev libdw-dev
   # The asan preset: clang with its sanitizer and libFuzzer runtimes, and
@@ -13,18 +13,51 @@ packages=(
   clang libclang-rt-14-dev llvm
 )
 
+# Unicorn 2.1 or newer (docs/dependencies.md): bookworm ships 2.0.1, whose
+# every guest store takes a slow path. Trixie's 2.1.1 depends only on libc6
+# (>= 2.34), so it installs on bookworm. Its two .deb files are fetched with
+# a private sources list (trixie only, for these two packages), leaving the
+# system's sources untouched; apt then replaces 2.0.1 (the new package
+# Breaks and Provides libunicorn2).
+readonly unicorn_minimum=2.1.1
+readonly unicorn_suite=trixie
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+need_unicorn=0
+pkg-config --atleast-version="$unicorn_minimum" unicorn 2>/dev/null || need_unicorn=1
+[ ${#missing[@]} -eq 0 ] && [ $need_unicorn -eq 0 ] && exit 0
 
-echo "install-deps: installing ${missing[*]}"
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install ${missing[*]} unicorn" >&2; exit 1; }
   sudo=(sudo -n)
 fi
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ $need_unicorn -eq 1 ]; then
+  echo "install-deps: installing Unicorn >= $unicorn_minimum from Debian $unicorn_suite"
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  chmod 777 "$work"  # apt downloads as its sandbox user (_apt), which must write here
+  mkdir -p "$work/lists/partial" "$work/cache/archives/partial"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $unicorn_suite main" \
+    > "$work/sources.list"
+  private=(-o "Dir::Etc::sourcelist=$work/sources.list" -o Dir::Etc::sourceparts=/dev/null
+           -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache")
+  apt-get "${private[@]}" update -qq
+  (cd "$work" && apt-get "${private[@]}" download libunicorn2t64 libunicorn-dev >/dev/null)
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$work"/libunicorn2t64_*.deb "$work"/libunicorn-dev_*.deb >/dev/null
+  pkg-config --atleast-version="$unicorn_minimum" unicorn || {
+    echo "install-deps: Unicorn is still older than $unicorn_minimum after the install ($(pkg-config --modversion unicorn))" >&2
+    exit 1
+  }
+fi

@@ -26,7 +26,7 @@ enum BlockFlags : std::uint32_t {
   kBlockEndsWithSti = 1u << 1,      // sti / mov ss / pop ss: one-instruction interrupt shadow
   kBlockEndsWithHlt = 1u << 2,      // hlt
   kBlockEndsWithSyscall = 1u << 3,  // syscall (emulated host-side)
-  kBlockEndsWithSysret = 1u << 4,   // sysretq (raises #UD in Unicorn; emulated)
+  kBlockEndsWithSysret = 1u << 4,   // sysretq (executed by Unicorn; ends a record like iretq)
   kBlockHasPortIo = 1u << 5,        // in/out/ins/outs anywhere in the block
   kBlockHasRdtsc = 1u << 6,         // rdtsc/rdtscp: forbidden in simulated guest code
 };
@@ -44,7 +44,6 @@ struct EventCosts {
   std::uint32_t interrupt_delivery_from_user = 0;  // + TSS stack switch, CPL change
   std::uint32_t exception_delivery = 0;            // fault/trap delivery (extra over interrupt)
   std::uint32_t syscall_entry = 0;                 // the syscall instruction itself
-  std::uint32_t sysret_exit = 0;                   // the sysretq instruction itself
   std::uint32_t board_register_read = 0;           // sim board MMIO read (LAPIC-like register)
   std::uint32_t board_register_write = 0;          // sim board MMIO write (e.g. EOI)
   std::uint32_t board_clock_read = 0;              // sim board cycle counter (rdtsc-like)

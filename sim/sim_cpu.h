@@ -32,6 +32,7 @@ enum class StopReason : std::uint8_t {
   Syscall,        // the guest executed `syscall`
   SwapgsWindow,   // at the swapgs/iretq window with an NMI armed
   Misaligned,     // an aligned SSE access with a misaligned operand (#GP)
+  SysretNonCanonical,  // sysretq in ring 0 to a non-canonical RCX (#GP in ring 0, Intel)
 };
 
 struct SimCpu {

@@ -72,6 +72,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
                [this](VirtAddr rip) { return image_.describe(rip); }),
       alignment_checks_(image_, memory_),
       invlpg_hooks_(image_, memory_),
+      syscalls_(image_, memory_),
       tlb_(scenario.cpus, violations_, [this](int task) { return kernel_.task_name(task); }),
       interconnect_({cpus_, memory_, image_, kernel_, costs_.table().events(), tlb_, rules_, violations_}),
       faults_({scenario_, cpus_, memory_, image_, kernel_, costs_.table()}) {
@@ -82,7 +83,6 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     cpu->bus = &interconnect_;
     uc_engine* uc = cpu->cpu.uc();
     memory_.map_into(uc);
-    syscalls_.map_into(cpu->cpu);
     // The guard page under every ring-3 stack is never mapped, as on the PC.
     for (int slot = 0; slot < PRISTINE_USER_SLOTS; ++slot) {
       check(uc_mem_unmap(uc, slots + slot * PRISTINE_USER_SLOT_SIZE, PRISTINE_USER_GUARD_SIZE), "unmap guard page");
@@ -102,6 +102,10 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     SimCpu* raw = cpu.get();
     alignment_checks_.install(cpu->cpu, [raw](VirtAddr) {
       raw->stop = StopReason::Misaligned;
+      uc_emu_stop(raw->cpu.uc());
+    });
+    syscalls_.install(cpu->cpu, [raw] {
+      raw->stop = StopReason::SysretNonCanonical;
       uc_emu_stop(raw->cpu.uc());
     });
     invlpg_hooks_.install(cpu->cpu, [this, id](VirtAddr page) { tlb_.flushed(id, page); });
@@ -171,12 +175,6 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
     stop_before_block(c, address, StopReason::SwapgsWindow);
     return;
   }
-  if (PRISTINE_UNLIKELY(syscalls_.is_stub(address))) {
-    // The simulator's own sysret stub: its cost is the sysret's, charged already.
-    c.iret_pending = true;
-    c.last_block_flags = kBlockEndsWithIret;
-    return;
-  }
   const BlockCost* cost = c.blocks.find(address, size);
   if (!cost) {
     const std::uint8_t* bytes = memory_.host(address, size);
@@ -193,7 +191,7 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
                                                              : "page-table-walk";
     rules_.flag(kind, c, c.accounting.innermost(), address, cost->cycles);
   }
-  c.iret_pending = (cost->flags & kBlockEndsWithIret) != 0;
+  c.iret_pending = (cost->flags & (kBlockEndsWithIret | kBlockEndsWithSysret)) != 0;
   c.last_block_flags = cost->flags;
 }
 
@@ -401,6 +399,7 @@ void Simulator::run_guest(SimCpu& c) {
       try_deliver_nmi(c);
       return;
     case StopReason::Misaligned:
+    case StopReason::SysretNonCanonical:
       // RIP is the instruction (the hook runs before it): #GP(0) as on the CPU.
       deliver_exception(c, vectors::kGeneralProtection, DeliveryKind::Exception, 0);
       return;
@@ -408,18 +407,7 @@ void Simulator::run_guest(SimCpu& c) {
       break;
   }
   if (err == UC_ERR_INSN_INVALID) {
-    switch (syscalls_.sysret(c.cpu, memory_)) {
-      case SysretOutcome::NotSysret:
-        deliver_exception(c, vectors::kInvalidOpcode, DeliveryKind::Exception, 0);
-        break;
-      case SysretOutcome::NonCanonical:
-        deliver_exception(c, vectors::kGeneralProtection, DeliveryKind::Exception, 0);
-        break;
-      case SysretOutcome::Returned:
-        // The block that ended in sysretq was already counted, sysretq included.
-        c.cycles += costs_.table().events().sysret_exit;
-        break;
-    }
+    deliver_exception(c, vectors::kInvalidOpcode, DeliveryKind::Exception, 0);
     return;
   }
   if (err != UC_ERR_OK) {

@@ -60,10 +60,11 @@ constexpr Row kRows[] = {
     {X86_INS_IDIV, "idiv", 60, "Agner Fog, Skylake: IDIV r64 latency 42-95"},
     {X86_INS_CALL, "call", 2, "Agner Fog, Skylake: CALL 2 uops"},
     {X86_INS_RET, "ret", 2, "Agner Fog, Skylake: RET 2 uops"},
-    // Charged as events (EventCosts::syscall_entry / sysret_exit) when the
-    // simulator performs them; 0 here so the block charge does not double it.
+    // Unicorn skips `syscall` and the simulator performs the entry: charged
+    // as the syscall_entry event, 0 here so the block charge does not double
+    // it. Unicorn executes `sysretq` (docs/dependencies.md): an instruction.
     {X86_INS_SYSCALL, "syscall", 0, "charged as the syscall_entry event"},
-    {X86_INS_SYSRET, "sysret", 0, "charged as the sysret_exit event"},
+    {X86_INS_SYSRET, "sysret", 30, kEstimate},
 };
 
 }  // namespace
@@ -89,7 +90,6 @@ CostTable CostTable::defaults() {
       .interrupt_delivery_from_user = 150,
       .exception_delivery = 20,
       .syscall_entry = 30,
-      .sysret_exit = 30,
       .board_register_read = 30,
       .board_register_write = 30,
       .board_clock_read = 25,
@@ -98,7 +98,7 @@ CostTable CostTable::defaults() {
   };
   // Each event with its source (docs/cost-model.md, "Event costs"). A new
   // EventCosts field needs its entry here: the size check below fails until then.
-  static_assert(sizeof(EventCosts) == 10 * sizeof(std::uint32_t), "list every EventCosts field in event_entries_");
+  static_assert(sizeof(EventCosts) == 9 * sizeof(std::uint32_t), "list every EventCosts field in event_entries_");
   const EventCosts& e = t.events_;
   t.event_entries_ = {
       {"interrupt delivery, ring 0", e.interrupt_delivery_same_ring,
@@ -107,7 +107,6 @@ CostTable CostTable::defaults() {
        "estimate: + TSS stack switch and CPL change"},
       {"exception delivery (extra)", e.exception_delivery, kEstimate},
       {"SYSCALL", e.syscall_entry, kEstimate},
-      {"SYSRET", e.sysret_exit, kEstimate},
       {"board register read", e.board_register_read, "estimate for an xAPIC MMIO register access"},
       {"board register write", e.board_register_write, "estimate for an xAPIC MMIO register access (e.g. EOI)"},
       {"board clock read", e.board_clock_read, "as rdtsc"},

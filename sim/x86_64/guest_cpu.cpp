@@ -8,6 +8,17 @@ namespace {
 constexpr std::uint32_t kMsrIds[6] = {kMsrEfer, kMsrStar, kMsrLstar, kMsrCstar, kMsrSfmask,
                                       kMsrKernelGsBase};
 
+// The simulator image runs without guest paging, at its higher-half link
+// addresses. Unicorn 2.1 translates a virtual address like a CPU with paging
+// off (cut to 52 bits), so the engine takes the virtual TLB mode and this
+// fill: every page is itself, with every permission. Guest memory holes are
+// what the engine has not mapped (uc_mem_unmap): those accesses still fail.
+bool fill_identity(uc_engine*, std::uint64_t page, uc_mem_type, uc_tlb_entry* entry, void*) {
+  entry->paddr = page;
+  entry->perms = UC_PROT_ALL;
+  return true;
+}
+
 }  // namespace
 
 UnicornError::UnicornError(const std::string& what, uc_err err)
@@ -19,6 +30,10 @@ void check(uc_err err, const char* what) {
 
 GuestCpu::GuestCpu(CpuId id) : id_(id) {
   check(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
+  check(uc_ctl_tlb_mode(uc_, UC_TLB_VIRTUAL), "uc_ctl_tlb_mode");
+  uc_hook tlb_fill;
+  check(uc_hook_add(uc_, &tlb_fill, UC_HOOK_TLB_FILL, reinterpret_cast<void*>(fill_identity), nullptr, 1, 0),
+        "hook tlb fill");
   check(uc_context_alloc(uc_, &ring0_template_), "uc_context_alloc");
   capture_ring0_template();
 }
@@ -109,7 +124,7 @@ void GuestCpu::write_state(const ArchState& s) {
   if (s.cr0 != t.cr0) set_reg(UC_X86_REG_CR0, s.cr0);
   if (s.cr3 != t.cr3) set_reg(UC_X86_REG_CR3, s.cr3);
   if (s.cr4 != t.cr4) set_reg(UC_X86_REG_CR4, s.cr4);
-  if (s.cr2 != t.cr2) set_reg(UC_X86_REG_CR2, s.cr2);
+  if (s.cr2 != t.cr2) set_fault_address(s.cr2);
   for (int i = 0; i < 6; ++i) {
     if (s.msr[i] != t.msr[i]) set_msr(kMsrIds[i], s.msr[i]);
   }
@@ -141,6 +156,14 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
   set_reg(UC_X86_REG_RSP, rsp);
   set_reg(UC_X86_REG_RFLAGS, rflags);
   set_reg(UC_X86_REG_RIP, rip);
+}
+
+void GuestCpu::set_fault_address(VirtAddr address) {
+  // Unicorn 2.1.1 also loads CR3 from the low 32 bits of a CR2 write (fixed
+  // in 2.1.2): put CR3 back.
+  const std::uint64_t cr3 = reg(UC_X86_REG_CR3);
+  set_reg(UC_X86_REG_CR2, address);
+  if (reg(UC_X86_REG_CR3) != cr3) set_reg(UC_X86_REG_CR3, cr3);
 }
 
 void GuestCpu::map_page(VirtAddr page, std::uint8_t* host) {

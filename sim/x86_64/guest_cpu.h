@@ -85,7 +85,7 @@ class GuestCpu {
   void map_page(VirtAddr page, std::uint8_t* host);
   void unmap_page(VirtAddr page);
   // Where a page fault's address goes (CR2).
-  void set_fault_address(VirtAddr address) { set_reg(UC_X86_REG_CR2, address); }
+  void set_fault_address(VirtAddr address);
   // `callback` runs when the guest executes its system-call instruction
   // (`syscall`), which Unicorn skips instead of executing.
   void hook_system_call(void (*callback)(uc_engine*, void*), void* user);

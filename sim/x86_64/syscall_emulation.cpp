@@ -1,18 +1,23 @@
 #include "sim/x86_64/syscall_emulation.h"
 
-#include <algorithm>
-#include <cstring>
-
 namespace pristine::sim {
+namespace {
 
-SyscallEmulation::SyscallEmulation() : stub_page_(std::make_unique<std::uint8_t[]>(kStubPageSize)) {
-  std::fill_n(stub_page_.get(), kStubPageSize, std::uint8_t{0xF4});  // hlt
-  stub_page_[0] = 0x48;  // iretq
-  stub_page_[1] = 0xCF;
+bool is_sysret(const cs_insn& insn) { return insn.id == X86_INS_SYSRET; }
+
+bool canonical(std::uint64_t address) {
+  return static_cast<std::uint64_t>(static_cast<std::int64_t>(address << 16) >> 16) == address;
 }
 
-void SyscallEmulation::map_into(GuestCpu& cpu) {
-  check(uc_mem_map_ptr(cpu.uc(), kStubPage, kStubPageSize, UC_PROT_ALL, stub_page_.get()), "map stub page");
+}  // namespace
+
+SyscallEmulation::SyscallEmulation(const GuestImage& image, const GuestMemory& memory)
+    : sysret_hooks_(image, memory, is_sysret) {}
+
+void SyscallEmulation::install(GuestCpu& cpu, std::function<void()> on_non_canonical) {
+  sysret_hooks_.install(cpu, [on_non_canonical](GuestCpu& c, VirtAddr, std::span<const std::uint8_t>) {
+    if (c.cpl() == 0 && !canonical(c.reg(UC_X86_REG_RCX))) on_non_canonical();
+  });
 }
 
 void SyscallEmulation::enter(GuestCpu& cpu) {
@@ -24,27 +29,6 @@ void SyscallEmulation::enter(GuestCpu& cpu) {
   state.gpr[11] = state.rflags;  // R11
   const std::uint64_t rflags = (state.rflags & ~sfmask) | 2;
   cpu.enter_ring0(state, cs, static_cast<std::uint16_t>(cs + 8), state.gpr[7], cpu.msr(kMsrLstar), rflags);
-}
-
-SysretOutcome SyscallEmulation::sysret(GuestCpu& cpu, const GuestMemory& memory) {
-  const VirtAddr rip = cpu.pc();
-  const std::uint8_t* code = memory.host(rip, 3);
-  if (!code || code[0] != 0x48 || code[1] != 0x0f || code[2] != 0x07 || cpu.cpl() != 0) {
-    return SysretOutcome::NotSysret;
-  }
-  const std::uint64_t target = cpu.reg(UC_X86_REG_RCX);
-  if (static_cast<std::uint64_t>(static_cast<std::int64_t>(target << 16) >> 16) != target) {
-    return SysretOutcome::NonCanonical;
-  }
-  const std::uint64_t base = (cpu.msr(kMsrStar) >> 48) & 0xFFFC;
-  const std::uint64_t frame[5] = {target, (base + 16) | 3, (cpu.reg(UC_X86_REG_R11) & 0x3C7FD7) | 2,
-                                  cpu.reg(UC_X86_REG_RSP), (base + 8) | 3};
-  // One frame slot per CPU: another CPU may run before this one's stub does.
-  const std::uint64_t slot = kStubFrameOffset + cpu.id() * 64;
-  std::memcpy(stub_page_.get() + slot, frame, sizeof frame);
-  cpu.set_reg(UC_X86_REG_RSP, kStubPage + slot);
-  cpu.set_pc(kStubPage);
-  return SysretOutcome::Returned;
 }
 
 }  // namespace pristine::sim
