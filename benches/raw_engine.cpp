@@ -128,19 +128,26 @@ std::string unicorn_version() {
   return std::to_string(v >> 24) + "." + std::to_string((v >> 16) & 0xff) + "." + std::to_string((v >> 8) & 0xff);
 }
 
-double raw_engine_rate(RawHooks hooks, double seconds) {
-  constexpr std::uint64_t kTurns = 100'000;
-  RawEngine engine(hooks);
-  engine.run(kTurns);  // warm-up: translation
-  std::uint64_t instructions = 0;
+void sample_raw_engine(RawEngine& engine, double seconds, RawRate& rate) {
+  constexpr std::uint64_t kTurns = 20'000;  // 300 001 instructions a run
   const double start = thread_seconds();
   double elapsed = 0;
+  std::uint64_t instructions = 0;
   do {
     engine.run(kTurns);
     instructions += raw_engine_instructions(kTurns);
     elapsed = thread_seconds() - start;
   } while (elapsed < seconds);
-  return static_cast<double>(instructions) / elapsed;
+  rate.instructions += instructions;
+  rate.seconds += elapsed;
+}
+
+double raw_engine_rate(RawHooks hooks, double seconds) {
+  RawEngine engine(hooks);
+  engine.run(2);  // warm-up: translates every block (the second turn enters `loop`)
+  RawRate rate;
+  sample_raw_engine(engine, seconds, rate);
+  return rate.per_second();
 }
 
 }  // namespace pristine::bench

@@ -51,9 +51,21 @@ class RawEngine {
 // the loaded library, not the header it was compiled against).
 std::string unicorn_version();
 
-// Guest instructions per host second of the raw engine, measured by running
-// it for at least `seconds` of this thread's CPU time (benches/thread_clock.h),
-// after one warm-up run that translates the blob.
+// Guest instructions executed and the host seconds they took (this thread's
+// CPU time, benches/thread_clock.h), summed over samples.
+struct RawRate {
+  std::uint64_t instructions = 0;
+  double seconds = 0;
+  double per_second() const { return seconds > 0 ? static_cast<double>(instructions) / seconds : 0; }
+};
+
+// Runs the engine for at least `seconds` of this thread's CPU time, in runs
+// of a fixed length, and adds them to `rate`. Run the engine once before the
+// first sample: that run translates the blob.
+void sample_raw_engine(RawEngine& engine, double seconds, RawRate& rate);
+
+// Guest instructions per host second of a fresh raw engine, sampled for at
+// least `seconds` after one warm-up run.
 double raw_engine_rate(RawHooks hooks, double seconds);
 
 }  // namespace pristine::bench

@@ -6,7 +6,11 @@
 // shared host. "12 M guest instructions/s" says little on its own; "0.4 of
 // what bare Unicorn does on kernel-like code here, now" is comparable from
 // one machine (and one run) to the next. The raw baseline is measured once at
-// startup, before any benchmark, and kept in a static.
+// startup, before any benchmark (kept in statics, printed in the context),
+// and again beside every iteration of every simulator benchmark: the ratios
+// divide by the samples taken beside the benchmark's own iterations, because
+// on a shared host the engine's speed drifts during a run (on Unicorn 2.0.1
+// here, 13 to 21 M instructions/s between two runs minutes apart).
 //
 //   simulator_bench [--image=sim-kernel.elf] [--smoke] [Google Benchmark flags]
 //
@@ -20,6 +24,7 @@
 // left out). Counters:
 //   guest_insns/s        guest instructions (all CPUs together) per host second
 //   interrupts/s         interrupts delivered (all CPUs) per host second
+//   raw_insns/s          the raw engine with no hooks, sampled beside this benchmark
 //   x_raw                guest_insns/s / the raw engine's with no hooks
 //   x_raw_block_hook     guest_insns/s / the raw engine's with one counting block hook
 //   target_met           target/ only: 1 if the issue's target is met on this machine
@@ -30,6 +35,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,9 +53,13 @@ std::filesystem::path g_image = PRISTINE_BUILD_DIR "/images/sim-kernel.elf";
 const std::filesystem::path kSource = PRISTINE_SOURCE_DIR;
 bool g_smoke = false;
 
-// The raw engine's figures, guest instructions per host second (main()).
+// The raw engine's figures at startup, guest instructions per host second
+// (main(); the benchmark context).
 double g_raw_no_hooks = 0;
 double g_raw_block_hook = 0;
+// The engines sampled beside each iteration (main() makes and warms them).
+std::unique_ptr<bench::RawEngine> g_sampled_no_hooks;
+std::unique_ptr<bench::RawEngine> g_sampled_block_hook;
 
 // Shipped scenarios meant to fail their verdict (README.md, "Scenarios").
 constexpr const char* kFailOnPurpose[] = {"device-storm.toml", "kernel-stack-overflow.toml"};
@@ -84,8 +94,13 @@ void run_scenario(benchmark::State& state, const Bench& bench) {
   if (g_smoke) scenario.duration = std::min<Cycles>(scenario.duration, 2 * scenario.cpu_hz / 1000);
   std::uint64_t instructions = 0, delivered = 0;
   double seconds = 0;
+  bench::RawRate raw_no_hooks, raw_block_hook;
+  const double sample_seconds = g_smoke ? 0.005 : 0.1;
   Report report;
   for (auto _ : state) {
+    // Untimed (manual time counts only run() below): the baseline, now.
+    bench::sample_raw_engine(*g_sampled_no_hooks, sample_seconds, raw_no_hooks);
+    bench::sample_raw_engine(*g_sampled_block_hook, sample_seconds, raw_block_hook);
     Simulator simulator(scenario, g_image);
     const double start = bench::thread_seconds();
     report = simulator.run();
@@ -99,8 +114,9 @@ void run_scenario(benchmark::State& state, const Bench& bench) {
   const double interrupts_per_s = static_cast<double>(delivered) / seconds;
   state.counters["guest_insns/s"] = benchmark::Counter(static_cast<double>(instructions), benchmark::Counter::kIsRate);
   state.counters["interrupts/s"] = benchmark::Counter(static_cast<double>(delivered), benchmark::Counter::kIsRate);
-  state.counters["x_raw"] = insns_per_s / g_raw_no_hooks;
-  state.counters["x_raw_block_hook"] = insns_per_s / g_raw_block_hook;
+  state.counters["raw_insns/s"] = raw_no_hooks.per_second();
+  state.counters["x_raw"] = insns_per_s / raw_no_hooks.per_second();
+  state.counters["x_raw_block_hook"] = insns_per_s / raw_block_hook.per_second();
   if (bench.target.measure != Measure::none) {
     const double got = bench.target.measure == Measure::guest_insns ? insns_per_s : interrupts_per_s;
     state.counters["target_met"] = got >= bench.target.at_least ? 1 : 0;
@@ -170,6 +186,10 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("unicorn", bench::unicorn_version());
   benchmark::AddCustomContext("raw_engine_no_hooks", per_second(g_raw_no_hooks));
   benchmark::AddCustomContext("raw_engine_block_hook", per_second(g_raw_block_hook));
+  g_sampled_no_hooks = std::make_unique<bench::RawEngine>(bench::RawHooks::none);
+  g_sampled_block_hook = std::make_unique<bench::RawEngine>(bench::RawHooks::counting_block);
+  g_sampled_no_hooks->run(2);  // translate
+  g_sampled_block_hook->run(2);
 
   register_benchmarks();
   benchmark::RunSpecifiedBenchmarks();
