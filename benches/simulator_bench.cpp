@@ -6,11 +6,11 @@
 // shared host. "12 M guest instructions/s" says little on its own; "0.4 of
 // what bare Unicorn does on kernel-like code here, now" is comparable from
 // one machine (and one run) to the next. The raw baseline is measured once at
-// startup, before any benchmark (kept in statics, printed in the context),
-// and again beside every iteration of every simulator benchmark: the ratios
-// divide by the samples taken beside the benchmark's own iterations, because
-// on a shared host the engine's speed drifts during a run (on Unicorn 2.0.1
-// here, 13 to 21 M instructions/s between two runs minutes apart).
+// startup, before any benchmark (printed in the context), and again beside
+// every iteration of every simulator benchmark: the ratios divide by the
+// samples taken beside the benchmark's own iterations, because on a shared
+// host the engine's speed drifts during a run (on Unicorn 2.0.1 here, 13 to
+// 21 M instructions/s between two runs minutes apart).
 //
 //   simulator_bench [--image=sim-kernel.elf] [--smoke] [Google Benchmark flags]
 //
@@ -33,8 +33,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
-#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,10 +53,6 @@ std::filesystem::path g_image = PRISTINE_BUILD_DIR "/images/sim-kernel.elf";
 const std::filesystem::path kSource = PRISTINE_SOURCE_DIR;
 bool g_smoke = false;
 
-// The raw engine's figures at startup, guest instructions per host second
-// (main(); the benchmark context).
-double g_raw_no_hooks = 0;
-double g_raw_block_hook = 0;
 // The engines sampled beside each iteration (main() makes and warms them).
 std::unique_ptr<bench::RawEngine> g_sampled_no_hooks;
 std::unique_ptr<bench::RawEngine> g_sampled_block_hook;
@@ -89,8 +85,14 @@ struct Bench {
   Target target{nullptr, nullptr, Measure::none, 0, nullptr};
 };
 
-void run_scenario(benchmark::State& state, const Bench& bench) {
-  Scenario scenario = load_scenario(bench.file);
+void run_scenario(benchmark::State& state, const Bench& spec) {
+  Scenario scenario;
+  try {
+    scenario = load_scenario(spec.file);
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
   if (g_smoke) scenario.duration = std::min<Cycles>(scenario.duration, 2 * scenario.cpu_hz / 1000);
   std::uint64_t instructions = 0, delivered = 0;
   double seconds = 0;
@@ -101,10 +103,16 @@ void run_scenario(benchmark::State& state, const Bench& bench) {
     // Untimed (manual time counts only run() below): the baseline, now.
     bench::sample_raw_engine(*g_sampled_no_hooks, sample_seconds, raw_no_hooks);
     bench::sample_raw_engine(*g_sampled_block_hook, sample_seconds, raw_block_hook);
-    Simulator simulator(scenario, g_image);
-    const double start = bench::thread_seconds();
-    report = simulator.run();
-    const double elapsed = bench::thread_seconds() - start;
+    double elapsed = 0;
+    try {
+      Simulator simulator(scenario, g_image);
+      const double start = bench::thread_seconds();
+      report = simulator.run();
+      elapsed = bench::thread_seconds() - start;
+    } catch (const std::exception& e) {
+      state.SkipWithError(e.what());
+      return;
+    }
     state.SetIterationTime(elapsed);
     seconds += elapsed;
     instructions += report.instructions;
@@ -117,18 +125,18 @@ void run_scenario(benchmark::State& state, const Bench& bench) {
   state.counters["raw_insns/s"] = raw_no_hooks.per_second();
   state.counters["x_raw"] = insns_per_s / raw_no_hooks.per_second();
   state.counters["x_raw_block_hook"] = insns_per_s / raw_block_hook.per_second();
-  if (bench.target.measure != Measure::none) {
-    const double got = bench.target.measure == Measure::guest_insns ? insns_per_s : interrupts_per_s;
-    state.counters["target_met"] = got >= bench.target.at_least ? 1 : 0;
+  if (spec.target.measure != Measure::none) {
+    const double got = spec.target.measure == Measure::guest_insns ? insns_per_s : interrupts_per_s;
+    state.counters["target_met"] = got >= spec.target.at_least ? 1 : 0;
     char label[128];
-    std::snprintf(label, sizeof(label), "target >= %g %s: %.0f %% of it", bench.target.at_least / 1e6,
-                  bench.target.what, 100 * got / bench.target.at_least);
+    std::snprintf(label, sizeof(label), "target >= %g %s: %.0f %% of it", spec.target.at_least / 1e6,
+                  spec.target.what, 100 * got / spec.target.at_least);
     state.SetLabel(label);
   }
   if (instructions == 0) {
     state.SkipWithError("the guest executed no instruction");
-  } else if (!g_smoke && report.pass() != bench.expect_pass) {
-    state.SkipWithError(bench.expect_pass ? "the scenario failed its verdict"
+  } else if (!g_smoke && report.pass() != spec.expect_pass) {
+    state.SkipWithError(spec.expect_pass ? "the scenario failed its verdict"
                                           : "the scenario passed, but it is meant to fail");
   }
 }
@@ -144,14 +152,14 @@ void register_benchmarks() {
     bool is_target = false;
     for (const Target& target : kTargets) is_target |= file == kSource / target.file;
     if (is_target) continue;
-    Bench bench{file};
-    for (const char* name : kFailOnPurpose) bench.expect_pass &= file.filename() != name;
-    benchmark::RegisterBenchmark(("sim/" + file.stem().string()).c_str(), run_scenario, bench)
+    Bench spec{file};
+    for (const char* name : kFailOnPurpose) spec.expect_pass &= file.filename() != name;
+    benchmark::RegisterBenchmark(("sim/" + file.stem().string()).c_str(), run_scenario, spec)
         ->UseManualTime()->Iterations(iterations)->Unit(benchmark::kMillisecond);
   }
   for (const Target& target : kTargets) {
-    Bench bench{kSource / target.file, true, target};
-    benchmark::RegisterBenchmark((std::string("target/") + target.name).c_str(), run_scenario, bench)
+    Bench spec{kSource / target.file, true, target};
+    benchmark::RegisterBenchmark((std::string("target/") + target.name).c_str(), run_scenario, spec)
         ->UseManualTime()->Iterations(iterations)->Unit(benchmark::kMillisecond);
   }
 }
@@ -179,13 +187,14 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&count, args.data());
   if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 2;
 
-  // The baseline, before any benchmark: the ratios divide by it.
+  // The baseline at startup, for the context; the ratios use the samples
+  // taken beside each benchmark (run_scenario).
   const double seconds = g_smoke ? 0.05 : 1.0;
-  g_raw_no_hooks = bench::raw_engine_rate(bench::RawHooks::none, seconds);
-  g_raw_block_hook = bench::raw_engine_rate(bench::RawHooks::counting_block, seconds);
   benchmark::AddCustomContext("unicorn", bench::unicorn_version());
-  benchmark::AddCustomContext("raw_engine_no_hooks", per_second(g_raw_no_hooks));
-  benchmark::AddCustomContext("raw_engine_block_hook", per_second(g_raw_block_hook));
+  benchmark::AddCustomContext("raw_engine_no_hooks",
+                              per_second(bench::raw_engine_rate(bench::RawHooks::none, seconds)));
+  benchmark::AddCustomContext("raw_engine_block_hook",
+                              per_second(bench::raw_engine_rate(bench::RawHooks::counting_block, seconds)));
   g_sampled_no_hooks = std::make_unique<bench::RawEngine>(bench::RawHooks::none);
   g_sampled_block_hook = std::make_unique<bench::RawEngine>(bench::RawHooks::counting_block);
   g_sampled_no_hooks->run(2);  // translate
