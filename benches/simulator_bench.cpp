@@ -93,7 +93,7 @@ void run_scenario(benchmark::State& state, const Bench& spec) {
     state.SkipWithError(e.what());
     return;
   }
-  if (g_smoke) scenario.duration = std::min<Cycles>(scenario.duration, 2 * scenario.cpu_hz / 1000);
+  if (g_smoke) scenario.duration = std::min<std::uint64_t>(scenario.duration, 2 * scenario.cpu_hz / 1000);
   std::uint64_t instructions = 0, delivered = 0;
   double seconds = 0;
   bench::RawRate raw_no_hooks, raw_block_hook;
