@@ -186,7 +186,7 @@ bool FaultInjector::hits_injected_page(VirtAddr address) const {
 // The injected not-present page was touched: it is back for the retry.
 void FaultInjector::page_touched(VirtAddr faulting_rip) {
   memory_.set_hole(injected_page_, false);
-  for (const auto& cpu : cpus_) cpu->cpu.map_page(injected_page_, memory_.host(injected_page_, 0x1000));
+  for (const auto& cpu : cpus_) cpu->cpu.map_page(injected_page_);
   if (injected_page_record_ >= 0) {
     InjectedFault& f = faults_[injected_page_record_];
     f.rip = faulting_rip;

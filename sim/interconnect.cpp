@@ -160,7 +160,7 @@ void Interconnect::map_user_page(SimCpu& from, VirtAddr page) {
   memory_.set_hole(page, false);
   std::memset(memory_.host(page, kPageSize), 0, kPageSize);
   for (const auto& cpu : cpus_) {
-    if (cpu.get() != &from) cpu->cpu.map_page(page, memory_.host(page, kPageSize));
+    if (cpu.get() != &from) cpu->cpu.map_page(page);
   }
   from.pages_to_map.push_back(page);
   from.stop_at = 0;
@@ -172,7 +172,7 @@ void Interconnect::apply_board_mmu(SimCpu& c) {
     memory_.set_hole(page, true);
   }
   c.pages_to_unmap.clear();
-  for (const VirtAddr page : c.pages_to_map) c.cpu.map_page(page, memory_.host(page, kPageSize));
+  for (const VirtAddr page : c.pages_to_map) c.cpu.map_page(page);
   c.pages_to_map.clear();
 }
 

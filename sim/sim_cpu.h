@@ -75,6 +75,7 @@ struct SimCpu {
   bool halted = false;
   std::optional<std::uint32_t> exception;  // intno from UC_HOOK_INTR
   VirtAddr bad_address = 0;
+  std::uint64_t bad_access_span = 1;  // 1: bad_address is the byte; 4096: its page (all a TLB fill knows)
   VirtAddr bad_access_rip = 0;
   bool bad_access_write = false;
   bool bad_access_fetch = false;

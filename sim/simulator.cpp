@@ -30,16 +30,28 @@ void interrupt_hook(uc_engine* uc, std::uint32_t intno, void* user) {
   uc_emu_stop(uc);
 }
 
-bool bad_access_hook(uc_engine*, uc_mem_type type, std::uint64_t address, int, std::int64_t,
-                     void* user) {
-  auto* cpu = static_cast<SimCpu*>(user);
+// An access the engine cannot make: outside guest memory (this hook) or to
+// a page the board MMU took away (the engine's TLB fill). The engine stops
+// with an error; the run loop delivers #PF.
+void note_bad_access(SimCpu* cpu, VirtAddr address, std::uint64_t span, bool write, bool fetch) {
   cpu->bad_address = address;
+  cpu->bad_access_span = span;
   cpu->bad_access_rip = cpu->cpu.pc();  // the block start (sim/x86_64/fault_locator.h)
-  cpu->bad_access_write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
-  cpu->bad_access_fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
+  cpu->bad_access_write = write;
+  cpu->bad_access_fetch = fetch;
   cpu->iret_pending = false;
   cpu->stop = StopReason::BadAccess;
-  return false;  // let uc_emu_start fail; the run loop delivers #PF
+}
+
+bool bad_access_hook(uc_engine*, uc_mem_type type, std::uint64_t address, int, std::int64_t,
+                     void* user) {
+  note_bad_access(static_cast<SimCpu*>(user), address, 1, type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT,
+                  type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT);
+  return false;  // let uc_emu_start fail
+}
+
+void unreachable_page(void* user, VirtAddr page, bool write, bool fetch) {
+  note_bad_access(static_cast<SimCpu*>(user), page, 0x1000, write, fetch);
 }
 
 // Unicorn does not execute `syscall`: it calls this hook and skips the
@@ -84,10 +96,12 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     uc_engine* uc = cpu->cpu.uc();
     memory_.map_into(uc);
     // The guard page under every ring-3 stack is never mapped, as on the PC.
+    static_assert(PRISTINE_USER_GUARD_SIZE == 4096, "one guard page per slot");
     for (int slot = 0; slot < PRISTINE_USER_SLOTS; ++slot) {
-      check(uc_mem_unmap(uc, slots + slot * PRISTINE_USER_SLOT_SIZE, PRISTINE_USER_GUARD_SIZE), "unmap guard page");
+      cpu->cpu.unmap_page(slots + slot * PRISTINE_USER_SLOT_SIZE);
       memory_.set_hole(slots + slot * PRISTINE_USER_SLOT_SIZE, true);
     }
+    cpu->cpu.on_unreachable(unreachable_page, cpu.get());
     board_.attach(*cpu);
     uc_hook hook;
     block_hooks_.push_back(std::make_unique<BlockHook>(BlockHook{this, cpu.get()}));
@@ -353,14 +367,19 @@ void Simulator::take_syscall(SimCpu& c) {
 // faulting instruction (the engine reports only its block).
 void Simulator::take_page_fault(SimCpu& c) {
   const std::uint64_t error = page_fault_error_code(c.bad_access_write, c.bad_access_fetch, c.cpu.user_mode());
-  c.cpu.set_fault_address(c.bad_address);
-  const bool injected = faults_.hits_injected_page(c.bad_address);
-  if (const std::uint8_t* code = memory_.host(c.bad_access_rip, 1)) {
+  // CR2: the byte that faulted. A fetch from a page the block starts in
+  // faults at the block start, one from a page it runs into at the page.
+  VirtAddr address = c.bad_access_fetch ? std::max(c.bad_address, c.bad_access_rip) : c.bad_address;
+  if (const std::uint8_t* code = memory_.host(c.bad_access_rip, 1); code && !c.bad_access_fetch) {
     const std::uint64_t available = std::min<std::uint64_t>(64, memory_.contiguous_from(c.bad_access_rip));
-    if (auto rip = fault_locator_.locate({code, available}, c.bad_access_rip, c.bad_address, c.cpu)) {
-      c.cpu.set_pc(*rip);
+    if (auto located = fault_locator_.locate({code, available}, c.bad_access_rip, c.bad_address, c.bad_access_span,
+                                             c.cpu)) {
+      c.cpu.set_pc(located->rip);
+      address = located->address;
     }
   }
+  c.cpu.set_fault_address(address);
+  const bool injected = faults_.hits_injected_page(address);
   const VirtAddr faulting_rip = c.cpu.pc();
   deliver_exception(c, vectors::kPageFault, DeliveryKind::Exception, error);
   if (injected) faults_.page_touched(faulting_rip);

@@ -29,8 +29,10 @@ int unicorn_register(x86_reg reg) {
   }
 }
 
-bool covers(std::uint64_t start, std::uint64_t size, VirtAddr address) {
-  return address >= start && address - start < size;
+// Whether [start, start + size) and [address, address + span) overlap
+// (without wrapping at the top of the address space).
+bool overlaps(std::uint64_t start, std::uint64_t size, VirtAddr address, std::uint64_t span) {
+  return start <= address ? address - start < size : start - address < span;
 }
 
 std::optional<std::uint64_t> effective_address(const cs_insn& insn, const cs_x86_op& op, const GuestCpu& cpu) {
@@ -70,29 +72,37 @@ std::optional<VirtAddr> FaultLocator::operand_address(std::span<const std::uint8
   return ea;
 }
 
-std::optional<VirtAddr> FaultLocator::locate(std::span<const std::uint8_t> code, VirtAddr block_start,
-                                             VirtAddr address, const GuestCpu& cpu) const {
+std::optional<FaultLocator::Located> FaultLocator::locate(std::span<const std::uint8_t> code,
+                                                          VirtAddr block_start, VirtAddr address,
+                                                          std::uint64_t span, const GuestCpu& cpu) const {
   const csh handle = capstone_.get();
   cs_insn* insn = cs_malloc(handle);
   const std::uint8_t* bytes = code.data();
   std::size_t left = code.size();
   std::uint64_t at = block_start;
-  std::optional<VirtAddr> found;
+  std::optional<Located> found;
   const std::uint64_t rsp = cpu.reg(UC_X86_REG_RSP);
+  // An access [start, start + size) that reaches the bad range: where it does.
+  const auto hit = [&](std::uint64_t start, std::uint64_t size) -> std::optional<Located> {
+    if (!overlaps(start, size, address, span)) return std::nullopt;
+    return Located{insn->address, start > address ? start : address};
+  };
   while (!found && left > 0 && cs_disasm_iter(handle, &bytes, &left, &at, insn)) {
+    // lea computes an address and touches nothing (nop with a memory operand neither).
+    if (insn->id == X86_INS_LEA || insn->id == X86_INS_NOP) continue;
     const cs_x86& x86 = insn->detail->x86;
     for (int i = 0; i < x86.op_count && !found; ++i) {
       const cs_x86_op& op = x86.operands[i];
       if (op.type != X86_OP_MEM) continue;
       const auto ea = effective_address(*insn, op, cpu);
-      if (ea && covers(*ea, op.size ? op.size : 1, address)) found = insn->address;
+      if (ea) found = hit(*ea, op.size ? op.size : 1);
     }
     switch (insn->id) {
       case X86_INS_PUSH: case X86_INS_CALL: case X86_INS_PUSHFQ:
-        if (covers(rsp - 8, 8, address)) found = insn->address;
+        if (!found) found = hit(rsp - 8, 8);
         break;
       case X86_INS_POP: case X86_INS_RET: case X86_INS_POPFQ:
-        if (covers(rsp, 8, address)) found = insn->address;
+        if (!found) found = hit(rsp, 8);
         break;
       default:
         break;

@@ -20,10 +20,16 @@ namespace pristine::sim {
 
 class FaultLocator {
  public:
-  // `code` holds the bytes from `block_start` on. Returns the faulting
-  // instruction's address, or nothing if no instruction matches.
-  std::optional<VirtAddr> locate(std::span<const std::uint8_t> code, VirtAddr block_start, VirtAddr address,
-                                 const GuestCpu& cpu) const;
+  struct Located {
+    VirtAddr rip;      // the faulting instruction
+    VirtAddr address;  // the first byte it touched in [address, address + span): CR2
+  };
+  // `code` holds the bytes from `block_start` on; the bad access touched
+  // [address, address + span) (span 1: the exact byte; 4096: somewhere in
+  // that page, all the engine's TLB fill knows). Returns the faulting
+  // instruction, or nothing if no instruction matches.
+  std::optional<Located> locate(std::span<const std::uint8_t> code, VirtAddr block_start, VirtAddr address,
+                                std::uint64_t span, const GuestCpu& cpu) const;
 
   // The memory operand address of the instruction at `address`, with the
   // current registers (for an instruction about to execute).

@@ -2,22 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace pristine::sim {
 namespace {
 
 constexpr std::uint32_t kMsrIds[6] = {kMsrEfer, kMsrStar, kMsrLstar, kMsrCstar, kMsrSfmask,
                                       kMsrKernelGsBase};
-
-// The simulator image runs without guest paging, at its higher-half link
-// addresses. Unicorn 2.1 translates a virtual address like a CPU with paging
-// off (cut to 52 bits), so the engine takes the virtual TLB mode and this
-// fill: every page is itself, with every permission. Guest memory holes are
-// what the engine has not mapped (uc_mem_unmap): those accesses still fail.
-bool fill_identity(uc_engine*, std::uint64_t page, uc_mem_type, uc_tlb_entry* entry, void*) {
-  entry->paddr = page;
-  entry->perms = UC_PROT_ALL;
-  return true;
-}
 
 }  // namespace
 
@@ -32,7 +23,7 @@ GuestCpu::GuestCpu(CpuId id) : id_(id) {
   check(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
   check(uc_ctl_tlb_mode(uc_, UC_TLB_VIRTUAL), "uc_ctl_tlb_mode");
   uc_hook tlb_fill;
-  check(uc_hook_add(uc_, &tlb_fill, UC_HOOK_TLB_FILL, reinterpret_cast<void*>(fill_identity), nullptr, 1, 0),
+  check(uc_hook_add(uc_, &tlb_fill, UC_HOOK_TLB_FILL, reinterpret_cast<void*>(fill_tlb), this, 1, 0),
         "hook tlb fill");
   check(uc_context_alloc(uc_, &ring0_template_), "uc_context_alloc");
   capture_ring0_template();
@@ -166,8 +157,30 @@ void GuestCpu::set_fault_address(VirtAddr address) {
   if (reg(UC_X86_REG_CR3) != cr3) set_reg(UC_X86_REG_CR3, cr3);
 }
 
-void GuestCpu::map_page(VirtAddr page, std::uint8_t* host) {
-  check(uc_mem_map_ptr(uc_, page, 0x1000, UC_PROT_ALL, host), "board MMU: map");
+// The simulator image runs without guest paging, at its higher-half link
+// addresses. Unicorn 2.1 translates a virtual address like a CPU with paging
+// off (cut to 52 bits), so the engine takes the virtual TLB mode and this
+// fill: every page is itself, with every permission (granting only the one
+// asked for makes a load and a store to one page evict each other), except
+// the pages the board MMU took away. An address outside guest memory is
+// filled too and then fails as unmapped memory.
+bool GuestCpu::fill_tlb(uc_engine*, std::uint64_t page, uc_mem_type type, uc_tlb_entry* entry, void* self) {
+  auto* cpu = static_cast<GuestCpu*>(self);
+  if (!cpu->unmapped_.empty() &&
+      std::binary_search(cpu->unmapped_.begin(), cpu->unmapped_.end(), page)) {
+    if (cpu->unreachable_) cpu->unreachable_(cpu->unreachable_user_, page, type == UC_MEM_WRITE, type == UC_MEM_FETCH);
+    return false;
+  }
+  entry->paddr = page;
+  entry->perms = UC_PROT_ALL;
+  return true;
+}
+
+void GuestCpu::map_page(VirtAddr page) {
+  const auto it = std::lower_bound(unmapped_.begin(), unmapped_.end(), page);
+  if (it == unmapped_.end() || *it != page) return;
+  unmapped_.erase(it);
+  // A refused fill is not cached, so nothing to flush.
 }
 
 void GuestCpu::hook_system_call(void (*callback)(uc_engine*, void*), void* user) {
@@ -182,6 +195,11 @@ void GuestCpu::swapgs() {
   set_msr(kMsrKernelGsBase, gs);
 }
 
-void GuestCpu::unmap_page(VirtAddr page) { check(uc_mem_unmap(uc_, page, 0x1000), "board MMU: unmap"); }
+void GuestCpu::unmap_page(VirtAddr page) {
+  const auto it = std::lower_bound(unmapped_.begin(), unmapped_.end(), page);
+  if (it != unmapped_.end() && *it == page) return;
+  unmapped_.insert(it, page);
+  check(uc_ctl_flush_tlb(uc_), "board MMU: flush the TLB");
+}
 
 }  // namespace pristine::sim

@@ -8,6 +8,7 @@
 #include <unicorn/unicorn.h>
 
 #include <array>
+#include <vector>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -80,10 +81,20 @@ class GuestCpu {
   bool interrupts_enabled() const { return (reg(UC_X86_REG_RFLAGS) & kRflagsIf) != 0; }
   // The base the kernel finds its per-CPU data through (GS base on x86-64).
   VirtAddr per_cpu_base() const { return reg(UC_X86_REG_GS_BASE); }
-  // The board MMU: one 4 KiB page of guest memory (`host` backs it) in or
-  // out of this CPU's engine.
-  void map_page(VirtAddr page, std::uint8_t* host);
+  // The board MMU: one 4 KiB page of guest memory out of this CPU's reach
+  // (unmap_page) or back in (map_page). Kept in the engine's TLB fill, not
+  // as memory regions: a region change costs a memory transaction and a
+  // translation-cache flush, a TLB flush costs little.
+  void map_page(VirtAddr page);
   void unmap_page(VirtAddr page);
+  // An access to an unmapped page calls `handler(user, page, write, fetch)`
+  // from the fill (which is given only the page); the engine then stops with
+  // an error.
+  using UnreachableHandler = void (*)(void* user, VirtAddr address, bool write, bool fetch);
+  void on_unreachable(UnreachableHandler handler, void* user) {
+    unreachable_ = handler;
+    unreachable_user_ = user;
+  }
   // Where a page fault's address goes (CR2).
   void set_fault_address(VirtAddr address);
   // `callback` runs when the guest executes its system-call instruction
@@ -116,12 +127,16 @@ class GuestCpu {
 
  private:
   void write_state(const ArchState& state);
+  static bool fill_tlb(uc_engine*, std::uint64_t page, uc_mem_type type, uc_tlb_entry* entry, void* self);
 
   uc_engine* uc_ = nullptr;
   uc_context* ring0_template_ = nullptr;
   std::uint64_t template_cr0_ = 0, template_cr4_ = 0, template_efer_ = 0;
   ArchState template_state_{};  // the state the template context holds
   CpuId id_;
+  std::vector<VirtAddr> unmapped_;  // sorted pages
+  UnreachableHandler unreachable_ = nullptr;
+  void* unreachable_user_ = nullptr;
 };
 
 }  // namespace pristine::sim
