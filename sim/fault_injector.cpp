@@ -239,7 +239,7 @@ void FaultInjector::finish(const SimCpu& c, Report& r) const {
   for (const FaultSpec& spec : scenario_.faults) {
     if (spec.kind == FaultKind::Spurious) {
       const auto& s = c.accounting.samples(vector_path(vectors::kSpurious), false);
-      r.faults.push_back({"spurious", 0, 0, "", fmt::format("{} delivered on vector 0xff", s.cycles.size()),
+      r.faults.push_back({"spurious", 0, 0, "", fmt::format("{} delivered on vector 0xff", s.cycles.count()),
                           "handled without EOI (checked per delivery)"});
     }
     if (spec.kind == FaultKind::SameVector) {

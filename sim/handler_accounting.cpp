@@ -15,19 +15,25 @@ std::optional<ClosedRecord> HandlerAccounting::close(Cycles now, std::uint64_t i
   const std::uint64_t insns = instructions - record.start_instructions;
   const bool switched = switches != record.start_switches;
   HandlerSamples& s = samples_[record.path * 2 + (switched ? 1 : 0)];
-  s.cycles.push_back(cycles);
-  s.cycles_exclusive.push_back(cycles - record.nested_cycles);
-  s.instructions.push_back(insns);
-  s.instructions_exclusive.push_back(insns - record.nested_instructions);
+  s.cycles.record(cycles);
+  s.cycles_exclusive.record(cycles - record.nested_cycles);
+  s.instructions.record(insns);
+  s.instructions_exclusive.record(insns - record.nested_instructions);
   if (record.clock_reads >= 2) {
-    s.kernel_span_instructions.push_back(record.last_clock_read - record.first_clock_read);
-    s.kernel_span_cycles.push_back(record.last_clock_cycles - record.first_clock_cycles);
+    s.kernel_span_instructions.record(record.last_clock_read - record.first_clock_read);
+    s.kernel_span_cycles.record(record.last_clock_cycles - record.first_clock_cycles);
   }
   if (!stack_.empty()) {
     stack_.back().nested_cycles += cycles;
     stack_.back().nested_instructions += insns;
   }
   return ClosedRecord{record.path, switched, record.resume, record.eois};
+}
+
+std::size_t HandlerAccounting::bytes() const {
+  std::size_t total = sizeof(*this) + stack_.capacity() * sizeof(Open);
+  for (const HandlerSamples& s : samples_) total += s.bytes() - sizeof(HandlerSamples);  // beyond the objects
+  return total;
 }
 
 

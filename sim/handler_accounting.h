@@ -15,19 +15,36 @@
 
 #include "sim/host_types.h"
 #include "sim/path_id.h"
+#include "sim/sample_histogram.h"
 
 namespace pristine::sim {
 
+// One path's samples, each series a histogram (sim/sample_histogram.h):
+// memory bounded whatever the length of the run.
 struct HandlerSamples {
-  std::vector<std::uint64_t> cycles;            // inclusive of nested handlers
-  std::vector<std::uint64_t> cycles_exclusive;
-  std::vector<std::uint64_t> instructions;
-  std::vector<std::uint64_t> instructions_exclusive;
+  SampleHistogram cycles;  // inclusive of nested handlers
+  SampleHistogram cycles_exclusive;
+  SampleHistogram instructions;
+  SampleHistogram instructions_exclusive;
   // Instructions between the first and the last read of the board clock in
   // the record: the span the kernel measures itself (dispatch entry to exit),
   // comparable with QEMU -icount, where that clock counts instructions.
-  std::vector<std::uint64_t> kernel_span_instructions;
-  std::vector<std::uint64_t> kernel_span_cycles;  // the same span in modeled cycles
+  SampleHistogram kernel_span_instructions;
+  SampleHistogram kernel_span_cycles;  // the same span in modeled cycles
+
+  // As if every sample of `other` had been recorded here too.
+  void merge(const HandlerSamples& other) {
+    cycles.merge(other.cycles);
+    cycles_exclusive.merge(other.cycles_exclusive);
+    instructions.merge(other.instructions);
+    instructions_exclusive.merge(other.instructions_exclusive);
+    kernel_span_instructions.merge(other.kernel_span_instructions);
+    kernel_span_cycles.merge(other.kernel_span_cycles);
+  }
+  std::size_t bytes() const {
+    return cycles.bytes() + cycles_exclusive.bytes() + instructions.bytes() + instructions_exclusive.bytes() +
+           kernel_span_instructions.bytes() + kernel_span_cycles.bytes();
+  }
 };
 
 // Where the interrupted context must resume when a record closes without a
@@ -95,6 +112,10 @@ class HandlerAccounting {
   PathId innermost() const { return stack_.back().path; }
   // Samples of `path`, without (false) or with (true) a context switch.
   const HandlerSamples& samples(PathId path, bool switched) const { return samples_[path * 2 + switched]; }
+  // Bytes held: this object, the open-record stack and every histogram's
+  // storage. Bounded: it depends on the values seen and the nesting depth,
+  // not on how many records were closed.
+  std::size_t bytes() const;
 
  private:
   struct Open {

@@ -73,25 +73,25 @@ void Interconnect::ipi_taken(SimCpu& c, Vector vector) {
                        .cycles = c.cycles});
     return;
   }
-  std::vector<Cycles>& latency = ipi_latency_[vector];
-  for (const Cycles sent : sends) latency.push_back(c.cycles - sent);
+  SampleHistogram& latency = ipi_latency_[vector];
+  for (const Cycles sent : sends) latency.record(c.cycles - sent);
   sends.clear();
 }
 
 IpiReport Interconnect::ipi_report() const {
   IpiReport r;
-  std::vector<Cycles> all_latency;
+  SampleHistogram all_latency;
   for (const auto& [vector, sent] : ipi_sent_) {
     IpiReport::PerVector v;
     v.name = vectors::handler_name(vector);
     v.sent = sent;
     const auto it = ipi_latency_.find(vector);
-    const std::vector<Cycles> none;
-    const std::vector<Cycles>& latency = it == ipi_latency_.end() ? none : it->second;
+    const SampleHistogram none;
+    const SampleHistogram& latency = it == ipi_latency_.end() ? none : it->second;
     v.latency = Distribution::of(latency);
-    all_latency.insert(all_latency.end(), latency.begin(), latency.end());
+    all_latency.merge(latency);
     r.sent += sent;
-    r.handled += latency.size();
+    r.handled += latency.count();
     r.vectors.push_back(std::move(v));
   }
   for (const auto& cpu : cpus_) {

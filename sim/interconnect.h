@@ -18,6 +18,7 @@
 #include "sim/guest_memory.h"
 #include "sim/pristine_rules.h"
 #include "sim/report.h"
+#include "sim/sample_histogram.h"
 #include "sim/sim_cpu.h"
 #include "sim/tlb_model.h"
 #include "sim/violations.h"
@@ -74,7 +75,7 @@ class Interconnect final : public BoardBus {
   VirtAddr user_start_, user_end_;  // the ring-3 region
   std::vector<VirtAddr> unmapped_user_pages_;  // ring-3 pages the board MMU removed
   std::map<Vector, std::uint64_t> ipi_sent_;
-  std::map<Vector, std::vector<Cycles>> ipi_latency_;  // send to handle, per vector
+  std::map<Vector, SampleHistogram> ipi_latency_;  // send to handle, per vector (bounded memory)
   std::uint64_t ipi_coalesced_ = 0;
 };
 

@@ -37,9 +37,8 @@ std::map<Vector, Cycles> handler_cycles_by_vector(const SimCpu& c) {
   std::map<Vector, Cycles> by_vector;
   for (PathId path = 0; path < kSyscallPathBase; ++path) {
     for (const bool switched : {false, true}) {
-      for (const std::uint64_t cycles : c.accounting.samples(path, switched).cycles_exclusive) {
-        by_vector[static_cast<Vector>(path)] += cycles;
-      }
+      const SampleHistogram& exclusive = c.accounting.samples(path, switched).cycles_exclusive;
+      if (!exclusive.empty()) by_vector[static_cast<Vector>(path)] += exclusive.sum();
     }
   }
   return by_vector;
@@ -50,31 +49,19 @@ ReportBuilder::ReportBuilder(Parts parts) : p_(parts) {}
 // One path's samples over `cpus`, in CPU order.
 HandlerReport ReportBuilder::handler_report(PathId path, bool switched, const std::vector<const SimCpu*>& cpus) const {
   HandlerSamples all;
-  for (const SimCpu* c : cpus) {
-    const HandlerSamples& s = c->accounting.samples(path, switched);
-    all.cycles.insert(all.cycles.end(), s.cycles.begin(), s.cycles.end());
-    all.cycles_exclusive.insert(all.cycles_exclusive.end(), s.cycles_exclusive.begin(), s.cycles_exclusive.end());
-    all.instructions.insert(all.instructions.end(), s.instructions.begin(), s.instructions.end());
-    all.instructions_exclusive.insert(all.instructions_exclusive.end(), s.instructions_exclusive.begin(),
-                                      s.instructions_exclusive.end());
-    all.kernel_span_instructions.insert(all.kernel_span_instructions.end(), s.kernel_span_instructions.begin(),
-                                        s.kernel_span_instructions.end());
-    all.kernel_span_cycles.insert(all.kernel_span_cycles.end(), s.kernel_span_cycles.begin(), s.kernel_span_cycles.end());
-  }
+  for (const SimCpu* c : cpus) all.merge(c->accounting.samples(path, switched));
   HandlerReport h;
   if (!is_syscall_path(path)) h.vector = static_cast<Vector>(path);
   h.name = path_name(path, switched);
-  h.count = all.cycles.size();
+  h.count = all.cycles.count();
   h.cycles = Distribution::of(all.cycles);
   h.cycles_exclusive = Distribution::of(all.cycles_exclusive);
   h.instructions = Distribution::of(all.instructions);
   h.instructions_exclusive = Distribution::of(all.instructions_exclusive);
   h.kernel_span_instructions = Distribution::of(all.kernel_span_instructions);
   h.kernel_span_cycles = Distribution::of(all.kernel_span_cycles);
-  const auto mean = [](const std::vector<std::uint64_t>& v) {
-    std::uint64_t sum = 0;
-    for (const std::uint64_t n : v) sum += n;
-    return v.empty() ? 0.0 : static_cast<double>(sum) / static_cast<double>(v.size());
+  const auto mean = [](const SampleHistogram& v) {
+    return v.empty() ? 0.0 : static_cast<double>(v.sum()) / static_cast<double>(v.count());
   };
   h.kernel_span_mean = mean(all.kernel_span_instructions);
   h.kernel_span_cycles_mean = mean(all.kernel_span_cycles);
@@ -88,8 +75,8 @@ CpuReport ReportBuilder::cpu_report(const SimCpu& cpu) const {
   cr.cycles = cpu.cycles;
   cr.idle_cycles = cpu.idle_cycles;
   cr.instructions = cpu.instructions;
-  cr.ticks = cpu.accounting.samples(vector_path(cpu.timer_vector), false).cycles.size() +
-             cpu.accounting.samples(vector_path(cpu.timer_vector), true).cycles.size();
+  cr.ticks = cpu.accounting.samples(vector_path(cpu.timer_vector), false).cycles.count() +
+             cpu.accounting.samples(vector_path(cpu.timer_vector), true).cycles.count();
   cr.expected_ticks =
       expected_ticks(cpu, *p_.cpus.front(), p_.scenario.cpu_hz / p_.scenario.tick_hz).ticks;
   cr.context_switches = p_.kernel.switches(cr.id);
@@ -167,22 +154,19 @@ Report ReportBuilder::build(const std::string& end) const {
     if ((u < 0x20 && ch != '\n' && ch != '\t') || u >= 0x7F) ch = '?';
   }
 
-  std::vector<std::uint64_t> switch_cycles;
+  SampleHistogram switch_cycles;
   for (PathId path = 0; path < kPathCount; ++path) {
     for (const bool switched : {false, true}) {
       HandlerReport h = handler_report(path, switched, all_cpus);
       if (h.count == 0) continue;
       if (switched) {
-        for (const SimCpu* cpu : all_cpus) {
-          const auto& samples = cpu->accounting.samples(path, true).cycles;
-          switch_cycles.insert(switch_cycles.end(), samples.begin(), samples.end());
-        }
+        for (const SimCpu* cpu : all_cpus) switch_cycles.merge(cpu->accounting.samples(path, true).cycles);
       }
       r.handlers.push_back(std::move(h));
     }
   }
   r.switch_cycles = Distribution::of(switch_cycles);
-  r.switch_count = switch_cycles.size();
+  r.switch_count = switch_cycles.count();
 
   for (const SimCpu* cpu : all_cpus) {
     if (!cpu->started) continue;

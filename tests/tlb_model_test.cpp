@@ -74,5 +74,22 @@ TEST(ViolationsSink, RaiseOnceKeepsTheFirstOfItsKindAndRaiseKeepsEvery) {
   EXPECT_FALSE(v.has("missing-eoi"));
 }
 
+// A violation repeated for the whole run keeps its first kMaxPerKind
+// occurrences and a count of the rest: the sink does not grow with the run.
+TEST(ViolationsSink, ARepeatedViolationIsListedAtMostKMaxPerKindTimesAndTheRestCounted) {
+  Violations v;
+  for (int i = 0; i < 100000; ++i) v.raise({.kind = "ipi-handled-twice", .message = std::to_string(i)});
+  v.raise({.kind = "budget", .message = "over"});
+  const std::vector<Violation> list = v.list();
+  ASSERT_EQ(list.size(), Violations::kMaxPerKind + 2);
+  EXPECT_EQ(list[0].message, "0");
+  EXPECT_EQ(list[Violations::kMaxPerKind - 1].message, std::to_string(Violations::kMaxPerKind - 1));
+  EXPECT_EQ(list[Violations::kMaxPerKind].kind, "budget") << "a later kind is still listed";
+  EXPECT_EQ(list.back().kind, "ipi-handled-twice");
+  EXPECT_NE(list.back().message.find(std::to_string(100000 - Violations::kMaxPerKind) + " more"), std::string::npos)
+      << list.back().message;
+  EXPECT_TRUE(v.has("ipi-handled-twice"));
+}
+
 }  // namespace
 }  // namespace pristine::sim
