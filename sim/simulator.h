@@ -8,7 +8,7 @@
 //   Interconnect      the board bus: IPIs, CPU start-up, the board MMU
 //   TlbModel          stale translations and shootdowns
 //   GuestKernelView   every read of the kernel's own tables
-//   SyscallEmulation  syscall/sysret as the CPU performs them
+//   SyscallEmulation  the syscall entry host-side; the check before each sysretq
 //   FaultInjector     the scenario's faults
 //   PathInvariants    run-time invariants; EndOfRunChecks the final ones;
 //                     Violations the one sink they all report to
