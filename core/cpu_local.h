@@ -24,6 +24,7 @@ inline constexpr Cycles kNever = Cycles{~std::uint64_t{0}};
 struct CpuLocal {
   Task* current;
   Task* idle;
+  bool fpu_live;           // current's FPU state is in the registers (docs/fpu.md)
   RunQueue run_queue;
   Task* sleepers;          // sleeping tasks, sorted by wake_at
   std::uint64_t clock_hz;  // machine::now() frequency

@@ -31,10 +31,16 @@ void irq_enable();
 // Enable interrupts and halt until one arrives, atomically (sti; hlt). Idle only.
 void halt_until_interrupt();
 
-// Register context: save the outgoing task's FPU/SSE state, load the incoming
-// one's and make `kernel_stack_top` the ring-0 stack for entries from ring 3.
-// Called with interrupts disabled, on the switch path.
-void switch_fpu(FpuState& from, const FpuState& to);
+// FPU/SIMD state follows a task lazily (docs/fpu.md): it is loaded on the
+// task's first FPU instruction after it was switched in, which traps
+// (ExceptionKind::FpuUnavailable), and saved when the task is switched out
+// only if it was loaded. Interrupts disabled, on the switch path:
+// fpu_save_and_trap saves `from` (live on this CPU), leaves clean registers
+// behind and makes the next FPU instruction trap; fpu_load, the trap's
+// handler, loads `to` and lets FPU instructions run.
+void fpu_save_and_trap(FpuState& from);
+void fpu_load(const FpuState& to);
+// Make `kernel_stack_top` the ring-0 stack for entries from ring 3.
 void set_kernel_stack(VirtAddr kernel_stack_top);
 // Address space: load a new page-table root (no-op if it is already current).
 void switch_address_space(PhysAddr root);
@@ -105,7 +111,8 @@ TrapFrame* prepare_user_frame(VirtAddr kernel_stack_top, VirtAddr entry, VirtAdd
                               std::uint64_t arg0, std::uint64_t arg1);
 TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::uint64_t),
                                 std::uint64_t arg);
-// A clean FPU state (after fninit, default MXCSR) for a new task.
+// A clean FPU state (after fninit, default MXCSR) for a new task. After the
+// boot CPU's cpu_init.
 void init_fpu_state(FpuState& state);
 
 // Cold path (fatal kernel faults only): print what the architecture knows of

@@ -11,6 +11,11 @@ namespace pristine::sim_board {
 // sign-extended absolute address (-mcmodel=kernel).
 inline constexpr std::uint64_t kBase = 0xFFFFFFFFFEB00000;
 inline constexpr std::uint64_t kSize = 0x1000;
+// Where the board decodes the page: in the fourth GiB of physical memory,
+// which the boot page tables map at the top of the kernel half
+// (hw-x86_64/cpu/boot_page_tables.inc: 0xFFFFFFFFC0000000 -> 0xC0000000).
+inline constexpr std::uint64_t kPhysicalBase = kBase - 0xFFFFFFFFC0000000 + 0xC0000000;
+static_assert(kPhysicalBase == 0xFEB00000);
 
 enum Register : std::uint64_t {
   kId = 0x00,             // RO: kBoardId
@@ -24,10 +29,8 @@ enum Register : std::uint64_t {
   kExit = 0x40,           // WO: power off with this exit code
   kClockHz = 0x48,        // RO: modeled core frequency
   kDeviceAck = 0x50,      // WO: vector of a device interrupt serviced (deasserts a level line)
-  kUnmapPage = 0x58,      // WO: make this 4 KiB page inaccessible (the board's MMU: guard pages)
+  // 0x58, 0x68, 0x70: free (the board MMU's registers before the image had page tables)
   kStartCpu = 0x60,       // WO: start this CPU at sim_secondary_entry (it reads kCpuId to know itself)
-  kUnmapUserPage = 0x68,  // WO: remove this ring-3 page; other CPUs keep stale translations until invlpg
-  kMapUserPage = 0x70,    // WO: map this ring-3 page again, zero-filled
   kCpuCount = 0x78,       // RO: CPUs on the board
 };
 

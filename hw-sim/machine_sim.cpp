@@ -35,22 +35,6 @@ void console_write(const char* text, std::size_t length) {
   for (std::size_t i = 0; i < length; ++i) reg(sim_board::kConsole) = static_cast<std::uint8_t>(text[i]);
 }
 
-// One shared address space (docs/sim-board.md, "One address space"): this
-// image runs without paging.
-PhysAddr user_address_space(std::uint32_t, VirtAddr, std::uint64_t) { return 0; }
-
-// The simulated board has no paging: its MMU register unmaps the page.
-void unmap_kernel_page(VirtAddr page) { reg(sim_board::kUnmapPage) = page; }
-
-// The board's MMU maps the page again, zero-filled (a not-present fault the
-// simulator injected for one access needs nothing more: the page is there).
-PRISTINE_HOT bool map_user_page(PhysAddr, VirtAddr page) {
-  reg(sim_board::kMapUserPage) = page;
-  return true;
-}
-
-PRISTINE_HOT void unmap_user_page(PhysAddr, VirtAddr page) { reg(sim_board::kUnmapUserPage) = page; }
-
 bool start_cpu(CpuId cpu) {
   if (cpu >= reg(sim_board::kCpuCount)) return false;
   reg(sim_board::kStartCpu) = cpu;

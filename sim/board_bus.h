@@ -1,6 +1,6 @@
 // What the simulated board (sim/sim_board.h) asks of the rest of the
 // machine when a CPU writes one of its registers: the cross-CPU effects (an
-// IPI, a CPU start-up, a page the board MMU maps or unmaps everywhere) and
+// IPI, a CPU start-up) and
 // what the pristine-path rules must see (console output, clock reads). The
 // board knows only this interface; sim/interconnect.h implements it.
 #pragma once
@@ -21,9 +21,6 @@ class BoardBus {
   virtual void send_ipi(SimCpu& from, CpuId target, Vector vector) = 0;
   virtual void send_ipi_to_others(SimCpu& from, Vector vector) = 0;
   virtual void start_cpu(SimCpu& from, CpuId target) = 0;
-  virtual void unmap_kernel_page(SimCpu& from, VirtAddr page) = 0;
-  virtual void unmap_user_page(SimCpu& from, VirtAddr page) = 0;
-  virtual void map_user_page(SimCpu& from, VirtAddr page) = 0;
   virtual void console_output(SimCpu& cpu) = 0;
   virtual void clock_read(SimCpu& cpu) = 0;
 };

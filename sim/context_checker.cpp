@@ -47,6 +47,7 @@ void ContextChecker::leave_user(const GuestCpu& cpu, int task, PathId path, Cycl
   }
   Snapshot& s = t.saved;
   s.context = capture_user_context(cpu);
+  if (s.context.fpu) t.fpu = s.context.fpu;
   s.path = path;
   s.valid = true;
 }
@@ -63,7 +64,8 @@ void ContextChecker::enter_user(const GuestCpu& cpu, int task, Cycles now, std::
   }
   if (t.saved.valid) {
     const Snapshot& s = t.saved;
-    const std::string diffs = user_context_changes(s.context, now_context, is_syscall_path(s.path));
+    std::string diffs = user_context_changes(s.context, now_context, is_syscall_path(s.path));
+    if (now_context.fpu && t.fpu) diffs += fpu_changes(*t.fpu, *now_context.fpu);
     if (!diffs.empty()) {
       report(task, kClobber, "register-clobbered", fmt::format("resumed with changed registers:{}", diffs), rip,
              s.path, now);

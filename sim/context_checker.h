@@ -55,6 +55,7 @@ class ContextChecker {
   };
   struct TaskState {
     Snapshot saved;
+    std::optional<FpuRegisters> fpu;  // the task's FPU registers when it last had them loaded
     Cycles last_resumed = 0;
     std::uint64_t resumed_at_instruction = 0;
     bool running_user = false;

@@ -29,6 +29,7 @@ enum BlockFlags : std::uint32_t {
   kBlockEndsWithSysret = 1u << 4,   // sysretq (executed by Unicorn; ends a record like iretq)
   kBlockHasPortIo = 1u << 5,        // in/out/ins/outs anywhere in the block
   kBlockHasRdtsc = 1u << 6,         // rdtsc/rdtscp: forbidden in simulated guest code
+  kBlockEndsWithFastString = 1u << 7,  // rep movs / rep stos: priced by the bytes (FastStringMeter)
 };
 
 struct BlockCost {
@@ -36,6 +37,16 @@ struct BlockCost {
   std::uint32_t cycles = 0;  // sum of the instruction costs
   std::uint32_t flags = kBlockNone;
   std::uint32_t last_insn_offset = 0;  // byte offset of the last instruction
+  std::uint32_t fast_string_bytes = 0;  // kBlockEndsWithFastString: bytes one iteration moves or stores
+};
+
+// rep movs / rep stos run one iteration per translated block (the engine
+// loops on the instruction), yet a CPU with fast strings (ERMSB) moves them
+// as a burst: a start-up, then many bytes per cycle. The meter charges the
+// start-up once per instruction run and the bytes as they add up.
+struct FastStringMeter {
+  VirtAddr at = 0;            // the rep instruction running
+  std::uint32_t bytes = 0;    // bytes not yet charged (below one cycle's worth)
 };
 
 // Costs of CPU events that are not a single decoded instruction, in modeled cycles.
@@ -62,6 +73,19 @@ class CostTable {
   std::uint32_t instruction_cost(unsigned capstone_id, bool lock_prefix, bool rep_prefix) const;
   // `mov` to or from a control register (decoded from the operands).
   std::uint32_t control_register_cost(unsigned cr, bool write) const;
+  // Cycles of one iteration of the rep movs/stos at `at` storing `bytes`;
+  // `continuing`: the block before was this instruction's previous iteration.
+  std::uint32_t fast_string_cycles(FastStringMeter& meter, VirtAddr at, bool continuing, std::uint32_t bytes) const {
+    std::uint32_t cycles = 0;
+    if (!continuing || meter.at != at) {
+      cycles = fast_string_startup_;
+      meter = {at, 0};
+    }
+    meter.bytes += bytes;
+    cycles += meter.bytes / fast_string_bytes_per_cycle_;
+    meter.bytes %= fast_string_bytes_per_cycle_;
+    return cycles;
+  }
   const EventCosts& events() const { return events_; }
 
   // Every instruction-cost entry with its source, for docs and `pristine costs`.
@@ -78,6 +102,7 @@ class CostTable {
   std::vector<std::uint32_t> by_id_;  // indexed by capstone id; default 1
   std::uint32_t lock_extra_ = 0;
   std::uint32_t rep_per_iteration_ = 0;
+  std::uint32_t fast_string_startup_ = 1, fast_string_bytes_per_cycle_ = 1;
   std::uint32_t cr3_write_ = 0, cr_write_ = 0, cr_read_ = 0;
   std::vector<Entry> entries_;
   std::vector<Entry> event_entries_;

@@ -108,7 +108,7 @@ void FaultInjector::take_page_away(SimCpu& c, const FaultSpec& f) {
   const std::optional<int> task = kernel_.find_task(f.task);
   if (!task || kernel_.task_state(*task) == TaskState::Dead) return;
   injected_page_ = kernel_.task(*task).progress_counter & ~VirtAddr{0xFFF};
-  for (const auto& cpu : cpus_) cpu->cpu.unmap_page(injected_page_);
+  for (const auto& cpu : cpus_) cpu->cpu.take_page_away(injected_page_);
   memory_.set_hole(injected_page_, true);
   injected_page_record_ =
       record(c, f.kind, fmt::format("page {:#x} of {} made not present", injected_page_, f.task), "");
@@ -186,7 +186,7 @@ bool FaultInjector::hits_injected_page(VirtAddr address) const {
 // The injected not-present page was touched: it is back for the retry.
 void FaultInjector::page_touched(VirtAddr faulting_rip) {
   memory_.set_hole(injected_page_, false);
-  for (const auto& cpu : cpus_) cpu->cpu.map_page(injected_page_);
+  for (const auto& cpu : cpus_) cpu->cpu.give_page_back(injected_page_);
   if (injected_page_record_ >= 0) {
     InjectedFault& f = faults_[injected_page_record_];
     f.rip = faulting_rip;

@@ -143,6 +143,13 @@ GuestImage GuestImage::parse(std::span<const std::uint8_t> bytes, const std::fil
       fail(fmt::format("p_vaddr + p_memsz ({:#x} + {:#x}) is not inside one half of the canonical x86-64 address space",
                        phdr.p_vaddr, phdr.p_memsz));
     }
+    if (phdr.p_paddr % kPage != phdr.p_vaddr % kPage) {
+      fail(fmt::format("p_paddr ({:#x}) and p_vaddr ({:#x}) differ within a page", phdr.p_paddr, phdr.p_vaddr));
+    }
+    if (phdr.p_paddr >= L::kPhysicalEnd || phdr.p_memsz > L::kPhysicalEnd - phdr.p_paddr) {
+      fail(fmt::format("p_paddr + p_memsz ({:#x} + {:#x}) is past guest physical memory (which ends at {:#x})",
+                       phdr.p_paddr, phdr.p_memsz, L::kPhysicalEnd));
+    }
     // Both ends are canonical, so rounding out to pages cannot wrap; each
     // term is at most kMaxGuestMemory + a page and there are at most 64.
     const std::uint64_t first = phdr.p_vaddr & ~(kPage - 1);
@@ -163,6 +170,27 @@ GuestImage GuestImage::parse(std::span<const std::uint8_t> bytes, const std::fil
     if (b.p_vaddr - a.p_vaddr < a.p_memsz) {
       elf.fail(fmt::format("loadable segments [{:#x}, +{:#x}) and [{:#x}, +{:#x}) overlap", a.p_vaddr, a.p_memsz,
                            b.p_vaddr, b.p_memsz));
+    }
+  }
+  // Physically too: no two segments share a byte, and segments that share a
+  // page share it at the same offset (the board loads whole pages).
+  std::vector<std::size_t> by_paddr = order;
+  std::sort(by_paddr.begin(), by_paddr.end(), [&](std::size_t a, std::size_t b) { return loads[a].p_paddr < loads[b].p_paddr; });
+  for (std::size_t k = 1; k < by_paddr.size(); ++k) {
+    const Elf64_Phdr& a = loads[by_paddr[k - 1]];
+    const Elf64_Phdr& b = loads[by_paddr[k]];
+    if (b.p_paddr - a.p_paddr < a.p_memsz) {
+      elf.fail(fmt::format("loadable segments at physical [{:#x}, +{:#x}) and [{:#x}, +{:#x}) overlap", a.p_paddr,
+                           a.p_memsz, b.p_paddr, b.p_memsz));
+    }
+  }
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    const Elf64_Phdr& a = loads[order[k - 1]];
+    const Elf64_Phdr& b = loads[order[k]];
+    const bool share_page = (b.p_vaddr & ~(kPage - 1)) < ((a.p_vaddr + a.p_memsz + kPage - 1) & ~(kPage - 1));
+    if (share_page && b.p_vaddr - a.p_vaddr != b.p_paddr - a.p_paddr) {
+      elf.fail(fmt::format("loadable segments at {:#x} and {:#x} share a page but not its physical page", a.p_vaddr,
+                           b.p_vaddr));
     }
   }
   const bool entry_ok = std::any_of(loads.begin(), loads.end(), [&](const Elf64_Phdr& p) {
@@ -193,6 +221,7 @@ GuestImage GuestImage::parse(std::span<const std::uint8_t> bytes, const std::fil
   for (const Elf64_Phdr& phdr : loads) {
     Segment segment;
     segment.vaddr = phdr.p_vaddr;
+    segment.paddr = phdr.p_paddr;
     segment.mem_size = phdr.p_memsz;
     segment.bytes.assign(elf.at(phdr.p_offset), elf.at(phdr.p_offset) + phdr.p_filesz);
     segment.writable = (phdr.p_flags & PF_W) != 0;

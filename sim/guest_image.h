@@ -45,10 +45,14 @@ struct ImageLimits {
   static constexpr std::uint64_t kLowerHalfEnd = std::uint64_t{1} << 47;
   static constexpr std::uint64_t kUpperHalfStart = 0xffff800000000000;
   static constexpr std::uint64_t kUpperHalfEnd = 0xfffffffffffff000;
+  // Guest physical memory a segment may be loaded at (p_paddr): the first
+  // three GiB. The fourth is the board's (its register page, 0xFEB00000).
+  static constexpr std::uint64_t kPhysicalEnd = std::uint64_t{3} << 30;
 };
 
 struct Segment {
   VirtAddr vaddr = 0;
+  PhysAddr paddr = 0;  // where the board loads it (the guest's page tables map vaddr there)
   std::uint64_t mem_size = 0;
   std::vector<std::uint8_t> bytes;  // file contents; the rest is zero
   bool writable = false;

@@ -17,7 +17,7 @@ constexpr VirtAddr page_up(VirtAddr a) { return (a + kPage - 1) & ~(kPage - 1); 
 GuestMemory::GuestMemory(const GuestImage& image) {
   std::vector<RegionSpec> ranges;
   for (const Segment& s : image.segments()) {
-    ranges.push_back({page_down(s.vaddr), page_up(s.vaddr + s.mem_size) - page_down(s.vaddr)});
+    ranges.push_back({page_down(s.vaddr), page_up(s.vaddr + s.mem_size) - page_down(s.vaddr), page_down(s.paddr)});
   }
   add_regions(std::move(ranges));
   for (const Segment& s : image.segments()) write_bytes(s.vaddr, s.bytes);
@@ -28,10 +28,12 @@ GuestMemory::GuestMemory(const std::vector<RegionSpec>& regions) { add_regions(r
 void GuestMemory::add_regions(std::vector<RegionSpec> ranges) {
   std::sort(ranges.begin(), ranges.end(),
             [](const RegionSpec& a, const RegionSpec& b) { return a.base < b.base; });
-  // Segments sharing a page share a region.
+  // Segments sharing a page share a region (and then its physical page: the
+  // image loader checks that).
   std::vector<RegionSpec> merged;
   for (const RegionSpec& r : ranges) {
-    if (!merged.empty() && r.base <= merged.back().base + merged.back().size) {
+    if (!merged.empty() && r.base <= merged.back().base + merged.back().size &&
+        r.base - merged.back().base == r.paddr - merged.back().paddr) {
       const VirtAddr end = std::max(merged.back().base + merged.back().size, r.base + r.size);
       merged.back().size = end - merged.back().base;
     } else {
@@ -39,15 +41,17 @@ void GuestMemory::add_regions(std::vector<RegionSpec> ranges) {
     }
   }
   for (const RegionSpec& r : merged) {
-    Region region{r.base, r.size, std::make_unique<std::uint8_t[]>(r.size), UC_PROT_ALL};
+    Region region{r.base, r.paddr, r.size, std::make_unique<std::uint8_t[]>(r.size), UC_PROT_ALL};
     std::fill_n(region.bytes.get(), region.size, std::uint8_t{0});
     regions_.push_back(std::move(region));
   }
+  for (const Region& r : regions_) by_paddr_.push_back(&r);
+  std::sort(by_paddr_.begin(), by_paddr_.end(), [](const Region* a, const Region* b) { return a->paddr < b->paddr; });
 }
 
 void GuestMemory::map_into(uc_engine* uc) const {
   for (const Region& r : regions_) {
-    check(uc_mem_map_ptr(uc, r.base, r.size, r.perms, r.bytes.get()), "uc_mem_map_ptr");
+    check(uc_mem_map_ptr(uc, r.paddr, r.size, r.perms, r.bytes.get()), "uc_mem_map_ptr");
   }
 }
 
@@ -63,6 +67,15 @@ std::uint8_t* GuestMemory::host(VirtAddr address, std::uint64_t length) const {
     if (hole != holes_.end() && *hole < address + length) return nullptr;
   }
   return it->bytes.get() + (address - it->base);
+}
+
+std::uint8_t* GuestMemory::physical(PhysAddr address, std::uint64_t length) const {
+  auto it = std::upper_bound(by_paddr_.begin(), by_paddr_.end(), address,
+                             [](PhysAddr a, const Region* r) { return a < r->paddr; });
+  if (it == by_paddr_.begin()) return nullptr;
+  const Region& r = **--it;
+  if (address - r.paddr > r.size || length > r.size - (address - r.paddr)) return nullptr;
+  return r.bytes.get() + (address - r.paddr);
 }
 
 void GuestMemory::set_hole(VirtAddr page, bool hole) {

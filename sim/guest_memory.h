@@ -1,6 +1,8 @@
-// Guest RAM: host buffers holding the image's segments, mapped at their link
-// addresses into every CPU's engine (uc_mem_map_ptr), so all CPUs and the host
-// see one memory. The host reads and writes it directly, without Unicorn calls.
+// Guest RAM: host buffers holding the image's segments, mapped at their
+// physical load addresses into every CPU's engine (uc_mem_map_ptr), so all
+// CPUs and the host see one memory. The host reads and writes it directly,
+// without Unicorn calls, by the address the image links it at (host()) or by
+// physical address (physical(): what page tables hold).
 #pragma once
 
 #include <unicorn/unicorn.h>
@@ -21,11 +23,15 @@ class GuestMemory {
   struct RegionSpec {
     VirtAddr base;        // page-aligned
     std::uint64_t size;   // whole pages
+    PhysAddr paddr;       // page-aligned
   };
   // One region per loadable segment, rounded out to whole pages.
   explicit GuestMemory(const GuestImage& image);
   // Zeroed regions (tests build their own machines this way).
   explicit GuestMemory(const std::vector<RegionSpec>& regions);
+
+  // Host pointer to physical [address, address + length) of one region, or nullptr.
+  std::uint8_t* physical(PhysAddr address, std::uint64_t length) const;
 
   void map_into(uc_engine* uc) const;
 
@@ -66,6 +72,7 @@ class GuestMemory {
  private:
   struct Region {
     VirtAddr base;
+    PhysAddr paddr;
     std::uint64_t size;
     std::unique_ptr<std::uint8_t[]> bytes;
     std::uint32_t perms;
@@ -74,6 +81,7 @@ class GuestMemory {
   void add_regions(std::vector<RegionSpec> regions);
 
   std::vector<Region> regions_;  // sorted by base, disjoint
+  std::vector<const Region*> by_paddr_;  // sorted by paddr
   std::vector<VirtAddr> holes_;  // sorted page addresses
 };
 

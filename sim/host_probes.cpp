@@ -41,8 +41,19 @@ inline std::uint64_t timed(Body body) {
 // Memory operands, one cache line each.
 alignas(64) std::uint64_t g_word = 0;
 alignas(64) unsigned char g_fxsave_area[512];
+alignas(4096) unsigned char g_page[4096];
 constexpr std::size_t kXsaveAreaBytes = 16384;
 alignas(64) unsigned char g_xsave_area[kXsaveAreaBytes];
+
+// 4 x (zero one 4 KiB page with rep stosq): the kernel's demand-zero fill.
+std::uint64_t rep_stosq_page_block(std::uint64_t rounds) {
+  return timed([&] {
+    asm volatile(PRISTINE_ROUNDS(".rept 4\n\tmov %[page], %%rdi\n\tmov $512, %%ecx\n\trep stosq\n\t.endr")
+                 : [n] "+r"(rounds)
+                 : [page] "r"(g_page), "a"(0)
+                 : "rdi", "rcx", "memory", "cc");
+  });
+}
 
 std::uint64_t empty(std::uint64_t) {
   return timed([] {});
@@ -261,6 +272,8 @@ const std::vector<HostProbe>& host_probes() {
       {"div", 32, div_block, nullptr,
        "32 x (mov; xor edx; div r64), 0x0123456789abcdef / 12345: independent, so throughput; operand-dependent"},
       {"idiv", 32, idiv_block, nullptr, "32 x (mov; cqo; idiv r64), as div"},
+      {"rep-stosq-page", 4, rep_stosq_page_block, nullptr,
+       "4 x (mov; mov; rep stosq of 512 quadwords): zero one 4 KiB page, includes the two movs"},
       {"fxsave64", 32, fxsave_block, nullptr, "32 x fxsave64 to one 512-byte area (fxsave: the same without REX.W)"},
       {"fxrstor64", 32, fxrstor_block, nullptr, "32 x fxrstor64 of the current state (fxrstor: the same without REX.W)"},
       {"xsave64", 16, xsave_block, xsave_usable, "16 x xsave64 of every XCR0 component (xsave: without REX.W)"},

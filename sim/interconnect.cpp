@@ -2,29 +2,19 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cstring>
-
 #include "core/interrupt/vectors.h"
 #include "sim/saturating.h"
 
 namespace pristine::sim {
 
-constexpr VirtAddr kPageMask = ~VirtAddr{0xFFF};
-constexpr std::uint64_t kPageSize = 0x1000;
-
 Interconnect::Interconnect(Parts p)
     : cpus_(p.cpus),
-      memory_(p.memory),
       image_(p.image),
-      kernel_(p.kernel),
       costs_(p.costs),
       tlb_(p.tlb),
       rules_(p.rules),
       violations_(p.violations),
-      secondary_entry_(p.image.find_symbol("sim_secondary_entry").value_or(0)),
-      user_start_(p.image.symbol("__user_start")),
-      user_end_(p.image.symbol("__user_end")) {}
+      secondary_entry_(p.image.find_symbol("sim_secondary_entry").value_or(0)) {}
 
 // ---- IPIs -------------------------------------------------------------------------
 
@@ -120,60 +110,6 @@ void Interconnect::start_cpu(SimCpu& from, CpuId target) {
   t.started = true;
   t.cycles = from.cycles;  // one clock domain: a CPU starts at the time it was started
   t.started_at = from.cycles;
-}
-
-// ---- the board MMU ----------------------------------------------------------------
-
-// Removes a page from every engine: the others' now, the writer's own at its
-// next stop (not from inside its MMIO callback).
-void Interconnect::unmap_everywhere(SimCpu& from, VirtAddr page) {
-  for (const auto& cpu : cpus_) {
-    if (cpu.get() != &from) cpu->cpu.unmap_page(page);
-  }
-  from.pages_to_unmap.push_back(page);
-  from.stop_at = 0;
-}
-
-// A kernel page (a stack guard).
-void Interconnect::unmap_kernel_page(SimCpu& from, VirtAddr page) {
-  page &= kPageMask;
-  if (memory_.host(page, kPageSize) != nullptr) unmap_everywhere(from, page);
-}
-
-// A ring-3 page: every other CPU that ran ring-3 code keeps a stale
-// translation in the TLB model until it flushes the page.
-void Interconnect::unmap_user_page(SimCpu& from, VirtAddr page) {
-  page &= kPageMask;
-  if (page < user_start_ || page >= user_end_ || memory_.host(page, kPageSize) == nullptr) return;
-  unmap_everywhere(from, page);
-  tlb_.user_page_unmapped(from.cpu.id(), kernel_.current_task(from.cpu.id()), page,
-                          [&](CpuId id) { return !cpus_[id]->stopped; });
-  unmapped_user_pages_.push_back(page);
-}
-
-// Maps a ring-3 page again, zero-filled (demand paging).
-void Interconnect::map_user_page(SimCpu& from, VirtAddr page) {
-  page &= kPageMask;
-  const auto it = std::find(unmapped_user_pages_.begin(), unmapped_user_pages_.end(), page);
-  if (it == unmapped_user_pages_.end()) return;  // present already (an injected fault)
-  unmapped_user_pages_.erase(it);
-  memory_.set_hole(page, false);
-  std::memset(memory_.host(page, kPageSize), 0, kPageSize);
-  for (const auto& cpu : cpus_) {
-    if (cpu.get() != &from) cpu->cpu.map_page(page);
-  }
-  from.pages_to_map.push_back(page);
-  from.stop_at = 0;
-}
-
-void Interconnect::apply_board_mmu(SimCpu& c) {
-  for (const VirtAddr page : c.pages_to_unmap) {
-    c.cpu.unmap_page(page);
-    memory_.set_hole(page, true);
-  }
-  c.pages_to_unmap.clear();
-  for (const VirtAddr page : c.pages_to_map) c.cpu.map_page(page);
-  c.pages_to_map.clear();
 }
 
 // ---- what the pristine-path rules see ---------------------------------------------

@@ -1,9 +1,6 @@
 // What connects the simulated CPUs (the board's BoardBus): IPIs with their
 // latency and the ledger that proves each send was handled exactly once,
-// CPU start-up, and the board MMU, whose map and unmap requests change every
-// CPU's engine (the writer's own at its next stop: never from inside its
-// MMIO callback) and feed the TLB model. Console output and clock reads go
-// to the pristine-path rules.
+// CPU start-up. Console output and clock reads go to the pristine-path rules.
 #pragma once
 
 #include <deque>
@@ -14,8 +11,6 @@
 #include "sim/board_bus.h"
 #include "sim/cost_model.h"
 #include "sim/guest_image.h"
-#include "sim/guest_kernel_view.h"
-#include "sim/guest_memory.h"
 #include "sim/pristine_rules.h"
 #include "sim/report.h"
 #include "sim/sample_histogram.h"
@@ -31,9 +26,7 @@ class Interconnect final : public BoardBus {
  public:
   struct Parts {
     SimCpus& cpus;
-    GuestMemory& memory;
     const GuestImage& image;
-    const GuestKernelView& kernel;
     const EventCosts& costs;
     TlbModel& tlb;
     PristineRules& rules;
@@ -46,34 +39,24 @@ class Interconnect final : public BoardBus {
   void send_ipi(SimCpu& from, CpuId target, Vector vector) override;
   void send_ipi_to_others(SimCpu& from, Vector vector) override;
   void start_cpu(SimCpu& from, CpuId target) override;
-  void unmap_kernel_page(SimCpu& from, VirtAddr page) override;
-  void unmap_user_page(SimCpu& from, VirtAddr page) override;
-  void map_user_page(SimCpu& from, VirtAddr page) override;
   void console_output(SimCpu& cpu) override;
   void clock_read(SimCpu& cpu) override;
 
   // The run loop's side.
   void ipi_raised(SimCpu& c, Vector vector, Cycles sent_at, bool coalesced);
   void ipi_taken(SimCpu& c, Vector vector);
-  void apply_board_mmu(SimCpu& c);  // at a stop: the requests this CPU's own writes made
 
   // Sends, handles and latencies per vector; every send handled or in flight.
   IpiReport ipi_report() const;
 
  private:
-  void unmap_everywhere(SimCpu& from, VirtAddr page);
-
   SimCpus& cpus_;
-  GuestMemory& memory_;
   const GuestImage& image_;
-  const GuestKernelView& kernel_;
   const EventCosts& costs_;
   TlbModel& tlb_;
   PristineRules& rules_;
   Violations& violations_;
   VirtAddr secondary_entry_;   // sim_secondary_entry; 0: the image starts no other CPU
-  VirtAddr user_start_, user_end_;  // the ring-3 region
-  std::vector<VirtAddr> unmapped_user_pages_;  // ring-3 pages the board MMU removed
   std::map<Vector, std::uint64_t> ipi_sent_;
   std::map<Vector, SampleHistogram> ipi_latency_;  // send to handle, per vector (bounded memory)
   std::uint64_t ipi_coalesced_ = 0;

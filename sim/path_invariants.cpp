@@ -97,7 +97,16 @@ void PathInvariants::resumed_in_place(const SimCpu& c, const ClosedRecord& close
 
 // What the CPU finally delivered: a fault that could not be delivered (e.g.
 // #PF on an overflowed stack) escalated to #DF.
-void PathInvariants::kernel_fault(const SimCpu& c, Vector vector, Vector delivered, VirtAddr rip) {
+void PathInvariants::kernel_fault(const SimCpu& c, Vector vector, Vector delivered, VirtAddr rip, VirtAddr sp) {
+  // Ring 0 faulted on the user's stack (a ring-3 stack page not yet mapped,
+  // or its guard): the kernel ran on the user stack.
+  if (sp >= user_start_ && sp < user_end_) {
+    violations_.raise_once({.kind = "user-stack",
+                            .message = fmt::format("ring 0 faulted on the user stack (rsp {:#x})", sp),
+                            .symbol = image_.describe(rip),
+                            .rip = rip,
+                            .cycles = c.cycles});
+  }
   violations_.raise({.kind = "kernel-fault",
                      .message = delivered == vector
                                     ? fmt::format("{} in ring 0", vectors::handler_name(vector))

@@ -38,8 +38,9 @@ class PathInvariants {
   // interrupt, and a ring-0 context resumed without a switch exactly where it was.
   void record_closed(const SimCpu& c, const ClosedRecord& closed);
 
-  // The CPU raised `vector` in ring 0 at `rip` and finally delivered `delivered`.
-  void kernel_fault(const SimCpu& c, Vector vector, Vector delivered, VirtAddr rip);
+  // The CPU raised `vector` in ring 0 at `rip` (stack pointer `sp`) and finally
+  // delivered `delivered`.
+  void kernel_fault(const SimCpu& c, Vector vector, Vector delivered, VirtAddr rip, VirtAddr sp);
 
  private:
   void eois_match(const SimCpu& c, const ClosedRecord& closed);

@@ -16,7 +16,7 @@ void SimBoard::attach(SimCpu& cpu) {
     auto* b = static_cast<Binding*>(user);
     b->board->write(*b->cpu, offset, size, value);
   };
-  check(uc_mmio_map(cpu.cpu.uc(), sim_board::kBase, sim_board::kSize, on_read, bindings_.back().get(),
+  check(uc_mmio_map(cpu.cpu.uc(), sim_board::kPhysicalBase, sim_board::kSize, on_read, bindings_.back().get(),
                     on_write, bindings_.back().get()),
         "uc_mmio_map(board)");
 }
@@ -51,8 +51,7 @@ std::uint64_t SimBoard::read(SimCpu& cpu, std::uint64_t offset, unsigned size) {
 void SimBoard::write(SimCpu& cpu, std::uint64_t offset, unsigned size, std::uint64_t value) {
   const std::uint64_t reg = offset & ~std::uint64_t{7};
   // Registers holding 64-bit values commit when their high half arrives.
-  const bool wide = reg == sim_board::kTimerDeadline || reg == sim_board::kUnmapPage ||
-                    reg == sim_board::kUnmapUserPage || reg == sim_board::kMapUserPage;
+  const bool wide = reg == sim_board::kTimerDeadline;
   if (offset & 4) {
     if (wide) commit(cpu, reg, (cpu.write_latch & 0xFFFFFFFFu) | (value << 32));
     return;
@@ -103,22 +102,7 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
     case sim_board::kStartCpu:
       if (cpu.bus) cpu.bus->start_cpu(cpu, static_cast<CpuId>(value));
       break;
-    case sim_board::kUnmapUserPage:
-      if (cpu.bus) cpu.bus->unmap_user_page(cpu, value);
-      break;
-    case sim_board::kMapUserPage:
-      if (cpu.bus) cpu.bus->map_user_page(cpu, value);
-      break;
     case sim_board::kDeviceAck: cpu.level_asserted.reset(value & 0xFF); break;
-    case sim_board::kUnmapPage:
-      if (cpu.bus) {
-        cpu.bus->unmap_kernel_page(cpu, value);
-      } else {
-        // Not from inside an MMIO callback: the run loop unmaps at the next stop.
-        cpu.pages_to_unmap.push_back(value & ~std::uint64_t{0xFFF});
-        cpu.stop_at = 0;
-      }
-      break;
     case sim_board::kConsole:
       console_ += static_cast<char>(value & 0xFF);
       if (cpu.bus) cpu.bus->console_output(cpu);

@@ -57,7 +57,6 @@ struct SimCpu {
   EventQueue events;  // this CPU's timeline: its device sources, IPIs to it, faults, re-raises
   // IPIs raised here and not yet taken, per vector: their send times, oldest first.
   std::map<Vector, std::deque<Cycles>> ipis_in_flight;
-  std::vector<VirtAddr> pages_to_map;         // board MMU requests, done at the next stop
 
   // Modeled time and work.
   InterruptTotals interrupts;  // raised, delivered and coalesced here
@@ -72,6 +71,7 @@ struct SimCpu {
   VirtAddr stopped_block = 0;     // the block a block-hook stop happened before
   bool iret_pending = false;      // the last block ended in iretq and has not faulted
   std::uint32_t last_block_flags = 0;
+  FastStringMeter fast_string;  // the rep movs/stos running (sim/cost_model.h)
   bool halted = false;
   std::optional<std::uint32_t> exception;  // intno from UC_HOOK_INTR
   VirtAddr bad_address = 0;
@@ -79,6 +79,7 @@ struct SimCpu {
   VirtAddr bad_access_rip = 0;
   bool bad_access_write = false;
   bool bad_access_fetch = false;
+  std::uint64_t bad_access_error = 0;  // the #PF error code the MMU reported
 
   // Fault injection state (sim/fault_injector.cpp). -1: not armed; else the
   // index of the entry in the injected-fault list.
@@ -114,7 +115,6 @@ struct SimCpu {
   std::uint64_t eoi_count = 0;
   std::uint64_t eoi_without_service = 0;
   std::uint64_t eoi_outside_handler = 0;
-  std::vector<VirtAddr> pages_to_unmap;  // board MMU requests, done at the next stop
 };
 
 // Raise `vector` at the CPU's interrupt controller, counted; false if it

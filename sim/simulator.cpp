@@ -12,9 +12,13 @@
 #include "sim/end_of_run_checks.h"
 #include "sim/report_builder.h"
 #include "sim/saturating.h"
+#include "sim/x86_64/page_walk.h"
 
 namespace pristine::sim {
 namespace {
+
+// A refused TLB fill knows only the page.
+constexpr std::uint64_t kTlbFillSpan = 0x1000;
 
 // Unicorn callbacks: thin trampolines into the SimCpu they were registered with.
 void block_hook(uc_engine*, std::uint64_t address, std::uint32_t size, void* user) {
@@ -30,28 +34,34 @@ void interrupt_hook(uc_engine* uc, std::uint32_t intno, void* user) {
   uc_emu_stop(uc);
 }
 
-// An access the engine cannot make: outside guest memory (this hook) or to
-// a page the board MMU took away (the engine's TLB fill). The engine stops
-// with an error; the run loop delivers #PF.
-void note_bad_access(SimCpu* cpu, VirtAddr address, std::uint64_t span, bool write, bool fetch) {
+// An access the engine cannot make: outside guest memory (this hook) or one
+// the MMU refuses (the engine's TLB fill: the guest's page tables, or a page
+// the fault injector took away). The engine stops with an error; the run loop
+// delivers #PF with the MMU's error code.
+void note_bad_access(SimCpu* cpu, VirtAddr address, std::uint64_t span, bool write, bool fetch,
+                     std::uint64_t error_code) {
   cpu->bad_address = address;
   cpu->bad_access_span = span;
-  cpu->bad_access_rip = cpu->cpu.pc();  // the block start (sim/x86_64/fault_locator.h)
+  cpu->bad_access_rip = cpu->cpu.pc();  // a block start (sim/x86_64/fault_locator.h); see take_page_fault
   cpu->bad_access_write = write;
   cpu->bad_access_fetch = fetch;
+  cpu->bad_access_error = error_code;
   cpu->iret_pending = false;
   cpu->stop = StopReason::BadAccess;
 }
 
+// Outside guest memory: what a not-present page would be.
 bool bad_access_hook(uc_engine*, uc_mem_type type, std::uint64_t address, int, std::int64_t,
                      void* user) {
-  note_bad_access(static_cast<SimCpu*>(user), address, 1, type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT,
-                  type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT);
+  auto* cpu = static_cast<SimCpu*>(user);
+  const bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
+  const bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
+  note_bad_access(cpu, address, 1, write, fetch, page_fault_error_code(write, fetch, cpu->cpu.user_mode()));
   return false;  // let uc_emu_start fail
 }
 
-void unreachable_page(void* user, VirtAddr page, bool write, bool fetch) {
-  note_bad_access(static_cast<SimCpu*>(user), page, 0x1000, write, fetch);
+void unreachable_page(void* user, VirtAddr page, bool write, bool fetch, std::uint64_t error_code) {
+  note_bad_access(static_cast<SimCpu*>(user), page, kTlbFillSpan, write, fetch, error_code);
 }
 
 // Unicorn does not execute `syscall`: it calls this hook and skips the
@@ -86,21 +96,16 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       invlpg_hooks_(image_, memory_),
       syscalls_(image_, memory_),
       tlb_(scenario.cpus, violations_, [this](int task) { return kernel_.task_name(task); }),
-      interconnect_({cpus_, memory_, image_, kernel_, costs_.table().events(), tlb_, rules_, violations_}),
+      user_start_(image_.symbol("__user_start")),
+      user_end_(image_.symbol("__user_end")),
+      interconnect_({cpus_, image_, costs_.table().events(), tlb_, rules_, violations_}),
       faults_({scenario_, cpus_, memory_, image_, kernel_, costs_.table()}) {
   const VirtAddr secondary_entry = image_.find_symbol("sim_secondary_entry").value_or(0);
-  const VirtAddr slots = image_.symbol("user_slots");
   for (CpuId id = 0; id < scenario_.cpus; ++id) {
     auto cpu = std::make_unique<SimCpu>(id);
     cpu->bus = &interconnect_;
     uc_engine* uc = cpu->cpu.uc();
-    memory_.map_into(uc);
-    // The guard page under every ring-3 stack is never mapped, as on the PC.
-    static_assert(PRISTINE_USER_GUARD_SIZE == 4096, "one guard page per slot");
-    for (int slot = 0; slot < PRISTINE_USER_SLOTS; ++slot) {
-      cpu->cpu.unmap_page(slots + slot * PRISTINE_USER_SLOT_SIZE);
-      memory_.set_hole(slots + slot * PRISTINE_USER_SLOT_SIZE, true);
-    }
+    cpu->cpu.attach(memory_);
     cpu->cpu.on_unreachable(unreachable_page, cpu.get());
     board_.attach(*cpu);
     uc_hook hook;
@@ -122,7 +127,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       raw->stop = StopReason::SysretNonCanonical;
       uc_emu_stop(raw->cpu.uc());
     });
-    invlpg_hooks_.install(cpu->cpu, [this, id](VirtAddr page) { tlb_.flushed(id, page); });
+    invlpg_hooks_.install(cpu->cpu, [this, raw](VirtAddr page) { page_flushed(*raw, page); });
     // The boot CPU runs from reset; the others wait until the guest starts them.
     cpu->started = id == 0;
     cpu->cpu.set_pc(id == 0 ? image_.entry() : secondary_entry);
@@ -199,6 +204,11 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   }
   c.cycles += cost->cycles;
   c.instructions += cost->instructions;
+  if (PRISTINE_UNLIKELY(cost->flags & kBlockEndsWithFastString)) {
+    c.cycles += costs_.table().fast_string_cycles(c.fast_string, address + cost->last_insn_offset,
+                                                  (c.last_block_flags & kBlockEndsWithFastString) != 0,
+                                                  cost->fast_string_bytes);
+  }
   if (PRISTINE_UNLIKELY(cost->flags & kBlockForbidden) && c.accounting.depth() != 0) {
     const char* kind = (cost->flags & kBlockInAllocator)     ? "allocator-call"
                        : (cost->flags & kBlockInWaitingLock) ? "waiting-lock"
@@ -327,9 +337,10 @@ bool Simulator::try_deliver_nmi(SimCpu& c) {
 void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, std::uint64_t error_code) {
   const bool from_user = c.cpu.user_mode();
   const VirtAddr rip = c.cpu.pc();
+  const VirtAddr sp = c.cpu.sp();
   DeliveryOutcome out;
   if (!enter_handler(c, vector, kind, error_code, out)) return;
-  if (!from_user && kind == DeliveryKind::Exception) invariants_.kernel_fault(c, vector, out.vector, rip);
+  if (!from_user && kind == DeliveryKind::Exception) invariants_.kernel_fault(c, vector, out.vector, rip, sp);
   c.cycles += costs_.table().events().exception_delivery;
 }
 
@@ -348,6 +359,20 @@ void Simulator::check_waits(const SimCpu& c) {
   });
 }
 
+// A TLB flush (invlpg, or a CR3 write: kFlushAll) on `c`, for the TLB model.
+// A ring-3 page flushed from inside a system call that its caller's address
+// space no longer maps is an unmap (the kernel clears the PTE, then flushes
+// its own CPU's entry: core/syscall/dispatch.cpp); the other CPUs keep the
+// translation until they flush it too.
+void Simulator::page_flushed(SimCpu& c, VirtAddr page) {
+  const CpuId id = c.cpu.id();
+  if (page != kFlushAll && page >= user_start_ && page < user_end_ && c.accounting.depth() != 0 &&
+      is_syscall_path(c.accounting.innermost()) && !c.cpu.translate(page, {.user = true}).ok) {
+    tlb_.user_page_unmapped(id, kernel_.current_task(id), page, [&](CpuId other) { return !cpus_[other]->stopped; });
+  }
+  tlb_.flushed(id, page);
+}
+
 void Simulator::take_syscall(SimCpu& c) {
   if (!SyscallEmulation::enabled(c.cpu)) {
     deliver_exception(c, vectors::kInvalidOpcode, DeliveryKind::Exception, 0);
@@ -362,11 +387,15 @@ void Simulator::take_syscall(SimCpu& c) {
   c.last_block_flags = 0;
 }
 
-// No page tables in the simulator image yet: an access outside guest memory
-// is what a not-present page would be, so deliver #PF (SDM 4.7) at the
+// An access the MMU refused: deliver #PF (SDM 4.7) with its error code at the
 // faulting instruction (the engine reports only its block).
 void Simulator::take_page_fault(SimCpu& c) {
-  const std::uint64_t error = page_fault_error_code(c.bad_access_write, c.bad_access_fetch, c.cpu.user_mode());
+  const std::uint64_t error = c.bad_access_error;
+  // A refused TLB fill stops the engine with RIP put back on the faulting
+  // instruction (the RIP read inside the fill is stale: the start of an
+  // earlier block when blocks chain); an access outside guest memory stops
+  // it later, so that one starts from the block the access was made in.
+  if (c.bad_access_span == kTlbFillSpan) c.bad_access_rip = c.cpu.pc();
   // CR2: the byte that faulted. A fetch from a page the block starts in
   // faults at the block start, one from a page it runs into at the page.
   VirtAddr address = c.bad_access_fetch ? std::max(c.bad_address, c.bad_access_rip) : c.bad_address;
@@ -395,7 +424,6 @@ void Simulator::run_guest(SimCpu& c) {
   switch (c.stop) {
     case StopReason::EventDue:
     case StopReason::InterruptOpen:
-      interconnect_.apply_board_mmu(c);
       // Re-capture the ring-0 template whenever the guest changed its mode
       // (CR0/CR4/EFER), at a stop in ring 0 (see GuestCpu::template_is_current).
       if (c.cpu.cpl() == 0 && !c.cpu.template_is_current()) c.cpu.capture_ring0_template();

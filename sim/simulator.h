@@ -5,7 +5,7 @@
 //
 // This class is the run loop and the wiring; each concern is its own part
 // (docs/architecture.md, "The simulator's parts"):
-//   Interconnect      the board bus: IPIs, CPU start-up, the board MMU
+//   Interconnect      the board bus: IPIs, CPU start-up
 //   TlbModel          stale translations and shootdowns
 //   GuestKernelView   every read of the kernel's own tables
 //   SyscallEmulation  the syscall entry host-side; the check before each sysretq
@@ -73,6 +73,7 @@ class Simulator {
                      DeliveryOutcome& out);
   void deliver_exception(SimCpu& cpu, Vector vector, DeliveryKind kind, std::uint64_t error_code);
   void take_syscall(SimCpu& cpu);
+  void page_flushed(SimCpu& cpu, VirtAddr page);
   void take_page_fault(SimCpu& cpu);
   void run_guest(SimCpu& cpu);
   void run_cpu(SimCpu& cpu, Cycles horizon);
@@ -97,6 +98,7 @@ class Simulator {
   FaultLocator fault_locator_;
   SyscallEmulation syscalls_;
   TlbModel tlb_;
+  VirtAddr user_start_, user_end_;  // the ring-3 region
   SimCpus cpus_;
   Interconnect interconnect_;
   FaultInjector faults_;

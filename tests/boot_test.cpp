@@ -15,7 +15,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/interrupt/vectors.h"
+#include "sim/scenario.h"
 #include "sim/shutdown_report.h"
+#include "sim/simulator.h"
 
 namespace {
 
@@ -164,6 +167,32 @@ TEST(Boot, RingThreeFaultsAreContainedOnThePc) {
   EXPECT_EQ(overflow.number("pages-mapped"), 4u);
   EXPECT_GT(report.get("task", "heap").number("progress"), 0u) << "zero-filled pages (it exits otherwise)";
   EXPECT_EQ(report.get("task", "heap").number("pages-mapped"), 4u);
+}
+
+// Both boards run the same page tables (hw-x86_64/cpu/address_space.cpp; the
+// simulator's MMU walks them: sim/x86_64/page_walk.cpp), so every fault
+// program of scenarios/faults.toml must end with the same vector, RIP, error
+// code and CR2 on the PC (QEMU) as in the simulator.
+TEST(Boot, EveryFaultProgramFaultsAlikeOnBothBoards) {
+  const std::string scenario = PRISTINE_SOURCE_DIR "/scenarios/faults.toml";
+  const BootRun pc = pristine("boot --icount --seconds 1 --scenario " + scenario);
+  ASSERT_EQ(pc.status, 0) << pc.output;
+  const ShutdownReport report = report_of(pc);
+  namespace sim = pristine::sim;
+  const sim::Report simulated =
+      sim::Simulator(sim::load_scenario(scenario), PRISTINE_BUILD_DIR "/images/sim-kernel.elf").run();
+  unsigned compared = 0;
+  for (const sim::TaskReport& task : simulated.tasks) {
+    if (!task.fault) continue;
+    const auto& line = report.get("task", task.name);
+    ASSERT_TRUE(line.has("killed-by")) << task.name << " faulted in the simulator only\n" << pc.output;
+    EXPECT_EQ(line.text("killed-by"), pristine::vectors::handler_name(task.fault->vector)) << task.name;
+    EXPECT_EQ(line.number("rip"), task.fault->rip) << task.name;
+    EXPECT_EQ(line.number("error"), task.fault->error_code) << task.name;
+    if (task.fault->vector == pristine::vectors::kPageFault) EXPECT_EQ(line.number("cr2"), task.fault->cr2) << task.name;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 11u) << "every fault program of the scenario";
 }
 
 TEST(Boot, KernelStackOverflowIsADoubleFaultReportedAsSuch) {

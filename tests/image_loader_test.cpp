@@ -164,6 +164,38 @@ TEST(ImageLoader, SegmentMemszOfATerabyteIsRefused) {
                  {"program header " + std::to_string(i) + ": p_memsz (0x10000000000) is more than the guest memory limit"});
 }
 
+// The board loads segments at their physical addresses (docs/paging.md):
+// one past guest physical memory, one at another's bytes, or one whose
+// physical page offset differs from its virtual one is refused by name.
+TEST(ImageLoader, SegmentPastGuestPhysicalMemoryIsRefused) {
+  ElfCopy elf(kImage);
+  const std::size_t i = elf.loads().at(1);
+  Elf64_Phdr p = elf.phdr(i);
+  p.p_paddr = 0xFEB00000;  // the board's register page
+  elf.set_phdr(i, p);
+  expect_refused(elf.write("paddr-board.elf"),
+                 {"program header " + std::to_string(i) + ": p_paddr + p_memsz (0xfeb00000", "is past guest physical memory"});
+}
+
+TEST(ImageLoader, SegmentsOverlappingInPhysicalMemoryAreRefused) {
+  ElfCopy elf(kImage);
+  const std::size_t a = elf.loads().at(1), b = elf.loads().at(2);
+  Elf64_Phdr p = elf.phdr(b);
+  p.p_paddr = elf.phdr(a).p_paddr + (p.p_vaddr & 0xFFF);
+  elf.set_phdr(b, p);
+  expect_refused(elf.write("paddr-overlap.elf"), {"loadable segments at physical", "overlap"});
+}
+
+TEST(ImageLoader, PhysicalPageOffsetDifferentFromTheVirtualOneIsRefused) {
+  ElfCopy elf(kImage);
+  const std::size_t i = elf.loads().at(1);
+  Elf64_Phdr p = elf.phdr(i);
+  p.p_paddr += 8;
+  elf.set_phdr(i, p);
+  expect_refused(elf.write("paddr-offset.elf"),
+                 {"program header " + std::to_string(i) + ": p_paddr", "and p_vaddr", "differ within a page"});
+}
+
 // Today: a Unicorn error (exit 1): libelf reads PN_XNUM as "count in section 0".
 TEST(ImageLoader, SixtyFiveThousandProgramHeadersAreRefused) {
   ElfCopy elf(kImage);

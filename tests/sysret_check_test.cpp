@@ -21,7 +21,10 @@ struct SysretCheck : ::testing::Test {
   bool caught = false;
 
   void SetUp() override {
-    memory.map_into(cpu.uc());
+    cpu.attach(memory);
+    // The image's own entry turns paging on (hw-sim/board_entry.S); stop
+    // where it jumps to the higher half, where the kernel's code lives.
+    ASSERT_EQ(uc_emu_start(cpu.uc(), image.entry(), image.symbol("sim_boot_high"), 0, 0), UC_ERR_OK);
     syscalls.install(cpu, [this] {
       caught = true;
       uc_emu_stop(cpu.uc());

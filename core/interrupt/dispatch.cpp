@@ -79,6 +79,12 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
   CpuLocal& cpu = entry.cpu;
   Task& task = *cpu.current;
   PathRecord& record = cpu.interrupt_paths[info.vector];
+  // The task's first FPU instruction since it was switched in (docs/fpu.md).
+  if (info.is(ExceptionKind::FpuUnavailable)) {
+    machine::fpu_load(task.fpu);
+    cpu.fpu_live = true;
+    return leave_kernel(entry, record, frame, frame);
+  }
   // Demand paging: a not-present page inside the task's own memory is mapped
   // and the access retried (ring-3 stacks grow on touch).
   if (info.is(ExceptionKind::PageFault) && (info.access() & access::kProtection) == 0 &&

@@ -17,6 +17,7 @@ enum class ExceptionKind : std::uint8_t {
   Breakpoint,          // a breakpoint or debug trap
   NonMaskable,         // the non-maskable interrupt: may land inside any path
   NestedFault,         // a fault while delivering another (e.g. no stack left to deliver on)
+  FpuUnavailable,      // the first FPU/SIMD instruction since the switch: load the task's state
 };
 
 // How the faulting memory access was made (page faults; 0 otherwise): bits of

@@ -106,7 +106,10 @@ PRISTINE_HOT TrapFrame* switch_to(CpuLocal& cpu, Task& prev, TrapFrame* prev_fra
   prev.frame = prev_frame;
   prev.run_cycles += now - prev.running_since;
   prev.turn_left = cpu.turn_ends_at >= cpu.next_deadline ? Cycles{cpu.turn_ends_at - cpu.next_deadline} : kFreshTurn;
-  machine::switch_fpu(prev.fpu, next.fpu);
+  if (cpu.fpu_live) {
+    machine::fpu_save_and_trap(prev.fpu);
+    cpu.fpu_live = false;
+  }
   machine::set_kernel_stack(next.kernel_stack_top);
   if (next.address_space != prev.address_space) machine::switch_address_space(next.address_space);
   if (&next != cpu.idle) {
@@ -243,7 +246,6 @@ void start(CpuLocal& cpu) {
   run_on(cpu, *first, machine::now());
   machine::set_kernel_stack(first->kernel_stack_top);
   if (first->address_space != 0) machine::switch_address_space(first->address_space);
-  machine::switch_fpu(cpu.idle->fpu, first->fpu);
   machine::enter_frame(first->frame);
 }
 

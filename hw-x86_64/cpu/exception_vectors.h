@@ -80,6 +80,7 @@ constexpr ExceptionKind exception_kind(Vector v) {
     case kGeneralProtection:
     case kControlProtection: return ExceptionKind::Protection;
     case kPageFault: return ExceptionKind::PageFault;
+    case kDeviceNotAvailable: return ExceptionKind::FpuUnavailable;
     default: return ExceptionKind::Other;
   }
 }

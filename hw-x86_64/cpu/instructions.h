@@ -27,6 +27,14 @@ inline void write_cr0(std::uint64_t v) { asm volatile("mov %0, %%cr0" ::"r"(v) :
 inline void write_cr3(std::uint64_t v) { asm volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
 inline void write_cr4(std::uint64_t v) { asm volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
 
+// Zeroes 4 KiB at `page` with one rep stosq: CPUs with fast strings store it
+// as a burst, far faster than a loop of stores.
+inline void zero_page(void* page) {
+  void* dst = page;
+  std::uint64_t count = 4096 / 8;
+  asm volatile("rep stosq" : "+D"(dst), "+c"(count) : "a"(0) : "memory");
+}
+
 inline std::uint64_t read_rflags() {
   std::uint64_t v;
   asm volatile("pushfq; popq %0" : "=r"(v));

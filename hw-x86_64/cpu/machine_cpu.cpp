@@ -4,6 +4,7 @@
 #include "core/hot_path.h"
 #include "core/machine.h"
 #include "hw-x86_64/cpu/descriptor_tables.h"
+#include "hw-x86_64/cpu/cpu_init.h"
 #include "hw-x86_64/cpu/instructions.h"
 #include "hw-x86_64/cpu/segments.h"
 #include "hw-x86_64/cpu/trap_frame.h"
@@ -30,8 +31,16 @@ void halt_until_interrupt() {
 // fxsave64/fxrstor64 write and read 512 bytes at a 16-aligned address.
 static_assert(sizeof(FpuState) >= 512 && alignof(FpuState) % 16 == 0, "FpuState must hold an fxsave area");
 
-PRISTINE_HOT void switch_fpu(FpuState& from, const FpuState& to) {
+PRISTINE_HOT void fpu_save_and_trap(FpuState& from) {
   asm volatile("fxsave64 %0" : "=m"(from));
+  // Nothing of `from` stays in the registers for the next task to read, not
+  // even speculatively (the LazyFP leak: docs/fpu.md).
+  asm volatile("fxrstor64 %0" ::"m"(x86::g_clean_fpu_state));
+  x86::write_cr0(x86::read_cr0() | x86::kCr0TaskSwitched);
+}
+
+PRISTINE_HOT void fpu_load(const FpuState& to) {
+  asm volatile("clts" ::: "memory");
   asm volatile("fxrstor64 %0" ::"m"(to));
 }
 
@@ -122,8 +131,8 @@ void dump_frame(const TrapFrame& f) {
 }
 
 void init_fpu_state(FpuState& state) {
-  // Capture the clean state left by fninit/ldmxcsr at CPU init.
-  asm volatile("fxsave64 %0" : "=m"(state));
+  const FpuState& clean = x86::g_clean_fpu_state;
+  for (std::size_t i = 0; i < sizeof state.bytes; ++i) state.bytes[i] = clean.bytes[i];
 }
 
 }  // namespace pristine::machine

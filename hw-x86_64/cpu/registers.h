@@ -16,6 +16,13 @@ inline constexpr std::uint32_t kMsrFsBase = 0xC0000100;
 inline constexpr std::uint32_t kMsrGsBase = 0xC0000101;
 inline constexpr std::uint32_t kMsrKernelGsBase = 0xC0000102;
 
+inline constexpr std::uint64_t kEferSyscall = 1u << 0;
+inline constexpr std::uint64_t kEferNoExecute = 1u << 11;
+
+inline constexpr std::uint64_t kCr0TaskSwitched = 1u << 3;
+inline constexpr std::uint64_t kCr0WriteProtect = 1u << 16;
+inline constexpr std::uint64_t kCr0Paging = 1u << 31;
+
 inline constexpr std::uint64_t kRflagsReserved1 = 1u << 1;
 inline constexpr std::uint64_t kRflagsIf = 1u << 9;
 

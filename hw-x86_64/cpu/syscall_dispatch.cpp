@@ -17,14 +17,13 @@ extern "C" PRISTINE_HOT pristine::TrapFrame* x86_syscall_dispatch(pristine::Trap
 namespace pristine::x86 {
 
 void syscall_setup() {
-  constexpr std::uint64_t kEferSce = 1;
   // Cleared on entry: IF (no interrupt before the stack switch), TF, DF (the
   // ABI needs DF = 0), AC (no user-controlled alignment checks in the kernel).
   constexpr std::uint64_t kSfmask = (1u << 9) | (1u << 8) | (1u << 10) | (1u << 18);
   wrmsr(kMsrStar, kStarValue);
   wrmsr(kMsrLstar, reinterpret_cast<std::uint64_t>(syscall_entry));
   wrmsr(kMsrSfmask, kSfmask);
-  wrmsr(kMsrEfer, rdmsr(kMsrEfer) | kEferSce);
+  wrmsr(kMsrEfer, rdmsr(kMsrEfer) | kEferSyscall);
 }
 
 }  // namespace pristine::x86

@@ -50,7 +50,7 @@ bool start_cpu(CpuId cpu) {
   auto* low = reinterpret_cast<volatile std::uint8_t*>(kTrampoline);
   for (const std::uint8_t* p = ap_trampoline_start; p != ap_trampoline_end; ++p) *low++ = *p;
   set_field<std::uint32_t>(ap_cr3, static_cast<std::uint32_t>(x86::read_cr3()));
-  set_field<std::uint32_t>(ap_efer_extra, static_cast<std::uint32_t>(x86::rdmsr(x86::kMsrEfer) & (1u << 11)));
+  set_field<std::uint32_t>(ap_efer_extra, static_cast<std::uint32_t>(x86::rdmsr(x86::kMsrEfer) & x86::kEferNoExecute));
   set_field<std::uint64_t>(ap_stack, reinterpret_cast<std::uint64_t>(&g_ap_stacks[cpu][kApStackSize]));
   set_field<std::uint64_t>(ap_entry, reinterpret_cast<std::uint64_t>(&pc_ap_main));
   set_field<std::uint32_t>(ap_cpu, cpu);

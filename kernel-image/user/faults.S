@@ -48,4 +48,26 @@
         jmp .
         .size user_fault_misaligned_main, . - user_fault_misaligned_main
 
+        // Protection faults (#PF with P = 1): the page is there, the access
+        // is not allowed. The addresses are the same on both boards.
+
+        fault_program user_fault_kernel_read_main   // #PF 0x5: read of a supervisor-only page
+        movq 0xFFFFFFFF80000000, %rax       // the kernel half's first page
+        jmp .
+        .size user_fault_kernel_read_main, . - user_fault_kernel_read_main
+
+        fault_program user_fault_kernel_write_main  // #PF 0x7: write to a supervisor-only page
+        movq %rax, 0xFFFFFFFF80000000
+        jmp .
+        .size user_fault_kernel_write_main, . - user_fault_kernel_write_main
+
+        fault_program user_fault_exec_data_main     // #PF 0x15: fetch from a no-execute data page
+        jmp *%rdi                           // the progress counter's page
+        .size user_fault_exec_data_main, . - user_fault_exec_data_main
+
+        fault_program user_fault_write_text_main    // #PF 0x7: write to read-only program text
+        movq %rax, user_fault_write_text_main(%rip)
+        jmp .
+        .size user_fault_write_text_main, . - user_fault_write_text_main
+
         .section .note.GNU-stack, "", @progbits

@@ -41,23 +41,19 @@ constexpr CalibratedPath kCalibrated[] = {
     {"timer_tick", "timer", kUni, Statistic::Mean, 24,
      "re-arm: the PC converts a TSC deadline for the LAPIC (rdtsc, 128-bit multiply, clamp) where the board "
      "takes one store; now() is 4 instructions against 2; QEMU counts the closing rdtsc"},
-    {"timer_tick_switch", "timer+switch", kUni, Statistic::Mean, 31,
-     "the timer's difference, and the switch loads the next task's CR3 (per-task page tables on the PC, one "
-     "shared space on the board)"},
+    {"timer_tick_switch", "timer+switch", kUni, Statistic::Mean, 24,
+     "the timer's difference (the switch is the same code on both boards, CR3 load included)"},
     {"null_syscall", "syscall/getpid", kUni, Statistic::Min, 3,
      "now() is rdtsc+shl+or+ret against a load+ret; QEMU counts the closing rdtsc"},
-    {"page_fault_map", "page-fault", kUni, Statistic::Min, 2077,
-     "the PC zeroes the new page in the kernel (512 stores, a 4-instruction loop) and writes the PTE and "
-     "invlpg; the board maps a zero-filled page with one store"},
-    {"user_fault_kill", "invalid-opcode+switch", kUni, Statistic::Min, 14,
-     "now() differences, and the switch loads the next task's CR3"},
-    {"ipi_reschedule_switch", "ipi-reschedule+switch", kMulti, Statistic::Min, 15,
-     "the LAPIC EOI, now() differences, and the switch loads the next task's CR3"},
+    {"page_fault_map", "page-fault", kUni, Statistic::Min, 3,
+     "now() is rdtsc+shl+or+ret against a load+ret (the mapping, rep stosq and invlpg are the same code)"},
+    {"user_fault_kill", "invalid-opcode+switch", kUni, Statistic::Min, 3, "now() differences"},
+    {"ipi_reschedule_switch", "ipi-reschedule+switch", kMulti, Statistic::Min, 5,
+     "the LAPIC EOI and now() differences"},
     {"ipi_tlb_shootdown", "ipi-tlb-shootdown", kMulti, Statistic::Min, 7,
      "the LAPIC EOI and the wake-up IPI (ICR high and low halves) against one board store each"},
-    {"unmap_shootdown_switch", "syscall/unmap+switch", kMulti, Statistic::Min, 34,
-     "the PC clears the PTE through its page-table index and flushes it (invlpg) where the board takes one "
-     "store; the switch loads CR3; now() differences"},
+    {"unmap_shootdown_switch", "syscall/unmap+switch", kMulti, Statistic::Min, 5,
+     "now() differences and the wake-up IPI (the unmap through the PTE and invlpg is the same code)"},
     {"ipi_reschedule", "ipi-reschedule", kMulti, Statistic::Min, 0,
      "not compared: its shortest shape differs (on the PC an IPI that finds the inbox already drained; in the "
      "simulator one that queues a task without switching)",

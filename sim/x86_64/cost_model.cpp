@@ -19,6 +19,18 @@ bool is_port_io(unsigned id) {
   }
 }
 
+// Bytes one iteration of a fast string instruction stores (rep movs / rep
+// stos), or 0 for any other instruction.
+std::uint32_t fast_string_bytes(unsigned id) {
+  switch (id) {
+    case X86_INS_MOVSB: case X86_INS_STOSB: return 1;
+    case X86_INS_MOVSW: case X86_INS_STOSW: return 2;
+    case X86_INS_MOVSD: case X86_INS_STOSD: return 4;
+    case X86_INS_MOVSQ: case X86_INS_STOSQ: return 8;
+    default: return 0;
+  }
+}
+
 // Index of the control register an operand names, or -1.
 int control_register(const cs_x86_op& op) {
   if (op.type != X86_OP_REG || op.reg < X86_REG_CR0 || op.reg > X86_REG_CR15) return -1;
@@ -88,6 +100,13 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
         x86.operands[0].reg == X86_REG_SS) {
       last_sets_ss = true;
     }
+    if (x86.prefix[0] == X86_PREFIX_REP && fast_string_bytes(insn->id) != 0) {
+      // Priced per iteration as the engine runs it (CostTable::fast_string_cycles).
+      cycles = 0;
+      cost.fast_string_bytes = fast_string_bytes(insn->id);
+    } else {
+      cost.fast_string_bytes = 0;
+    }
     if (is_port_io(insn->id)) cost.flags |= kBlockHasPortIo;
     if (insn->id == X86_INS_RDTSC || insn->id == X86_INS_RDTSCP) cost.flags |= kBlockHasRdtsc;
     cost.instructions += 1;
@@ -104,7 +123,8 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
     case X86_INS_SYSRET: cost.flags |= kBlockEndsWithSysret; break;
     default: break;
   }
-  if (last_sets_ss) cost.flags |= kBlockEndsWithSti;  // mov/pop ss: the same one-instruction shadow
+  if (last_sets_ss) cost.flags |= kBlockEndsWithSti;
+  if (cost.fast_string_bytes != 0) cost.flags |= kBlockEndsWithFastString;  // mov/pop ss: the same one-instruction shadow
   return cost;
 }
 

@@ -48,6 +48,7 @@ constexpr Row kRows[] = {
     {X86_INS_LFENCE, "lfence", 4, "Agner Fog, Skylake: LFENCE reciprocal throughput 4"},
     {X86_INS_SFENCE, "sfence", 6, "Agner Fog, Skylake: SFENCE reciprocal throughput 6"},
     {X86_INS_XCHG, "xchg", 20, "Agner Fog, Skylake: XCHG r,m (implicitly locked) ~18-20"},
+    {X86_INS_CLTS, "clts", 100, "estimate: writes CR0.TS, costed as a CR0 write"},
     {X86_INS_FXSAVE, "fxsave", 70, "Agner Fog, Skylake: FXSAVE ~60-70"},
     {X86_INS_FXSAVE64, "fxsave64", 70, "Agner Fog, Skylake: FXSAVE ~60-70"},
     {X86_INS_FXRSTOR, "fxrstor", 70, "Agner Fog, Skylake: FXRSTOR ~70"},
@@ -79,6 +80,12 @@ CostTable CostTable::defaults() {
   t.lock_extra_ = 18;
   t.entries_.push_back({"lock prefix (added)", t.lock_extra_, "Agner Fog, Skylake: LOCK ADD/XADD/CMPXCHG m ~18"});
   t.rep_per_iteration_ = 1;
+  // rep movs / rep stos: a start-up, then a burst (fast strings, ERMSB).
+  t.fast_string_startup_ = 35;
+  t.fast_string_bytes_per_cycle_ = 32;
+  t.entries_.push_back({"rep movs / rep stos, 4 KiB", t.fast_string_startup_ + 4096 / t.fast_string_bytes_per_cycle_,
+                        "estimate after Intel's optimization manual (fast strings, ERMSB): a start-up of 35, then "
+                        "32 bytes per cycle with the data in L1"});
   t.cr3_write_ = 150;
   t.entries_.push_back({"mov cr3, r", t.cr3_write_, "estimate: serializing, flushes non-global TLB entries (PCID off)"});
   t.cr_write_ = 100;

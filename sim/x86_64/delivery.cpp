@@ -134,7 +134,10 @@ std::optional<DeliveryFault> try_deliver(GuestCpu& cpu, GuestMemory& memory,
 
   const bool push_error = request.kind == DeliveryKind::Exception && vectors::has_error_code(v);
   const std::uint64_t frame_size = push_error ? 48 : 40;
-  if (!memory.contains(rsp - frame_size, frame_size)) {
+  // The CPU pushes through its MMU, with supervisor rights: a stack that
+  // ran into its guard page (not present) faults here too.
+  const auto writable = [&](VirtAddr address) { return cpu.translate(address, {.write = true}).ok; };
+  if (!memory.contains(rsp - frame_size, frame_size) || !writable(rsp - frame_size) || !writable(rsp - 1)) {
     return DeliveryFault{vectors::kDoubleFault, 0,
                          fmt::format("stack {:#x} for vector {:#x} not mapped", rsp, v)};
   }

@@ -57,9 +57,4 @@ inline bool interrupt_window_open(const GuestCpu& cpu, std::uint32_t last_block_
   return interrupt_window_open(cpu.reg(UC_X86_REG_RFLAGS), last_block_flags);
 }
 
-// The #PF error code of a not-present page (SDM Vol. 3, 4.7): W/R, U/S, I/D.
-constexpr std::uint64_t page_fault_error_code(bool write, bool fetch, bool user) {
-  return (write ? 2 : 0) | (user ? 4 : 0) | (fetch ? 0x10 : 0);
-}
-
 }  // namespace pristine::sim

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+
 namespace pristine::sim {
 namespace {
 
@@ -130,10 +131,11 @@ void GuestCpu::write_state(const ArchState& s) {
   set_reg(UC_X86_REG_FS_BASE, s.fs_base);
   set_reg(UC_X86_REG_GS_BASE, s.gs_base);
   for (int i = 0; i < 16; ++i) check(uc_reg_write(uc_, UC_X86_REG_XMM0 + i, s.xmm[i].data()), "xmm");
-  for (int i = 0; i < 8; ++i) check(uc_reg_write(uc_, UC_X86_REG_ST0 + i, s.st[i].data()), "st");
   check(uc_reg_write(uc_, UC_X86_REG_MXCSR, &s.mxcsr), "mxcsr");
   check(uc_reg_write(uc_, UC_X86_REG_FPCW, &s.fpcw), "fpcw");
+  // ST(i) is relative to the stack top in FPSW: the top first, then the stack.
   check(uc_reg_write(uc_, UC_X86_REG_FPSW, &s.fpsw), "fpsw");
+  for (int i = 0; i < 8; ++i) check(uc_reg_write(uc_, UC_X86_REG_ST0 + i, s.st[i].data()), "st");
   check(uc_reg_write(uc_, UC_X86_REG_FPTAG, &s.fptag), "fptag");
   for (int i = 0; i < 16; ++i) set_reg(kGprIds[i], s.gpr[i]);
 }
@@ -157,29 +159,53 @@ void GuestCpu::set_fault_address(VirtAddr address) {
   if (reg(UC_X86_REG_CR3) != cr3) set_reg(UC_X86_REG_CR3, cr3);
 }
 
-// The simulator image runs without guest paging, at its higher-half link
-// addresses. Unicorn 2.1 translates a virtual address like a CPU with paging
-// off (cut to 52 bits), so the engine takes the virtual TLB mode and this
-// fill: every page is itself, with every permission (granting only the one
-// asked for makes a load and a store to one page evict each other), except
-// the pages the board MMU took away. An address outside guest memory is
-// filled too and then fails as unmapped memory.
+void GuestCpu::attach(const GuestMemory& memory) {
+  memory.map_into(uc_);
+  memory_ = &memory;
+}
+
+// Unicorn 2.1 translates like a CPU with paging off (addresses cut to 52
+// bits) unless told otherwise, so every engine takes the virtual TLB mode and
+// this fill is its MMU. With the guest's paging off (the first instructions
+// of the image) a page is itself; with paging on the fill walks the guest's
+// page tables for the privilege the CPU runs at (Unicorn keeps one TLB per
+// privilege, so a ring-0 fill never serves ring 3). The entry gets every
+// permission the walk allows (granting only the one asked for makes a load
+// and a store to one page evict each other). A refused access reports the
+// #PF error code of the walk.
 bool GuestCpu::fill_tlb(uc_engine*, std::uint64_t page, uc_mem_type type, uc_tlb_entry* entry, void* self) {
   auto* cpu = static_cast<GuestCpu*>(self);
-  if (!cpu->unmapped_.empty() &&
-      std::binary_search(cpu->unmapped_.begin(), cpu->unmapped_.end(), page)) {
-    if (cpu->unreachable_) cpu->unreachable_(cpu->unreachable_user_, page, type == UC_MEM_WRITE, type == UC_MEM_FETCH);
+  const bool write = type == UC_MEM_WRITE, fetch = type == UC_MEM_FETCH;
+  const bool user = cpu->cpl() == 3;
+  if (!cpu->taken_away_.empty() && std::binary_search(cpu->taken_away_.begin(), cpu->taken_away_.end(), page)) {
+    if (cpu->unreachable_) {
+      cpu->unreachable_(cpu->unreachable_user_, page, write, fetch, page_fault_error_code(write, fetch, user));
+    }
     return false;
   }
-  entry->paddr = page;
-  entry->perms = UC_PROT_ALL;
+  const PageTranslation t = cpu->translate(page, {write, fetch, user});
+  if (!t.ok) {
+    if (cpu->unreachable_) cpu->unreachable_(cpu->unreachable_user_, page, write, fetch, t.error_code);
+    return false;
+  }
+  entry->paddr = t.page;
+  entry->perms = static_cast<uc_prot>(UC_PROT_READ | (t.writable ? UC_PROT_WRITE : 0) | (t.executable ? UC_PROT_EXEC : 0));
   return true;
 }
 
-void GuestCpu::map_page(VirtAddr page) {
-  const auto it = std::lower_bound(unmapped_.begin(), unmapped_.end(), page);
-  if (it == unmapped_.end() || *it != page) return;
-  unmapped_.erase(it);
+PageTranslation GuestCpu::translate(VirtAddr page, const PageAccess& access) const {
+  const std::uint64_t cr0 = reg(UC_X86_REG_CR0);
+  if (!(cr0 & x86::kCr0Paging) || !memory_) return {.ok = true, .page = page, .writable = true, .executable = true};
+  const PagingControl control{.cr3 = reg(UC_X86_REG_CR3),
+                              .no_execute = (msr(kMsrEfer) & x86::kEferNoExecute) != 0,
+                              .write_protect = (cr0 & x86::kCr0WriteProtect) != 0};
+  return walk_page_tables(*memory_, control, page & ~std::uint64_t{0xFFF}, access);
+}
+
+void GuestCpu::give_page_back(VirtAddr page) {
+  const auto it = std::lower_bound(taken_away_.begin(), taken_away_.end(), page);
+  if (it == taken_away_.end() || *it != page) return;
+  taken_away_.erase(it);
   // A refused fill is not cached, so nothing to flush.
 }
 
@@ -195,11 +221,11 @@ void GuestCpu::swapgs() {
   set_msr(kMsrKernelGsBase, gs);
 }
 
-void GuestCpu::unmap_page(VirtAddr page) {
-  const auto it = std::lower_bound(unmapped_.begin(), unmapped_.end(), page);
-  if (it != unmapped_.end() && *it == page) return;
-  unmapped_.insert(it, page);
-  check(uc_ctl_flush_tlb(uc_), "board MMU: flush the TLB");
+void GuestCpu::take_page_away(VirtAddr page) {
+  const auto it = std::lower_bound(taken_away_.begin(), taken_away_.end(), page);
+  if (it != taken_away_.end() && *it == page) return;
+  taken_away_.insert(it, page);
+  check(uc_ctl_flush_tlb(uc_), "take a page away: flush the TLB");
 }
 
 }  // namespace pristine::sim

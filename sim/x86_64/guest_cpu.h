@@ -14,6 +14,8 @@
 #include <string>
 
 #include "sim/host_types.h"
+#include "sim/guest_memory.h"
+#include "sim/x86_64/page_walk.h"
 #include "hw-x86_64/cpu/registers.h"
 
 namespace pristine::sim {
@@ -81,20 +83,29 @@ class GuestCpu {
   bool interrupts_enabled() const { return (reg(UC_X86_REG_RFLAGS) & kRflagsIf) != 0; }
   // The base the kernel finds its per-CPU data through (GS base on x86-64).
   VirtAddr per_cpu_base() const { return reg(UC_X86_REG_GS_BASE); }
-  // The board MMU: one 4 KiB page of guest memory out of this CPU's reach
-  // (unmap_page) or back in (map_page). Kept in the engine's TLB fill, not
-  // as memory regions: a region change costs a memory transaction and a
-  // translation-cache flush, a TLB flush costs little.
-  void map_page(VirtAddr page);
-  void unmap_page(VirtAddr page);
-  // An access to an unmapped page calls `handler(user, page, write, fetch)`
-  // from the fill (which is given only the page); the engine then stops with
-  // an error.
-  using UnreachableHandler = void (*)(void* user, VirtAddr address, bool write, bool fetch);
+  // One 4 KiB page out of this CPU's reach whatever the guest's page tables
+  // say (take_page_away: the fault injector's page made not present for one
+  // access, docs/faults.md), or back (give_page_back). Kept in the engine's
+  // TLB fill, not as memory regions: a region change costs a memory
+  // transaction and a translation-cache flush, a TLB flush costs little.
+  void give_page_back(VirtAddr page);
+  void take_page_away(VirtAddr page);
+  // Guest memory: mapped into the engine at its physical addresses, and what
+  // the MMU walks the guest's page tables in once the guest turns paging on
+  // (sim/x86_64/page_walk.h).
+  void attach(const GuestMemory& memory);
+  // An access the MMU refuses (a page the guest's tables do not map for it,
+  // or one taken away) calls `handler(user, page, write, fetch,
+  // error_code)` from the fill (which is given only the page); the engine then
+  // stops with an error.
+  using UnreachableHandler = void (*)(void* user, VirtAddr address, bool write, bool fetch, std::uint64_t error_code);
   void on_unreachable(UnreachableHandler handler, void* user) {
     unreachable_ = handler;
     unreachable_user_ = user;
   }
+  // What the MMU gives for `page` now, under this CPU's control registers
+  // (paging off: the page itself).
+  PageTranslation translate(VirtAddr page, const PageAccess& access) const;
   // Where a page fault's address goes (CR2).
   void set_fault_address(VirtAddr address);
   // `callback` runs when the guest executes its system-call instruction
@@ -134,7 +145,8 @@ class GuestCpu {
   std::uint64_t template_cr0_ = 0, template_cr4_ = 0, template_efer_ = 0;
   ArchState template_state_{};  // the state the template context holds
   CpuId id_;
-  std::vector<VirtAddr> unmapped_;  // sorted pages
+  const GuestMemory* memory_ = nullptr;
+  std::vector<VirtAddr> taken_away_;  // sorted pages
   UnreachableHandler unreachable_ = nullptr;
   void* unreachable_user_ = nullptr;
 };

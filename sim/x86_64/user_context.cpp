@@ -16,7 +16,11 @@ UserContext capture_user_context(const GuestCpu& cpu) {
   u.pc = cpu.pc();
   u.flags = cpu.reg(UC_X86_REG_RFLAGS);
   u.per_cpu_base = cpu.per_cpu_base();
-  for (int i = 0; i < 16; ++i) check(uc_reg_read(cpu.uc(), UC_X86_REG_XMM0 + i, u.xmm[i].data()), "xmm");
+  if (!(cpu.reg(UC_X86_REG_CR0) & x86::kCr0TaskSwitched)) {
+    FpuRegisters& f = u.fpu.emplace();
+    for (int i = 0; i < 16; ++i) check(uc_reg_read(cpu.uc(), UC_X86_REG_XMM0 + i, f.xmm[i].data()), "xmm");
+    for (int i = 0; i < 8; ++i) check(uc_reg_read(cpu.uc(), UC_X86_REG_ST0 + i, f.st[i].data()), "st");
+  }
   return u;
 }
 
@@ -31,8 +35,16 @@ std::string user_context_changes(const UserContext& s, const UserContext& now, b
   if (now.per_cpu_base != s.per_cpu_base && !is_kernel_address(now.per_cpu_base)) {
     diffs += fmt::format(" gs_base {:#x}->{:#x}", s.per_cpu_base, now.per_cpu_base);
   }
+  return diffs;
+}
+
+std::string fpu_changes(const FpuRegisters& s, const FpuRegisters& now) {
+  std::string diffs;
   for (int i = 0; i < 16; ++i) {
     if (now.xmm[i] != s.xmm[i]) diffs += fmt::format(" xmm{}", i);
+  }
+  for (int i = 0; i < 8; ++i) {
+    if (now.st[i] != s.st[i]) diffs += fmt::format(" st{}", i);
   }
   return diffs;
 }

@@ -45,7 +45,8 @@ CpuId cpu_id() { return state().cpu; }
 void irq_disable() {}
 void irq_enable() {}
 void halt_until_interrupt() {}
-void switch_fpu(FpuState&, const FpuState&) { ++state().fpu_switches; }
+void fpu_save_and_trap(FpuState&) { ++state().fpu_saves; }
+void fpu_load(const FpuState&) { ++state().fpu_loads; }
 void set_kernel_stack(VirtAddr top) { state().kernel_stack = top; }
 void switch_address_space(PhysAddr root) { state().address_space = root; }
 void enter_frame(TrapFrame*) { throw std::logic_error("enter_frame is not used in host tests"); }

@@ -18,7 +18,8 @@ struct State {
   Cycles now{0};
   std::uint64_t eoi_count = 0;
   Cycles armed_deadline{0};
-  std::uint64_t fpu_switches = 0;
+  std::uint64_t fpu_saves = 0;  // machine::fpu_save_and_trap
+  std::uint64_t fpu_loads = 0;  // machine::fpu_load
   VirtAddr kernel_stack = 0;
   PhysAddr address_space = 0;
   int power_off_code = -1;

@@ -107,8 +107,27 @@ TEST_F(Scheduler, SwitchSavesTheFrameAndLoadsTheNextTasksState) {
   EXPECT_EQ(fake_machine::state().kernel_stack, b->kernel_stack_top) << "TSS.RSP0 follows the task";
   EXPECT_NE(a->address_space, b->address_space) << "each ring-3 task has its own address space";
   EXPECT_EQ(fake_machine::state().address_space, b->address_space);
-  EXPECT_GE(fake_machine::state().fpu_switches, 2u);
   EXPECT_EQ(a->state, TaskState::Runnable);
+}
+
+// Lazy FPU (docs/fpu.md): a switch saves the outgoing task's FPU state only
+// when that task loaded it (its first FPU instruction trapped), and leaves
+// the next task trapping.
+TEST_F(Scheduler, TheFpuStateIsSavedOnlyWhenTheOutgoingTaskLoadedIt) {
+  add("a");
+  add("b");
+  start();
+  tick();
+  tick();
+  tick();
+  tick();
+  ASSERT_GE(cpu().switches.load(), 2u);
+  EXPECT_EQ(fake_machine::state().fpu_saves, 0u) << "neither task used the FPU";
+  const std::uint64_t switches = cpu().switches.load();
+  cpu().fpu_live = true;  // the running task's first FPU instruction loaded its state
+  while (cpu().switches.load() == switches) tick();
+  EXPECT_EQ(fake_machine::state().fpu_saves, 1u);
+  EXPECT_FALSE(cpu().fpu_live) << "the next task traps on its first FPU instruction";
 }
 
 TEST_F(Scheduler, SleeperWakesAtTheFirstTickAfterItsDeadlineAndPreemptsLowerPriority) {

@@ -43,13 +43,16 @@ user_loop:
         incq %rbx
         jmp user_loop
 
-        // Board accesses: a 64-bit deadline write, a clock read, an EOI.
+        // Board accesses: a 64-bit deadline write, a clock read, an EOI, at
+        // the board's physical page (this guest runs with paging off;
+        // kPhysicalBase in hw-sim/board_registers.h).
         .global board_access
 board_access:
         movabsq $0x123456789a, %rax
-        movq %rax, 0xfffffffffeb00018
-        movq 0xfffffffffeb00010, %rdx
-        movq %rax, 0xfffffffffeb00028
+        movl $0xfeb00000, %ecx
+        movq %rax, 0x18(%rcx)
+        movq 0x10(%rcx), %rdx
+        movq %rax, 0x28(%rcx)
         hlt
 
         .balign 16

@@ -1,7 +1,9 @@
-// Ring-3 address spaces on the PC (the board half of
-// machine::user_address_space). Each task gets its own four page-table pages:
+// Ring-3 address spaces, the same on both boards (the simulated board's MMU
+// walks these tables too: sim/x86_64/page_walk.h). Each task gets its own
+// four page-table pages:
 // the kernel half and the low identity map (supervisor-only: boot data, the
-// LAPIC) are shared with the boot tables; the 2 MiB holding the user region
+// LAPIC or the simulated board's registers) are shared with the boot tables
+// (hw-x86_64/cpu/boot_page_tables.inc); the 2 MiB holding the user region
 // is a private 4 KiB page table that maps the shared program text
 // (read-only, executable), the shared program data, and this task's own
 // slot (writable, no-execute where the CPU has NX). Other tasks' stacks and
@@ -47,7 +49,7 @@ PhysAddr physical(const void* kernel_object) { return reinterpret_cast<std::uint
 
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uint64_t private_size) {
   AddressSpace& a = g_spaces[slot];
-  g_data_no_execute = (x86::rdmsr(x86::kMsrEfer) & (1u << 11)) != 0 ? kNoExecute : 0;
+  g_data_no_execute = (x86::rdmsr(x86::kMsrEfer) & x86::kEferNoExecute) != 0 ? kNoExecute : 0;
   const std::uint64_t data_flags = kPresent | kWrite | kUser | g_data_no_execute;
   for (unsigned i = 0; i < 512; ++i) {
     a.pml4[i] = boot_pml4[i];
@@ -94,10 +96,13 @@ PRISTINE_HOT std::uint64_t* user_pte(PhysAddr root, VirtAddr page) {
 PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
   std::uint64_t* pte = user_pte(root, page);
   if (!pte) return false;
+  // Present already: the fault was spurious (a stale translation, a page
+  // another path mapped meanwhile, or one the simulated board took away for
+  // one access). Retry the access; the page keeps its contents.
+  if (*pte & kPresent) return true;
   // Zero it through the kernel's alias of physical memory (user pages are
   // identity-mapped, so the physical address is the user address).
-  auto* words = reinterpret_cast<std::uint64_t*>(page + kHigherHalf);
-  for (unsigned i = 0; i < kPage / 8; ++i) words[i] = 0;
+  x86::zero_page(reinterpret_cast<void*>(page + kHigherHalf));
   *pte = page | kPresent | kWrite | kUser | g_data_no_execute;
   flush_tlb_page(page);
   return true;
