@@ -1,6 +1,9 @@
-// What the simulator knows about TLBs. Unicorn has no TLB a guest could get
-// wrong, so the simulator keeps the model: when a CPU unmaps a ring-3 page,
-// every other CPU that ran ring-3 code still caches the old translation
+// What the simulator knows about TLBs. Each engine's TLB may keep a
+// translation until the guest flushes it, as a CPU's may (docs/paging.md),
+// but it cannot be asked what it holds, so the simulator keeps the model:
+// when a CPU unmaps a ring-3 page (seen at its own invlpg inside the system
+// call: Simulator::page_flushed), every other CPU that ran ring-3 code still
+// caches the old translation
 // ("stale") until it flushes the page (invlpg) or everything (a CR3 write;
 // sim/x86_64/invlpg_hooks.h reports both). A task that unmapped a page and returns
 // to ring 3 while another CPU still caches it has skipped its shootdown.

@@ -137,7 +137,9 @@ std::optional<DeliveryFault> try_deliver(GuestCpu& cpu, GuestMemory& memory,
   // The CPU pushes through its MMU, with supervisor rights: a stack that
   // ran into its guard page (not present) faults here too.
   const auto writable = [&](VirtAddr address) { return cpu.translate(address, {.write = true}).ok; };
-  if (!memory.contains(rsp - frame_size, frame_size) || !writable(rsp - frame_size) || !writable(rsp - 1)) {
+  const bool one_page = ((rsp - frame_size) >> 12) == ((rsp - 1) >> 12);
+  if (!memory.contains(rsp - frame_size, frame_size) || !writable(rsp - frame_size) ||
+      (!one_page && !writable(rsp - 1))) {
     return DeliveryFault{vectors::kDoubleFault, 0,
                          fmt::format("stack {:#x} for vector {:#x} not mapped", rsp, v)};
   }
