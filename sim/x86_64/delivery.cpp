@@ -156,7 +156,8 @@ std::optional<DeliveryFault> try_deliver(GuestCpu& cpu, GuestMemory& memory,
 
   if (privilege_change || request.kind != DeliveryKind::External) {
     // A CPL change, or an exception Unicorn still counts as in flight.
-    cpu.enter_ring0(cpu.save_state(), gate.selector, new_ss, rsp, gate.offset, new_flags);
+    cpu.enter_ring0(cpu.save_state(), gate.selector, new_ss, rsp, gate.offset, new_flags,
+                    v == vectors::kPageFault || v == vectors::kDoubleFault);
   } else {
     cpu.set_reg(UC_X86_REG_RSP, rsp);
     cpu.set_reg(UC_X86_REG_RFLAGS, new_flags);

@@ -26,12 +26,11 @@ GuestCpu::GuestCpu(CpuId id) : id_(id) {
   uc_hook tlb_fill;
   check(uc_hook_add(uc_, &tlb_fill, UC_HOOK_TLB_FILL, reinterpret_cast<void*>(fill_tlb), this, 1, 0),
         "hook tlb fill");
-  check(uc_context_alloc(uc_, &ring0_template_), "uc_context_alloc");
   capture_ring0_template();
 }
 
 GuestCpu::~GuestCpu() {
-  if (ring0_template_) uc_context_free(ring0_template_);
+  for (const Ring0Template& t : templates_) uc_context_free(t.context);
   if (uc_) uc_close(uc_);
 }
 
@@ -62,17 +61,51 @@ void GuestCpu::set_msr(std::uint32_t index, std::uint64_t v) {
   check(uc_reg_write(uc_, UC_X86_REG_MSR, &value), "wrmsr");
 }
 
+namespace {
+
+constexpr std::uint64_t mode_cr0(std::uint64_t cr0) { return cr0 & ~x86::kCr0TaskSwitched; }
+
+}  // namespace
+
 void GuestCpu::capture_ring0_template() {
-  check(uc_context_save(uc_, ring0_template_), "uc_context_save(template)");
-  template_state_ = save_state();
-  template_cr0_ = reg(UC_X86_REG_CR0);
-  template_cr4_ = reg(UC_X86_REG_CR4);
-  template_efer_ = msr(kMsrEfer);
+  const std::uint64_t cr0 = mode_cr0(reg(UC_X86_REG_CR0)), cr4 = reg(UC_X86_REG_CR4), efer = msr(kMsrEfer);
+  if (cr0 != template_cr0_ || cr4 != template_cr4_ || efer != template_efer_) {
+    // A new mode: every template is stale (keep the contexts, refill them).
+    for (Ring0Template& t : templates_) t.state.cr3 = ~std::uint64_t{0};
+    template_cr0_ = cr0;
+    template_cr4_ = cr4;
+    template_efer_ = efer;
+  }
+  const std::uint64_t cr3 = reg(UC_X86_REG_CR3);
+  Ring0Template* t = const_cast<Ring0Template*>(template_for(cr3));
+  if (!t) {
+    const auto unused = std::find_if(templates_.begin(), templates_.end(),
+                                     [](const Ring0Template& x) { return x.state.cr3 == ~std::uint64_t{0}; });
+    if (unused != templates_.end()) {
+      t = &*unused;
+    } else if (templates_.size() < kMaxTemplates) {
+      t = &templates_.emplace_back();
+      check(uc_context_alloc(uc_, &t->context), "uc_context_alloc");
+    } else {
+      t = &templates_[next_template_];
+      next_template_ = (next_template_ + 1) % kMaxTemplates;
+    }
+  }
+  check(uc_context_save(uc_, t->context), "uc_context_save(template)");
+  t->state = save_state();
+  latest_template_ = static_cast<std::size_t>(t - templates_.data());
+}
+
+const GuestCpu::Ring0Template* GuestCpu::template_for(std::uint64_t cr3) const {
+  for (const Ring0Template& t : templates_) {
+    if (t.state.cr3 == cr3) return &t;
+  }
+  return nullptr;
 }
 
 bool GuestCpu::template_is_current() const {
-  return reg(UC_X86_REG_CR0) == template_cr0_ && reg(UC_X86_REG_CR4) == template_cr4_ &&
-         msr(kMsrEfer) == template_efer_;
+  return mode_cr0(reg(UC_X86_REG_CR0)) == template_cr0_ && reg(UC_X86_REG_CR4) == template_cr4_ &&
+         msr(kMsrEfer) == template_efer_ && template_for(reg(UC_X86_REG_CR3)) != nullptr;
 }
 
 ArchState GuestCpu::save_state() const {
@@ -104,19 +137,18 @@ ArchState GuestCpu::save_state() const {
   return s;
 }
 
-void GuestCpu::write_state(const ArchState& s) {
+void GuestCpu::write_state(const ArchState& s, const ArchState& t, bool with_fault_address) {
   // Order matters: descriptor tables before selectors (a selector write loads
   // the descriptor), selectors before bases (a null selector zeroes the base).
   // System state the template already holds is not written again: control
   // register writes flush Unicorn's TLB, which costs more than the delivery.
-  const ArchState& t = template_state_;
   auto same_mmr = [](const uc_x86_mmr& a, const uc_x86_mmr& b) {
     return a.selector == b.selector && a.base == b.base && a.limit == b.limit && a.flags == b.flags;
   };
   if (s.cr0 != t.cr0) set_reg(UC_X86_REG_CR0, s.cr0);
   if (s.cr3 != t.cr3) set_reg(UC_X86_REG_CR3, s.cr3);
   if (s.cr4 != t.cr4) set_reg(UC_X86_REG_CR4, s.cr4);
-  if (s.cr2 != t.cr2) set_fault_address(s.cr2);
+  if (with_fault_address && s.cr2 != t.cr2) set_fault_address(s.cr2);
   for (int i = 0; i < 6; ++i) {
     if (s.msr[i] != t.msr[i]) set_msr(kMsrIds[i], s.msr[i]);
   }
@@ -141,9 +173,13 @@ void GuestCpu::write_state(const ArchState& s) {
 }
 
 void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16_t ss,
-                           std::uint64_t rsp, std::uint64_t rip, std::uint64_t rflags) {
-  check(uc_context_restore(uc_, ring0_template_), "uc_context_restore(template)");
-  write_state(state);
+                           std::uint64_t rsp, std::uint64_t rip, std::uint64_t rflags, bool with_fault_address) {
+  // The template of the state's own address space if there is one (no CR3
+  // write, no TLB flush), else the latest (of the current mode).
+  const Ring0Template* t = template_for(state.cr3);
+  if (!t) t = &templates_[latest_template_];
+  check(uc_context_restore(uc_, t->context), "uc_context_restore(template)");
+  write_state(state, t->state, with_fault_address);
   set_reg(UC_X86_REG_CS, cs);
   set_reg(UC_X86_REG_SS, ss);
   set_reg(UC_X86_REG_RSP, rsp);

@@ -122,28 +122,43 @@ class GuestCpu {
   std::uint64_t msr(std::uint32_t index) const;
   void set_msr(std::uint32_t index, std::uint64_t value);
 
-  // Capture the current state as the ring-0 template. Only while the CPU is in
-  // ring 0 with no exception in flight (the simulator refreshes it at stops).
+  // Capture the current state as the ring-0 template of the current address
+  // space (CR3). Only while the CPU is in ring 0 with no exception in flight
+  // (the simulator refreshes it at stops).
   void capture_ring0_template();
-  // Whether the template was captured with the current mode-defining control
-  // state (CR0, CR4, EFER): Unicorn keeps derived mode bits that a register
-  // write does not fully recompute, so a stale template must not be used.
+  // Whether there is a template for the current address space, captured
+  // with the current mode-defining control state (CR0 but its TS bit, CR4,
+  // EFER): Unicorn keeps derived mode bits that a register write does not
+  // fully recompute, so a stale template must not be used.
   bool template_is_current() const;
 
   ArchState save_state() const;
   // Enter ring 0 with `state` (and the given CS/SS/RSP/RIP/RFLAGS): restores
   // the template (CPL 0, exception marker clear), then writes `state` back.
+  // CR2 only with `with_fault_address` (a #PF or #DF delivery): Unicorn
+  // 2.1.1 flushes the engine's TLB twice for a CR2 write (set_fault_address),
+  // so any other entry leaves CR2 at the template's, an earlier fault's
+  // address, which the kernel reads only on a #PF or #DF.
   void enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16_t ss, std::uint64_t rsp,
-                   std::uint64_t rip, std::uint64_t rflags);
+                   std::uint64_t rip, std::uint64_t rflags, bool with_fault_address);
 
  private:
-  void write_state(const ArchState& state);
+  void write_state(const ArchState& state, const ArchState& template_state, bool with_fault_address);
   static bool fill_tlb(uc_engine*, std::uint64_t page, uc_mem_type type, uc_tlb_entry* entry, void* self);
 
   uc_engine* uc_ = nullptr;
-  uc_context* ring0_template_ = nullptr;
-  std::uint64_t template_cr0_ = 0, template_cr4_ = 0, template_efer_ = 0;
-  ArchState template_state_{};  // the state the template context holds
+  // One template per address space: restoring a template of another CR3
+  // means writing CR3 back, and that flushes the engine's whole TLB.
+  struct Ring0Template {
+    uc_context* context = nullptr;
+    ArchState state{};  // the state the context holds
+  };
+  static constexpr std::size_t kMaxTemplates = 64;
+  std::vector<Ring0Template> templates_;
+  std::size_t next_template_ = 0;  // the one replaced when all kMaxTemplates are in use
+  std::size_t latest_template_ = 0;  // the last captured: always of the current mode
+  std::uint64_t template_cr0_ = 0, template_cr4_ = 0, template_efer_ = 0;  // the mode they all share
+  const Ring0Template* template_for(std::uint64_t cr3) const;
   CpuId id_;
   const GuestMemory* memory_ = nullptr;
   std::vector<VirtAddr> taken_away_;  // sorted pages

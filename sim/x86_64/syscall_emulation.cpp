@@ -28,7 +28,8 @@ void SyscallEmulation::enter(GuestCpu& cpu) {
   state.gpr[2] = state.rip;      // RCX
   state.gpr[11] = state.rflags;  // R11
   const std::uint64_t rflags = (state.rflags & ~sfmask) | 2;
-  cpu.enter_ring0(state, cs, static_cast<std::uint16_t>(cs + 8), state.gpr[7], cpu.msr(kMsrLstar), rflags);
+  cpu.enter_ring0(state, cs, static_cast<std::uint16_t>(cs + 8), state.gpr[7], cpu.msr(kMsrLstar), rflags,
+                  /*with_fault_address=*/false);
 }
 
 }  // namespace pristine::sim
