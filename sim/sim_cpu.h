@@ -76,7 +76,7 @@ struct SimCpu {
   std::optional<std::uint32_t> exception;  // intno from UC_HOOK_INTR
   VirtAddr bad_address = 0;
   std::uint64_t bad_access_span = 1;  // 1: bad_address is the byte; 4096: its page (all a TLB fill knows)
-  VirtAddr bad_access_rip = 0;
+  VirtAddr bad_access_rip = 0;  // the block the access was made in (sim/x86_64/fault_locator.h)
   bool bad_access_write = false;
   bool bad_access_fetch = false;
   std::uint64_t bad_access_error = 0;  // the #PF error code the MMU reported

@@ -38,11 +38,11 @@ void interrupt_hook(uc_engine* uc, std::uint32_t intno, void* user) {
 // the MMU refuses (the engine's TLB fill: the guest's page tables, or a page
 // the fault injector took away). The engine stops with an error; the run loop
 // delivers #PF with the MMU's error code.
-void note_bad_access(SimCpu* cpu, VirtAddr address, std::uint64_t span, bool write, bool fetch,
+void note_bad_access(SimCpu* cpu, VirtAddr address, std::uint64_t span, VirtAddr block, bool write, bool fetch,
                      std::uint64_t error_code) {
   cpu->bad_address = address;
   cpu->bad_access_span = span;
-  cpu->bad_access_rip = cpu->cpu.pc();  // a block start (sim/x86_64/fault_locator.h); see take_page_fault
+  cpu->bad_access_rip = block;
   cpu->bad_access_write = write;
   cpu->bad_access_fetch = fetch;
   cpu->bad_access_error = error_code;
@@ -56,12 +56,17 @@ bool bad_access_hook(uc_engine*, uc_mem_type type, std::uint64_t address, int, s
   auto* cpu = static_cast<SimCpu*>(user);
   const bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
   const bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
-  note_bad_access(cpu, address, 1, write, fetch, page_fault_error_code(write, fetch, cpu->cpu.user_mode()));
+  // The engine stops after the block: the locator starts from its start.
+  note_bad_access(cpu, address, 1, cpu->cpu.pc(), write, fetch,
+                  page_fault_error_code(write, fetch, cpu->cpu.user_mode()));
   return false;  // let uc_emu_start fail
 }
 
+// A refused fill stops the engine with RIP put back on the faulting
+// instruction (read here, RIP is stale: the start of an earlier block when
+// blocks chain), so take_page_fault reads it once the engine stopped.
 void unreachable_page(void* user, VirtAddr page, bool write, bool fetch, std::uint64_t error_code) {
-  note_bad_access(static_cast<SimCpu*>(user), page, kTlbFillSpan, write, fetch, error_code);
+  note_bad_access(static_cast<SimCpu*>(user), page, kTlbFillSpan, 0, write, fetch, error_code);
 }
 
 // Unicorn does not execute `syscall`: it calls this hook and skips the
@@ -391,10 +396,8 @@ void Simulator::take_syscall(SimCpu& c) {
 // faulting instruction (the engine reports only its block).
 void Simulator::take_page_fault(SimCpu& c) {
   const std::uint64_t error = c.bad_access_error;
-  // A refused TLB fill stops the engine with RIP put back on the faulting
-  // instruction (the RIP read inside the fill is stale: the start of an
-  // earlier block when blocks chain); an access outside guest memory stops
-  // it later, so that one starts from the block the access was made in.
+  // Where the locator starts: the faulting instruction itself after a
+  // refused TLB fill, else the block the access was made in.
   if (c.bad_access_span == kTlbFillSpan) c.bad_access_rip = c.cpu.pc();
   // CR2: the byte that faulted. A fetch from a page the block starts in
   // faults at the block start, one from a page it runs into at the page.

@@ -25,6 +25,27 @@ TEST(CostModel, PlainInstructionsCostOneCycleEach) {
   EXPECT_EQ(b.last_insn_offset, 8u);
 }
 
+// rep stosq runs one iteration per block in the engine; priced as fast
+// strings, the run costs a start-up once and a cycle per 32 bytes stored.
+TEST(CostModel, RepStosIsPricedAsAFastStringBurst) {
+  // mov ecx, 512 ; rep stosq: the first iteration, in the block before the loop
+  const BlockCost first = price({0xb9, 0x00, 0x02, 0x00, 0x00, 0xf3, 0x48, 0xab});
+  EXPECT_EQ(first.cycles, 1u) << "the mov; the rep is charged per iteration";
+  EXPECT_TRUE(first.flags & kBlockEndsWithFastString);
+  EXPECT_EQ(first.fast_string_bytes, 8u);
+  // Every later iteration is a block of the rep stosq alone.
+  const BlockCost again = price({0xf3, 0x48, 0xab});
+  EXPECT_EQ(again.cycles, 0u);
+  EXPECT_EQ(again.instructions, 1u) << "each iteration counts, as QEMU -icount counts it";
+  const CostTable table = CostTable::defaults();
+  FastStringMeter meter;
+  const VirtAddr rep = 0x1005;
+  std::uint64_t cycles = table.fast_string_cycles(meter, rep, false, 8);
+  for (int i = 1; i < 512; ++i) cycles += table.fast_string_cycles(meter, rep, true, 8);
+  EXPECT_EQ(cycles, 35u + 4096 / 32) << "one start-up, 32 bytes per cycle: one page";
+  EXPECT_EQ(table.fast_string_cycles(meter, rep, false, 8), 35u) << "a new run (after an interrupt) starts up again";
+}
+
 TEST(CostModel, IretqBlockIsPricedAndFlagged) {
   // pop rax ; swapgs ; iretq
   const BlockCost b = price({0x58, 0x0f, 0x01, 0xf8, 0x48, 0xcf});

@@ -77,8 +77,10 @@ void GuestCpu::capture_ring0_template() {
     template_efer_ = efer;
   }
   const std::uint64_t cr3 = reg(UC_X86_REG_CR3);
-  Ring0Template* t = const_cast<Ring0Template*>(template_for(cr3));
-  if (!t) {
+  Ring0Template* t = nullptr;
+  if (const std::size_t i = template_index(cr3); i < templates_.size()) {
+    t = &templates_[i];
+  } else {
     const auto unused = std::find_if(templates_.begin(), templates_.end(),
                                      [](const Ring0Template& x) { return x.state.cr3 == ~std::uint64_t{0}; });
     if (unused != templates_.end()) {
@@ -96,11 +98,10 @@ void GuestCpu::capture_ring0_template() {
   latest_template_ = static_cast<std::size_t>(t - templates_.data());
 }
 
-const GuestCpu::Ring0Template* GuestCpu::template_for(std::uint64_t cr3) const {
-  for (const Ring0Template& t : templates_) {
-    if (t.state.cr3 == cr3) return &t;
-  }
-  return nullptr;
+std::size_t GuestCpu::template_index(std::uint64_t cr3) const {
+  std::size_t i = 0;
+  while (i < templates_.size() && templates_[i].state.cr3 != cr3) ++i;
+  return i;
 }
 
 bool GuestCpu::template_is_current() const {

@@ -158,7 +158,11 @@ class GuestCpu {
   std::size_t next_template_ = 0;  // the one replaced when all kMaxTemplates are in use
   std::size_t latest_template_ = 0;  // the last captured: always of the current mode
   std::uint64_t template_cr0_ = 0, template_cr4_ = 0, template_efer_ = 0;  // the mode they all share
-  const Ring0Template* template_for(std::uint64_t cr3) const;
+  std::size_t template_index(std::uint64_t cr3) const;  // templates_.size(): none
+  const Ring0Template* template_for(std::uint64_t cr3) const {
+    const std::size_t i = template_index(cr3);
+    return i < templates_.size() ? &templates_[i] : nullptr;
+  }
   CpuId id_;
   const GuestMemory* memory_ = nullptr;
   std::vector<VirtAddr> taken_away_;  // sorted pages
