@@ -12,6 +12,21 @@ set(PRISTINE_KERNEL_CXX_FLAGS
     -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion)
 set(PRISTINE_KERNEL_ASM_FLAGS -g -Wa,--fatal-warnings)
 
+# Flags for ring-3 C++ (kernel-image/user/runtime/, kernel-image/user/programs/):
+# freestanding like the kernel, but the small code model (the user region is
+# in the low 2 GiB), the red zone allowed (ring 3 is interrupted onto the
+# kernel stack), and hidden symbols, which the build then makes local (the
+# runtime's memcpy must not meet the kernel's). General registers only, as
+# the kernel: a program that touched the FPU would make every switch to it a
+# lazy FPU load (docs/fpu.md); a program that wants it is a deliberate change.
+set(PRISTINE_USER_CXX_FLAGS
+    -ffreestanding -fno-exceptions -fno-rtti -nostdlib -fno-threadsafe-statics
+    -fno-use-cxa-atexit -fno-stack-protector -fno-pic -fno-pie
+    -mcmodel=small -mgeneral-regs-only -fvisibility=hidden
+    -fno-asynchronous-unwind-tables -fomit-frame-pointer
+    -fno-tree-loop-distribute-patterns
+    -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion)
+
 # Kernel images are freestanding and never sanitized. A build tree with
 # PRISTINE_KERNEL_BUILD_DIR set (the asan preset: clang, sanitizers on every
 # host object) builds none of them: its images/ is a link to that tree's
@@ -74,6 +89,17 @@ function(pristine_kernel_objects target)
   add_dependencies(${target} pristine_generated_includes)
 endfunction()
 
+# pristine_user_objects(target): apply the ring-3 flags to an OBJECT library.
+function(pristine_user_objects target)
+  if(PRISTINE_KERNEL_BUILD_DIR)
+    set_target_properties(${target} PROPERTIES EXCLUDE_FROM_ALL TRUE)
+    return()
+  endif()
+  target_compile_options(${target} PRIVATE ${PRISTINE_USER_CXX_FLAGS})
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
+  set_target_properties(${target} PROPERTIES CXX_STANDARD 20 CXX_EXTENSIONS OFF)
+endfunction()
+
 # pristine_asm_constants(source output): the generated include
 # build/generated/<output> (a path such as hw-x86_64/cpu/asm_offsets.inc),
 # one `.set NAME, value` line per PRISTINE_ASM_CONSTANT of the C++ source
@@ -113,6 +139,12 @@ function(pristine_kernel_image name)
   set(objs)
   foreach(lib IN LISTS ARG_OBJECTS)
     list(APPEND objs $<TARGET_OBJECTS:${lib}>)
+    # An object library may carry one prelinked object beside its own (the
+    # ring-3 C++ programs: kernel-image/CMakeLists.txt).
+    get_target_property(prelinked ${lib} PRISTINE_PRELINKED_OBJECT)
+    if(prelinked)
+      list(APPEND objs ${prelinked})
+    endif()
   endforeach()
   add_executable(${name} ${objs})
   set_target_properties(${name} PROPERTIES

@@ -285,7 +285,11 @@ void Simulator::fire_due_events(SimCpu& c) {
 bool Simulator::enter_handler(SimCpu& c, Vector vector, DeliveryKind kind, std::uint64_t error_code,
                               DeliveryOutcome& out) {
   const bool from_user = c.cpu.user_mode();
-  const PathId path = vector_path(vector);
+  // `int $0x80` from ring 3 is a system call (the second entry to the same
+  // calls, docs/syscalls.md): measured as the call its RAX names.
+  const PathId path = kind == DeliveryKind::Software && vector == vectors::kSyscallGate && from_user
+                          ? syscall_path(SyscallEmulation::number(c.cpu))
+                          : vector_path(vector);
   if (kind == DeliveryKind::External) {
     // An asynchronous interrupt resumes the interrupted context where it was.
     c.accounting.open(path, c.cycles, c.instructions, switches(c), {c.cpu.sp(), c.cpu.pc(), !from_user});

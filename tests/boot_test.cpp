@@ -102,6 +102,19 @@ TEST(Boot, PreemptScenarioTasksAllProgressOnThePc) {
   EXPECT_NE(r.output.find("tick 4000 Hz"), std::string::npos) << "the scenario's tick rate";
 }
 
+TEST(Boot, BothSystemCallEntriesGiveTheSameResultsOnThePc) {
+  // syscall-abi (a C++ program) ends its task with exit code 1xx at the first
+  // call whose `syscall` and `int $0x80` results differ or whose CF is wrong.
+  const BootRun r = pristine("boot --icount --seconds 0.2 --scenario " PRISTINE_SOURCE_DIR "/scenarios/syscall-abi.toml");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const ShutdownReport report = report_of(r);
+  for (const char* name : {"abi", "check"}) {
+    const auto& line = report.get("task", name);
+    EXPECT_EQ(line.text("state"), "alive") << name << "\n" << r.output;
+    EXPECT_GT(line.number("progress"), 100u) << name << " rounds of checks";
+  }
+}
+
 TEST(Boot, FourCpusRunRing3TasksOnEveryCpuAndWakeAcrossCpus) {
   // INIT-SIPI-SIPI brings up CPUs 1-3; under -icount the run is deterministic.
   const BootRun r = pristine("boot --icount --smp 4 --seconds 0.25 --scenario " PRISTINE_SOURCE_DIR "/scenarios/smp-boot.toml");

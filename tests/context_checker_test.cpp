@@ -125,6 +125,15 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+TEST(ContextChecker, CatchesAFailedSystemCallReturnedWithoutTheCarryFlag) {
+  // syscall-check makes calls that fail: each must come back with CF set.
+  const Report r = Simulator(busy_machine(), image("sim-kernel-broken-syscall-no-error-flag")).run();
+  const auto found = violations_of("register-clobbered", r);
+  ASSERT_FALSE(found.empty());
+  EXPECT_NE(found[0].message.find("rflags.cf 0"), std::string::npos) << found[0].message;
+  EXPECT_FALSE(r.pass());
+}
+
 TEST(ContextChecker, CatchesTheKernelGsBaseLeakingIntoRing3) {
   const Report r = Simulator(busy_machine(), image("sim-kernel-broken-no-swapgs-exit")).run();
   ASSERT_FALSE(violations_of("gs-base", r).empty());

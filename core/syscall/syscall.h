@@ -48,6 +48,15 @@ constexpr const char* syscall_name(std::uint64_t number) {
 #include "core/syscall/syscall_error_list.def"
 #undef PRISTINE_SYSCALL_ERROR
 
+// A result in [kSyscallFirstError, -1] is an error; the entry path flags it
+// to ring 3 as well (x86-64: the carry flag, docs/syscalls.md). Every other
+// value is a success, however large.
+inline constexpr std::int64_t kSyscallFirstError = -4095;
+#define PRISTINE_SYSCALL_ERROR(name, errno_value) \
+  static_assert((errno_value) > 0 && -(errno_value) >= kSyscallFirstError, #name " outside the error range");
+#include "core/syscall/syscall_error_list.def"
+#undef PRISTINE_SYSCALL_ERROR
+
 // The largest write accepted in one call.
 inline constexpr std::uint64_t kMaxWriteLength = 4096;
 

@@ -6,6 +6,8 @@
 
 #include "hw-x86_64/cpu/asm_constant.h"
 #include "hw-x86_64/cpu/descriptor_tables.h"
+#include "hw-x86_64/cpu/exception_vectors.h"
+#include "hw-x86_64/cpu/registers.h"
 #include "hw-x86_64/cpu/per_cpu.h"
 #include "hw-x86_64/cpu/segments.h"
 #include "hw-x86_64/cpu/trap_frame.h"
@@ -39,6 +41,9 @@ void emit_asm_offsets() {
 
   PRISTINE_ASM_CONSTANT(INTERRUPT_STUB_SIZE, kInterruptStubSize);
   PRISTINE_ASM_CONSTANT(SYSCALL_VECTOR, kSyscallFrameVector);
+  PRISTINE_ASM_CONSTANT(SYSCALL_GATE_VECTOR, static_cast<unsigned>(vectors::kSyscallGate));
+  PRISTINE_ASM_CONSTANT(RFLAGS_CARRY, x86::kRflagsCarry);
+  PRISTINE_ASM_CONSTANT(SYSCALL_FIRST_ERROR, kSyscallFirstError);
   PRISTINE_ASM_CONSTANT(USER_CS, kUserCode);
   PRISTINE_ASM_CONSTANT(USER_SS, kUserData);
 

@@ -65,9 +65,10 @@ void build_idt() {
     if (v == vectors::kDoubleFault) ist = kIstDoubleFault;
     if (v == vectors::kNmi) ist = kIstNmi;
     if (v == vectors::kMachineCheck) ist = kIstMachineCheck;
-    // int3 and into may be used by ring-3 code; every other gate is ring 0 only,
-    // so a user `int n` on it raises #GP instead.
-    const std::uint8_t dpl = (v == vectors::kBreakpoint || v == vectors::kOverflow) ? 3 : 0;
+    // int3, into and the system-call gate are for ring-3 code; every other
+    // gate is ring 0 only, so a user `int n` on it raises #GP instead.
+    const std::uint8_t dpl =
+        (v == vectors::kBreakpoint || v == vectors::kOverflow || v == vectors::kSyscallGate) ? 3 : 0;
     g_idt[v] = make_gate(reinterpret_cast<std::uint64_t>(interrupt_stubs + kInterruptStubSize * v), ist, dpl);
   }
 }

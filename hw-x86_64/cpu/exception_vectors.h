@@ -39,6 +39,10 @@ inline constexpr unsigned kExceptionCount = 32;
 inline constexpr Vector kPicBase{0x20};
 inline constexpr unsigned kPicLines = 16;
 
+// The software system-call gate: `int $0x80` from ring 3 (a DPL 3 gate), the
+// second entry to the same system calls as `syscall` (docs/syscalls.md).
+inline constexpr Vector kSyscallGate{0x80};
+
 // Exceptions that push an error code: the list is shared with the entry
 // stubs (hw-x86_64/cpu/error_code_vectors.def).
 constexpr bool has_error_code(Vector v) {

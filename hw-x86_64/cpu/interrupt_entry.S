@@ -2,7 +2,9 @@
 //
 // Every vector enters through a stub (INTERRUPT_STUB_SIZE bytes) that pushes a zero error code
 // (where the CPU pushes none) and its vector number, then jumps to
-// exception_common (vectors 0-31, below) or interrupt_common. Both save the
+// exception_common (vectors 0-31, below) or interrupt_common. The system-call
+// gate's stub (int $0x80) makes a system call's frame instead and enters the
+// system-call path (syscall_entry.S). Both save the
 // registers into a TrapFrame (trap_frame.h), make GS the kernel's per-CPU
 // base when the CPU came from ring 3, and call their C++ dispatcher
 // (x86_exception_dispatch, x86_interrupt_dispatch), which returns the frame
@@ -44,10 +46,14 @@ interrupt_stubs:
         .if cpu_pushes_error_code == 0
         pushq $0                        // the error code slot the CPU left out
         .endif
+        .if vec == SYSCALL_GATE_VECTOR
+        pushq $SYSCALL_VECTOR           // a system call's frame (syscall_entry.S)
+        jmp syscall_gate_entry
+        .elseif vec < 32
         pushq $vec
-        .if vec < 32
         jmp exception_common
         .else
+        pushq $vec
         jmp interrupt_common
         .endif
         .set vec, vec + 1

@@ -23,6 +23,8 @@ inline constexpr std::uint64_t kCr0TaskSwitched = 1u << 3;
 inline constexpr std::uint64_t kCr0WriteProtect = 1u << 16;
 inline constexpr std::uint64_t kCr0Paging = 1u << 31;
 
+// CF: set on a system call's return when it failed (docs/syscalls.md).
+inline constexpr std::uint64_t kRflagsCarry = 1u << 0;
 inline constexpr std::uint64_t kRflagsReserved1 = 1u << 1;
 inline constexpr std::uint64_t kRflagsIf = 1u << 9;
 

@@ -13,7 +13,11 @@
 //
 // Return: if the frame to resume is the caller's own, or another task that
 // blocked in a syscall, leave with SYSRET; otherwise the frame came from an
-// interrupt and takes the common iretq path.
+// interrupt and takes the common iretq path. A failed call (a result in
+// [SYSCALL_FIRST_ERROR, -1]) returns with CF set, any other with CF clear.
+//
+// The second entry, `int $0x80` (syscall_gate_entry, below), builds the same
+// frame and joins the same path.
 
 // PER_CPU_*, USER_CS, USER_SS and SYSCALL_VECTOR come with the frame
 // offsets from the C++ definitions (asm_offsets.cpp).
@@ -36,6 +40,7 @@ syscall_entry_kernel_stack:
         pushq %rcx                      // user RIP
         pushq $0                        // error code slot
         pushq $SYSCALL_VECTOR
+syscall_common:
         push_scratch_registers
         subq $FRAME_PRESERVED_SIZE, %rsp        // the callee-saved slots: filled only to leave
         movq %rsp, %rdi
@@ -53,8 +58,15 @@ syscall_return_arguments:
         popq %r10
         popq %r8
         popq %r9
-        movq VECTOR_TO_RIP(%rsp), %rcx
+        // CF = the result is an error (RAX in [SYSCALL_FIRST_ERROR, -1]):
+        // the compare borrows for a success, so CF ends as its complement.
         movq VECTOR_TO_RFLAGS(%rsp), %r11
+        andq $~RFLAGS_CARRY, %r11
+        cmpq $SYSCALL_FIRST_ERROR, %rax
+        .global syscall_return_error_flag
+syscall_return_error_flag:
+        sbbq $-1, %r11                  // + 1 - borrow
+        movq VECTOR_TO_RIP(%rsp), %rcx
         movq VECTOR_TO_RSP(%rsp), %rsp  // user RSP; IF is still 0 until SYSRET
         swapgs                          // GS base <- the user's
         sysretq
@@ -70,5 +82,20 @@ syscall_switch:
         addq $FRAME_RCX_R11_SIZE, %rsp  // RCX and R11 come from RIP and RFLAGS
         jmp syscall_return_arguments
         .size syscall_entry, . - syscall_entry
+
+        // `int $0x80` from ring 3 (its DPL 3 gate): the stub pushed the error
+        // code slot and the system-call frame vector; the CPU has already
+        // switched to TSS.RSP0 (equal to the per-CPU kernel_rsp) and pushed
+        // the rest of the frame. From here it is the same system call as
+        // `syscall`, back by SYSRET: the caller's RCX and R11 are clobbered
+        // alike (docs/syscalls.md). The gate cleared IF and TF but not DF.
+        // Only ring 3 uses the gate: the kernel never executes `int $0x80`.
+        .global syscall_gate_entry
+        .type syscall_gate_entry, @function
+syscall_gate_entry:
+        swapgs                          // GS base <- kernel per-CPU block
+        cld
+        jmp syscall_common
+        .size syscall_gate_entry, . - syscall_gate_entry
 
         .section .note.GNU-stack, "", @progbits

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/syscall/syscall.h"
+
 namespace pristine::sim {
 namespace {
 
@@ -31,7 +33,17 @@ std::string user_context_changes(const UserContext& s, const UserContext& now, b
     if (now.gpr[i] != s.gpr[i]) diffs += fmt::format(" {} {:#x}->{:#x}", kGprNames[i], s.gpr[i], now.gpr[i]);
   }
   if (now.pc != s.pc) diffs += fmt::format(" rip {:#x}->{:#x}", s.pc, now.pc);
-  if ((now.flags ^ s.flags) & kCheckedFlags) diffs += fmt::format(" rflags {:#x}->{:#x}", s.flags, now.flags);
+  // Across a system call CF is not the caller's: it says whether the call
+  // failed (a result in the error range, docs/syscalls.md).
+  const std::uint64_t checked = across_syscall ? kCheckedFlags & ~x86::kRflagsCarry : kCheckedFlags;
+  if ((now.flags ^ s.flags) & checked) diffs += fmt::format(" rflags {:#x}->{:#x}", s.flags, now.flags);
+  if (across_syscall) {
+    const bool failed = static_cast<std::int64_t>(now.gpr[0]) >= kSyscallFirstError &&
+                        static_cast<std::int64_t>(now.gpr[0]) < 0;
+    if (((now.flags & x86::kRflagsCarry) != 0) != failed) {
+      diffs += fmt::format(" rflags.cf {} for the result {:#x}", (now.flags & x86::kRflagsCarry) ? 1 : 0, now.gpr[0]);
+    }
+  }
   if (now.per_cpu_base != s.per_cpu_base && !is_kernel_address(now.per_cpu_base)) {
     diffs += fmt::format(" gs_base {:#x}->{:#x}", s.per_cpu_base, now.per_cpu_base);
   }

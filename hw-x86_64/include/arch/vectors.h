@@ -19,6 +19,7 @@ inline constexpr Vector kFirstKernelVector{vectors::kPicBase + vectors::kPicLine
 constexpr const char* reserved_vector_name(Vector v) {
   if (vectors::is_exception(v)) return vectors::exception_name(v);
   if (vectors::is_pic_line(v)) return "pic-irq";
+  if (v == vectors::kSyscallGate) return "syscall-gate";
   return nullptr;
 }
 

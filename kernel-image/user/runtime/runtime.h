@@ -1,0 +1,55 @@
+// The ring-3 runtime of Pristine's C++ programs (kernel-image/user/programs/,
+// docs/user-programs.md): the program entry, system-call wrappers, and the
+// few string and memory helpers a freestanding program needs. Nothing here
+// allocates; a program keeps its state on its stack or in its private slot
+// (core/user_layout.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernel-image/user/runtime/system_calls.h"
+
+namespace pristine::user {
+
+// What the kernel starts a program with: its progress counter (in its
+// private slot; the reports' "progress") and its one argument (what the
+// program's ProgramArg kind says it is, core/program_list.def).
+struct Start {
+  std::uint64_t* counter;
+  std::uint64_t arg;
+};
+
+// ---- system calls -----------------------------------------------------------
+[[noreturn]] void exit(std::int64_t code);
+inline Result yield() { return call(Sys::Yield); }
+inline Result sleep_ns(std::uint64_t ns) { return call(Sys::Sleep, ns); }
+inline Result getpid() { return call(Sys::GetPid); }
+inline Result write(const void* buffer, std::size_t length) {
+  return call(Sys::Write, reinterpret_cast<std::uint64_t>(buffer), length);
+}
+inline Result wait() { return call(Sys::Wait); }
+inline Result wake(std::uint64_t task) { return call(Sys::Wake, task); }
+inline Result unmap(const void* page) { return call(Sys::Unmap, reinterpret_cast<std::uint64_t>(page)); }
+
+// ---- strings and memory -------------------------------------------------------
+std::size_t string_length(const char* s);
+// Write `text` to the console.
+Result print(const char* text);
+// `value` in decimal into `out` (at least 21 bytes), NUL-terminated; the length.
+std::size_t format_decimal(std::int64_t value, char* out);
+
+}  // namespace pristine::user
+
+// A program: PRISTINE_USER_PROGRAM(entry_symbol) { ... return code; } defines
+// the ring-3 entry point `entry_symbol` (the name in core/program_list.def)
+// and a body that receives `const Start& start` and returns an exit code. The
+// kernel enters with RSP at the top of the stack (16-byte aligned, not as
+// after a call): the entry realigns.
+#define PRISTINE_USER_PROGRAM(entry_symbol)                                                             \
+  static std::int64_t entry_symbol##_body(const ::pristine::user::Start& start);                     \
+  extern "C" [[gnu::visibility("default"), gnu::force_align_arg_pointer, noreturn]] void entry_symbol( \
+      std::uint64_t* counter, std::uint64_t arg) {                                                    \
+    ::pristine::user::exit(entry_symbol##_body({counter, arg}));                                      \
+  }                                                                                                   \
+  static std::int64_t entry_symbol##_body([[maybe_unused]] const ::pristine::user::Start& start)
