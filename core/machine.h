@@ -48,6 +48,15 @@ void switch_address_space(PhysAddr root);
 // Enter a prepared frame (first entry into a task): never returns.
 [[noreturn]] void enter_frame(TrapFrame* frame);
 
+// Copy between kernel memory and ring-3 memory, for a system call, at a user
+// range the caller has checked (core/syscall/user_access.h). A fault in the
+// copy never stops the kernel (core/syscall/user_access_table.h): the result
+// is the number of bytes NOT copied, 0 when all were.
+std::size_t copy_from_user(void* to, VirtAddr from, std::size_t length);
+std::size_t copy_to_user(VirtAddr to, const void* from, std::size_t length);
+// Continue `frame` at `ip` instead of its faulting instruction (a user-access fixup).
+void resume_at(TrapFrame& frame, VirtAddr ip);
+
 // Drop this CPU's cached translation of `page` (invlpg). Any ring-0 context.
 void flush_tlb_page(VirtAddr page);
 // Spin-wait hint (pause), for bounded waits on another CPU.

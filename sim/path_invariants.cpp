@@ -19,7 +19,8 @@ PathInvariants::PathInvariants(const GuestImage& image, Violations& violations)
       hot_entry_{image.symbol("x86_interrupt_dispatch"), image.symbol("x86_exception_dispatch"),
                  image.symbol("x86_syscall_dispatch")},
       user_start_(image.symbol("__user_start")),
-      user_end_(image.symbol("__user_end")) {}
+      user_end_(image.symbol("__user_end")),
+      user_accesses_(image) {}
 
 void PathInvariants::new_block(const SimCpu& c, VirtAddr address, const BlockCost& cost) {
   if (cost.flags & kBlockHasRdtsc) {
@@ -107,6 +108,9 @@ void PathInvariants::kernel_fault(const SimCpu& c, Vector vector, Vector deliver
                             .rip = rip,
                             .cycles = c.cycles});
   }
+  // A system call's copy through a bad user pointer: the kernel continues at
+  // the access's fixup (core/syscall/user_access_table.h).
+  if (delivered == vector && user_accesses_.is_access(rip)) return;
   violations_.raise({.kind = "kernel-fault",
                      .message = delivered == vector
                                     ? fmt::format("{} in ring 0", vectors::handler_name(vector))

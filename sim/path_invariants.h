@@ -13,6 +13,7 @@
 #include "sim/cost_model.h"
 #include "sim/x86_64/delivery.h"
 #include "sim/guest_image.h"
+#include "sim/user_access_table.h"
 #include "sim/handler_accounting.h"
 #include "sim/sim_cpu.h"
 #include "sim/violations.h"
@@ -50,6 +51,7 @@ class PathInvariants {
   Violations& violations_;
   VirtAddr hot_entry_[3];        // the interrupt, exception and syscall dispatchers
   VirtAddr user_start_, user_end_;  // the ring-3 region
+  UserAccessTable user_accesses_;    // ring-0 faults the kernel expects (bad user pointers)
 };
 
 }  // namespace pristine::sim

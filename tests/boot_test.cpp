@@ -102,13 +102,14 @@ TEST(Boot, PreemptScenarioTasksAllProgressOnThePc) {
   EXPECT_NE(r.output.find("tick 4000 Hz"), std::string::npos) << "the scenario's tick rate";
 }
 
-TEST(Boot, BothSystemCallEntriesGiveTheSameResultsOnThePc) {
-  // syscall-abi (a C++ program) ends its task with exit code 1xx at the first
-  // call whose `syscall` and `int $0x80` results differ or whose CF is wrong.
-  const BootRun r = pristine("boot --icount --seconds 0.2 --scenario " PRISTINE_SOURCE_DIR "/scenarios/syscall-abi.toml");
+TEST(Boot, SystemCallsConformOnThePc) {
+  // Each program ends its task with exit code 1xx at the first wrong result:
+  // syscall-abi when `syscall` and `int $0x80` differ or CF is wrong,
+  // syscall-memory when a bad pointer is not -EFAULT (or kills the kernel).
+  const BootRun r = pristine("boot --icount --seconds 0.2 --scenario " PRISTINE_SOURCE_DIR "/scenarios/syscalls.toml");
   ASSERT_EQ(r.status, 0) << r.output;
   const ShutdownReport report = report_of(r);
-  for (const char* name : {"abi", "check"}) {
+  for (const char* name : {"abi", "check", "memory"}) {
     const auto& line = report.get("task", name);
     EXPECT_EQ(line.text("state"), "alive") << name << "\n" << r.output;
     EXPECT_GT(line.number("progress"), 100u) << name << " rounds of checks";

@@ -21,6 +21,7 @@
 #include "sim/guest_image.h"
 #include "sim/printable.h"
 #include "sim/source_lines.h"
+#include "sim/user_access_table.h"
 #include "tests/run_command.h"
 
 namespace {
@@ -63,6 +64,21 @@ class ElfCopy {
     throw std::runtime_error("no such section");
   }
   std::vector<char>& bytes() { return bytes_; }
+  // Move symbol `name` by `delta` bytes (its value in the symbol table).
+  void move_symbol(const std::string& name, std::int64_t delta) {
+    const Elf64_Shdr symtab = shdr(section_of_type(SHT_SYMTAB));
+    const Elf64_Shdr strtab = shdr(symtab.sh_link);
+    for (std::uint64_t off = symtab.sh_offset; off + sizeof(Elf64_Sym) <= symtab.sh_offset + symtab.sh_size;
+         off += sizeof(Elf64_Sym)) {
+      Elf64_Sym sym = get<Elf64_Sym>(off);
+      if (name == bytes_.data() + strtab.sh_offset + sym.st_name) {
+        sym.st_value += static_cast<std::uint64_t>(delta);
+        put(off, sym);
+        return;
+      }
+    }
+    throw std::runtime_error("no symbol " + name);
+  }
   std::filesystem::path write(const std::string& name) const {
     std::filesystem::create_directories(kWork);
     const auto path = kWork / name;
@@ -263,6 +279,35 @@ TEST(ImageLoader, NonUtf8SymbolNameGivesValidJsonAndTheRightExitCode) {
   bool named = false;
   for (const auto& f : j["faults"]) named |= std::string(f["symbol"]).rfind(escaped, 0) == 0;
   EXPECT_TRUE(named) << "no fault record names " << escaped;
+}
+
+// The kernel's user-access table (core/syscall/user_access_table.h) as the
+// simulator reads it: a table that is not whole entries, or lies outside the
+// image's loaded bytes, refuses the image by name.
+TEST(ImageLoader, AUserAccessTableOfPartEntriesIsRefused) {
+  ElfCopy elf(kImage);
+  elf.move_symbol("__pristine_user_access_end", 8);
+  const GuestImage image = GuestImage::load(elf.write("user-access-part-entry.elf"));
+  try {
+    const pristine::sim::UserAccessTable table(image);
+    FAIL() << "accepted";
+  } catch (const ImageError& e) {
+    EXPECT_NE(std::string(e.what()).find("user-access table"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("user-access-part-entry.elf"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ImageLoader, AUserAccessTableOutsideTheLoadedBytesIsRefused) {
+  ElfCopy elf(kImage);
+  elf.move_symbol("__pristine_user_access_start", -(std::int64_t{1} << 40));
+  elf.move_symbol("__pristine_user_access_end", -(std::int64_t{1} << 40));
+  const GuestImage image = GuestImage::load(elf.write("user-access-outside.elf"));
+  try {
+    const pristine::sim::UserAccessTable table(image);
+    FAIL() << "accepted";
+  } catch (const ImageError& e) {
+    EXPECT_NE(std::string(e.what()).find("not in the image's loaded bytes"), std::string::npos) << e.what();
+  }
 }
 
 TEST(ImageLoader, PrintableKeepsUtf8AndEscapesTheRest) {

@@ -9,6 +9,7 @@
 #include "core/sched/scheduler.h"
 #include "core/smp/stop_all.h"
 #include "core/smp/tlb_shootdown.h"
+#include "core/syscall/user_access_table.h"
 #include "core/test_hook.h"
 #include "core/time/timer_tick.h"
 
@@ -34,6 +35,28 @@ namespace {
   console::write("\n");
   machine::dump_frame(frame);
   machine::power_off(3);
+}
+
+// Demand paging: a not-present page inside the task's own memory is mapped
+// (ring-3 stacks and heaps grow on touch); the access is then retried.
+[[gnu::always_inline]] inline bool map_on_demand(Task& task, const ExceptionInfo& info) {
+  if (!info.is(ExceptionKind::PageFault) || (info.access() & access::kProtection) != 0 ||
+      info.fault_address < task.private_start || info.fault_address >= task.private_end ||
+      !machine::map_user_page(task.address_space, info.fault_address & ~std::uint64_t{0xFFF})) {
+    return false;
+  }
+  task.pages_mapped++;
+  return true;
+}
+
+// A system call's copy to or from ring 3 faulted (core/syscall/user_access_table.h):
+// the caller's own untouched page is mapped and the copy retried, as its
+// own touch would be; any other fault ends the copy at its fixup, and the
+// call returns -EFAULT. Never a kernel fault.
+PRISTINE_HOT TrapFrame* user_access_fault(const ExceptionInfo& info, TrapFrame* frame, VirtAddr fixup) {
+  const KernelEntry entry = enter_kernel();
+  if (!map_on_demand(*entry.cpu.current, info)) machine::resume_at(*frame, fixup);
+  return leave_kernel(entry, entry.cpu.interrupt_paths[info.vector], frame, frame);
 }
 
 }  // namespace
@@ -74,7 +97,10 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
     this_cpu().interrupt_paths[info.vector].plain.record(Cycles{0});
     return frame;
   }
-  if (!info.from_user) kernel_exception(info, *frame);
+  if (!info.from_user) {
+    if (const VirtAddr fixup = user_access_fixup(info.ip)) return user_access_fault(info, frame, fixup);
+    kernel_exception(info, *frame);
+  }
   const KernelEntry entry = enter_kernel();
   CpuLocal& cpu = entry.cpu;
   Task& task = *cpu.current;
@@ -85,14 +111,7 @@ PRISTINE_HOT TrapFrame* dispatch_exception(const ExceptionInfo& info, TrapFrame*
     cpu.fpu_live = true;
     return leave_kernel(entry, record, frame, frame);
   }
-  // Demand paging: a not-present page inside the task's own memory is mapped
-  // and the access retried (ring-3 stacks grow on touch).
-  if (info.is(ExceptionKind::PageFault) && (info.access() & access::kProtection) == 0 &&
-      info.fault_address >= task.private_start && info.fault_address < task.private_end &&
-      machine::map_user_page(task.address_space, info.fault_address & ~std::uint64_t{0xFFF})) {
-    task.pages_mapped++;
-    return leave_kernel(entry, record, frame, frame);
-  }
+  if (map_on_demand(task, info)) return leave_kernel(entry, record, frame, frame);
   // Any other ring-3 fault ends the task, with the reason kept for the reports.
   task.fault_vector = info.vector;
   task.fault_ip = info.ip;

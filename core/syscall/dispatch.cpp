@@ -7,6 +7,9 @@
 #include "core/smp/tlb_shootdown.h"
 #include "core/user_layout.h"
 #include "core/syscall/syscall.h"
+#include "core/syscall/system_info.h"
+#include "core/boot_info.h"
+#include "core/smp/cpu_set.h"
 #include "core/syscall/user_access.h"
 
 namespace pristine {
@@ -14,12 +17,21 @@ namespace {
 
 // Console output is slow (a UART character costs 10 000+ cycles): run it with
 // interrupts enabled so ticks and device interrupts are not held off, and
-// the task can be preempted in the middle of it.
+// the task can be preempted in the middle of it. The bytes come through a
+// kernel buffer, a chunk at a time: a page of the range the caller cannot
+// read ends the write there (the bytes before it, or -EFAULT if none).
 PRISTINE_COLD std::int64_t write_console(VirtAddr buffer, std::uint64_t length) {
+  char chunk[256];
+  std::uint64_t written = 0;
   machine::irq_enable();
-  machine::console_write(pointer_to<const char>(buffer), length);
+  while (written < length) {
+    const std::uint64_t n = length - written < sizeof chunk ? length - written : sizeof chunk;
+    if (copy_from_user(chunk, buffer + written, n) != 0) break;
+    machine::console_write(chunk, n);
+    written += n;
+  }
   machine::irq_disable();
-  return static_cast<std::int64_t>(length);
+  return written == 0 && length != 0 ? kEFAULT : static_cast<std::int64_t>(written);
 }
 
 // More than a day is surely a caller bug.
@@ -30,6 +42,36 @@ Cycles nanoseconds_to_cycles(const CpuLocal& cpu, std::uint64_t ns) {
   const std::uint64_t seconds = ns / 1'000'000'000;
   const std::uint64_t rest = ns % 1'000'000'000;
   return Cycles{seconds * cpu.clock_hz + rest * (cpu.clock_hz / 1'000'000) / 1000};
+}
+
+// The kernel clock in nanoseconds: whole seconds and the rest apart, so a
+// clock running for years does not overflow.
+Cycles cycles_to_nanoseconds(const CpuLocal& cpu, Cycles cycles) {
+  const std::uint64_t seconds = cycles / cpu.clock_hz;
+  const std::uint64_t rest = cycles % cpu.clock_hz;
+  return Cycles{seconds * 1'000'000'000 + rest * 1'000'000'000 / cpu.clock_hz};
+}
+
+// sysinfo(buffer, length): a short buffer is refused rather than cut, so a
+// caller never reads a half-filled struct by mistake.
+PRISTINE_COLD std::int64_t system_info(const CpuLocal& cpu, VirtAddr buffer, std::uint64_t length) {
+  if (length < sizeof(SystemInfo)) return kEINVAL;
+  std::uint32_t cpus = 0;
+  for (smp::CpuMask online = smp::online_cpus(); online != 0; online &= online - 1) ++cpus;
+  const SystemInfo info{
+      .size = sizeof(SystemInfo),
+      .abi_version = kSystemInfoVersion,
+      .cpus = cpus,
+      .tick_hz = pristine_boot_info.tick_hz,
+      .clock_hz = cpu.clock_hz,
+      .max_tasks = kMaxTasks,
+      .tasks = pristine_tasks.count,
+      .page_size = 4096,
+      .stack_size = PRISTINE_USER_STACK_SIZE,
+      .heap_size = PRISTINE_USER_HEAP_SIZE,
+  };
+  const std::int64_t copied = copy_to_user(buffer, &info, sizeof info);
+  return copied != 0 ? copied : static_cast<std::int64_t>(sizeof info);
 }
 
 // wait(): consume a pending wake, or block until one comes (Task::wake_state).
@@ -108,7 +150,7 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       if (arg[1] > kMaxWriteLength) {
         result = kEINVAL;
       } else if (!user_range_ok(arg[0], arg[1])) {
-        result = kEFAULT;
+        result = kEFAULT;  // checked here too: the common bad pointer costs no cold call
       } else {
         result = write_console(arg[0], arg[1]);
       }
@@ -121,6 +163,12 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       break;
     case Syscall::Unmap:
       resume = unmap_page(cpu, frame, entry.now, arg[0], result);
+      break;
+    case Syscall::Clock:
+      result = static_cast<std::int64_t>(cycles_to_nanoseconds(cpu, entry.now));
+      break;
+    case Syscall::SysInfo:
+      result = system_info(cpu, arg[0], arg[1]);
       break;
     default:
       result = kENOSYS;

@@ -10,6 +10,7 @@
 #include "hw-x86_64/cpu/trap_frame.h"
 
 extern "C" char interrupt_return[];
+extern "C" std::size_t x86_user_copy(void* to, const void* from, std::size_t length);
 
 namespace pristine::machine {
 
@@ -18,6 +19,16 @@ PRISTINE_HOT CpuId cpu_id() {
   asm volatile("movl %%gs:8, %0" : "=r"(id));
   return id;
 }
+
+PRISTINE_HOT std::size_t copy_from_user(void* to, VirtAddr from, std::size_t length) {
+  return x86_user_copy(to, pointer_to<const void>(from), length);
+}
+
+PRISTINE_HOT std::size_t copy_to_user(VirtAddr to, const void* from, std::size_t length) {
+  return x86_user_copy(pointer_to<void>(to), from, length);
+}
+
+PRISTINE_HOT void resume_at(TrapFrame& frame, VirtAddr ip) { frame.rip = ip; }
 
 void irq_disable() { asm volatile("cli" ::: "memory"); }
 void irq_enable() { asm volatile("sti" ::: "memory"); }

@@ -19,6 +19,10 @@ alignas(4096) std::uint8_t user_slots[32 * 40960];
 }
 // The end of the fake user region, as the link script would define it.
 asm(".globl __user_end\n.set __user_end, __user_start + 65536");
+// An empty user-access table (core/syscall/user_access_table.h): nothing
+// native faults, so nothing needs a fixup.
+asm(".section .rodata\n.globl __pristine_user_access_start\n.globl __pristine_user_access_end\n"
+    ".balign 8\n__pristine_user_access_start:\n__pristine_user_access_end:\n.previous");
 
 namespace pristine {
 
@@ -76,6 +80,17 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr, std::uint64_t) { retur
 void end_of_interrupt() { ++state().eoi_count; }
 void acknowledge_device(Vector) {}
 bool map_user_page(PhysAddr, VirtAddr) { return true; }
+// The user region here is plain host memory (__user_start above): a copy
+// never faults.
+std::size_t copy_from_user(void* to, VirtAddr from, std::size_t length) {
+  std::memcpy(to, pointer_to<const void>(from), length);
+  return 0;
+}
+std::size_t copy_to_user(VirtAddr to, const void* from, std::size_t length) {
+  std::memcpy(pointer_to<void>(to), from, length);
+  return 0;
+}
+void resume_at(TrapFrame&, VirtAddr) {}
 void unmap_kernel_page(VirtAddr) {}
 void timer_arm_oneshot(Cycles deadline) { state().armed_deadline = deadline; }
 Cycles now() { return state().now; }

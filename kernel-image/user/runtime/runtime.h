@@ -8,9 +8,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/syscall/system_info.h"
 #include "kernel-image/user/runtime/system_calls.h"
 
 namespace pristine::user {
+
+using ::pristine::SystemInfo;
 
 // What the kernel starts a program with: its progress counter (in its
 // private slot; the reports' "progress") and its one argument (what the
@@ -31,6 +34,12 @@ inline Result write(const void* buffer, std::size_t length) {
 inline Result wait() { return call(Sys::Wait); }
 inline Result wake(std::uint64_t task) { return call(Sys::Wake, task); }
 inline Result unmap(const void* page) { return call(Sys::Unmap, reinterpret_cast<std::uint64_t>(page)); }
+// Nanoseconds since boot, from the kernel's clock.
+inline Result clock_ns() { return call(Sys::Clock); }
+// Fill `info` (core/syscall/system_info.h); the bytes copied.
+inline Result sysinfo(SystemInfo& info) {
+  return call(Sys::SysInfo, reinterpret_cast<std::uint64_t>(&info), sizeof info);
+}
 
 // ---- strings and memory -------------------------------------------------------
 std::size_t string_length(const char* s);

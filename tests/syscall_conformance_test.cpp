@@ -1,11 +1,15 @@
-// The system-call convention of docs/syscalls.md in the simulator: the
-// ring-3 C++ program syscall-abi (kernel-image/user/programs/syscall_abi.cpp)
-// makes every call through `syscall` and through `int $0x80` and ends its
-// task with exit code 1xx at the first difference; the context checker
-// checks every return's CF against its result (sim/x86_64/user_context.cpp).
+// System-call conformance (docs/syscalls.md) in the simulator, from ring 3:
+// - syscall-abi (kernel-image/user/programs/syscall_abi.cpp) makes every call
+//   through `syscall` and through `int $0x80` and ends its task with exit
+//   code 1xx at the first difference; the context checker checks every
+//   return's CF against its result (sim/x86_64/user_context.cpp);
+// - syscall-memory (kernel-image/user/programs/syscall_memory.cpp) hands the
+//   copying calls bad pointers that pass the range check; the kernel's copy
+//   faults and must return -EFAULT (core/syscall/user_access_table.h).
 #include <gtest/gtest.h>
 
 #include "sim/simulator.h"
+#include "sim/user_access_table.h"
 
 namespace pristine::sim {
 namespace {
@@ -65,6 +69,36 @@ TEST(SyscallAbi, AGateCallIsMeasuredAsTheCallItMakes) {
   EXPECT_GE(getpid->count, 3 * rounds);
   EXPECT_GE(invalid->count, 2 * rounds);
   EXPECT_EQ(path_named(r, "syscall-gate"), nullptr) << "int $0x80 is a system call, not a handler of its own";
+}
+
+Scenario memory_under_load() {
+  Scenario s = abi_under_load();
+  s.file = s.name = "syscall-memory";
+  s.tasks = {{"memory", UserProgram::SyscallMemory, 0, 0}, {"counter", UserProgram::Counter, 0, 0}};
+  return s;
+}
+
+TEST(SyscallMemory, BadPointersGetEfaultAndTheKernelKeepsRunning) {
+  const Report r = Simulator(memory_under_load(), kImage).run();
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
+  const TaskReport& memory = task_named(r, "memory");
+  EXPECT_TRUE(memory.alive) << "exit code " << memory.exit_code << " names the failed check (syscall_memory.cpp)";
+  EXPECT_GE(memory.progress, 10u) << "rounds of checks";
+  // Each round the kernel's copy faults in ring 0: at least on the guard
+  // page, the other slot, the code page, the straddling copy (four -EFAULTs)
+  // and once on its own unmapped heap page (mapped on the way).
+  const HandlerReport* page_faults = path_named(r, "page-fault");
+  ASSERT_NE(page_faults, nullptr);
+  EXPECT_GE(page_faults->count, 5 * memory.progress);
+  EXPECT_TRUE(r.pass());
+}
+
+TEST(UserAccessTable, TheImageNamesItsUserCopyAsTheOneAccessThatMayFault) {
+  const GuestImage image = GuestImage::load(kImage);
+  const UserAccessTable table(image);
+  EXPECT_EQ(table.size(), 1u);
+  EXPECT_TRUE(table.is_access(image.symbol("x86_user_copy_access")));
+  EXPECT_FALSE(table.is_access(image.symbol("x86_user_copy")));
 }
 
 }  // namespace
