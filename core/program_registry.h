@@ -22,6 +22,7 @@ enum class ProgramArg : std::uint8_t {
   NoArg,             // none (0)
   SleepNanoseconds,  // a sleep, at most the sleep syscall's bound
   PartnerTask,       // another boot task, by its index among them (the kernel makes it a task id)
+  Number,            // a plain number the program documents (a scenario task's `arg`), 0 to 2^63 - 1
 };
 
 enum class UserProgram : std::uint32_t {

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <limits>
 #include <fstream>
 #include <set>
 #include <span>
@@ -279,7 +280,7 @@ class Parser {
     for (std::size_t i = 0; i < tasks->size(); ++i) {
       const toml::table& t = *(*tasks)[i].as_table();
       const std::string prefix = fmt::format("task[{}].", i);
-      check_keys(t, prefix, {"name", "program", "priority", "sleep_us", "cpu", "partner"});
+      check_keys(t, prefix, {"name", "program", "priority", "sleep_us", "cpu", "partner", "arg"});
       TaskSpec task;
       task.name = *string(t, prefix, "name", true);
       if (!valid_name(task.name, 15)) {
@@ -307,6 +308,12 @@ class Parser {
         fail(t, prefix + "sleep_us", "only a sleeper takes sleep_us", t.get("sleep_us"));
       }
       task.sleep_ns = sleep_us.value_or(0) * 1000;
+      const auto number = integer(t, prefix, "arg", 0, std::numeric_limits<std::int64_t>::max());
+      if (arg == ProgramArg::Number && !number) fail(t, prefix + "arg", "missing: this program needs arg");
+      if (arg != ProgramArg::Number && number) {
+        fail(t, prefix + "arg", fmt::format("program '{}' takes no arg", program), t.get("arg"));
+      }
+      task.number = static_cast<std::uint64_t>(number.value_or(0));
       if (const auto cpu = integer(t, prefix, "cpu", 0, 255)) {
         if (*cpu >= s.cpus) {
           fail(t, prefix + "cpu", fmt::format("CPU {} does not exist: the scenario has {} CPU(s)", *cpu, s.cpus),

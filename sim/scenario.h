@@ -47,10 +47,17 @@ struct TaskSpec {
   std::uint64_t sleep_ns = 0;     // ProgramArg::SleepNanoseconds (a sleeper): nanoseconds per sleep
   std::optional<CpuId> cpu;       // pinned to this CPU; none: the kernel places and balances it
   std::uint32_t partner = 0;      // ProgramArg::PartnerTask (a pinger): index of the task it wakes (from `partner = "name"`)
+  std::uint64_t number = 0;       // ProgramArg::Number: the `arg` key (a fuzzer's seed)
 
   // The BootTask::arg the task carries, by its program's parameter kind.
   std::uint64_t boot_arg() const {
-    return program_info(program)->arg == ProgramArg::PartnerTask ? partner : sleep_ns;
+    switch (program_info(program)->arg) {
+      case ProgramArg::PartnerTask: return partner;
+      case ProgramArg::SleepNanoseconds: return sleep_ns;
+      case ProgramArg::Number: return number;
+      case ProgramArg::NoArg: break;
+    }
+    return 0;
   }
 };
 

@@ -116,6 +116,17 @@ TEST(Boot, SystemCallsConformOnThePc) {
   }
 }
 
+TEST(Boot, TheSystemCallFuzzerMakesAHundredThousandHostileCallsOnThePc) {
+  // scenarios/syscall-fuzz.toml (arg 1): a ring-0 fault would stop the
+  // machine; an implausible result ends the fuzzer with exit code 1xx.
+  const BootRun r = pristine("boot --icount --seconds 0.1 --scenario " PRISTINE_SOURCE_DIR "/scenarios/syscall-fuzz.toml");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const ShutdownReport report = report_of(r);
+  const auto& line = report.get("task", "fuzz");
+  EXPECT_EQ(line.text("state"), "alive") << r.output;
+  EXPECT_GE(line.number("progress"), 100'000u) << "calls made";
+}
+
 TEST(Boot, FourCpusRunRing3TasksOnEveryCpuAndWakeAcrossCpus) {
   // INIT-SIPI-SIPI brings up CPUs 1-3; under -icount the run is deterministic.
   const BootRun r = pristine("boot --icount --smp 4 --seconds 0.25 --scenario " PRISTINE_SOURCE_DIR "/scenarios/smp-boot.toml");

@@ -24,6 +24,7 @@ std::string scenario_running(const ProgramInfo& info) {
   text += info.name;
   text += "\"\n";
   if (info.arg == ProgramArg::SleepNanoseconds) text += "sleep_us = 100\n";
+  if (info.arg == ProgramArg::Number) text += "arg = 9223372036854775807\n";  // the largest: it must survive the trip
   if (info.arg == ProgramArg::PartnerTask) {
     text += "partner = \"p\"\n[[task]]\nname = \"p\"\nprogram = \"pinger\"\npartner = \"t\"\n";
   }
@@ -80,6 +81,7 @@ TEST(ProgramRegistry, EveryProgramRoundTripsThroughThePcCommandLine) {
     EXPECT_EQ(g_notices, 0u) << text;
     ASSERT_EQ(line.task_count, s.tasks.size()) << text;
     EXPECT_EQ(line.tasks[0].program, info.program) << text;
+    EXPECT_EQ(line.tasks[0].arg, s.tasks[0].boot_arg()) << text;
   }
 }
 

@@ -149,6 +149,7 @@ struct Parser {
     // kMaxBootTasks here, checked against the tasks at the end.
     const std::uint64_t arg_max = program->arg == ProgramArg::SleepNanoseconds ? kMaxSleepNanoseconds
                                   : program->arg == ProgramArg::PartnerTask    ? kMaxBootTasks - 1
+                                  : program->arg == ProgramArg::Number         ? kMaxNumberArg
                                                                                : ~std::uint64_t{0};
     std::uint64_t arg = 0;
     bool arg_over = false;
@@ -156,6 +157,7 @@ struct Parser {
     if (arg_over) {
       const char* what = program->arg == ProgramArg::SleepNanoseconds ? "ignoring task= sleeper: its sleep is past one day"
                          : program->arg == ProgramArg::PartnerTask    ? "ignoring task= pinger: its partner is not a task"
+                         : program->arg == ProgramArg::Number         ? "ignoring task= whose ARG is past 2^63 - 1"
                                                                       : "ignoring task= whose ARG is past 2^64 - 1";
       return tell(what, word), false;
     }

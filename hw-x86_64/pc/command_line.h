@@ -16,7 +16,8 @@
 //                the names in core/program_list.def (counter, sleeper, ...); PRIORITY
 //                0 .. kMaxPriority; ARG a sleeper's nanoseconds (at most
 //                kMaxSleepNanoseconds) or a pinger's partner (the index of
-//                another task= word that was accepted); CPU pins the task,
+//                another task= word that was accepted) or a number the program
+//                documents (at most kMaxNumberArg); CPU pins the task,
 //                below the cpus= count.
 // Every number is plain decimal digits and must end the word (or its field).
 // A word that breaks a rule is refused (the value keeps its default, the task
@@ -38,6 +39,7 @@ inline constexpr std::uint64_t kMaxRunSeconds = 1'000'000;  // ~11.6 days
 inline constexpr std::uint32_t kDefaultTickHz = 1000;
 inline constexpr std::uint32_t kMaxTickHz = 1'000'000;      // as a scenario's [kernel] tick_hz
 inline constexpr std::uint64_t kMaxSleepNanoseconds = 86'400ull * 1'000'000'000;  // the sleep syscall's bound
+inline constexpr std::uint64_t kMaxNumberArg = (std::uint64_t{1} << 63) - 1;       // ProgramArg::Number, as a scenario's `arg`
 
 struct CommandLine {
   std::uint64_t run_us = 1'000'000;  // `seconds=`, in microseconds; 0 = forever

@@ -1,0 +1,179 @@
+// Ring-3 program "syscall-fuzz": system calls with hostile arguments, seeded
+// (its arg; the same seed replays the same calls). Each call is a number
+// drawn from the table or far past it, and arguments drawn from what breaks
+// kernels: kernel and non-canonical addresses, its own guard page and code,
+// another task's memory, null, unaligned pointers, huge and wrapping
+// lengths, random bits. Every result must be an error the call can give,
+// with CF set, or a success with CF clear; anything else ends the task with
+// exit code 1xx. The kernel must survive every call: a ring-0 fault stops
+// the machine (and the simulator reports it). Progress counts the calls.
+//
+// Calls that would end or stall the fuzzer itself are drawn with arguments
+// that keep it running: exit and wait are never made, sleep only with
+// refused or (rarely) tiny durations, and copies out go only to its scratch page or
+// to memory it must not write.
+#include "core/user_layout.h"
+#include "kernel-image/user/runtime/runtime.h"
+
+using namespace pristine::user;
+
+namespace {
+
+constexpr std::uint64_t kPage = 4096;
+
+// splitmix64: a 64-bit state, every seed a good stream.
+class Random {
+ public:
+  explicit Random(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::uint64_t below(std::uint64_t n) { return next() % n; }
+
+ private:
+  std::uint64_t state_;
+};
+
+// Where things are, from the counter's address (core/user_layout.h).
+struct Layout {
+  std::uint64_t guard, stack, counter_page, heap, scratch, other_slot, code;
+};
+
+// An address that must not be written by a copy out (or is not memory).
+std::uint64_t hostile_address(Random& r, const Layout& l) {
+  switch (r.below(10)) {
+    case 0: return 0;
+    case 1: return 0xFFFFFFFF80000000ull + r.below(1ull << 30);  // the kernel image and above
+    case 2: return 0xFFFF800000000000ull + (r.next() & 0x7FFFFFFFFFFFull);  // the kernel half
+    case 3: return 0x0000800000000000ull + r.below(1ull << 20);  // non-canonical
+    case 4: return l.guard + r.below(kPage);                     // its own guard page
+    case 5: return l.other_slot + r.below(PRISTINE_USER_SLOT_SIZE);  // another task's memory
+    case 6: return l.code + r.below(kPage);                      // its own code (read-only)
+    case 7: return l.scratch + kPage - r.below(64);              // straddling scratch and what follows
+    case 8: return ~std::uint64_t{0} - r.below(64);              // wraps
+    default: return r.next();
+  }
+}
+
+// A pointer a copy out may hit: its scratch page (unaligned too), or hostile.
+std::uint64_t out_pointer(Random& r, const Layout& l) {
+  return r.below(3) == 0 ? l.scratch + r.below(kPage) : hostile_address(r, l);
+}
+
+// A pointer a copy in may read: any of its own memory, or hostile.
+std::uint64_t in_pointer(Random& r, const Layout& l) {
+  switch (r.below(4)) {
+    case 0: return l.stack + r.below(PRISTINE_USER_STACK_SIZE);
+    case 1: return l.heap + r.below(PRISTINE_USER_HEAP_SIZE);
+    default: return hostile_address(r, l);
+  }
+}
+
+// Whether the byte at `address` is one this task may read (its own stack,
+// counter page, heap, or the straddling scratch tail).
+bool readable(const Layout& l, std::uint64_t address) {
+  return (address >= l.stack && address < l.heap + PRISTINE_USER_HEAP_SIZE) ||
+         (address >= l.code && address < l.code + kPage);
+}
+
+std::uint64_t length(Random& r) {
+  switch (r.below(6)) {
+    case 0: return 0;
+    case 1: return r.below(16);
+    case 2: return 4097;                      // one past write's limit
+    case 3: return std::uint64_t{1} << 63;
+    case 4: return ~std::uint64_t{0} - r.below(16);
+    default: return r.below(64);
+  }
+}
+
+std::uint64_t any_value(Random& r, const Layout& l) {
+  switch (r.below(4)) {
+    case 0: return r.below(64);
+    case 1: return hostile_address(r, l);
+    case 2: return ~std::uint64_t{0} - r.below(4);
+    default: return r.next();
+  }
+}
+
+// True if `result` is one the call may give: a success with CF clear, or one
+// of the errors it documents with CF set (docs/syscalls.md).
+bool plausible(Sys call, bool known, const Result& result) {
+  if (!result.failed) return result.value >= 0 || !known;
+  if (result.value >= 0 || result.value < -4095) return false;  // CF set on a success value
+  if (!known) return result.value == ENOSYS;
+  switch (call) {
+    case Sys::Write:
+    case Sys::SysInfo:
+      return result.value == EFAULT || result.value == EINVAL;
+    case Sys::Sleep:
+    case Sys::Wake:
+    case Sys::Unmap:
+      return result.value == EINVAL;
+    default:
+      return false;  // no error documented
+  }
+}
+
+}  // namespace
+
+PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
+  const auto counter_page = reinterpret_cast<std::uint64_t>(start.counter) & ~(kPage - 1);
+  Layout l{};
+  l.counter_page = counter_page;
+  l.stack = counter_page - PRISTINE_USER_STACK_SIZE;
+  l.guard = l.stack - PRISTINE_USER_GUARD_SIZE;
+  l.heap = counter_page + PRISTINE_USER_COUNTER_SIZE;
+  l.scratch = l.heap + PRISTINE_USER_HEAP_SIZE - kPage;  // the last heap page: a copy out may land here
+  l.other_slot = l.guard + PRISTINE_USER_SLOT_SIZE;
+  l.code = reinterpret_cast<std::uint64_t>(&user_syscall_fuzz_main) & ~(kPage - 1);
+
+  constexpr std::uint64_t kCalls = static_cast<std::uint64_t>(Sys::SysInfo) + 1;
+  Random r(start.arg);
+  for (;;) {
+    const bool known = r.below(8) != 0;
+    const std::uint64_t number = known ? r.below(kCalls) : kCalls + (r.below(2) ? r.below(1000) : r.next() >> 1);
+    const auto call_id = static_cast<Sys>(number);
+    std::uint64_t a[6] = {any_value(r, l), any_value(r, l), any_value(r, l),
+                          any_value(r, l), any_value(r, l), any_value(r, l)};
+    if (known) {
+      switch (call_id) {
+        case Sys::Exit:
+        case Sys::Wait:
+          continue;  // would end or block the fuzzer: never drawn
+        case Sys::Sleep:
+          // A real sleep lasts until a tick: rare, or a million calls take
+          // minutes of modeled time. The rest are refused (past one day).
+          a[0] = r.below(1024) == 0 ? r.below(1000) : (86'400ull * 1'000'000'000) + 1 + r.below(1ull << 40);
+          break;
+        case Sys::Write:
+          // Never a write that prints (console output is slow by design, and
+          // not what is fuzzed here): a readable range only with a length of
+          // 0 or one refused, and any other length only where not one byte
+          // is readable.
+          a[0] = in_pointer(r, l);
+          a[1] = length(r);
+          if (readable(l, a[0]) && a[1] != 0 && a[1] <= 4096) a[0] = l.guard + r.below(kPage);
+          break;
+        case Sys::SysInfo:
+          a[0] = out_pointer(r, l);
+          a[1] = r.below(2) ? sizeof(SystemInfo) : length(r);
+          break;
+        case Sys::Unmap:
+          // Its heap but the scratch page (still a page a copy out may hit
+          // later: unmapped pages come back on the next touch), or anything.
+          a[0] = r.below(2) ? l.heap + r.below(PRISTINE_USER_HEAP_SIZE) : hostile_address(r, l);
+          break;
+        default:
+          break;
+      }
+    }
+    const Result result = r.below(4) == 0 ? call<Entry::Gate>(call_id, a[0], a[1], a[2], a[3], a[4], a[5])
+                                          : call<Entry::Syscall>(call_id, a[0], a[1], a[2], a[3], a[4], a[5]);
+    if (!plausible(call_id, known, result)) return 100 + static_cast<std::int64_t>(known ? number : 99);
+    ++*start.counter;
+  }
+}
