@@ -15,6 +15,8 @@ inline constexpr HotPath kHotPaths[] = {
     {"timer_tick", "uniprocessor.toml", "timer"},
     {"timer_tick_switch", "uniprocessor.toml", "timer+switch"},
     {"null_syscall", "uniprocessor.toml", "syscall/getpid"},
+    {"syscall_clock", "uniprocessor.toml", "syscall/clock"},
+    {"syscall_yield_switch", "uniprocessor.toml", "syscall/yield+switch"},
     {"page_fault_map", "uniprocessor.toml", "page-fault"},
     {"spurious_interrupt", "uniprocessor.toml", "spurious"},
     {"user_fault_kill", "uniprocessor.toml", "invalid-opcode+switch"},

@@ -83,7 +83,7 @@ TEST(SyscallMemory, BadPointersGetEfaultAndTheKernelKeepsRunning) {
   for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
   const TaskReport& memory = task_named(r, "memory");
   EXPECT_TRUE(memory.alive) << "exit code " << memory.exit_code << " names the failed check (syscall_memory.cpp)";
-  EXPECT_GE(memory.progress, 10u) << "rounds of checks";
+  EXPECT_GE(memory.progress, 3u) << "rounds of checks (each yields its slice to the counter)";
   // Each round the kernel's copy faults in ring 0: at least on the guard
   // page, the other slot, the code page, the straddling copy (four -EFAULTs)
   // and once on its own unmapped heap page (mapped on the way).

@@ -211,6 +211,7 @@ Task* create_user_task(const char* name, UserProgram program, std::uint32_t prio
   const UserProgramImage image = user_program(program, task->id, arg);
   task->is_user = 1;
   task->priority = priority > kMaxPriority ? kMaxPriority : priority;
+  task->priority_ceiling = task->priority;
   task->progress_counter = image.progress_counter;
   task->address_space = machine::user_address_space(task->id, image.private_start, image.private_size);
   task->private_start = image.private_start;
@@ -227,6 +228,7 @@ Task* create_kernel_thread(const char* name, void (*entry)(std::uint64_t), std::
                            std::uint32_t priority, Placement where) {
   Task* task = allocate_task(name, where);
   task->priority = priority > kMaxPriority ? kMaxPriority : priority;
+  task->priority_ceiling = task->priority;
   task->frame = machine::prepare_kernel_frame(task->kernel_stack_top, entry, arg);
   CpuLocal& cpu = pristine_cpu_local[where.cpu];
   add_load(cpu, 1);

@@ -170,6 +170,20 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
     case Syscall::SysInfo:
       result = system_info(cpu, arg[0], arg[1]);
       break;
+    case Syscall::GetPriority:
+      result = cpu.current->priority;
+      break;
+    case Syscall::SetPriority:
+      // Lowering is always allowed; raising only back up to the ceiling the
+      // task was created with. The new priority weighs its next turn.
+      if (arg[0] > kMaxPriority) {
+        result = kEINVAL;
+      } else if (arg[0] > cpu.current->priority_ceiling) {
+        result = kEPERM;
+      } else {
+        cpu.current->priority = static_cast<std::uint32_t>(arg[0]);
+      }
+      break;
     default:
       result = kENOSYS;
       break;

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "core/syscall/abi_sizes.h"
+
 namespace pristine {
 
 struct SystemInfo {
@@ -24,6 +26,6 @@ struct SystemInfo {
 
 inline constexpr std::uint32_t kSystemInfoVersion = 1;
 
-static_assert(sizeof(SystemInfo) == 56, "SystemInfo is an ABI: add fields at the end only");
+static_assert(sizeof(SystemInfo) == PRISTINE_SYSTEM_INFO_SIZE, "SystemInfo is an ABI: add fields at the end only");
 
 }  // namespace pristine

@@ -4,6 +4,7 @@
 // so a kernel that crashes, accepts a bad pointer or returns the wrong error
 // shows up in the report.
 #include "syscalls.h"
+#include "core/user_layout.h"
         .section .user_text, "ax"
         .code64
 
@@ -60,8 +61,45 @@ user_syscall_check_main:
         movl $SYS_YIELD, %eax           // 8: yield returns 0
         syscall
         check 8, 0
+        movl $SYS_CLOCK, %eax           // 9: the clock runs forward
+        syscall
+        movq %rax, %r13
+        movl $SYS_CLOCK, %eax
+        syscall
+        cmpq %r13, %rax
+        jb 9f
+        movl $SYS_SYSINFO, %eax         // 10: sysinfo into its own heap (demand-zero): the struct's size
+        leaq PRISTINE_USER_COUNTER_SIZE(%rbx), %rdi
+        movl $SYSTEM_INFO_SIZE, %esi
+        syscall
+        check 10, SYSTEM_INFO_SIZE
+        movl $SYS_SYSINFO, %eax         // 11: a buffer too short: refused
+        leaq PRISTINE_USER_COUNTER_SIZE(%rbx), %rdi
+        movl $SYSTEM_INFO_SIZE - 1, %esi
+        syscall
+        check 11, EINVAL
+        movl $SYS_GET_PRIORITY, %eax    // 12: its priority is what it was created with
+        syscall
+        movq %rax, %r13
+        movl $SYS_SET_PRIORITY, %eax    // 13: setting it again is allowed
+        movq %r13, %rdi
+        syscall
+        check 13, 0
+        movl $SYS_SET_PRIORITY, %eax    // 14: above its ceiling: refused (at 3 the ceiling is the maximum: skipped)
+        leaq 1(%r13), %rdi
+        syscall
+        cmpq $3, %r13
+        je 10f
+        check 14, EPERM
+10:     movl $SYS_SET_PRIORITY, %eax    // 15: beyond every priority: refused
+        movl $4, %edi
+        syscall
+        check 15, EINVAL
         incq (%rbx)
         jmp 1b
+9:      movl $SYS_EXIT, %eax
+        movl $109, %edi
+        syscall
 8:      movl $SYS_EXIT, %eax
         movl $107, %edi
         syscall

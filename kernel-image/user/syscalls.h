@@ -9,3 +9,6 @@
 #define PRISTINE_SYSCALL_ERROR(name, errno_value) .set name, -(errno_value)
 #include "core/syscall/syscall_error_list.def"
 #undef PRISTINE_SYSCALL_ERROR
+
+#include "core/syscall/abi_sizes.h"
+.set SYSTEM_INFO_SIZE, PRISTINE_SYSTEM_INFO_SIZE

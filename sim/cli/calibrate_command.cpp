@@ -45,6 +45,8 @@ constexpr CalibratedPath kCalibrated[] = {
      "the timer's difference (the switch is the same code on both boards, CR3 load included)"},
     {"null_syscall", "syscall/getpid", kUni, Statistic::Min, 3,
      "now() is rdtsc+shl+or+ret against a load+ret; QEMU counts the closing rdtsc"},
+    {"syscall_clock", "syscall/clock", kUni, Statistic::Min, 3,
+     "now() is rdtsc+shl+or+ret against a load+ret; QEMU counts the closing rdtsc (the conversion is the same code)"},
     {"page_fault_map", "page-fault", kUni, Statistic::Min, 3,
      "now() is rdtsc+shl+or+ret against a load+ret (the mapping, rep stosq and invlpg are the same code)"},
     {"user_fault_kill", "invalid-opcode+switch", kUni, Statistic::Min, 3, "now() differences"},

@@ -16,6 +16,13 @@ enum class Sys : std::uint64_t {
 #undef PRISTINE_SYSCALL
 };
 
+// How many calls the table has (numbers 0 .. kSyscallCount - 1).
+inline constexpr std::uint64_t kSyscallCount = 0
+#define PRISTINE_SYSCALL(enumerator, asm_name, report_name, number) +1
+#include "core/syscall/syscall_list.def"
+#undef PRISTINE_SYSCALL
+    ;
+
 // Errors as the kernel returns them: -errno.
 enum Error : std::int64_t {
 #define PRISTINE_SYSCALL_ERROR(name, errno_value) name = -(errno_value),
