@@ -93,6 +93,24 @@ TEST(SyscallMemory, BadPointersGetEfaultAndTheKernelKeepsRunning) {
   EXPECT_TRUE(r.pass());
 }
 
+// syscall-files (kernel-image/user/programs/syscall_files.cpp): every file
+// call on the image's files, under the device storm.
+TEST(SyscallFiles, EveryFileCallGivesItsResultOnTheImagesFiles) {
+  Scenario s = abi_under_load();
+  s.file = s.name = "syscall-files";
+  s.duration = 16'000'000;  // a round yields twice: to the counter's whole turn each time
+  s.tasks = {{"files", UserProgram::SyscallFiles, 0, 0}, {"counter", UserProgram::Counter, 0, 0}};
+  const Report r = Simulator(s, kImage).run();
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
+  const TaskReport& files = task_named(r, "files");
+  EXPECT_TRUE(files.alive) << "exit code " << files.exit_code << " names the failed check (syscall_files.cpp)";
+  EXPECT_GE(files.progress, 3u) << "rounds of checks";
+  const HandlerReport* read = path_named(r, "syscall/read");
+  ASSERT_NE(read, nullptr);
+  EXPECT_GE(read->count, 20 * files.progress) << "numbers.txt read in small chunks every round";
+  EXPECT_TRUE(r.pass());
+}
+
 TEST(UserAccessTable, TheImageNamesItsUserCopyAsTheOneAccessThatMayFault) {
   const GuestImage image = GuestImage::load(kImage);
   const UserAccessTable table(image);

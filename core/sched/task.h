@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "core/boot_info.h"
+#include "core/fs/open_file.h"
 #include "core/machine.h"
 #include "core/types.h"
 
@@ -85,6 +86,7 @@ struct Task {
   Task* inbox_next;                       // link in another CPU's wake inbox
   std::uint64_t migrations;               // times the balancer moved it
   std::uint32_t cpus_run;                 // bit n: it ran on CPU n (reports)
+  fs::OpenFile files[fs::kMaxOpenFiles];  // its open files, by descriptor
   FpuState fpu;
 };
 

@@ -4,3 +4,4 @@
 #pragma once
 
 #define PRISTINE_SYSTEM_INFO_SIZE 56 /* core/syscall/system_info.h */
+#define PRISTINE_FILE_STAT_SIZE 16   /* core/syscall/file_stat.h */

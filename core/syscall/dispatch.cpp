@@ -6,6 +6,7 @@
 #include "core/sched/scheduler.h"
 #include "core/smp/tlb_shootdown.h"
 #include "core/user_layout.h"
+#include "core/syscall/file_calls.h"
 #include "core/syscall/syscall.h"
 #include "core/syscall/system_info.h"
 #include "core/boot_info.h"
@@ -169,6 +170,21 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       break;
     case Syscall::SysInfo:
       result = system_info(cpu, arg[0], arg[1]);
+      break;
+    case Syscall::Open:
+      result = file_open(*cpu.current, arg[0], arg[1]);
+      break;
+    case Syscall::Close:
+      result = file_close(*cpu.current, arg[0]);
+      break;
+    case Syscall::Read:
+      result = file_read(*cpu.current, arg[0], arg[1], arg[2]);
+      break;
+    case Syscall::Seek:
+      result = file_seek(*cpu.current, arg[0], static_cast<std::int64_t>(arg[1]), arg[2]);
+      break;
+    case Syscall::Stat:
+      result = file_stat(*cpu.current, arg[0], arg[1], arg[2]);
       break;
     case Syscall::GetPriority:
       result = cpu.current->priority;

@@ -115,6 +115,17 @@ bool plausible(Sys call, bool known, const Result& result) {
       return result.value == EINVAL;
     case Sys::SetPriority:
       return result.value == EINVAL || result.value == EPERM;
+    case Sys::Open:
+      return result.value == EFAULT || result.value == EINVAL || result.value == ENAMETOOLONG ||
+             result.value == ENOENT || result.value == EMFILE;
+    case Sys::Close:
+      return result.value == EBADF;
+    case Sys::Read:
+      return result.value == EBADF || result.value == EFAULT;
+    case Sys::Seek:
+      return result.value == EBADF || result.value == EINVAL;
+    case Sys::Stat:
+      return result.value == EBADF || result.value == EINVAL || result.value == EFAULT;
     default:
       return false;  // no error documented
   }
@@ -168,6 +179,30 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
           // Its heap but the scratch page (still a page a copy out may hit
           // later: unmapped pages come back on the next touch), or anything.
           a[0] = r.below(2) ? l.heap + r.below(PRISTINE_USER_HEAP_SIZE) : hostile_address(r, l);
+          break;
+        case Sys::Open:
+          // A real name now and then (so reads have files to read), else
+          // whatever its memory or a hostile pointer holds.
+          if (r.below(4) == 0) {
+            a[0] = reinterpret_cast<std::uint64_t>(r.below(2) ? "numbers.txt" : "hello.txt");
+            a[1] = r.below(2) ? 11 : 9;
+          } else {
+            a[0] = in_pointer(r, l);
+            a[1] = r.below(40);
+          }
+          break;
+        case Sys::Close:
+        case Sys::Read:
+        case Sys::Seek:
+        case Sys::Stat:
+          // Mostly a descriptor that may be open, the buffer where a copy out may land.
+          a[0] = r.below(8) != 0 ? r.below(10) : a[0];
+          if (call_id == Sys::Read || call_id == Sys::Stat) {
+            a[1] = out_pointer(r, l);
+            a[2] = call_id == Sys::Stat && r.below(2) ? sizeof(FileStat) : length(r);
+          } else if (call_id == Sys::Seek) {
+            a[2] = r.below(4);
+          }
           break;
         default:
           break;

@@ -22,6 +22,8 @@ std::size_t string_length(const char* s) {
 
 Result print(const char* text) { return write(text, string_length(text)); }
 
+Result open(const char* name) { return call(Sys::Open, reinterpret_cast<std::uint64_t>(name), string_length(name)); }
+
 std::size_t format_decimal(std::int64_t value, char* out) {
   char digits[20];
   std::size_t n = 0;

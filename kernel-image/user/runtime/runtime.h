@@ -8,11 +8,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/syscall/file_stat.h"
 #include "core/syscall/system_info.h"
 #include "kernel-image/user/runtime/system_calls.h"
 
 namespace pristine::user {
 
+using ::pristine::FileStat;
 using ::pristine::SystemInfo;
 
 // What the kernel starts a program with: its progress counter (in its
@@ -39,6 +41,20 @@ inline Result clock_ns() { return call(Sys::Clock); }
 // Fill `info` (core/syscall/system_info.h); the bytes copied.
 inline Result sysinfo(SystemInfo& info) {
   return call(Sys::SysInfo, reinterpret_cast<std::uint64_t>(&info), sizeof info);
+}
+
+// The image's read-only files (docs/files.md).
+Result open(const char* name);
+inline Result close(std::uint64_t fd) { return call(Sys::Close, fd); }
+inline Result read(std::uint64_t fd, void* buffer, std::size_t length) {
+  return call(Sys::Read, fd, reinterpret_cast<std::uint64_t>(buffer), length);
+}
+enum class Whence : std::uint64_t { Start = 0, Current = 1, End = 2 };
+inline Result seek(std::uint64_t fd, std::int64_t offset, Whence whence) {
+  return call(Sys::Seek, fd, static_cast<std::uint64_t>(offset), static_cast<std::uint64_t>(whence));
+}
+inline Result stat(std::uint64_t fd, FileStat& info) {
+  return call(Sys::Stat, fd, reinterpret_cast<std::uint64_t>(&info), sizeof info);
 }
 
 // ---- strings and memory -------------------------------------------------------

@@ -1,0 +1,22 @@
+// What stat(fd, buffer, length) copies to ring 3: one layout for the kernel
+// (core/syscall/file_calls.cpp) and the ring-3 runtime. An ABI: fixed-width
+// fields, added at the end only (docs/files.md).
+#pragma once
+
+#include <cstdint>
+
+#include "core/syscall/abi_sizes.h"
+
+namespace pristine {
+
+struct FileStat {
+  std::uint64_t size;   // bytes
+  std::uint32_t index;  // the file's place in the image's table (stable for one image)
+  std::uint32_t flags;  // kFileReadOnly: every image file
+};
+
+inline constexpr std::uint32_t kFileReadOnly = 1;
+
+static_assert(sizeof(FileStat) == PRISTINE_FILE_STAT_SIZE, "FileStat is an ABI: add fields at the end only");
+
+}  // namespace pristine
