@@ -136,8 +136,8 @@ void dump_frame(const TrapFrame& frame);
 
 // A new ring-3 address space for task `slot`: the shared user program text and
 // data, plus [private_start, private_start + private_size) writable, nothing
-// else of the user region. Returns its page-table root, or 0 on a board with a
-// single shared address space (the simulated board: docs/sim-board.md).
+// else of the user region. Returns its page-table root (both boards build
+// real page tables: docs/paging.md).
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uint64_t private_size);
 
 // Cold path: make the kernel page at `page` inaccessible (a stack guard page).
@@ -147,6 +147,12 @@ void unmap_kernel_page(VirtAddr page);
 // `root`, on this CPU's TLB too; other CPUs' TLBs are the caller's business
 // (core/smp/tlb_shootdown.h).
 void unmap_user_page(PhysAddr root, VirtAddr page);
+
+// Hot path (protect syscall): make the mapped page `page` of the ring-3
+// address space `root` read-only or writable again, on this CPU's TLB too;
+// other CPUs' TLBs are the caller's business. False if `page` is not mapped
+// there (the caller maps it first).
+bool protect_user_page(PhysAddr root, VirtAddr page, bool writable);
 
 // Hot path (page fault): map the zeroed page at `page` in the ring-3 address
 // space `root` (its private region only). False if the board cannot. On the

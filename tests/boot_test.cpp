@@ -217,7 +217,7 @@ TEST(Boot, EveryFaultProgramFaultsAlikeOnBothBoards) {
     if (task.fault->vector == pristine::vectors::kPageFault) EXPECT_EQ(line.number("cr2"), task.fault->cr2) << task.name;
     ++compared;
   }
-  EXPECT_EQ(compared, 11u) << "every fault program of the scenario";
+  EXPECT_EQ(compared, 12u) << "every fault program of the scenario";
 }
 
 TEST(Boot, KernelStackOverflowIsADoubleFaultReportedAsSuch) {

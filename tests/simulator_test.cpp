@@ -348,6 +348,17 @@ TEST(FaultsScenario, RingThreeFaultsEndOnlyTheFaultingTaskWithTheRightReason) {
   EXPECT_EQ(exec.fault->error_code, 0x15u) << "present, ring 3, instruction fetch";
   EXPECT_EQ(exec.fault->rip, exec.fault->cr2);
   EXPECT_EQ(exec.fault->rip & 0xFFF, 0u) << "the counter page";
+  // A write to a heap page the task made read-only (protect): present, write,
+  // user; CR2 the first heap page, the RIP inside the program's code.
+  const TaskReport& protected_write = task_named(r, "write-protected");
+  ASSERT_TRUE(protected_write.fault.has_value());
+  EXPECT_EQ(protected_write.fault->vector, vectors::kPageFault);
+  EXPECT_EQ(protected_write.fault->error_code, 0x7u);
+  EXPECT_EQ(protected_write.progress, 1u);
+  const Symbol* writer = symbols.function_at(protected_write.fault->rip);
+  ASSERT_NE(writer, nullptr);
+  EXPECT_EQ(writer->name, "user_fault_write_protected_main");
+  EXPECT_EQ(protected_write.fault->cr2 & 0xFFF, 0u) << "the start of the first heap page";
   const TaskReport& overflow = task_named(r, "stack-overflow");
   EXPECT_EQ(overflow.fault->cr2 & 0xFFF, 0xFF8u) << "the call's push into the guard page";
   for (const char* survivor : {"counter-a", "counter-b"}) {

@@ -121,6 +121,34 @@ PRISTINE_HOT TrapFrame* unmap_page(CpuLocal& cpu, TrapFrame* frame, Cycles now, 
   return smp::shootdown_page(cpu, frame, now, page);
 }
 
+// map(page): a page of the caller's own stack or heap, mapped now instead of
+// at its first touch (zeroed if new; a mapped page keeps its contents).
+PRISTINE_HOT std::int64_t map_page(Task& task, VirtAddr page) {
+  if ((page & 0xFFF) != 0 || page < task.private_start || page >= task.private_end) return kEINVAL;
+  machine::map_user_page(task.address_space, page);
+  return 0;
+}
+
+// protect(page, writable): a mapped page of the caller's heap read-only or
+// writable again, flushed on every CPU (like an unmap: the caller resumes
+// once every CPU dropped the old rights). A page not mapped yet is -ENOMEM:
+// mapping it here too (zeroing 4 KiB) would take the path past its budget
+// with the shootdown and switch; the caller maps it first (`map`).
+PRISTINE_HOT TrapFrame* protect_page(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr page,
+                                      std::uint64_t writable, std::int64_t& result) {
+  const Task& task = *cpu.current;
+  const VirtAddr heap = task.private_start + PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE;
+  if ((page & 0xFFF) != 0 || page < heap || page >= task.private_end || writable > 1) {
+    result = kEINVAL;
+    return frame;
+  }
+  if (!machine::protect_user_page(task.address_space, page, writable != 0)) {
+    result = kENOMEM;
+    return frame;
+  }
+  return smp::shootdown_page(cpu, frame, now, page);
+}
+
 }  // namespace
 
 PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
@@ -185,6 +213,12 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       break;
     case Syscall::Stat:
       result = file_stat(*cpu.current, arg[0], arg[1], arg[2]);
+      break;
+    case Syscall::Map:
+      result = map_page(*cpu.current, arg[0]);
+      break;
+    case Syscall::Protect:
+      resume = protect_page(cpu, frame, entry.now, arg[0], arg[1], result);
       break;
     case Syscall::GetPriority:
       result = cpu.current->priority;

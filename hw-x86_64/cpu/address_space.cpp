@@ -108,6 +108,14 @@ PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
   return true;
 }
 
+PRISTINE_HOT bool protect_user_page(PhysAddr root, VirtAddr page, bool writable) {
+  std::uint64_t* pte = user_pte(root, page);
+  if (!pte || !(*pte & kPresent)) return false;
+  *pte = writable ? (*pte | kWrite) : (*pte & ~kWrite);
+  flush_tlb_page(page);
+  return true;
+}
+
 PRISTINE_HOT void unmap_user_page(PhysAddr root, VirtAddr page) {
   std::uint64_t* pte = user_pte(root, page);
   if (!pte) return;

@@ -80,6 +80,7 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr, std::uint64_t) { retur
 void end_of_interrupt() { ++state().eoi_count; }
 void acknowledge_device(Vector) {}
 bool map_user_page(PhysAddr, VirtAddr) { return true; }
+bool protect_user_page(PhysAddr, VirtAddr, bool) { return true; }
 // The user region here is plain host memory (__user_start above): a copy
 // never faults.
 std::size_t copy_from_user(void* to, VirtAddr from, std::size_t length) {

@@ -120,6 +120,10 @@ bool plausible(Sys call, bool known, const Result& result) {
              result.value == ENOENT || result.value == EMFILE;
     case Sys::Close:
       return result.value == EBADF;
+    case Sys::Map:
+      return result.value == EINVAL;
+    case Sys::Protect:
+      return result.value == EINVAL || result.value == ENOMEM;
     case Sys::Read:
       return result.value == EBADF || result.value == EFAULT;
     case Sys::Seek:
@@ -174,6 +178,13 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
         case Sys::SysInfo:
           a[0] = out_pointer(r, l);
           a[1] = r.below(2) ? sizeof(SystemInfo) : length(r);
+          break;
+        case Sys::Map:
+        case Sys::Protect:
+          // Its own pages or anything. A read-only scratch page only makes
+          // copies out -EFAULT (plausible); the next protect of it may undo it.
+          a[0] = r.below(2) ? (r.below(2) ? l.stack : l.heap) + (r.below(4) << 12) : hostile_address(r, l);
+          if (call_id == Sys::Protect) a[1] = r.below(2) ? 1 : (r.below(2) ? 0 : r.next());
           break;
         case Sys::Unmap:
           // Its heap but the scratch page (still a page a copy out may hit

@@ -71,8 +71,32 @@ PRISTINE_USER_PROGRAM(user_syscall_memory_main) {
     // 8: a copy straddling its last heap page and the next slot's guard page
     // stops at the boundary: -EFAULT (sysinfo refuses a partial copy).
     if (!sysinfo_at(last_heap_page + kPage - 8).is(EFAULT)) return 111;
+    // 9: map: a page of its own heap or stack now (zeroed: it was unmapped
+    // at the end of the last round, or never touched); nothing else.
+    const std::uint64_t heap_page = heap + kPage;
+    if (!map(reinterpret_cast<const void*>(heap_page)).ok() || *reinterpret_cast<volatile char*>(heap_page) != 0) {
+      return 113;
+    }
+    if (!map(reinterpret_cast<const void*>(guard)).is(EINVAL) ||
+        !map(reinterpret_cast<const void*>(heap_page + 8)).is(EINVAL) ||
+        !map(reinterpret_cast<const void*>(other_slot_heap)).is(EINVAL)) {
+      return 114;
+    }
+    // 10: protect (of the page just mapped): read-only, the kernel's copy into it is refused (CR0.WP);
+    // writable again, it works. Only heap pages, only 0 or 1.
+    if (!protect(reinterpret_cast<const void*>(heap_page), false).ok()) return 115;
+    if (!sysinfo_at(heap_page).is(EFAULT)) return 116;
+    if (!protect(reinterpret_cast<const void*>(heap_page), true).ok()) return 117;
+    if (sysinfo_at(heap_page).value != static_cast<std::int64_t>(sizeof(SystemInfo))) return 118;
+    if (!protect(reinterpret_cast<const void*>(stack), false).is(EINVAL) ||
+        !call(Sys::Protect, heap_page, 2).is(EINVAL)) {
+      return 119;
+    }
+    // 11: protect needs a mapped page: the last heap page is unmapped here.
+    if (!unmap(reinterpret_cast<const void*>(last_heap_page)).ok()) return 121;
+    if (!protect(reinterpret_cast<const void*>(last_heap_page), false).is(ENOMEM)) return 122;
     // Give the page back, so the next round's first copy maps it again.
-    if (!unmap(reinterpret_cast<const void*>(last_heap_page)).ok()) return 112;
+    if (!unmap(reinterpret_cast<const void*>(heap_page)).ok()) return 120;
     ++*start.counter;
     yield();  // a conformance round, not a hog: the other checkers run as often
   }

@@ -36,6 +36,12 @@ inline Result write(const void* buffer, std::size_t length) {
 inline Result wait() { return call(Sys::Wait); }
 inline Result wake(std::uint64_t task) { return call(Sys::Wake, task); }
 inline Result unmap(const void* page) { return call(Sys::Unmap, reinterpret_cast<std::uint64_t>(page)); }
+// A page of its own stack or heap mapped now (zeroed if new).
+inline Result map(const void* page) { return call(Sys::Map, reinterpret_cast<std::uint64_t>(page)); }
+// A heap page read-only (writable = false) or writable again.
+inline Result protect(const void* page, bool writable) {
+  return call(Sys::Protect, reinterpret_cast<std::uint64_t>(page), writable ? 1 : 0);
+}
 // Nanoseconds since boot, from the kernel's clock.
 inline Result clock_ns() { return call(Sys::Clock); }
 // Fill `info` (core/syscall/system_info.h); the bytes copied.
