@@ -55,6 +55,7 @@ void kernel_main() {
       sched::create_user_task(task.name, task.program, task.priority, arg, where);
     }
   }
+  sched::prepare_spare_slots();
   start_secondary_cpus(cpus);
   cpu_enter_scheduler(0);
 }

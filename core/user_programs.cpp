@@ -1,5 +1,7 @@
 #include "core/user_programs.h"
 
+#include "core/hot_path.h"
+
 #include "core/panic.h"
 #include "core/program_registry.h"
 #include "core/sched/task.h"
@@ -19,7 +21,7 @@ namespace pristine {
 
 static_assert(PRISTINE_USER_SLOTS == kMaxTasks);
 
-UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint64_t arg) {
+PRISTINE_HOT UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint64_t arg) {
   if (slot >= kMaxTasks) panic("user program slot out of range");
   const VirtAddr slot_base = address_of(user_slots) + slot * PRISTINE_USER_SLOT_SIZE;
   const VirtAddr stack_base = slot_base + PRISTINE_USER_GUARD_SIZE;

@@ -109,7 +109,7 @@ TEST(Boot, SystemCallsConformOnThePc) {
   const BootRun r = pristine("boot --icount --seconds 0.2 --scenario " PRISTINE_SOURCE_DIR "/scenarios/syscalls.toml");
   ASSERT_EQ(r.status, 0) << r.output;
   const ShutdownReport report = report_of(r);
-  for (const char* name : {"abi", "check", "memory", "files"}) {
+  for (const char* name : {"abi", "check", "memory", "files", "process"}) {
     const auto& line = report.get("task", name);
     EXPECT_EQ(line.text("state"), "alive") << name << "\n" << r.output;
     EXPECT_GT(line.number("progress"), 100u) << name << " rounds of checks";

@@ -144,7 +144,7 @@ period_cycles = 150
   const HandlerReport* device = find_handler(r, vectors::kDeviceBase);
   ASSERT_NE(device, nullptr);
   EXPECT_GT(device->count, 5000u) << "the flood was delivered";
-  ASSERT_GT(r.expected_ticks, 15u);
+  ASSERT_GT(r.expected_ticks, 12u) << "the run is long enough to judge (boot, spare task slots included, comes first)";
   EXPECT_GE(r.ticks + 1, r.expected_ticks) << "the device storm held off the tick";
   for (const Violation& v : r.violations) EXPECT_NE(v.kind, "tick-starved") << v.message;
 }

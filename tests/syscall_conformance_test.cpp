@@ -98,7 +98,7 @@ TEST(SyscallMemory, BadPointersGetEfaultAndTheKernelKeepsRunning) {
 TEST(SyscallFiles, EveryFileCallGivesItsResultOnTheImagesFiles) {
   Scenario s = abi_under_load();
   s.file = s.name = "syscall-files";
-  s.duration = 16'000'000;  // a round yields twice: to the counter's whole turn each time
+  s.duration = 40'000'000;  // a round yields often: to the counter's whole turn each time
   s.tasks = {{"files", UserProgram::SyscallFiles, 0, 0}, {"counter", UserProgram::Counter, 0, 0}};
   const Report r = Simulator(s, kImage).run();
   for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
@@ -108,6 +108,33 @@ TEST(SyscallFiles, EveryFileCallGivesItsResultOnTheImagesFiles) {
   const HandlerReport* read = path_named(r, "syscall/read");
   ASSERT_NE(read, nullptr);
   EXPECT_GE(read->count, 20 * files.progress) << "numbers.txt read in small chunks every round";
+  EXPECT_TRUE(r.pass());
+}
+
+// syscall-process (kernel-image/user/programs/syscall_process.cpp): it
+// spawns exiter children one at a time and collects each exit code until the
+// task table is full, then checks that spawn keeps refusing.
+TEST(SyscallProcess, ChildrenRunSeeTheirParentAndReportTheirExitUntilTheTableIsFull) {
+  Scenario s;
+  s.file = s.name = "syscall-process";
+  s.duration = 8'000'000;
+  s.tick_hz = 4000;
+  s.tasks = {{"process", UserProgram::SyscallProcess, 0, 0}};
+  const Report r = Simulator(s, kImage).run();
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
+  const TaskReport& parent = task_named(r, "process");
+  EXPECT_TRUE(parent.alive) << "exit code " << parent.exit_code << " names the failed check (syscall_process.cpp)";
+  // One CPU: its idle task and the parent hold two slots of kMaxTasks.
+  std::uint64_t children = 0;
+  for (const TaskReport& t : r.tasks) {
+    if (t.name != "exiter") continue;
+    ++children;
+    EXPECT_FALSE(t.alive);
+    EXPECT_EQ(t.progress, 1u);
+    EXPECT_EQ(static_cast<std::uint64_t>(t.exit_code) & 0xFFFFF, children) << "the arg it was given: its round";
+  }
+  EXPECT_EQ(children, kMaxTasks - 2);
+  EXPECT_GT(parent.progress, children) << "rounds went on once the table was full";
   EXPECT_TRUE(r.pass());
 }
 

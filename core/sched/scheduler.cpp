@@ -4,6 +4,7 @@
 #include "core/machine.h"
 #include "core/panic.h"
 #include "core/power_off.h"
+#include "core/program_registry.h"
 #include "core/interrupt/vectors.h"
 #include "core/sched/cpu_inbox.h"
 #include "core/sched/sleep_list.h"
@@ -30,6 +31,7 @@ Task* allocate_task(const char* name, Placement where) {
   task.turn_left = kFreshTurn;
   task.cpu = where.cpu;
   task.pinned_cpu = where.pinned ? where.cpu : CpuId{kAnyCpu};
+  task.parent = kNoParent;
   task.kernel_stack_top = address_of(&g_kernel_stacks[id][kKernelStackSize]);
   machine::unmap_kernel_page(address_of(&g_kernel_stacks[id][0]));
   std::uint32_t i = 0;
@@ -224,6 +226,58 @@ Task* create_user_task(const char* name, UserProgram program, std::uint32_t prio
   return task;
 }
 
+namespace {
+
+// The spare slots' address spaces, built at boot (prepare_spare_slots).
+constinit PhysAddr g_spare_spaces[kMaxTasks] = {};
+
+}  // namespace
+
+void prepare_spare_slots() {
+  for (TaskId id = pristine_tasks.count; id < kMaxTasks; ++id) {
+    const UserProgramImage image = user_program(UserProgram::Counter, id, 0);  // the slot's layout: any program
+    g_spare_spaces[id] = machine::user_address_space(id, image.private_start, image.private_size);
+    machine::unmap_kernel_page(address_of(&g_kernel_stacks[id][0]));
+  }
+}
+
+PRISTINE_HOT Task* spawn_user_task(CpuLocal& cpu, UserProgram program, std::uint64_t arg, Cycles now) {
+  // Claim the next slot: CPUs may spawn at once, and the count is what
+  // readers of the table (reports, the simulator) go by.
+  std::atomic_ref<std::uint32_t> count(pristine_tasks.count);
+  std::uint32_t id = count.load(std::memory_order_relaxed);
+  do {
+    if (id >= kMaxTasks || g_spare_spaces[id] == 0) return nullptr;
+  } while (!count.compare_exchange_weak(id, id + 1, std::memory_order_acq_rel));
+  Task& parent = *cpu.current;
+  Task& task = pristine_tasks.tasks[id];
+  const UserProgramImage image = user_program(program, id, arg);
+  task.id = id;
+  task.fault_vector = kNoFault;
+  task.turn_left = kFreshTurn;
+  task.cpu = cpu.id;
+  task.pinned_cpu = CpuId{kAnyCpu};
+  task.kernel_stack_top = address_of(&g_kernel_stacks[id][kKernelStackSize]);
+  const char* name = program_info(program)->name;
+  std::uint32_t i = 0;
+  for (; name[i] != '\0' && i + 1 < kTaskNameLength; ++i) task.name[i] = name[i];
+  task.name[i] = '\0';
+  machine::init_fpu_state(task.fpu);
+  task.is_user = 1;
+  task.priority = parent.priority;
+  task.priority_ceiling = parent.priority_ceiling;
+  task.parent = parent.id;
+  task.progress_counter = image.progress_counter;
+  task.address_space = g_spare_spaces[id];
+  task.private_start = image.private_start;
+  task.private_end = image.private_start + image.private_size;
+  task.frame = machine::prepare_user_frame(task.kernel_stack_top, image.entry, image.stack_top,
+                                           image.progress_counter, image.arg);
+  add_load(cpu, 1);
+  make_runnable(cpu, task, now);
+  return &task;
+}
+
 Task* create_kernel_thread(const char* name, void (*entry)(std::uint64_t), std::uint64_t arg,
                            std::uint32_t priority, Placement where) {
   Task* task = allocate_task(name, where);
@@ -332,12 +386,42 @@ PRISTINE_HOT TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles now,
   return switch_away(cpu, frame, now);
 }
 
+PRISTINE_HOT bool claim_wake(Task& task) {
+  std::uint32_t state = task.wake_state.load(std::memory_order_acquire);
+  for (;;) {
+    if (state == kWakePending) return false;
+    const std::uint32_t next = state == kWakeWaiting ? kWakeNone : kWakePending;
+    if (task.wake_state.compare_exchange_weak(state, next, std::memory_order_acq_rel)) break;
+  }
+  return state == kWakeWaiting;
+}
+
 PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::int64_t code) {
   Task& task = *cpu.current;
-  task.state = TaskState::Dead;
-  task.gave_up++;  // its last stint ended with it, not by the scheduler
   task.exit_code = code;
+  task.gave_up++;  // its last stint ended with it, not by the scheduler
   add_load(cpu, -1);
+  std::atomic_ref<TaskState> state(task.state);
+  // Nobody waits for a boot task (only a parent can: wait_child).
+  if (task.parent == kNoParent) {
+    state.store(TaskState::Dead, std::memory_order_release);
+    return switch_away(cpu, frame, now);
+  }
+  // A spawned task's parent may wait in wait_child: dead first, then the
+  // waiter taken, both full barriers paired with the parent's (one of the
+  // two sees the other). The parent is made runnable, never run at once
+  // (this path switches away next, and takes it from the queue if first).
+  state.store(TaskState::Dead, std::memory_order_seq_cst);
+  if (Task* waiter = task.exit_waiter.exchange(nullptr, std::memory_order_seq_cst); waiter && claim_wake(*waiter)) {
+    const CpuId target = wake_target(*waiter);
+    if (target == cpu.id) {
+      arrive(cpu, *waiter, now);
+      cpu.run_queue.push_back(*waiter);
+    } else {
+      send_to(target, *waiter);
+      bump(cpu.remote_wakes);
+    }
+  }
   return switch_away(cpu, frame, now);
 }
 

@@ -29,6 +29,20 @@ Task* create_kernel_thread(const char* name, void (*entry)(std::uint64_t), std::
                            std::uint32_t priority, Placement where);
 // Cold path: create CPU `cpu`'s idle task (a kernel thread that halts).
 Task* create_idle_task(CpuId cpu);
+// Cold path (boot CPU, after the boot tasks): make every unused task slot
+// ready for spawn_user_task: its address space and kernel-stack guard, the
+// work a spawn cannot afford on its path.
+void prepare_spare_slots();
+// Hot path (spawn syscall): a new ring-3 task running `program(arg)` in a
+// spare slot, child of the running task (its priority and ceiling), queued
+// on this CPU. Null if no slot is left.
+Task* spawn_user_task(CpuLocal& cpu, UserProgram program, std::uint64_t arg, Cycles now);
+// Hot path (wait syscalls): the wait()/wake() handshake (Task::wake_state).
+// A waker calls claim_wake: true if the task was blocked waiting and the
+// caller must make it runnable; false if it was not (a wake is now pending:
+// its next wait returns at once).
+bool claim_wake(Task& task);
+
 // Cold path: start running tasks on this CPU; never returns.
 [[noreturn]] void start(CpuLocal& cpu);
 

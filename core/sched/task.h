@@ -18,6 +18,9 @@ inline constexpr std::uint32_t kMaxCpus = 8;
 
 using TaskId = std::uint32_t;
 
+// Task::parent of a task nobody spawned (the boot tasks, kernel threads).
+inline constexpr TaskId kNoParent = 0xFFFFFFFF;
+
 enum class TaskState : std::uint32_t { Free = 0, Runnable, Running, Sleeping, Blocked, Dead };
 
 // Priorities weight the time slice (a task of priority p gets p + 1 base
@@ -87,6 +90,11 @@ struct Task {
   std::uint64_t migrations;               // times the balancer moved it
   std::uint32_t cpus_run;                 // bit n: it ran on CPU n (reports)
   fs::OpenFile files[fs::kMaxOpenFiles];  // its open files, by descriptor
+  // Processes: the task that spawned it (kNoParent: a boot task), the task
+  // waiting for it to exit (wait_child), and whether its exit was collected.
+  TaskId parent;
+  std::uint32_t reaped;
+  std::atomic<Task*> exit_waiter;
   FpuState fpu;
 };
 

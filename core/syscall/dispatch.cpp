@@ -6,6 +6,7 @@
 #include "core/sched/scheduler.h"
 #include "core/smp/tlb_shootdown.h"
 #include "core/user_layout.h"
+#include "core/program_registry.h"
 #include "core/syscall/file_calls.h"
 #include "core/syscall/syscall.h"
 #include "core/syscall/system_info.h"
@@ -98,13 +99,59 @@ PRISTINE_HOT TrapFrame* wake_task(CpuLocal& cpu, TrapFrame* frame, Cycles now, s
     result = kEINVAL;
     return frame;
   }
-  std::uint32_t state = task.wake_state.load(std::memory_order_acquire);
-  for (;;) {
-    if (state == kWakePending) return frame;
-    const std::uint32_t next = state == kWakeWaiting ? kWakeNone : kWakePending;
-    if (task.wake_state.compare_exchange_weak(state, next, std::memory_order_acq_rel)) break;
+  return sched::claim_wake(task) ? sched::wake_blocked(cpu, frame, now, task) : frame;
+}
+
+// spawn(program, arg): a ring-3 program of the registry, its argument
+// checked by its kind as a scenario's would be (a partner is a task id here).
+PRISTINE_HOT std::int64_t spawn_child(CpuLocal& cpu, std::uint64_t number, std::uint64_t arg, Cycles now) {
+  if (number >= kProgramCount) return kEINVAL;
+  const auto program = static_cast<UserProgram>(number);
+  const ProgramInfo& info = *program_info(program);
+  if (!info.ring3) return kEINVAL;
+  switch (info.arg) {
+    case ProgramArg::NoArg: if (arg != 0) return kEINVAL; break;
+    case ProgramArg::SleepNanoseconds: if (arg == 0 || arg > kMaxSleepNanoseconds) return kEINVAL; break;
+    case ProgramArg::PartnerTask: if (arg >= pristine_tasks.count) return kEINVAL; break;
+    case ProgramArg::Number: if (arg >> 63 != 0) return kEINVAL; break;
   }
-  return state == kWakeWaiting ? sched::wake_blocked(cpu, frame, now, task) : frame;
+  const Task* child = sched::spawn_user_task(cpu, program, arg, now);
+  return child ? static_cast<std::int64_t>(child->id) : kEAGAIN;
+}
+
+// wait_child(id): the child's exit code once it exited, collected once. Until
+// then the caller blocks (the wait()/wake() handshake) and comes back with
+// -EINTR, to call again: the child's exit, or any other wake, woke it.
+PRISTINE_HOT TrapFrame* wait_for_child(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::uint64_t id,
+                                        std::int64_t& result) {
+  Task& me = *cpu.current;
+  if (id >= pristine_tasks.count) {
+    result = kECHILD;
+    return frame;
+  }
+  Task& child = pristine_tasks.tasks[id];
+  if (child.parent != me.id || child.reaped) {
+    result = kECHILD;
+    return frame;
+  }
+  const auto dead = [&child] {
+    return std::atomic_ref<TaskState>(child.state).load(std::memory_order_seq_cst) == TaskState::Dead;
+  };
+  if (!dead()) {
+    // A full barrier (the exit's exchange is the other half): either the
+    // exit sees us here, or we see it dead below.
+    child.exit_waiter.exchange(&me, std::memory_order_seq_cst);
+    // Its exit takes the waiter after it is dead: not dead now means the exit
+    // will see us (and wake us); dead now and the waiter still ours means it
+    // did not, and we take the code at once.
+    if (!dead() || child.exit_waiter.exchange(nullptr, std::memory_order_acq_rel) == nullptr) {
+      result = kEINTR;
+      return wait_for_wake(cpu, frame, now);
+    }
+  }
+  child.reaped = 1;
+  result = child.exit_code;
+  return frame;
 }
 
 // unmap(page): a page of the caller's heap leaves its address space on every
@@ -159,7 +206,7 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
   std::int64_t result = 0;
   TrapFrame* resume = frame;
   switch (static_cast<Syscall>(number)) {
-    case Syscall::GetPid:
+    case Syscall::GetPid: [[likely]]  // the null call: laid out as the straight path (its budget is 100 instructions)
       result = cpu.current->id;
       break;
     case Syscall::Yield:
@@ -219,6 +266,15 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       break;
     case Syscall::Protect:
       resume = protect_page(cpu, frame, entry.now, arg[0], arg[1], result);
+      break;
+    case Syscall::Spawn:
+      result = spawn_child(cpu, arg[0], arg[1], entry.now);
+      break;
+    case Syscall::WaitChild:
+      resume = wait_for_child(cpu, frame, entry.now, arg[0], result);
+      break;
+    case Syscall::GetPpid:
+      result = cpu.current->parent == kNoParent ? kESRCH : cpu.current->parent;
       break;
     case Syscall::GetPriority:
       result = cpu.current->priority;

@@ -26,6 +26,8 @@ void emit_asm_offsets() {
   PRISTINE_ASM_CONSTANT(FRAME_RCX_R11_SIZE, offsetof(TrapFrame, rax) - offsetof(TrapFrame, rcx));
   PRISTINE_ASM_CONSTANT(FRAME_VECTOR, offsetof(TrapFrame, vector));
   PRISTINE_ASM_CONSTANT(FRAME_CS, offsetof(TrapFrame, cs));
+  PRISTINE_ASM_CONSTANT(FRAME_RAX, offsetof(TrapFrame, rax));
+  PRISTINE_ASM_CONSTANT(FRAME_RFLAGS, offsetof(TrapFrame, rflags));
 
   // From the vector slot (%rsp in a stub's common path before the registers
   // are pushed, and after the syscall return popped them).

@@ -84,7 +84,7 @@ void enter_frame(TrapFrame* frame) {
 
 namespace {
 
-TrapFrame* frame_below(VirtAddr stack_top) {
+PRISTINE_HOT TrapFrame* frame_below(VirtAddr stack_top) {
   auto* frame = reinterpret_cast<TrapFrame*>(stack_top - sizeof(TrapFrame));
   *frame = TrapFrame{};
   return frame;
@@ -92,8 +92,8 @@ TrapFrame* frame_below(VirtAddr stack_top) {
 
 }  // namespace
 
-TrapFrame* prepare_user_frame(VirtAddr kernel_stack_top, VirtAddr entry, VirtAddr user_stack,
-                              std::uint64_t arg0, std::uint64_t arg1) {
+PRISTINE_HOT TrapFrame* prepare_user_frame(VirtAddr kernel_stack_top, VirtAddr entry, VirtAddr user_stack,
+                                           std::uint64_t arg0, std::uint64_t arg1) {
   TrapFrame* frame = frame_below(kernel_stack_top);
   frame->rdi = arg0;
   frame->rsi = arg1;
@@ -141,9 +141,13 @@ void dump_frame(const TrapFrame& f) {
   if (column % 4 != 0) console::write("\n");
 }
 
-void init_fpu_state(FpuState& state) {
-  const FpuState& clean = x86::g_clean_fpu_state;
-  for (std::size_t i = 0; i < sizeof state.bytes; ++i) state.bytes[i] = clean.bytes[i];
+// On the spawn path: one `rep movsq` (a fast string), not a byte loop.
+PRISTINE_HOT void init_fpu_state(FpuState& state) {
+  static_assert(sizeof(FpuState) % 8 == 0);
+  void* to = state.bytes;
+  const void* from = x86::g_clean_fpu_state.bytes;
+  std::size_t qwords = sizeof(FpuState) / 8;
+  asm volatile("rep movsq" : "+D"(to), "+S"(from), "+c"(qwords) : : "memory");
 }
 
 }  // namespace pristine::machine

@@ -23,6 +23,20 @@
 // offsets from the C++ definitions (asm_offsets.cpp).
 #include "hw-x86_64/cpu/trap_frame.inc"
 
+        // \flags (a register) gets CF = the result \result is an error (in
+        // [SYSCALL_FIRST_ERROR, -1]): the compare borrows for a success, so
+        // CF ends as its complement. \label, if given, names the instruction
+        // that sets it (a broken image patches it out).
+        .macro set_error_flag result, flags, label
+        andq $~RFLAGS_CARRY, \flags
+        cmpq $SYSCALL_FIRST_ERROR, \result
+        .ifnb \label
+        .global \label
+\label:
+        .endif
+        sbbq $-1, \flags                // + 1 - borrow
+        .endm
+
         .section .text.pristine_hot, "ax"
         .code64
         .global syscall_entry
@@ -58,14 +72,8 @@ syscall_return_arguments:
         popq %r10
         popq %r8
         popq %r9
-        // CF = the result is an error (RAX in [SYSCALL_FIRST_ERROR, -1]):
-        // the compare borrows for a success, so CF ends as its complement.
         movq VECTOR_TO_RFLAGS(%rsp), %r11
-        andq $~RFLAGS_CARRY, %r11
-        cmpq $SYSCALL_FIRST_ERROR, %rax
-        .global syscall_return_error_flag
-syscall_return_error_flag:
-        sbbq $-1, %r11                  // + 1 - borrow
+        set_error_flag %rax, %r11, syscall_return_error_flag
         movq VECTOR_TO_RIP(%rsp), %rcx
         movq VECTOR_TO_RSP(%rsp), %rsp  // user RSP; IF is still 0 until SYSRET
         swapgs                          // GS base <- the user's
@@ -75,6 +83,12 @@ syscall_return_error_flag:
         // frame, then resume the other task the way its frame was made.
 syscall_switch:
         store_preserved_registers
+        // The call left its caller, whose frame may come back by an
+        // interrupt's iretq (a tick's switch): flag its final result in the
+        // saved RFLAGS now, as the SYSRET return would.
+        movq FRAME_RFLAGS(%rsp), %rcx
+        set_error_flag FRAME_RAX(%rsp), %rcx
+        movq %rcx, FRAME_RFLAGS(%rsp)
         movq %rax, %rsp
         cmpq $SYSCALL_VECTOR, FRAME_VECTOR(%rsp)
         jne interrupt_return

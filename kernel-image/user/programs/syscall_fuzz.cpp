@@ -9,7 +9,7 @@
 // the machine (and the simulator reports it). Progress counts the calls.
 //
 // Calls that would end or stall the fuzzer itself are drawn with arguments
-// that keep it running: exit and wait are never made, sleep only with
+// that keep it running: exit, wait and spawn are never made, sleep only with
 // refused or (rarely) tiny durations, and copies out go only to its scratch page or
 // to memory it must not write.
 #include "core/user_layout.h"
@@ -122,6 +122,12 @@ bool plausible(Sys call, bool known, const Result& result) {
       return result.value == EBADF;
     case Sys::Map:
       return result.value == EINVAL;
+    case Sys::Spawn:
+      return result.value == EINVAL || result.value == EAGAIN;
+    case Sys::WaitChild:
+      return result.value == ECHILD || result.value == EINTR;
+    case Sys::GetPpid:
+      return result.value == ESRCH;
     case Sys::Protect:
       return result.value == EINVAL || result.value == ENOMEM;
     case Sys::Read:
@@ -160,7 +166,8 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
       switch (call_id) {
         case Sys::Exit:
         case Sys::Wait:
-          continue;  // would end or block the fuzzer: never drawn
+        case Sys::Spawn:
+          continue;  // would end or block the fuzzer, or fill the task table: never drawn
         case Sys::Sleep:
           // A real sleep lasts until a tick: rare, or a million calls take
           // minutes of modeled time. The rest are refused (past one day).

@@ -22,6 +22,15 @@ std::size_t string_length(const char* s) {
 
 Result print(const char* text) { return write(text, string_length(text)); }
 
+Result wait_child(std::uint64_t id) {
+  // -EINTR: woken before the child exited (its exit woke us, or another
+  // wake did): ask again.
+  for (;;) {
+    const Result r = call(Sys::WaitChild, id);
+    if (!r.is(EINTR)) return r;
+  }
+}
+
 Result open(const char* name) { return call(Sys::Open, reinterpret_cast<std::uint64_t>(name), string_length(name)); }
 
 std::size_t format_decimal(std::int64_t value, char* out) {

@@ -49,6 +49,15 @@ inline Result sysinfo(SystemInfo& info) {
   return call(Sys::SysInfo, reinterpret_cast<std::uint64_t>(&info), sizeof info);
 }
 
+// Processes: a new task running `program(arg)`, child of the caller (its id);
+// the child's exit code once it exited (waits; -ECHILD if not a child or
+// already collected); the id of the task that spawned the caller.
+inline Result spawn(Program program, std::uint64_t arg = 0) {
+  return call(Sys::Spawn, static_cast<std::uint64_t>(program), arg);
+}
+Result wait_child(std::uint64_t id);
+inline Result getppid() { return call(Sys::GetPpid); }
+
 // The image's read-only files (docs/files.md).
 Result open(const char* name);
 inline Result close(std::uint64_t fd) { return call(Sys::Close, fd); }

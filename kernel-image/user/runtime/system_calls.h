@@ -16,6 +16,15 @@ enum class Sys : std::uint64_t {
 #undef PRISTINE_SYSCALL
 };
 
+// The programs a task can run, by number (core/program_list.def): what spawn takes.
+enum class Program : std::uint64_t {
+#define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, arg, description) enumerator = number,
+#define PRISTINE_KERNEL_THREAD(enumerator, number, name, start, description) enumerator = number,
+#include "core/program_list.def"
+#undef PRISTINE_RING3_PROGRAM
+#undef PRISTINE_KERNEL_THREAD
+};
+
 // How many calls the table has (numbers 0 .. kSyscallCount - 1).
 inline constexpr std::uint64_t kSyscallCount = 0
 #define PRISTINE_SYSCALL(enumerator, asm_name, report_name, number) +1
