@@ -30,6 +30,19 @@ const HandlerReport* path_named(const Report& r, const std::string& name) {
   return nullptr;
 }
 
+// A conformance checker's run: no violation, the checker alive (a wrong
+// result ends it with exit code 100 + the check, named in `source`) after
+// at least `rounds` rounds. The checker's report, for more.
+const TaskReport& expect_checker_passed(const Report& r, const std::string& name, const char* source,
+                                        std::uint64_t rounds) {
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
+  EXPECT_TRUE(r.pass());
+  const TaskReport& checker = task_named(r, name);
+  EXPECT_TRUE(checker.alive) << "exit code " << checker.exit_code << " names the failed check (" << source << ")";
+  EXPECT_GE(checker.progress, rounds) << "rounds of checks (each yields its slice to the counter)";
+  return checker;
+}
+
 // syscall-abi beside a task that counts, under a device storm and a fast
 // tick: the gate's calls are interrupted, preempted and resumed too.
 Scenario abi_under_load() {
@@ -50,11 +63,7 @@ Scenario abi_under_load() {
 
 TEST(SyscallAbi, BothEntriesGiveTheSameResultsAndTheCarryFlagMarksEveryError) {
   const Report r = Simulator(abi_under_load(), kImage).run();
-  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
-  const TaskReport& abi = task_named(r, "abi");
-  EXPECT_TRUE(abi.alive) << "exit code " << abi.exit_code << " names the failed check (syscall_abi.cpp)";
-  EXPECT_GE(abi.progress, 3u) << "rounds of checks (each yields its slice to the counter)";
-  EXPECT_TRUE(r.pass());
+  expect_checker_passed(r, "abi", "syscall_abi.cpp", 3);
 }
 
 TEST(SyscallAbi, AGateCallIsMeasuredAsTheCallItMakes) {
@@ -80,17 +89,13 @@ Scenario memory_under_load() {
 
 TEST(SyscallMemory, BadPointersGetEfaultAndTheKernelKeepsRunning) {
   const Report r = Simulator(memory_under_load(), kImage).run();
-  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
-  const TaskReport& memory = task_named(r, "memory");
-  EXPECT_TRUE(memory.alive) << "exit code " << memory.exit_code << " names the failed check (syscall_memory.cpp)";
-  EXPECT_GE(memory.progress, 3u) << "rounds of checks (each yields its slice to the counter)";
+  const TaskReport& memory = expect_checker_passed(r, "memory", "syscall_memory.cpp", 3);
   // Each round the kernel's copy faults in ring 0: at least on the guard
   // page, the other slot, the code page, the straddling copy (four -EFAULTs)
   // and once on its own unmapped heap page (mapped on the way).
   const HandlerReport* page_faults = path_named(r, "page-fault");
   ASSERT_NE(page_faults, nullptr);
   EXPECT_GE(page_faults->count, 5 * memory.progress);
-  EXPECT_TRUE(r.pass());
 }
 
 // syscall-files (kernel-image/user/programs/syscall_files.cpp): every file
@@ -101,14 +106,10 @@ TEST(SyscallFiles, EveryFileCallGivesItsResultOnTheImagesFiles) {
   s.duration = 40'000'000;  // a round yields often: to the counter's whole turn each time
   s.tasks = {{"files", UserProgram::SyscallFiles, 0, 0}, {"counter", UserProgram::Counter, 0, 0}};
   const Report r = Simulator(s, kImage).run();
-  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
-  const TaskReport& files = task_named(r, "files");
-  EXPECT_TRUE(files.alive) << "exit code " << files.exit_code << " names the failed check (syscall_files.cpp)";
-  EXPECT_GE(files.progress, 3u) << "rounds of checks";
+  const TaskReport& files = expect_checker_passed(r, "files", "syscall_files.cpp", 3);
   const HandlerReport* read = path_named(r, "syscall/read");
   ASSERT_NE(read, nullptr);
   EXPECT_GE(read->count, 20 * files.progress) << "numbers.txt read in small chunks every round";
-  EXPECT_TRUE(r.pass());
 }
 
 // syscall-process (kernel-image/user/programs/syscall_process.cpp): it
@@ -121,9 +122,7 @@ TEST(SyscallProcess, ChildrenRunSeeTheirParentAndReportTheirExitUntilTheTableIsF
   s.tick_hz = 4000;
   s.tasks = {{"process", UserProgram::SyscallProcess, 0, 0}};
   const Report r = Simulator(s, kImage).run();
-  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
-  const TaskReport& parent = task_named(r, "process");
-  EXPECT_TRUE(parent.alive) << "exit code " << parent.exit_code << " names the failed check (syscall_process.cpp)";
+  const TaskReport& parent = expect_checker_passed(r, "process", "syscall_process.cpp", 1);
   // One CPU: its idle task and the parent hold two slots of kMaxTasks.
   std::uint64_t children = 0;
   for (const TaskReport& t : r.tasks) {
@@ -135,7 +134,6 @@ TEST(SyscallProcess, ChildrenRunSeeTheirParentAndReportTheirExitUntilTheTableIsF
   }
   EXPECT_EQ(children, kMaxTasks - 2);
   EXPECT_GT(parent.progress, children) << "rounds went on once the table was full";
-  EXPECT_TRUE(r.pass());
 }
 
 TEST(UserAccessTable, TheImageNamesItsUserCopyAsTheOneAccessThatMayFault) {

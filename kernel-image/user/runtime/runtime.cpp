@@ -1,9 +1,9 @@
-// The runtime's out-of-line half (runtime.h), and the memory functions the
-// compiler may call on its own (memcpy, memset, memmove, memcmp). They are
-// hidden: the build makes every hidden symbol of the ring-3 objects local
-// (kernel-image/CMakeLists.txt), so ring-3 code never calls the kernel's
-// copies (supervisor-only pages: it would fault) and the kernel never calls
-// these.
+// The runtime's out-of-line half (runtime.h). The memory functions the
+// compiler may call on its own (memcpy, memset, memmove, memcmp) are the
+// kernel's source, core/lib/mem.cpp, built a second time with the ring-3
+// objects: hidden there, then made local (kernel-image/CMakeLists.txt), so
+// ring-3 code calls its own copy (the kernel's is in supervisor-only pages:
+// it would fault) and the kernel never calls this one.
 #include "kernel-image/user/runtime/runtime.h"
 
 namespace pristine::user {
@@ -50,40 +50,3 @@ std::size_t format_decimal(std::int64_t value, char* out) {
 }
 
 }  // namespace pristine::user
-
-extern "C" {
-
-void* memcpy(void* destination, const void* source, std::size_t n) {
-  auto* d = static_cast<unsigned char*>(destination);
-  const auto* s = static_cast<const unsigned char*>(source);
-  for (std::size_t i = 0; i < n; ++i) d[i] = s[i];
-  return destination;
-}
-
-void* memmove(void* destination, const void* source, std::size_t n) {
-  auto* d = static_cast<unsigned char*>(destination);
-  const auto* s = static_cast<const unsigned char*>(source);
-  if (d < s) {
-    for (std::size_t i = 0; i < n; ++i) d[i] = s[i];
-  } else {
-    for (std::size_t i = n; i != 0; --i) d[i - 1] = s[i - 1];
-  }
-  return destination;
-}
-
-void* memset(void* destination, int value, std::size_t n) {
-  auto* d = static_cast<unsigned char*>(destination);
-  for (std::size_t i = 0; i < n; ++i) d[i] = static_cast<unsigned char>(value);
-  return destination;
-}
-
-int memcmp(const void* a, const void* b, std::size_t n) {
-  const auto* x = static_cast<const unsigned char*>(a);
-  const auto* y = static_cast<const unsigned char*>(b);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
-  }
-  return 0;
-}
-
-}  // extern "C"
