@@ -136,6 +136,20 @@ TEST(SyscallProcess, ChildrenRunSeeTheirParentAndReportTheirExitUntilTheTableIsF
   EXPECT_GT(parent.progress, children) << "rounds went on once the table was full";
 }
 
+// With a counter beside it, the parent blocked in wait_child is resumed by
+// a tick's switch (iretq), not by SYSRET: its -EINTR must still come back
+// with CF set, from the frame (syscall_switch flags it there). Without that
+// the runtime takes -EINTR for an exit code and the checker ends itself.
+TEST(SyscallProcess, ABlockedCallResumedByATickKeepsItsErrorFlag) {
+  Scenario s = abi_under_load();
+  s.file = s.name = "syscall-process-with-counter";
+  s.sources.clear();
+  s.duration = 12'000'000;
+  s.tasks = {{"process", UserProgram::SyscallProcess, 0, 0}, {"counter", UserProgram::Counter, 0, 0}};
+  const Report r = Simulator(s, kImage).run();
+  expect_checker_passed(r, "process", "syscall_process.cpp", 2);  // each child collected after the counter's turn
+}
+
 TEST(UserAccessTable, TheImageNamesItsUserCopyAsTheOneAccessThatMayFault) {
   const GuestImage image = GuestImage::load(kImage);
   const UserAccessTable table(image);
