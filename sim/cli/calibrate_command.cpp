@@ -36,6 +36,7 @@ struct CalibratedPath {
 
 constexpr const char* kUni = "calibrate-uniprocessor.toml";
 constexpr const char* kMulti = "calibrate-multiprocessor.toml";
+constexpr const char* kShootdown = "calibrate-shootdown.toml";
 
 constexpr CalibratedPath kCalibrated[] = {
     {"timer_tick", "timer", kUni, Statistic::Mean, 24,
@@ -52,9 +53,9 @@ constexpr CalibratedPath kCalibrated[] = {
     {"user_fault_kill", "invalid-opcode+switch", kUni, Statistic::Min, 3, "now() differences"},
     {"ipi_reschedule_switch", "ipi-reschedule+switch", kMulti, Statistic::Min, 5,
      "the LAPIC EOI and now() differences"},
-    {"ipi_tlb_shootdown", "ipi-tlb-shootdown", kMulti, Statistic::Min, 7,
+    {"ipi_tlb_shootdown", "ipi-tlb-shootdown", kShootdown, Statistic::Min, 7,
      "the LAPIC EOI and the wake-up IPI (ICR high and low halves) against one board store each"},
-    {"unmap_shootdown_switch", "syscall/unmap+switch", kMulti, Statistic::Min, 5,
+    {"unmap_shootdown_switch", "syscall/unmap+switch", kShootdown, Statistic::Min, 5,
      "now() differences and the wake-up IPI (the unmap through the PTE and invlpg is the same code)"},
     {"ipi_reschedule", "ipi-reschedule", kMulti, Statistic::Min, 0,
      "not compared: its shortest shape differs (on the PC an IPI that finds the inbox already drained; in the "
@@ -100,7 +101,7 @@ int run_calibrate(const CalibrateOptions& o) {
     std::vector<std::pair<std::string, sim::MergedPath>> pc;
   };
   std::vector<std::pair<std::string, Run>> runs;
-  for (const char* file : {kUni, kMulti}) {
+  for (const char* file : {kUni, kMulti, kShootdown}) {
     Run run{sim::load_scenario(o.scenarios / file), {}, {}};
     run.report = sim::Simulator(run.scenario, o.sim_image).run();
     if (!run.report.pass()) {
