@@ -24,6 +24,9 @@ inline constexpr HotPath kHotPaths[] = {
     {"ipi_reschedule_switch", "multiprocessor.toml", "ipi-reschedule+switch"},
     {"ipi_tlb_shootdown", "multiprocessor.toml", "ipi-tlb-shootdown"},
     {"unmap_shootdown_switch", "multiprocessor.toml", "syscall/unmap+switch"},
+    {"uart_rx_top_half", "drivers.toml", "uart0-rx"},
+    {"uart_rx_wake_bottom_half", "drivers.toml", "uart0-rx+switch"},
+    {"kernel_wait_switch", "drivers.toml", "kernel-wait+switch"},
 };
 
 }  // namespace pristine::bench

@@ -37,11 +37,13 @@ struct BootInfo {
   std::uint64_t run_cycles;       // PC: cycles to run before the shutdown report; 0 = forever
   std::uint32_t task_count;
   ClockUnit clock_unit;           // what clock_hz counts per second (the board decides)
+  std::uint32_t drivers;          // bit i: start driver i of core/drivers/driver_list.def
+  std::uint32_t reserved;
   BootTask tasks[kMaxBootTasks];
 };
 
 static_assert(sizeof(BootTask) == 40);
-static_assert(sizeof(BootInfo) == 40 + kMaxBootTasks * sizeof(BootTask));
+static_assert(sizeof(BootInfo) == 48 + kMaxBootTasks * sizeof(BootTask));
 
 }  // namespace pristine
 

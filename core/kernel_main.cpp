@@ -3,6 +3,7 @@
 #include "core/boot_info.h"
 #include "core/console.h"
 #include "core/cpu_local.h"
+#include "core/drivers/drivers.h"
 #include "core/panic.h"
 #include "core/sched/scheduler.h"
 #include "core/kernel_threads.h"
@@ -24,7 +25,7 @@ void kernel_main() {
   if (boot.magic != kBootInfoMagic) panic("boot info missing");
   if (boot.tick_hz == 0 || boot.clock_hz / boot.tick_hz == 0) panic("bad tick rate");
 
-  console::write("Pristine: ");
+  console::write(kKernelBanner);
   console::write_dec(boot.task_count);
   console::write(" ring-3 tasks, tick ");
   console::write_dec(boot.tick_hz);
@@ -37,6 +38,9 @@ void kernel_main() {
 
   // Everything is created here, before any other CPU runs: no locks needed.
   for (CpuId id = 0; id < cpus; ++id) prepare_cpu(id, boot);
+  // Drivers first: their bottom-half threads are queued ahead of the tasks,
+  // so each reaches its first wait before the first input needs it.
+  drivers::start(boot);
   const TaskId first_boot_task = pristine_tasks.count;  // boot task i becomes task first_boot_task + i
   CpuId next_cpu = 0;  // unpinned tasks start round-robin; the balancer evens them out
   for (std::uint32_t i = 0; i < boot.task_count && i < kMaxBootTasks; ++i) {

@@ -4,6 +4,11 @@
 
 namespace pristine {
 
+// The first words kernel_main prints: by then the board has set up its
+// devices (the PC's UART FIFO is on), so a host may start sending input
+// (sim/cli/boot_command.cpp).
+inline constexpr char kKernelBanner[] = "Pristine: ";
+
 [[noreturn]] void kernel_main();
 
 }  // namespace pristine

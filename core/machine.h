@@ -45,6 +45,12 @@ void set_kernel_stack(VirtAddr kernel_stack_top);
 // Address space: load a new page-table root (no-op if it is already current).
 void switch_address_space(PhysAddr root);
 
+// A kernel thread's wait (a driver's bottom half): trap into the kernel,
+// which blocks the thread until a wake comes (the wait()/wake() handshake of
+// Task::wake_state; a pending wake returns at once). Kernel threads only,
+// interrupts enabled.
+void kernel_wait();
+
 // Enter a prepared frame (first entry into a task): never returns.
 [[noreturn]] void enter_frame(TrapFrame* frame);
 
@@ -80,6 +86,17 @@ Cycles now();
 // Tell the device behind `vector` its interrupt was serviced (a level-triggered
 // line stays asserted until then). Interrupt context, before the EOI.
 void acknowledge_device(Vector vector);
+
+// The 16550 UART of uart0 (core/drivers/uart_registers.h): read or write
+// register `reg` (PC: I/O ports from 0x3F8; simulated board: its UART page).
+// Any ring-0 context; the driver's top half calls them in the interrupt path.
+std::uint8_t uart_read(std::uint8_t reg);
+void uart_write(std::uint8_t reg, std::uint8_t value);
+
+// Cold path: deliver device line `line` (vector vectors::kDeviceBase + line)
+// to CPU `cpu`, level-triggered. PC: the I/O APIC pin of ISA interrupt
+// `line`; simulated board: its models raise lines by themselves.
+void enable_device_line(unsigned line, CpuId cpu);
 
 // Send interrupt `vector` to CPU `target`. Any ring-0 context, interrupts off.
 void send_ipi(CpuId target, Vector vector);

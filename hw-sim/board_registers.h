@@ -36,6 +36,12 @@ enum Register : std::uint64_t {
 
 inline constexpr std::uint64_t kIpiToOthers = 0xFF;
 
+// uart0's 16550 (core/drivers/uart_registers.h): the page after the board's,
+// one byte-wide register per byte offset, as on the PC's I/O ports.
+inline constexpr std::uint64_t kUartBase = kBase + kSize;
+inline constexpr std::uint64_t kUartPhysicalBase = kPhysicalBase + kSize;
+inline constexpr std::uint64_t kUartSize = 0x1000;
+
 inline constexpr std::uint64_t kBoardId = 0x4452424d49535250;  // "PRSIMBRD"
 
 }  // namespace pristine::sim_board

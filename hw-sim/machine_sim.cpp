@@ -25,6 +25,16 @@ PRISTINE_HOT Cycles now() { return Cycles{reg(sim_board::kClock)}; }
 
 PRISTINE_HOT void acknowledge_device(Vector vector) { reg(sim_board::kDeviceAck) = vector; }
 
+PRISTINE_HOT std::uint8_t uart_read(std::uint8_t reg) {
+  return *reinterpret_cast<volatile std::uint8_t*>(sim_board::kUartBase + reg);
+}
+PRISTINE_HOT void uart_write(std::uint8_t reg, std::uint8_t value) {
+  *reinterpret_cast<volatile std::uint8_t*>(sim_board::kUartBase + reg) = value;
+}
+
+// The board's device models raise their lines on the CPU the scenario names.
+void enable_device_line(unsigned, CpuId) {}
+
 PRISTINE_HOT void send_ipi(CpuId target, Vector vector) {
   reg(sim_board::kIpi) = (std::uint64_t{target} << 8) | vector;
 }

@@ -195,12 +195,43 @@ void level_lines_acknowledged(const FinishedRun& run, Violations& out) {
              .rip = boot.level_storm_rip});
 }
 
+// Every byte a driven device gave its driver is accounted for: queued for
+// the bottom half or counted as dropped; the bottom half consumed no more than
+// was queued; and once it consumed all of it (no drop), its checksum is the
+// device's: no byte lost, duplicated, reordered or changed on the way.
+void device_data_intact(const FinishedRun& run, Violations& violations) {
+  check_device_data(run.report.devices, run.report.cycles, violations);
+}
+
 constexpr Check kChecks[] = {
     shootdowns_acknowledged, ticks_delivered, ipis_accounted, budgets_kept,         tasks_progressed,
     cpu_shares_fair,         boot_finished,   eois_inside_handlers, level_lines_acknowledged, interrupts_accounted,
+    device_data_intact,
 };
 
 }  // namespace
+
+void check_device_data(const std::vector<DeviceReport>& devices, Cycles end, Violations& violations) {
+  for (const DeviceReport& d : devices) {
+    std::string problem;
+    if (d.captured + d.ring_full != d.read) {
+      problem = fmt::format("the driver accounts for {} bytes ({} queued + {} dropped) of the {} it read",
+                            d.captured + d.ring_full, d.captured, d.ring_full, d.read);
+    } else if (d.consumed > d.captured) {
+      problem = fmt::format("the bottom half consumed {} bytes, {} were queued", d.consumed, d.captured);
+    } else if (d.ring_full == 0 && d.consumed == d.read && d.checksum != d.read_checksum) {
+      problem = fmt::format("the bottom half's checksum {:#018x} is not the device's {:#018x} over the same {} bytes",
+                            d.checksum, d.read_checksum, d.read);
+    } else if (d.arrived != d.overruns + d.read + d.cleared + d.left_in_device) {
+      problem = fmt::format("the device lost track: {} arrived, {} overrun + {} read + {} cleared + {} left",
+                            d.arrived, d.overruns, d.read, d.cleared, d.left_in_device);
+    }
+    if (!problem.empty()) {
+      violations.raise({.kind = "device-data", .message = fmt::format("{}: {}", d.driver, problem),
+                        .cycles = end});
+    }
+  }
+}
 
 Cycles two_scheduling_rounds(const Scenario& scenario, const GuestKernelView& kernel) {
   const Cycles period = tick_period(scenario);

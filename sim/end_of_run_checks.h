@@ -27,6 +27,11 @@ struct FinishedRun {
 
 void check_finished_run(const FinishedRun& run, Violations& violations);
 
+// The "device-data" check of driven devices (one of check_finished_run's):
+// every byte a device gave its driver is queued or counted as dropped, and
+// what the bottom half consumed has the device's checksum.
+void check_device_data(const std::vector<DeviceReport>& devices, Cycles end, Violations& violations);
+
 // Two scheduling rounds; a round is every task's whole turn once, priority p
 // taking p + 1 base slices (docs/scheduler.md; the slice as the kernel set it
 // on CPU 0). Within two rounds every runnable task has had a turn, even one

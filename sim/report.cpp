@@ -119,6 +119,18 @@ nlohmann::ordered_json to_json(const Report& r) {
   j["interrupts"] = {{"injected", r.interrupts.injected}, {"delivered", r.interrupts.delivered},
                      {"coalesced", r.interrupts.coalesced}, {"pending", r.interrupts.pending},
                      {"lost", r.interrupts.lost}};
+  if (!r.devices.empty()) {
+    auto& devices = j["devices"] = nlohmann::ordered_json::array();
+    for (const DeviceReport& d : r.devices) {
+      devices.push_back({{"driver", d.driver},
+                         {"device", {{"arrived", d.arrived}, {"overruns", d.overruns}, {"read", d.read},
+                                     {"cleared", d.cleared}, {"left_in_device", d.left_in_device}, {"read_checksum", fmt::format("{:#018x}", d.read_checksum)}}},
+                         {"driver_counts", {{"interrupts", d.interrupts}, {"captured", d.captured},
+                                            {"ring_full", d.ring_full}, {"overrun_reports", d.overrun_reports},
+                                            {"consumed", d.consumed}, {"checksum", fmt::format("{:#018x}", d.checksum)},
+                                            {"bottom_half_runs", d.bottom_half_runs}}}});
+    }
+  }
   auto& violations = j["violations"] = nlohmann::ordered_json::array();
   for (const Violation& v : r.violations) {
     nlohmann::ordered_json e;
@@ -205,6 +217,15 @@ std::string render_text(const Report& r) {
     }
     line(fmt::format("  TLB: {} pages unmapped with other CPUs running, {} stale translations flushed",
                      r.ipis.shootdowns, r.ipis.flushes));
+  }
+  for (const DeviceReport& d : r.devices) {
+    line(fmt::format("device {}: {} bytes arrived, {} overrun in the device, {} read by the driver, {} cleared by "
+                     "it, {} left in it",
+                     d.driver, d.arrived, d.overruns, d.read, d.cleared, d.left_in_device));
+    line(fmt::format("  driver: {} interrupts, {} bytes queued, {} dropped (ring full), {} consumed in {} "
+                     "bottom-half runs, checksum {:#018x} (device {:#018x})",
+                     d.interrupts, d.captured, d.ring_full, d.consumed, d.bottom_half_runs, d.checksum,
+                     d.read_checksum));
   }
   line("");
   line(fmt::format("interrupts: injected {}  delivered {}  coalesced {}  pending {}  lost {}",

@@ -113,6 +113,27 @@ struct CpuReport {
   std::vector<HandlerReport> handlers;
 };
 
+// A driven device (a source with `driver`): what its model delivered and what
+// the guest driver says it did with it (core/drivers/uart.h, read from guest
+// memory). The end-of-run check "device-data" compares the two.
+struct DeviceReport {
+  std::string driver;               // "uart0"
+  std::uint64_t arrived = 0;        // bytes the line delivered to the device
+  std::uint64_t overruns = 0;       // of those, lost in the device: its FIFO was full
+  std::uint64_t read = 0;           // bytes the driver read from the device
+  std::uint64_t cleared = 0;        // bytes the driver discarded (a FIFO reset at start)
+  std::uint64_t left_in_device = 0; // bytes still in its FIFO at the end
+  std::uint64_t read_checksum = 0;  // FNV-1a of the bytes read, as the device saw them go
+  // The driver's own counts.
+  std::uint64_t interrupts = 0;     // top halves
+  std::uint64_t captured = 0;       // bytes its top half queued
+  std::uint64_t ring_full = 0;      // bytes its top half dropped: the ring was full
+  std::uint64_t overrun_reports = 0;  // overruns the device reported to it
+  std::uint64_t consumed = 0;       // bytes its bottom half processed
+  std::uint64_t checksum = 0;       // FNV-1a of the bytes consumed
+  std::uint64_t bottom_half_runs = 0;
+};
+
 // Inter-processor interrupts: every send, and how long until the target's
 // handler started (send-to-handle latency, modeled cycles).
 struct IpiReport {
@@ -150,6 +171,7 @@ struct Report {
   std::vector<CpuReport> per_cpu;
   IpiReport ipis;
   std::vector<TaskReport> tasks;
+  std::vector<DeviceReport> devices;  // empty: no source drives a device
   InterruptTotals interrupts;
   std::vector<Violation> violations;
   std::vector<InjectedFault> faults;

@@ -226,6 +226,36 @@ class Parser {
     return q->cycles;
   }
 
+  // What a source raises: a driver's device (`driver`) or a bare device line
+  // (`vector`), exactly one; a bare line may not be a driver's.
+  void read_source_target(const toml::table& t, const std::string& prefix, SourceSpec& src) const {
+    if (t.get("driver") && t.get("vector")) {
+      fail(t, prefix + "vector", "a source names a driver or a vector, not both (a driver's line is its own)",
+           t.get("vector"));
+    }
+    if (const auto name = string(t, prefix, "driver", false)) {
+      for (std::uint32_t i = 0; i < drivers::kDriverCount; ++i) {
+        if (*name == drivers::kDrivers[i].name) {
+          src.driver = i;
+          src.vector = static_cast<Vector>(vectors::kDeviceBase + drivers::kDrivers[i].line);
+          return;
+        }
+      }
+      std::vector<std::string> known;
+      for (const drivers::DriverInfo& d : drivers::kDrivers) known.emplace_back(d.name);
+      fail(t, prefix + "driver", fmt::format("unknown driver '{}': must be one of {}", *name, fmt::join(known, ", ")),
+           t.get("driver"));
+    }
+    src.vector = device_vector(t, prefix);
+    if (const drivers::DriverInfo* d = drivers::driver_on_line(src.vector - vectors::kDeviceBase)) {
+      fail(t, prefix + "vector",
+           fmt::format("{:#x} is the line of driver {}: name it with driver = \"{}\" (its device then has data "
+                       "for the driver to read)",
+                       static_cast<unsigned>(src.vector), d->name, d->name),
+           t.get("vector"));
+    }
+  }
+
   // A device vector (0x40-0x4f), read at any integer width so that 0x400 is
   // reported as "not a device vector", not as "not a byte".
   Vector device_vector(const toml::table& t, const std::string& prefix) const {
@@ -408,7 +438,12 @@ class Parser {
                fmt::format("unknown key for a {} source (allowed: {})", kind, fmt::join(allowed, ", ")), &node);
         }
       }
-      src.vector = device_vector(t, prefix);
+      read_source_target(t, prefix, src);
+      if (src.driver && t.get("cpu")) {
+        fail(t, prefix + "cpu",
+             "a driver's device interrupts the CPU its driver routes it to (CPU 0, docs/drivers.md): no cpu key",
+             t.get("cpu"));
+      }
       src.cpu = static_cast<CpuId>(integer(t, prefix, "cpu", 0, 255).value_or(0));
       if (src.cpu >= s.cpus) {
         fail(t, prefix + "cpu", fmt::format("CPU {} does not exist: the scenario has {} CPU(s)", src.cpu, s.cpus),
@@ -463,6 +498,14 @@ class Parser {
       f.count = static_cast<std::uint32_t>(integer(t, prefix, "count", 0, 1'000'000).value_or(0));
       if (info->takes == FaultParameter::Vector) {
         f.vector = device_vector(t, prefix);
+        if (const drivers::DriverInfo* d = drivers::driver_on_line(f.vector - vectors::kDeviceBase);
+            d && kind == "level-device") {
+          fail(t, prefix + "vector",
+               fmt::format("{:#x} is the line of driver {}, which its device deasserts, not DEVICE_ACK: a "
+                           "level-device fault needs a bare line",
+                           static_cast<unsigned>(f.vector), d->name),
+               t.get("vector"));
+        }
       } else if (t.get("vector")) {
         fail(t, prefix + "vector", fmt::format("a {} fault takes no vector", kind), t.get("vector"));
       }

@@ -6,12 +6,14 @@
 #include <cstring>
 
 #include "core/boot_info.h"
+#include "core/drivers/uart.h"
 #include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
 #include "core/user_layout.h"
 #include "sim/end_of_run_checks.h"
 #include "sim/report_builder.h"
 #include "sim/saturating.h"
+#include "sim/uart_payload.h"
 #include "sim/x86_64/page_walk.h"
 
 namespace pristine::sim {
@@ -104,7 +106,9 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       user_start_(image_.symbol("__user_start")),
       user_end_(image_.symbol("__user_end")),
       interconnect_({cpus_, image_, costs_.table().events(), tlb_, rules_, violations_}),
-      faults_({scenario_, cpus_, memory_, image_, kernel_, costs_.table()}) {
+      faults_({scenario_, cpus_, memory_, image_, kernel_, costs_.table()}),
+      uart0_(costs_.table().events(),
+             static_cast<Vector>(vectors::kDeviceBase + drivers::kDrivers[static_cast<int>(drivers::DriverId::Uart0)].line)) {
   const VirtAddr secondary_entry = image_.find_symbol("sim_secondary_entry").value_or(0);
   for (CpuId id = 0; id < scenario_.cpus; ++id) {
     auto cpu = std::make_unique<SimCpu>(id);
@@ -113,6 +117,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     cpu->cpu.attach(memory_);
     cpu->cpu.on_unreachable(unreachable_page, cpu.get());
     board_.attach(*cpu);
+    uart0_.attach(*cpu);
     uc_hook hook;
     block_hooks_.push_back(std::make_unique<BlockHook>(BlockHook{this, cpu.get()}));
     check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_hook), block_hooks_.back().get(), 1, 0),
@@ -139,6 +144,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     cpus_.push_back(std::move(cpu));
   }
   for (std::uint32_t i = 0; i < scenario_.sources.size(); ++i) {
+    if (scenario_.sources[i].driver == static_cast<std::uint32_t>(drivers::DriverId::Uart0)) uart0_driven_ = true;
     sources_.emplace_back(scenario_.sources[i], scenario_.seed, i);
     const Cycles first = sources_.back().next_arrival();
     cpus_[scenario_.sources[i].cpu]->events.push({.time = first, .kind = EventKind::DeviceInterrupt,
@@ -158,6 +164,7 @@ void Simulator::write_boot_info() {
   info.tick_hz = scenario_.tick_hz;
   info.clock_hz = scenario_.cpu_hz;
   info.task_count = static_cast<std::uint32_t>(scenario_.tasks.size());
+  if (uart0_driven_) info.drivers |= drivers::driver_bit(drivers::DriverId::Uart0);
   for (std::size_t i = 0; i < scenario_.tasks.size() && i < kMaxBootTasks; ++i) {
     const TaskSpec& t = scenario_.tasks[i];
     std::strncpy(info.tasks[i].name, t.name.c_str(), kTaskNameLength - 1);
@@ -266,7 +273,11 @@ void Simulator::fire_due_events(SimCpu& c) {
         interconnect_.ipi_raised(c, e.vector, e.sent_at, !raise_interrupt(c, e.vector));
         break;
       case EventKind::DeviceInterrupt: {
-        raise_interrupt(c, e.vector);
+        if (sources_[e.source].spec().driver) {
+          device_data_arrived(c, sources_[e.source].spec());
+        } else {
+          raise_interrupt(c, e.vector);
+        }
         Event next = e;
         next.time = sources_[e.source].next_arrival();
         c.events.push(next);
@@ -277,6 +288,37 @@ void Simulator::fire_due_events(SimCpu& c) {
         break;
     }
   }
+}
+
+// A driven source's arrival is data at its device, which raises the
+// driver's line itself (sim/uart_model.h).
+void Simulator::device_data_arrived(SimCpu& c, const SourceSpec& source) {
+  if (source.driver == static_cast<std::uint32_t>(drivers::DriverId::Uart0)) {
+    uart0_.receive(c, uart_payload_byte(uart0_.totals().arrived));
+  }
+}
+
+std::vector<DeviceReport> Simulator::device_reports() const {
+  std::vector<DeviceReport> devices;
+  if (!uart0_driven_) return devices;
+  const UartTotals& totals = uart0_.totals();
+  const VirtAddr stats = image_.symbol("pristine_uart0") + offsetof(uart::UartDevice, stats);
+  auto counter = [&](std::size_t offset) { return memory_.read<std::uint64_t>(stats + offset); };
+  devices.push_back({.driver = "uart0",
+                     .arrived = totals.arrived,
+                     .overruns = totals.overruns,
+                     .read = totals.read,
+                     .cleared = totals.cleared,
+                     .left_in_device = uart0_.fifo_level(),
+                     .read_checksum = totals.read == 0 ? uart::kChecksumSeed : totals.checksum_of_read,
+                     .interrupts = counter(offsetof(uart::UartStats, interrupts)),
+                     .captured = counter(offsetof(uart::UartStats, captured)),
+                     .ring_full = counter(offsetof(uart::UartStats, ring_full)),
+                     .overrun_reports = counter(offsetof(uart::UartStats, overruns)),
+                     .consumed = counter(offsetof(uart::UartStats, consumed)),
+                     .checksum = counter(offsetof(uart::UartStats, checksum)),
+                     .bottom_half_runs = counter(offsetof(uart::UartStats, bottom_half_runs))});
+  return devices;
 }
 
 // Take `vector` through the guest's IDT: open its accounting record, tell
@@ -505,6 +547,7 @@ Report Simulator::run() {
   }
   faults_.run_ended();
   Report report = ReportBuilder({scenario_, cpus_, kernel_, interconnect_, faults_, board_.console()}).build(end_);
+  report.devices = device_reports();
   violations_.append(checker_.violations());
   violations_.append(rules_.violations());
   check_finished_run({scenario_, cpus_, kernel_, image_, report}, violations_);

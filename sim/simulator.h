@@ -40,6 +40,7 @@
 #include "sim/sim_cpu.h"
 #include "sim/x86_64/syscall_emulation.h"
 #include "sim/tlb_model.h"
+#include "sim/uart_model.h"
 #include "sim/violations.h"
 
 namespace pristine::sim {
@@ -62,6 +63,8 @@ class Simulator {
 
  private:
   void write_boot_info();
+  void device_data_arrived(SimCpu& cpu, const SourceSpec& source);
+  std::vector<DeviceReport> device_reports() const;
   void stop_before_block(SimCpu& cpu, VirtAddr address, StopReason reason);
   void returned(SimCpu& cpu);
   void record_closed(SimCpu& cpu, const ClosedRecord& closed);
@@ -103,6 +106,8 @@ class Simulator {
   Interconnect interconnect_;
   FaultInjector faults_;
   std::vector<EventSource> sources_;  // the scenario's device sources
+  UartModel uart0_;                   // the board's devices (sim/uart_model.h)
+  bool uart0_driven_ = false;         // a source drives it: its driver is started
   std::vector<std::unique_ptr<BlockHook>> block_hooks_;
   std::string end_;
   bool finished_ = false;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ struct SourceSpec {
   std::string name;
   SourceKind kind = SourceKind::Periodic;
   Vector vector = 0;
+  // The driver whose device the source drives (its index in
+  // core/drivers/driver_list.def): each arrival is data at that device, which
+  // raises the driver's line. None: a bare line, raised directly.
+  std::optional<std::uint32_t> driver;
   CpuId cpu = 0;
   Cycles start = 0;            // first possible arrival
   Cycles period = 0;           // Periodic: spacing; Poisson: mean inter-arrival
@@ -100,7 +105,7 @@ const SourceKindInfo* source_kind_named(std::string_view name);
 std::string source_kind_names();
 
 // Keys every [[source]] takes, whatever its kind.
-inline constexpr const char* kCommonSourceKeys[] = {"name",     "kind",     "vector",      "cpu",
+inline constexpr const char* kCommonSourceKeys[] = {"name",     "kind",     "vector",      "driver", "cpu",
                                                     "start_us", "start_ns", "start_cycles"};
 
 }  // namespace pristine::sim

@@ -1,11 +1,14 @@
 #include "sim/swarm.h"
 
+#include "core/drivers/driver_table.h"
+
 #include <fmt/format.h>
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/drivers/driver_table.h"
 #include "core/program_registry.h"
 #include "sim/fault_kinds.h"
 #include "sim/prng.h"
@@ -136,8 +139,15 @@ std::string draw_swarm_scenario(std::uint64_t seed) {
     // appended (the order is part of what a seed draws).
     constexpr const char* kKinds[] = {"periodic", "poisson", "bursty"};
     const std::string kind = one_of(prng, kKinds);
-    toml += fmt::format("\n[[source]]\nname = \"s{}\"\nkind = \"{}\"\nvector = {:#x}\ncpu = {}\n", i, kind,
-                        0x40 + pick(prng, 0, 15), pick(prng, 0, cpus - 1));
+    const std::uint64_t line = pick(prng, 0, 15);
+    const std::uint64_t cpu = pick(prng, 0, cpus - 1);
+    if (const drivers::DriverInfo* driver = drivers::driver_on_line(static_cast<unsigned>(line))) {
+      // A driver's line: its device gets the data, on the CPU the driver routes it to.
+      toml += fmt::format("\n[[source]]\nname = \"s{}\"\nkind = \"{}\"\ndriver = \"{}\"\n", i, kind, driver->name);
+    } else {
+      toml += fmt::format("\n[[source]]\nname = \"s{}\"\nkind = \"{}\"\nvector = {:#x}\ncpu = {}\n", i, kind,
+                          0x40 + line, cpu);
+    }
     if (kind == "periodic") {
       toml += fmt::format("period_us = {}\n", pick(prng, 30, 300));
     } else if (kind == "poisson") {
@@ -160,7 +170,13 @@ std::string draw_swarm_scenario(std::uint64_t seed) {
     toml += fmt::format("\n[[fault]]\nkind = \"{}\"\nmean_us = {}\n", kind, pick(prng, 200, 3000));
     switch (fault_kind_named(kind)->takes) {
       case FaultParameter::None: break;
-      case FaultParameter::Vector: toml += fmt::format("vector = {:#x}\n", 0x40 + pick(prng, 0, 15)); break;
+      case FaultParameter::Vector: {
+        // Not a driver's line: a level-device fault needs the stock acknowledgement.
+        std::uint64_t line = pick(prng, 0, 15);
+        while (drivers::driver_on_line(static_cast<unsigned>(line))) line = (line + 1) % 16;
+        toml += fmt::format("vector = {:#x}\n", 0x40 + line);
+        break;
+      }
       case FaultParameter::Late: toml += fmt::format("late_us = {}\n", pick(prng, 1, 50)); break;
       case FaultParameter::Task: toml += fmt::format("task = \"{}\"\n", one_of(prng, ring3_counters)); break;
     }

@@ -2,6 +2,7 @@
 
 #include "core/console.h"
 #include "core/cpu_local.h"
+#include "core/drivers/drivers.h"
 #include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
 #include "core/kernel_entry.h"
@@ -81,11 +82,18 @@ PRISTINE_HOT TrapFrame* dispatch_other_interrupt(Vector vector, TrapFrame* frame
   } else if (vector == vectors::kSpurious) {
     // Spurious: the controller set no in-service bit, so no EOI (Intel SDM Vol. 3, 11.9).
     PRISTINE_TEST_HOOK(spurious_interrupt);
+  } else if (vector == vectors::kKernelWait) {
+    // A software interrupt: nothing to acknowledge.
+    resume = sched::wait_for_wake(cpu, frame, entry.now);
   } else {
-    // Device lines have no driver work yet: acknowledge (counted on leaving).
-    if (vectors::is_device(vector)) machine::acknowledge_device(vector);
+    // A device line: its driver's top half (core/drivers/drivers.h), the EOI,
+    // then its bottom half woken.
+    Task* bottom_half = drivers::top_half(vector);
     PRISTINE_PATCH_SITE(dispatch_device_eoi);
     machine::end_of_interrupt();
+    if (bottom_half && sched::claim_wake(*bottom_half)) {
+      resume = sched::wake_blocked(cpu, frame, entry.now, *bottom_half);
+    }
   }
   return leave_kernel(entry, cpu.interrupt_paths[vector], frame, resume);
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "arch/vectors.h"
+#include "core/drivers/driver_table.h"
 #include "core/types.h"
 
 namespace pristine::vectors {
@@ -28,6 +29,9 @@ inline constexpr Vector kTimer{0xEC};
 inline constexpr Vector kIpiReschedule{0xF0};
 inline constexpr Vector kIpiTlbShootdown{0xF1};
 inline constexpr Vector kIpiStopAll{0xF2};
+// A kernel thread's wait (machine::kernel_wait: a software interrupt from
+// ring 0, its gate DPL 0, so ring 3 cannot raise it); never acknowledged.
+inline constexpr Vector kKernelWait{0x81};
 // Spurious interrupt vector: delivered without setting in-service, never EOI'd
 // (Intel SDM Vol. 3, 11.9).
 inline constexpr Vector kSpurious{0xFF};
@@ -47,6 +51,19 @@ static_assert(priority_class(kIpiReschedule) > priority_class(kTimer) &&
               "IPIs outrank the tick (another CPU may be waiting on them)");
 static_assert(kIpiStopAll > kIpiTlbShootdown && kIpiTlbShootdown > kIpiReschedule,
               "within the IPI class: stop-all first, then shootdowns, then reschedules");
+static_assert(kKernelWait >= arch::kFirstKernelVector && !is_device(kKernelWait) &&
+                  priority_class(kKernelWait) < priority_class(kTimer),
+              "the kernel-wait vector is a software interrupt of the kernel's own");
+constexpr bool driver_lines_fit() {
+  for (const drivers::DriverInfo& d : drivers::kDrivers) {
+    if (d.line >= kDeviceLines) return false;
+    for (const drivers::DriverInfo& e : drivers::kDrivers) {
+      if (&d != &e && d.line == e.line) return false;
+    }
+  }
+  return true;
+}
+static_assert(driver_lines_fit(), "each driver has a device line of its own (core/drivers/driver_list.def)");
 static_assert(kSpurious == 0xFF && kIpiStopAll < kSpurious, "the spurious vector stays 0xFF, above every IPI");
 
 // The handler name used in reports, budgets and scenario files. Stable: it is
@@ -58,7 +75,12 @@ constexpr const char* handler_name(Vector v) {
       "device15"};
   if (const char* name = arch::reserved_vector_name(v)) return name;
   if (v == kTimer) return "timer";
-  if (is_device(v)) return kDeviceNames[v - kDeviceBase];
+  if (is_device(v)) {
+    // A line with a driver is named by it ("uart0-rx"), a bare one by its number.
+    if (const drivers::DriverInfo* driver = drivers::driver_on_line(v - kDeviceBase)) return driver->handler_name;
+    return kDeviceNames[v - kDeviceBase];
+  }
+  if (v == kKernelWait) return "kernel-wait";
   if (v == kIpiReschedule) return "ipi-reschedule";
   if (v == kIpiTlbShootdown) return "ipi-tlb-shootdown";
   if (v == kIpiStopAll) return "ipi-stop-all";

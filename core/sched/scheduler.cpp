@@ -396,6 +396,16 @@ PRISTINE_HOT bool claim_wake(Task& task) {
   return state == kWakeWaiting;
 }
 
+PRISTINE_HOT TrapFrame* wait_for_wake(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
+  Task& task = *cpu.current;
+  std::uint32_t expected = kWakeNone;
+  if (task.wake_state.compare_exchange_strong(expected, kWakeWaiting, std::memory_order_acq_rel)) {
+    return block_current(cpu, frame, now);
+  }
+  task.wake_state.store(kWakeNone, std::memory_order_relaxed);  // it was Pending: only we clear it
+  return frame;
+}
+
 PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::int64_t code) {
   Task& task = *cpu.current;
   task.exit_code = code;

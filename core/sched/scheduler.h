@@ -42,6 +42,9 @@ Task* spawn_user_task(CpuLocal& cpu, UserProgram program, std::uint64_t arg, Cyc
 // caller must make it runnable; false if it was not (a wake is now pending:
 // its next wait returns at once).
 bool claim_wake(Task& task);
+// Hot path (wait syscalls, a kernel thread's machine::kernel_wait): consume a
+// pending wake and resume `frame`, or block the running task until one comes.
+TrapFrame* wait_for_wake(CpuLocal& cpu, TrapFrame* frame, Cycles now);
 
 // Cold path: start running tasks on this CPU; never returns.
 [[noreturn]] void start(CpuLocal& cpu);

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "core/boot_info.h"
+#include "core/drivers/driver_table.h"
 #include "core/fs/open_file.h"
 #include "core/machine.h"
 #include "core/types.h"
@@ -100,7 +101,8 @@ struct Task {
 
 // The task table, exported for cold-path readers: the shutdown report, a
 // debugger, and the simulator (which reads it from guest memory by symbol).
-inline constexpr std::uint32_t kMaxTasks = kMaxBootTasks + kMaxCpus;  // + one idle task per CPU
+// + one idle task per CPU + one bottom-half thread per driver (core/drivers/drivers.h)
+inline constexpr std::uint32_t kMaxTasks = kMaxBootTasks + kMaxCpus + drivers::kDriverCount;
 struct TaskTable {
   std::uint32_t count;
   std::uint32_t reserved;

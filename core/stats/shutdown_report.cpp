@@ -3,6 +3,9 @@
 #include "core/boot_info.h"
 #include "core/console.h"
 #include "core/cpu_local.h"
+#include "core/drivers/drivers.h"
+#include "core/drivers/driver_table.h"
+#include "core/drivers/uart.h"
 #include "core/interrupt/exception.h"
 #include "core/interrupt/vectors.h"
 #include "core/machine.h"
@@ -160,6 +163,21 @@ void write_paths(const CpuLocal& cpu) {
   end();
 }
 
+// uart0's counts, when its driver was started.
+void write_devices() {
+  if (!drivers::started(drivers::DriverId::Uart0)) return;
+  const uart::UartStats& stats = pristine_uart0.stats;
+  begin(record::kDevice, drivers::kDrivers[static_cast<std::uint32_t>(drivers::DriverId::Uart0)].name);
+  number(field::kDeviceInterrupts, load(stats.interrupts));
+  number(field::kDeviceCaptured, load(stats.captured));
+  number(field::kDeviceRingFull, load(stats.ring_full));
+  number(field::kDeviceOverruns, load(stats.overruns));
+  number(field::kDeviceConsumed, load(stats.consumed));
+  hex(field::kDeviceChecksum, load(stats.checksum));
+  number(field::kDeviceBottomHalfRuns, load(stats.bottom_half_runs));
+  end();
+}
+
 // The checks of the run: a failure record for each that failed.
 bool write_failures() {
   bool pass = true;
@@ -210,6 +228,7 @@ bool write_shutdown_report() {
   }
   for (CpuId id = 0; id < cpu_count(); ++id) write_cpu(pristine_cpu_local[id]);
   for (CpuId id = 0; id < cpu_count(); ++id) write_paths(pristine_cpu_local[id]);
+  write_devices();
   begin(record::kLongestRunnableWait, longest_wait);
   end();
   const bool pass = write_failures();

@@ -76,17 +76,6 @@ PRISTINE_COLD std::int64_t system_info(const CpuLocal& cpu, VirtAddr buffer, std
   return copied != 0 ? copied : static_cast<std::int64_t>(sizeof info);
 }
 
-// wait(): consume a pending wake, or block until one comes (Task::wake_state).
-PRISTINE_HOT TrapFrame* wait_for_wake(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
-  Task& task = *cpu.current;
-  std::uint32_t expected = kWakeNone;
-  if (task.wake_state.compare_exchange_strong(expected, kWakeWaiting, std::memory_order_acq_rel)) {
-    return sched::block_current(cpu, frame, now);
-  }
-  task.wake_state.store(kWakeNone, std::memory_order_relaxed);  // it was Pending: only we clear it
-  return frame;
-}
-
 // wake(task): a waiting task is made runnable; any other gets a pending wake.
 PRISTINE_HOT TrapFrame* wake_task(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::uint64_t id,
                                    std::int64_t& result) {
@@ -146,7 +135,7 @@ PRISTINE_HOT TrapFrame* wait_for_child(CpuLocal& cpu, TrapFrame* frame, Cycles n
     // did not, and we take the code at once.
     if (!dead() || child.exit_waiter.exchange(nullptr, std::memory_order_acq_rel) == nullptr) {
       result = kEINTR;
-      return wait_for_wake(cpu, frame, now);
+      return sched::wait_for_wake(cpu, frame, now);
     }
   }
   child.reaped = 1;
@@ -232,7 +221,7 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       }
       break;
     case Syscall::Wait:
-      resume = wait_for_wake(cpu, frame, entry.now);
+      resume = sched::wait_for_wake(cpu, frame, entry.now);
       break;
     case Syscall::Wake:
       resume = wake_task(cpu, frame, entry.now, arg[0], result);

@@ -2,6 +2,7 @@
 // and on the simulated board, because both run real x86-64 code.
 #include "core/console.h"
 #include "core/hot_path.h"
+#include "core/interrupt/vectors.h"
 #include "core/machine.h"
 #include "hw-x86_64/cpu/descriptor_tables.h"
 #include "hw-x86_64/cpu/cpu_init.h"
@@ -67,6 +68,10 @@ PRISTINE_HOT void switch_address_space(PhysAddr root) {
 }
 
 PRISTINE_HOT void flush_tlb_page(VirtAddr page) { asm volatile("invlpg (%0)" ::"r"(page) : "memory"); }
+
+// A software interrupt through the kernel-wait gate (DPL 0): the same
+// frame-based switch as every other path (core/interrupt/dispatch.cpp).
+void kernel_wait() { asm volatile("int %0" ::"i"(static_cast<unsigned>(vectors::kKernelWait)) : "memory"); }
 
 PRISTINE_HOT void cpu_relax() { asm volatile("pause" ::: "memory"); }
 

@@ -9,6 +9,7 @@
 #include "core/test_hook.h"
 #include "hw-x86_64/cpu/cpu_init.h"
 #include "hw-x86_64/pc/command_line.h"
+#include "hw-x86_64/pc/ioapic.h"
 #include "hw-x86_64/pc/lapic.h"
 #include "hw-x86_64/pc/pc_clock.h"
 #include "hw-x86_64/pc/pic.h"
@@ -102,6 +103,7 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
   x86::cpu_init(0);
   PRISTINE_TEST_HOOK(boot_cpu_ready);
   pc::pic_remap_and_mask();
+  pc::ioapic_mask_all();  // drivers route their own lines (machine::enable_device_line)
   pc::CommandLine line = pc::read_command_line(start_info_phys);
   pc::lapic_init();
   const pc::ClockRates rates = pc::calibrate_clocks();
@@ -133,6 +135,7 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
   info.run_cycles = static_cast<std::uint64_t>(static_cast<unsigned __int128>(line.run_us) * rates.tsc_hz / 1'000'000);
   // Under QEMU -icount the TSC advances per retired instruction.
   info.clock_unit = line.icount ? ClockUnit::RetiredInstructions : ClockUnit::CpuCycles;
+  info.drivers = line.drivers;
   if (line.task_count != 0) {
     for (std::uint32_t i = 0; i < line.task_count; ++i) info.tasks[i] = line.tasks[i];
     info.task_count = line.task_count;

@@ -2,6 +2,8 @@
 // (digits only, overflow refused), every value checked against its bound.
 #include "hw-x86_64/pc/command_line.h"
 
+#include "core/drivers/driver_table.h"
+
 #include "core/program_registry.h"
 #include "hw-x86_64/pc/command_line_words.h"
 
@@ -112,6 +114,17 @@ struct Parser {
     if (over) tell("cpus= past the 8 CPUs the kernel supports: clamped to 8", word);
   }
 
+  // driver=NAME: a name of core/drivers/driver_list.def.
+  void driver(Span word, Span value, CommandLine& line) const {
+    for (std::uint32_t i = 0; i < drivers::kDriverCount; ++i) {
+      if (value.is(drivers::kDrivers[i].name)) {
+        line.drivers |= std::uint32_t{1} << i;
+        return;
+      }
+    }
+    tell("ignoring driver= that names no driver of the kernel", word);
+  }
+
   // NAME:PROGRAM:PRIORITY:ARG[:CPU]. False (told) if refused.
   bool task(Span word, Span value, BootTask& task) const {
     Span field[5] = {};
@@ -210,6 +223,8 @@ CommandLine parse_command_line(const char* text, std::size_t length, CommandLine
       parser.cpus(word, value, line);
     } else if (word.is(command_line_word::kIcount)) {
       line.icount = true;
+    } else if (word.after(command_line_word::kDriver, value)) {
+      parser.driver(word, value, line);
     } else if (word.after(command_line_word::kTask, value)) {
       if (line.task_count == kMaxBootTasks) {
         parser.tell("ignoring task= past the 16 tasks the kernel starts", word);

@@ -19,6 +19,9 @@
 //                another task= word that was accepted) or a number the program
 //                documents (at most kMaxNumberArg); CPU pins the task,
 //                below the cpus= count.
+//   driver=NAME  start the driver NAME of core/drivers/driver_list.def
+//                (uart0); pristine boot --scenario writes one per driver a
+//                [[source]] drives.
 // Every number is plain decimal digits and must end the word (or its field).
 // A word that breaks a rule is refused (the value keeps its default, the task
 // is not started) or, for a value past a bound, clamped; either way the notice
@@ -46,6 +49,7 @@ struct CommandLine {
   std::uint32_t tick_hz = kDefaultTickHz;
   std::uint32_t cpus = 1;
   bool icount = false;
+  std::uint32_t drivers = 0;  // BootInfo::drivers
   std::uint32_t task_count = 0;
   BootTask tasks[kMaxBootTasks] = {};
 };

@@ -1,9 +1,12 @@
 // The board half of the machine interface (core/machine.h) on a PC: LAPIC for
-// EOI, timer and IPIs, the TSC for time, COM1 for the console, QEMU's
-// isa-debug-exit to power off.
+// EOI, timer and IPIs, the TSC for time, COM1 for the console and uart0, the
+// I/O APIC for device lines, QEMU's isa-debug-exit to power off.
 #include "core/hot_path.h"
 #include "core/machine.h"
+#include "core/interrupt/vectors.h"
+#include "hw-x86_64/cpu/instructions.h"
 #include "hw-x86_64/pc/debug_exit.h"
+#include "hw-x86_64/pc/ioapic.h"
 #include "hw-x86_64/pc/lapic.h"
 #include "hw-x86_64/pc/pc_clock.h"
 #include "hw-x86_64/pc/serial.h"
@@ -19,8 +22,17 @@ PRISTINE_HOT void timer_arm_oneshot(Cycles deadline) {
 
 PRISTINE_HOT Cycles now() { return Cycles{pc::rdtsc()}; }
 
-// No PC device drivers yet: nothing to acknowledge.
+// A PC line without a driver is never routed (ioapic_mask_all): nothing to acknowledge.
 PRISTINE_HOT void acknowledge_device(Vector) {}
+
+// uart0 is COM1, the console's UART too (serial.cpp polls its transmitter).
+PRISTINE_HOT std::uint8_t uart_read(std::uint8_t reg) { return x86::inb(pc::kCom1 + reg); }
+PRISTINE_HOT void uart_write(std::uint8_t reg, std::uint8_t value) { x86::outb(pc::kCom1 + reg, value); }
+
+// Device line n is ISA IRQ n: I/O APIC pin n on QEMU's pc machine (ioapic.h).
+void enable_device_line(unsigned line, CpuId cpu) {
+  pc::ioapic_route_level(line, Vector{static_cast<std::uint8_t>(vectors::kDeviceBase + line)}, cpu);
+}
 
 PRISTINE_HOT void send_ipi(CpuId target, Vector vector) { pc::lapic_send_ipi(target, vector); }
 

@@ -1,29 +1,29 @@
 #include "hw-x86_64/pc/serial.h"
 
+#include "core/drivers/uart_registers.h"
 #include "hw-x86_64/cpu/instructions.h"
 
 namespace pristine::pc {
 namespace {
 
-constexpr std::uint16_t kCom1 = 0x3F8;
-constexpr std::uint8_t kLineStatusTxEmpty = 0x20;
-
 void put(char c) {
-  while ((x86::inb(kCom1 + 5) & kLineStatusTxEmpty) == 0) {
+  while ((x86::inb(kCom1 + uart::kLineStatus) & uart::kTransmitHoldingEmpty) == 0) {
   }
-  x86::outb(kCom1, static_cast<std::uint8_t>(c));
+  x86::outb(kCom1 + uart::kData, static_cast<std::uint8_t>(c));
 }
 
 }  // namespace
 
 void serial_init() {
-  x86::outb(kCom1 + 1, 0x00);  // no UART interrupts: the console is polled
-  x86::outb(kCom1 + 3, 0x80);  // DLAB on
-  x86::outb(kCom1 + 0, 0x01);  // 115200 baud
+  // No interrupts: the console is polled (uart0's driver enables receive
+  // interrupts when a scenario uses it, core/drivers/uart.cpp).
+  x86::outb(kCom1 + uart::kInterruptEnable, 0x00);
+  x86::outb(kCom1 + uart::kLineControl, 0x80);  // DLAB on: registers 0-1 are the divisor
+  x86::outb(kCom1 + 0, 0x01);                   // 115200 baud
   x86::outb(kCom1 + 1, 0x00);
-  x86::outb(kCom1 + 3, 0x03);  // 8N1
-  x86::outb(kCom1 + 2, 0xC7);  // FIFO on, cleared
-  x86::outb(kCom1 + 4, 0x03);  // DTR, RTS
+  x86::outb(kCom1 + uart::kLineControl, 0x03);  // 8N1, DLAB off
+  x86::outb(kCom1 + uart::kFifoControl, 0xC7);  // FIFO on, cleared
+  x86::outb(kCom1 + uart::kModemControl, 0x03); // DTR, RTS
 }
 
 void serial_write(const char* text, std::size_t length) {

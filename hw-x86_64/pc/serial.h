@@ -2,8 +2,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace pristine::pc {
+
+inline constexpr std::uint16_t kCom1 = 0x3F8;  // I/O port of register 0
 
 void serial_init();
 void serial_write(const char* text, std::size_t length);

@@ -1,6 +1,7 @@
 #include "sim/cli/boot_command.h"
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,9 +12,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/drivers/uart.h"
+#include "core/kernel_main.h"
 #include "hw-x86_64/pc/command_line_words.h"
 #include "hw-x86_64/pc/debug_exit.h"
 #include "sim/cli/process.h"
+#include "sim/shutdown_report.h"
 
 
 namespace pristine::cli {
@@ -26,6 +30,31 @@ std::string seconds_word(double seconds) {
   text.erase(text.find_last_not_of('0') + 1);
   if (text.back() == '.') text.pop_back();
   return pc::command_line_word::kSeconds + text;
+}
+
+// Whether the kernel's uart0 driver consumed `sent` whole: every byte, in
+// order (its checksum), none dropped. "" if so, else what went wrong.
+std::string serial_input_problem(const std::string& sent, const std::string& console) {
+  std::uint64_t checksum = uart::kChecksumSeed;
+  for (const char c : sent) checksum = uart::checksum_step(checksum, static_cast<std::uint8_t>(c));
+  try {
+    const sim::ShutdownReport report = sim::read_shutdown_report(console);
+    const sim::ReportRecord* device = report.find("device", "uart0");
+    if (!device) return "the shutdown report has no uart0 device: its driver did not start";
+    const std::uint64_t consumed = device->number("consumed");
+    const std::uint64_t dropped = device->number("ring-full");
+    const std::uint64_t got = device->number("checksum");
+    if (consumed != sent.size() || dropped != 0) {
+      return fmt::format("uart0 consumed {} of the {} bytes sent ({} dropped by its top half)", consumed,
+                         sent.size(), dropped);
+    }
+    if (got != checksum) {
+      return fmt::format("uart0's checksum {:#018x} is not the {:#018x} of the bytes sent", got, checksum);
+    }
+  } catch (const sim::ShutdownReportError& e) {
+    return std::string("no readable shutdown report: ") + e.what();
+  }
+  return "";
 }
 
 }  // namespace
@@ -95,7 +124,9 @@ int run_boot(const BootOptions& o) {
 
   const auto started = std::chrono::steady_clock::now();
   std::string why;
-  std::optional<ChildProcess> qemu = ChildProcess::start(cmd, why);
+  // A child that stops reading its input must not kill us with SIGPIPE.
+  if (!o.serial_input.empty()) signal(SIGPIPE, SIG_IGN);
+  std::optional<ChildProcess> qemu = ChildProcess::start(cmd, why, !o.serial_input.empty());
   if (!qemu) {
     std::cerr << "pristine boot: cannot start qemu-system-x86_64: " << why << '\n';
     return 2;
@@ -109,10 +140,16 @@ int run_boot(const BootOptions& o) {
                              : Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                   std::chrono::duration<double>(o.seconds * 10 + 10));
   bool timed_out = false;
+  std::string console;
+  std::string input = o.serial_input;
   for (;;) {
+    // Input waits for the kernel's banner: a byte sent while the board was
+    // still setting up its UART would be dropped with the FIFO it resets.
+    if (console.find(kKernelBanner) != std::string::npos) qemu->feed_input(input);
     std::string chunk;
     const bool open = qemu->read_output(chunk, 200);
     if (!chunk.empty()) {
+      console += chunk;
       if (o.console) o.console->append(chunk);
       if (o.echo) {
         std::cout << chunk;
@@ -139,7 +176,13 @@ int run_boot(const BootOptions& o) {
     return 1;
   }
   const int code = exit.status;
-  if (code == pc::kQemuStatusPass) return 0;
+  if (code == pc::kQemuStatusPass) {
+    if (o.serial_input.empty()) return 0;
+    const std::string problem = serial_input_problem(o.serial_input, console);
+    if (problem.empty()) return 0;
+    std::cerr << "pristine boot: FAIL: " << problem << '\n';
+    return 1;
+  }
   if (code == 0) {
     std::cerr << "pristine boot: FAIL: triple fault or reset (QEMU status 0)\n";
   } else if (pc::is_kernel_failure_status(code)) {

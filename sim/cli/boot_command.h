@@ -17,6 +17,10 @@ struct BootOptions {
   std::vector<std::string> extra_qemu_args;
   std::vector<std::string> kernel_args;  // extra words for the kernel command line (task=..., tick=...)
   std::filesystem::path image;
+  // Bytes for COM1's receive side (uart0), fed through QEMU's standard input;
+  // when not empty, the run passes only if the kernel's uart0 driver reports
+  // every byte consumed with their checksum (docs/drivers.md).
+  std::string serial_input;
   std::string* console = nullptr;  // if set, the console output is kept here
   bool echo = true;                // stream the console to stdout
 };

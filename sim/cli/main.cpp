@@ -129,7 +129,8 @@ int main(int argc, char** argv) {
   boot->add_option("--image", boot_options.image, "PC kernel image")->capture_default_str();
   std::filesystem::path boot_scenario;
   boot->add_option("--scenario", boot_scenario,
-                   "Run a scenario's tasks and tick rate on the PC (its interrupt sources are simulator-only)")
+                   "Run a scenario's tasks and tick rate on the PC, and its uart0 input on the serial port (its other "
+                   "interrupt sources are simulator-only)")
       ->check(CLI::ExistingFile);
   boot->add_option("qemu_args", boot_options.extra_qemu_args, "Extra QEMU arguments, after --");
   boot->allow_extras(false);
@@ -223,7 +224,11 @@ int main(int argc, char** argv) {
     if (*boot) {
       using Mode = pristine::cli::BootOptions::Mode;
       boot_options.mode = icount ? Mode::Icount : kvm ? Mode::Kvm : Mode::Tcg;
-      if (!boot_scenario.empty()) boot_options.kernel_args = pristine::cli::kernel_args_for(pristine::sim::load_scenario(boot_scenario));
+      if (!boot_scenario.empty()) {
+        const pristine::sim::Scenario scenario = pristine::sim::load_scenario(boot_scenario);
+        boot_options.kernel_args = pristine::cli::kernel_args_for(scenario);
+        boot_options.serial_input = pristine::cli::serial_input_for(scenario);
+      }
       return pristine::cli::run_boot(boot_options);
     }
   } catch (const pristine::sim::ScenarioError& e) {

@@ -15,22 +15,28 @@ extern char** environ;
 namespace pristine::cli {
 namespace {
 
-// Start `args` with standard input from /dev/null, standard output to
-// `stdout_fd` if given (closed here) and standard error discarded if asked;
-// its pid, or -1 with the posix_spawn error in `error`.
-pid_t spawn(const std::vector<std::string>& args, int stdout_fd, bool quiet_stderr, int& error) {
+// Start `args` with standard input from `stdin_fd` if given (closed here)
+// or /dev/null, standard output to `stdout_fd` if given (closed here) and
+// standard error discarded if asked; its pid, or -1 with the posix_spawn
+// error in `error`.
+pid_t spawn(const std::vector<std::string>& args, int stdout_fd, bool quiet_stderr, int& error, int stdin_fd = -1) {
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (stdin_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, stdin_fd, STDIN_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  }
   if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
   if (quiet_stderr) posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
   error = args.empty() ? EINVAL : posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (stdout_fd >= 0) close(stdout_fd);
+  if (stdin_fd >= 0) close(stdin_fd);
   return error == 0 ? pid : -1;
 }
 
@@ -66,25 +72,55 @@ std::optional<std::string> capture_process(const std::vector<std::string>& argv)
   return output;
 }
 
-std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& argv, std::string& why) {
+std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& argv, std::string& why, bool input) {
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) {
     why = std::strerror(errno);
     return std::nullopt;
   }
+  int in[2] = {-1, -1};
+  if (input && pipe2(in, O_CLOEXEC) != 0) {
+    why = std::strerror(errno);
+    close(out[0]);
+    close(out[1]);
+    return std::nullopt;
+  }
+  // Our end never blocks: feed_input writes what fits while the output is read.
+  if (input) fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
   int error = 0;
-  const pid_t pid = spawn(argv, out[1], false, error);
+  const pid_t pid = spawn(argv, out[1], false, error, in[0]);
   if (pid < 0) {
     close(out[0]);
+    if (input) close(in[1]);
     why = std::strerror(error);
     return std::nullopt;
   }
-  return ChildProcess(pid, out[0]);
+  return ChildProcess(pid, out[0], in[1]);
 }
 
-ChildProcess::ChildProcess(ChildProcess&& other) noexcept : pid_(other.pid_), output_(other.output_) {
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(other.pid_), output_(other.output_), input_(other.input_) {
   other.pid_ = -1;
   other.output_ = -1;
+  other.input_ = -1;
+}
+
+void ChildProcess::feed_input(std::string& pending) {
+  if (input_ < 0) return;
+  while (!pending.empty()) {
+    const ssize_t n = write(input_, pending.data(), pending.size());
+    if (n > 0) {
+      pending.erase(0, static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && errno == EAGAIN) {
+      return;  // the pipe is full: more later
+    } else {
+      pending.clear();  // the child closed its end (EPIPE): nobody reads the rest
+    }
+  }
+  close(input_);
+  input_ = -1;
 }
 
 ChildProcess::~ChildProcess() {
@@ -93,6 +129,7 @@ ChildProcess::~ChildProcess() {
     wait();
   }
   if (output_ >= 0) close(output_);
+  if (input_ >= 0) close(input_);
 }
 
 bool ChildProcess::read_output(std::string& into, int wait_ms) {

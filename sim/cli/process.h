@@ -29,8 +29,10 @@ class ChildProcess {
     double cpu_seconds = 0;   // user + system time it used
   };
 
-  // The started child, or nullopt with the reason in `why`.
-  static std::optional<ChildProcess> start(const std::vector<std::string>& argv, std::string& why);
+  // The started child, or nullopt with the reason in `why`. With `input`,
+  // its standard input is a pipe fed by feed_input(); else /dev/null.
+  static std::optional<ChildProcess> start(const std::vector<std::string>& argv, std::string& why,
+                                           bool input = false);
 
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&&) = delete;
@@ -39,13 +41,18 @@ class ChildProcess {
   // Waits up to `wait_ms` for output and appends what came to `into`; false
   // once the child has closed its standard output.
   bool read_output(std::string& into, int wait_ms);
+  // Writes what the pipe takes now of `pending` (never blocks) and drops it
+  // from `pending`; closes the pipe once `pending` is empty (the child reads
+  // end of file) or the child stopped reading it.
+  void feed_input(std::string& pending);
   void kill();
   Exit wait();
 
  private:
-  ChildProcess(pid_t pid, int output) : pid_(pid), output_(output) {}
+  ChildProcess(pid_t pid, int output, int input) : pid_(pid), output_(output), input_(input) {}
   pid_t pid_ = -1;
   int output_ = -1;
+  int input_ = -1;
 };
 
 }  // namespace pristine::cli

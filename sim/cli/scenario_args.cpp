@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "core/drivers/driver_table.h"
 #include "hw-x86_64/pc/command_line_words.h"
+#include "sim/event_source.h"
+#include "sim/uart_payload.h"
 
 namespace pristine::cli {
 
@@ -14,7 +17,27 @@ std::vector<std::string> kernel_args_for(const sim::Scenario& s) {
     if (t.cpu) task += fmt::format(":{}", *t.cpu);
     args.push_back(task);
   }
+  // One driver= per driver a source drives (its device gets the source's data).
+  std::uint32_t drivers = 0;
+  for (const auto& source : s.sources) {
+    if (source.driver && (drivers & (1u << *source.driver)) == 0) {
+      drivers |= 1u << *source.driver;
+      args.push_back(fmt::format("{}{}", word::kDriver, drivers::kDrivers[*source.driver].name));
+    }
+  }
   return args;
+}
+
+std::string serial_input_for(const sim::Scenario& s) {
+  std::uint64_t bytes = 0;
+  for (std::uint32_t i = 0; i < s.sources.size(); ++i) {
+    if (s.sources[i].driver != static_cast<std::uint32_t>(drivers::DriverId::Uart0)) continue;
+    sim::EventSource source(s.sources[i], s.seed, i);
+    while (source.next_arrival() < s.duration && bytes < kMaxSerialInput) ++bytes;
+  }
+  std::string input;
+  for (std::uint64_t k = 0; k < bytes; ++k) input.push_back(static_cast<char>(sim::uart_payload_byte(k)));
+  return input;
 }
 
 }  // namespace pristine::cli

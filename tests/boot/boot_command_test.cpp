@@ -2,6 +2,7 @@
 // line each mode builds, and how each way QEMU can end is judged. A fake
 // `qemu-system-x86_64` on PATH ends the way a test asks; only the kernel's
 // pass status (33) may read as a pass. The real boots are in tests/boot_test.cpp.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -13,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "core/drivers/uart.h"
+#include "core/kernel_main.h"
 #include "hw-x86_64/pc/debug_exit.h"
 #include "sim/cli/boot_command.h"
 
@@ -113,9 +116,10 @@ class FakeQemu : public ::testing::Test {
     int code;
     std::string out, err;
   };
-  Result boot(double seconds = 1.0) {
+  Result boot(double seconds = 1.0, std::string serial_input = "") {
     BootOptions o = options(seconds);
     o.image = image_;
+    o.serial_input = std::move(serial_input);
     testing::internal::CaptureStdout();
     testing::internal::CaptureStderr();
     const int code = pristine::cli::run_boot(o);
@@ -193,6 +197,56 @@ TEST(BootCommandRefusals, KvmWithoutHardwareVirtualizationIsRefused) {
   testing::internal::CaptureStderr();
   EXPECT_EQ(pristine::cli::run_boot(o), 2);
   EXPECT_NE(testing::internal::GetCapturedStderr().find("refused"), std::string::npos);
+}
+
+// Serial input (uart0, docs/drivers.md): sent on QEMU's standard input after
+// the kernel's banner, then the pipe is closed; the run passes only if the
+// shutdown report's uart0 record consumed every byte, checksum included.
+// The fake reads its input to the end (so it ends only once the pipe is
+// closed) and prints the report line a test gives.
+std::string fake_report(const std::string& device_line) {
+  return fmt::format("echo '{}pretend'\ncat > /dev/null\necho 'pristine-report v2'\n{}echo 'verdict pass'\n"
+                     "echo 'end-of-report'\nexit 33",
+                     pristine::kKernelBanner, device_line.empty() ? "" : "echo '" + device_line + "'\n");
+}
+
+std::uint64_t checksum_of(const std::string& bytes) {
+  std::uint64_t sum = pristine::uart::kChecksumSeed;
+  for (const char c : bytes) sum = pristine::uart::checksum_step(sum, static_cast<std::uint8_t>(c));
+  return sum;
+}
+
+TEST_F(FakeQemu, SerialInputConsumedWholeIsAPass) {
+  fake(fake_report(fmt::format("device uart0 interrupts 3 captured 3 ring-full 0 overruns 0 consumed 3 checksum {:#x} "
+                               "bottom-half-runs 1",
+                               checksum_of("abc"))));
+  const Result r = boot(1.0, "abc");
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
+TEST_F(FakeQemu, SerialInputNotAllConsumedIsAFailure) {
+  fake(fake_report(fmt::format("device uart0 interrupts 2 captured 2 ring-full 0 overruns 0 consumed 2 checksum {:#x} "
+                               "bottom-half-runs 1",
+                               checksum_of("ab"))));
+  const Result r = boot(1.0, "abc");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("uart0 consumed 2 of the 3 bytes sent"), std::string::npos) << r.err;
+}
+
+TEST_F(FakeQemu, SerialInputWithAWrongChecksumIsAFailure) {
+  fake(fake_report(fmt::format("device uart0 interrupts 3 captured 3 ring-full 0 overruns 0 consumed 3 checksum {:#x} "
+                               "bottom-half-runs 1",
+                               checksum_of("abd"))));
+  const Result r = boot(1.0, "abc");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("checksum"), std::string::npos) << r.err;
+}
+
+TEST_F(FakeQemu, SerialInputWithoutTheDriverIsAFailure) {
+  fake(fake_report(""));
+  const Result r = boot(1.0, "abc");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("did not start"), std::string::npos) << r.err;
 }
 
 }  // namespace

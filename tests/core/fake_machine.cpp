@@ -3,6 +3,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/drivers/uart_registers.h"
 #include "core/machine.h"
 #include "hw-x86_64/cpu/trap_frame.h"
 
@@ -79,6 +80,25 @@ void dump_frame(const TrapFrame&) { state().console += "<registers>"; }
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr, std::uint64_t) { return 0x1000 * (slot + 1); }
 void end_of_interrupt() { ++state().eoi_count; }
 void acknowledge_device(Vector) {}
+std::uint8_t uart_read(std::uint8_t reg) {
+  auto& st = state();
+  if (reg == uart::kLineStatus) {
+    std::uint8_t status = uart::kTransmitHoldingEmpty | uart::kTransmitterEmpty;
+    if (!st.uart_fifo.empty()) status |= uart::kDataReady;
+    if (st.uart_overrun) status |= uart::kOverrunError;
+    st.uart_overrun = false;  // reading LSR clears its error bits
+    return status;
+  }
+  if (reg == uart::kData && !st.uart_fifo.empty()) {
+    const std::uint8_t byte = st.uart_fifo.front();
+    st.uart_fifo.pop_front();
+    return byte;
+  }
+  return 0;
+}
+void uart_write(std::uint8_t reg, std::uint8_t value) { state().uart_writes.emplace_back(reg, value); }
+void enable_device_line(unsigned line, CpuId cpu) { state().lines_enabled.emplace_back(line, cpu); }
+void kernel_wait() { ++state().kernel_waits; }
 bool map_user_page(PhysAddr, VirtAddr) { return true; }
 bool protect_user_page(PhysAddr, VirtAddr, bool) { return true; }
 // The user region here is plain host memory (__user_start above): a copy

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,13 @@ struct State {
   std::vector<std::pair<CpuId, Vector>> ipis;  // (target, vector), in send order
   std::vector<std::pair<CpuId, VirtAddr>> flushes;  // (cpu, page) flushed with invlpg
   std::vector<VirtAddr> unmapped;
+  // uart0 (core/drivers/uart_registers.h): bytes waiting in its receive FIFO,
+  // an overrun to report at the next status read, and every register write.
+  std::deque<std::uint8_t> uart_fifo;
+  bool uart_overrun = false;
+  std::vector<std::pair<std::uint8_t, std::uint8_t>> uart_writes;  // (register, value)
+  std::vector<std::pair<unsigned, CpuId>> lines_enabled;           // (line, cpu)
+  std::uint64_t kernel_waits = 0;
   // Called on every cpu_relax(): a test lets "other CPUs" act while one spins.
   void (*on_relax)() = nullptr;
 };

@@ -1,0 +1,46 @@
+// A single-producer, single-consumer ring of bytes: the hand-off from a
+// driver's top half (producer, interrupt context) to its bottom half
+// (consumer, a kernel thread). Lock-free: each side writes only its own index;
+// release on publish, acquire on read, so a byte is in the ring before the
+// index that covers it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace pristine::drivers {
+
+template <std::uint32_t Size>
+class ByteRing {
+  static_assert(Size != 0 && (Size & (Size - 1)) == 0, "a power of two: indexes wrap with a mask");
+
+ public:
+  // Producer: false (and nothing stored) when the ring is full.
+  bool push(std::uint8_t byte) {
+    const std::uint32_t head = head_.load(std::memory_order_relaxed);
+    if (head - tail_.load(std::memory_order_acquire) == Size) return false;
+    bytes_[head & (Size - 1)] = byte;
+    head_.store(head + 1, std::memory_order_release);
+    return true;
+  }
+
+  // Consumer: false when the ring is empty.
+  bool pop(std::uint8_t& byte) {
+    const std::uint32_t tail = tail_.load(std::memory_order_relaxed);
+    if (tail == head_.load(std::memory_order_acquire)) return false;
+    byte = bytes_[tail & (Size - 1)];
+    tail_.store(tail + 1, std::memory_order_release);
+    return true;
+  }
+
+  std::uint32_t size() const {
+    return head_.load(std::memory_order_acquire) - tail_.load(std::memory_order_acquire);
+  }
+
+ private:
+  std::atomic<std::uint32_t> head_{0};  // next slot the producer fills
+  std::atomic<std::uint32_t> tail_{0};  // next slot the consumer reads
+  std::uint8_t bytes_[Size] = {};
+};
+
+}  // namespace pristine::drivers

@@ -1,0 +1,23 @@
+// The I/O APIC: routes the PC's device interrupt lines (ISA IRQs and PCI
+// INTx, its input pins) to a CPU's local APIC as vectors. Intel 82093AA
+// I/O APIC data sheet; QEMU's pc machine has one, at 0xFEC00000, with ISA
+// IRQ n on pin n for every n but the PIT's IRQ 0 (pin 2), which Pristine does
+// not use (its tick is the LAPIC timer).
+#pragma once
+
+#include <cstdint>
+
+#include "core/types.h"
+
+namespace pristine::pc {
+
+// Cold path: mask every pin (boot).
+void ioapic_mask_all();
+
+// Cold path: deliver pin `pin` as `vector` to the local APIC `apic_id`,
+// level-triggered active high (an ISA line seen through QEMU's I/O APIC),
+// unmasked. A level line is re-delivered after the EOI while the device
+// still asserts it, so a top half that leaves work in the device loses nothing.
+void ioapic_route_level(unsigned pin, Vector vector, std::uint32_t apic_id);
+
+}  // namespace pristine::pc

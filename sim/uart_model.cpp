@@ -1,0 +1,105 @@
+#include "sim/uart_model.h"
+
+#include "core/drivers/uart.h"
+#include "core/drivers/uart_registers.h"
+#include "hw-sim/board_registers.h"
+
+namespace pristine::sim {
+
+void UartModel::attach(SimCpu& cpu) {
+  bindings_.push_back(std::make_unique<Binding>(Binding{this, &cpu}));
+  auto on_read = [](uc_engine*, std::uint64_t offset, unsigned, void* user) -> std::uint64_t {
+    auto* b = static_cast<Binding*>(user);
+    return b->model->read(*b->cpu, offset);
+  };
+  auto on_write = [](uc_engine*, std::uint64_t offset, unsigned, std::uint64_t value, void* user) {
+    auto* b = static_cast<Binding*>(user);
+    b->model->write(*b->cpu, offset, static_cast<std::uint8_t>(value));
+  };
+  check(uc_mmio_map(cpu.cpu.uc(), sim_board::kUartPhysicalBase, sim_board::kUartSize, on_read, bindings_.back().get(),
+                    on_write, bindings_.back().get()),
+        "uc_mmio_map(uart0)");
+}
+
+void UartModel::receive(SimCpu& target, std::uint8_t byte) {
+  target_ = &target;
+  ++totals_.arrived;
+  const std::size_t depth = fifo_enabled_ ? uart::kFifoDepth : 1;
+  if (fifo_.size() >= depth) {
+    ++totals_.overruns;
+    overrun_pending_ = true;
+    return;
+  }
+  fifo_.push_back(byte);
+  update_line();
+}
+
+bool UartModel::line_wanted() const { return (interrupt_enable_ & uart::kEnableReceiveInterrupt) && !fifo_.empty(); }
+
+// A rising line raises the vector; a falling one deasserts it, so the EOI
+// does not raise it again.
+void UartModel::update_line() {
+  if (!target_) return;
+  const bool asserted = target_->level_asserted.test(vector_);
+  if (line_wanted() && !asserted) {
+    target_->level_asserted.set(vector_);
+    raise_interrupt(*target_, vector_);
+    target_->poll_interrupt_flag = true;
+  } else if (!line_wanted() && asserted) {
+    target_->level_asserted.reset(vector_);
+  }
+}
+
+std::uint8_t UartModel::read(SimCpu& cpu, std::uint64_t reg) {
+  cpu.cycles += costs_.board_register_read;
+  switch (reg) {
+    case uart::kData: {
+      if (fifo_.empty()) return 0;
+      const std::uint8_t byte = fifo_.front();
+      fifo_.pop_front();
+      ++totals_.read;
+      totals_.checksum_of_read =
+          uart::checksum_step(totals_.read == 1 ? uart::kChecksumSeed : totals_.checksum_of_read, byte);
+      update_line();
+      return byte;
+    }
+    case uart::kInterruptEnable: return interrupt_enable_;
+    case uart::kInterruptId: {
+      const std::uint8_t fifos = fifo_enabled_ ? uart::kFifosEnabled : 0;
+      return fifos | (line_wanted() ? uart::kReceiveDataAvailable : uart::kNoInterruptPending);
+    }
+    case uart::kLineControl: return line_control_;
+    case uart::kModemControl: return modem_control_;
+    case uart::kLineStatus: {
+      std::uint8_t status = uart::kTransmitHoldingEmpty | uart::kTransmitterEmpty;
+      if (!fifo_.empty()) status |= uart::kDataReady;
+      if (overrun_pending_) status |= uart::kOverrunError;
+      overrun_pending_ = false;  // reading LSR clears its error bits
+      return status;
+    }
+    case uart::kScratch: return scratch_;
+    default: return 0;
+  }
+}
+
+void UartModel::write(SimCpu& cpu, std::uint64_t reg, std::uint8_t value) {
+  cpu.cycles += costs_.board_register_write;
+  switch (reg) {
+    case uart::kData: break;  // transmit: the board's console is its own register
+    case uart::kInterruptEnable: interrupt_enable_ = value & 0x0F; break;
+    case uart::kFifoControl:
+      fifo_enabled_ = (value & uart::kFifoEnable) != 0;
+      if (value & uart::kFifoClearReceive) {
+        totals_.cleared += fifo_.size();
+        fifo_.clear();
+      }
+      break;
+    case uart::kLineControl: line_control_ = value; break;
+    case uart::kModemControl: modem_control_ = value & 0x1F; break;
+    case uart::kScratch: scratch_ = value; break;
+    default: break;
+  }
+  update_line();
+}
+
+}  // namespace pristine::sim

@@ -1,0 +1,68 @@
+// uart0 on the simulated board: the receive side of a 16550 UART, with the
+// register interface the driver programs (core/drivers/uart_registers.h), so
+// the simulator and QEMU run the same driver source. Bytes arrive from a
+// scenario source (`driver = "uart0"`, one byte per arrival, values from
+// uart_payload.h); a 16-byte FIFO holds them until the driver reads them,
+// and a byte that finds it full is lost and reported as an overrun, as on the
+// chip. The interrupt line is level: asserted while the receive interrupt is
+// enabled and the FIFO holds data, re-raised after an EOI while it stays
+// asserted (sim/sim_board.cpp).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "sim/cost_model.h"
+#include "sim/sim_cpu.h"
+
+namespace pristine::sim {
+
+struct UartTotals {
+  std::uint64_t arrived = 0;   // bytes the line delivered
+  std::uint64_t overruns = 0;  // of those, lost: the FIFO was full
+  std::uint64_t read = 0;      // bytes the guest read from the FIFO
+  std::uint64_t cleared = 0;   // bytes the guest discarded (FCR "clear receive FIFO")
+  std::uint64_t checksum_of_read = 0;  // FNV-1a of the bytes read, in order (core/drivers/uart.h)
+};
+
+class UartModel {
+ public:
+  // `line` raises `vector` on `target` (the CPU the source names).
+  UartModel(const EventCosts& costs, Vector vector) : costs_(costs), vector_(vector) {}
+
+  // Map the register page into `cpu`'s engine.
+  void attach(SimCpu& cpu);
+  // A byte arrives on the line for `target`'s interrupt controller.
+  void receive(SimCpu& target, std::uint8_t byte);
+
+  const UartTotals& totals() const { return totals_; }
+  std::uint32_t fifo_level() const { return static_cast<std::uint32_t>(fifo_.size()); }
+
+  std::uint8_t read(SimCpu& cpu, std::uint64_t reg);
+  void write(SimCpu& cpu, std::uint64_t reg, std::uint8_t value);
+
+ private:
+  bool line_wanted() const;
+  void update_line();
+
+  struct Binding {
+    UartModel* model;
+    SimCpu* cpu;
+  };
+  std::vector<std::unique_ptr<Binding>> bindings_;
+  EventCosts costs_;
+  Vector vector_;
+  SimCpu* target_ = nullptr;  // the CPU its line raises on (set by the first arrival)
+  std::deque<std::uint8_t> fifo_;
+  bool fifo_enabled_ = false;
+  bool overrun_pending_ = false;  // LSR.OE until the next LSR read
+  std::uint8_t interrupt_enable_ = 0;
+  std::uint8_t line_control_ = 0;
+  std::uint8_t modem_control_ = 0;
+  std::uint8_t scratch_ = 0;
+  UartTotals totals_;
+};
+
+}  // namespace pristine::sim

@@ -1,0 +1,115 @@
+// The driver model (core/drivers/) and uart0's driver, compiled natively
+// against the fake machine (tests/core/fake_machine.cpp), whose UART is a
+// receive FIFO the tests fill.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "core/cpu_local.h"
+#include "core/drivers/drivers.h"
+#include "core/drivers/uart.h"
+#include "core/drivers/uart_registers.h"
+#include "core/interrupt/vectors.h"
+#include "core/sched/scheduler.h"
+#include "tests/core/fake_machine.h"
+
+namespace pristine {
+namespace {
+
+constexpr Vector kUartVector{static_cast<std::uint8_t>(vectors::kDeviceBase + 4)};
+
+class UartDriver : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake_machine::reset();
+    std::destroy_at(&pristine_uart0);
+    std::construct_at(&pristine_uart0);
+    uart::start();
+    fake_machine::state().uart_writes.clear();
+  }
+  static void arrive(std::initializer_list<std::uint8_t> bytes) {
+    for (const std::uint8_t b : bytes) fake_machine::state().uart_fifo.push_back(b);
+  }
+  static std::uint64_t stat(const std::atomic<std::uint64_t>& counter) { return counter.load(); }
+};
+
+TEST_F(UartDriver, StartTurnsTheFifoAndTheReceiveInterruptOnWithoutDiscardingInput) {
+  fake_machine::reset();
+  arrive({7});
+  uart::start();
+  const auto& writes = fake_machine::state().uart_writes;
+  EXPECT_NE(std::find(writes.begin(), writes.end(), std::pair<std::uint8_t, std::uint8_t>{uart::kFifoControl, uart::kFifoEnable}),
+            writes.end());
+  EXPECT_NE(std::find(writes.begin(), writes.end(),
+                      std::pair<std::uint8_t, std::uint8_t>{uart::kInterruptEnable, uart::kEnableReceiveInterrupt}),
+            writes.end());
+  bool out2 = false;
+  for (const auto& [reg, value] : writes) out2 = out2 || (reg == uart::kModemControl && (value & uart::kOut2));
+  EXPECT_TRUE(out2) << "OUT2 gates the UART's interrupt onto the PC's bus";
+  EXPECT_EQ(fake_machine::state().uart_fifo.size(), 1u) << "a byte already received is input, not stale";
+}
+
+TEST_F(UartDriver, ATopHalfTakesAtMostItsBoundAndTheBottomHalfChecksumsInOrder) {
+  arrive({1, 2, 3, 4, 5});
+  EXPECT_TRUE(uart::top_half());
+  EXPECT_EQ(stat(pristine_uart0.stats.captured), uart::kBytesPerInterrupt);
+  EXPECT_EQ(fake_machine::state().uart_fifo.size(), 5u - uart::kBytesPerInterrupt) << "the rest raises the line again";
+  while (!fake_machine::state().uart_fifo.empty()) EXPECT_TRUE(uart::top_half());
+  uart::bottom_half();
+  std::uint64_t expected = uart::kChecksumSeed;
+  for (std::uint8_t b : {1, 2, 3, 4, 5}) expected = uart::checksum_step(expected, b);
+  EXPECT_EQ(stat(pristine_uart0.stats.consumed), 5u);
+  EXPECT_EQ(stat(pristine_uart0.stats.checksum), expected);
+  EXPECT_EQ(stat(pristine_uart0.stats.interrupts), 3u);
+}
+
+TEST_F(UartDriver, AnEmptyFifoQueuesNothingAndAnOverrunIsCounted) {
+  fake_machine::state().uart_overrun = true;
+  EXPECT_FALSE(uart::top_half());
+  EXPECT_EQ(stat(pristine_uart0.stats.overruns), 1u);
+  EXPECT_EQ(stat(pristine_uart0.stats.captured), 0u);
+}
+
+TEST_F(UartDriver, AFullRingDropsAndCountsRatherThanOverwriting) {
+  for (std::uint32_t i = 0; i < uart::kRingSize + 3; ++i) {
+    arrive({static_cast<std::uint8_t>(i)});
+    uart::top_half();
+  }
+  EXPECT_EQ(stat(pristine_uart0.stats.captured), uart::kRingSize);
+  EXPECT_EQ(stat(pristine_uart0.stats.ring_full), 3u);
+  uart::bottom_half();
+  std::uint64_t expected = uart::kChecksumSeed;
+  for (std::uint32_t i = 0; i < uart::kRingSize; ++i) expected = uart::checksum_step(expected, static_cast<std::uint8_t>(i));
+  EXPECT_EQ(stat(pristine_uart0.stats.checksum), expected) << "the first kRingSize bytes, the oldest kept";
+}
+
+// Before its driver starts, a driver's line gets the stock acknowledgement
+// and the device is not touched; once started, a top half that queued
+// wakes the driver's own thread.
+TEST(Drivers, ALineDispatchesToItsDriverOnlyOnceStarted) {
+  fake_machine::reset();
+  std::destroy_at(&pristine_tasks);
+  std::construct_at(&pristine_tasks);
+  pristine_cpu_local[0].clock_hz = 1'000'000'000;
+  fake_machine::state().uart_fifo.push_back(42);
+  EXPECT_EQ(drivers::top_half(kUartVector), nullptr);
+  EXPECT_EQ(fake_machine::state().uart_fifo.size(), 1u) << "an unstarted driver's device is not read";
+  EXPECT_FALSE(drivers::started(drivers::DriverId::Uart0));
+
+  BootInfo boot{};
+  boot.drivers = drivers::driver_bit(drivers::DriverId::Uart0);
+  drivers::start(boot);
+  ASSERT_TRUE(drivers::started(drivers::DriverId::Uart0));
+  ASSERT_EQ(fake_machine::state().lines_enabled.size(), 1u);
+  EXPECT_EQ(fake_machine::state().lines_enabled[0], (std::pair<unsigned, CpuId>{4, 0}));
+  Task* bottom_half = drivers::top_half(kUartVector);
+  ASSERT_NE(bottom_half, nullptr);
+  EXPECT_STREQ(bottom_half->name, "uart0-bh");
+  EXPECT_FALSE(bottom_half->is_user);
+  EXPECT_EQ(drivers::top_half(kUartVector), nullptr) << "nothing new in the FIFO: nothing to wake for";
+  EXPECT_STREQ(vectors::handler_name(kUartVector), "uart0-rx");
+  EXPECT_STREQ(vectors::handler_name(Vector{0x40}), "device0") << "a line without a driver keeps its number";
+}
+
+}  // namespace
+}  // namespace pristine
