@@ -27,6 +27,7 @@ inline constexpr HotPath kHotPaths[] = {
     {"uart_rx_top_half", "drivers.toml", "uart0-rx"},
     {"uart_rx_wake_bottom_half", "drivers.toml", "uart0-rx+switch"},
     {"kernel_wait_switch", "drivers.toml", "kernel-wait+switch"},
+    {"irq_to_user", "ring3-driver.toml", "irq-to-user"},
 };
 
 }  // namespace pristine::bench

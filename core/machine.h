@@ -94,9 +94,14 @@ std::uint8_t uart_read(std::uint8_t reg);
 void uart_write(std::uint8_t reg, std::uint8_t value);
 
 // Cold path: deliver device line `line` (vector vectors::kDeviceBase + line)
-// to CPU `cpu`, level-triggered. PC: the I/O APIC pin of ISA interrupt
-// `line`; simulated board: its models raise lines by themselves.
-void enable_device_line(unsigned line, CpuId cpu);
+// to CPU `cpu`. PC: the I/O APIC pin of ISA interrupt `line`; simulated
+// board: its models raise lines by themselves. Level: re-delivered after the
+// EOI while the device still asserts it (a kernel driver whose top half
+// leaves work behind); edge: once per rising edge (a line bound by a ring-3
+// driver, which the kernel cannot quiet: a level line still asserted would
+// come back after every EOI).
+enum class LineTrigger : std::uint8_t { Level, Edge };
+void enable_device_line(unsigned line, CpuId cpu, LineTrigger trigger);
 
 // Send interrupt `vector` to CPU `target`. Any ring-0 context, interrupts off.
 void send_ipi(CpuId target, Vector vector);

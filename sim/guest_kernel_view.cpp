@@ -5,11 +5,13 @@
 #include <cstring>
 
 #include "core/cpu_local.h"
+#include "core/drivers/user_interrupts.h"
 
 namespace pristine::sim {
 
 GuestKernelView::GuestKernelView(const GuestImage& image, const GuestMemory& memory)
-    : memory_(memory), cpu_local_(image.symbol("pristine_cpu_local")), tasks_(image.symbol("pristine_tasks")) {}
+    : memory_(memory), cpu_local_(image.symbol("pristine_cpu_local")), tasks_(image.symbol("pristine_tasks")),
+      user_interrupts_(image.find_symbol("pristine_user_interrupts").value_or(0)) {}
 
 VirtAddr GuestKernelView::task_address(int task) const {
   return tasks_ + offsetof(TaskTable, tasks) + static_cast<VirtAddr>(task) * sizeof(Task);
@@ -78,6 +80,15 @@ int GuestKernelView::current_task(CpuId cpu) const {
   const VirtAddr first = task_address(0);
   if (current < first || current >= first + kMaxTasks * sizeof(Task)) return -1;
   return static_cast<int>((current - first) / sizeof(Task));
+}
+
+int GuestKernelView::interrupt_line_owner(unsigned line) const {
+  if (user_interrupts_ == 0) return -1;
+  const VirtAddr owner = memory_.read_or<VirtAddr>(
+      user_interrupts_ + line * sizeof(drivers::UserInterruptLine) + offsetof(drivers::UserInterruptLine, owner), 0);
+  const VirtAddr first = task_address(0);
+  if (owner < first || owner >= first + kMaxTasks * sizeof(Task)) return -1;
+  return static_cast<int>((owner - first) / sizeof(Task));
 }
 
 bool GuestKernelView::is_idle_task(int task, std::uint32_t cpus) const {

@@ -51,6 +51,9 @@ class GuestKernelView {
 
   // Per CPU.
   int current_task(CpuId cpu) const;  // -1: none (or not a task table entry)
+  // The task a ring-3 driver bound device line `line` to (core/drivers/
+  // user_interrupts.h); -1: unbound.
+  int interrupt_line_owner(unsigned line) const;
   bool is_idle_task(int task, std::uint32_t cpus) const;
   std::uint64_t switches(CpuId cpu) const;
   std::uint32_t slice_ticks(CpuId cpu) const;
@@ -64,6 +67,7 @@ class GuestKernelView {
   const GuestMemory& memory_;
   VirtAddr cpu_local_;  // pristine_cpu_local
   VirtAddr tasks_;      // pristine_tasks
+  VirtAddr user_interrupts_;  // pristine_user_interrupts (0: an image without them)
 };
 
 }  // namespace pristine::sim

@@ -239,6 +239,7 @@ void Simulator::returned(SimCpu& c) {
     c.accounting.close_all(c.cycles, c.instructions, switches(c),
                            [&](const ClosedRecord& closed) { record_closed(c, closed); });
     checker_.enter_user(c.cpu, current_task(c), c.cycles, c.instructions);
+    irq_to_user_.entered_user(current_task(c), c);
     tlb_.ran_user(c.cpu.id());
     if (PRISTINE_UNLIKELY(tlb_.shootdowns_in_progress())) tlb_.task_returned(current_task(c), c.cycles);
   } else if (const auto closed = c.accounting.close(c.cycles, c.instructions, switches(c))) {
@@ -332,6 +333,11 @@ bool Simulator::enter_handler(SimCpu& c, Vector vector, DeliveryKind kind, std::
   const PathId path = kind == DeliveryKind::Software && vector == vectors::kSyscallGate && from_user
                           ? syscall_path(SyscallEmulation::number(c.cpu))
                           : vector_path(vector);
+  if (kind == DeliveryKind::External && vectors::is_device(vector)) {
+    if (const int owner = kernel_.interrupt_line_owner(vector - vectors::kDeviceBase); owner >= 0) {
+      irq_to_user_.delivered(owner, c);
+    }
+  }
   if (kind == DeliveryKind::External) {
     // An asynchronous interrupt resumes the interrupted context where it was.
     c.accounting.open(path, c.cycles, c.instructions, switches(c), {c.cpu.sp(), c.cpu.pc(), !from_user});
@@ -548,6 +554,9 @@ Report Simulator::run() {
   faults_.run_ended();
   Report report = ReportBuilder({scenario_, cpus_, kernel_, interconnect_, faults_, board_.console()}).build(end_);
   report.devices = device_reports();
+  if (auto latency = irq_to_user_.report(scenario_.budget_for(kInterruptToUserPath))) {
+    report.handlers.push_back(std::move(*latency));
+  }
   violations_.append(checker_.violations());
   violations_.append(rules_.violations());
   check_finished_run({scenario_, cpus_, kernel_, image_, report}, violations_);

@@ -40,6 +40,7 @@
 #include "sim/sim_cpu.h"
 #include "sim/x86_64/syscall_emulation.h"
 #include "sim/tlb_model.h"
+#include "sim/interrupt_to_user.h"
 #include "sim/uart_model.h"
 #include "sim/violations.h"
 
@@ -107,6 +108,7 @@ class Simulator {
   FaultInjector faults_;
   std::vector<EventSource> sources_;  // the scenario's device sources
   UartModel uart0_;                   // the board's devices (sim/uart_model.h)
+  InterruptToUser irq_to_user_;       // latency of ring-3 drivers' interrupts
   bool uart0_driven_ = false;         // a source drives it: its driver is started
   std::vector<std::unique_ptr<BlockHook>> block_hooks_;
   std::string end_;

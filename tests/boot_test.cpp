@@ -143,6 +143,20 @@ TEST(Boot, TheUartDriverReceivesEveryByteTheHostSendsOnThePc) {
   EXPECT_NE(report.find("path", "uart0-rx"), nullptr) << "the path is named by its driver\n" << r.output;
 }
 
+TEST(Boot, TheInterruptCallsConformOnThePc) {
+  // scenarios/irq-driver.toml: the driver checks every error of the
+  // interrupt calls (a wrong result ends it with 1xx), its spawned copy may
+  // not bind (exits), then it binds line 3 and waits. Nothing raises line 3 on
+  // the PC (QEMU's COM2 is absent with -nodefaults): progress stays at the
+  // one count of its checks. The interrupts themselves: tests/driver_sim_test.cpp.
+  const BootRun r = pristine("boot --icount --seconds 0.2 --scenario " PRISTINE_SOURCE_DIR "/scenarios/irq-driver.toml");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const ShutdownReport report = report_of(r);
+  EXPECT_EQ(report.get("task", "driver").text("state"), "alive") << r.output;
+  EXPECT_EQ(report.get("task", "driver").number("progress"), 1u) << r.output;
+  EXPECT_EQ(report.get("task", "irq-driver").text("state"), "dead") << "the spawned copy ran and exited";
+}
+
 TEST(Boot, FourCpusRunRing3TasksOnEveryCpuAndWakeAcrossCpus) {
   // INIT-SIPI-SIPI brings up CPUs 1-3; under -icount the run is deterministic.
   const BootRun r = pristine("boot --icount --smp 4 --seconds 0.25 --scenario " PRISTINE_SOURCE_DIR "/scenarios/smp-boot.toml");

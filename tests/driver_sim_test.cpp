@@ -78,6 +78,42 @@ TEST(UartInTheSimulator, ADriverSourceTakesNoCpuAndAnUnknownDriverIsNamed) {
   }
 }
 
+// A ring-3 driver (scenarios/irq-driver.toml): its error checks pass (it
+// would exit 1xx), a spawned copy may not bind (exits 7), every interrupt
+// after the bind wakes it, and the interrupt-to-user path stays under the gate.
+TEST(RingThreeDriver, IsWokenByEveryInterruptOfItsLineWithinTheGate) {
+  const Report r = Simulator(load_scenario(kScenarios / "irq-driver.toml"), kImage).run();
+  ASSERT_TRUE(r.pass()) << render_text(r);
+  const TaskReport* driver = nullptr;
+  const TaskReport* child = nullptr;
+  for (const TaskReport& t : r.tasks) {
+    if (t.name == "driver") driver = &t;
+    if (t.name == "irq-driver") child = &t;
+  }
+  ASSERT_NE(driver, nullptr);
+  ASSERT_NE(child, nullptr) << "the spawned copy is listed by its program's name";
+  EXPECT_FALSE(child->alive);
+  EXPECT_EQ(child->exit_code, 7);
+  const HandlerReport* line = nullptr;
+  const HandlerReport* latency = nullptr;
+  std::uint64_t delivered = 0;
+  for (const HandlerReport& h : r.handlers) {
+    if (h.vector == Vector{0x43}) delivered += h.count;
+    if (h.name == "device3+switch") line = &h;
+    if (h.name == "irq-to-user") latency = &h;
+  }
+  ASSERT_NE(line, nullptr) << "the line's top half wakes the driver, which preempts the counter";
+  ASSERT_NE(latency, nullptr);
+  EXPECT_GT(latency->count, 300u);
+  EXPECT_LT(latency->cycles.max, 1000u);
+  // Progress: 1 for the checks, then every interrupt collected: at least one
+  // per wake-up, at most every one delivered (those before the bind, while it
+  // was being scheduled and checking, are nobody's).
+  EXPECT_GE(driver->progress - 1, line->count) << "delivered " << delivered;
+  EXPECT_LE(driver->progress - 1, delivered);
+  EXPECT_GE(latency->count, line->count) << "each wake-up is followed by the driver's return to ring 3";
+}
+
 DeviceReport intact() {
   DeviceReport d{.driver = "uart0", .arrived = 10, .overruns = 1, .read = 8, .cleared = 0, .left_in_device = 1};
   d.captured = 8;

@@ -2,6 +2,7 @@
 
 #include "core/drivers/driver_table.h"
 #include "core/drivers/uart.h"
+#include "core/drivers/user_interrupts.h"
 #include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
 #include "core/machine.h"
@@ -49,7 +50,7 @@ void start(const BootInfo& boot) {
 #include "core/drivers/driver_list.def"
 #undef PRISTINE_DRIVER
     }
-    machine::enable_device_line(kDrivers[i].line, 0);
+    machine::enable_device_line(kDrivers[i].line, 0, machine::LineTrigger::Level);
   }
 }
 
@@ -66,9 +67,11 @@ PRISTINE_HOT Task* top_half(Vector vector) {
 #undef PRISTINE_DRIVER
     default: break;
   }
-  // A line without a started driver (a bare source of a storm): acknowledge it.
-  if (vectors::is_device(vector)) machine::acknowledge_device(vector);
-  return nullptr;
+  // A line without a started driver (a bare source of a storm, or a line a
+  // ring-3 driver bound): acknowledge it, and wake its owner if it has one.
+  if (!vectors::is_device(vector)) return nullptr;
+  machine::acknowledge_device(vector);
+  return user_interrupt(vector - vectors::kDeviceBase);
 }
 
 }  // namespace pristine::drivers

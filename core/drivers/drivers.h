@@ -29,8 +29,9 @@ void start(const BootInfo& boot);
 bool started(DriverId id);
 
 // Hot: the top half of the started driver on vector `vector`, or the stock
-// acknowledgement of a device line without one (any other vector: nothing). Returns the bottom-half thread
-// to wake, or nullptr.
+// acknowledgement of a device line without one (any other vector: nothing).
+// Returns the task to wake: the driver's bottom-half thread, the ring-3 task
+// that bound the line (core/drivers/user_interrupts.h), or nullptr.
 Task* top_half(Vector vector);
 
 }  // namespace pristine::drivers

@@ -1,5 +1,6 @@
 #include "core/sched/scheduler.h"
 
+#include "core/drivers/user_interrupts.h"
 #include "core/hot_path.h"
 #include "core/machine.h"
 #include "core/panic.h"
@@ -411,6 +412,8 @@ PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now
   task.exit_code = code;
   task.gave_up++;  // its last stint ended with it, not by the scheduler
   add_load(cpu, -1);
+  // Device lines it bound go back (a ring-3 driver that died or faulted).
+  if (PRISTINE_UNLIKELY(task.interrupt_lines != 0)) drivers::release_interrupt_lines(task);
   std::atomic_ref<TaskState> state(task.state);
   // Nobody waits for a boot task (only a parent can: wait_child).
   if (task.parent == kNoParent) {

@@ -50,7 +50,7 @@ struct Task {
   std::uint32_t is_user;
   std::uint32_t priority;
   std::uint32_t priority_ceiling;  // the highest it may set itself (its priority at creation)
-  std::uint32_t reserved1;
+  std::uint32_t interrupt_lines;  // bit n: it owns device line n (core/drivers/user_interrupts.h)
   std::uint64_t switches_in;   // times this task was switched to
   std::uint64_t ticks_run;     // timer ticks that found it running
   std::uint64_t gave_up;       // stints it ended itself: wait, sleep, yield, exit or a fatal fault (reports)

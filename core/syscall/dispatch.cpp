@@ -1,6 +1,7 @@
 // System calls. Checks come first, straight-line, like a fast path: a bad
 // argument is an error code back to ring 3, never a kernel fault.
 #include "core/cpu_local.h"
+#include "core/drivers/user_interrupts.h"
 #include "core/hot_path.h"
 #include "core/kernel_entry.h"
 #include "core/sched/scheduler.h"
@@ -264,6 +265,18 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       break;
     case Syscall::GetPpid:
       result = cpu.current->parent == kNoParent ? kESRCH : cpu.current->parent;
+      break;
+    case Syscall::InterruptRegister:
+      result = drivers::interrupt_register(*cpu.current, arg[0]);
+      break;
+    case Syscall::InterruptWait:
+      // Nothing to collect: block until the line's top half wakes us, and
+      // return 0 (the runtime calls again to collect).
+      result = drivers::interrupt_collect(*cpu.current, arg[0]);
+      if (result == 0) resume = sched::wait_for_wake(cpu, frame, entry.now);
+      break;
+    case Syscall::InterruptUnregister:
+      result = drivers::interrupt_unregister(*cpu.current, arg[0]);
       break;
     case Syscall::GetPriority:
       result = cpu.current->priority;

@@ -37,11 +37,11 @@ void ioapic_mask_all() {
   for (unsigned pin = 0, n = pin_count(); pin < n; ++pin) write(redirection_low(pin), kMasked);
 }
 
-void ioapic_route_level(unsigned pin, Vector vector, std::uint32_t apic_id) {
+void ioapic_route(unsigned pin, Vector vector, std::uint32_t apic_id, bool level) {
   if (pin >= pin_count()) return;
   write(redirection_low(pin), kMasked);
   write(redirection_high(pin), apic_id << 24);
-  write(redirection_low(pin), kLevelTriggered | vector);
+  write(redirection_low(pin), (level ? kLevelTriggered : 0) | vector);
 }
 
 }  // namespace pristine::pc

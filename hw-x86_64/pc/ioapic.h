@@ -15,9 +15,9 @@ namespace pristine::pc {
 void ioapic_mask_all();
 
 // Cold path: deliver pin `pin` as `vector` to the local APIC `apic_id`,
-// level-triggered active high (an ISA line seen through QEMU's I/O APIC),
-// unmasked. A level line is re-delivered after the EOI while the device
-// still asserts it, so a top half that leaves work in the device loses nothing.
-void ioapic_route_level(unsigned pin, Vector vector, std::uint32_t apic_id);
+// active high (an ISA line seen through QEMU's I/O APIC), unmasked; `level`:
+// level-triggered, re-delivered after the EOI while the device still asserts
+// it (a top half that leaves work in the device loses nothing), else edge.
+void ioapic_route(unsigned pin, Vector vector, std::uint32_t apic_id, bool level);
 
 }  // namespace pristine::pc

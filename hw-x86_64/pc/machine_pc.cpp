@@ -30,8 +30,9 @@ PRISTINE_HOT std::uint8_t uart_read(std::uint8_t reg) { return x86::inb(pc::kCom
 PRISTINE_HOT void uart_write(std::uint8_t reg, std::uint8_t value) { x86::outb(pc::kCom1 + reg, value); }
 
 // Device line n is ISA IRQ n: I/O APIC pin n on QEMU's pc machine (ioapic.h).
-void enable_device_line(unsigned line, CpuId cpu) {
-  pc::ioapic_route_level(line, Vector{static_cast<std::uint8_t>(vectors::kDeviceBase + line)}, cpu);
+void enable_device_line(unsigned line, CpuId cpu, LineTrigger trigger) {
+  pc::ioapic_route(line, Vector{static_cast<std::uint8_t>(vectors::kDeviceBase + line)}, cpu,
+                   trigger == LineTrigger::Level);
 }
 
 PRISTINE_HOT void send_ipi(CpuId target, Vector vector) { pc::lapic_send_ipi(target, vector); }

@@ -136,6 +136,10 @@ bool plausible(Sys call, bool known, const Result& result) {
       return result.value == EBADF || result.value == EINVAL;
     case Sys::Stat:
       return result.value == EBADF || result.value == EINVAL || result.value == EFAULT;
+    case Sys::InterruptRegister:
+      return result.value == EINVAL || result.value == EBUSY;  // a boot task: never EPERM
+    case Sys::InterruptUnregister:
+      return result.value == EINVAL || result.value == EPERM;
     default:
       return false;  // no error documented
   }
@@ -167,6 +171,7 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
         case Sys::Exit:
         case Sys::Wait:
         case Sys::Spawn:
+        case Sys::InterruptWait:
           continue;  // would end or block the fuzzer, or fill the task table: never drawn
         case Sys::Sleep:
           // A real sleep lasts until a tick: rare, or a million calls take

@@ -31,6 +31,14 @@ Result wait_child(std::uint64_t id) {
   }
 }
 
+Result interrupt_wait(std::uint64_t line) {
+  // 0: it blocked until an interrupt (or another wake) came: collect.
+  for (;;) {
+    const Result r = call(Sys::InterruptWait, line);
+    if (!r.ok() || r.value != 0) return r;
+  }
+}
+
 Result open(const char* name) { return call(Sys::Open, reinterpret_cast<std::uint64_t>(name), string_length(name)); }
 
 std::size_t format_decimal(std::int64_t value, char* out) {

@@ -58,6 +58,13 @@ inline Result spawn(Program program, std::uint64_t arg = 0) {
 Result wait_child(std::uint64_t id);
 inline Result getppid() { return call(Sys::GetPpid); }
 
+// User-level interrupt handling (docs/drivers.md, "Ring-3 drivers"): bind a
+// bare device line, then wait for its interrupts; interrupt_wait returns how
+// many came since the last call (at least 1), blocking until one does.
+inline Result interrupt_register(std::uint64_t line) { return call(Sys::InterruptRegister, line); }
+inline Result interrupt_unregister(std::uint64_t line) { return call(Sys::InterruptUnregister, line); }
+Result interrupt_wait(std::uint64_t line);
+
 // The image's read-only files (docs/files.md).
 Result open(const char* name);
 inline Result close(std::uint64_t fd) { return call(Sys::Close, fd); }
