@@ -102,6 +102,8 @@ void uart_write(std::uint8_t reg, std::uint8_t value);
 // come back after every EOI).
 enum class LineTrigger : std::uint8_t { Level, Edge };
 void enable_device_line(unsigned line, CpuId cpu, LineTrigger trigger);
+// Cold path: stop delivering device line `line` (a ring-3 driver gave it back).
+void disable_device_line(unsigned line);
 
 // Send interrupt `vector` to CPU `target`. Any ring-0 context, interrupts off.
 void send_ipi(CpuId target, Vector vector);

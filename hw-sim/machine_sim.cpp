@@ -34,6 +34,7 @@ PRISTINE_HOT void uart_write(std::uint8_t reg, std::uint8_t value) {
 
 // The board's device models raise their lines on the CPU the scenario names.
 void enable_device_line(unsigned, CpuId, LineTrigger) {}
+void disable_device_line(unsigned) {}
 
 PRISTINE_HOT void send_ipi(CpuId target, Vector vector) {
   reg(sim_board::kIpi) = (std::uint64_t{target} << 8) | vector;

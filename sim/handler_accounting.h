@@ -106,6 +106,13 @@ class HandlerAccounting {
     }
     return false;
   }
+  // A record of `path` is open (the CPU is inside that path, at any depth).
+  bool is_open(PathId path) const {
+    for (const Open& record : stack_) {
+      if (record.path == path) return true;
+    }
+    return false;
+  }
   // Clock reads so far in the innermost open record (depth() > 0).
   std::uint32_t innermost_clock_reads() const { return stack_.back().clock_reads; }
   // The path of the innermost open record (depth() > 0).

@@ -2,8 +2,8 @@
 
 namespace pristine::sim {
 
-void InterruptToUser::delivered(int owner, const SimCpu& c) {
-  pending_.try_emplace(owner, Pending{c.cycles, c.instructions, c.cpu.id()});
+void InterruptToUser::delivered(int owner, bool owner_blocked, const SimCpu& c) {
+  if (owner_blocked) pending_.try_emplace(owner, Pending{c.cycles, c.instructions, c.cpu.id()});
 }
 
 void InterruptToUser::entered_user(int task, const SimCpu& c) {
@@ -11,7 +11,8 @@ void InterruptToUser::entered_user(int task, const SimCpu& c) {
   const auto it = pending_.find(task);
   if (it == pending_.end()) return;
   const Pending& p = it->second;
-  cycles_.record(c.cycles >= p.cycles ? c.cycles - p.cycles : 0);
+  if (c.cycles < p.cycles) return;  // a CPU behind the delivering one: not the return it caused
+  cycles_.record(c.cycles - p.cycles);
   if (p.cpu == c.cpu.id()) instructions_.record(c.instructions - p.instructions);
   pending_.erase(it);
 }

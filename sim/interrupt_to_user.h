@@ -4,6 +4,9 @@
 // after it, in modeled cycles. Reported as the path `irq-to-user`, under a
 // budget like every path. When interrupts come faster than the task returns
 // to ring 3, the oldest one not yet followed by its return is the one timed.
+// Only interrupts that find the owner blocked are timed (one that finds it
+// running only adds to its count), and a return is matched only when it comes
+// later in modeled time (CPUs run in turns on clocks of their own).
 #pragma once
 
 #include <map>
@@ -19,8 +22,10 @@ inline constexpr const char* kInterruptToUserPath = "irq-to-user";
 
 class InterruptToUser {
  public:
-  // An interrupt of a line `owner` bound was delivered on `c`.
-  void delivered(int owner, const SimCpu& c);
+  // An interrupt of a line `owner` bound was delivered on `c`, while the
+  // owner was blocked (waiting for it) or not: only a blocked owner's
+  // wake-up is timed.
+  void delivered(int owner, bool owner_blocked, const SimCpu& c);
   // Task `task` is about to execute ring-3 code on `c`.
   void entered_user(int task, const SimCpu& c);
   // The path's report, if any interrupt reached its task.

@@ -132,6 +132,9 @@ struct DeviceReport {
   std::uint64_t consumed = 0;       // bytes its bottom half processed
   std::uint64_t checksum = 0;       // FNV-1a of the bytes consumed
   std::uint64_t bottom_half_runs = 0;
+  // The run ended inside the driver's top half (a CPU stops wherever the
+  // duration finds it): the bytes it read and has not counted yet are not lost.
+  bool ended_in_top_half = false;
 };
 
 // Inter-processor interrupts: every send, and how long until the target's

@@ -107,8 +107,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       user_end_(image_.symbol("__user_end")),
       interconnect_({cpus_, image_, costs_.table().events(), tlb_, rules_, violations_}),
       faults_({scenario_, cpus_, memory_, image_, kernel_, costs_.table()}),
-      uart0_(costs_.table().events(),
-             static_cast<Vector>(vectors::kDeviceBase + drivers::kDrivers[static_cast<int>(drivers::DriverId::Uart0)].line)) {
+      uart0_(costs_.table().events(), uart0_vector()) {
   const VirtAddr secondary_entry = image_.find_symbol("sim_secondary_entry").value_or(0);
   for (CpuId id = 0; id < scenario_.cpus; ++id) {
     auto cpu = std::make_unique<SimCpu>(id);
@@ -318,7 +317,10 @@ std::vector<DeviceReport> Simulator::device_reports() const {
                      .overrun_reports = counter(offsetof(uart::UartStats, overruns)),
                      .consumed = counter(offsetof(uart::UartStats, consumed)),
                      .checksum = counter(offsetof(uart::UartStats, checksum)),
-                     .bottom_half_runs = counter(offsetof(uart::UartStats, bottom_half_runs))});
+                     .bottom_half_runs = counter(offsetof(uart::UartStats, bottom_half_runs)),
+                     .ended_in_top_half = std::any_of(cpus_.begin(), cpus_.end(), [&](const auto& c) {
+                       return c->accounting.is_open(vector_path(uart0_vector()));
+                     })});
   return devices;
 }
 
@@ -335,7 +337,7 @@ bool Simulator::enter_handler(SimCpu& c, Vector vector, DeliveryKind kind, std::
                           : vector_path(vector);
   if (kind == DeliveryKind::External && vectors::is_device(vector)) {
     if (const int owner = kernel_.interrupt_line_owner(vector - vectors::kDeviceBase); owner >= 0) {
-      irq_to_user_.delivered(owner, c);
+      irq_to_user_.delivered(owner, kernel_.task_state(owner) == TaskState::Blocked, c);
     }
   }
   if (kind == DeliveryKind::External) {

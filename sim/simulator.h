@@ -65,6 +65,10 @@ class Simulator {
  private:
   void write_boot_info();
   void device_data_arrived(SimCpu& cpu, const SourceSpec& source);
+  static Vector uart0_vector() {
+    return static_cast<Vector>(vectors::kDeviceBase +
+                               drivers::kDrivers[static_cast<std::uint32_t>(drivers::DriverId::Uart0)].line);
+  }
   std::vector<DeviceReport> device_reports() const;
   void stop_before_block(SimCpu& cpu, VirtAddr address, StopReason reason);
   void returned(SimCpu& cpu);

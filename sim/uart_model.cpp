@@ -28,7 +28,10 @@ void UartModel::receive(SimCpu& target, std::uint8_t byte) {
   if (fifo_.size() >= depth) {
     ++totals_.overruns;
     overrun_pending_ = true;
-    return;
+    // FIFO on: the byte in the shift register is lost. FIFO off: it
+    // overwrites the holding register (the newest byte survives), as QEMU's.
+    if (fifo_enabled_) return;
+    fifo_.pop_front();
   }
   fifo_.push_back(byte);
   update_line();
@@ -52,6 +55,8 @@ void UartModel::update_line() {
 
 std::uint8_t UartModel::read(SimCpu& cpu, std::uint64_t reg) {
   cpu.cycles += costs_.board_register_read;
+  // LCR.DLAB: registers 0 and 1 are the baud-rate divisor latch.
+  if ((line_control_ & uart::kDivisorLatchAccess) && reg <= uart::kInterruptEnable) return divisor_[reg];
   switch (reg) {
     case uart::kData: {
       if (fifo_.empty()) return 0;
@@ -84,10 +89,16 @@ std::uint8_t UartModel::read(SimCpu& cpu, std::uint64_t reg) {
 
 void UartModel::write(SimCpu& cpu, std::uint64_t reg, std::uint8_t value) {
   cpu.cycles += costs_.board_register_write;
+  if ((line_control_ & uart::kDivisorLatchAccess) && reg <= uart::kInterruptEnable) {
+    divisor_[reg] = value;
+    return;
+  }
   switch (reg) {
     case uart::kData: break;  // transmit: the board's console is its own register
     case uart::kInterruptEnable: interrupt_enable_ = value & 0x0F; break;
     case uart::kFifoControl:
+      // Turning the FIFOs on or off clears them (PC16550D; QEMU's serial too).
+      if (((value & uart::kFifoEnable) != 0) != fifo_enabled_) value |= uart::kFifoClearReceive;
       fifo_enabled_ = (value & uart::kFifoEnable) != 0;
       if (value & uart::kFifoClearReceive) {
         totals_.cleared += fifo_.size();

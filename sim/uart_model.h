@@ -4,7 +4,9 @@
 // scenario source (`driver = "uart0"`, one byte per arrival, values from
 // uart_payload.h); a 16-byte FIFO holds them until the driver reads them,
 // and a byte that finds it full is lost and reported as an overrun, as on the
-// chip. The interrupt line is level: asserted while the receive interrupt is
+// chip (QEMU's serial device instead stops reading its input while the FIFO
+// is full, so a PC run never overruns: the simulator keeps the arrival
+// times, and with them the chip's losses). The interrupt line is level: asserted while the receive interrupt is
 // enabled and the FIFO holds data, re-raised after an EOI while it stays
 // asserted (sim/sim_board.cpp).
 #pragma once
@@ -62,6 +64,7 @@ class UartModel {
   std::uint8_t line_control_ = 0;
   std::uint8_t modem_control_ = 0;
   std::uint8_t scratch_ = 0;
+  std::uint8_t divisor_[2] = {};  // the divisor latch, low and high (LCR.DLAB)
   UartTotals totals_;
 };
 

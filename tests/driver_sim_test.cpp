@@ -143,6 +143,12 @@ TEST(DeviceDataCheck, PassesAnIntactRunAndCatchesEveryKindOfLoss) {
   DeviceReport untracked = intact();
   untracked.arrived = 11;  // the model lost a byte without counting it
   EXPECT_EQ(check(untracked).size(), 1u);
+  DeviceReport mid = intact();
+  mid.captured = mid.consumed = 8 - uart::kBytesPerInterrupt;  // the run ended inside the top half
+  mid.ended_in_top_half = true;
+  EXPECT_TRUE(check(mid).empty()) << "bytes read and not yet counted are not lost";
+  mid.captured = mid.consumed = 8 - uart::kBytesPerInterrupt - 1;
+  EXPECT_EQ(check(mid).size(), 1u) << "more than one top half's worth is a loss";
   DeviceReport behind = intact();
   behind.consumed = 5;  // still in the ring at the end: not a loss, checksum not comparable
   behind.checksum = 0;

@@ -34,6 +34,8 @@ inline constexpr unsigned kFifoDepth = 16;
 inline constexpr std::uint8_t kNoInterruptPending = 0x01;
 inline constexpr std::uint8_t kReceiveDataAvailable = 0x04;
 inline constexpr std::uint8_t kFifosEnabled = 0xC0;
+// LCR
+inline constexpr std::uint8_t kDivisorLatchAccess = 0x80;  // DLAB: registers 0-1 are the divisor
 // MCR
 inline constexpr std::uint8_t kOut2 = 0x08;  // on a PC, gates the UART's interrupt onto the bus
 // LSR

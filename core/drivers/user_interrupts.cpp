@@ -18,6 +18,8 @@ namespace {
 PRISTINE_COLD void route_line(std::uint64_t line) {
   machine::enable_device_line(static_cast<unsigned>(line), 0, machine::LineTrigger::Edge);
 }
+// A line given back stops interrupting (a live device behind it would go on).
+PRISTINE_COLD void unroute_line(unsigned line) { machine::disable_device_line(line); }
 
 }  // namespace
 
@@ -29,9 +31,13 @@ PRISTINE_HOT std::int64_t interrupt_register(Task& caller, std::uint64_t line) {
   if (caller.parent != kNoParent) return kEPERM;
   if (driver_on_line(static_cast<unsigned>(line))) return kEBUSY;
   UserInterruptLine& l = pristine_user_interrupts[line];
+  // Read before the owner is set: `raised` moves only while the line is
+  // owned, so an interrupt the top half counts for us from the moment we own
+  // it is one we collect (read after, it would be taken as an earlier one).
+  const std::uint64_t before = l.raised.load(std::memory_order_acquire);
   Task* expected = nullptr;
   if (!l.owner.compare_exchange_strong(expected, &caller, std::memory_order_acq_rel)) return kEBUSY;
-  l.collected = l.raised.load(std::memory_order_acquire);  // earlier interrupts were nobody's
+  l.collected = before;
   caller.interrupt_lines |= 1u << line;
   route_line(line);
   return 0;
@@ -39,10 +45,12 @@ PRISTINE_HOT std::int64_t interrupt_register(Task& caller, std::uint64_t line) {
 
 PRISTINE_HOT std::int64_t interrupt_unregister(Task& caller, std::uint64_t line) {
   if (line >= vectors::kDeviceLines) return kEINVAL;
-  Task* expected = &caller;
-  if (!pristine_user_interrupts[line].owner.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel)) {
-    return kEPERM;
-  }
+  std::atomic<Task*>& owner = pristine_user_interrupts[line].owner;
+  if (owner.load(std::memory_order_acquire) != &caller) return kEPERM;
+  // Masked while still ours: nobody can bind it in between, so a later
+  // owner's routing is never undone by this mask.
+  unroute_line(static_cast<unsigned>(line));
+  owner.store(nullptr, std::memory_order_release);
   caller.interrupt_lines &= ~(1u << line);
   return 0;
 }
@@ -59,9 +67,9 @@ PRISTINE_HOT std::int64_t interrupt_collect(Task& caller, std::uint64_t line) {
 
 PRISTINE_HOT void release_interrupt_lines(Task& task) {
   for (std::uint32_t lines = task.interrupt_lines; lines != 0; lines &= lines - 1) {
-    Task* expected = &task;
-    pristine_user_interrupts[__builtin_ctz(lines)].owner.compare_exchange_strong(expected, nullptr,
-                                                                                std::memory_order_acq_rel);
+    const unsigned line = static_cast<unsigned>(__builtin_ctz(lines));
+    unroute_line(line);  // masked while still ours, as in interrupt_unregister
+    pristine_user_interrupts[line].owner.store(nullptr, std::memory_order_release);
   }
   task.interrupt_lines = 0;
 }

@@ -1,5 +1,9 @@
 #include "hw-x86_64/pc/ioapic.h"
 
+#include <atomic>
+
+#include "core/hot_path.h"
+
 namespace pristine::pc {
 namespace {
 
@@ -31,13 +35,31 @@ void write(std::uint32_t reg, std::uint32_t value) {
 
 unsigned pin_count() { return ((read(kVersionRegister) >> 16) & 0xFF) + 1; }
 
+// Serializes select-then-window sequences across CPUs (ioapic.h).
+std::atomic<bool> g_locked{false};
+
+class [[nodiscard]] IoApicLock {
+ public:
+  PRISTINE_WAITING_LOCK IoApicLock() {
+    while (g_locked.exchange(true, std::memory_order_acquire)) asm volatile("pause");
+  }
+  ~IoApicLock() { g_locked.store(false, std::memory_order_release); }
+};
+
 }  // namespace
 
 void ioapic_mask_all() {
+  const IoApicLock lock;
   for (unsigned pin = 0, n = pin_count(); pin < n; ++pin) write(redirection_low(pin), kMasked);
 }
 
+void ioapic_mask(unsigned pin) {
+  const IoApicLock lock;
+  if (pin < pin_count()) write(redirection_low(pin), kMasked);
+}
+
 void ioapic_route(unsigned pin, Vector vector, std::uint32_t apic_id, bool level) {
+  const IoApicLock lock;
   if (pin >= pin_count()) return;
   write(redirection_low(pin), kMasked);
   write(redirection_high(pin), apic_id << 24);

@@ -3,6 +3,10 @@
 // I/O APIC data sheet; QEMU's pc machine has one, at 0xFEC00000, with ISA
 // IRQ n on pin n for every n but the PIT's IRQ 0 (pin 2), which Pristine does
 // not use (its tick is the LAPIC timer).
+//
+// Every register access is two writes (select, then the window), so the
+// routing calls, which ring-3 drivers reach from any CPU, take a spinlock:
+// cold paths only (interrupt_register and the release of a line).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +17,8 @@ namespace pristine::pc {
 
 // Cold path: mask every pin (boot).
 void ioapic_mask_all();
+// Cold path: mask pin `pin`.
+void ioapic_mask(unsigned pin);
 
 // Cold path: deliver pin `pin` as `vector` to the local APIC `apic_id`,
 // active high (an ISA line seen through QEMU's I/O APIC), unmasked; `level`:

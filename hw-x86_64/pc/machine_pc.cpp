@@ -35,6 +35,8 @@ void enable_device_line(unsigned line, CpuId cpu, LineTrigger trigger) {
                    trigger == LineTrigger::Level);
 }
 
+void disable_device_line(unsigned line) { pc::ioapic_mask(line); }
+
 PRISTINE_HOT void send_ipi(CpuId target, Vector vector) { pc::lapic_send_ipi(target, vector); }
 
 PRISTINE_HOT void send_ipi_to_others(Vector vector) { pc::lapic_send_ipi_to_others(vector); }

@@ -142,10 +142,12 @@ int run_boot(const BootOptions& o) {
   bool timed_out = false;
   std::string console;
   std::string input = o.serial_input;
+  bool booted = false;
   for (;;) {
     // Input waits for the kernel's banner: a byte sent while the board was
     // still setting up its UART would be dropped with the FIFO it resets.
-    if (console.find(kKernelBanner) != std::string::npos) qemu->feed_input(input);
+    booted = booted || console.find(kKernelBanner) != std::string::npos;
+    if (booted) qemu->feed_input(input);
     std::string chunk;
     const bool open = qemu->read_output(chunk, 200);
     if (!chunk.empty()) {

@@ -216,27 +216,28 @@ std::uint64_t checksum_of(const std::string& bytes) {
   return sum;
 }
 
+// The report's uart0 record of a driver that consumed `consumed` whole.
+std::string uart0_record(const std::string& consumed) {
+  return fmt::format("device uart0 interrupts {0} captured {0} ring-full 0 overruns 0 consumed {0} checksum {1:#x} "
+                     "bottom-half-runs 1",
+                     consumed.size(), checksum_of(consumed));
+}
+
 TEST_F(FakeQemu, SerialInputConsumedWholeIsAPass) {
-  fake(fake_report(fmt::format("device uart0 interrupts 3 captured 3 ring-full 0 overruns 0 consumed 3 checksum {:#x} "
-                               "bottom-half-runs 1",
-                               checksum_of("abc"))));
+  fake(fake_report(uart0_record("abc")));
   const Result r = boot(1.0, "abc");
   EXPECT_EQ(r.code, 0) << r.err;
 }
 
 TEST_F(FakeQemu, SerialInputNotAllConsumedIsAFailure) {
-  fake(fake_report(fmt::format("device uart0 interrupts 2 captured 2 ring-full 0 overruns 0 consumed 2 checksum {:#x} "
-                               "bottom-half-runs 1",
-                               checksum_of("ab"))));
+  fake(fake_report(uart0_record("ab")));
   const Result r = boot(1.0, "abc");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("uart0 consumed 2 of the 3 bytes sent"), std::string::npos) << r.err;
 }
 
 TEST_F(FakeQemu, SerialInputWithAWrongChecksumIsAFailure) {
-  fake(fake_report(fmt::format("device uart0 interrupts 3 captured 3 ring-full 0 overruns 0 consumed 3 checksum {:#x} "
-                               "bottom-half-runs 1",
-                               checksum_of("abd"))));
+  fake(fake_report(uart0_record("abd")));
   const Result r = boot(1.0, "abc");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("checksum"), std::string::npos) << r.err;

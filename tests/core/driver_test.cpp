@@ -9,6 +9,7 @@
 #include "core/drivers/drivers.h"
 #include "core/drivers/uart.h"
 #include "core/drivers/uart_registers.h"
+#include "core/drivers/user_interrupts.h"
 #include "core/interrupt/vectors.h"
 #include "core/sched/scheduler.h"
 #include "tests/core/fake_machine.h"
@@ -109,6 +110,42 @@ TEST(Drivers, ALineDispatchesToItsDriverOnlyOnceStarted) {
   EXPECT_EQ(drivers::top_half(kUartVector), nullptr) << "nothing new in the FIFO: nothing to wake for";
   EXPECT_STREQ(vectors::handler_name(kUartVector), "uart0-rx");
   EXPECT_STREQ(vectors::handler_name(Vector{0x40}), "device0") << "a line without a driver keeps its number";
+}
+
+// Ring-3 drivers (core/drivers/user_interrupts.h): who may bind, what the
+// top half does with a bound line, and that a line given back or left by an
+// exiting owner is masked again.
+TEST(UserInterrupts, BindCollectAndGiveBack) {
+  fake_machine::reset();
+  Task owner{};
+  owner.parent = kNoParent;
+  Task child{};
+  child.parent = 0;
+  Task other{};
+  other.parent = kNoParent;
+  EXPECT_EQ(drivers::interrupt_register(child, 3), kEPERM) << "a spawned task owns no line";
+  EXPECT_EQ(drivers::interrupt_register(owner, 4), kEBUSY) << "uart0's line";
+  EXPECT_EQ(drivers::interrupt_register(owner, 16), kEINVAL);
+  EXPECT_EQ(drivers::user_interrupt(3), nullptr) << "an unbound line wakes nobody";
+  EXPECT_EQ(drivers::interrupt_register(owner, 3), 0);
+  EXPECT_EQ(drivers::interrupt_register(other, 3), kEBUSY);
+  EXPECT_EQ(drivers::interrupt_collect(owner, 3), 0) << "interrupts before the bind are nobody's";
+  EXPECT_EQ(drivers::user_interrupt(3), &owner);
+  EXPECT_EQ(drivers::user_interrupt(3), &owner);
+  EXPECT_EQ(drivers::interrupt_collect(other, 3), kEPERM);
+  EXPECT_EQ(drivers::interrupt_collect(owner, 3), 2);
+  EXPECT_EQ(drivers::interrupt_collect(owner, 3), 0);
+  EXPECT_EQ(drivers::interrupt_unregister(other, 3), kEPERM);
+  EXPECT_EQ(drivers::interrupt_unregister(owner, 3), 0);
+  EXPECT_EQ(fake_machine::state().lines_disabled, std::vector<unsigned>{3});
+  EXPECT_EQ(drivers::user_interrupt(3), nullptr);
+
+  EXPECT_EQ(drivers::interrupt_register(other, 5), 0);
+  EXPECT_EQ(drivers::interrupt_register(other, 6), 0);
+  drivers::release_interrupt_lines(other);  // its exit
+  EXPECT_EQ(fake_machine::state().lines_disabled, (std::vector<unsigned>{3, 5, 6}));
+  EXPECT_EQ(drivers::interrupt_register(owner, 5), 0) << "free again";
+  drivers::release_interrupt_lines(owner);
 }
 
 }  // namespace

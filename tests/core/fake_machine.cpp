@@ -98,6 +98,7 @@ std::uint8_t uart_read(std::uint8_t reg) {
 }
 void uart_write(std::uint8_t reg, std::uint8_t value) { state().uart_writes.emplace_back(reg, value); }
 void enable_device_line(unsigned line, CpuId cpu, LineTrigger) { state().lines_enabled.emplace_back(line, cpu); }
+void disable_device_line(unsigned line) { state().lines_disabled.push_back(line); }
 void kernel_wait() { ++state().kernel_waits; }
 bool map_user_page(PhysAddr, VirtAddr) { return true; }
 bool protect_user_page(PhysAddr, VirtAddr, bool) { return true; }

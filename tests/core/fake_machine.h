@@ -35,6 +35,7 @@ struct State {
   bool uart_overrun = false;
   std::vector<std::pair<std::uint8_t, std::uint8_t>> uart_writes;  // (register, value)
   std::vector<std::pair<unsigned, CpuId>> lines_enabled;           // (line, cpu)
+  std::vector<unsigned> lines_disabled;
   std::uint64_t kernel_waits = 0;
   // Called on every cpu_relax(): a test lets "other CPUs" act while one spins.
   void (*on_relax)() = nullptr;
