@@ -12,6 +12,7 @@
 #include "core/machine.h"
 #include "core/sched/run_queue.h"
 #include "core/sched/task.h"
+#include "core/stats/relaxed_counter.h"
 #include "core/stats/path_stats.h"
 #include "core/syscall/syscall.h"
 #include "core/types.h"
@@ -80,11 +81,6 @@ inline void plan_housekeeping(CpuLocal& cpu) {
   if (cpu.sleepers && cpu.sleepers->wake_at < at) at = cpu.sleepers->wake_at;
   if (cpu.shutdown_at != 0 && cpu.shutdown_at < at) at = cpu.shutdown_at;
   cpu.housekeeping_at = at;
-}
-
-// Relaxed counter bump for per-CPU counters other CPUs may read.
-inline void bump(std::atomic<std::uint64_t>& counter) {
-  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 inline CpuLocal& this_cpu() {

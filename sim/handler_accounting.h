@@ -53,6 +53,9 @@ struct ResumePoint {
   VirtAddr rsp = 0;
   VirtAddr rip = 0;
   bool kernel = false;  // the record interrupted ring 0
+  // An external interrupt, from the controller: set only for those (not
+  // for exceptions, system calls or `int n`, which set no in-service bit).
+  bool external = false;
 };
 
 struct ClosedRecord {

@@ -59,13 +59,12 @@ void PathInvariants::record_closed(const SimCpu& c, const ClosedRecord& closed) 
   if (closed.resume.kernel && !closed.switched) resumed_in_place(c, closed);
 }
 
-// Exactly one EOI per delivered non-spurious interrupt, none for spurious
-// ones, exceptions, syscalls or the kernel's own software interrupt
-// (kernel-wait: `int` sets no in-service bit) (the xAPIC retires the highest in-service
+// Exactly one EOI per external non-spurious interrupt, none for spurious
+// ones, exceptions, syscalls or software interrupts (`int n` sets no
+// in-service bit: kernel-wait) (the xAPIC retires the highest in-service
 // vector per EOI: a missing or extra one corrupts its state, SDM Vol. 3 11.8.5).
 void PathInvariants::eois_match(const SimCpu& c, const ClosedRecord& closed) {
-  const bool interrupt = !is_syscall_path(closed.path) && !vectors::is_exception(static_cast<Vector>(closed.path)) &&
-                         closed.path != vectors::kKernelWait;
+  const bool interrupt = closed.resume.external && !vectors::is_exception(static_cast<Vector>(closed.path));
   const bool spurious = closed.path == vectors::kSpurious;
   const std::uint32_t expected = interrupt && !spurious ? 1 : 0;
   if (closed.eois == expected) return;

@@ -342,7 +342,7 @@ bool Simulator::enter_handler(SimCpu& c, Vector vector, DeliveryKind kind, std::
   }
   if (kind == DeliveryKind::External) {
     // An asynchronous interrupt resumes the interrupted context where it was.
-    c.accounting.open(path, c.cycles, c.instructions, switches(c), {c.cpu.sp(), c.cpu.pc(), !from_user});
+    c.accounting.open(path, c.cycles, c.instructions, switches(c), {c.cpu.sp(), c.cpu.pc(), !from_user, true});
   } else {
     c.accounting.open(path, c.cycles, c.instructions, switches(c));
   }

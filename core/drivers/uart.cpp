@@ -3,19 +3,11 @@
 #include "core/hot_path.h"
 #include "core/machine.h"
 #include "core/drivers/uart_registers.h"
+#include "core/stats/relaxed_counter.h"
 
 constinit pristine::uart::UartDevice pristine_uart0 = {};
 
 namespace pristine::uart {
-namespace {
-
-// Single-writer counters: a relaxed load and store, no locked instruction.
-void add(std::atomic<std::uint64_t>& counter, std::uint64_t n) {
-  counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-}
-void bump(std::atomic<std::uint64_t>& counter) { add(counter, 1); }
-
-}  // namespace
 
 void start() {
   pristine_uart0.stats.checksum.store(kChecksumSeed, std::memory_order_relaxed);

@@ -6,13 +6,14 @@
 // interrupt collected to its counter. The first wrong result ends the task
 // with exit code 100 + the check's number. Spawned (its child mode), it only
 // checks that it may not bind and exits with 7.
+#include "core/drivers/driver_table.h"
 #include "kernel-image/user/runtime/runtime.h"
 
 using namespace pristine::user;
 
 namespace {
 
-constexpr std::uint64_t kUart0Line = 4;  // core/drivers/driver_list.def
+constexpr std::uint64_t kUart0Line = pristine::drivers::kDrivers[static_cast<unsigned>(pristine::drivers::DriverId::Uart0)].line;
 constexpr std::int64_t kChildPassed = 7;
 
 }  // namespace
