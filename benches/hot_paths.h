@@ -28,6 +28,16 @@ inline constexpr HotPath kHotPaths[] = {
     {"uart_rx_wake_bottom_half", "drivers.toml", "uart0-rx+switch"},
     {"kernel_wait_switch", "drivers.toml", "kernel-wait+switch"},
     {"irq_to_user", "ring3-driver.toml", "irq-to-user"},
+    {"mutex_lock", "sync.toml", "syscall/mutex_lock"},
+    {"mutex_lock_block_switch", "sync.toml", "syscall/mutex_lock+switch"},
+    {"mutex_unlock", "sync.toml", "syscall/mutex_unlock"},
+    {"semaphore_wait", "sync.toml", "syscall/semaphore_wait"},
+    {"semaphore_post", "sync.toml", "syscall/semaphore_post"},
+    {"condition_wait_switch", "sync.toml", "syscall/condition_wait+switch"},
+    {"condition_signal", "sync.toml", "syscall/condition_signal"},
+    {"object_create", "sync.toml", "syscall/mutex_create"},
+    {"object_destroy", "sync.toml", "syscall/object_destroy"},
+    {"thread_create", "sync.toml", "syscall/thread_create"},
 };
 
 }  // namespace pristine::bench

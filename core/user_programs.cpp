@@ -15,6 +15,7 @@ extern "C" {
 #undef PRISTINE_RING3_PROGRAM
 #undef PRISTINE_KERNEL_THREAD
 extern std::uint8_t user_slots[];
+extern char __user_start[], __user_data_start[];  // kernel-image/sections.ld
 }
 
 namespace pristine {
@@ -41,6 +42,10 @@ PRISTINE_HOT UserProgramImage user_program(UserProgram program, std::uint32_t sl
 #undef PRISTINE_KERNEL_THREAD
   }
   panic("unknown user program");
+}
+
+PRISTINE_HOT bool is_user_code(VirtAddr address) {
+  return address >= address_of(__user_start) && address < address_of(__user_data_start);
 }
 
 }  // namespace pristine

@@ -20,4 +20,8 @@ struct UserProgramImage {
 // Cold path. `slot` picks the task's private stack and counter.
 UserProgramImage user_program(UserProgram program, std::uint32_t slot, std::uint64_t arg);
 
+// Hot path (thread_create): true if `address` lies in the ring-3 programs'
+// code (kernel-image/sections.ld, .user_text), where a thread may start.
+bool is_user_code(VirtAddr address);
+
 }  // namespace pristine

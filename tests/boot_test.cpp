@@ -116,6 +116,22 @@ TEST(Boot, SystemCallsConformOnThePc) {
   }
 }
 
+TEST(Boot, ThreadsAndSynchronisationConformOnThePc) {
+  // scenarios/sync.toml, as in the simulator (tests/syscall_conformance_test.cpp):
+  // syscall-sync's threads block on a mutex, a semaphore and a condition
+  // variable and exit with what they were handed; every object error is
+  // checked each round (a wrong result ends it with 1xx); object-churn
+  // creates and destroys objects beside it.
+  const BootRun r = pristine("boot --icount --seconds 0.2 --scenario " PRISTINE_SOURCE_DIR "/scenarios/sync.toml");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const ShutdownReport report = report_of(r);
+  EXPECT_EQ(report.get("task", "sync").text("state"), "alive") << r.output;
+  EXPECT_GT(report.get("task", "sync").number("progress"), 100u) << "rounds of checks";
+  EXPECT_GE(report.get("task", "churn").number("progress"), 2000u);
+  EXPECT_EQ(report.get("task", "object-prober").text("state"), "dead") << "it ran in a process of its own";
+  EXPECT_NE(report.find("path", "syscall/condition_wait"), nullptr) << r.output;
+}
+
 TEST(Boot, TheSystemCallFuzzerMakesAHundredThousandHostileCallsOnThePc) {
   // scenarios/syscall-fuzz.toml (arg 1): a ring-0 fault would stop the
   // machine; an implausible result ends the fuzzer with exit code 1xx.

@@ -1,6 +1,7 @@
 #include "core/sched/scheduler.h"
 
 #include "core/drivers/user_interrupts.h"
+#include "core/sync/mutex.h"
 #include "core/hot_path.h"
 #include "core/machine.h"
 #include "core/panic.h"
@@ -22,6 +23,9 @@ namespace {
 // faults there instead of silently corrupting the stack below it.
 alignas(4096) std::uint8_t g_kernel_stacks[kMaxTasks][kKernelStackSize];
 
+// The spare slots' address spaces, built at boot (prepare_spare_slots).
+constinit PhysAddr g_spare_spaces[kMaxTasks] = {};
+
 Task* allocate_task(const char* name, Placement where) {
   if (pristine_tasks.count == kMaxTasks) panic("task table full");
   const TaskId id = pristine_tasks.count++;
@@ -33,6 +37,7 @@ Task* allocate_task(const char* name, Placement where) {
   task.cpu = where.cpu;
   task.pinned_cpu = where.pinned ? where.cpu : CpuId{kAnyCpu};
   task.parent = kNoParent;
+  task.process = id;
   task.kernel_stack_top = address_of(&g_kernel_stacks[id][kKernelStackSize]);
   machine::unmap_kernel_page(address_of(&g_kernel_stacks[id][0]));
   std::uint32_t i = 0;
@@ -227,13 +232,6 @@ Task* create_user_task(const char* name, UserProgram program, std::uint32_t prio
   return task;
 }
 
-namespace {
-
-// The spare slots' address spaces, built at boot (prepare_spare_slots).
-constinit PhysAddr g_spare_spaces[kMaxTasks] = {};
-
-}  // namespace
-
 void prepare_spare_slots() {
   for (TaskId id = pristine_tasks.count; id < kMaxTasks; ++id) {
     const UserProgramImage image = user_program(UserProgram::Counter, id, 0);  // the slot's layout: any program
@@ -242,24 +240,23 @@ void prepare_spare_slots() {
   }
 }
 
-PRISTINE_HOT Task* spawn_user_task(CpuLocal& cpu, UserProgram program, std::uint64_t arg, Cycles now) {
-  // Claim the next slot: CPUs may spawn at once, and the count is what
-  // readers of the table (reports, the simulator) go by.
-  std::atomic_ref<std::uint32_t> count(pristine_tasks.count);
-  std::uint32_t id = count.load(std::memory_order_relaxed);
-  do {
-    if (id >= kMaxTasks || g_spare_spaces[id] == 0) return nullptr;
-  } while (!count.compare_exchange_weak(id, id + 1, std::memory_order_acq_rel));
+namespace {
+
+// A spare slot for a task the running one creates: its id claimed (CPUs may
+// create at once, and the count is what readers of the table, the reports
+// and the simulator, go by) and its fields set as the creator's child, with
+// its stack and counter in the slot; the caller adds the address space and
+// queues it. Null if no slot is left.
+PRISTINE_HOT Task* claim_spare_slot(CpuLocal& cpu, const char* name, const UserProgramImage& image,
+                                    std::uint32_t id) {
   Task& parent = *cpu.current;
   Task& task = pristine_tasks.tasks[id];
-  const UserProgramImage image = user_program(program, id, arg);
   task.id = id;
   task.fault_vector = kNoFault;
   task.turn_left = kFreshTurn;
   task.cpu = cpu.id;
   task.pinned_cpu = CpuId{kAnyCpu};
   task.kernel_stack_top = address_of(&g_kernel_stacks[id][kKernelStackSize]);
-  const char* name = program_info(program)->name;
   std::uint32_t i = 0;
   for (; name[i] != '\0' && i + 1 < kTaskNameLength; ++i) task.name[i] = name[i];
   task.name[i] = '\0';
@@ -269,11 +266,46 @@ PRISTINE_HOT Task* spawn_user_task(CpuLocal& cpu, UserProgram program, std::uint
   task.priority_ceiling = parent.priority_ceiling;
   task.parent = parent.id;
   task.progress_counter = image.progress_counter;
-  task.address_space = g_spare_spaces[id];
   task.private_start = image.private_start;
   task.private_end = image.private_start + image.private_size;
   task.frame = machine::prepare_user_frame(task.kernel_stack_top, image.entry, image.stack_top,
                                            image.progress_counter, image.arg);
+  return &task;
+}
+
+PRISTINE_HOT bool claim_id(std::uint32_t& id) {
+  std::atomic_ref<std::uint32_t> count(pristine_tasks.count);
+  id = count.load(std::memory_order_relaxed);
+  do {
+    if (id >= kMaxTasks || g_spare_spaces[id] == 0) return false;
+  } while (!count.compare_exchange_weak(id, id + 1, std::memory_order_acq_rel));
+  return true;
+}
+
+}  // namespace
+
+PRISTINE_HOT Task* spawn_user_task(CpuLocal& cpu, UserProgram program, std::uint64_t arg, Cycles now) {
+  std::uint32_t id;
+  if (!claim_id(id)) return nullptr;
+  Task& task = *claim_spare_slot(cpu, program_info(program)->name, user_program(program, id, arg), id);
+  task.process = id;
+  task.address_space = g_spare_spaces[id];
+  add_load(cpu, 1);
+  make_runnable(cpu, task, now);
+  return &task;
+}
+
+PRISTINE_HOT Task* create_user_thread(CpuLocal& cpu, VirtAddr entry, std::uint64_t arg, Cycles now) {
+  std::uint32_t id;
+  if (!claim_id(id)) return nullptr;
+  const Task& creator = *cpu.current;
+  UserProgramImage image = user_program(UserProgram::Counter, id, arg);  // the slot's layout
+  image.entry = entry;
+  Task& task = *claim_spare_slot(cpu, creator.name, image, id);
+  // The creator's address space: its slot's stack and heap pages are mapped
+  // there on first touch, like any task's (demand paging).
+  task.process = creator.process;
+  task.address_space = creator.address_space;
   add_load(cpu, 1);
   make_runnable(cpu, task, now);
   return &task;
@@ -387,24 +419,51 @@ PRISTINE_HOT TrapFrame* sleep_until(CpuLocal& cpu, TrapFrame* frame, Cycles now,
   return switch_away(cpu, frame, now);
 }
 
-PRISTINE_HOT bool claim_wake(Task& task) {
-  std::uint32_t state = task.wake_state.load(std::memory_order_acquire);
+namespace {
+
+// The handshake of Task::wake_state and Task::object_wake alike.
+PRISTINE_HOT bool claim(std::atomic<std::uint32_t>& handshake) {
+  std::uint32_t state = handshake.load(std::memory_order_acquire);
   for (;;) {
     if (state == kWakePending) return false;
     const std::uint32_t next = state == kWakeWaiting ? kWakeNone : kWakePending;
-    if (task.wake_state.compare_exchange_weak(state, next, std::memory_order_acq_rel)) break;
+    if (handshake.compare_exchange_weak(state, next, std::memory_order_acq_rel)) break;
   }
   return state == kWakeWaiting;
 }
 
-PRISTINE_HOT TrapFrame* wait_for_wake(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
-  Task& task = *cpu.current;
+PRISTINE_HOT TrapFrame* wait_on(std::atomic<std::uint32_t>& handshake, CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   std::uint32_t expected = kWakeNone;
-  if (task.wake_state.compare_exchange_strong(expected, kWakeWaiting, std::memory_order_acq_rel)) {
+  if (handshake.compare_exchange_strong(expected, kWakeWaiting, std::memory_order_acq_rel)) {
     return block_current(cpu, frame, now);
   }
-  task.wake_state.store(kWakeNone, std::memory_order_relaxed);  // it was Pending: only we clear it
+  handshake.store(kWakeNone, std::memory_order_relaxed);  // it was Pending: only the task clears it
   return frame;
+}
+
+}  // namespace
+
+PRISTINE_HOT bool claim_wake(Task& task) { return claim(task.wake_state); }
+
+PRISTINE_HOT TrapFrame* wait_for_wake(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
+  return wait_on(cpu.current->wake_state, cpu, frame, now);
+}
+
+PRISTINE_HOT bool claim_object_wake(Task& task) { return claim(task.object_wake); }
+
+PRISTINE_HOT TrapFrame* wait_for_object(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
+  return wait_on(cpu.current->object_wake, cpu, frame, now);
+}
+
+PRISTINE_HOT void wake_later(CpuLocal& cpu, Cycles now, Task& task) {
+  const CpuId target = wake_target(task);
+  if (target == cpu.id) {
+    arrive(cpu, task, now);
+    cpu.run_queue.push_back(task);
+  } else {
+    send_to(target, task);
+    bump(cpu.remote_wakes);
+  }
 }
 
 PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::int64_t code) {
@@ -412,8 +471,10 @@ PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now
   task.exit_code = code;
   task.gave_up++;  // its last stint ended with it, not by the scheduler
   add_load(cpu, -1);
-  // Device lines it bound go back (a ring-3 driver that died or faulted).
+  // Device lines it bound go back (a ring-3 driver that died or faulted),
+  // and the mutexes it held pass to their next waiters.
   if (PRISTINE_UNLIKELY(task.interrupt_lines != 0)) drivers::release_interrupt_lines(task);
+  if (PRISTINE_UNLIKELY(task.mutexes_held.load(std::memory_order_relaxed) != 0)) sync::release_mutexes(cpu, task, now);
   std::atomic_ref<TaskState> state(task.state);
   // Nobody waits for a boot task (only a parent can: wait_child).
   if (task.parent == kNoParent) {
@@ -426,14 +487,7 @@ PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now
   // (this path switches away next, and takes it from the queue if first).
   state.store(TaskState::Dead, std::memory_order_seq_cst);
   if (Task* waiter = task.exit_waiter.exchange(nullptr, std::memory_order_seq_cst); waiter && claim_wake(*waiter)) {
-    const CpuId target = wake_target(*waiter);
-    if (target == cpu.id) {
-      arrive(cpu, *waiter, now);
-      cpu.run_queue.push_back(*waiter);
-    } else {
-      send_to(target, *waiter);
-      bump(cpu.remote_wakes);
-    }
+    wake_later(cpu, now, *waiter);
   }
   return switch_away(cpu, frame, now);
 }

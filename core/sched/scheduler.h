@@ -37,6 +37,11 @@ void prepare_spare_slots();
 // spare slot, child of the running task (its priority and ceiling), queued
 // on this CPU. Null if no slot is left.
 Task* spawn_user_task(CpuLocal& cpu, UserProgram program, std::uint64_t arg, Cycles now);
+// Hot path (thread_create syscall): a new thread of the running task's
+// process at user address `entry` (the caller checked it is user code),
+// called as entry(counter, arg) on the stack of its own spare slot, in the
+// process's address space; queued on this CPU. Null if no slot is left.
+Task* create_user_thread(CpuLocal& cpu, VirtAddr entry, std::uint64_t arg, Cycles now);
 // Hot path (wait syscalls): the wait()/wake() handshake (Task::wake_state).
 // A waker calls claim_wake: true if the task was blocked waiting and the
 // caller must make it runnable; false if it was not (a wake is now pending:
@@ -45,6 +50,15 @@ bool claim_wake(Task& task);
 // Hot path (wait syscalls, a kernel thread's machine::kernel_wait): consume a
 // pending wake and resume `frame`, or block the running task until one comes.
 TrapFrame* wait_for_wake(CpuLocal& cpu, TrapFrame* frame, Cycles now);
+// The same handshake for a task blocked on a kernel object (core/sync/,
+// Task::object_wake): only the object's own calls wake it, so it never
+// returns before its event.
+bool claim_object_wake(Task& task);
+TrapFrame* wait_for_object(CpuLocal& cpu, TrapFrame* frame, Cycles now);
+// Hot path: make a task whose wake the caller claimed runnable without
+// preempting the caller (here at the back of the queue, or on another CPU
+// through its inbox): for a path that switches away next, or wakes many.
+void wake_later(CpuLocal& cpu, Cycles now, Task& task);
 
 // Cold path: start running tasks on this CPU; never returns.
 [[noreturn]] void start(CpuLocal& cpu);

@@ -96,6 +96,14 @@ struct Task {
   TaskId parent;
   std::uint32_t reaped;
   std::atomic<Task*> exit_waiter;
+  // Threads: the first task of its process (itself for a process; its
+  // creator's `process` for a thread, which shares that address space).
+  TaskId process;
+  // Kernel objects (core/sync/): the wait/wake handshake of a task blocked on
+  // one (WakeState, apart from wake_state so a plain wake() never wakes it
+  // early), and the mutexes it holds (bit n: pool slot n), released at exit.
+  std::atomic<std::uint32_t> object_wake;
+  std::atomic<std::uint64_t> mutexes_held;
   FpuState fpu;
 };
 

@@ -14,6 +14,11 @@
 #include "core/boot_info.h"
 #include "core/smp/cpu_set.h"
 #include "core/syscall/user_access.h"
+#include "core/sync/condition_variable.h"
+#include "core/sync/kernel_object.h"
+#include "core/sync/mutex.h"
+#include "core/sync/semaphore.h"
+#include "core/user_programs.h"
 
 namespace pristine {
 namespace {
@@ -144,6 +149,15 @@ PRISTINE_HOT TrapFrame* wait_for_child(CpuLocal& cpu, TrapFrame* frame, Cycles n
   return frame;
 }
 
+// thread_create(entry, arg): a thread of the caller's process starting at
+// `entry`, which must be ring-3 code (anything else would fault in ring 3 at
+// once, or worse, be a kernel address).
+PRISTINE_HOT std::int64_t create_thread(CpuLocal& cpu, VirtAddr entry, std::uint64_t arg, Cycles now) {
+  if (!is_user_code(entry)) return kEFAULT;
+  const Task* thread = sched::create_user_thread(cpu, entry, arg, now);
+  return thread ? static_cast<std::int64_t>(thread->id) : kEAGAIN;
+}
+
 // unmap(page): a page of the caller's heap leaves its address space on every
 // CPU; the caller resumes once every CPU flushed it.
 PRISTINE_HOT TrapFrame* unmap_page(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr page,
@@ -193,10 +207,17 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
   CpuLocal& cpu = entry.cpu;
   const std::uint64_t number = call.number;  // `call` gets the result on the way out
   const std::uint64_t* arg = call.arg;
+  // The null call first, on a straight path of its own (its budget is 100
+  // instructions): nothing of the switch below, whose calls take `result`
+  // by reference and so keep it in memory, is on its way.
+  if (number == static_cast<std::uint64_t>(Syscall::GetPid)) [[likely]] {
+    call.number = cpu.current->process;
+    return leave_kernel(entry, cpu.syscall_paths[number], frame, frame);
+  }
   std::int64_t result = 0;
   TrapFrame* resume = frame;
   switch (static_cast<Syscall>(number)) {
-    case Syscall::GetPid: [[likely]]  // the null call: laid out as the straight path (its budget is 100 instructions)
+    case Syscall::GetTid:
       result = cpu.current->id;
       break;
     case Syscall::Yield:
@@ -277,6 +298,54 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       break;
     case Syscall::InterruptUnregister:
       result = drivers::interrupt_unregister(*cpu.current, arg[0]);
+      break;
+    case Syscall::ThreadCreate:
+      result = create_thread(cpu, arg[0], arg[1], entry.now);
+      break;
+    case Syscall::ThreadJoin:
+      // wait_child's rules (its creator only, collected once), for a thread
+      // of the caller's process.
+      if (arg[0] >= pristine_tasks.count || pristine_tasks.tasks[arg[0]].process != cpu.current->process ||
+          arg[0] == cpu.current->process) {
+        result = kESRCH;
+      } else {
+        resume = wait_for_child(cpu, frame, entry.now, arg[0], result);
+      }
+      break;
+    case Syscall::MutexCreate:
+      result = sync::create(sync::ObjectKind::Mutex, 0, *cpu.current);
+      break;
+    case Syscall::MutexLock:
+      resume = sync::mutex_lock(cpu, frame, entry.now, arg[0], result);
+      break;
+    case Syscall::MutexUnlock:
+      resume = sync::mutex_unlock(cpu, frame, entry.now, arg[0], result);
+      break;
+    case Syscall::SemaphoreCreate:
+      result = arg[0] > sync::kMaxSemaphoreCount
+                   ? kEINVAL
+                   : sync::create(sync::ObjectKind::Semaphore, static_cast<std::uint16_t>(arg[0]), *cpu.current);
+      break;
+    case Syscall::SemaphoreWait:
+      resume = sync::semaphore_wait(cpu, frame, entry.now, arg[0], result);
+      break;
+    case Syscall::SemaphorePost:
+      resume = sync::semaphore_post(cpu, frame, entry.now, arg[0], result);
+      break;
+    case Syscall::ConditionCreate:
+      result = sync::create(sync::ObjectKind::Condition, 0, *cpu.current);
+      break;
+    case Syscall::ConditionWait:
+      resume = sync::condition_wait(cpu, frame, entry.now, arg[0], arg[1], result);
+      break;
+    case Syscall::ConditionSignal:
+      resume = sync::condition_signal(cpu, frame, entry.now, arg[0], result);
+      break;
+    case Syscall::ConditionBroadcast:
+      result = sync::condition_broadcast(cpu, entry.now, arg[0]);
+      break;
+    case Syscall::ObjectDestroy:
+      result = sync::destroy(arg[0], *cpu.current);
       break;
     case Syscall::GetPriority:
       result = cpu.current->priority;

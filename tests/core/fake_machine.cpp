@@ -20,6 +20,8 @@ alignas(4096) std::uint8_t user_slots[32 * 40960];
 }
 // The end of the fake user region, as the link script would define it.
 asm(".globl __user_end\n.set __user_end, __user_start + 65536");
+// Its first half stands for the programs' code (where threads may start).
+asm(".globl __user_data_start\n.set __user_data_start, __user_start + 32768");
 // An empty user-access table (core/syscall/user_access_table.h): nothing
 // native faults, so nothing needs a fixup.
 asm(".section .rodata\n.globl __pristine_user_access_start\n.globl __pristine_user_access_end\n"

@@ -9,7 +9,9 @@
 // the machine (and the simulator reports it). Progress counts the calls.
 //
 // Calls that would end or stall the fuzzer itself are drawn with arguments
-// that keep it running: exit, wait and spawn are never made, sleep only with
+// that keep it running: exit, wait, spawn and condition_wait are never made,
+// a thread never gets a real entry, a semaphore wait of its own gets a unit
+// first, sleep only with
 // refused or (rarely) tiny durations, and copies out go only to its scratch page or
 // to memory it must not write.
 #include "core/user_layout.h"
@@ -140,6 +142,27 @@ bool plausible(Sys call, bool known, const Result& result) {
       return result.value == EINVAL || result.value == EBUSY;  // a boot task: never EPERM
     case Sys::InterruptUnregister:
       return result.value == EINVAL || result.value == EPERM;
+    case Sys::ThreadCreate:
+      return result.value == EFAULT || result.value == EAGAIN;
+    case Sys::ThreadJoin:
+      return result.value == ESRCH || result.value == ECHILD;  // it never starts a thread
+    case Sys::MutexCreate:
+    case Sys::ConditionCreate:
+      return result.value == EAGAIN;
+    case Sys::SemaphoreCreate:
+      return result.value == EINVAL || result.value == EAGAIN;
+    case Sys::MutexLock:
+      return result.value == EBADF || result.value == EDEADLK;  // its own mutexes: only it holds them
+    case Sys::MutexUnlock:
+      return result.value == EBADF || result.value == EPERM;
+    case Sys::SemaphoreWait:
+    case Sys::ConditionSignal:
+    case Sys::ConditionBroadcast:
+      return result.value == EBADF;
+    case Sys::SemaphorePost:
+      return result.value == EBADF || result.value == EOVERFLOW;
+    case Sys::ObjectDestroy:
+      return result.value == EBADF || result.value == EBUSY;
     default:
       return false;  // no error documented
   }
@@ -160,6 +183,11 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
 
   constexpr std::uint64_t kCalls = kSyscallCount;
   Random r(start.arg);
+  // The objects it made (handles), so object calls often name a live one.
+  // A replaced one is destroyed (unlocked first): it holds at most eight.
+  std::uint64_t objects[8] = {};
+  std::uint64_t semaphores[8] = {};  // the semaphores among them
+  const auto object_arg = [&](std::uint64_t fallback) { return r.below(4) != 0 ? objects[r.below(8)] : fallback; };
   for (;;) {
     const bool known = r.below(8) != 0;
     const std::uint64_t number = known ? r.below(kCalls) : kCalls + (r.below(2) ? r.below(1000) : r.next() >> 1);
@@ -172,7 +200,29 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
         case Sys::Wait:
         case Sys::Spawn:
         case Sys::InterruptWait:
+        case Sys::ConditionWait:
           continue;  // would end or block the fuzzer, or fill the task table: never drawn
+        case Sys::ThreadCreate:
+          // Never a real entry: a thread running from a random point of its
+          // code would share (and scribble on) its memory.
+          if (a[0] >= l.code && a[0] < l.code + kPage) a[0] = 0;
+          break;
+        case Sys::MutexLock:
+        case Sys::MutexUnlock:
+        case Sys::SemaphorePost:
+        case Sys::ConditionSignal:
+        case Sys::ConditionBroadcast:
+        case Sys::ObjectDestroy:
+          a[0] = object_arg(a[0]);
+          break;
+        case Sys::SemaphoreWait:
+          // A semaphore of its own gets a unit first, so the wait never
+          // blocks (a post refused at the largest count leaves units too).
+          a[0] = object_arg(a[0]);
+          for (const std::uint64_t s : semaphores) {
+            if (s == a[0] && s != 0) call(Sys::SemaphorePost, s);
+          }
+          break;
         case Sys::Sleep:
           // A real sleep lasts until a tick: rare, or a million calls take
           // minutes of modeled time. The rest are refused (past one day).
@@ -234,6 +284,14 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
     const Result result = r.below(4) == 0 ? call<Entry::Gate>(call_id, a[0], a[1], a[2], a[3], a[4], a[5])
                                           : call<Entry::Syscall>(call_id, a[0], a[1], a[2], a[3], a[4], a[5]);
     if (!plausible(call_id, known, result)) return 100 + static_cast<std::int64_t>(known ? number : 99);
+    if (known && result.ok() &&
+        (call_id == Sys::MutexCreate || call_id == Sys::SemaphoreCreate || call_id == Sys::ConditionCreate)) {
+      const std::uint64_t slot = r.below(8);
+      call(Sys::MutexUnlock, objects[slot]);
+      call(Sys::ObjectDestroy, objects[slot]);
+      objects[slot] = static_cast<std::uint64_t>(result.value);
+      semaphores[slot] = call_id == Sys::SemaphoreCreate ? objects[slot] : 0;
+    }
     ++*start.counter;
   }
 }

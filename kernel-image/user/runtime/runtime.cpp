@@ -31,6 +31,19 @@ Result wait_child(std::uint64_t id) {
   }
 }
 
+Result thread_join(std::uint64_t id) {
+  for (;;) {  // -EINTR: woken before the thread exited: ask again
+    const Result r = call(Sys::ThreadJoin, id);
+    if (!r.is(EINTR)) return r;
+  }
+}
+
+Result condition_wait(std::uint64_t condition, std::uint64_t mutex) {
+  const Result r = call(Sys::ConditionWait, condition, mutex);
+  if (!r.ok()) return r;
+  return mutex_lock(mutex);
+}
+
 Result interrupt_wait(std::uint64_t line) {
   // 0: it blocked until an interrupt (or another wake) came: collect.
   for (;;) {

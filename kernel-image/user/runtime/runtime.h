@@ -58,6 +58,34 @@ inline Result spawn(Program program, std::uint64_t arg = 0) {
 Result wait_child(std::uint64_t id);
 inline Result getppid() { return call(Sys::GetPpid); }
 
+// Threads (docs/syscalls.md, "Threads"): a thread of the caller's process
+// runs `entry(counter, arg)` on a stack of its own, in the same address
+// space; define one with PRISTINE_USER_THREAD. thread_join waits for it (its
+// creator only) and returns its exit code; getpid is the process's id,
+// gettid the thread's own.
+using ThreadEntry = void (*)(std::uint64_t* counter, std::uint64_t arg);
+inline Result thread_create(ThreadEntry entry, std::uint64_t arg) {
+  return call(Sys::ThreadCreate, reinterpret_cast<std::uint64_t>(entry), arg);
+}
+Result thread_join(std::uint64_t id);
+inline Result gettid() { return call(Sys::GetTid); }
+
+// Synchronisation (docs/syscalls.md): kernel objects of the caller's
+// process, named by handles. Waits block in the kernel; a woken waiter holds
+// what it waited for (the mutex, the semaphore's unit). condition_wait
+// releases `mutex`, waits for a signal, then takes `mutex` again.
+inline Result mutex_create() { return call(Sys::MutexCreate); }
+inline Result mutex_lock(std::uint64_t mutex) { return call(Sys::MutexLock, mutex); }
+inline Result mutex_unlock(std::uint64_t mutex) { return call(Sys::MutexUnlock, mutex); }
+inline Result semaphore_create(std::uint64_t count) { return call(Sys::SemaphoreCreate, count); }
+inline Result semaphore_wait(std::uint64_t semaphore) { return call(Sys::SemaphoreWait, semaphore); }
+inline Result semaphore_post(std::uint64_t semaphore) { return call(Sys::SemaphorePost, semaphore); }
+inline Result condition_create() { return call(Sys::ConditionCreate); }
+Result condition_wait(std::uint64_t condition, std::uint64_t mutex);
+inline Result condition_signal(std::uint64_t condition) { return call(Sys::ConditionSignal, condition); }
+inline Result condition_broadcast(std::uint64_t condition) { return call(Sys::ConditionBroadcast, condition); }
+inline Result object_destroy(std::uint64_t handle) { return call(Sys::ObjectDestroy, handle); }
+
 // User-level interrupt handling (docs/drivers.md, "Ring-3 drivers"): bind a
 // bare device line, then wait for its interrupts; interrupt_wait returns how
 // many came since the last call (at least 1), blocking until one does.
@@ -100,3 +128,13 @@ std::size_t format_decimal(std::int64_t value, char* out);
     ::pristine::user::exit(entry_symbol##_body({counter, arg}));                                      \
   }                                                                                                   \
   static std::int64_t entry_symbol##_body([[maybe_unused]] const ::pristine::user::Start& start)
+
+// A thread: PRISTINE_USER_THREAD(name) { ... return code; } defines the
+// ring-3 entry `name` for thread_create, whose body receives `const Start&
+// start` (its own counter, the creator's arg) and returns its exit code.
+#define PRISTINE_USER_THREAD(name)                                                                   \
+  static std::int64_t name##_body(const ::pristine::user::Start& start);                            \
+  [[gnu::force_align_arg_pointer, noreturn]] static void name(std::uint64_t* counter, std::uint64_t arg) { \
+    ::pristine::user::exit(name##_body({counter, arg}));                                             \
+  }                                                                                                  \
+  static std::int64_t name##_body([[maybe_unused]] const ::pristine::user::Start& start)
