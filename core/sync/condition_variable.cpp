@@ -9,28 +9,15 @@ namespace pristine::sync {
 namespace {
 
 // Take the waiters out of `condition`: the first one (`all` false) or every
-// one. The tasks taken, as a mask; -EBADF in `result`.
+// one. The tasks taken, as a mask; how many, or -EBADF, in `result`.
 PRISTINE_HOT std::uint32_t take_waiters(const Task& me, std::uint64_t condition, bool all, std::int64_t& result) {
-  KernelObject* object = object_named(condition);
-  if (object == nullptr) {
-    result = kEBADF;
-    return 0;
-  }
-  std::uint64_t raw = object->word.load(std::memory_order_acquire);
-  std::uint32_t taken;
-  for (;;) {
-    ObjectWord w = ObjectWord::unpack(raw);
-    if (!named(w, condition, ObjectKind::Condition, me.process)) {
-      result = kEBADF;
-      return 0;
-    }
+  std::uint32_t taken = 0;
+  result = update(condition, ObjectKind::Condition, me.process, [&](ObjectWord& w) -> std::int64_t {
     taken = w.waiters == 0 || all ? w.waiters : static_cast<std::uint32_t>(task_bit(first_waiter(w.waiters).id));
     w.waiters &= ~taken;
-    if (object->word.compare_exchange_weak(raw, w.pack(), std::memory_order_acq_rel, std::memory_order_acquire)) {
-      break;
-    }
-  }
-  result = 0;
+    return 0;
+  });
+  if (result != 0) return 0;
   for (std::uint32_t m = taken; m != 0; m &= m - 1) ++result;  // no POPCNT on the baseline CPU
   return taken;
 }
@@ -40,29 +27,14 @@ PRISTINE_HOT std::uint32_t take_waiters(const Task& me, std::uint64_t condition,
 PRISTINE_HOT TrapFrame* condition_wait(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::uint64_t condition,
                                        std::uint64_t mutex, std::int64_t& result) {
   Task& me = *cpu.current;
-  KernelObject* object = object_named(condition);
-  if (object == nullptr) {
-    result = kEBADF;
-    return frame;
-  }
-  std::uint64_t raw = object->word.load(std::memory_order_acquire);
-  for (;;) {
-    ObjectWord w = ObjectWord::unpack(raw);
-    if (!named(w, condition, ObjectKind::Condition, me.process)) {
-      result = kEBADF;
-      return frame;
-    }
+  result = update(condition, ObjectKind::Condition, me.process, [&](ObjectWord& w) -> std::int64_t {
     // Checked before joining: only the caller can release its own mutex, so
     // the release below cannot fail (a held mutex cannot be destroyed either).
-    if (const std::int64_t owner = check_owner(me, mutex); owner != 0) {
-      result = owner;
-      return frame;
-    }
+    if (const std::int64_t owner = check_owner(me, mutex); owner != 0) return owner;
     w.waiters |= static_cast<std::uint32_t>(task_bit(me.id));
-    if (object->word.compare_exchange_weak(raw, w.pack(), std::memory_order_acq_rel, std::memory_order_acquire)) {
-      break;
-    }
-  }
+    return 0;
+  });
+  if (result != 0) return frame;
   // The mutex passes on; its new owner runs after us (we switch away next).
   if (Task* next = release_mutex(me, mutex, result)) sched::wake_later(cpu, now, *next);
   result = 0;

@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "core/sched/task.h"
+#include "core/syscall/syscall.h"
 
 namespace pristine::sync {
 
@@ -70,6 +71,15 @@ inline bool named(const ObjectWord& w, std::uint64_t handle, ObjectKind kind, Ta
   return w.kind == kind && w.generation == static_cast<std::uint8_t>(handle >> 8) && w.process == process;
 }
 
+// Hot path: the one way a call changes an object. Loads the word `handle`
+// names and runs `change(ObjectWord&)` on it: 0 to store the changed word,
+// or an error to give up with. Retries (running `change` again on the fresh
+// word) until the compare-and-swap lands. 0, the error, or -EBADF when the
+// handle names no live object of `kind` owned by `process`.
+template <typename Change>
+[[gnu::always_inline]] inline std::int64_t update(std::uint64_t handle, ObjectKind kind, TaskId process,
+                                                  Change change);
+
 // Hot path (the *_create calls): a new object of `kind` with `value`, owned by
 // the caller's process; its handle, or -EAGAIN when the pool is empty.
 std::int64_t create(ObjectKind kind, std::uint16_t value, const Task& caller);
@@ -93,6 +103,22 @@ inline KernelObject* object_named(std::uint64_t handle) {
   const std::uint64_t slot = handle & 0xFF;
   if (slot >= kMaxObjects || handle >> 16 != 0) return nullptr;
   return &pristine_objects.objects[slot];
+}
+
+template <typename Change>
+[[gnu::always_inline]] inline std::int64_t update(std::uint64_t handle, ObjectKind kind, TaskId process,
+                                                  Change change) {
+  KernelObject* object = object_named(handle);
+  if (object == nullptr) return kEBADF;
+  std::uint64_t raw = object->word.load(std::memory_order_acquire);
+  for (;;) {
+    ObjectWord w = ObjectWord::unpack(raw);
+    if (!named(w, handle, kind, process)) return kEBADF;
+    if (const std::int64_t error = change(w); error != 0) return error;
+    if (object->word.compare_exchange_weak(raw, w.pack(), std::memory_order_acq_rel, std::memory_order_acquire)) {
+      return 0;
+    }
+  }
 }
 
 }  // namespace pristine::sync

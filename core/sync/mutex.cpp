@@ -22,34 +22,18 @@ void note_held(Task& task, std::uint64_t handle, bool held) {
 PRISTINE_HOT TrapFrame* mutex_lock(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::uint64_t handle,
                                    std::int64_t& result) {
   Task& me = *cpu.current;
-  KernelObject* object = object_named(handle);
-  if (object == nullptr) {
-    result = kEBADF;
-    return frame;
-  }
-  std::uint64_t raw = object->word.load(std::memory_order_acquire);
-  bool free;
-  for (;;) {
-    ObjectWord w = ObjectWord::unpack(raw);
-    if (!named(w, handle, ObjectKind::Mutex, me.process)) {
-      result = kEBADF;
-      return frame;
-    }
-    if (w.value == owner_value(me)) {
-      result = kEDEADLK;
-      return frame;
-    }
+  bool free = false;
+  result = update(handle, ObjectKind::Mutex, me.process, [&](ObjectWord& w) -> std::int64_t {
+    if (w.value == owner_value(me)) return kEDEADLK;
     free = w.value == 0;
     if (free) {
       w.value = owner_value(me);
     } else {
       w.waiters |= static_cast<std::uint32_t>(task_bit(me.id));
     }
-    if (object->word.compare_exchange_weak(raw, w.pack(), std::memory_order_acq_rel, std::memory_order_acquire)) {
-      break;
-    }
-  }
-  result = 0;
+    return 0;
+  });
+  if (result != 0) return frame;
   if (free) {
     note_held(me, handle, true);
     return frame;
@@ -59,23 +43,9 @@ PRISTINE_HOT TrapFrame* mutex_lock(CpuLocal& cpu, TrapFrame* frame, Cycles now, 
 }
 
 PRISTINE_HOT Task* release_mutex(Task& owner, std::uint64_t handle, std::int64_t& result) {
-  KernelObject* object = object_named(handle);
-  if (object == nullptr) {
-    result = kEBADF;
-    return nullptr;
-  }
-  std::uint64_t raw = object->word.load(std::memory_order_acquire);
-  Task* next;
-  for (;;) {
-    ObjectWord w = ObjectWord::unpack(raw);
-    if (!named(w, handle, ObjectKind::Mutex, owner.process)) {
-      result = kEBADF;
-      return nullptr;
-    }
-    if (w.value != owner_value(owner)) {
-      result = kEPERM;
-      return nullptr;
-    }
+  Task* next = nullptr;
+  result = update(handle, ObjectKind::Mutex, owner.process, [&](ObjectWord& w) -> std::int64_t {
+    if (w.value != owner_value(owner)) return kEPERM;
     next = w.waiters != 0 ? &first_waiter(w.waiters) : nullptr;
     if (next != nullptr) {
       w.waiters &= ~static_cast<std::uint32_t>(task_bit(next->id));
@@ -83,12 +53,10 @@ PRISTINE_HOT Task* release_mutex(Task& owner, std::uint64_t handle, std::int64_t
     } else {
       w.value = 0;
     }
-    if (object->word.compare_exchange_weak(raw, w.pack(), std::memory_order_acq_rel, std::memory_order_acquire)) {
-      break;
-    }
-  }
+    return 0;
+  });
+  if (result != 0) return nullptr;
   note_held(owner, handle, false);
-  result = 0;
   if (next == nullptr) return nullptr;
   note_held(*next, handle, true);  // before the wake: the wake publishes it
   return sched::claim_object_wake(*next) ? next : nullptr;

@@ -9,65 +9,35 @@ namespace pristine::sync {
 PRISTINE_HOT TrapFrame* semaphore_wait(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::uint64_t handle,
                                        std::int64_t& result) {
   Task& me = *cpu.current;
-  KernelObject* object = object_named(handle);
-  if (object == nullptr) {
-    result = kEBADF;
-    return frame;
-  }
-  std::uint64_t raw = object->word.load(std::memory_order_acquire);
-  bool took;
-  for (;;) {
-    ObjectWord w = ObjectWord::unpack(raw);
-    if (!named(w, handle, ObjectKind::Semaphore, me.process)) {
-      result = kEBADF;
-      return frame;
-    }
+  bool took = false;
+  result = update(handle, ObjectKind::Semaphore, me.process, [&](ObjectWord& w) -> std::int64_t {
     took = w.value != 0;
     if (took) {
       w.value--;
     } else {
       w.waiters |= static_cast<std::uint32_t>(task_bit(me.id));
     }
-    if (object->word.compare_exchange_weak(raw, w.pack(), std::memory_order_acq_rel, std::memory_order_acquire)) {
-      break;
-    }
-  }
-  result = 0;
+    return 0;
+  });
   // Blocked: when it runs again a post has handed it its unit.
-  return took ? frame : sched::wait_for_object(cpu, frame, now);
+  return result != 0 || took ? frame : sched::wait_for_object(cpu, frame, now);
 }
 
 PRISTINE_HOT TrapFrame* semaphore_post(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::uint64_t handle,
                                        std::int64_t& result) {
-  const Task& me = *cpu.current;
-  KernelObject* object = object_named(handle);
-  if (object == nullptr) {
-    result = kEBADF;
-    return frame;
-  }
-  std::uint64_t raw = object->word.load(std::memory_order_acquire);
-  Task* next;
-  for (;;) {
-    ObjectWord w = ObjectWord::unpack(raw);
-    if (!named(w, handle, ObjectKind::Semaphore, me.process)) {
-      result = kEBADF;
-      return frame;
-    }
+  Task* next = nullptr;
+  result = update(handle, ObjectKind::Semaphore, cpu.current->process, [&](ObjectWord& w) -> std::int64_t {
     next = w.waiters != 0 ? &first_waiter(w.waiters) : nullptr;
     if (next != nullptr) {
       w.waiters &= ~static_cast<std::uint32_t>(task_bit(next->id));
     } else if (w.value == kMaxSemaphoreCount) {
-      result = kEOVERFLOW;
-      return frame;
+      return kEOVERFLOW;
     } else {
       w.value++;
     }
-    if (object->word.compare_exchange_weak(raw, w.pack(), std::memory_order_acq_rel, std::memory_order_acquire)) {
-      break;
-    }
-  }
-  result = 0;
-  if (next == nullptr || !sched::claim_object_wake(*next)) return frame;
+    return 0;
+  });
+  if (result != 0 || next == nullptr || !sched::claim_object_wake(*next)) return frame;
   return sched::wake_blocked(cpu, frame, now, *next);
 }
 
