@@ -12,11 +12,11 @@ namespace pristine::sim {
 
 class BlockCache {
  public:
-  BlockCache() : slots_(1024) {}
+  BlockCache() : slots_(1024), mask_(slots_.size() - 1) {}
 
   // The cached cost of the block at `address` of `size` bytes, or nullptr.
   const BlockCost* find(VirtAddr address, std::uint32_t size) const {
-    for (std::size_t i = index(address);; i = (i + 1) & (slots_.size() - 1)) {
+    for (std::size_t i = index(address);; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (!s.used) return nullptr;
       if (s.address == address && s.size == size) return &s.cost;
@@ -39,13 +39,13 @@ class BlockCache {
   };
 
   std::size_t index(VirtAddr address) const {
-    return static_cast<std::size_t>((address * 0x9E3779B97F4A7C15ull) >> 32) & (slots_.size() - 1);
+    return static_cast<std::size_t>((address * 0x9E3779B97F4A7C15ull) >> 32) & mask_;
   }
 
   const BlockCost& place(VirtAddr address, std::uint32_t size, const BlockCost& cost) {
     std::size_t i = index(address);
     while (slots_[i].used && !(slots_[i].address == address && slots_[i].size == size)) {
-      i = (i + 1) & (slots_.size() - 1);
+      i = (i + 1) & mask_;
     }
     if (!slots_[i].used) ++count_;
     slots_[i] = Slot{address, size, true, cost};
@@ -55,6 +55,7 @@ class BlockCache {
   void grow() {
     std::vector<Slot> old(slots_.size() * 2);
     old.swap(slots_);
+    mask_ = slots_.size() - 1;
     count_ = 0;
     for (const Slot& s : old) {
       if (s.used) place(s.address, s.size, s.cost);
@@ -62,6 +63,7 @@ class BlockCache {
   }
 
   std::vector<Slot> slots_;
+  std::size_t mask_;  // slots_.size() - 1 (a power of two)
   std::size_t count_ = 0;
 };
 

@@ -30,6 +30,7 @@ enum BlockFlags : std::uint32_t {
   kBlockHasPortIo = 1u << 5,        // in/out/ins/outs anywhere in the block
   kBlockHasRdtsc = 1u << 6,         // rdtsc/rdtscp: forbidden in simulated guest code
   kBlockEndsWithFastString = 1u << 7,  // rep movs / rep stos: priced by the bytes (FastStringMeter)
+  kBlockWatched = 1u << 8,  // the run loop looks at the CPU before this block (sim/simulator.cpp, at_watched_block)
 };
 
 struct BlockCost {

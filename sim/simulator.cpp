@@ -187,47 +187,74 @@ void Simulator::stop_before_block(SimCpu& c, VirtAddr address, StopReason reason
   uc_emu_stop(c.cpu.uc());
 }
 
+// Once per executed block, so it reads top to bottom with everything rare
+// out of line: the common block costs a cache lookup and two additions.
 void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
-  if (c.iret_pending) returned(c);
+  if (PRISTINE_UNLIKELY(c.iret_pending)) returned(c);
   // sti / mov ss hold off interrupts for one instruction: never stop right after one.
-  if (!(c.last_block_flags & kBlockEndsWithSti)) {
-    if (c.cycles >= c.stop_at) {
-      stop_before_block(c, address, StopReason::EventDue);
-      return;
-    }
-    if (c.poll_interrupt_flag && c.cpu.interrupts_enabled()) {
-      stop_before_block(c, address, StopReason::InterruptOpen);
-      return;
-    }
-  }
-  if (PRISTINE_UNLIKELY(invariants_.is_hot_entry(address))) invariants_.at_hot_entry(c, address);
-  if (PRISTINE_UNLIKELY(c.window_nmi >= 0 && address == faults_.swapgs_window() && !c.nmi_blocked)) {
-    stop_before_block(c, address, StopReason::SwapgsWindow);
+  if (PRISTINE_UNLIKELY(c.cycles >= c.stop_at || c.poll_interrupt_flag) &&
+      !(c.last_block_flags & kBlockEndsWithSti) && stop_due(c, address)) {
     return;
   }
   const BlockCost* cost = c.blocks.find(address, size);
-  if (!cost) {
-    const std::uint8_t* bytes = memory_.host(address, size);
-    BlockCost priced = bytes ? costs_.price_block({bytes, size}, address) : BlockCost{1, 1};
-    priced.flags |= rules_.forbidden_flags(address);
-    cost = &c.blocks.insert(address, size, priced);
-    invariants_.new_block(c, address, priced);
-  }
+  if (PRISTINE_UNLIKELY(!cost)) cost = &price_block(c, address, size);
+  if (PRISTINE_UNLIKELY(cost->flags & kBlockWatched) && at_watched_block(c, address)) return;
   c.cycles += cost->cycles;
   c.instructions += cost->instructions;
-  if (PRISTINE_UNLIKELY(cost->flags & kBlockEndsWithFastString)) {
-    c.cycles += costs_.table().fast_string_cycles(c.fast_string, address + cost->last_insn_offset,
-                                                  (c.last_block_flags & kBlockEndsWithFastString) != 0,
-                                                  cost->fast_string_bytes);
-  }
-  if (PRISTINE_UNLIKELY(cost->flags & kBlockForbidden) && c.accounting.depth() != 0) {
-    const char* kind = (cost->flags & kBlockInAllocator)     ? "allocator-call"
-                       : (cost->flags & kBlockInWaitingLock) ? "waiting-lock"
-                                                             : "page-table-walk";
-    rules_.flag(kind, c, c.accounting.innermost(), address, cost->cycles);
-  }
+  if (PRISTINE_UNLIKELY(cost->flags & (kBlockEndsWithFastString | kBlockForbidden))) charge_rare(c, address, *cost);
   c.iret_pending = (cost->flags & (kBlockEndsWithIret | kBlockEndsWithSysret)) != 0;
   c.last_block_flags = cost->flags;
+}
+
+// The event horizon reached, or interrupts opened while one waits: stop
+// before the block.
+bool Simulator::stop_due(SimCpu& c, VirtAddr address) {
+  if (c.cycles >= c.stop_at) {
+    stop_before_block(c, address, StopReason::EventDue);
+    return true;
+  }
+  if (c.poll_interrupt_flag && c.cpu.interrupts_enabled()) {
+    stop_before_block(c, address, StopReason::InterruptOpen);
+    return true;
+  }
+  return false;
+}
+
+// A block seen for the first time on this CPU: priced from its bytes, and
+// marked if the run loop watches its address.
+const BlockCost& Simulator::price_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
+  const std::uint8_t* bytes = memory_.host(address, size);
+  BlockCost priced = bytes ? costs_.price_block({bytes, size}, address) : BlockCost{1, 1};
+  priced.flags |= rules_.forbidden_flags(address);
+  if (invariants_.is_hot_entry(address) || address == faults_.swapgs_window()) priced.flags |= kBlockWatched;
+  invariants_.new_block(c, address, priced);
+  return c.blocks.insert(address, size, priced);
+}
+
+// A hot path's C++ entry (its invariants), or the swapgs window an NMI is
+// injected into (stop there). True if the CPU stops before the block.
+bool Simulator::at_watched_block(SimCpu& c, VirtAddr address) {
+  if (invariants_.is_hot_entry(address)) invariants_.at_hot_entry(c, address);
+  if (c.window_nmi >= 0 && address == faults_.swapgs_window() && !c.nmi_blocked) {
+    stop_before_block(c, address, StopReason::SwapgsWindow);
+    return true;
+  }
+  return false;
+}
+
+// A fast-string iteration's bytes, or a forbidden block inside a handler.
+void Simulator::charge_rare(SimCpu& c, VirtAddr address, const BlockCost& cost) {
+  if (cost.flags & kBlockEndsWithFastString) {
+    c.cycles += costs_.table().fast_string_cycles(c.fast_string, address + cost.last_insn_offset,
+                                                  (c.last_block_flags & kBlockEndsWithFastString) != 0,
+                                                  cost.fast_string_bytes);
+  }
+  if ((cost.flags & kBlockForbidden) && c.accounting.depth() != 0) {
+    const char* kind = (cost.flags & kBlockInAllocator)     ? "allocator-call"
+                       : (cost.flags & kBlockInWaitingLock) ? "waiting-lock"
+                                                            : "page-table-walk";
+    rules_.flag(kind, c, c.accounting.innermost(), address, cost.cycles);
+  }
 }
 
 // The block after an iretq ran: the return happened. Close the records it
@@ -474,7 +501,7 @@ void Simulator::take_page_fault(SimCpu& c) {
 void Simulator::run_guest(SimCpu& c) {
   c.stop = StopReason::None;
   c.exception.reset();
-  const uc_err err = uc_emu_start(c.cpu.uc(), c.cpu.pc(), 0, 0, 0);
+  const uc_err err = c.cpu.run(c.cpu.pc());
   if (c.stop == StopReason::EventDue || c.stop == StopReason::InterruptOpen || c.stop == StopReason::SwapgsWindow) {
     c.cpu.set_pc(c.stopped_block);
   }

@@ -70,6 +70,11 @@ class Simulator {
                                drivers::kDrivers[static_cast<std::uint32_t>(drivers::DriverId::Uart0)].line);
   }
   std::vector<DeviceReport> device_reports() const;
+  // on_block's rare cases, out of line.
+  bool stop_due(SimCpu& cpu, VirtAddr address);
+  const BlockCost& price_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
+  bool at_watched_block(SimCpu& cpu, VirtAddr address);
+  void charge_rare(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
   void stop_before_block(SimCpu& cpu, VirtAddr address, StopReason reason);
   void returned(SimCpu& cpu);
   void record_closed(SimCpu& cpu, const ClosedRecord& closed);

@@ -29,7 +29,7 @@ TEST(SimBoard, WideDeadlineWriteArrivesWholeAndClockReadsModeledTime) {
   m.cpu.controller.raise(0x41);
   m.cpu.controller.accept(0x41);
   const VirtAddr start = m.image.symbol("board_access");
-  ASSERT_EQ(uc_emu_start(m.cpu.cpu.uc(), start, 0, 0, 0), UC_ERR_OK);
+  ASSERT_EQ(m.cpu.cpu.run(start), UC_ERR_OK);
 
   EXPECT_EQ(m.cpu.timer_deadline, 0x123456789au);
   // The clock read sees time after the deadline write and its own cost.
@@ -41,7 +41,7 @@ TEST(SimBoard, WideDeadlineWriteArrivesWholeAndClockReadsModeledTime) {
 
 TEST(SimBoard, EoiWithNothingInServiceIsCounted) {
   BoardMachine m;
-  ASSERT_EQ(uc_emu_start(m.cpu.cpu.uc(), m.image.symbol("board_access"), 0, 0, 0), UC_ERR_OK);
+  ASSERT_EQ(m.cpu.cpu.run(m.image.symbol("board_access")), UC_ERR_OK);
   EXPECT_EQ(m.cpu.eoi_without_service, 1u);
 }
 

@@ -24,7 +24,7 @@ struct SysretCheck : ::testing::Test {
     cpu.attach(memory);
     // The image's own entry turns paging on (hw-sim/board_entry.S); stop
     // where it jumps to the higher half, where the kernel's code lives.
-    ASSERT_EQ(uc_emu_start(cpu.uc(), image.entry(), image.symbol("sim_boot_high"), 0, 0), UC_ERR_OK);
+    ASSERT_EQ(cpu.run(image.entry(), image.symbol("sim_boot_high")), UC_ERR_OK);
     syscalls.install(cpu, [this] {
       caught = true;
       uc_emu_stop(cpu.uc());
@@ -35,7 +35,7 @@ struct SysretCheck : ::testing::Test {
     const auto sites = find_instructions(image, [](const cs_insn& insn) { return insn.id == X86_INS_SYSRET; });
     ASSERT_FALSE(sites.empty());
     cpu.set_reg(UC_X86_REG_RCX, rcx);
-    (void)uc_emu_start(cpu.uc(), sites.front(), 0, 0, 1);  // whatever sysretq then does natively
+    (void)cpu.run(sites.front(), 0, 1);  // whatever sysretq then does natively
   }
 };
 

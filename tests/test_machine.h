@@ -46,7 +46,7 @@ class TestMachine {
   }
 
   // Run until the guest halts (or an exception/fault stops it).
-  uc_err run_until_halt() { return uc_emu_start(cpu.uc(), cpu.reg(UC_X86_REG_RIP), 0, 0, 0); }
+  uc_err run_until_halt() { return cpu.run(cpu.reg(UC_X86_REG_RIP)); }
 
   // Run from `start` and stop at the first block boundary at `stop_at`, after
   // the block there has run `rounds` times.
@@ -58,7 +58,7 @@ class TestMachine {
       if (address == c->at && c->left-- == 0) uc_emu_stop(uc);
     };
     check(uc_hook_add(cpu.uc(), &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(+cb), &ctx, 1, 0), "hook");
-    const uc_err err = uc_emu_start(cpu.uc(), start, 0, 0, 0);
+    const uc_err err = cpu.run(start);
     uc_hook_del(cpu.uc(), hook);
     ASSERT_EQ(err, UC_ERR_OK);
     ASSERT_EQ(cpu.reg(UC_X86_REG_RIP), stop_at);

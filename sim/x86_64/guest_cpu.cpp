@@ -34,13 +34,38 @@ GuestCpu::~GuestCpu() {
   if (uc_) uc_close(uc_);
 }
 
+void GuestCpu::commit_fault_address() {
+  if (!pending_fault_address_) return;
+  write_fault_address(*pending_fault_address_);
+  pending_fault_address_.reset();
+}
+
+uc_err GuestCpu::run(VirtAddr begin, VirtAddr until, std::size_t count) {
+  commit_fault_address();
+  forget_registers();
+  running_ = true;
+  const uc_err err = uc_emu_start(uc_, begin, until, 0, count);
+  running_ = false;
+  return err;
+}
+
 std::uint64_t GuestCpu::reg(int id) const {
+  if (id == UC_X86_REG_CR2 && pending_fault_address_) return *pending_fault_address_;
+  if (!running_) {
+    for (std::size_t i = 0; i < cached_count_; ++i) {
+      if (cached_[i].id == id) return cached_[i].value;
+    }
+  }
   std::uint64_t value = 0;
   check(uc_reg_read(uc_, id, &value), "uc_reg_read");
+  if (!running_ && cached_count_ < cached_.size()) cached_[cached_count_++] = {id, value};
   return value;
 }
 
+// Any write may change what another register reads back (a segment load,
+// RFLAGS' fixed bits, CR2 reloading CR3 in 2.1.1): the cache starts over.
 void GuestCpu::set_reg(int id, std::uint64_t value) {
+  forget_registers();
   check(uc_reg_write(uc_, id, &value), "uc_reg_write");
 }
 
@@ -57,6 +82,7 @@ std::uint64_t GuestCpu::msr(std::uint32_t index) const {
 }
 
 void GuestCpu::set_msr(std::uint32_t index, std::uint64_t v) {
+  forget_registers();
   uc_x86_msr value{index, v};
   check(uc_reg_write(uc_, UC_X86_REG_MSR, &value), "wrmsr");
 }
@@ -68,6 +94,7 @@ constexpr std::uint64_t mode_cr0(std::uint64_t cr0) { return cr0 & ~x86::kCr0Tas
 }  // namespace
 
 void GuestCpu::capture_ring0_template() {
+  commit_fault_address();  // the context and its state must agree
   const std::uint64_t cr0 = mode_cr0(reg(UC_X86_REG_CR0)), cr4 = reg(UC_X86_REG_CR4), efer = msr(kMsrEfer);
   if (cr0 != template_cr0_ || cr4 != template_cr4_ || efer != template_efer_) {
     // A new mode: every template is stale (keep the contexts, refill them).
@@ -149,7 +176,7 @@ void GuestCpu::write_state(const ArchState& s, const ArchState& t, bool with_fau
   if (s.cr0 != t.cr0) set_reg(UC_X86_REG_CR0, s.cr0);
   if (s.cr3 != t.cr3) set_reg(UC_X86_REG_CR3, s.cr3);
   if (s.cr4 != t.cr4) set_reg(UC_X86_REG_CR4, s.cr4);
-  if (with_fault_address && s.cr2 != t.cr2) set_fault_address(s.cr2);
+  if (with_fault_address && s.cr2 != t.cr2) write_fault_address(s.cr2);
   for (int i = 0; i < 6; ++i) {
     if (s.msr[i] != t.msr[i]) set_msr(kMsrIds[i], s.msr[i]);
   }
@@ -179,6 +206,8 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
   // write, no TLB flush), else the latest (of the current mode).
   const Ring0Template* t = template_for(state.cr3);
   if (!t) t = &templates_[latest_template_];
+  forget_registers();
+  pending_fault_address_.reset();  // in `state` (save_state), written below if this entry takes it
   check(uc_context_restore(uc_, t->context), "uc_context_restore(template)");
   write_state(state, t->state, with_fault_address);
   set_reg(UC_X86_REG_CS, cs);
@@ -188,9 +217,14 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
   set_reg(UC_X86_REG_RIP, rip);
 }
 
-void GuestCpu::set_fault_address(VirtAddr address) {
+// A #PF's delivery restores a template and writes CR2 back anyway: writing
+// it here too would cost two more TLB flushes (write_fault_address), so the
+// address waits for that entry (or for the next run, if none comes).
+void GuestCpu::set_fault_address(VirtAddr address) { pending_fault_address_ = address; }
+
+void GuestCpu::write_fault_address(VirtAddr address) {
   // Unicorn 2.1.1 also loads CR3 from the low 32 bits of a CR2 write (fixed
-  // in 2.1.2): put CR3 back.
+  // in 2.1.2): put CR3 back. Each of the two writes flushes the engine's TLB.
   const std::uint64_t cr3 = reg(UC_X86_REG_CR3);
   set_reg(UC_X86_REG_CR2, address);
   if (reg(UC_X86_REG_CR3) != cr3) set_reg(UC_X86_REG_CR3, cr3);

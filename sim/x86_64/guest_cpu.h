@@ -8,6 +8,7 @@
 #include <unicorn/unicorn.h>
 
 #include <array>
+#include <optional>
 #include <vector>
 #include <cstdint>
 #include <stdexcept>
@@ -106,13 +107,21 @@ class GuestCpu {
   // What the MMU gives for `page` now, under this CPU's control registers
   // (paging off: the page itself).
   PageTranslation translate(VirtAddr page, const PageAccess& access) const;
-  // Where a page fault's address goes (CR2).
+  // Where a page fault's address goes (CR2): read back at once, in the
+  // engine by the next ring-0 entry that takes it or the next run.
   void set_fault_address(VirtAddr address);
   // `callback` runs when the guest executes its system-call instruction
   // (`syscall`), which Unicorn skips instead of executing.
   void hook_system_call(void (*callback)(uc_engine*, void*), void* user);
   // swapgs, as the CPU performs it: GS base and KERNEL_GS_BASE exchanged.
   void swapgs();
+
+  // Run the engine from `begin` until a hook stops it, RIP reaches `until`
+  // or `count` instructions ran (uc_emu_start; 0: no such bound). The only
+  // way to run this CPU: registers read outside a run are cached until the
+  // next write or run (a stop reads the same few, RIP, RSP, RFLAGS, CS, many
+  // times, each a call through Unicorn's register switch).
+  uc_err run(VirtAddr begin, VirtAddr until = 0, std::size_t count = 0);
 
   std::uint64_t reg(int id) const;
   void set_reg(int id, std::uint64_t value);
@@ -144,6 +153,8 @@ class GuestCpu {
 
  private:
   void write_state(const ArchState& state, const ArchState& template_state, bool with_fault_address);
+  void write_fault_address(VirtAddr address);
+  void commit_fault_address();  // a pending CR2 into the engine
   static bool fill_tlb(uc_engine*, std::uint64_t page, uc_mem_type type, uc_tlb_entry* entry, void* self);
 
   uc_engine* uc_ = nullptr;
@@ -163,8 +174,18 @@ class GuestCpu {
     const std::size_t i = template_index(cr3);
     return i < templates_.size() ? &templates_[i] : nullptr;
   }
+  void forget_registers() const { cached_count_ = 0; }
+
   CpuId id_;
   const GuestMemory* memory_ = nullptr;
+  struct CachedRegister {
+    int id;
+    std::uint64_t value;
+  };
+  mutable std::array<CachedRegister, 8> cached_{};
+  mutable std::size_t cached_count_ = 0;
+  bool running_ = false;  // inside run(): the engine owns the registers
+  std::optional<VirtAddr> pending_fault_address_;  // CR2 as set_fault_address left it, not yet in the engine
   std::vector<VirtAddr> taken_away_;  // sorted pages
   UnreachableHandler unreachable_ = nullptr;
   void* unreachable_user_ = nullptr;
