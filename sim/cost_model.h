@@ -31,7 +31,13 @@ enum BlockFlags : std::uint32_t {
   kBlockHasRdtsc = 1u << 6,         // rdtsc/rdtscp: forbidden in simulated guest code
   kBlockEndsWithFastString = 1u << 7,  // rep movs / rep stos: priced by the bytes (FastStringMeter)
   kBlockWatched = 1u << 8,  // the run loop looks at the CPU before this block (sim/simulator.cpp, at_watched_block)
+  kBlockHasPopf = 1u << 9,  // popf anywhere in the block
 };
+
+// Blocks after which IF may be 1 though it was 0 before: sti, popf, iretq and
+// sysretq are the only instructions that set it (mov/pop ss share the sti flag).
+inline constexpr std::uint32_t kBlockMayOpenInterrupts =
+    kBlockEndsWithSti | kBlockEndsWithIret | kBlockEndsWithSysret | kBlockHasPopf;
 
 struct BlockCost {
   std::uint32_t instructions = 0;

@@ -67,6 +67,9 @@ struct SimCpu {
   // Run-loop control, set by the hooks.
   Cycles stop_at = 0;             // stop at the first block boundary at or after this
   bool poll_interrupt_flag = false;  // an interrupt waits for IF = 1: check each block
+  // IF read 0 in this run, and no block since could set it (kBlockMayOpenInterrupts):
+  // the poll need not read RFLAGS again.
+  bool interrupt_flag_closed = false;
   StopReason stop = StopReason::None;
   VirtAddr stopped_block = 0;     // the block a block-hook stop happened before
   bool iret_pending = false;      // the last block ended in iretq and has not faulted

@@ -192,7 +192,7 @@ void Simulator::stop_before_block(SimCpu& c, VirtAddr address, StopReason reason
 void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   if (PRISTINE_UNLIKELY(c.iret_pending)) returned(c);
   // sti / mov ss hold off interrupts for one instruction: never stop right after one.
-  if (PRISTINE_UNLIKELY(c.cycles >= c.stop_at || c.poll_interrupt_flag) &&
+  if (PRISTINE_UNLIKELY(c.cycles >= c.stop_at || (c.poll_interrupt_flag && !c.interrupt_flag_closed)) &&
       !(c.last_block_flags & kBlockEndsWithSti) && stop_due(c, address)) {
     return;
   }
@@ -203,6 +203,7 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   c.instructions += cost->instructions;
   if (PRISTINE_UNLIKELY(cost->flags & (kBlockEndsWithFastString | kBlockForbidden))) charge_rare(c, address, *cost);
   c.iret_pending = (cost->flags & (kBlockEndsWithIret | kBlockEndsWithSysret)) != 0;
+  if (cost->flags & kBlockMayOpenInterrupts) c.interrupt_flag_closed = false;
   c.last_block_flags = cost->flags;
 }
 
@@ -213,9 +214,12 @@ bool Simulator::stop_due(SimCpu& c, VirtAddr address) {
     stop_before_block(c, address, StopReason::EventDue);
     return true;
   }
-  if (c.poll_interrupt_flag && c.cpu.interrupts_enabled()) {
-    stop_before_block(c, address, StopReason::InterruptOpen);
-    return true;
+  if (c.poll_interrupt_flag && !c.interrupt_flag_closed) {
+    if (c.cpu.interrupts_enabled()) {
+      stop_before_block(c, address, StopReason::InterruptOpen);
+      return true;
+    }
+    c.interrupt_flag_closed = true;
   }
   return false;
 }
@@ -501,6 +505,7 @@ void Simulator::take_page_fault(SimCpu& c) {
 void Simulator::run_guest(SimCpu& c) {
   c.stop = StopReason::None;
   c.exception.reset();
+  c.interrupt_flag_closed = false;  // the host may have changed RFLAGS at the stop
   const uc_err err = c.cpu.run(c.cpu.pc());
   if (c.stop == StopReason::EventDue || c.stop == StopReason::InterruptOpen || c.stop == StopReason::SwapgsWindow) {
     c.cpu.set_pc(c.stopped_block);

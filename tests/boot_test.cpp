@@ -260,7 +260,9 @@ TEST(Boot, EveryFaultProgramFaultsAlikeOnBothBoards) {
     EXPECT_EQ(line.text("killed-by"), pristine::vectors::handler_name(task.fault->vector)) << task.name;
     EXPECT_EQ(line.number("rip"), task.fault->rip) << task.name;
     EXPECT_EQ(line.number("error"), task.fault->error_code) << task.name;
-    if (task.fault->vector == pristine::vectors::kPageFault) EXPECT_EQ(line.number("cr2"), task.fault->cr2) << task.name;
+    if (task.fault->vector == pristine::vectors::kPageFault) {
+      EXPECT_EQ(line.number("cr2"), task.fault->cr2) << task.name;
+    }
     ++compared;
   }
   EXPECT_EQ(compared, 12u) << "every fault program of the scenario";

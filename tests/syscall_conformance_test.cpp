@@ -163,7 +163,9 @@ void expect_sync_passed(const Report& r) {
   std::vector<std::int64_t> codes;
   for (const TaskReport& t : r.tasks) {
     if (t.name == "sync" && &t != &sync) codes.push_back(t.exit_code);
-    if (t.name == "object-prober") EXPECT_EQ(t.exit_code, -9) << "another process's handle";
+    if (t.name == "object-prober") {
+      EXPECT_EQ(t.exit_code, -9) << "another process's handle";
+    }
   }
   EXPECT_EQ(codes, (std::vector<std::int64_t>{42, 1, 7, 5, 5}));
   for (const char* path : {"syscall/mutex_lock+switch", "syscall/semaphore_wait+switch", "syscall/condition_wait+switch"}) {

@@ -109,6 +109,7 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
     }
     if (is_port_io(insn->id)) cost.flags |= kBlockHasPortIo;
     if (insn->id == X86_INS_RDTSC || insn->id == X86_INS_RDTSCP) cost.flags |= kBlockHasRdtsc;
+    if (insn->id == X86_INS_POPF || insn->id == X86_INS_POPFD || insn->id == X86_INS_POPFQ) cost.flags |= kBlockHasPopf;
     cost.instructions += 1;
     cost.cycles += cycles;
     cost.last_insn_offset = static_cast<std::uint32_t>(offset);

@@ -49,16 +49,54 @@ uc_err GuestCpu::run(VirtAddr begin, VirtAddr until, std::size_t count) {
   return err;
 }
 
-std::uint64_t GuestCpu::reg(int id) const {
+std::uint64_t GuestCpu::read_register(int id) const {
   if (id == UC_X86_REG_CR2 && pending_fault_address_) return *pending_fault_address_;
-  if (!running_) {
-    for (std::size_t i = 0; i < cached_count_; ++i) {
-      if (cached_[i].id == id) return cached_[i].value;
-    }
-  }
   std::uint64_t value = 0;
   check(uc_reg_read(uc_, id, &value), "uc_reg_read");
-  if (!running_ && cached_count_ < cached_.size()) cached_[cached_count_++] = {id, value};
+  return value;
+}
+
+// The register in the state snapshot, if it holds it.
+const std::uint64_t* GuestCpu::in_state(int id) const {
+  switch (id) {
+    case UC_X86_REG_RAX: return &state_.gpr[0];
+    case UC_X86_REG_RBX: return &state_.gpr[1];
+    case UC_X86_REG_RCX: return &state_.gpr[2];
+    case UC_X86_REG_RDX: return &state_.gpr[3];
+    case UC_X86_REG_RSI: return &state_.gpr[4];
+    case UC_X86_REG_RDI: return &state_.gpr[5];
+    case UC_X86_REG_RBP: return &state_.gpr[6];
+    case UC_X86_REG_RSP: return &state_.gpr[7];
+    case UC_X86_REG_R8: return &state_.gpr[8];
+    case UC_X86_REG_R9: return &state_.gpr[9];
+    case UC_X86_REG_R10: return &state_.gpr[10];
+    case UC_X86_REG_R11: return &state_.gpr[11];
+    case UC_X86_REG_R12: return &state_.gpr[12];
+    case UC_X86_REG_R13: return &state_.gpr[13];
+    case UC_X86_REG_R14: return &state_.gpr[14];
+    case UC_X86_REG_R15: return &state_.gpr[15];
+    case UC_X86_REG_RIP: return &state_.rip;
+    case UC_X86_REG_RFLAGS: return &state_.rflags;
+    case UC_X86_REG_CR0: return &state_.cr0;
+    case UC_X86_REG_CR2: return &state_.cr2;
+    case UC_X86_REG_CR3: return &state_.cr3;
+    case UC_X86_REG_CR4: return &state_.cr4;
+    case UC_X86_REG_FS_BASE: return &state_.fs_base;
+    case UC_X86_REG_GS_BASE: return &state_.gs_base;
+    default: return nullptr;
+  }
+}
+
+std::uint64_t GuestCpu::reg(int id) const {
+  if (running_) return read_register(id);
+  if (state_valid_) {
+    if (const std::uint64_t* value = in_state(id)) return *value;
+  }
+  for (std::size_t i = 0; i < cached_count_; ++i) {
+    if (cached_[i].id == id) return cached_[i].value;
+  }
+  const std::uint64_t value = read_register(id);
+  if (cached_count_ < cached_.size()) cached_[cached_count_++] = {id, value};
   return value;
 }
 
@@ -136,25 +174,24 @@ bool GuestCpu::template_is_current() const {
          msr(kMsrEfer) == template_efer_ && template_for(reg(UC_X86_REG_CR3)) != nullptr;
 }
 
-ArchState GuestCpu::save_state() const {
-  ArchState s{};
-  for (int i = 0; i < 16; ++i) s.gpr[i] = reg(kGprIds[i]);
-  s.rip = reg(UC_X86_REG_RIP);
-  s.rflags = reg(UC_X86_REG_RFLAGS);
-  s.cr0 = reg(UC_X86_REG_CR0);
-  s.cr2 = reg(UC_X86_REG_CR2);
-  s.cr3 = reg(UC_X86_REG_CR3);
-  s.cr4 = reg(UC_X86_REG_CR4);
+void GuestCpu::read_state(ArchState& s) const {
+  for (int i = 0; i < 16; ++i) s.gpr[i] = read_register(kGprIds[i]);
+  s.rip = read_register(UC_X86_REG_RIP);
+  s.rflags = read_register(UC_X86_REG_RFLAGS);
+  s.cr0 = read_register(UC_X86_REG_CR0);
+  s.cr2 = read_register(UC_X86_REG_CR2);
+  s.cr3 = read_register(UC_X86_REG_CR3);
+  s.cr4 = read_register(UC_X86_REG_CR4);
   s.gdtr = mmr(UC_X86_REG_GDTR);
   s.idtr = mmr(UC_X86_REG_IDTR);
   s.tr = mmr(UC_X86_REG_TR);
   s.ldtr = mmr(UC_X86_REG_LDTR);
-  s.ds = static_cast<std::uint16_t>(reg(UC_X86_REG_DS));
-  s.es = static_cast<std::uint16_t>(reg(UC_X86_REG_ES));
-  s.fs = static_cast<std::uint16_t>(reg(UC_X86_REG_FS));
-  s.gs = static_cast<std::uint16_t>(reg(UC_X86_REG_GS));
-  s.fs_base = reg(UC_X86_REG_FS_BASE);
-  s.gs_base = reg(UC_X86_REG_GS_BASE);
+  s.ds = static_cast<std::uint16_t>(read_register(UC_X86_REG_DS));
+  s.es = static_cast<std::uint16_t>(read_register(UC_X86_REG_ES));
+  s.fs = static_cast<std::uint16_t>(read_register(UC_X86_REG_FS));
+  s.gs = static_cast<std::uint16_t>(read_register(UC_X86_REG_GS));
+  s.fs_base = read_register(UC_X86_REG_FS_BASE);
+  s.gs_base = read_register(UC_X86_REG_GS_BASE);
   for (int i = 0; i < 6; ++i) s.msr[i] = msr(kMsrIds[i]);
   for (int i = 0; i < 16; ++i) check(uc_reg_read(uc_, UC_X86_REG_XMM0 + i, s.xmm[i].data()), "xmm");
   for (int i = 0; i < 8; ++i) check(uc_reg_read(uc_, UC_X86_REG_ST0 + i, s.st[i].data()), "st");
@@ -162,7 +199,21 @@ ArchState GuestCpu::save_state() const {
   check(uc_reg_read(uc_, UC_X86_REG_FPCW, &s.fpcw), "fpcw");
   check(uc_reg_read(uc_, UC_X86_REG_FPSW, &s.fpsw), "fpsw");
   check(uc_reg_read(uc_, UC_X86_REG_FPTAG, &s.fptag), "fptag");
-  return s;
+}
+
+// At a stop the whole state is read once and serves every reader until the
+// next write or run (a ring-3 exit is captured by the context checker, then
+// saved by the entry: the same registers twice). Inside a run, each call reads.
+const ArchState& GuestCpu::state() const {
+  if (running_) {
+    read_state(scratch_state_);
+    return scratch_state_;
+  }
+  if (!state_valid_) {
+    read_state(state_);
+    state_valid_ = true;
+  }
+  return state_;
 }
 
 void GuestCpu::write_state(const ArchState& s, const ArchState& t, bool with_fault_address) {
@@ -220,7 +271,10 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
 // A #PF's delivery restores a template and writes CR2 back anyway: writing
 // it here too would cost two more TLB flushes (write_fault_address), so the
 // address waits for that entry (or for the next run, if none comes).
-void GuestCpu::set_fault_address(VirtAddr address) { pending_fault_address_ = address; }
+void GuestCpu::set_fault_address(VirtAddr address) {
+  pending_fault_address_ = address;
+  state_.cr2 = address;  // the snapshot, if valid, reads it too
+}
 
 void GuestCpu::write_fault_address(VirtAddr address) {
   // Unicorn 2.1.1 also loads CR3 from the low 32 bits of a CR2 write (fixed

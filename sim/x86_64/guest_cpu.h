@@ -122,6 +122,7 @@ class GuestCpu {
   // next write or run (a stop reads the same few, RIP, RSP, RFLAGS, CS, many
   // times, each a call through Unicorn's register switch).
   uc_err run(VirtAddr begin, VirtAddr until = 0, std::size_t count = 0);
+  bool running() const { return running_; }
 
   std::uint64_t reg(int id) const;
   void set_reg(int id, std::uint64_t value);
@@ -141,7 +142,9 @@ class GuestCpu {
   // fully recompute, so a stale template must not be used.
   bool template_is_current() const;
 
-  ArchState save_state() const;
+  // The architectural state (at a stop: read once, until the next write or run).
+  const ArchState& state() const;
+  ArchState save_state() const { return state(); }
   // Enter ring 0 with `state` (and the given CS/SS/RSP/RIP/RFLAGS): restores
   // the template (CPL 0, exception marker clear), then writes `state` back.
   // CR2 only with `with_fault_address` (a #PF or #DF delivery): Unicorn
@@ -174,7 +177,13 @@ class GuestCpu {
     const std::size_t i = template_index(cr3);
     return i < templates_.size() ? &templates_[i] : nullptr;
   }
-  void forget_registers() const { cached_count_ = 0; }
+  void forget_registers() const {
+    cached_count_ = 0;
+    state_valid_ = false;
+  }
+  std::uint64_t read_register(int id) const;  // from the engine, always
+  void read_state(ArchState& s) const;
+  const std::uint64_t* in_state(int id) const;
 
   CpuId id_;
   const GuestMemory* memory_ = nullptr;
@@ -184,6 +193,9 @@ class GuestCpu {
   };
   mutable std::array<CachedRegister, 8> cached_{};
   mutable std::size_t cached_count_ = 0;
+  mutable ArchState state_{};  // the snapshot, valid while state_valid_
+  mutable bool state_valid_ = false;
+  mutable ArchState scratch_state_{};  // state() inside a run
   bool running_ = false;  // inside run(): the engine owns the registers
   std::optional<VirtAddr> pending_fault_address_;  // CR2 as set_fault_address left it, not yet in the engine
   std::vector<VirtAddr> taken_away_;  // sorted pages

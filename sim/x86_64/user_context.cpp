@@ -14,6 +14,17 @@ constexpr std::uint64_t kCheckedFlags = 0x8D5 | (1u << 9) | (1u << 10);
 
 UserContext capture_user_context(const GuestCpu& cpu) {
   UserContext u;
+  // At a stop (an exit from ring 3) the entry saves the whole state anyway:
+  // read it once. Inside a run (a return to ring 3) read only what is checked.
+  if (!cpu.running()) {
+    const ArchState& s = cpu.state();
+    u.gpr = s.gpr;
+    u.pc = s.rip;
+    u.flags = s.rflags;
+    u.per_cpu_base = s.gs_base;
+    if (!(s.cr0 & x86::kCr0TaskSwitched)) u.fpu = FpuRegisters{s.xmm, s.st};
+    return u;
+  }
   for (int i = 0; i < 16; ++i) u.gpr[i] = cpu.reg(kGprIds[i]);
   u.pc = cpu.pc();
   u.flags = cpu.reg(UC_X86_REG_RFLAGS);
