@@ -219,8 +219,9 @@ const ArchState& GuestCpu::state() const {
 void GuestCpu::write_state(const ArchState& s, const ArchState& t, bool with_fault_address) {
   // Order matters: descriptor tables before selectors (a selector write loads
   // the descriptor), selectors before bases (a null selector zeroes the base).
-  // System state the template already holds is not written again: control
-  // register writes flush Unicorn's TLB, which costs more than the delivery.
+  // State the template already holds is not written again: control register
+  // writes flush Unicorn's TLB, which costs more than the delivery, and
+  // every write is a call through Unicorn's register switch.
   auto same_mmr = [](const uc_x86_mmr& a, const uc_x86_mmr& b) {
     return a.selector == b.selector && a.base == b.base && a.limit == b.limit && a.flags == b.flags;
   };
@@ -235,20 +236,33 @@ void GuestCpu::write_state(const ArchState& s, const ArchState& t, bool with_fau
   if (!same_mmr(s.idtr, t.idtr)) check(uc_reg_write(uc_, UC_X86_REG_IDTR, &s.idtr), "idtr");
   if (!same_mmr(s.tr, t.tr)) check(uc_reg_write(uc_, UC_X86_REG_TR, &s.tr), "tr");
   if (!same_mmr(s.ldtr, t.ldtr)) check(uc_reg_write(uc_, UC_X86_REG_LDTR, &s.ldtr), "ldtr");
-  set_reg(UC_X86_REG_DS, s.ds);
-  set_reg(UC_X86_REG_ES, s.es);
-  set_reg(UC_X86_REG_FS, s.fs);
-  set_reg(UC_X86_REG_GS, s.gs);
-  set_reg(UC_X86_REG_FS_BASE, s.fs_base);
-  set_reg(UC_X86_REG_GS_BASE, s.gs_base);
-  for (int i = 0; i < 16; ++i) check(uc_reg_write(uc_, UC_X86_REG_XMM0 + i, s.xmm[i].data()), "xmm");
-  check(uc_reg_write(uc_, UC_X86_REG_MXCSR, &s.mxcsr), "mxcsr");
-  check(uc_reg_write(uc_, UC_X86_REG_FPCW, &s.fpcw), "fpcw");
-  // ST(i) is relative to the stack top in FPSW: the top first, then the stack.
-  check(uc_reg_write(uc_, UC_X86_REG_FPSW, &s.fpsw), "fpsw");
-  for (int i = 0; i < 8; ++i) check(uc_reg_write(uc_, UC_X86_REG_ST0 + i, s.st[i].data()), "st");
-  check(uc_reg_write(uc_, UC_X86_REG_FPTAG, &s.fptag), "fptag");
-  for (int i = 0; i < 16; ++i) set_reg(kGprIds[i], s.gpr[i]);
+  // A selector write loads its descriptor (from memory, through the engine's
+  // slow path), so only the ones that differ; a base after a selector write
+  // always (the load may have changed it).
+  const bool fs_loaded = s.fs != t.fs, gs_loaded = s.gs != t.gs;
+  if (s.ds != t.ds) set_reg(UC_X86_REG_DS, s.ds);
+  if (s.es != t.es) set_reg(UC_X86_REG_ES, s.es);
+  if (fs_loaded) set_reg(UC_X86_REG_FS, s.fs);
+  if (gs_loaded) set_reg(UC_X86_REG_GS, s.gs);
+  if (fs_loaded || s.fs_base != t.fs_base) set_reg(UC_X86_REG_FS_BASE, s.fs_base);
+  if (gs_loaded || s.gs_base != t.gs_base) set_reg(UC_X86_REG_GS_BASE, s.gs_base);
+  for (int i = 0; i < 16; ++i) {
+    if (s.xmm[i] != t.xmm[i]) check(uc_reg_write(uc_, UC_X86_REG_XMM0 + i, s.xmm[i].data()), "xmm");
+  }
+  // The x87 state as a whole: ST(i) is relative to the stack top in FPSW.
+  const bool same_x87 = s.mxcsr == t.mxcsr && s.fpcw == t.fpcw && s.fpsw == t.fpsw && s.fptag == t.fptag && s.st == t.st;
+  if (!same_x87) {
+    check(uc_reg_write(uc_, UC_X86_REG_MXCSR, &s.mxcsr), "mxcsr");
+    check(uc_reg_write(uc_, UC_X86_REG_FPCW, &s.fpcw), "fpcw");
+    // The top first, then the stack.
+    check(uc_reg_write(uc_, UC_X86_REG_FPSW, &s.fpsw), "fpsw");
+    for (int i = 0; i < 8; ++i) check(uc_reg_write(uc_, UC_X86_REG_ST0 + i, s.st[i].data()), "st");
+    check(uc_reg_write(uc_, UC_X86_REG_FPTAG, &s.fptag), "fptag");
+  }
+  for (int i = 0; i < 16; ++i) {
+    if (s.gpr[i] != t.gpr[i]) set_reg(kGprIds[i], s.gpr[i]);
+  }
+  forget_registers();
 }
 
 void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16_t ss,
