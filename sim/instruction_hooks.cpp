@@ -5,8 +5,8 @@
 
 namespace pristine::sim {
 
-std::vector<VirtAddr> find_instructions(const GuestImage& image, const std::function<bool(const cs_insn&)>& match) {
-  std::vector<VirtAddr> sites;
+std::vector<std::vector<VirtAddr>> find_instructions(const GuestImage& image, std::span<const InstructionMatch> matches) {
+  std::vector<std::vector<VirtAddr>> sites(matches.size());
   const CapstoneHandle capstone(/*skip_data=*/true);
   const csh handle = capstone.get();
   cs_insn* insn = cs_malloc(handle);
@@ -16,7 +16,10 @@ std::vector<VirtAddr> find_instructions(const GuestImage& image, const std::func
     std::size_t left = segment.bytes.size();
     std::uint64_t at = segment.vaddr;
     while (left > 0 && cs_disasm_iter(handle, &bytes, &left, &at, insn)) {
-      if (insn->id != 0 && insn->detail && match(*insn)) sites.push_back(insn->address);
+      if (insn->id == 0 || !insn->detail) continue;
+      for (std::size_t i = 0; i < matches.size(); ++i) {
+        if (matches[i](*insn)) sites[i].push_back(insn->address);
+      }
     }
   }
   cs_free(insn, 1);
@@ -29,9 +32,8 @@ struct InstructionHooks::Hook {
   Callback at_site;
 };
 
-InstructionHooks::InstructionHooks(const GuestImage& image, const GuestMemory& memory,
-                                   const std::function<bool(const cs_insn&)>& match)
-    : memory_(memory), sites_(find_instructions(image, match)) {}
+InstructionHooks::InstructionHooks(const GuestMemory& memory, std::vector<VirtAddr> sites)
+    : memory_(memory), sites_(std::move(sites)) {}
 
 InstructionHooks::~InstructionHooks() = default;
 

@@ -3,7 +3,9 @@
 // invlpg drops a translation), so every such instruction is found at load by
 // a linear sweep of the executable segments with Capstone (the kernel image
 // has no data in its text) and gets a code hook, installed before any code is
-// translated, that runs right before the instruction executes.
+// translated, that runs right before the instruction executes. One sweep
+// serves every kind of hook: decoding the image is most of a simulator's
+// start-up.
 #pragma once
 
 #include <capstone/capstone.h>
@@ -20,15 +22,22 @@
 
 namespace pristine::sim {
 
-std::vector<VirtAddr> find_instructions(const GuestImage& image, const std::function<bool(const cs_insn&)>& match);
+// What a kind of hook looks for.
+using InstructionMatch = bool (*)(const cs_insn&);
+
+// The sites of each match, in the order of `matches`, from one sweep.
+std::vector<std::vector<VirtAddr>> find_instructions(const GuestImage& image, std::span<const InstructionMatch> matches);
+inline std::vector<VirtAddr> find_instructions(const GuestImage& image, InstructionMatch match) {
+  return std::move(find_instructions(image, std::span<const InstructionMatch>(&match, 1)).front());
+}
 
 class InstructionHooks {
  public:
   // `code`: the instruction's bytes (up to 16).
   using Callback = std::function<void(GuestCpu& cpu, VirtAddr address, std::span<const std::uint8_t> code)>;
 
-  InstructionHooks(const GuestImage& image, const GuestMemory& memory,
-                   const std::function<bool(const cs_insn&)>& match);
+  // `sites`: from find_instructions.
+  InstructionHooks(const GuestMemory& memory, std::vector<VirtAddr> sites);
   ~InstructionHooks();
 
   void install(GuestCpu& cpu, Callback at_site);

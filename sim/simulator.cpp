@@ -19,6 +19,11 @@
 namespace pristine::sim {
 namespace {
 
+// What the instruction hooks look for, in hook_sites_ order.
+enum HookedInstruction { kMisalignable, kTlbFlush, kSysret };
+constexpr InstructionMatch kHookedInstructions[] = {AlignmentChecks::matches, InvlpgHooks::matches,
+                                                    SyscallEmulation::matches};
+
 // A refused TLB fill knows only the page.
 constexpr std::uint64_t kTlbFillSpan = 0x1000;
 
@@ -99,9 +104,10 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       rules_(image_, memory_),
       checker_(context_limits(scenario), [this](int task) { return kernel_.task_name(task); },
                [this](VirtAddr rip) { return image_.describe(rip); }),
-      alignment_checks_(image_, memory_),
-      invlpg_hooks_(image_, memory_),
-      syscalls_(image_, memory_),
+      hook_sites_(find_instructions(image_, kHookedInstructions)),
+      alignment_checks_(memory_, std::move(hook_sites_[kMisalignable])),
+      invlpg_hooks_(memory_, std::move(hook_sites_[kTlbFlush])),
+      syscalls_(memory_, std::move(hook_sites_[kSysret])),
       tlb_(scenario.cpus, violations_, [this](int task) { return kernel_.task_name(task); }),
       user_start_(image_.symbol("__user_start")),
       user_end_(image_.symbol("__user_end")),

@@ -106,6 +106,9 @@ class Simulator {
   PathInvariants invariants_;
   PristineRules rules_;
   ContextChecker checker_;
+  // The sites of the three instruction hooks below, from one sweep of the
+  // image (kHookedInstructions in sim/simulator.cpp); moved into them.
+  std::vector<std::vector<VirtAddr>> hook_sites_;
   AlignmentChecks alignment_checks_;
   InvlpgHooks invlpg_hooks_;
   FaultLocator fault_locator_;

@@ -16,7 +16,7 @@ const std::filesystem::path kImage = PRISTINE_BUILD_DIR "/images/sim-kernel.elf"
 struct SysretCheck : ::testing::Test {
   GuestImage image = GuestImage::load(kImage);
   GuestMemory memory{image};
-  SyscallEmulation syscalls{image, memory};
+  SyscallEmulation syscalls{memory, find_instructions(image, SyscallEmulation::matches)};
   GuestCpu cpu{0};
   bool caught = false;
 

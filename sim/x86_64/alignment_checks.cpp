@@ -5,8 +5,10 @@
 
 namespace pristine::sim {
 
-AlignmentChecks::AlignmentChecks(const GuestImage& image, const GuestMemory& memory)
-    : hooks_(image, memory, requires_alignment) {}
+bool AlignmentChecks::matches(const cs_insn& insn) { return requires_alignment(insn); }
+
+AlignmentChecks::AlignmentChecks(const GuestMemory& memory, std::vector<VirtAddr> sites)
+    : hooks_(memory, std::move(sites)) {}
 
 void AlignmentChecks::install(GuestCpu& cpu, std::function<void(VirtAddr)> on_misaligned) {
   hooks_.install(cpu, [on_misaligned](GuestCpu& c, VirtAddr address, std::span<const std::uint8_t> code) {

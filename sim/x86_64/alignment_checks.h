@@ -12,7 +12,9 @@ namespace pristine::sim {
 
 class AlignmentChecks {
  public:
-  AlignmentChecks(const GuestImage& image, const GuestMemory& memory);
+  // The instructions it hooks (find_instructions), and their sites.
+  static bool matches(const cs_insn& insn);
+  AlignmentChecks(const GuestMemory& memory, std::vector<VirtAddr> sites);
 
   // `on_misaligned(rip)` is called (from the hook) for a misaligned operand;
   // it must stop the engine.

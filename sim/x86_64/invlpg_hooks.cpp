@@ -3,18 +3,15 @@
 #include "sim/x86_64/fault_locator.h"
 
 namespace pristine::sim {
-namespace {
 
-bool flushes_tlb(const cs_insn& insn) {
+bool InvlpgHooks::matches(const cs_insn& insn) {
   if (insn.id == X86_INS_INVLPG) return true;
   const cs_x86& x86 = insn.detail->x86;  // mov cr3, reg: a full flush
   return insn.id == X86_INS_MOV && x86.op_count == 2 && x86.operands[0].type == X86_OP_REG &&
          x86.operands[0].reg == X86_REG_CR3;
 }
 
-}  // namespace
-
-InvlpgHooks::InvlpgHooks(const GuestImage& image, const GuestMemory& memory) : hooks_(image, memory, flushes_tlb) {}
+InvlpgHooks::InvlpgHooks(const GuestMemory& memory, std::vector<VirtAddr> sites) : hooks_(memory, std::move(sites)) {}
 
 void InvlpgHooks::install(GuestCpu& cpu, std::function<void(VirtAddr)> on_flush) {
   hooks_.install(cpu, [on_flush](GuestCpu& c, VirtAddr address, std::span<const std::uint8_t> code) {

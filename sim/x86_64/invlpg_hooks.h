@@ -12,7 +12,9 @@ namespace pristine::sim {
 
 class InvlpgHooks {
  public:
-  InvlpgHooks(const GuestImage& image, const GuestMemory& memory);
+  // The instructions it hooks (find_instructions), and their sites.
+  static bool matches(const cs_insn& insn);
+  InvlpgHooks(const GuestMemory& memory, std::vector<VirtAddr> sites);
 
   // `on_flush(page)` runs right before an invlpg (or a CR3 write: kFlushAll)
   // executes on `cpu`.

@@ -3,16 +3,16 @@
 namespace pristine::sim {
 namespace {
 
-bool is_sysret(const cs_insn& insn) { return insn.id == X86_INS_SYSRET; }
-
 bool canonical(std::uint64_t address) {
   return static_cast<std::uint64_t>(static_cast<std::int64_t>(address << 16) >> 16) == address;
 }
 
 }  // namespace
 
-SyscallEmulation::SyscallEmulation(const GuestImage& image, const GuestMemory& memory)
-    : sysret_hooks_(image, memory, is_sysret) {}
+bool SyscallEmulation::matches(const cs_insn& insn) { return insn.id == X86_INS_SYSRET; }
+
+SyscallEmulation::SyscallEmulation(const GuestMemory& memory, std::vector<VirtAddr> sysret_sites)
+    : sysret_hooks_(memory, std::move(sysret_sites)) {}
 
 void SyscallEmulation::install(GuestCpu& cpu, std::function<void()> on_non_canonical) {
   sysret_hooks_.install(cpu, [on_non_canonical](GuestCpu& c, VirtAddr, std::span<const std::uint8_t>) {

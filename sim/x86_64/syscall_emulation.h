@@ -16,7 +16,9 @@ namespace pristine::sim {
 
 class SyscallEmulation {
  public:
-  SyscallEmulation(const GuestImage& image, const GuestMemory& memory);
+  // The instructions it hooks (find_instructions: sysretq), and their sites.
+  static bool matches(const cs_insn& insn);
+  SyscallEmulation(const GuestMemory& memory, std::vector<VirtAddr> sysret_sites);
 
   // `on_non_canonical()` is called (from the hook) when a sysretq in ring 0 is
   // about to return to a non-canonical RCX; it must stop the engine, and the
