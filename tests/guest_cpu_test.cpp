@@ -1,0 +1,85 @@
+// GuestCpu keeps what it read at a stop (a register cache, a state snapshot)
+// and a #PF's CR2 until the entry that takes it: these tests pin that nothing
+// read back is ever stale, and that a ring-0 entry, which writes back only
+// what differs from its template, still leaves the whole state it was given.
+#include "sim/x86_64/guest_cpu.h"
+
+#include <gtest/gtest.h>
+
+#include "test_machine.h"
+
+namespace pristine::sim {
+namespace {
+
+using testing::TestMachine;
+
+// `mov rax, 0x1234; hlt` at a spare interrupt handler slot (16 bytes each).
+VirtAddr write_mov_rax_hlt(TestMachine& m) {
+  const VirtAddr code = m.handler(0xF0);
+  const std::uint8_t bytes[] = {0x48, 0xC7, 0xC0, 0x34, 0x12, 0x00, 0x00, 0xF4};
+  for (std::size_t i = 0; i < sizeof bytes; ++i) m.memory.write<std::uint8_t>(code + i, bytes[i]);
+  return code;
+}
+
+TEST(GuestCpu, AReadAfterAWriteSeesTheWrite) {
+  TestMachine m;
+  m.cpu.set_reg(UC_X86_REG_RAX, 1);
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_RAX), 1u);
+  EXPECT_EQ(m.cpu.state().gpr[0], 1u);
+  m.cpu.set_reg(UC_X86_REG_RAX, 2);
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_RAX), 2u) << "the register cache forgot the old value";
+  EXPECT_EQ(m.cpu.state().gpr[0], 2u) << "so did the state snapshot";
+}
+
+TEST(GuestCpu, ARunForgetsWhatWasReadBeforeIt) {
+  TestMachine m;
+  const VirtAddr code = write_mov_rax_hlt(m);
+  m.cpu.set_reg(UC_X86_REG_RAX, 0);
+  ASSERT_EQ(m.cpu.reg(UC_X86_REG_RAX), 0u);
+  ASSERT_EQ(m.cpu.state().rip, m.cpu.pc());
+  ASSERT_EQ(m.cpu.run(code), UC_ERR_OK);
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_RAX), 0x1234u);
+  EXPECT_EQ(m.cpu.state().gpr[0], 0x1234u);
+  EXPECT_EQ(m.cpu.pc(), code + 8) << "after the hlt";
+}
+
+TEST(GuestCpu, AFaultAddressReadsBackAtOnceAndReachesTheEngineByTheNextRun) {
+  TestMachine m;
+  const VirtAddr code = write_mov_rax_hlt(m);
+  const std::uint64_t cr3 = m.cpu.reg(UC_X86_REG_CR3);
+  m.cpu.set_fault_address(0xDEAD000);
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_CR2), 0xDEAD000u);
+  EXPECT_EQ(m.cpu.state().cr2, 0xDEAD000u);
+  ASSERT_EQ(m.cpu.run(code), UC_ERR_OK);
+  std::uint64_t engine_cr2 = 0, engine_cr3 = 0;
+  ASSERT_EQ(uc_reg_read(m.cpu.uc(), UC_X86_REG_CR2, &engine_cr2), UC_ERR_OK);
+  ASSERT_EQ(uc_reg_read(m.cpu.uc(), UC_X86_REG_CR3, &engine_cr3), UC_ERR_OK);
+  EXPECT_EQ(engine_cr2, 0xDEAD000u);
+  EXPECT_EQ(engine_cr3, cr3) << "Unicorn 2.1.1's CR2 write loads CR3: it must be put back";
+}
+
+TEST(GuestCpu, ARingZeroEntryLeavesTheWholeStateItWasGiven) {
+  TestMachine m;
+  ArchState s = m.cpu.state();  // the template's state, now changed in part
+  s.gpr[0] = 0x1111;
+  s.gpr[12] = 0x2222;
+  s.xmm[3][5] = 0x77;
+  s.fs_base = 0x4000;
+  const VirtAddr rip = m.sym("ring0_loop");
+  const std::uint64_t rsp = m.sym("kernel_stack_top") - 64;
+  m.cpu.enter_ring0(s, 0x08, 0x10, rsp, rip, 0x2, /*with_fault_address=*/false);
+  const ArchState now = m.cpu.state();
+  EXPECT_EQ(now.gpr[0], 0x1111u);
+  EXPECT_EQ(now.gpr[12], 0x2222u);
+  EXPECT_EQ(now.gpr[1], s.gpr[1]) << "an unchanged register keeps its value";
+  EXPECT_EQ(now.xmm, s.xmm);
+  EXPECT_EQ(now.st, s.st);
+  EXPECT_EQ(now.fs_base, 0x4000u);
+  EXPECT_EQ(now.gs_base, s.gs_base);
+  EXPECT_EQ(now.rip, rip);
+  EXPECT_EQ(now.gpr[7], rsp);
+  EXPECT_EQ(m.cpu.cpl(), 0u);
+}
+
+}  // namespace
+}  // namespace pristine::sim
