@@ -26,6 +26,7 @@ struct Ring {
   std::uint32_t in_flight;
 };
 static_assert(ipc::kMaxQueueDepth <= 8, "a queue's ring is 3 + 4 + 8 bits of its word");
+static_assert(queue_in_flight(std::uint32_t{1} << 7) && !queue_in_flight(0x7F), "ipc.h reads the same bits");
 
 constexpr Ring ring_of(std::uint16_t value) { return {value & 7u, (value >> 3) & 0xFu, (value >> 7) & 0xFFu}; }
 constexpr std::uint16_t value_of(const Ring& r) {
@@ -267,8 +268,11 @@ PRISTINE_HOT TrapFrame* channel_receive(CpuLocal& cpu, TrapFrame* frame, Cycles 
       return 0;
     });
     if (must_probe) {
-      // About to block: a sender will copy into the buffer from its own call.
-      if (probe(buffer, room) != 0) {
+      // About to block: a sender will copy into the buffer from its own
+      // call, where the fault handler would not map one of our untouched
+      // pages. Read here (mapped on the way if it is ours); a buffer that is
+      // readable but not writable is the sender's copy's -EFAULT, ours.
+      if (copy_from_user(me.ipc_message, buffer, room) != 0) {
         result = kEFAULT;
         return frame;
       }
@@ -444,10 +448,6 @@ PRISTINE_HOT bool cancel_timed_wait(Task& task) {
     if ((raw & (std::uint64_t{7} << 48)) == channel) next = (next & ~kVersion) | ((next + (std::uint64_t{1} << 32)) & kVersion);
     if (object.word.compare_exchange_weak(raw, next, std::memory_order_seq_cst, std::memory_order_acquire)) return true;
   }
-}
-
-PRISTINE_HOT bool queue_in_flight(std::uint32_t value) {
-  return ring_of(static_cast<std::uint16_t>(value)).in_flight != 0;
 }
 
 PRISTINE_HOT void release_queue_slots(std::uint32_t slot) {

@@ -80,7 +80,7 @@ bool cancel_timed_wait(Task& task);
 
 // object_destroy's part for a queue (core/sync/kernel_object.cpp): true while
 // a cell is in flight; the queue's message slots back to the pool.
-bool queue_in_flight(std::uint32_t value);
+constexpr bool queue_in_flight(std::uint32_t value) { return (value >> 7 & 0xFF) != 0; }
 void release_queue_slots(std::uint32_t slot);
 
 }  // namespace pristine::sync
