@@ -38,6 +38,12 @@ inline constexpr HotPath kHotPaths[] = {
     {"object_create", "sync.toml", "syscall/mutex_create"},
     {"object_destroy", "sync.toml", "syscall/object_destroy"},
     {"thread_create", "sync.toml", "syscall/thread_create"},
+    {"channel_send_rendezvous", "ipc.toml", "syscall/channel_send"},
+    {"channel_receive_rendezvous", "ipc.toml", "syscall/channel_receive"},
+    {"channel_receive_block_switch", "ipc.toml", "syscall/channel_receive+switch"},
+    {"queue_send", "ipc.toml", "syscall/queue_send"},
+    {"queue_receive", "ipc.toml", "syscall/queue_receive"},
+    {"queue_receive_block_switch", "ipc.toml", "syscall/queue_receive+switch"},
 };
 
 }  // namespace pristine::bench

@@ -62,6 +62,10 @@ std::size_t copy_from_user(void* to, VirtAddr from, std::size_t length);
 std::size_t copy_to_user(VirtAddr to, const void* from, std::size_t length);
 // Continue `frame` at `ip` instead of its faulting instruction (a user-access fixup).
 void resume_at(TrapFrame& frame, VirtAddr ip);
+// Make `frame`'s system call return `result` instead (RAX, and its error
+// flag: docs/syscalls.md): a blocked IPC call whose peer or deadline decided
+// its result after it left its CPU. Hot path; the frame is not running.
+void set_syscall_result(TrapFrame& frame, std::int64_t result);
 
 // Drop this CPU's cached translation of `page` (invlpg). Any ring-0 context.
 void flush_tlb_page(VirtAddr page);

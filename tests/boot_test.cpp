@@ -132,6 +132,24 @@ TEST(Boot, ThreadsAndSynchronisationConformOnThePc) {
   EXPECT_NE(report.find("path", "syscall/condition_wait"), nullptr) << r.output;
 }
 
+TEST(Boot, IpcConformsOnThePc) {
+  // scenarios/ipc.toml, as in the simulator (tests/syscall_conformance_test.cpp):
+  // syscall-ipc's threads meet on channels both ways round, wait in priority
+  // order, block on a full and an empty queue and time out (it joins each
+  // thread and checks its exit code itself); every IPC error is checked each
+  // round (a wrong result ends it with 1xx, and it would not be alive).
+  const BootRun r = pristine("boot --icount --seconds 0.2 --scenario " PRISTINE_SOURCE_DIR "/scenarios/ipc.toml");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const ShutdownReport report = report_of(r);
+  EXPECT_EQ(report.get("task", "ipc").text("state"), "alive") << r.output;
+  EXPECT_GT(report.get("task", "ipc").number("progress"), 100u) << "rounds of checks";
+  EXPECT_EQ(report.get("task", "ipc-prober").text("state"), "dead") << "it ran in a process of its own";
+  for (const char* path : {"syscall/channel_send", "syscall/channel_receive", "syscall/queue_send",
+                           "syscall/queue_receive", "syscall/poll+switch"}) {
+    EXPECT_NE(report.find("path", path), nullptr) << path << "\n" << r.output;
+  }
+}
+
 TEST(Boot, TheSystemCallFuzzerMakesAHundredThousandHostileCallsOnThePc) {
   // scenarios/syscall-fuzz.toml (arg 1): a ring-0 fault would stop the
   // machine; an implausible result ends the fuzzer with exit code 1xx.

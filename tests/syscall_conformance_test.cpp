@@ -185,6 +185,74 @@ TEST(SyscallSync, TheSameOnTwoCpusWithThePoolSharedAcrossThem) {
   expect_sync_passed(r);
 }
 
+// syscall-ipc (kernel-image/user/programs/syscall_ipc.cpp): threads meet on
+// channels in both orders, wait in priority order, block on a full and an
+// empty queue, time out; ipc-prober (another process) is refused; then every
+// error of the IPC calls each round; scenarios/ipc.toml.
+void expect_ipc_passed(const Report& r) {
+  const TaskReport& ipc = expect_checker_passed(r, "ipc", "syscall_ipc.cpp", 20);
+  // The six threads, in order: the receiver (5 bytes, 'h': the rendezvous
+  // copied "hello" into its buffer), the sender (taken: 0), the two ordered
+  // senders (0), the queue filler (0), the queue taker ('T').
+  std::vector<std::int64_t> codes;
+  for (const TaskReport& t : r.tasks) {
+    if (t.name == "ipc" && &t != &ipc) codes.push_back(t.exit_code);
+    if (t.name == "ipc-prober") EXPECT_EQ(t.exit_code, -9) << "another process's handle";
+  }
+  EXPECT_EQ(codes, (std::vector<std::int64_t>{5 * 256 + 'h', 0, 0, 0, 0, 'T'}));
+  for (const char* path : {"syscall/channel_send+switch", "syscall/channel_receive+switch", "syscall/queue_send+switch",
+                           "syscall/queue_receive+switch", "syscall/poll+switch"}) {
+    EXPECT_NE(path_named(r, path), nullptr) << path << ": a task blocked there";
+  }
+}
+
+TEST(SyscallIpc, ThreadsMeetOnChannelsAndQueuesTimeOutAndEveryErrorHolds) {
+  const Report r = Simulator(load_scenario(PRISTINE_SOURCE_DIR "/scenarios/ipc.toml"), kImage).run();
+  expect_ipc_passed(r);
+}
+
+TEST(SyscallIpc, TheSameOnTwoCpus) {
+  Scenario s = load_scenario(PRISTINE_SOURCE_DIR "/scenarios/ipc.toml");
+  s.cpus = 2;
+  const Report r = Simulator(s, kImage).run();
+  expect_ipc_passed(r);
+}
+
+// Cross-CPU IPC: three ipc-pingpong processes pinned to CPU 0, whose
+// threads the balancer moves to CPU 1, so that every rendezvous and queue
+// wake crosses CPUs (the peer's wake goes home through the inbox and a
+// reschedule IPI); syscall-ipc beside them. Every message must come back
+// whole (else the program exits 100), and every side keeps going.
+TEST(SyscallIpc, RoundTripsAcrossCpusKeepEveryMessageWhole) {
+  Scenario s;
+  s.file = s.name = "ipc-across-cpus";
+  s.cpus = 2;
+  s.duration = 60'000'000;
+  s.tick_hz = 4000;
+  for (const char* name : {"pp1", "pp2", "pp3"}) {
+    TaskSpec t{name, UserProgram::IpcPingpong, 0, 0};
+    t.cpu = 0;
+    s.tasks.push_back(t);
+  }
+  TaskSpec ipc{"ipc", UserProgram::SyscallIpc, 2, 0};
+  ipc.cpu = 0;
+  s.tasks.push_back(ipc);
+  s.tasks.push_back({"yielder", UserProgram::Yielder, 0, 0});
+  const Report r = Simulator(s, kImage).run();
+  for (const Violation& v : r.violations) ADD_FAILURE() << v.kind << ": " << v.message;
+  std::uint64_t moved = 0;
+  for (const TaskReport& t : r.tasks) {
+    if (t.name.rfind("pp", 0) != 0) continue;
+    EXPECT_TRUE(t.alive) << t.name << " exit code " << t.exit_code;
+    EXPECT_GE(t.progress, 1000u) << t.name << ": round trips";
+    moved += t.migrations;
+  }
+  EXPECT_GE(moved, 3u) << "the threads went to the other CPU";
+  EXPECT_TRUE(task_named(r, "ipc").alive) << task_named(r, "ipc").exit_code;
+  EXPECT_GE(r.ipis.sent, 1000u) << "wakes across CPUs";
+  EXPECT_TRUE(r.pass());
+}
+
 TEST(ObjectChurn, KernelObjectsCreatedAndDestroyedFromRing3LeakNothing) {
   // 10 000 rounds of three objects: a leak of one per round would stall the
   // churn within 22 rounds (the pool holds 64). The million-object loop runs

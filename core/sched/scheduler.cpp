@@ -1,6 +1,7 @@
 #include "core/sched/scheduler.h"
 
 #include "core/drivers/user_interrupts.h"
+#include "core/sync/ipc.h"
 #include "core/sync/mutex.h"
 #include "core/hot_path.h"
 #include "core/machine.h"
@@ -146,6 +147,16 @@ PRISTINE_HOT TrapFrame* switch_away(CpuLocal& cpu, TrapFrame* frame, Cycles now)
 PRISTINE_HOT Task* wake_first_sleeper(CpuLocal& cpu, const Task& current, Cycles now) {
   Task& task = *cpu.sleepers;
   cpu.sleepers = task.next;
+  if (PRISTINE_UNLIKELY(task.timed_wait != 0)) {
+    // An IPC wait's deadline: it times out only if its bit was still in the
+    // object (or the pollers mask); else a peer took it and wakes it here.
+    task.timed_wait = 0;
+    if (!sync::cancel_timed_wait(task)) return nullptr;
+    // Its bit was ours to take, so its wake is: it blocked (object_wake is
+    // Waiting) and nobody else will claim it. No second CAS, and its frame
+    // already says -ETIMEDOUT (set when it blocked with a deadline).
+    task.object_wake.store(kWakeNone, std::memory_order_relaxed);
+  }
   add_load(cpu, 1);
   task.wakeups++;
   if (now - task.wake_at > task.max_wake_latency) task.max_wake_latency = now - task.wake_at;
@@ -180,10 +191,26 @@ PRISTINE_HOT CpuId wake_target(const Task& task) {
 
 // A task another CPU woke or moved arrives here: it is this CPU's now. A
 // woken task's wait starts now; a moved one keeps waiting since it was queued.
+// An IPC waiter woken by a peer arrives on its own CPU: its call's result
+// into its frame, final by now (the CPU it blocked on has left its stack),
+// and out of the sleep list if it had a deadline. Out of line: the wake
+// paths that inline arrive() keep their registers (a call inlined there
+// cost the reschedule IPI 60 cycles).
+[[gnu::noinline]] PRISTINE_HOT void deliver_ipc_result(CpuLocal& cpu, Task& task) {
+  task.ipc_deliver = 0;
+  machine::set_syscall_result(*task.frame, task.ipc_result);
+  if (task.timed_wait != 0) {
+    task.timed_wait = 0;
+    sleep_list_remove(cpu.sleepers, task);
+  }
+}
+
 PRISTINE_HOT void arrive(CpuLocal& cpu, Task& task, Cycles now) {
   task.cpu = cpu.id;
   add_load(cpu, 1);
   if (task.state != TaskState::Runnable) {
+    // Woken, not moved.
+    if (PRISTINE_UNLIKELY(task.ipc_deliver != 0)) deliver_ipc_result(cpu, task);
     task.state = TaskState::Runnable;
     task.runnable_since = now;
   }
@@ -453,6 +480,33 @@ PRISTINE_HOT bool claim_object_wake(Task& task) { return claim(task.object_wake)
 
 PRISTINE_HOT TrapFrame* wait_for_object(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   return wait_on(cpu.current->object_wake, cpu, frame, now);
+}
+
+PRISTINE_HOT TrapFrame* wait_for_object_until(CpuLocal& cpu, TrapFrame* frame, Cycles now, Cycles deadline) {
+  Task& task = *cpu.current;
+  std::uint32_t expected = kWakeNone;
+  if (!task.object_wake.compare_exchange_strong(expected, kWakeWaiting, std::memory_order_acq_rel)) {
+    task.object_wake.store(kWakeNone, std::memory_order_relaxed);  // Pending: taken already
+    return frame;
+  }
+  if (deadline == kNever) return block_current(cpu, frame, now);
+  task.state = TaskState::Blocked;
+  task.gave_up++;
+  task.wake_at = deadline;
+  task.timed_wait = 1;
+  sleep_list_insert(cpu.sleepers, task);
+  add_load(cpu, -1);
+  return switch_away(cpu, frame, now);
+}
+
+PRISTINE_HOT void wake_later_at_home(CpuLocal& cpu, Cycles now, Task& task) {
+  if (task.cpu == cpu.id) {
+    arrive(cpu, task, now);
+    cpu.run_queue.push_back(task);
+  } else {
+    send_to(task.cpu, task);
+    bump(cpu.remote_wakes);
+  }
 }
 
 PRISTINE_HOT void wake_later(CpuLocal& cpu, Cycles now, Task& task) {

@@ -55,10 +55,19 @@ TrapFrame* wait_for_wake(CpuLocal& cpu, TrapFrame* frame, Cycles now);
 // returns before its event.
 bool claim_object_wake(Task& task);
 TrapFrame* wait_for_object(CpuLocal& cpu, TrapFrame* frame, Cycles now);
+// The same with a deadline (kNever: none), for the IPC calls (core/sync/ipc.h):
+// a timed waiter sleeps in this CPU's sleep list, blocked. At its deadline
+// the tick asks sync::cancel_timed_wait whether it still waits: if so it
+// returns -ETIMEDOUT (its frame's result set), else its peer's wake is on
+// the way. Such a waiter must be woken on its own CPU (wake_blocked_at_home,
+// wake_later_at_home), which takes it out of the sleep list as it arrives.
+TrapFrame* wait_for_object_until(CpuLocal& cpu, TrapFrame* frame, Cycles now, Cycles deadline);
 // Hot path: make a task whose wake the caller claimed runnable without
 // preempting the caller (here at the back of the queue, or on another CPU
 // through its inbox): for a path that switches away next, or wakes many.
 void wake_later(CpuLocal& cpu, Cycles now, Task& task);
+// wake_later on the task's own CPU (Task::cpu): for an IPC waiter.
+void wake_later_at_home(CpuLocal& cpu, Cycles now, Task& task);
 
 // Cold path: start running tasks on this CPU; never returns.
 [[noreturn]] void start(CpuLocal& cpu);

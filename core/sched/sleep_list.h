@@ -15,4 +15,15 @@ inline void sleep_list_insert(Task*& head, Task& task) {
   *link = &task;
 }
 
+// Take `task` out of the list if it is there (an IPC waiter woken before its
+// deadline): walks at most kMaxTasks entries.
+inline void sleep_list_remove(Task*& head, Task& task) {
+  for (Task** link = &head; *link; link = &(*link)->next) {
+    if (*link == &task) {
+      *link = task.next;
+      return;
+    }
+  }
+}
+
 }  // namespace pristine::sched

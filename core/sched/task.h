@@ -10,6 +10,7 @@
 #include "core/boot_info.h"
 #include "core/drivers/driver_table.h"
 #include "core/fs/open_file.h"
+#include "core/sync/ipc_limits.h"
 #include "core/machine.h"
 #include "core/types.h"
 
@@ -104,6 +105,19 @@ struct Task {
   // early), and the mutexes it holds (bit n: pool slot n), released at exit.
   std::atomic<std::uint32_t> object_wake;
   std::atomic<std::uint64_t> mutexes_held;
+  // IPC (core/sync/ipc.h). The task writes these before it publishes its bit
+  // in an object word (or in the pollers mask); whoever takes that bit out
+  // reads them, and may set ipc_result/ipc_deliver before waking it: the
+  // result its blocked call returns (applied to its frame where it arrives).
+  std::uint32_t ipc_side;      // sync::IpcSide of its wait
+  std::uint32_t timed_wait;    // 1 while in its CPU's sleep list for an IPC timeout (that CPU's field)
+  std::uint64_t ipc_object;    // the handle it waits on
+  VirtAddr ipc_buffer;         // a channel receiver's buffer
+  std::uint64_t ipc_length;    // a sender's message length, a receiver's capacity
+  std::int64_t ipc_result;
+  std::uint32_t ipc_deliver;   // 1: ipc_result is its call's result
+  std::uint32_t reserved3;
+  std::uint8_t ipc_message[ipc::kMaxMessage];  // a channel sender's message, while it waits
   FpuState fpu;
 };
 

@@ -1,6 +1,7 @@
 #include "core/sync/kernel_object.h"
 
 #include "core/hot_path.h"
+#include "core/sync/ipc.h"
 #include "core/stats/relaxed_counter.h"
 #include "core/syscall/syscall.h"
 
@@ -10,7 +11,7 @@ pristine::sync::ObjectPool pristine_objects = {.free = ~std::uint64_t{0} >> (64 
 
 namespace pristine::sync {
 
-PRISTINE_HOT std::int64_t create(ObjectKind kind, std::uint16_t value, const Task& caller) {
+PRISTINE_HOT std::int64_t create(ObjectKind kind, std::uint16_t value, const Task& caller, std::uint8_t queue_depth) {
   std::uint64_t free = pristine_objects.free.load(std::memory_order_acquire);
   std::uint32_t slot;
   do {
@@ -22,6 +23,7 @@ PRISTINE_HOT std::int64_t create(ObjectKind kind, std::uint16_t value, const Tas
   // The slot is ours alone now: nobody else stores to a free slot's word.
   const std::uint8_t last = ObjectWord::unpack(object.word.load(std::memory_order_relaxed)).generation;
   const auto generation = static_cast<std::uint8_t>(last == 0xFF ? 1 : last + 1);
+  pristine_ipc.queue_depth[slot] = queue_depth;  // published with the word below
   const ObjectWord word{0, value, kind, static_cast<std::uint8_t>(caller.process), generation};
   object.word.store(word.pack(), std::memory_order_release);
   bump(pristine_objects.created);
@@ -35,9 +37,13 @@ PRISTINE_HOT std::int64_t destroy(std::uint64_t handle, const Task& caller) {
   for (;;) {
     const ObjectWord w = ObjectWord::unpack(raw);
     if (w.kind == ObjectKind::Free || !named(w, handle, w.kind, caller.process)) return kEBADF;
-    if (w.waiters != 0 || (w.kind == ObjectKind::Mutex && w.value != 0)) return kEBUSY;
+    if (w.waiters != 0 || (w.kind == ObjectKind::Mutex && w.value != 0) ||
+        (w.kind == ObjectKind::Queue && queue_in_flight(w.value))) {
+      return kEBUSY;
+    }
     const ObjectWord gone{0, 0, ObjectKind::Free, 0, w.generation};
     if (object->word.compare_exchange_weak(raw, gone.pack(), std::memory_order_acq_rel, std::memory_order_acquire)) {
+      if (w.kind == ObjectKind::Queue) release_queue_slots(static_cast<std::uint32_t>(handle & 0xFF));
       break;
     }
   }

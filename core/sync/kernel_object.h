@@ -22,10 +22,11 @@ inline constexpr std::uint32_t kMaxObjects = 64;
 // A waiter is a bit of a 32-bit mask, an owner fits 5 bits.
 static_assert(kMaxTasks <= 31, "core/sync: task ids must fit the object word's masks");
 
-enum class ObjectKind : std::uint8_t { Free = 0, Mutex, Semaphore, Condition };
+enum class ObjectKind : std::uint8_t { Free = 0, Mutex, Semaphore, Condition, Channel, Queue };
 
 // The object word, unpacked. `value` is the mutex's owner (task id + 1, 0 when
-// free) or the semaphore's count.
+// free), the semaphore's count, a channel's version or a queue's ring state
+// (core/sync/ipc.h).
 struct ObjectWord {
   std::uint32_t waiters;     // bit n: task n is blocked on the object
   std::uint16_t value;
@@ -81,12 +82,15 @@ template <typename Change>
                                                   Change change);
 
 // Hot path (the *_create calls): a new object of `kind` with `value`, owned by
-// the caller's process; its handle, or -EAGAIN when the pool is empty.
-std::int64_t create(ObjectKind kind, std::uint16_t value, const Task& caller);
+// the caller's process (a queue's depth recorded before its handle exists);
+// its handle, or -EAGAIN when the pool is empty.
+std::int64_t create(ObjectKind kind, std::uint16_t value, const Task& caller, std::uint8_t queue_depth = 0);
 
 // Hot path (object_destroy): the object goes back to the pool: 0; -EBADF for
 // a handle that names no live object of the caller's process; -EBUSY while a
-// task waits on it or holds it (a locked mutex).
+// task waits on it or holds it (a locked mutex), or a CPU is copying a message
+// in or out of it (a queue's cell in flight). A queue's messages are dropped
+// and its message slots go back (core/sync/ipc.h).
 std::int64_t destroy(std::uint64_t handle, const Task& caller);
 
 // Hot path: of the tasks in `waiters`, the one to wake first: the highest

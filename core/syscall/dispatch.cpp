@@ -15,6 +15,7 @@
 #include "core/smp/cpu_set.h"
 #include "core/syscall/user_access.h"
 #include "core/sync/condition_variable.h"
+#include "core/sync/ipc.h"
 #include "core/sync/kernel_object.h"
 #include "core/sync/mutex.h"
 #include "core/sync/semaphore.h"
@@ -58,6 +59,19 @@ Cycles cycles_to_nanoseconds(const CpuLocal& cpu, Cycles cycles) {
   const std::uint64_t seconds = cycles / cpu.clock_hz;
   const std::uint64_t rest = cycles % cpu.clock_hz;
   return Cycles{seconds * 1'000'000'000 + rest * 1'000'000'000 / cpu.clock_hz};
+}
+
+// An IPC call's timeout (core/sync/ipc_limits.h): 0 tries once, ipc::kForever
+// waits for good, anything else at most a day (false beyond: -EINVAL).
+PRISTINE_HOT bool ipc_deadline(const CpuLocal& cpu, Cycles now, std::uint64_t nanoseconds,
+                               sync::IpcDeadline& deadline) {
+  if (nanoseconds == ipc::kForever) {
+    deadline = {kNever, false};
+    return true;
+  }
+  if (nanoseconds > ipc::kMaxTimeoutNanoseconds) return false;
+  deadline = {Cycles{now + nanoseconds_to_cycles(cpu, nanoseconds)}, nanoseconds == 0};
+  return true;
 }
 
 // sysinfo(buffer, length): a short buffer is refused rather than cut, so a
@@ -344,6 +358,39 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
     case Syscall::ConditionBroadcast:
       result = sync::condition_broadcast(cpu, entry.now, arg[0]);
       break;
+    case Syscall::ChannelCreate:
+      result = sync::channel_create(*cpu.current);
+      break;
+    case Syscall::ChannelSend:
+    case Syscall::ChannelReceive:
+    case Syscall::QueueSend:
+    case Syscall::QueueReceive: {
+      sync::IpcDeadline deadline;
+      if (!ipc_deadline(cpu, entry.now, arg[3], deadline)) {
+        result = kEINVAL;
+      } else if (number == static_cast<std::uint64_t>(Syscall::ChannelSend)) {
+        resume = sync::channel_send(cpu, frame, entry.now, arg[0], arg[1], arg[2], deadline, result);
+      } else if (number == static_cast<std::uint64_t>(Syscall::ChannelReceive)) {
+        resume = sync::channel_receive(cpu, frame, entry.now, arg[0], arg[1], arg[2], deadline, result);
+      } else if (number == static_cast<std::uint64_t>(Syscall::QueueSend)) {
+        resume = sync::queue_send(cpu, frame, entry.now, arg[0], arg[1], arg[2], deadline, result);
+      } else {
+        resume = sync::queue_receive(cpu, frame, entry.now, arg[0], arg[1], arg[2], deadline, result);
+      }
+      break;
+    }
+    case Syscall::QueueCreate:
+      result = sync::queue_create(arg[0], *cpu.current);
+      break;
+    case Syscall::Poll: {
+      sync::IpcDeadline deadline;
+      if (!ipc_deadline(cpu, entry.now, arg[2], deadline)) {
+        result = kEINVAL;
+      } else {
+        resume = sync::poll(cpu, frame, entry.now, arg[0], arg[1], deadline, result);
+      }
+      break;
+    }
     case Syscall::ObjectDestroy:
       result = sync::destroy(arg[0], *cpu.current);
       break;

@@ -31,6 +31,14 @@ PRISTINE_HOT std::size_t copy_to_user(VirtAddr to, const void* from, std::size_t
 
 PRISTINE_HOT void resume_at(TrapFrame& frame, VirtAddr ip) { frame.rip = ip; }
 
+// RFLAGS.CF says whether RAX is an error, as the return path's set_error_flag
+// sets it (hw-x86_64/cpu/syscall_entry.S).
+PRISTINE_HOT void set_syscall_result(TrapFrame& frame, std::int64_t result) {
+  frame.rax = static_cast<std::uint64_t>(result);
+  constexpr std::uint64_t kCarry = 1;
+  frame.rflags = (frame.rflags & ~kCarry) | (result < 0 && result >= kSyscallFirstError ? kCarry : 0);
+}
+
 void irq_disable() { asm volatile("cli" ::: "memory"); }
 void irq_enable() { asm volatile("sti" ::: "memory"); }
 

@@ -115,6 +115,10 @@ std::size_t copy_to_user(VirtAddr to, const void* from, std::size_t length) {
   return 0;
 }
 void resume_at(TrapFrame&, VirtAddr) {}
+void set_syscall_result(TrapFrame& frame, std::int64_t result) {
+  frame.rax = static_cast<std::uint64_t>(result);
+  frame.rflags = (frame.rflags & ~std::uint64_t{1}) | (result < 0 && result >= kSyscallFirstError ? 1 : 0);
+}
 void unmap_kernel_page(VirtAddr) {}
 void timer_arm_oneshot(Cycles deadline) { state().armed_deadline = deadline; }
 Cycles now() { return state().now; }

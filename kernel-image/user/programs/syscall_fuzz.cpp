@@ -101,6 +101,14 @@ std::uint64_t any_value(Random& r, const Layout& l) {
   }
 }
 
+constexpr std::uint64_t kMaxTimeout = pristine::ipc::kMaxTimeoutNanoseconds;
+
+// An IPC timeout that never blocks the fuzzer for long (docs/syscalls.md, "IPC").
+std::uint64_t timeout(Random& r) {
+  if (r.below(1024) == 0) return r.below(1000);  // a real wait: until the next tick
+  return r.below(2) ? 0 : kMaxTimeout + 1 + r.below(1ull << 40);
+}
+
 // True if `result` is one the call may give: a success with CF clear, or one
 // of the errors it documents with CF set (docs/syscalls.md).
 bool plausible(Sys call, bool known, const Result& result) {
@@ -163,6 +171,21 @@ bool plausible(Sys call, bool known, const Result& result) {
       return result.value == EBADF || result.value == EOVERFLOW;
     case Sys::ObjectDestroy:
       return result.value == EBADF || result.value == EBUSY;
+    case Sys::ChannelCreate:
+      return result.value == EAGAIN;
+    case Sys::QueueCreate:
+      return result.value == EINVAL || result.value == EAGAIN;
+    case Sys::ChannelSend:
+    case Sys::ChannelReceive:
+      return result.value == EINVAL || result.value == EMSGSIZE || result.value == EFAULT || result.value == EBADF ||
+             result.value == EAGAIN || result.value == ETIMEDOUT;
+    case Sys::QueueSend:
+    case Sys::QueueReceive:
+      return result.value == EINVAL || result.value == EMSGSIZE || result.value == EFAULT || result.value == EBADF ||
+             result.value == EAGAIN || result.value == ETIMEDOUT || result.value == EINTR;
+    case Sys::Poll:
+      return result.value == EINVAL || result.value == EFAULT || result.value == EBADF || result.value == EAGAIN ||
+             result.value == ETIMEDOUT || result.value == EINTR;
     default:
       return false;  // no error documented
   }
@@ -222,6 +245,27 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
           for (const std::uint64_t s : semaphores) {
             if (s == a[0] && s != 0) call(Sys::SemaphorePost, s);
           }
+          break;
+        case Sys::ChannelSend:
+        case Sys::ChannelReceive:
+        case Sys::QueueSend:
+        case Sys::QueueReceive:
+          // Its own objects mostly; any buffer; lengths about the limit; a
+          // timeout that never blocks for long: a try (0), one refused (past
+          // a day), now and then a real one (until a tick, as a sleep).
+          a[0] = object_arg(a[0]);
+          a[1] = call_id == Sys::ChannelSend || call_id == Sys::QueueSend ? in_pointer(r, l) : out_pointer(r, l);
+          a[2] = r.below(2) ? r.below(kMaxMessage + 2) : length(r);
+          a[3] = timeout(r);
+          break;
+        case Sys::Poll:
+          // Its handle table now and then (live, stale or empty entries), any pointer else.
+          a[0] = r.below(2) ? reinterpret_cast<std::uint64_t>(objects) : in_pointer(r, l);
+          a[1] = r.below(8) != 0 ? r.below(10) : a[1];
+          a[2] = timeout(r);
+          break;
+        case Sys::QueueCreate:
+          a[0] = r.below(4) != 0 ? r.below(10) : a[0];
           break;
         case Sys::Sleep:
           // A real sleep lasts until a tick: rare, or a million calls take
@@ -285,7 +329,8 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
                                           : call<Entry::Syscall>(call_id, a[0], a[1], a[2], a[3], a[4], a[5]);
     if (!plausible(call_id, known, result)) return 100 + static_cast<std::int64_t>(known ? number : 99);
     if (known && result.ok() &&
-        (call_id == Sys::MutexCreate || call_id == Sys::SemaphoreCreate || call_id == Sys::ConditionCreate)) {
+        (call_id == Sys::MutexCreate || call_id == Sys::SemaphoreCreate || call_id == Sys::ConditionCreate ||
+         call_id == Sys::ChannelCreate || call_id == Sys::QueueCreate)) {
       const std::uint64_t slot = r.below(8);
       call(Sys::MutexUnlock, objects[slot]);
       call(Sys::ObjectDestroy, objects[slot]);

@@ -44,6 +44,45 @@ Result condition_wait(std::uint64_t condition, std::uint64_t mutex) {
   return mutex_lock(mutex);
 }
 
+namespace {
+
+// An IPC call made again while it returns -EINTR, each time with what is left
+// of `timeout` (0 and kForever stay as they are).
+template <typename Call>
+Result until_timeout(std::uint64_t timeout, Call call_once) {
+  const bool bounded = timeout != 0 && timeout != kForever;
+  const std::uint64_t deadline = bounded ? static_cast<std::uint64_t>(clock_ns().value) + timeout : 0;
+  for (;;) {
+    const Result r = call_once(timeout);
+    if (!r.is(EINTR)) return r;
+    if (bounded) {
+      const auto now = static_cast<std::uint64_t>(clock_ns().value);
+      if (now >= deadline) return {ETIMEDOUT, true};
+      timeout = deadline - now;
+    }
+  }
+}
+
+}  // namespace
+
+Result queue_send(std::uint64_t queue, const void* message, std::size_t length, std::uint64_t timeout) {
+  return until_timeout(timeout, [&](std::uint64_t left) {
+    return call(Sys::QueueSend, queue, reinterpret_cast<std::uint64_t>(message), length, left);
+  });
+}
+
+Result queue_receive(std::uint64_t queue, void* buffer, std::size_t capacity, std::uint64_t timeout) {
+  return until_timeout(timeout, [&](std::uint64_t left) {
+    return call(Sys::QueueReceive, queue, reinterpret_cast<std::uint64_t>(buffer), capacity, left);
+  });
+}
+
+Result poll(const std::uint64_t* handles, std::size_t count, std::uint64_t timeout) {
+  return until_timeout(timeout, [&](std::uint64_t left) {
+    return call(Sys::Poll, reinterpret_cast<std::uint64_t>(handles), count, left);
+  });
+}
+
 Result interrupt_wait(std::uint64_t line) {
   // 0: it blocked until an interrupt (or another wake) came: collect.
   for (;;) {

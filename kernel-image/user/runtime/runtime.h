@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/sync/ipc_limits.h"
 #include "core/syscall/file_stat.h"
 #include "core/syscall/system_info.h"
 #include "kernel-image/user/runtime/system_calls.h"
@@ -85,6 +86,26 @@ Result condition_wait(std::uint64_t condition, std::uint64_t mutex);
 inline Result condition_signal(std::uint64_t condition) { return call(Sys::ConditionSignal, condition); }
 inline Result condition_broadcast(std::uint64_t condition) { return call(Sys::ConditionBroadcast, condition); }
 inline Result object_destroy(std::uint64_t handle) { return call(Sys::ObjectDestroy, handle); }
+
+// IPC (docs/syscalls.md, "IPC"): rendezvous channels, message queues, poll.
+// Messages are at most kMaxMessage bytes. A timeout is in nanoseconds: 0
+// tries once (-EAGAIN rather than block), kForever waits for good, anything
+// else (at most a day) gives up with -ETIMEDOUT. The queue calls and poll
+// call again on -EINTR (the raw call's "the object changed for you, ask
+// again"), with what is left of the timeout.
+inline constexpr std::uint64_t kMaxMessage = ::pristine::ipc::kMaxMessage;
+inline constexpr std::uint64_t kForever = ::pristine::ipc::kForever;
+inline Result channel_create() { return call(Sys::ChannelCreate); }
+inline Result channel_send(std::uint64_t channel, const void* message, std::size_t length, std::uint64_t timeout) {
+  return call(Sys::ChannelSend, channel, reinterpret_cast<std::uint64_t>(message), length, timeout);
+}
+inline Result channel_receive(std::uint64_t channel, void* buffer, std::size_t capacity, std::uint64_t timeout) {
+  return call(Sys::ChannelReceive, channel, reinterpret_cast<std::uint64_t>(buffer), capacity, timeout);
+}
+inline Result queue_create(std::uint64_t depth) { return call(Sys::QueueCreate, depth); }
+Result queue_send(std::uint64_t queue, const void* message, std::size_t length, std::uint64_t timeout);
+Result queue_receive(std::uint64_t queue, void* buffer, std::size_t capacity, std::uint64_t timeout);
+Result poll(const std::uint64_t* handles, std::size_t count, std::uint64_t timeout);
 
 // User-level interrupt handling (docs/drivers.md, "Ring-3 drivers"): bind a
 // bare device line, then wait for its interrupts; interrupt_wait returns how
