@@ -328,7 +328,9 @@ TEST_F(Ipc, AMillionChannelsAndQueuesCreatedAndDestroyedLeaveThePoolWhole) {
   for (int i = 0; i < 1'000'000; ++i) {
     const std::uint64_t h = i % 2 == 0 ? make(Syscall::ChannelCreate) : make(Syscall::QueueCreate, 1 + i % 8);
     ASSERT_NE(h, previous);
-    if (i % 1000 == 1) ASSERT_EQ(call(Syscall::QueueSend, h, text(0, "m"), 1, 0), 0);
+    if (i % 1000 == 1) {
+      ASSERT_EQ(call(Syscall::QueueSend, h, text(0, "m"), 1, 0), 0);
+    }
     ASSERT_EQ(call(Syscall::ObjectDestroy, h), 0);
     previous = h;
   }
