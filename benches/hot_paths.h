@@ -38,6 +38,9 @@ inline constexpr HotPath kHotPaths[] = {
     {"object_create", "sync.toml", "syscall/mutex_create"},
     {"object_destroy", "sync.toml", "syscall/object_destroy"},
     {"thread_create", "sync.toml", "syscall/thread_create"},
+    {"trace_marker", "debug.toml", "syscall/trace_marker"},
+    {"profile_start", "debug.toml", "syscall/profile_start"},
+    {"profile_stop", "debug.toml", "syscall/profile_stop"},
 };
 
 }  // namespace pristine::bench

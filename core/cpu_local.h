@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "core/debug/debug_calls.h"
 #include "core/machine.h"
 #include "core/sched/run_queue.h"
 #include "core/sched/task.h"
@@ -50,6 +51,10 @@ struct CpuLocal {
   PathRecord interrupt_paths[256];             // per vector
   PathRecord syscall_paths[kSyscallSlots];     // per syscall number (the last slot: invalid numbers)
   PathHistogram switch_paths;  // every interrupt or syscall path that switched tasks
+  // The debug calls (core/debug/debug_calls.h): trace markers taken here,
+  // and the profiled regions whose stop ran here.
+  debug::TraceSlot trace;
+  debug::CpuRegions profile;
 
   // SMP (docs/smp.md).
   CpuId id;

@@ -114,4 +114,11 @@ std::uint64_t GuestKernelView::shootdown_timeouts(CpuId cpu) const {
   return memory_.read<std::uint64_t>(cpu_address(cpu) + offsetof(CpuLocal, shootdown_timeouts));
 }
 
+GuestKernelView::TraceMarkers GuestKernelView::trace_markers(CpuId cpu) const {
+  const VirtAddr slot = cpu_address(cpu) + offsetof(CpuLocal, trace);
+  return {memory_.read<std::uint64_t>(slot + offsetof(debug::TraceSlot, count)),
+          memory_.read<std::uint64_t>(slot + offsetof(debug::TraceSlot, last_value)),
+          memory_.read<std::uint32_t>(slot + offsetof(debug::TraceSlot, last_task))};
+}
+
 }  // namespace pristine::sim

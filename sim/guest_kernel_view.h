@@ -59,6 +59,13 @@ class GuestKernelView {
   std::uint32_t slice_ticks(CpuId cpu) const;
   std::uint64_t early_ticks(CpuId cpu) const;
   std::uint64_t shootdown_timeouts(CpuId cpu) const;
+  // The CPU's trace_marker slot (core/debug/debug_calls.h).
+  struct TraceMarkers {
+    std::uint64_t count = 0;
+    std::uint64_t last_value = 0;
+    std::uint32_t last_task = 0;
+  };
+  TraceMarkers trace_markers(CpuId cpu) const;
 
  private:
   VirtAddr task_address(int task) const;

@@ -205,6 +205,77 @@ TEST(ObjectChurn, KernelObjectsCreatedAndDestroyedFromRing3LeakNothing) {
   EXPECT_GE(destroy->count, 30'000u);
 }
 
+// syscall-debug (kernel-image/user/programs/syscall_debug.cpp) on
+// scenarios/debug.toml: 40 rounds of every debug call's successes and errors,
+// then only counting, so the figures are exact.
+const ProfileReport* profile_named(const Report& r, const std::string& name) {
+  for (const ProfileReport& p : r.profiles) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+TEST(SyscallDebug, EveryDebugCallSucceedsOrFailsAsDocumented) {
+  const Report r = Simulator(load_scenario(PRISTINE_SOURCE_DIR "/scenarios/debug.toml"), kImage).run();
+  expect_checker_passed(r, "debug", "syscall_debug.cpp", 41);
+  ASSERT_EQ(r.per_cpu.size(), 1u);
+  // Four markers a round; the last one is the last round's number.
+  EXPECT_EQ(r.per_cpu[0].trace_markers, 4u * 40);
+  EXPECT_EQ(r.per_cpu[0].trace_last_value, 39u);
+  EXPECT_EQ(r.per_cpu[0].trace_last_task, "debug");
+  const HandlerReport* marker = path_named(r, "syscall/trace_marker");
+  ASSERT_NE(marker, nullptr);
+  EXPECT_EQ(marker->count, 4u * 40);
+}
+
+TEST(SyscallDebug, AProfiledRegionIsARowWithItsCountAndPlausibleCycles) {
+  const Report r = Simulator(load_scenario(PRISTINE_SOURCE_DIR "/scenarios/debug.toml"), kImage).run();
+  // Regions 0-5 closed once a round; 6 and 7 never (the program opens none:
+  // every failed start or stop counts nothing).
+  for (const char* name : {"profile/0", "profile/1", "profile/2", "profile/3", "profile/4", "profile/5"}) {
+    const ProfileReport* row = profile_named(r, name);
+    ASSERT_NE(row, nullptr) << name;
+    EXPECT_EQ(row->count, 40u) << name;
+    EXPECT_EQ(row->migrated, 0u) << name;
+  }
+  EXPECT_EQ(profile_named(r, "profile/6"), nullptr);
+  EXPECT_EQ(profile_named(r, "profile/7"), nullptr);
+  EXPECT_EQ(r.profiles.size(), 6u);
+  // Region 2 is empty (the inner region, stopped right after its start):
+  // only the few instructions between the two calls. Region 0 holds one
+  // refused call (a second start), region 1 region 2's two calls. Region 5
+  // is a loop of 1000 iterations of a volatile add: at least 4 instructions
+  // each (load, add, store, loop), not more than 12.
+  const ProfileReport& empty = *profile_named(r, "profile/2");
+  EXPECT_LT(empty.instructions.max, 20u);
+  EXPECT_LT(empty.cycles.max, 50u);
+  const HandlerReport* start = path_named(r, "syscall/profile_start");
+  ASSERT_NE(start, nullptr);
+  EXPECT_GE(profile_named(r, "profile/0")->cycles.min, start->cycles.min) << "a whole call inside";
+  EXPECT_GE(profile_named(r, "profile/1")->cycles.min, 2 * start->cycles.min) << "two whole calls inside";
+  const ProfileReport& work = *profile_named(r, "profile/5");
+  EXPECT_GE(work.instructions.min, 4000u);
+  EXPECT_LE(work.instructions.max, 12000u);
+  EXPECT_GE(work.cycles.min, work.instructions.min / 4);
+  EXPECT_LE(work.cycles.p50, 100'000u);
+  EXPECT_LE(work.cycles.min, work.cycles.p50);
+  EXPECT_LE(work.cycles.p50, work.cycles.p99);
+  EXPECT_LE(work.cycles.p99, work.cycles.max);
+  // The outer of two nested regions spans the inner one.
+  EXPECT_GE(profile_named(r, "profile/1")->cycles.min, profile_named(r, "profile/2")->cycles.min);
+}
+
+TEST(SyscallDebug, TheRegionsAreInTheJsonReport) {
+  const Report r = Simulator(load_scenario(PRISTINE_SOURCE_DIR "/scenarios/debug.toml"), kImage).run();
+  const nlohmann::ordered_json j = to_json(r);
+  ASSERT_TRUE(j.contains("profiles"));
+  EXPECT_EQ(j["profiles"].size(), 6u);
+  EXPECT_EQ(j["profiles"][5]["name"], "profile/5");
+  EXPECT_EQ(j["profiles"][5]["count"], 40u);
+  EXPECT_EQ(j["per_cpu"][0]["trace_markers"]["count"], 160u);
+  EXPECT_EQ(j["per_cpu"][0]["trace_markers"]["last_value"], 39u);
+}
+
 TEST(UserAccessTable, TheImageNamesItsUserCopyAsTheOneAccessThatMayFault) {
   const GuestImage image = GuestImage::load(kImage);
   const UserAccessTable table(image);

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "core/boot_info.h"
+#include "core/debug/debug_calls.h"
 #include "core/drivers/driver_table.h"
 #include "core/fs/open_file.h"
 #include "core/machine.h"
@@ -104,6 +105,8 @@ struct Task {
   // early), and the mutexes it holds (bit n: pool slot n), released at exit.
   std::atomic<std::uint32_t> object_wake;
   std::atomic<std::uint64_t> mutexes_held;
+  // Its profiled regions (profile_start/profile_stop, core/debug/debug_calls.h).
+  debug::TaskRegions profile;
   FpuState fpu;
 };
 

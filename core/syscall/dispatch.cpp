@@ -200,6 +200,41 @@ PRISTINE_HOT TrapFrame* protect_page(CpuLocal& cpu, TrapFrame* frame, Cycles now
   return smp::shootdown_page(cpu, frame, now, page);
 }
 
+// trace_marker(value): one more marker on this CPU, its value and task kept
+// for the reports. Relaxed stores: nothing waits on them.
+PRISTINE_HOT void trace_marker(CpuLocal& cpu, std::uint64_t value) {
+  debug::TraceSlot& slot = cpu.trace;
+  slot.count.store(slot.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  slot.last_value.store(value, std::memory_order_relaxed);
+  slot.last_task.store(cpu.current->id, std::memory_order_relaxed);
+}
+
+// profile_start(region): the region opens now (the kernel clock at entry).
+// Regions of different ids nest or overlap freely; one id is open once at a
+// time (-EBUSY).
+PRISTINE_HOT std::int64_t profile_start(Task& task, std::uint64_t region, Cycles now) {
+  if (region >= debug::kProfileRegions) return kEINVAL;
+  const std::uint32_t bit = 1u << region;
+  if ((task.profile.open & bit) != 0) return kEBUSY;
+  task.profile.open |= bit;
+  task.profile.started_at[region] = now;
+  return 0;
+}
+
+// profile_stop(region): the region closes; its span, from its start's entry
+// to this entry, is recorded on this CPU and returned. -EINVAL for a region
+// out of range or not open (a stop without a start).
+PRISTINE_HOT std::int64_t profile_stop(CpuLocal& cpu, std::uint64_t region, Cycles now) {
+  Task& task = *cpu.current;
+  if (region >= debug::kProfileRegions) return kEINVAL;
+  const std::uint32_t bit = 1u << region;
+  if ((task.profile.open & bit) == 0) return kEINVAL;
+  task.profile.open &= ~bit;
+  const Cycles span{now - task.profile.started_at[region]};
+  cpu.profile.regions[region].record(span);
+  return static_cast<std::int64_t>(span);
+}
+
 }  // namespace
 
 PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
@@ -346,6 +381,15 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       break;
     case Syscall::ObjectDestroy:
       result = sync::destroy(arg[0], *cpu.current);
+      break;
+    case Syscall::TraceMarker:
+      trace_marker(cpu, arg[0]);
+      break;
+    case Syscall::ProfileStart:
+      result = profile_start(*cpu.current, arg[0], entry.now);
+      break;
+    case Syscall::ProfileStop:
+      result = profile_stop(cpu, arg[0], entry.now);
       break;
     case Syscall::GetPriority:
       result = cpu.current->priority;

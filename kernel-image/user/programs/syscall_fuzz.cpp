@@ -163,6 +163,10 @@ bool plausible(Sys call, bool known, const Result& result) {
       return result.value == EBADF || result.value == EOVERFLOW;
     case Sys::ObjectDestroy:
       return result.value == EBADF || result.value == EBUSY;
+    case Sys::ProfileStart:
+      return result.value == EINVAL || result.value == EBUSY;
+    case Sys::ProfileStop:
+      return result.value == EINVAL;
     default:
       return false;  // no error documented
   }
@@ -222,6 +226,11 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
           for (const std::uint64_t s : semaphores) {
             if (s == a[0] && s != 0) call(Sys::SemaphorePost, s);
           }
+          break;
+        case Sys::ProfileStart:
+        case Sys::ProfileStop:
+          // Mostly a region id, in range or just past it.
+          if (r.below(4) != 0) a[0] = r.below(10);
           break;
         case Sys::Sleep:
           // A real sleep lasts until a tick: rare, or a million calls take

@@ -86,6 +86,14 @@ inline Result condition_signal(std::uint64_t condition) { return call(Sys::Condi
 inline Result condition_broadcast(std::uint64_t condition) { return call(Sys::ConditionBroadcast, condition); }
 inline Result object_destroy(std::uint64_t handle) { return call(Sys::ObjectDestroy, handle); }
 
+// Debug (docs/syscalls.md, "Debug"): a trace marker (counted per CPU, its
+// value kept for the reports); a profiled region 0..7 of the caller, opened by
+// profile_start and closed by profile_stop, which returns its span in clock
+// units and adds it to the reports' row profile/<region>.
+inline Result trace_marker(std::uint64_t value) { return call(Sys::TraceMarker, value); }
+inline Result profile_start(std::uint64_t region) { return call(Sys::ProfileStart, region); }
+inline Result profile_stop(std::uint64_t region) { return call(Sys::ProfileStop, region); }
+
 // User-level interrupt handling (docs/drivers.md, "Ring-3 drivers"): bind a
 // bare device line, then wait for its interrupts; interrupt_wait returns how
 // many came since the last call (at least 1), blocking until one does.
