@@ -41,6 +41,9 @@ inline constexpr HotPath kHotPaths[] = {
     {"trace_marker", "debug.toml", "syscall/trace_marker"},
     {"profile_start", "debug.toml", "syscall/profile_start"},
     {"profile_stop", "debug.toml", "syscall/profile_stop"},
+    {"memory_allocate", "memory.toml", "syscall/memory_allocate"},
+    {"memory_free", "memory.toml", "syscall/memory_free"},
+    {"memory_free_shootdown_switch", "memory-smp.toml", "syscall/memory_free+switch"},
 };
 
 }  // namespace pristine::bench

@@ -65,6 +65,9 @@ void resume_at(TrapFrame& frame, VirtAddr ip);
 
 // Drop this CPU's cached translation of `page` (invlpg). Any ring-0 context.
 void flush_tlb_page(VirtAddr page);
+// Drop every ring-3 translation this CPU caches (a CR3 reload: it costs
+// about one and a half invlpg, so from two pages on it is the cheaper flush).
+void flush_tlb_all();
 // Spin-wait hint (pause), for bounded waits on another CPU.
 void cpu_relax();
 // Stop this CPU for good: interrupts off, halted. Cold path (stop-all, panic).
@@ -171,6 +174,9 @@ void unmap_kernel_page(VirtAddr page);
 // `root`, on this CPU's TLB too; other CPUs' TLBs are the caller's business
 // (core/smp/tlb_shootdown.h).
 void unmap_user_page(PhysAddr root, VirtAddr page);
+// Hot path (memory_free): the same for `count` consecutive pages from
+// `first`, flushed with one invlpg (one page) or flush_tlb_all (more).
+void unmap_user_pages(PhysAddr root, VirtAddr first, std::uint32_t count);
 
 // Hot path (protect syscall): make the mapped page `page` of the ring-3
 // address space `root` read-only or writable again, on this CPU's TLB too;

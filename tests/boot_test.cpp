@@ -157,6 +157,22 @@ TEST(Boot, TheDebugCallsConformOnThePc) {
   EXPECT_LE(report.get("profile", "profile/2").number("max"), 400u) << "an empty region: the two calls' own instructions";
 }
 
+TEST(Boot, TheMemoryCallsConformOnThePc) {
+  // scenarios/memory.toml, as in the simulator: every round allocates and
+  // frees regions with every error and reads freed pages back as zero (a
+  // wrong result ends syscall-heap with 1xx); on two CPUs, with the frees
+  // shot down on the other one.
+  for (const char* smp : {"", " --smp 2"}) {
+    const BootRun r = pristine(std::string("boot --icount --seconds 0.1") + smp +
+                               " --scenario " PRISTINE_SOURCE_DIR "/scenarios/memory.toml");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const ShutdownReport report = report_of(r);
+    EXPECT_EQ(report.get("task", "heap").text("state"), "alive") << smp << "\n" << r.output;
+    EXPECT_GT(report.get("task", "heap").number("progress"), 20u) << smp << " rounds of checks";
+    EXPECT_NE(report.find("path", "syscall/memory_free"), nullptr) << r.output;
+  }
+}
+
 TEST(Boot, TheSystemCallFuzzerMakesAHundredThousandHostileCallsOnThePc) {
   // scenarios/syscall-fuzz.toml (arg 1): a ring-0 fault would stop the
   // machine; an implausible result ends the fuzzer with exit code 1xx.

@@ -276,6 +276,33 @@ TEST(SyscallDebug, TheRegionsAreInTheJsonReport) {
   EXPECT_EQ(j["per_cpu"][0]["trace_markers"]["last_value"], 39u);
 }
 
+// syscall-heap (kernel-image/user/programs/syscall_heap.cpp) on
+// scenarios/memory.toml: every round allocates and frees regions with every
+// error, reads freed pages back as zero; on two CPUs each free's pages are
+// shot down on the other CPU, which runs ring-3 code meanwhile.
+TEST(SyscallHeap, RegionsComeAndGoAndEveryMemoryErrorHolds) {
+  const Report r = Simulator(load_scenario(PRISTINE_SOURCE_DIR "/scenarios/memory.toml"), kImage).run();
+  const TaskReport& heap = expect_checker_passed(r, "heap", "syscall_heap.cpp", 20);
+  const HandlerReport* allocate = path_named(r, "syscall/memory_allocate");
+  const HandlerReport* free = path_named(r, "syscall/memory_free");
+  ASSERT_NE(allocate, nullptr);
+  ASSERT_NE(free, nullptr);
+  // Per round: 5 refused lengths + 1 + 1 + 4 + 2 refused + 1 + 1 + 1 + 1 allocations.
+  EXPECT_GE(allocate->count, 17 * heap.progress);
+  EXPECT_GE(free->count, 20 * heap.progress);
+}
+
+TEST(SyscallHeap, TheSameOnTwoCpusWithEveryFreeShotDown) {
+  Scenario s = load_scenario(PRISTINE_SOURCE_DIR "/scenarios/memory.toml");
+  s.cpus = 2;
+  s.tasks[0].cpu = 0;
+  s.tasks[1].cpu = 1;
+  const Report r = Simulator(s, kImage).run();
+  expect_checker_passed(r, "heap", "syscall_heap.cpp", 10);
+  EXPECT_NE(path_named(r, "syscall/memory_free+switch"), nullptr) << "a free waits for the other CPU's flush";
+  EXPECT_GT(r.ipis.shootdowns, 0u);
+}
+
 TEST(UserAccessTable, TheImageNamesItsUserCopyAsTheOneAccessThatMayFault) {
   const GuestImage image = GuestImage::load(kImage);
   const UserAccessTable table(image);

@@ -105,6 +105,9 @@ struct Task {
   // early), and the mutexes it holds (bit n: pool slot n), released at exit.
   std::atomic<std::uint32_t> object_wake;
   std::atomic<std::uint64_t> mutexes_held;
+  // Memory (memory_allocate/memory_free, core/mem/heap_regions.h): the
+  // regions of its process's heap, in the process's first task only.
+  std::atomic<std::uint64_t> heap_regions;
   // Its profiled regions (profile_start/profile_stop, core/debug/debug_calls.h).
   debug::TaskRegions profile;
   FpuState fpu;

@@ -3,6 +3,7 @@
 #include "core/cpu_local.h"
 #include "core/drivers/user_interrupts.h"
 #include "core/hot_path.h"
+#include "core/mem/heap_regions.h"
 #include "core/kernel_entry.h"
 #include "core/sched/scheduler.h"
 #include "core/smp/tlb_shootdown.h"
@@ -200,6 +201,61 @@ PRISTINE_HOT TrapFrame* protect_page(CpuLocal& cpu, TrapFrame* frame, Cycles now
   return smp::shootdown_page(cpu, frame, now, page);
 }
 
+// The heap of the caller's process (core/mem/heap_regions.h): the heap of
+// its first task's slot; threads allocate from it too.
+PRISTINE_HOT VirtAddr heap_start(const Task& process) {
+  return process.private_start + PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE;
+}
+
+// memory_allocate(length): the lowest run of free heap pages that holds
+// `length` bytes, taken in one compare-and-swap of the process's region word.
+// Not mapped here: its pages are demand-zero, mapped at first touch, so the
+// call costs the same for a page or the whole heap (zeroing 4 KiB a page here
+// would take the path past its budget).
+PRISTINE_HOT std::int64_t memory_allocate(const Task& task, std::uint64_t length) {
+  const std::uint32_t pages = mem::pages_for(length);
+  if (pages == 0) return kEINVAL;
+  Task& process = pristine_tasks.tasks[task.process];
+  std::uint64_t word = process.heap_regions.load(std::memory_order_acquire);
+  std::uint32_t first;
+  do {
+    first = mem::first_fit(word, pages);
+    if (first == mem::kHeapPages) return kENOMEM;
+  } while (!process.heap_regions.compare_exchange_weak(word, word | mem::pages_mask(first, pages) | mem::start_bit(first),
+                                                       std::memory_order_acq_rel, std::memory_order_acquire));
+  return static_cast<std::int64_t>(heap_start(process) + first * mem::kPageSize);
+}
+
+// memory_free(address, length): exactly one region (its start, its length
+// rounded up to pages), else -EINVAL. Its start bit goes first (a second free
+// of it fails from then on, and no allocate takes its pages yet), then its
+// pages leave the address space (PTE cleared, flushed here), then they are
+// free again, and every other CPU flushes them before the caller resumes (one
+// shootdown for the region, as `unmap` does for a page).
+PRISTINE_HOT TrapFrame* memory_free(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr address,
+                                    std::uint64_t length, std::int64_t& result) {
+  const Task& task = *cpu.current;
+  Task& process = pristine_tasks.tasks[task.process];
+  const VirtAddr heap = heap_start(process);
+  const std::uint32_t pages = mem::pages_for(length);
+  if ((address & 0xFFF) != 0 || address < heap || address - heap >= PRISTINE_USER_HEAP_SIZE || pages == 0) {
+    result = kEINVAL;
+    return frame;
+  }
+  const auto first = static_cast<std::uint32_t>((address - heap) / mem::kPageSize);
+  std::uint64_t word = process.heap_regions.load(std::memory_order_acquire);
+  do {
+    if (first + pages > mem::kHeapPages || !mem::is_region(word, first, pages)) {
+      result = kEINVAL;
+      return frame;
+    }
+  } while (!process.heap_regions.compare_exchange_weak(word, word & ~mem::start_bit(first), std::memory_order_acq_rel,
+                                                       std::memory_order_acquire));
+  machine::unmap_user_pages(task.address_space, address, pages);
+  process.heap_regions.fetch_and(~mem::pages_mask(first, pages), std::memory_order_release);
+  return smp::shootdown_pages(cpu, frame, now, address, pages);
+}
+
 // trace_marker(value): one more marker on this CPU, its value and task kept
 // for the reports. Relaxed stores: nothing waits on them.
 PRISTINE_HOT void trace_marker(CpuLocal& cpu, std::uint64_t value) {
@@ -390,6 +446,12 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       break;
     case Syscall::ProfileStop:
       result = profile_stop(cpu, arg[0], entry.now);
+      break;
+    case Syscall::MemoryAllocate:
+      result = memory_allocate(*cpu.current, arg[0]);
+      break;
+    case Syscall::MemoryFree:
+      resume = memory_free(cpu, frame, entry.now, arg[0], arg[1], result);
       break;
     case Syscall::GetPriority:
       result = cpu.current->priority;

@@ -108,6 +108,17 @@ PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
   return true;
 }
 
+PRISTINE_HOT void unmap_user_pages(PhysAddr root, VirtAddr first, std::uint32_t count) {
+  if (count == 1) {
+    unmap_user_page(root, first);
+    return;
+  }
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (std::uint64_t* pte = user_pte(root, first + i * kPage)) *pte = 0;
+  }
+  flush_tlb_all();
+}
+
 PRISTINE_HOT bool protect_user_page(PhysAddr root, VirtAddr page, bool writable) {
   std::uint64_t* pte = user_pte(root, page);
   if (!pte || !(*pte & kPresent)) return false;

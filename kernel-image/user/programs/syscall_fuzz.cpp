@@ -163,6 +163,10 @@ bool plausible(Sys call, bool known, const Result& result) {
       return result.value == EBADF || result.value == EOVERFLOW;
     case Sys::ObjectDestroy:
       return result.value == EBADF || result.value == EBUSY;
+    case Sys::MemoryAllocate:
+      return result.value == EINVAL || result.value == ENOMEM;
+    case Sys::MemoryFree:
+      return result.value == EINVAL;
     case Sys::ProfileStart:
       return result.value == EINVAL || result.value == EBUSY;
     case Sys::ProfileStop:
@@ -225,6 +229,18 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
           a[0] = object_arg(a[0]);
           for (const std::uint64_t s : semaphores) {
             if (s == a[0] && s != 0) call(Sys::SemaphorePost, s);
+          }
+          break;
+        case Sys::MemoryAllocate:
+          // A length that fits now and then (regions it takes are freed by
+          // a later draw, or the heap stays full: ENOMEM is plausible too).
+          if (r.below(2) != 0) a[0] = r.below(PRISTINE_USER_HEAP_SIZE + 2);
+          break;
+        case Sys::MemoryFree:
+          // Its heap's pages with lengths of a page or a few, or anything.
+          if (r.below(2) != 0) {
+            a[0] = l.heap + (r.below(6) << 12);
+            a[1] = r.below(4) != 0 ? (r.below(4) << 12) + r.below(2) : length(r);
           }
           break;
         case Sys::ProfileStart:

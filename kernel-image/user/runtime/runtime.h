@@ -86,6 +86,14 @@ inline Result condition_signal(std::uint64_t condition) { return call(Sys::Condi
 inline Result condition_broadcast(std::uint64_t condition) { return call(Sys::ConditionBroadcast, condition); }
 inline Result object_destroy(std::uint64_t handle) { return call(Sys::ObjectDestroy, handle); }
 
+// Memory (docs/syscalls.md, "Memory"): a region of the process's heap,
+// page-granular, its pages demand-zero; memory_free gives it back (its
+// address and its length, rounded up to pages as at allocation).
+inline Result memory_allocate(std::uint64_t length) { return call(Sys::MemoryAllocate, length); }
+inline Result memory_free(std::uint64_t address, std::uint64_t length) {
+  return call(Sys::MemoryFree, address, length);
+}
+
 // Debug (docs/syscalls.md, "Debug"): a trace marker (counted per CPU, its
 // value kept for the reports); a profiled region 0..7 of the caller, opened by
 // profile_start and closed by profile_stop, which returns its span in clock
