@@ -62,6 +62,11 @@ struct CpuLocal {
   std::atomic<std::uint32_t> load;     // its runnable + running tasks, idle excluded
   std::atomic<Task*> inbox;            // tasks other CPUs woke or moved here (LIFO; drained in order)
   Task* leaving;                       // switched away from; its on_cpu is released at the next entry
+  // The ring-3 address space this CPU loaded last (its CR3 keeps it while
+  // kernel threads and the idle task run): a process slot whose space is
+  // loaded somewhere may still have translations cached there, so it is not
+  // reused (sched, "Task slots").
+  std::atomic<PhysAddr> loaded_space;
   CpuId balance_probe;                 // the CPU the last balancing look compared with
   std::atomic<std::uint64_t> shootdowns;          // requests this CPU initiated
   std::atomic<std::uint64_t> shootdown_flushes;   // pages this CPU flushed for others

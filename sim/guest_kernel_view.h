@@ -43,6 +43,9 @@ class GuestKernelView {
   std::uint32_t task_count() const;  // clamped to kMaxTasks
   std::string task_name(int task) const;
   TaskState task_state(int task) const;
+  // The slot's occupant count (Task::generation): it changes when a spawn or
+  // thread_create reuses the slot.
+  std::uint32_t task_generation(int task) const;
   bool task_is_user(int task) const;
   std::optional<int> find_task(std::string_view name) const;
   GuestTask task(int task) const;

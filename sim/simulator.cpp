@@ -238,6 +238,10 @@ void Simulator::returned(SimCpu& c) {
   if (c.cpu.user_mode()) {
     c.accounting.close_all(c.cycles, c.instructions, switches(c),
                            [&](const ClosedRecord& closed) { record_closed(c, closed); });
+    // A reused task slot's new occupant: checked and measured afresh.
+    if (checker_.occupant(current_task(c), kernel_.task_generation(current_task(c)))) {
+      for (const auto& cpu : cpus_) cpu->own_time.forget(current_task(c));
+    }
     checker_.enter_user(c.cpu, current_task(c), c.cycles, c.instructions);
     irq_to_user_.entered_user(current_task(c), c);
     profiles_.returned_to_user(c.cpu.id(), current_task(c), SyscallEmulation::error_flag(c.cpu), c.cycles,

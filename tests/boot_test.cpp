@@ -173,6 +173,18 @@ TEST(Boot, TheMemoryCallsConformOnThePc) {
   }
 }
 
+TEST(Boot, TaskSlotsAreReusedOnThePc) {
+  // scenarios/slots.toml, as in the simulator: 10 000 spawn+wait_child and
+  // thread_create+thread_join cycles through reused slots, stale ids refused
+  // (a wrong result ends slot-churn with 1xx); then it counts.
+  const BootRun r = pristine("boot --icount --seconds 0.1 --scenario " PRISTINE_SOURCE_DIR "/scenarios/slots.toml");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const ShutdownReport report = report_of(r);
+  EXPECT_EQ(report.get("task", "churn").text("state"), "alive") << r.output;
+  EXPECT_GE(report.get("task", "churn").number("progress"), 1u) << "the churn finished" << r.output;
+  EXPECT_EQ(report.all("task").size(), 5u) << "idle, churn, yielder, one exiter slot, one thread slot\n" << r.output;
+}
+
 TEST(Boot, TheSystemCallFuzzerMakesAHundredThousandHostileCallsOnThePc) {
   // scenarios/syscall-fuzz.toml (arg 1): a ring-0 fault would stop the
   // machine; an implausible result ends the fuzzer with exit code 1xx.

@@ -86,11 +86,12 @@ PRISTINE_COLD std::int64_t system_info(const CpuLocal& cpu, VirtAddr buffer, std
 // wake(task): a waiting task is made runnable; any other gets a pending wake.
 PRISTINE_HOT TrapFrame* wake_task(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::uint64_t id,
                                    std::int64_t& result) {
-  if (id >= pristine_tasks.count || &pristine_tasks.tasks[id] == cpu.current) {
+  Task* named = task_by_id(id);
+  if (named == nullptr || named == cpu.current) {
     result = kEINVAL;
     return frame;
   }
-  Task& task = pristine_tasks.tasks[id];
+  Task& task = *named;
   if (!task.is_user || task.state == TaskState::Dead) {
     result = kEINVAL;
     return frame;
@@ -108,11 +109,11 @@ PRISTINE_HOT std::int64_t spawn_child(CpuLocal& cpu, std::uint64_t number, std::
   switch (info.arg) {
     case ProgramArg::NoArg: if (arg != 0) return kEINVAL; break;
     case ProgramArg::SleepNanoseconds: if (arg == 0 || arg > kMaxSleepNanoseconds) return kEINVAL; break;
-    case ProgramArg::PartnerTask: if (arg >= pristine_tasks.count) return kEINVAL; break;
+    case ProgramArg::PartnerTask: if (task_by_id(arg) == nullptr) return kEINVAL; break;
     case ProgramArg::Number: if (arg >> 63 != 0) return kEINVAL; break;
   }
   const Task* child = sched::spawn_user_task(cpu, program, arg, now);
-  return child ? static_cast<std::int64_t>(child->id) : kEAGAIN;
+  return child ? static_cast<std::int64_t>(public_id(*child)) : kEAGAIN;
 }
 
 // wait_child(id): the child's exit code once it exited, collected once. Until
@@ -121,12 +122,13 @@ PRISTINE_HOT std::int64_t spawn_child(CpuLocal& cpu, std::uint64_t number, std::
 PRISTINE_HOT TrapFrame* wait_for_child(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::uint64_t id,
                                         std::int64_t& result) {
   Task& me = *cpu.current;
-  if (id >= pristine_tasks.count) {
+  Task* named = task_by_id(id);
+  if (named == nullptr) {  // no such task, or an earlier occupant of a reused slot
     result = kECHILD;
     return frame;
   }
-  Task& child = pristine_tasks.tasks[id];
-  if (child.parent != me.id || child.reaped) {
+  Task& child = *named;
+  if (child.parent_id != public_id(me) || child.reaped) {
     result = kECHILD;
     return frame;
   }
@@ -145,8 +147,9 @@ PRISTINE_HOT TrapFrame* wait_for_child(CpuLocal& cpu, TrapFrame* frame, Cycles n
       return sched::wait_for_wake(cpu, frame, now);
     }
   }
-  child.reaped = 1;
   result = child.exit_code;
+  child.reaped = 1;
+  sched::release_slot(child);  // last: the slot may be taken again at once
   return frame;
 }
 
@@ -156,7 +159,7 @@ PRISTINE_HOT TrapFrame* wait_for_child(CpuLocal& cpu, TrapFrame* frame, Cycles n
 PRISTINE_HOT std::int64_t create_thread(CpuLocal& cpu, VirtAddr entry, std::uint64_t arg, Cycles now) {
   if (!is_user_code(entry)) return kEFAULT;
   const Task* thread = sched::create_user_thread(cpu, entry, arg, now);
-  return thread ? static_cast<std::int64_t>(thread->id) : kEAGAIN;
+  return thread ? static_cast<std::int64_t>(public_id(*thread)) : kEAGAIN;
 }
 
 // unmap(page): a page of the caller's heap leaves its address space on every
@@ -302,14 +305,14 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
   // instructions): nothing of the switch below, whose calls take `result`
   // by reference and so keep it in memory, is on its way.
   if (number == static_cast<std::uint64_t>(Syscall::GetPid)) [[likely]] {
-    call.number = cpu.current->process;
+    call.number = cpu.current->process_id;
     return leave_kernel(entry, cpu.syscall_paths[number], frame, frame);
   }
   std::int64_t result = 0;
   TrapFrame* resume = frame;
   switch (static_cast<Syscall>(number)) {
     case Syscall::GetTid:
-      result = cpu.current->id;
+      result = public_id(*cpu.current);
       break;
     case Syscall::Yield:
       resume = sched::yield(cpu, frame, entry.now);
@@ -376,7 +379,7 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       resume = wait_for_child(cpu, frame, entry.now, arg[0], result);
       break;
     case Syscall::GetPpid:
-      result = cpu.current->parent == kNoParent ? kESRCH : cpu.current->parent;
+      result = cpu.current->parent == kNoParent ? kESRCH : cpu.current->parent_id;
       break;
     case Syscall::InterruptRegister:
       result = drivers::interrupt_register(*cpu.current, arg[0]);
@@ -396,8 +399,8 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
     case Syscall::ThreadJoin:
       // wait_child's rules (its creator only, collected once), for a thread
       // of the caller's process.
-      if (arg[0] >= pristine_tasks.count || pristine_tasks.tasks[arg[0]].process != cpu.current->process ||
-          arg[0] == cpu.current->process) {
+      if (const Task* thread = task_by_id(arg[0]);
+          thread == nullptr || thread->process != cpu.current->process || thread->id == thread->process) {
         result = kESRCH;
       } else {
         resume = wait_for_child(cpu, frame, entry.now, arg[0], result);
