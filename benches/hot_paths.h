@@ -44,6 +44,12 @@ inline constexpr HotPath kHotPaths[] = {
     {"queue_send", "ipc.toml", "syscall/queue_send"},
     {"queue_receive", "ipc.toml", "syscall/queue_receive"},
     {"queue_receive_block_switch", "ipc.toml", "syscall/queue_receive+switch"},
+    {"trace_marker", "debug.toml", "syscall/trace_marker"},
+    {"profile_start", "debug.toml", "syscall/profile_start"},
+    {"profile_stop", "debug.toml", "syscall/profile_stop"},
+    {"memory_allocate", "memory.toml", "syscall/memory_allocate"},
+    {"memory_free", "memory.toml", "syscall/memory_free"},
+    {"memory_free_shootdown_switch", "memory-smp.toml", "syscall/memory_free+switch"},
 };
 
 }  // namespace pristine::bench

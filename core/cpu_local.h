@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "core/debug/debug_calls.h"
 #include "core/machine.h"
 #include "core/sched/run_queue.h"
 #include "core/sched/task.h"
@@ -50,6 +51,10 @@ struct CpuLocal {
   PathRecord interrupt_paths[256];             // per vector
   PathRecord syscall_paths[kSyscallSlots];     // per syscall number (the last slot: invalid numbers)
   PathHistogram switch_paths;  // every interrupt or syscall path that switched tasks
+  // The debug calls (core/debug/debug_calls.h): trace markers taken here,
+  // and the profiled regions whose stop ran here.
+  debug::TraceSlot trace;
+  debug::CpuRegions profile;
 
   // SMP (docs/smp.md).
   CpuId id;
@@ -57,6 +62,11 @@ struct CpuLocal {
   std::atomic<std::uint32_t> load;     // its runnable + running tasks, idle excluded
   std::atomic<Task*> inbox;            // tasks other CPUs woke or moved here (LIFO; drained in order)
   Task* leaving;                       // switched away from; its on_cpu is released at the next entry
+  // The ring-3 address space this CPU loaded last (its CR3 keeps it while
+  // kernel threads and the idle task run): a process slot whose space is
+  // loaded somewhere may still have translations cached there, so it is not
+  // reused (sched, "Task slots").
+  std::atomic<PhysAddr> loaded_space;
   CpuId balance_probe;                 // the CPU the last balancing look compared with
   std::atomic<std::uint64_t> shootdowns;          // requests this CPU initiated
   std::atomic<std::uint64_t> shootdown_flushes;   // pages this CPU flushed for others

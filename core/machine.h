@@ -69,6 +69,9 @@ void set_syscall_result(TrapFrame& frame, std::int64_t result);
 
 // Drop this CPU's cached translation of `page` (invlpg). Any ring-0 context.
 void flush_tlb_page(VirtAddr page);
+// Drop every ring-3 translation this CPU caches (a CR3 reload: it costs
+// about one and a half invlpg, so from two pages on it is the cheaper flush).
+void flush_tlb_all();
 // Spin-wait hint (pause), for bounded waits on another CPU.
 void cpu_relax();
 // Stop this CPU for good: interrupts off, halted. Cold path (stop-all, panic).
@@ -175,6 +178,17 @@ void unmap_kernel_page(VirtAddr page);
 // `root`, on this CPU's TLB too; other CPUs' TLBs are the caller's business
 // (core/smp/tlb_shootdown.h).
 void unmap_user_page(PhysAddr root, VirtAddr page);
+// Hot path (wait_child, thread_join collecting a task): the slot's counter
+// page zeroed but for its counter word (the reports still read it), through
+// the kernel's alias, so every mapping of it sees zeros; if `drop_pages`,
+// its stack and heap pages unmapped from `root` without a flush (a slot is
+// reused only once no CPU has `root` loaded: sched, "Task slots").
+void scrub_user_slot(PhysAddr root, VirtAddr private_start, VirtAddr counter, bool drop_pages);
+// Hot path (spawn, thread_create reusing a scrubbed slot): its counter word 0.
+void reset_user_counter(VirtAddr counter);
+// Hot path (memory_free): the same for `count` consecutive pages from
+// `first`, flushed with one invlpg (one page) or flush_tlb_all (more).
+void unmap_user_pages(PhysAddr root, VirtAddr first, std::uint32_t count);
 
 // Hot path (protect syscall): make the mapped page `page` of the ring-3
 // address space `root` read-only or writable again, on this CPU's TLB too;

@@ -52,6 +52,15 @@ void ContextChecker::leave_user(const GuestCpu& cpu, int task, PathId path, Cycl
   s.valid = true;
 }
 
+bool ContextChecker::occupant(int task, std::uint32_t generation) {
+  if (task < 0) return false;
+  TaskState& t = state(task);
+  if (t.generation == generation) return false;
+  t = TaskState{};
+  t.generation = generation;
+  return true;
+}
+
 void ContextChecker::enter_user(const GuestCpu& cpu, int task, Cycles now, std::uint64_t instructions) {
   if (task < 0) return;
   TaskState& t = state(task);

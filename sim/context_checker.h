@@ -38,6 +38,9 @@ class ContextChecker {
 
   // The CPU leaves ring 3 through `path` while `task` runs.
   void leave_user(const GuestCpu& cpu, int task, PathId path, Cycles now, std::uint64_t instructions);
+  // `task`'s slot holds occupant `generation` (GuestKernelView::
+  // task_generation): a new one starts with nothing saved. True if new.
+  bool occupant(int task, std::uint32_t generation);
   // The CPU is back in ring 3, running `task`.
   void enter_user(const GuestCpu& cpu, int task, Cycles now, std::uint64_t instructions);
   // At a tick: `runnable(task)` says whether the task is waiting for the CPU
@@ -63,6 +66,7 @@ class ContextChecker {
     Cycles runnable_seen = 0;
     std::uint32_t empty_stints = 0;
     std::uint32_t reported = 0;  // bit per violation kind, so each is reported once per task
+    std::uint32_t generation = 0;  // the slot's occupant these belong to
   };
   enum Kind : std::uint32_t { kClobber = 1, kGsBase = 2, kNoProgress = 4, kStarved = 8 };
 

@@ -75,6 +75,11 @@ GuestTask GuestKernelView::task(int task) const {
   return t;
 }
 
+std::uint32_t GuestKernelView::task_generation(int task) const {
+  if (task < 0 || task >= static_cast<int>(kMaxTasks)) return 0;
+  return memory_.read_or<std::uint32_t>(task_address(task) + offsetof(Task, generation), 0);
+}
+
 int GuestKernelView::current_task(CpuId cpu) const {
   const VirtAddr current = memory_.read_or<VirtAddr>(cpu_address(cpu) + offsetof(CpuLocal, current), 0);
   const VirtAddr first = task_address(0);
@@ -112,6 +117,13 @@ std::uint64_t GuestKernelView::early_ticks(CpuId cpu) const {
 
 std::uint64_t GuestKernelView::shootdown_timeouts(CpuId cpu) const {
   return memory_.read<std::uint64_t>(cpu_address(cpu) + offsetof(CpuLocal, shootdown_timeouts));
+}
+
+GuestKernelView::TraceMarkers GuestKernelView::trace_markers(CpuId cpu) const {
+  const VirtAddr slot = cpu_address(cpu) + offsetof(CpuLocal, trace);
+  return {memory_.read<std::uint64_t>(slot + offsetof(debug::TraceSlot, count)),
+          memory_.read<std::uint64_t>(slot + offsetof(debug::TraceSlot, last_value)),
+          memory_.read<std::uint32_t>(slot + offsetof(debug::TraceSlot, last_task))};
 }
 
 }  // namespace pristine::sim

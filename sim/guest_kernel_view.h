@@ -43,6 +43,9 @@ class GuestKernelView {
   std::uint32_t task_count() const;  // clamped to kMaxTasks
   std::string task_name(int task) const;
   TaskState task_state(int task) const;
+  // The slot's occupant count (Task::generation): it changes when a spawn or
+  // thread_create reuses the slot.
+  std::uint32_t task_generation(int task) const;
   bool task_is_user(int task) const;
   std::optional<int> find_task(std::string_view name) const;
   GuestTask task(int task) const;
@@ -59,6 +62,13 @@ class GuestKernelView {
   std::uint32_t slice_ticks(CpuId cpu) const;
   std::uint64_t early_ticks(CpuId cpu) const;
   std::uint64_t shootdown_timeouts(CpuId cpu) const;
+  // The CPU's trace_marker slot (core/debug/debug_calls.h).
+  struct TraceMarkers {
+    std::uint64_t count = 0;
+    std::uint64_t last_value = 0;
+    std::uint32_t last_task = 0;
+  };
+  TraceMarkers trace_markers(CpuId cpu) const;
 
  private:
   VirtAddr task_address(int task) const;

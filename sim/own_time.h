@@ -28,6 +28,12 @@ class OwnTime {
     task_ = task;
   }
 
+  // `task`'s slot has a new occupant (a reused task slot): its own cycles
+  // start again.
+  void forget(int task) {
+    if (task >= 0 && static_cast<std::size_t>(task) < own_.size()) own_[task] = 0;
+  }
+
   // When the CPU first ran a task's code (its boot ended), 0 if it never did.
   Cycles first_task_at() const { return first_task_at_; }
 

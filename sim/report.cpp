@@ -58,6 +58,13 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["within_budget"] = h.within_budget();
     handlers.push_back(std::move(e));
   }
+  if (!r.profiles.empty()) {
+    auto& profiles = j["profiles"] = nlohmann::ordered_json::array();
+    for (const ProfileReport& p : r.profiles) {
+      profiles.push_back({{"name", p.name}, {"count", p.count}, {"cycles", distribution_json(p.cycles)},
+                          {"instructions", distribution_json(p.instructions)}, {"migrated", p.migrated}});
+    }
+  }
   auto& tasks = j["tasks"] = nlohmann::ordered_json::array();
   for (const TaskReport& t : r.tasks) {
     nlohmann::ordered_json e;
@@ -97,6 +104,10 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["context_switches"] = c.context_switches;
     e["handler_cycles"] = c.handler_cycles;
     e["first_task_cycles"] = c.first_task_at;
+    if (c.trace_markers != 0) {
+      e["trace_markers"] = {{"count", c.trace_markers}, {"last_value", c.trace_last_value},
+                            {"last_task", c.trace_last_task}};
+    }
     auto& hs = e["handlers"] = nlohmann::ordered_json::array();
     for (const HandlerReport& h : c.handlers) {
       hs.push_back({{"name", h.name}, {"count", h.count}, {"cycles", distribution_json(h.cycles_exclusive)},
@@ -176,6 +187,12 @@ std::string render_text(const Report& r) {
                      h.cycles.max, h.instructions.min, h.instructions.p50, h.instructions.p99,
                      h.instructions.max, h.budget, h.within_budget() ? "ok" : "OVER BUDGET"));
   }
+  for (const ProfileReport& p : r.profiles) {
+    line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}", p.name,
+                     "-", p.count, p.cycles.min, p.cycles.p50, p.cycles.p99, p.cycles.max, p.instructions.min,
+                     p.instructions.p50, p.instructions.p99, p.instructions.max, "-",
+                     p.migrated != 0 ? fmt::format("region ({} moved CPU)", p.migrated) : "region"));
+  }
   line("");
   line(fmt::format("context switches {}: cycles min {} p50 {} p99 {} max {}; longest runnable wait {} cycles",
                    r.context_switches, r.switch_cycles.min, r.switch_cycles.p50, r.switch_cycles.p99,
@@ -205,6 +222,11 @@ std::string render_text(const Report& r) {
                          h.cycles_exclusive.max));
       }
     }
+  }
+  for (const CpuReport& c : r.per_cpu) {
+    if (c.trace_markers == 0) continue;
+    line(fmt::format("trace markers on cpu {}: {}, last value {:#x} from {}", c.id, c.trace_markers,
+                     c.trace_last_value, c.trace_last_task));
   }
   if (r.ipis.sent != 0) {
     line("");

@@ -32,6 +32,16 @@ struct HandlerReport {
   bool within_budget() const { return cycles_exclusive.max < budget; }
 };
 
+// A region ring-3 tasks profiled (profile_start/profile_stop,
+// sim/profile_regions.h): row `profile/<id>`, never judged against a budget.
+struct ProfileReport {
+  std::string name;                 // "profile/<id>"
+  std::uint64_t count = 0;          // regions closed
+  Distribution cycles;              // start's return to stop's entry, modeled cycles
+  Distribution instructions;        // the same span in instructions (regions that stayed on one CPU)
+  std::uint64_t migrated = 0;       // regions closed on another CPU than they opened on: no instruction count
+};
+
 // Why the kernel ended a ring-3 task.
 struct TaskFault {
   Vector vector;
@@ -111,6 +121,11 @@ struct CpuReport {
   Cycles handler_cycles = 0;    // in interrupt and exception handlers (exclusive, delivery to return)
   Cycles first_task_at = 0;     // when it first ran a task (its boot before that); 0: never
   std::vector<HandlerReport> handlers;
+  // trace_marker calls taken on it (core/debug/debug_calls.h, read from guest
+  // memory): how many, the last value and the task that gave it.
+  std::uint64_t trace_markers = 0;
+  std::uint64_t trace_last_value = 0;
+  std::string trace_last_task;
 };
 
 // A driven device (a source with `driver`): what its model delivered and what
@@ -171,6 +186,7 @@ struct Report {
   std::uint64_t ticks = 0;
   std::uint64_t expected_ticks = 0;
   std::vector<HandlerReport> handlers;  // all CPUs together
+  std::vector<ProfileReport> profiles;  // profiled regions, all CPUs together
   std::vector<CpuReport> per_cpu;
   IpiReport ipis;
   std::vector<TaskReport> tasks;

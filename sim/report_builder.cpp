@@ -82,6 +82,13 @@ CpuReport ReportBuilder::cpu_report(const SimCpu& cpu) const {
   cr.context_switches = p_.kernel.switches(cr.id);
   for (const auto& [vector, cycles] : handler_cycles_by_vector(cpu)) cr.handler_cycles += cycles;
   cr.first_task_at = cpu.own_time.first_task_at();
+  const GuestKernelView::TraceMarkers markers = p_.kernel.trace_markers(cr.id);
+  cr.trace_markers = markers.count;
+  cr.trace_last_value = markers.last_value;
+  if (markers.count != 0) {
+    cr.trace_last_task = markers.last_task < p_.kernel.task_count() ? p_.kernel.task_name(static_cast<int>(markers.last_task))
+                                                                    : std::to_string(markers.last_task);
+  }
   for (PathId path = 0; path < kPathCount; ++path) {
     for (const bool switched : {false, true}) {
       HandlerReport h = handler_report(path, switched, {&cpu});

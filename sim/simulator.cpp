@@ -113,7 +113,8 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       user_end_(image_.symbol("__user_end")),
       interconnect_({cpus_, image_, costs_.table().events(), tlb_, rules_, violations_}),
       faults_({scenario_, cpus_, memory_, image_, kernel_, costs_.table()}),
-      uart0_(costs_.table().events(), uart0_vector()) {
+      uart0_(costs_.table().events(), uart0_vector()),
+      profiles_(scenario.cpus) {
   const VirtAddr secondary_entry = image_.find_symbol("sim_secondary_entry").value_or(0);
   for (CpuId id = 0; id < scenario_.cpus; ++id) {
     auto cpu = std::make_unique<SimCpu>(id);
@@ -274,8 +275,14 @@ void Simulator::returned(SimCpu& c) {
   if (c.cpu.user_mode()) {
     c.accounting.close_all(c.cycles, c.instructions, switches(c),
                            [&](const ClosedRecord& closed) { record_closed(c, closed); });
+    // A reused task slot's new occupant: checked and measured afresh.
+    if (checker_.occupant(current_task(c), kernel_.task_generation(current_task(c)))) {
+      for (const auto& cpu : cpus_) cpu->own_time.forget(current_task(c));
+    }
     checker_.enter_user(c.cpu, current_task(c), c.cycles, c.instructions);
     irq_to_user_.entered_user(current_task(c), c);
+    profiles_.returned_to_user(c.cpu.id(), current_task(c), SyscallEmulation::error_flag(c.cpu), c.cycles,
+                               c.instructions);
     tlb_.ran_user(c.cpu.id());
     if (PRISTINE_UNLIKELY(tlb_.shootdowns_in_progress())) tlb_.task_returned(current_task(c), c.cycles);
   } else if (const auto closed = c.accounting.close(c.cycles, c.instructions, switches(c))) {
@@ -377,6 +384,10 @@ bool Simulator::enter_handler(SimCpu& c, Vector vector, DeliveryKind kind, std::
       irq_to_user_.delivered(owner, kernel_.task_state(owner) == TaskState::Blocked, c);
     }
   }
+  if (is_syscall_path(path)) {
+    profiles_.call_entered(c.cpu.id(), current_task(c), SyscallEmulation::number(c.cpu),
+                           SyscallEmulation::first_argument(c.cpu), c.cycles, c.instructions);
+  }
   if (kind == DeliveryKind::External) {
     // An asynchronous interrupt resumes the interrupted context where it was.
     c.accounting.open(path, c.cycles, c.instructions, switches(c), {c.cpu.sp(), c.cpu.pc(), !from_user, true});
@@ -475,6 +486,8 @@ void Simulator::take_syscall(SimCpu& c) {
     return;
   }
   const PathId path = syscall_path(SyscallEmulation::number(c.cpu));
+  profiles_.call_entered(c.cpu.id(), current_task(c), SyscallEmulation::number(c.cpu),
+                         SyscallEmulation::first_argument(c.cpu), c.cycles, c.instructions);
   c.accounting.open(path, c.cycles, c.instructions, switches(c));
   note_context(c);
   if (c.cpu.user_mode()) checker_.leave_user(c.cpu, current_task(c), path, c.cycles, c.instructions);
@@ -594,6 +607,7 @@ Report Simulator::run() {
   faults_.run_ended();
   Report report = ReportBuilder({scenario_, cpus_, kernel_, interconnect_, faults_, board_.console()}).build(end_);
   report.devices = device_reports();
+  report.profiles = profiles_.report();
   if (auto latency = irq_to_user_.report(scenario_.budget_for(kInterruptToUserPath))) {
     report.handlers.push_back(std::move(*latency));
   }

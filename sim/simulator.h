@@ -34,6 +34,7 @@
 #include "sim/x86_64/invlpg_hooks.h"
 #include "sim/path_invariants.h"
 #include "sim/pristine_rules.h"
+#include "sim/profile_regions.h"
 #include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/sim_board.h"
@@ -121,6 +122,7 @@ class Simulator {
   std::vector<EventSource> sources_;  // the scenario's device sources
   UartModel uart0_;                   // the board's devices (sim/uart_model.h)
   InterruptToUser irq_to_user_;       // latency of ring-3 drivers' interrupts
+  ProfileRegions profiles_;           // regions ring-3 tasks profile (profile_start/profile_stop)
   bool uart0_driven_ = false;         // a source drives it: its driver is started
   std::vector<std::unique_ptr<BlockHook>> block_hooks_;
   std::string end_;

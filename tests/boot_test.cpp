@@ -150,6 +150,59 @@ TEST(Boot, IpcConformsOnThePc) {
   }
 }
 
+TEST(Boot, TheDebugCallsConformOnThePc) {
+  // scenarios/debug.toml, as in the simulator (tests/syscall_conformance_test.cpp):
+  // 40 rounds of every debug call's successes and errors, then only counting.
+  // The same exact figures: 160 markers (the last one 39), 40 closed regions
+  // of each of profile/0 .. profile/5, none of 6 or 7; region 5 (a loop of
+  // 1000 iterations) spans at least 4000 instructions (-icount's clock).
+  const BootRun r = pristine("boot --icount --seconds 0.1 --scenario " PRISTINE_SOURCE_DIR "/scenarios/debug.toml");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const ShutdownReport report = report_of(r);
+  EXPECT_EQ(report.get("task", "debug").text("state"), "alive") << r.output;
+  EXPECT_GT(report.get("task", "debug").number("progress"), 40u) << r.output;
+  EXPECT_EQ(report.get("trace", "0").number("count"), 160u) << r.output;
+  EXPECT_EQ(report.get("trace", "0").number("last-value"), 39u) << r.output;
+  for (const char* name : {"profile/0", "profile/1", "profile/2", "profile/3", "profile/4", "profile/5"}) {
+    EXPECT_EQ(report.get("profile", name).number("count"), 40u) << name << "\n" << r.output;
+  }
+  EXPECT_EQ(report.find("profile", "profile/6"), nullptr);
+  const auto& work = report.get("profile", "profile/5");
+  EXPECT_GE(work.number("min"), 4000u);
+  EXPECT_LE(work.number("max"), 20000u);
+  EXPECT_LE(work.number("min"), work.number("mean"));
+  EXPECT_LE(work.number("p50"), work.number("p99"));
+  EXPECT_LE(report.get("profile", "profile/2").number("max"), 400u) << "an empty region: the two calls' own instructions";
+}
+
+TEST(Boot, TheMemoryCallsConformOnThePc) {
+  // scenarios/memory.toml, as in the simulator: every round allocates and
+  // frees regions with every error and reads freed pages back as zero (a
+  // wrong result ends syscall-heap with 1xx); on two CPUs, with the frees
+  // shot down on the other one.
+  for (const char* smp : {"", " --smp 2"}) {
+    const BootRun r = pristine(std::string("boot --icount --seconds 0.1") + smp +
+                               " --scenario " PRISTINE_SOURCE_DIR "/scenarios/memory.toml");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const ShutdownReport report = report_of(r);
+    EXPECT_EQ(report.get("task", "heap").text("state"), "alive") << smp << "\n" << r.output;
+    EXPECT_GT(report.get("task", "heap").number("progress"), 20u) << smp << " rounds of checks";
+    EXPECT_NE(report.find("path", "syscall/memory_free"), nullptr) << r.output;
+  }
+}
+
+TEST(Boot, TaskSlotsAreReusedOnThePc) {
+  // scenarios/slots.toml, as in the simulator: 10 000 spawn+wait_child and
+  // thread_create+thread_join cycles through reused slots, stale ids refused
+  // (a wrong result ends slot-churn with 1xx); then it counts.
+  const BootRun r = pristine("boot --icount --seconds 0.1 --scenario " PRISTINE_SOURCE_DIR "/scenarios/slots.toml");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const ShutdownReport report = report_of(r);
+  EXPECT_EQ(report.get("task", "churn").text("state"), "alive") << r.output;
+  EXPECT_GE(report.get("task", "churn").number("progress"), 1u) << "the churn finished" << r.output;
+  EXPECT_EQ(report.all("task").size(), 5u) << "idle, churn, yielder, one exiter slot, one thread slot\n" << r.output;
+}
+
 TEST(Boot, TheSystemCallFuzzerMakesAHundredThousandHostileCallsOnThePc) {
   // scenarios/syscall-fuzz.toml (arg 1): a ring-0 fault would stop the
   // machine; an implausible result ends the fuzzer with exit code 1xx.

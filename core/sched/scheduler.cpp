@@ -27,6 +27,8 @@ alignas(4096) std::uint8_t g_kernel_stacks[kMaxTasks][kKernelStackSize];
 // The spare slots' address spaces, built at boot (prepare_spare_slots).
 constinit PhysAddr g_spare_spaces[kMaxTasks] = {};
 
+static_assert(kMaxTasks <= 32, "one bit per slot in TaskTable::collected");
+
 Task* allocate_task(const char* name, Placement where) {
   if (pristine_tasks.count == kMaxTasks) panic("task table full");
   const TaskId id = pristine_tasks.count++;
@@ -38,7 +40,9 @@ Task* allocate_task(const char* name, Placement where) {
   task.cpu = where.cpu;
   task.pinned_cpu = where.pinned ? where.cpu : CpuId{kAnyCpu};
   task.parent = kNoParent;
+  task.parent_id = kNoParent;
   task.process = id;
+  task.process_id = id;
   task.kernel_stack_top = address_of(&g_kernel_stacks[id][kKernelStackSize]);
   machine::unmap_kernel_page(address_of(&g_kernel_stacks[id][0]));
   std::uint32_t i = 0;
@@ -120,7 +124,10 @@ PRISTINE_HOT TrapFrame* switch_to(CpuLocal& cpu, Task& prev, TrapFrame* prev_fra
     cpu.fpu_live = false;
   }
   machine::set_kernel_stack(next.kernel_stack_top);
-  if (next.address_space != prev.address_space) machine::switch_address_space(next.address_space);
+  if (next.address_space != prev.address_space && next.address_space != 0) {
+    machine::switch_address_space(next.address_space);
+    cpu.loaded_space.store(next.address_space, std::memory_order_release);
+  }
   if (&next != cpu.idle) {
     const Cycles waited = now - next.runnable_since;
     next.wait_cycles += waited;
@@ -269,15 +276,49 @@ void prepare_spare_slots() {
 
 namespace {
 
-// A spare slot for a task the running one creates: its id claimed (CPUs may
-// create at once, and the count is what readers of the table, the reports
-// and the simulator, go by) and its fields set as the creator's child, with
-// its stack and counter in the slot; the caller adds the address space and
-// queues it. Null if no slot is left.
+// A reused slot forgets its last occupant: every field the table's
+// readers or the calls look at starts again as in a fresh slot.
+PRISTINE_HOT void forget_occupant(Task& task) {
+  task.next = nullptr;
+  task.inbox_next = nullptr;
+  task.interrupt_lines = 0;
+  task.switches_in = 0;
+  task.ticks_run = 0;
+  task.gave_up = 0;
+  task.wake_at = Cycles{0};
+  task.max_wait = Cycles{0};
+  task.run_cycles = Cycles{0};
+  task.wait_cycles = Cycles{0};
+  task.exit_code = 0;
+  task.wakeups = 0;
+  task.max_wake_latency = Cycles{0};
+  task.fault_ip = 0;
+  task.fault_error = 0;
+  task.fault_address = 0;
+  task.pages_mapped = 0;
+  task.migrations = 0;
+  task.cpus_run = 0;
+  for (fs::OpenFile& file : task.files) file.in_use = 0;
+  task.reaped = 0;
+  task.slot_kept = 0;
+  task.exit_waiter.store(nullptr, std::memory_order_relaxed);
+  task.wake_state.store(kWakeNone, std::memory_order_relaxed);
+  task.object_wake.store(kWakeNone, std::memory_order_relaxed);
+  task.mutexes_held.store(0, std::memory_order_relaxed);
+  task.heap_regions.store(0, std::memory_order_relaxed);
+  task.profile.open = 0;
+}
+
+// A slot for a task the running one creates, its id claimed already
+// (claim_collected or claim_id: CPUs may create at once): its fields set as
+// the creator's child, with its stack and counter in the slot; the caller
+// adds the address space and queues it.
 PRISTINE_HOT Task* claim_spare_slot(CpuLocal& cpu, const char* name, const UserProgramImage& image,
                                     std::uint32_t id) {
   Task& parent = *cpu.current;
   Task& task = pristine_tasks.tasks[id];
+  if (task.generation != 0) forget_occupant(task);
+  task.generation = task.generation == kMaxGeneration ? 1 : task.generation + 1;
   task.id = id;
   task.fault_vector = kNoFault;
   task.turn_left = kFreshTurn;
@@ -292,12 +333,47 @@ PRISTINE_HOT Task* claim_spare_slot(CpuLocal& cpu, const char* name, const UserP
   task.priority = parent.priority;
   task.priority_ceiling = parent.priority_ceiling;
   task.parent = parent.id;
+  task.parent_id = public_id(parent);
   task.progress_counter = image.progress_counter;
   task.private_start = image.private_start;
   task.private_end = image.private_start + image.private_size;
   task.frame = machine::prepare_user_frame(task.kernel_stack_top, image.entry, image.stack_top,
                                            image.progress_counter, image.arg);
   return &task;
+}
+
+// A collected slot `old` suits a new thread in `thread_space`, or a new
+// process (thread_space 0), without anything of its last occupant reaching
+// the new one: the occupant is off its kernel stack; a thread slot goes to
+// a thread of the same address space only (its stack and heap pages are
+// mapped there: the process's own memory); a process slot only if its
+// process made no threads or kernel objects and no CPU has its space loaded
+// (so no CPU caches its old pages, and recycle_user_slot may drop them).
+PRISTINE_HOT bool suits(const Task& old, PhysAddr thread_space) {
+  if (old.on_cpu.load(std::memory_order_acquire) != 0) return false;
+  const bool was_thread = old.process != old.id;
+  if (thread_space != 0) return was_thread && old.address_space == thread_space;
+  if (was_thread || old.slot_kept != 0) return false;
+  for (smp::CpuMask cpus = smp::online_cpus(); cpus != 0; cpus &= cpus - 1) {
+    if (pristine_cpu_local[__builtin_ctz(cpus)].loaded_space.load(std::memory_order_acquire) == old.address_space) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A collected slot that suits, taken with one atomic and; false if none.
+PRISTINE_HOT bool claim_collected(std::uint32_t& id, PhysAddr thread_space) {
+  for (std::uint32_t left = pristine_tasks.collected.load(std::memory_order_acquire); left != 0; left &= left - 1) {
+    const auto slot = static_cast<std::uint32_t>(__builtin_ctz(left));
+    if (!suits(pristine_tasks.tasks[slot], thread_space)) continue;
+    const std::uint32_t bit = std::uint32_t{1} << slot;
+    if ((pristine_tasks.collected.fetch_and(~bit, std::memory_order_acq_rel) & bit) != 0) {
+      id = slot;
+      return true;
+    }
+  }
+  return false;
 }
 
 PRISTINE_HOT bool claim_id(std::uint32_t& id) {
@@ -313,10 +389,14 @@ PRISTINE_HOT bool claim_id(std::uint32_t& id) {
 
 PRISTINE_HOT Task* spawn_user_task(CpuLocal& cpu, UserProgram program, std::uint64_t arg, Cycles now) {
   std::uint32_t id;
-  if (!claim_id(id)) return nullptr;
+  const bool reused = claim_collected(id, 0);
+  if (!reused && !claim_id(id)) return nullptr;
   Task& task = *claim_spare_slot(cpu, program_info(program)->name, user_program(program, id, arg), id);
   task.process = id;
+  task.process_id = public_id(task);
   task.address_space = g_spare_spaces[id];
+  // Its last occupant's pages were scrubbed at collection (release_slot).
+  if (reused) machine::reset_user_counter(task.progress_counter);
   add_load(cpu, 1);
   make_runnable(cpu, task, now);
   return &task;
@@ -324,15 +404,21 @@ PRISTINE_HOT Task* spawn_user_task(CpuLocal& cpu, UserProgram program, std::uint
 
 PRISTINE_HOT Task* create_user_thread(CpuLocal& cpu, VirtAddr entry, std::uint64_t arg, Cycles now) {
   std::uint32_t id;
-  if (!claim_id(id)) return nullptr;
-  const Task& creator = *cpu.current;
+  Task& creator = *cpu.current;
+  const bool reused = claim_collected(id, creator.address_space);
+  if (!reused && !claim_id(id)) return nullptr;
   UserProgramImage image = user_program(UserProgram::Counter, id, arg);  // the slot's layout
   image.entry = entry;
   Task& task = *claim_spare_slot(cpu, creator.name, image, id);
   // The creator's address space: its slot's stack and heap pages are mapped
   // there on first touch, like any task's (demand paging).
   task.process = creator.process;
+  task.process_id = creator.process_id;
   task.address_space = creator.address_space;
+  // A process that made threads keeps its slot for good (their pages live
+  // in its address space).
+  pristine_tasks.tasks[creator.process].slot_kept = 1;
+  if (reused) machine::reset_user_counter(task.progress_counter);
   add_load(cpu, 1);
   make_runnable(cpu, task, now);
   return &task;
@@ -361,7 +447,10 @@ void start(CpuLocal& cpu) {
   if (!first) first = cpu.idle;
   run_on(cpu, *first, machine::now());
   machine::set_kernel_stack(first->kernel_stack_top);
-  if (first->address_space != 0) machine::switch_address_space(first->address_space);
+  if (first->address_space != 0) {
+    machine::switch_address_space(first->address_space);
+    cpu.loaded_space.store(first->address_space, std::memory_order_release);
+  }
   machine::enter_frame(first->frame);
 }
 
@@ -477,6 +566,18 @@ PRISTINE_HOT TrapFrame* wait_for_wake(CpuLocal& cpu, TrapFrame* frame, Cycles no
 }
 
 PRISTINE_HOT bool claim_object_wake(Task& task) { return claim(task.object_wake); }
+
+PRISTINE_HOT void release_slot(const Task& task) {
+  // Nothing of it may reach a next occupant: its counter page (but the
+  // count, for the reports) zeroed; a process's stack and heap pages dropped
+  // from its address space (demand-zero again). A thread's stack and heap
+  // stay mapped in its process's space, with their bytes: the process's
+  // own memory, which only a thread of that process may reuse (dropping
+  // them would take a shootdown: other CPUs may run the process).
+  const bool thread = task.process != task.id;
+  machine::scrub_user_slot(task.address_space, task.private_start, task.progress_counter, !thread);
+  pristine_tasks.collected.fetch_or(std::uint32_t{1} << task.id, std::memory_order_release);
+}
 
 PRISTINE_HOT TrapFrame* wait_for_object(CpuLocal& cpu, TrapFrame* frame, Cycles now) {
   return wait_on(cpu.current->object_wake, cpu, frame, now);

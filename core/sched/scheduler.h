@@ -42,6 +42,10 @@ Task* spawn_user_task(CpuLocal& cpu, UserProgram program, std::uint64_t arg, Cyc
 // called as entry(counter, arg) on the stack of its own spare slot, in the
 // process's address space; queued on this CPU. Null if no slot is left.
 Task* create_user_thread(CpuLocal& cpu, VirtAddr entry, std::uint64_t arg, Cycles now);
+// Hot path (wait_child, thread_join): `task`'s exit was collected; its
+// slot's memory is scrubbed and the slot may be taken again by a spawn or
+// thread_create (docs/scheduler.md, "Task slots").
+void release_slot(const Task& task);
 // Hot path (wait syscalls): the wait()/wake() handshake (Task::wake_state).
 // A waker calls claim_wake: true if the task was blocked waiting and the
 // caller must make it runnable; false if it was not (a wake is now pending:

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "core/boot_info.h"
+#include "core/debug/debug_calls.h"
 #include "core/drivers/driver_table.h"
 #include "core/fs/open_file.h"
 #include "core/sync/ipc_limits.h"
@@ -22,6 +23,15 @@ using TaskId = std::uint32_t;
 
 // Task::parent of a task nobody spawned (the boot tasks, kernel threads).
 inline constexpr TaskId kNoParent = 0xFFFFFFFF;
+
+// The ids ring 3 sees (getpid, gettid, spawn, wait_child, ...): the slot in
+// the low 8 bits, the slot's generation above (docs/scheduler.md, "Task
+// slots"). A slot's generation goes up each time a spawn or thread_create
+// takes it, so an id of an earlier occupant names nothing (its calls fail)
+// instead of the new one. Boot tasks and kernel threads are generation 0:
+// their ids are their slots.
+inline constexpr std::uint32_t kSlotBits = 8;
+inline constexpr std::uint32_t kMaxGeneration = 0xFFFFFF;
 
 enum class TaskState : std::uint32_t { Free = 0, Runnable, Running, Sleeping, Blocked, Dead };
 
@@ -96,6 +106,14 @@ struct Task {
   // waiting for it to exit (wait_child), and whether its exit was collected.
   TaskId parent;
   std::uint32_t reaped;
+  // Slot reuse: this occupant's generation, the ids (as ring 3 sees them) of
+  // its process and of its parent, and whether the slot is kept for good
+  // once it ends (its process made threads or kernel objects: their traces,
+  // in its address space or the object pool, would reach a next occupant).
+  std::uint32_t generation;
+  std::uint32_t process_id;
+  std::uint32_t parent_id;
+  std::uint32_t slot_kept;
   std::atomic<Task*> exit_waiter;
   // Threads: the first task of its process (itself for a process; its
   // creator's `process` for a thread, which shares that address space).
@@ -118,6 +136,11 @@ struct Task {
   std::uint32_t ipc_deliver;   // 1: ipc_result is its call's result
   std::uint32_t reserved3;
   std::uint8_t ipc_message[ipc::kMaxMessage];  // a channel sender's message, while it waits
+  // Memory (memory_allocate/memory_free, core/mem/heap_regions.h): the
+  // regions of its process's heap, in the process's first task only.
+  std::atomic<std::uint64_t> heap_regions;
+  // Its profiled regions (profile_start/profile_stop, core/debug/debug_calls.h).
+  debug::TaskRegions profile;
   FpuState fpu;
 };
 
@@ -127,7 +150,9 @@ struct Task {
 inline constexpr std::uint32_t kMaxTasks = kMaxBootTasks + kMaxCpus + drivers::kDriverCount;
 struct TaskTable {
   std::uint32_t count;
-  std::uint32_t reserved;
+  // Collected slots (bit n: slot n's task exited and its exit was collected):
+  // a spawn or thread_create may take one again (docs/scheduler.md, "Task slots").
+  std::atomic<std::uint32_t> collected;
   Task tasks[kMaxTasks];
 };
 
@@ -138,3 +163,19 @@ static_assert(__builtin_offsetof(Task, fpu) % alignof(FpuState) == 0);
 }  // namespace pristine
 
 extern "C" pristine::TaskTable pristine_tasks;
+
+namespace pristine {
+
+// The id ring 3 sees for `task`.
+inline std::uint32_t public_id(const Task& task) { return task.id | task.generation << kSlotBits; }
+
+// The task an id from ring 3 names: its slot's current occupant if the
+// generation matches, else null (a stale id, or no such slot).
+inline Task* task_by_id(std::uint64_t id) {
+  const std::uint64_t slot = id & ((1u << kSlotBits) - 1);
+  if (slot >= pristine_tasks.count) return nullptr;
+  Task& task = pristine_tasks.tasks[slot];
+  return (id >> kSlotBits) == task.generation ? &task : nullptr;
+}
+
+}  // namespace pristine

@@ -21,11 +21,17 @@ PRISTINE_HOT TrapFrame* retire(CpuLocal& cpu, TrapFrame* frame, Cycles now, Task
 }  // namespace
 
 PRISTINE_HOT TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr page) {
+  return shootdown_pages(cpu, frame, now, page, 1);
+}
+
+PRISTINE_HOT TrapFrame* shootdown_pages(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr page,
+                                        std::uint32_t pages) {
   const CpuMask targets = online_cpus() & ~bit(cpu.id);
   if (targets == 0) return frame;
   Task& task = *cpu.current;
   ShootdownRequest& request = g_shootdown_requests[task.id];
   request.page.store(page, std::memory_order_relaxed);
+  request.pages.store(pages, std::memory_order_relaxed);
   request.waiter = &task;
   request.deadline = now + Cycles{kShootdownTimeoutTicks * cpu.tick_period};
   request.pending.store(targets, std::memory_order_release);
@@ -49,7 +55,15 @@ PRISTINE_HOT TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame, Cycles
     request = &r;
   }
   if (!request) return frame;
-  machine::flush_tlb_page(request->page.load(std::memory_order_relaxed));
+  const VirtAddr first = request->page.load(std::memory_order_relaxed);
+  const std::uint32_t pages = request->pages.load(std::memory_order_relaxed);
+  // One page: invlpg; more: everything (a CR3 reload costs about one and a
+  // half invlpg, and keeps the delivery's cost the same for any count).
+  if (pages == 1) {
+    machine::flush_tlb_page(first);
+  } else {
+    machine::flush_tlb_all();
+  }
   bump(cpu.shootdown_flushes);
   // Read the waiter before our bit goes: the request may be reused once it is retired.
   Task& waiter = *request->waiter;

@@ -26,7 +26,8 @@ namespace pristine::smp {
 inline constexpr std::uint32_t kShootdownTimeoutTicks = 10;
 
 struct ShootdownRequest {
-  std::atomic<VirtAddr> page;
+  std::atomic<VirtAddr> page;    // the first page
+  std::atomic<std::uint32_t> pages;  // how many, from `page` (at most mem::kHeapPages)
   std::atomic<CpuMask> pending;  // targets still to flush
   Task* waiter;
   Cycles deadline;
@@ -39,6 +40,9 @@ static_assert(kMaxTasks <= 32, "one bit per task in g_shootdowns_outstanding");
 // Hot path (unmap syscall, interrupts off): flush `page` on every other online
 // CPU; the current task resumes once all have. Returns the frame to resume.
 TrapFrame* shootdown_page(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr page);
+// The same for `pages` consecutive pages from `page` (memory_free: one
+// request; a target flushes one page with invlpg, more with a full flush).
+TrapFrame* shootdown_pages(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr page, std::uint32_t pages);
 
 // Hot path (the shootdown IPI): serve one request addressed to this CPU.
 TrapFrame* serve_shootdowns(CpuLocal& cpu, TrapFrame* frame, Cycles now);

@@ -170,6 +170,32 @@ void write_paths(const CpuLocal& cpu) {
   end();
 }
 
+// The debug calls' figures (core/debug/debug_calls.h): a CPU's markers,
+// then each region closed on it.
+void write_debug(const CpuLocal& cpu) {
+  if (const std::uint64_t markers = load(cpu.trace.count); markers != 0) {
+    begin(record::kTrace, cpu.id);
+    number(field::kTraceCount, markers);
+    number(field::kTraceLastValue, load(cpu.trace.last_value));
+    number(field::kTraceLastTask, cpu.trace.last_task.load(std::memory_order_relaxed));
+    end();
+  }
+  for (std::uint32_t r = 0; r < debug::kProfileRegions; ++r) {
+    const PathHistogram& region = cpu.profile.regions[r];
+    const PathStats& spans = region.stats();
+    if (spans.count() == 0) continue;
+    begin(record::kProfile, debug::kRegionNames[r]);
+    number(field::kProfileCpu, cpu.id);
+    number(field::kProfileCount, spans.count());
+    number(field::kProfileMin, spans.min());
+    number(field::kProfileMean, spans.sum() / spans.count());
+    number(field::kProfileMax, spans.max());
+    number(field::kProfileP50, region.percentile_bound(50));
+    number(field::kProfileP99, region.percentile_bound(99));
+    end();
+  }
+}
+
 // uart0's counts, when its driver was started.
 void write_devices() {
   if (!drivers::started(drivers::DriverId::Uart0)) return;
@@ -237,6 +263,7 @@ bool write_shutdown_report() {
   }
   for (CpuId id = 0; id < cpu_count(); ++id) write_cpu(pristine_cpu_local[id]);
   for (CpuId id = 0; id < cpu_count(); ++id) write_paths(pristine_cpu_local[id]);
+  for (CpuId id = 0; id < cpu_count(); ++id) write_debug(pristine_cpu_local[id]);
   write_devices();
   begin(record::kLongestRunnableWait, longest_wait);
   end();

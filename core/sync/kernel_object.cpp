@@ -12,6 +12,8 @@ pristine::sync::ObjectPool pristine_objects = {.free = ~std::uint64_t{0} >> (64 
 namespace pristine::sync {
 
 PRISTINE_HOT std::int64_t create(ObjectKind kind, std::uint16_t value, const Task& caller, std::uint8_t queue_depth) {
+  // Its objects are named by its process's slot: that slot is never reused.
+  pristine_tasks.tasks[caller.process].slot_kept = 1;
   std::uint64_t free = pristine_objects.free.load(std::memory_order_acquire);
   std::uint32_t slot;
   do {

@@ -3,6 +3,7 @@
 #include "core/cpu_local.h"
 #include "core/drivers/user_interrupts.h"
 #include "core/hot_path.h"
+#include "core/mem/heap_regions.h"
 #include "core/kernel_entry.h"
 #include "core/sched/scheduler.h"
 #include "core/smp/tlb_shootdown.h"
@@ -99,11 +100,12 @@ PRISTINE_COLD std::int64_t system_info(const CpuLocal& cpu, VirtAddr buffer, std
 // wake(task): a waiting task is made runnable; any other gets a pending wake.
 PRISTINE_HOT TrapFrame* wake_task(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::uint64_t id,
                                    std::int64_t& result) {
-  if (id >= pristine_tasks.count || &pristine_tasks.tasks[id] == cpu.current) {
+  Task* named = task_by_id(id);
+  if (named == nullptr || named == cpu.current) {
     result = kEINVAL;
     return frame;
   }
-  Task& task = pristine_tasks.tasks[id];
+  Task& task = *named;
   if (!task.is_user || task.state == TaskState::Dead) {
     result = kEINVAL;
     return frame;
@@ -121,11 +123,11 @@ PRISTINE_HOT std::int64_t spawn_child(CpuLocal& cpu, std::uint64_t number, std::
   switch (info.arg) {
     case ProgramArg::NoArg: if (arg != 0) return kEINVAL; break;
     case ProgramArg::SleepNanoseconds: if (arg == 0 || arg > kMaxSleepNanoseconds) return kEINVAL; break;
-    case ProgramArg::PartnerTask: if (arg >= pristine_tasks.count) return kEINVAL; break;
+    case ProgramArg::PartnerTask: if (task_by_id(arg) == nullptr) return kEINVAL; break;
     case ProgramArg::Number: if (arg >> 63 != 0) return kEINVAL; break;
   }
   const Task* child = sched::spawn_user_task(cpu, program, arg, now);
-  return child ? static_cast<std::int64_t>(child->id) : kEAGAIN;
+  return child ? static_cast<std::int64_t>(public_id(*child)) : kEAGAIN;
 }
 
 // wait_child(id): the child's exit code once it exited, collected once. Until
@@ -134,12 +136,13 @@ PRISTINE_HOT std::int64_t spawn_child(CpuLocal& cpu, std::uint64_t number, std::
 PRISTINE_HOT TrapFrame* wait_for_child(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::uint64_t id,
                                         std::int64_t& result) {
   Task& me = *cpu.current;
-  if (id >= pristine_tasks.count) {
+  Task* named = task_by_id(id);
+  if (named == nullptr) {  // no such task, or an earlier occupant of a reused slot
     result = kECHILD;
     return frame;
   }
-  Task& child = pristine_tasks.tasks[id];
-  if (child.parent != me.id || child.reaped) {
+  Task& child = *named;
+  if (child.parent_id != public_id(me) || child.reaped) {
     result = kECHILD;
     return frame;
   }
@@ -158,8 +161,9 @@ PRISTINE_HOT TrapFrame* wait_for_child(CpuLocal& cpu, TrapFrame* frame, Cycles n
       return sched::wait_for_wake(cpu, frame, now);
     }
   }
-  child.reaped = 1;
   result = child.exit_code;
+  child.reaped = 1;
+  sched::release_slot(child);  // last: the slot may be taken again at once
   return frame;
 }
 
@@ -169,7 +173,7 @@ PRISTINE_HOT TrapFrame* wait_for_child(CpuLocal& cpu, TrapFrame* frame, Cycles n
 PRISTINE_HOT std::int64_t create_thread(CpuLocal& cpu, VirtAddr entry, std::uint64_t arg, Cycles now) {
   if (!is_user_code(entry)) return kEFAULT;
   const Task* thread = sched::create_user_thread(cpu, entry, arg, now);
-  return thread ? static_cast<std::int64_t>(thread->id) : kEAGAIN;
+  return thread ? static_cast<std::int64_t>(public_id(*thread)) : kEAGAIN;
 }
 
 // unmap(page): a page of the caller's heap leaves its address space on every
@@ -214,6 +218,96 @@ PRISTINE_HOT TrapFrame* protect_page(CpuLocal& cpu, TrapFrame* frame, Cycles now
   return smp::shootdown_page(cpu, frame, now, page);
 }
 
+// The heap of the caller's process (core/mem/heap_regions.h): the heap of
+// its first task's slot; threads allocate from it too.
+PRISTINE_HOT VirtAddr heap_start(const Task& process) {
+  return process.private_start + PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE;
+}
+
+// memory_allocate(length): the lowest run of free heap pages that holds
+// `length` bytes, taken in one compare-and-swap of the process's region word.
+// Not mapped here: its pages are demand-zero, mapped at first touch, so the
+// call costs the same for a page or the whole heap (zeroing 4 KiB a page here
+// would take the path past its budget).
+PRISTINE_HOT std::int64_t memory_allocate(const Task& task, std::uint64_t length) {
+  const std::uint32_t pages = mem::pages_for(length);
+  if (pages == 0) return kEINVAL;
+  Task& process = pristine_tasks.tasks[task.process];
+  std::uint64_t word = process.heap_regions.load(std::memory_order_acquire);
+  std::uint32_t first;
+  do {
+    first = mem::first_fit(word, pages);
+    if (first == mem::kHeapPages) return kENOMEM;
+  } while (!process.heap_regions.compare_exchange_weak(word, word | mem::pages_mask(first, pages) | mem::start_bit(first),
+                                                       std::memory_order_acq_rel, std::memory_order_acquire));
+  return static_cast<std::int64_t>(heap_start(process) + first * mem::kPageSize);
+}
+
+// memory_free(address, length): exactly one region (its start, its length
+// rounded up to pages), else -EINVAL. Its start bit goes first (a second free
+// of it fails from then on, and no allocate takes its pages yet), then its
+// pages leave the address space (PTE cleared, flushed here), then they are
+// free again, and every other CPU flushes them before the caller resumes (one
+// shootdown for the region, as `unmap` does for a page).
+PRISTINE_HOT TrapFrame* memory_free(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr address,
+                                    std::uint64_t length, std::int64_t& result) {
+  const Task& task = *cpu.current;
+  Task& process = pristine_tasks.tasks[task.process];
+  const VirtAddr heap = heap_start(process);
+  const std::uint32_t pages = mem::pages_for(length);
+  if ((address & 0xFFF) != 0 || address < heap || address - heap >= PRISTINE_USER_HEAP_SIZE || pages == 0) {
+    result = kEINVAL;
+    return frame;
+  }
+  const auto first = static_cast<std::uint32_t>((address - heap) / mem::kPageSize);
+  std::uint64_t word = process.heap_regions.load(std::memory_order_acquire);
+  do {
+    if (first + pages > mem::kHeapPages || !mem::is_region(word, first, pages)) {
+      result = kEINVAL;
+      return frame;
+    }
+  } while (!process.heap_regions.compare_exchange_weak(word, word & ~mem::start_bit(first), std::memory_order_acq_rel,
+                                                       std::memory_order_acquire));
+  machine::unmap_user_pages(task.address_space, address, pages);
+  process.heap_regions.fetch_and(~mem::pages_mask(first, pages), std::memory_order_release);
+  return smp::shootdown_pages(cpu, frame, now, address, pages);
+}
+
+// trace_marker(value): one more marker on this CPU, its value and task kept
+// for the reports. Relaxed stores: nothing waits on them.
+PRISTINE_HOT void trace_marker(CpuLocal& cpu, std::uint64_t value) {
+  debug::TraceSlot& slot = cpu.trace;
+  slot.count.store(slot.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  slot.last_value.store(value, std::memory_order_relaxed);
+  slot.last_task.store(cpu.current->id, std::memory_order_relaxed);
+}
+
+// profile_start(region): the region opens now (the kernel clock at entry).
+// Regions of different ids nest or overlap freely; one id is open once at a
+// time (-EBUSY).
+PRISTINE_HOT std::int64_t profile_start(Task& task, std::uint64_t region, Cycles now) {
+  if (region >= debug::kProfileRegions) return kEINVAL;
+  const std::uint32_t bit = 1u << region;
+  if ((task.profile.open & bit) != 0) return kEBUSY;
+  task.profile.open |= bit;
+  task.profile.started_at[region] = now;
+  return 0;
+}
+
+// profile_stop(region): the region closes; its span, from its start's entry
+// to this entry, is recorded on this CPU and returned. -EINVAL for a region
+// out of range or not open (a stop without a start).
+PRISTINE_HOT std::int64_t profile_stop(CpuLocal& cpu, std::uint64_t region, Cycles now) {
+  Task& task = *cpu.current;
+  if (region >= debug::kProfileRegions) return kEINVAL;
+  const std::uint32_t bit = 1u << region;
+  if ((task.profile.open & bit) == 0) return kEINVAL;
+  task.profile.open &= ~bit;
+  const Cycles span{now - task.profile.started_at[region]};
+  cpu.profile.regions[region].record(span);
+  return static_cast<std::int64_t>(span);
+}
+
 }  // namespace
 
 PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
@@ -225,14 +319,14 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
   // instructions): nothing of the switch below, whose calls take `result`
   // by reference and so keep it in memory, is on its way.
   if (number == static_cast<std::uint64_t>(Syscall::GetPid)) [[likely]] {
-    call.number = cpu.current->process;
+    call.number = cpu.current->process_id;
     return leave_kernel(entry, cpu.syscall_paths[number], frame, frame);
   }
   std::int64_t result = 0;
   TrapFrame* resume = frame;
   switch (static_cast<Syscall>(number)) {
     case Syscall::GetTid:
-      result = cpu.current->id;
+      result = public_id(*cpu.current);
       break;
     case Syscall::Yield:
       resume = sched::yield(cpu, frame, entry.now);
@@ -299,7 +393,7 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       resume = wait_for_child(cpu, frame, entry.now, arg[0], result);
       break;
     case Syscall::GetPpid:
-      result = cpu.current->parent == kNoParent ? kESRCH : cpu.current->parent;
+      result = cpu.current->parent == kNoParent ? kESRCH : cpu.current->parent_id;
       break;
     case Syscall::InterruptRegister:
       result = drivers::interrupt_register(*cpu.current, arg[0]);
@@ -319,8 +413,8 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
     case Syscall::ThreadJoin:
       // wait_child's rules (its creator only, collected once), for a thread
       // of the caller's process.
-      if (arg[0] >= pristine_tasks.count || pristine_tasks.tasks[arg[0]].process != cpu.current->process ||
-          arg[0] == cpu.current->process) {
+      if (const Task* thread = task_by_id(arg[0]);
+          thread == nullptr || thread->process != cpu.current->process || thread->id == thread->process) {
         result = kESRCH;
       } else {
         resume = wait_for_child(cpu, frame, entry.now, arg[0], result);
@@ -393,6 +487,21 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
     }
     case Syscall::ObjectDestroy:
       result = sync::destroy(arg[0], *cpu.current);
+      break;
+    case Syscall::TraceMarker:
+      trace_marker(cpu, arg[0]);
+      break;
+    case Syscall::ProfileStart:
+      result = profile_start(*cpu.current, arg[0], entry.now);
+      break;
+    case Syscall::ProfileStop:
+      result = profile_stop(cpu, arg[0], entry.now);
+      break;
+    case Syscall::MemoryAllocate:
+      result = memory_allocate(*cpu.current, arg[0]);
+      break;
+    case Syscall::MemoryFree:
+      resume = memory_free(cpu, frame, entry.now, arg[0], arg[1], result);
       break;
     case Syscall::GetPriority:
       result = cpu.current->priority;

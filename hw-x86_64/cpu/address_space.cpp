@@ -108,6 +108,37 @@ PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
   return true;
 }
 
+PRISTINE_HOT void scrub_user_slot(PhysAddr root, VirtAddr private_start, VirtAddr counter, bool drop_pages) {
+  const VirtAddr counter_page = private_start + PRISTINE_USER_STACK_SIZE;
+  auto* const word = reinterpret_cast<volatile std::uint64_t*>(counter + kHigherHalf);
+  const std::uint64_t progress = *word;
+  x86::zero_page(reinterpret_cast<void*>(counter_page + kHigherHalf));
+  *word = progress;
+  if (!drop_pages) return;
+  constexpr std::uint64_t kPages =
+      (PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE + PRISTINE_USER_HEAP_SIZE) / kPage;
+  for (std::uint64_t i = 0; i < kPages; ++i) {
+    const VirtAddr page = private_start + i * kPage;
+    if (page == counter_page) continue;
+    if (std::uint64_t* pte = user_pte(root, page)) *pte = 0;
+  }
+}
+
+PRISTINE_HOT void reset_user_counter(VirtAddr counter) {
+  *reinterpret_cast<volatile std::uint64_t*>(counter + kHigherHalf) = 0;
+}
+
+PRISTINE_HOT void unmap_user_pages(PhysAddr root, VirtAddr first, std::uint32_t count) {
+  if (count == 1) {
+    unmap_user_page(root, first);
+    return;
+  }
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (std::uint64_t* pte = user_pte(root, first + i * kPage)) *pte = 0;
+  }
+  flush_tlb_all();
+}
+
 PRISTINE_HOT bool protect_user_page(PhysAddr root, VirtAddr page, bool writable) {
   std::uint64_t* pte = user_pte(root, page);
   if (!pte || !(*pte & kPresent)) return false;

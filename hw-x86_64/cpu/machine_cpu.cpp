@@ -77,6 +77,8 @@ PRISTINE_HOT void switch_address_space(PhysAddr root) {
 
 PRISTINE_HOT void flush_tlb_page(VirtAddr page) { asm volatile("invlpg (%0)" ::"r"(page) : "memory"); }
 
+PRISTINE_HOT void flush_tlb_all() { x86::write_cr3(x86::read_cr3()); }
+
 // A software interrupt through the kernel-wait gate (DPL 0): the same
 // frame-based switch as every other path (core/interrupt/dispatch.cpp).
 void kernel_wait() { asm volatile("int %0" ::"i"(static_cast<unsigned>(vectors::kKernelWait)) : "memory"); }

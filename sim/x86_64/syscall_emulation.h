@@ -30,6 +30,10 @@ class SyscallEmulation {
   static bool enabled(const GuestCpu& cpu) { return cpu.msr(kMsrLstar) != 0; }
   // The system call number the guest passes (RAX).
   static std::uint64_t number(const GuestCpu& cpu) { return cpu.reg(UC_X86_REG_RAX); }
+  // Its first argument (RDI).
+  static std::uint64_t first_argument(const GuestCpu& cpu) { return cpu.reg(UC_X86_REG_RDI); }
+  // Back in ring 3: whether the call failed (CF, docs/syscalls.md).
+  static bool error_flag(const GuestCpu& cpu) { return (cpu.reg(UC_X86_REG_RFLAGS) & 1) != 0; }
   // RCX <- RIP of the next instruction, R11 <- RFLAGS, RFLAGS &= ~SFMASK,
   // CS/SS from STAR[47:32], RIP <- LSTAR, CPL 0; RSP unchanged.
   static void enter(GuestCpu& cpu);

@@ -16,6 +16,7 @@
 
 #include "core/drivers/uart.h"
 #include "core/kernel_main.h"
+#include "core/stats/shutdown_report_format.h"
 #include "hw-x86_64/pc/debug_exit.h"
 #include "sim/cli/boot_command.h"
 
@@ -205,9 +206,10 @@ TEST(BootCommandRefusals, KvmWithoutHardwareVirtualizationIsRefused) {
 // The fake reads its input to the end (so it ends only once the pipe is
 // closed) and prints the report line a test gives.
 std::string fake_report(const std::string& device_line) {
-  return fmt::format("echo '{}pretend'\ncat > /dev/null\necho 'pristine-report v2'\n{}echo 'verdict pass'\n"
+  return fmt::format("echo '{}pretend'\ncat > /dev/null\necho 'pristine-report v{}'\n{}echo 'verdict pass'\n"
                      "echo 'end-of-report'\nexit 33",
-                     pristine::kKernelBanner, device_line.empty() ? "" : "echo '" + device_line + "'\n");
+                     pristine::kKernelBanner, pristine::report::kShutdownReportVersion,
+                     device_line.empty() ? "" : "echo '" + device_line + "'\n");
 }
 
 std::uint64_t checksum_of(const std::string& bytes) {

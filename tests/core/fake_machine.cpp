@@ -131,6 +131,14 @@ void cpu_relax() {
 }
 void halt_forever() { throw std::logic_error("halt_forever"); }
 void unmap_user_page(PhysAddr, VirtAddr page) { state().unmapped.push_back(page); }
+void unmap_user_pages(PhysAddr, VirtAddr first, std::uint32_t count) {
+  for (std::uint32_t i = 0; i < count; ++i) state().unmapped.push_back(first + i * 4096);
+}
+void scrub_user_slot(PhysAddr root, VirtAddr private_start, VirtAddr, bool drop_pages) {
+  state().recycled.push_back({root, private_start, drop_pages});
+}
+void reset_user_counter(VirtAddr counter) { state().counters_reset.push_back(counter); }
+void flush_tlb_all() { state().flushes.emplace_back(state().cpu, ~VirtAddr{0}); }
 void console_write(const char* text, std::size_t length) { state().console.append(text, length); }
 void power_off(int code) {
   state().power_off_code = code;

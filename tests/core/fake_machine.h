@@ -27,7 +27,14 @@ struct State {
   std::string console;
   CpuId cpu = 0;  // the CPU the next call runs on (tests switch it)
   std::vector<std::pair<CpuId, Vector>> ipis;  // (target, vector), in send order
-  std::vector<std::pair<CpuId, VirtAddr>> flushes;  // (cpu, page) flushed with invlpg
+  struct Recycled {
+    PhysAddr root;
+    VirtAddr private_start;
+    bool drop_pages;
+  };
+  std::vector<Recycled> recycled;  // scrub_user_slot calls
+  std::vector<VirtAddr> counters_reset;  // reset_user_counter calls
+  std::vector<std::pair<CpuId, VirtAddr>> flushes;  // (cpu, page) flushed with invlpg; ~0: flush_tlb_all
   std::vector<VirtAddr> unmapped;
   // uart0 (core/drivers/uart_registers.h): bytes waiting in its receive FIFO,
   // an overrun to report at the next status read, and every register write.

@@ -186,6 +186,14 @@ bool plausible(Sys call, bool known, const Result& result) {
     case Sys::Poll:
       return result.value == EINVAL || result.value == EFAULT || result.value == EBADF || result.value == EAGAIN ||
              result.value == ETIMEDOUT || result.value == EINTR;
+    case Sys::MemoryAllocate:
+      return result.value == EINVAL || result.value == ENOMEM;
+    case Sys::MemoryFree:
+      return result.value == EINVAL;
+    case Sys::ProfileStart:
+      return result.value == EINVAL || result.value == EBUSY;
+    case Sys::ProfileStop:
+      return result.value == EINVAL;
     default:
       return false;  // no error documented
   }
@@ -266,6 +274,23 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
           break;
         case Sys::QueueCreate:
           a[0] = r.below(4) != 0 ? r.below(10) : a[0];
+          break;
+        case Sys::MemoryAllocate:
+          // A length that fits now and then (regions it takes are freed by
+          // a later draw, or the heap stays full: ENOMEM is plausible too).
+          if (r.below(2) != 0) a[0] = r.below(PRISTINE_USER_HEAP_SIZE + 2);
+          break;
+        case Sys::MemoryFree:
+          // Its heap's pages with lengths of a page or a few, or anything.
+          if (r.below(2) != 0) {
+            a[0] = l.heap + (r.below(6) << 12);
+            a[1] = r.below(4) != 0 ? (r.below(4) << 12) + r.below(2) : length(r);
+          }
+          break;
+        case Sys::ProfileStart:
+        case Sys::ProfileStop:
+          // Mostly a region id, in range or just past it.
+          if (r.below(4) != 0) a[0] = r.below(10);
           break;
         case Sys::Sleep:
           // A real sleep lasts until a tick: rare, or a million calls take

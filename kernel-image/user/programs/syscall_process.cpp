@@ -1,8 +1,8 @@
 // Ring-3 program "syscall-process": the process calls (docs/syscalls.md),
-// every success and error case. It spawns exiter children one at a time,
+// every success and error case. It spawns exiter children one at a time and
 // waits for each (its exit code carries the child's getppid and the arg it
-// was given) until the task table is full (-EAGAIN), then keeps checking the
-// errors. The first wrong result ends the task with exit code 100 + the
+// was given); each takes the slot its collected predecessor left (slot
+// reuse). Were no slot left (-EAGAIN), it would keep checking the errors. The first wrong result ends the task with exit code 100 + the
 // check's number; each child collected, and each later round, counts one.
 #include "kernel-image/user/runtime/runtime.h"
 
@@ -30,7 +30,7 @@ PRISTINE_USER_PROGRAM(user_syscall_process_main) {
       // 4: a child runs, sees its parent, exits; its code comes back once.
       const Result child = spawn(Program::Exiter, round);
       if (child.is(EAGAIN)) {
-        full = true;  // every slot used: nothing is reused (yet)
+        full = true;  // no slot suits (none is collected and free)
       } else {
         if (!child.ok() || child.value == me.value) return 105;
         const Result code = wait_child(static_cast<std::uint64_t>(child.value));

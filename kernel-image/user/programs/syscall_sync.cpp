@@ -1,7 +1,8 @@
 // Ring-3 program "syscall-sync": the thread and synchronisation calls
 // (docs/syscalls.md), every success and error case. Its first round runs the
-// checks that need threads (each thread takes a task slot for good: slots
-// are not reused yet); every round runs the rest. The threads share the
+// checks that need threads (once: a thread's slot comes back only to a
+// thread of this process, and the process keeps its own slot for good);
+// every round runs the rest. The threads share the
 // program's stack frame (`Shared`, passed as their argument): one address
 // space. The first wrong result ends the task with exit code 100 + the
 // check's number; each round counts one.

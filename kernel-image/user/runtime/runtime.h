@@ -107,6 +107,22 @@ Result queue_send(std::uint64_t queue, const void* message, std::size_t length, 
 Result queue_receive(std::uint64_t queue, void* buffer, std::size_t capacity, std::uint64_t timeout);
 Result poll(const std::uint64_t* handles, std::size_t count, std::uint64_t timeout);
 
+// Memory (docs/syscalls.md, "Memory"): a region of the process's heap,
+// page-granular, its pages demand-zero; memory_free gives it back (its
+// address and its length, rounded up to pages as at allocation).
+inline Result memory_allocate(std::uint64_t length) { return call(Sys::MemoryAllocate, length); }
+inline Result memory_free(std::uint64_t address, std::uint64_t length) {
+  return call(Sys::MemoryFree, address, length);
+}
+
+// Debug (docs/syscalls.md, "Debug"): a trace marker (counted per CPU, its
+// value kept for the reports); a profiled region 0..7 of the caller, opened by
+// profile_start and closed by profile_stop, which returns its span in clock
+// units and adds it to the reports' row profile/<region>.
+inline Result trace_marker(std::uint64_t value) { return call(Sys::TraceMarker, value); }
+inline Result profile_start(std::uint64_t region) { return call(Sys::ProfileStart, region); }
+inline Result profile_stop(std::uint64_t region) { return call(Sys::ProfileStop, region); }
+
 // User-level interrupt handling (docs/drivers.md, "Ring-3 drivers"): bind a
 // bare device line, then wait for its interrupts; interrupt_wait returns how
 // many came since the last call (at least 1), blocking until one does.
