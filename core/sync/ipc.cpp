@@ -173,6 +173,15 @@ PRISTINE_HOT TrapFrame* wake_landed(CpuLocal& cpu, TrapFrame* frame, Cycles now,
   return next != nullptr ? wake(cpu, frame, now, *next, kEINTR) : frame;
 }
 
+// A send's message into the caller's own kernel buffer, first: a waiting
+// receiver copies from there, and a bad buffer is the caller's -EFAULT,
+// nobody else's. 0, or the call's error.
+[[gnu::always_inline]] inline std::int64_t take_message(Task& me, VirtAddr buffer, std::uint64_t length) {
+  if (length > kMaxMessage) return kEMSGSIZE;
+  if (copy_from_user(me.ipc_message, buffer, length) != 0) return kEFAULT;
+  return 0;
+}
+
 }  // namespace
 
 PRISTINE_HOT std::int64_t channel_create(const Task& caller) { return create(ObjectKind::Channel, 0, caller); }
@@ -181,16 +190,7 @@ PRISTINE_HOT TrapFrame* channel_send(CpuLocal& cpu, TrapFrame* frame, Cycles now
                                      VirtAddr buffer, std::uint64_t length, IpcDeadline deadline,
                                      std::int64_t& result) {
   Task& me = *cpu.current;
-  if (length > kMaxMessage) {
-    result = kEMSGSIZE;
-    return frame;
-  }
-  // Into the caller's own kernel buffer first: a waiting receiver copies
-  // from there, and a bad buffer is the caller's -EFAULT, nobody else's.
-  if (copy_from_user(me.ipc_message, buffer, length) != 0) {
-    result = kEFAULT;
-    return frame;
-  }
+  if ((result = take_message(me, buffer, length)) != 0) return frame;
   prepare_wait(me, IpcSide::Send, handle);
   me.ipc_length = length;
   for (;;) {
@@ -302,14 +302,7 @@ PRISTINE_HOT TrapFrame* queue_send(CpuLocal& cpu, TrapFrame* frame, Cycles now, 
                                    VirtAddr buffer, std::uint64_t length, IpcDeadline deadline,
                                    std::int64_t& result) {
   Task& me = *cpu.current;
-  if (length > kMaxMessage) {
-    result = kEMSGSIZE;
-    return frame;
-  }
-  if (copy_from_user(me.ipc_message, buffer, length) != 0) {
-    result = kEFAULT;
-    return frame;
-  }
+  if ((result = take_message(me, buffer, length)) != 0) return frame;
   prepare_wait(me, IpcSide::Send, handle);
   const std::uint32_t slot = slot_of(handle);
   std::uint32_t cell = 0;
