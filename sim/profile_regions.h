@@ -27,6 +27,9 @@ class ProfileRegions {
   // `task` entered system call `number` on `cpu` with `region` (RDI).
   void call_entered(CpuId cpu, int task, std::uint64_t number, std::uint64_t region, Cycles now,
                     std::uint64_t instructions);
+  // Whether a profile call entered on `cpu` waits for its return (the only
+  // time returned_to_user needs the call's CF).
+  bool call_in_flight(CpuId cpu) const { return pending_[cpu].active; }
   // `cpu` returned to ring 3 in `task`; `failed` is the call's CF.
   void returned_to_user(CpuId cpu, int task, bool failed, Cycles now, std::uint64_t instructions);
 

@@ -275,16 +275,18 @@ void Simulator::returned(SimCpu& c) {
   if (c.cpu.user_mode()) {
     c.accounting.close_all(c.cycles, c.instructions, switches(c),
                            [&](const ClosedRecord& closed) { record_closed(c, closed); });
+    const int task = current_task(c);
     // A reused task slot's new occupant: checked and measured afresh.
-    if (checker_.occupant(current_task(c), kernel_.task_generation(current_task(c)))) {
-      for (const auto& cpu : cpus_) cpu->own_time.forget(current_task(c));
+    if (checker_.occupant(task, kernel_.task_generation(task))) {
+      for (const auto& cpu : cpus_) cpu->own_time.forget(task);
     }
-    checker_.enter_user(c.cpu, current_task(c), c.cycles, c.instructions);
-    irq_to_user_.entered_user(current_task(c), c);
-    profiles_.returned_to_user(c.cpu.id(), current_task(c), SyscallEmulation::error_flag(c.cpu), c.cycles,
-                               c.instructions);
+    checker_.enter_user(c.cpu, task, c.cycles, c.instructions);
+    irq_to_user_.entered_user(task, c);
+    if (PRISTINE_UNLIKELY(profiles_.call_in_flight(c.cpu.id()))) {
+      profiles_.returned_to_user(c.cpu.id(), task, SyscallEmulation::error_flag(c.cpu), c.cycles, c.instructions);
+    }
     tlb_.ran_user(c.cpu.id());
-    if (PRISTINE_UNLIKELY(tlb_.shootdowns_in_progress())) tlb_.task_returned(current_task(c), c.cycles);
+    if (PRISTINE_UNLIKELY(tlb_.shootdowns_in_progress())) tlb_.task_returned(task, c.cycles);
   } else if (const auto closed = c.accounting.close(c.cycles, c.instructions, switches(c))) {
     record_closed(c, *closed);
   }

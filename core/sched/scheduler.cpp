@@ -548,13 +548,35 @@ PRISTINE_HOT bool claim(std::atomic<std::uint32_t>& handshake) {
   return state == kWakeWaiting;
 }
 
-PRISTINE_HOT TrapFrame* wait_on(std::atomic<std::uint32_t>& handshake, CpuLocal& cpu, TrapFrame* frame, Cycles now) {
+// Block on `handshake` unless a wake is pending. With a deadline the task
+// also waits in its CPU's sleep list, blocked: the tick that reaches it
+// takes it out (wake_first_sleeper, an IPC timeout) unless a peer woke it.
+PRISTINE_HOT TrapFrame* wait_on(std::atomic<std::uint32_t>& handshake, CpuLocal& cpu, TrapFrame* frame, Cycles now,
+                                Cycles deadline = kNever) {
   std::uint32_t expected = kWakeNone;
-  if (handshake.compare_exchange_strong(expected, kWakeWaiting, std::memory_order_acq_rel)) {
-    return block_current(cpu, frame, now);
+  if (!handshake.compare_exchange_strong(expected, kWakeWaiting, std::memory_order_acq_rel)) {
+    handshake.store(kWakeNone, std::memory_order_relaxed);  // it was Pending: only the task clears it
+    return frame;
   }
-  handshake.store(kWakeNone, std::memory_order_relaxed);  // it was Pending: only the task clears it
-  return frame;
+  if (deadline != kNever) {
+    Task& task = *cpu.current;
+    task.wake_at = deadline;
+    task.timed_wait = 1;
+    sleep_list_insert(cpu.sleepers, task);
+  }
+  return block_current(cpu, frame, now);
+}
+
+// A wake that never switches here: `task` queued on this CPU if `target` is
+// this one, else sent there.
+PRISTINE_HOT void wake_later_on(CpuLocal& cpu, Cycles now, Task& task, CpuId target) {
+  if (target == cpu.id) {
+    arrive(cpu, task, now);
+    cpu.run_queue.push_back(task);
+  } else {
+    send_to(target, task);
+    bump(cpu.remote_wakes);
+  }
 }
 
 }  // namespace
@@ -584,42 +606,12 @@ PRISTINE_HOT TrapFrame* wait_for_object(CpuLocal& cpu, TrapFrame* frame, Cycles 
 }
 
 PRISTINE_HOT TrapFrame* wait_for_object_until(CpuLocal& cpu, TrapFrame* frame, Cycles now, Cycles deadline) {
-  Task& task = *cpu.current;
-  std::uint32_t expected = kWakeNone;
-  if (!task.object_wake.compare_exchange_strong(expected, kWakeWaiting, std::memory_order_acq_rel)) {
-    task.object_wake.store(kWakeNone, std::memory_order_relaxed);  // Pending: taken already
-    return frame;
-  }
-  if (deadline == kNever) return block_current(cpu, frame, now);
-  task.state = TaskState::Blocked;
-  task.gave_up++;
-  task.wake_at = deadline;
-  task.timed_wait = 1;
-  sleep_list_insert(cpu.sleepers, task);
-  add_load(cpu, -1);
-  return switch_away(cpu, frame, now);
+  return wait_on(cpu.current->object_wake, cpu, frame, now, deadline);
 }
 
-PRISTINE_HOT void wake_later_at_home(CpuLocal& cpu, Cycles now, Task& task) {
-  if (task.cpu == cpu.id) {
-    arrive(cpu, task, now);
-    cpu.run_queue.push_back(task);
-  } else {
-    send_to(task.cpu, task);
-    bump(cpu.remote_wakes);
-  }
-}
+PRISTINE_HOT void wake_later_at_home(CpuLocal& cpu, Cycles now, Task& task) { wake_later_on(cpu, now, task, task.cpu); }
 
-PRISTINE_HOT void wake_later(CpuLocal& cpu, Cycles now, Task& task) {
-  const CpuId target = wake_target(task);
-  if (target == cpu.id) {
-    arrive(cpu, task, now);
-    cpu.run_queue.push_back(task);
-  } else {
-    send_to(target, task);
-    bump(cpu.remote_wakes);
-  }
-}
+PRISTINE_HOT void wake_later(CpuLocal& cpu, Cycles now, Task& task) { wake_later_on(cpu, now, task, wake_target(task)); }
 
 PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::int64_t code) {
   Task& task = *cpu.current;

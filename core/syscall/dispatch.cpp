@@ -63,14 +63,18 @@ Cycles cycles_to_nanoseconds(const CpuLocal& cpu, Cycles cycles) {
 }
 
 // An IPC call's timeout (core/sync/ipc_limits.h): 0 tries once, ipc::kForever
-// waits for good, anything else at most a day (false beyond: -EINVAL).
+// waits for good, anything else at most a day (beyond: false, and the call's
+// result is -EINVAL).
 PRISTINE_HOT bool ipc_deadline(const CpuLocal& cpu, Cycles now, std::uint64_t nanoseconds,
-                               sync::IpcDeadline& deadline) {
+                               sync::IpcDeadline& deadline, std::int64_t& result) {
   if (nanoseconds == ipc::kForever) {
     deadline = {kNever, false};
     return true;
   }
-  if (nanoseconds > ipc::kMaxTimeoutNanoseconds) return false;
+  if (nanoseconds > ipc::kMaxTimeoutNanoseconds) {
+    result = kEINVAL;
+    return false;
+  }
   deadline = {Cycles{now + nanoseconds_to_cycles(cpu, nanoseconds)}, nanoseconds == 0};
   return true;
 }
@@ -176,12 +180,19 @@ PRISTINE_HOT std::int64_t create_thread(CpuLocal& cpu, VirtAddr entry, std::uint
   return thread ? static_cast<std::int64_t>(public_id(*thread)) : kEAGAIN;
 }
 
+// Where a slot's heap starts: past its stack and its counter page
+// (core/user_layout.h). A process's heap is its first task's
+// (core/mem/heap_regions.h); threads allocate from it too.
+PRISTINE_HOT VirtAddr heap_start(const Task& task) {
+  return task.private_start + PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE;
+}
+
 // unmap(page): a page of the caller's heap leaves its address space on every
 // CPU; the caller resumes once every CPU flushed it.
 PRISTINE_HOT TrapFrame* unmap_page(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr page,
                                     std::int64_t& result) {
   const Task& task = *cpu.current;
-  const VirtAddr heap = task.private_start + PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE;
+  const VirtAddr heap = heap_start(task);
   if ((page & 0xFFF) != 0 || page < heap || page >= task.private_end) {
     result = kEINVAL;
     return frame;
@@ -206,7 +217,7 @@ PRISTINE_HOT std::int64_t map_page(Task& task, VirtAddr page) {
 PRISTINE_HOT TrapFrame* protect_page(CpuLocal& cpu, TrapFrame* frame, Cycles now, VirtAddr page,
                                       std::uint64_t writable, std::int64_t& result) {
   const Task& task = *cpu.current;
-  const VirtAddr heap = task.private_start + PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE;
+  const VirtAddr heap = heap_start(task);
   if ((page & 0xFFF) != 0 || page < heap || page >= task.private_end || writable > 1) {
     result = kEINVAL;
     return frame;
@@ -216,12 +227,6 @@ PRISTINE_HOT TrapFrame* protect_page(CpuLocal& cpu, TrapFrame* frame, Cycles now
     return frame;
   }
   return smp::shootdown_page(cpu, frame, now, page);
-}
-
-// The heap of the caller's process (core/mem/heap_regions.h): the heap of
-// its first task's slot; threads allocate from it too.
-PRISTINE_HOT VirtAddr heap_start(const Task& process) {
-  return process.private_start + PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE;
 }
 
 // memory_allocate(length): the lowest run of free heap pages that holds
@@ -277,7 +282,7 @@ PRISTINE_HOT TrapFrame* memory_free(CpuLocal& cpu, TrapFrame* frame, Cycles now,
 // for the reports. Relaxed stores: nothing waits on them.
 PRISTINE_HOT void trace_marker(CpuLocal& cpu, std::uint64_t value) {
   debug::TraceSlot& slot = cpu.trace;
-  slot.count.store(slot.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  bump(slot.count);
   slot.last_value.store(value, std::memory_order_relaxed);
   slot.last_task.store(cpu.current->id, std::memory_order_relaxed);
 }
@@ -456,35 +461,33 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       result = sync::channel_create(*cpu.current);
       break;
     case Syscall::ChannelSend:
-    case Syscall::ChannelReceive:
-    case Syscall::QueueSend:
-    case Syscall::QueueReceive: {
-      sync::IpcDeadline deadline;
-      if (!ipc_deadline(cpu, entry.now, arg[3], deadline)) {
-        result = kEINVAL;
-      } else if (number == static_cast<std::uint64_t>(Syscall::ChannelSend)) {
+      if (sync::IpcDeadline deadline; ipc_deadline(cpu, entry.now, arg[3], deadline, result)) {
         resume = sync::channel_send(cpu, frame, entry.now, arg[0], arg[1], arg[2], deadline, result);
-      } else if (number == static_cast<std::uint64_t>(Syscall::ChannelReceive)) {
-        resume = sync::channel_receive(cpu, frame, entry.now, arg[0], arg[1], arg[2], deadline, result);
-      } else if (number == static_cast<std::uint64_t>(Syscall::QueueSend)) {
-        resume = sync::queue_send(cpu, frame, entry.now, arg[0], arg[1], arg[2], deadline, result);
-      } else {
-        resume = sync::queue_receive(cpu, frame, entry.now, arg[0], arg[1], arg[2], deadline, result);
       }
       break;
-    }
+    case Syscall::ChannelReceive:
+      if (sync::IpcDeadline deadline; ipc_deadline(cpu, entry.now, arg[3], deadline, result)) {
+        resume = sync::channel_receive(cpu, frame, entry.now, arg[0], arg[1], arg[2], deadline, result);
+      }
+      break;
     case Syscall::QueueCreate:
       result = sync::queue_create(arg[0], *cpu.current);
       break;
-    case Syscall::Poll: {
-      sync::IpcDeadline deadline;
-      if (!ipc_deadline(cpu, entry.now, arg[2], deadline)) {
-        result = kEINVAL;
-      } else {
+    case Syscall::QueueSend:
+      if (sync::IpcDeadline deadline; ipc_deadline(cpu, entry.now, arg[3], deadline, result)) {
+        resume = sync::queue_send(cpu, frame, entry.now, arg[0], arg[1], arg[2], deadline, result);
+      }
+      break;
+    case Syscall::QueueReceive:
+      if (sync::IpcDeadline deadline; ipc_deadline(cpu, entry.now, arg[3], deadline, result)) {
+        resume = sync::queue_receive(cpu, frame, entry.now, arg[0], arg[1], arg[2], deadline, result);
+      }
+      break;
+    case Syscall::Poll:
+      if (sync::IpcDeadline deadline; ipc_deadline(cpu, entry.now, arg[2], deadline, result)) {
         resume = sync::poll(cpu, frame, entry.now, arg[0], arg[1], deadline, result);
       }
       break;
-    }
     case Syscall::ObjectDestroy:
       result = sync::destroy(arg[0], *cpu.current);
       break;
