@@ -32,6 +32,10 @@ enum BlockFlags : std::uint32_t {
   kBlockEndsWithFastString = 1u << 7,  // rep movs / rep stos: priced by the bytes (FastStringMeter)
   kBlockWatched = 1u << 8,  // the run loop looks at the CPU before this block (sim/simulator.cpp, at_watched_block)
   kBlockHasPopf = 1u << 9,  // popf anywhere in the block
+  // May change what the MMU depends on: CR0, CR3, CR4, EFER (mov to a control
+  // register, wrmsr) or the privilege level (iretq, sysretq, sysexit, a far
+  // return, jump or call). GuestCpu::block_ahead.
+  kBlockChangesMmu = 1u << 10,
 };
 
 // Blocks after which IF may be 1 though it was 0 before: sti, popf, iretq and

@@ -128,6 +128,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     block_hooks_.push_back(std::make_unique<BlockHook>(BlockHook{this, cpu.get()}));
     check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_hook), block_hooks_.back().get(), 1, 0),
           "hook block");
+    cpu->cpu.reports_blocks();  // on_block: GuestCpu::block_ahead
     check(uc_hook_add(uc, &hook, UC_HOOK_INTR, reinterpret_cast<void*>(interrupt_hook), cpu.get(), 1, 0),
           "hook intr");
     check(uc_hook_add(uc, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(bad_access_hook),
@@ -205,6 +206,9 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   }
   const BlockCost* cost = c.blocks.find(address, size);
   if (PRISTINE_UNLIKELY(!cost)) cost = &price_block(c, address, size);
+  if (PRISTINE_UNLIKELY((cost->flags | c.last_block_flags) & kBlockChangesMmu)) {
+    c.cpu.block_ahead((cost->flags & kBlockChangesMmu) != 0);
+  }
   if (PRISTINE_UNLIKELY(cost->flags & kBlockWatched) && at_watched_block(c, address)) return;
   c.cycles += cost->cycles;
   c.instructions += cost->instructions;

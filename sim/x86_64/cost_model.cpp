@@ -37,6 +37,22 @@ int control_register(const cs_x86_op& op) {
   return op.reg - X86_REG_CR0;
 }
 
+// Instructions after which the MMU may translate differently (kBlockChangesMmu).
+bool changes_mmu(const cs_insn& insn) {
+  switch (insn.id) {
+    case X86_INS_WRMSR: case X86_INS_IRET: case X86_INS_IRETD: case X86_INS_IRETQ: case X86_INS_SYSRET:
+    case X86_INS_SYSEXIT: case X86_INS_SYSCALL: case X86_INS_SYSENTER: case X86_INS_RETF: case X86_INS_RETFQ:
+    case X86_INS_LJMP: case X86_INS_LCALL: case X86_INS_RSM:
+      return true;
+    case X86_INS_MOV: {
+      const cs_x86& x86 = insn.detail->x86;
+      return x86.op_count == 2 && control_register(x86.operands[0]) >= 0;
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 bool requires_alignment(const cs_insn& insn) {
@@ -110,6 +126,7 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
     if (is_port_io(insn->id)) cost.flags |= kBlockHasPortIo;
     if (insn->id == X86_INS_RDTSC || insn->id == X86_INS_RDTSCP) cost.flags |= kBlockHasRdtsc;
     if (insn->id == X86_INS_POPF || insn->id == X86_INS_POPFD || insn->id == X86_INS_POPFQ) cost.flags |= kBlockHasPopf;
+    if (changes_mmu(*insn)) cost.flags |= kBlockChangesMmu;
     cost.instructions += 1;
     cost.cycles += cycles;
     cost.last_insn_offset = static_cast<std::uint32_t>(offset);

@@ -44,8 +44,11 @@ uc_err GuestCpu::run(VirtAddr begin, VirtAddr until, std::size_t count) {
   commit_fault_address();
   forget_registers();
   running_ = true;
+  mmu_settled_ = blocks_reported_;  // as the host left it, until a block says otherwise
   const uc_err err = uc_emu_start(uc_, begin, until, 0, count);
   running_ = false;
+  mmu_settled_ = false;
+  forget_registers();
   return err;
 }
 
@@ -98,6 +101,10 @@ std::uint64_t GuestCpu::reg(int id) const {
   const std::uint64_t value = read_register(id);
   if (cached_count_ < cached_.size()) cached_[cached_count_++] = {id, value};
   return value;
+}
+
+void GuestCpu::read_registers(const int* ids, void* const* values, int count) const {
+  check(uc_reg_read_batch(uc_, const_cast<int*>(ids), const_cast<void**>(values), count), "uc_reg_read_batch");
 }
 
 // Any write may change what another register reads back (a segment load,
@@ -174,31 +181,53 @@ bool GuestCpu::template_is_current() const {
          msr(kMsrEfer) == template_efer_ && template_for(reg(UC_X86_REG_CR3)) != nullptr;
 }
 
+// One call into the engine for the whole state: each uc_reg_read is a trip
+// through Unicorn's entry and its register switch, and a state is 64 registers.
 void GuestCpu::read_state(ArchState& s) const {
-  for (int i = 0; i < 16; ++i) s.gpr[i] = read_register(kGprIds[i]);
-  s.rip = read_register(UC_X86_REG_RIP);
-  s.rflags = read_register(UC_X86_REG_RFLAGS);
-  s.cr0 = read_register(UC_X86_REG_CR0);
-  s.cr2 = read_register(UC_X86_REG_CR2);
-  s.cr3 = read_register(UC_X86_REG_CR3);
-  s.cr4 = read_register(UC_X86_REG_CR4);
-  s.gdtr = mmr(UC_X86_REG_GDTR);
-  s.idtr = mmr(UC_X86_REG_IDTR);
-  s.tr = mmr(UC_X86_REG_TR);
-  s.ldtr = mmr(UC_X86_REG_LDTR);
-  s.ds = static_cast<std::uint16_t>(read_register(UC_X86_REG_DS));
-  s.es = static_cast<std::uint16_t>(read_register(UC_X86_REG_ES));
-  s.fs = static_cast<std::uint16_t>(read_register(UC_X86_REG_FS));
-  s.gs = static_cast<std::uint16_t>(read_register(UC_X86_REG_GS));
-  s.fs_base = read_register(UC_X86_REG_FS_BASE);
-  s.gs_base = read_register(UC_X86_REG_GS_BASE);
-  for (int i = 0; i < 6; ++i) s.msr[i] = msr(kMsrIds[i]);
-  for (int i = 0; i < 16; ++i) check(uc_reg_read(uc_, UC_X86_REG_XMM0 + i, s.xmm[i].data()), "xmm");
-  for (int i = 0; i < 8; ++i) check(uc_reg_read(uc_, UC_X86_REG_ST0 + i, s.st[i].data()), "st");
-  check(uc_reg_read(uc_, UC_X86_REG_MXCSR, &s.mxcsr), "mxcsr");
-  check(uc_reg_read(uc_, UC_X86_REG_FPCW, &s.fpcw), "fpcw");
-  check(uc_reg_read(uc_, UC_X86_REG_FPSW, &s.fpsw), "fpsw");
-  check(uc_reg_read(uc_, UC_X86_REG_FPTAG, &s.fptag), "fptag");
+  constexpr int kStateRegisters = 16 + 6 + 4 + 4 + 2 + 6 + 16 + 8 + 4;
+  int ids[kStateRegisters];
+  void* values[kStateRegisters];
+  std::uint64_t selectors[4] = {};
+  uc_x86_msr msrs[6];
+  int n = 0;
+  auto add = [&](int id, void* value) {
+    ids[n] = id;
+    values[n++] = value;
+  };
+  for (int i = 0; i < 16; ++i) add(kGprIds[i], &s.gpr[i]);
+  add(UC_X86_REG_RIP, &s.rip);
+  add(UC_X86_REG_RFLAGS, &s.rflags);
+  add(UC_X86_REG_CR0, &s.cr0);
+  add(UC_X86_REG_CR2, &s.cr2);
+  add(UC_X86_REG_CR3, &s.cr3);
+  add(UC_X86_REG_CR4, &s.cr4);
+  add(UC_X86_REG_GDTR, &s.gdtr);
+  add(UC_X86_REG_IDTR, &s.idtr);
+  add(UC_X86_REG_TR, &s.tr);
+  add(UC_X86_REG_LDTR, &s.ldtr);
+  add(UC_X86_REG_DS, &selectors[0]);
+  add(UC_X86_REG_ES, &selectors[1]);
+  add(UC_X86_REG_FS, &selectors[2]);
+  add(UC_X86_REG_GS, &selectors[3]);
+  add(UC_X86_REG_FS_BASE, &s.fs_base);
+  add(UC_X86_REG_GS_BASE, &s.gs_base);
+  for (int i = 0; i < 6; ++i) {
+    msrs[i] = {kMsrIds[i], 0};
+    add(UC_X86_REG_MSR, &msrs[i]);
+  }
+  for (int i = 0; i < 16; ++i) add(UC_X86_REG_XMM0 + i, s.xmm[i].data());
+  for (int i = 0; i < 8; ++i) add(UC_X86_REG_ST0 + i, s.st[i].data());
+  add(UC_X86_REG_MXCSR, &s.mxcsr);
+  add(UC_X86_REG_FPCW, &s.fpcw);
+  add(UC_X86_REG_FPSW, &s.fpsw);
+  add(UC_X86_REG_FPTAG, &s.fptag);
+  check(uc_reg_read_batch(uc_, ids, values, n), "uc_reg_read_batch(state)");
+  if (pending_fault_address_) s.cr2 = *pending_fault_address_;
+  s.ds = static_cast<std::uint16_t>(selectors[0]);
+  s.es = static_cast<std::uint16_t>(selectors[1]);
+  s.fs = static_cast<std::uint16_t>(selectors[2]);
+  s.gs = static_cast<std::uint16_t>(selectors[3]);
+  for (int i = 0; i < 6; ++i) s.msr[i] = msrs[i].value;
 }
 
 // At a stop the whole state is read once and serves every reader until the
@@ -274,9 +303,17 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
   forget_registers();
   pending_fault_address_.reset();  // in `state` (save_state), written below if this entry takes it
   check(uc_context_restore(uc_, t->context), "uc_context_restore(template)");
+  const bool new_space = t->state.cr3 != state.cr3;
   write_state(state, t->state, with_fault_address);
   set_reg(UC_X86_REG_CS, cs);
   set_reg(UC_X86_REG_SS, ss);
+  // A template of another address space cost a CR3 write (a TLB flush):
+  // this one, in ring 0 with nothing in flight, becomes the space's own.
+  // Without it a task whose kernel entries never stop in ring 0 (a switch
+  // to it returns to ring 3 in the same run) pays the flush on every entry.
+  if (new_space && template_cr0_ == mode_cr0(state.cr0) && template_cr4_ == state.cr4 && template_efer_ == state.msr[0]) {
+    capture_ring0_template();
+  }
   set_reg(UC_X86_REG_RSP, rsp);
   set_reg(UC_X86_REG_RFLAGS, rflags);
   set_reg(UC_X86_REG_RIP, rip);
@@ -315,14 +352,18 @@ void GuestCpu::attach(const GuestMemory& memory) {
 bool GuestCpu::fill_tlb(uc_engine*, std::uint64_t page, uc_mem_type type, uc_tlb_entry* entry, void* self) {
   auto* cpu = static_cast<GuestCpu*>(self);
   const bool write = type == UC_MEM_WRITE, fetch = type == UC_MEM_FETCH;
-  const bool user = cpu->cpl() == 3;
+  const MmuControl mmu = cpu->mmu_control();
+  const bool user = mmu.cpl == 3;
   if (!cpu->taken_away_.empty() && std::binary_search(cpu->taken_away_.begin(), cpu->taken_away_.end(), page)) {
     if (cpu->unreachable_) {
       cpu->unreachable_(cpu->unreachable_user_, page, write, fetch, page_fault_error_code(write, fetch, user));
     }
     return false;
   }
-  const PageTranslation t = cpu->translate(page, {write, fetch, user});
+  const PageTranslation t =
+      mmu.paging_on && cpu->memory_
+          ? walk_page_tables(*cpu->memory_, mmu.paging, page & ~std::uint64_t{0xFFF}, {write, fetch, user})
+          : PageTranslation{.ok = true, .page = page, .writable = true, .executable = true};
   if (!t.ok) {
     if (cpu->unreachable_) cpu->unreachable_(cpu->unreachable_user_, page, write, fetch, t.error_code);
     return false;
@@ -332,13 +373,27 @@ bool GuestCpu::fill_tlb(uc_engine*, std::uint64_t page, uc_mem_type type, uc_tlb
   return true;
 }
 
-PageTranslation GuestCpu::translate(VirtAddr page, const PageAccess& access) const {
+GuestCpu::MmuControl GuestCpu::mmu_control() const {
+  if (mmu_valid_) return mmu_;
   const std::uint64_t cr0 = reg(UC_X86_REG_CR0);
-  if (!(cr0 & x86::kCr0Paging) || !memory_) return {.ok = true, .page = page, .writable = true, .executable = true};
-  const PagingControl control{.cr3 = reg(UC_X86_REG_CR3),
-                              .no_execute = (msr(kMsrEfer) & x86::kEferNoExecute) != 0,
-                              .write_protect = (cr0 & x86::kCr0WriteProtect) != 0};
-  return walk_page_tables(*memory_, control, page & ~std::uint64_t{0xFFF}, access);
+  MmuControl m{.paging = {.cr3 = reg(UC_X86_REG_CR3),
+                          .no_execute = (msr(kMsrEfer) & x86::kEferNoExecute) != 0,
+                          .write_protect = (cr0 & x86::kCr0WriteProtect) != 0},
+               .paging_on = (cr0 & x86::kCr0Paging) != 0,
+               .cpl = cpl()};
+  // Kept while stopped (any write forgets it), and inside a run while the
+  // blocks say nothing can change it (block_ahead).
+  if (!running_ || mmu_settled_) {
+    mmu_ = m;
+    mmu_valid_ = true;
+  }
+  return m;
+}
+
+PageTranslation GuestCpu::translate(VirtAddr page, const PageAccess& access) const {
+  const MmuControl mmu = mmu_control();
+  if (!mmu.paging_on || !memory_) return {.ok = true, .page = page, .writable = true, .executable = true};
+  return walk_page_tables(*memory_, mmu.paging, page & ~std::uint64_t{0xFFF}, access);
 }
 
 void GuestCpu::give_page_back(VirtAddr page) {

@@ -107,6 +107,21 @@ class GuestCpu {
   // What the MMU gives for `page` now, under this CPU's control registers
   // (paging off: the page itself).
   PageTranslation translate(VirtAddr page, const PageAccess& access) const;
+  // The run loop's word on the guest's blocks (it prices each from its
+  // bytes, sim/cost_model.h), given for a block that may change what the MMU
+  // depends on (CR0, CR3, EFER, the privilege level: a move to a control
+  // register, wrmsr, iretq, sysretq, a far return or jump: `changes`) and
+  // for the block after one. The engine's TLB fill walks the guest's page
+  // tables on every miss, about a million times in a busy 10 ms storm; it
+  // reads those four registers once per stretch of blocks that cannot change
+  // them instead of four times per miss.
+  // Until an owner promises these reports (reports_blocks), nothing is kept
+  // inside a run.
+  void reports_blocks() { blocks_reported_ = true; }
+  void block_ahead(bool changes) {
+    mmu_settled_ = !changes;
+    mmu_valid_ = false;
+  }
   // Where a page fault's address goes (CR2): read back at once, in the
   // engine by the next ring-0 entry that takes it or the next run.
   void set_fault_address(VirtAddr address);
@@ -125,6 +140,9 @@ class GuestCpu {
   bool running() const { return running_; }
 
   std::uint64_t reg(int id) const;
+  // Many registers in one call into the engine (uc_reg_read_batch), from the
+  // engine always: for readers inside a run, which nothing caches.
+  void read_registers(const int* ids, void* const* values, int count) const;
   void set_reg(int id, std::uint64_t value);
   std::uint16_t cs() const { return static_cast<std::uint16_t>(reg(UC_X86_REG_CS)); }
   unsigned cpl() const { return cs() & 3; }
@@ -180,9 +198,18 @@ class GuestCpu {
   void forget_registers() const {
     cached_count_ = 0;
     state_valid_ = false;
+    mmu_valid_ = false;
   }
   std::uint64_t read_register(int id) const;  // from the engine, always
   void read_state(ArchState& s) const;
+  // What the MMU depends on: read at most once per stretch of blocks that
+  // cannot change it (block_ahead), and once per stop.
+  struct MmuControl {
+    PagingControl paging;
+    bool paging_on;
+    unsigned cpl;
+  };
+  MmuControl mmu_control() const;
   const std::uint64_t* in_state(int id) const;
 
   CpuId id_;
@@ -195,6 +222,10 @@ class GuestCpu {
   mutable std::size_t cached_count_ = 0;
   mutable ArchState state_{};  // the snapshot, valid while state_valid_
   mutable bool state_valid_ = false;
+  mutable MmuControl mmu_{};  // valid while mmu_valid_
+  mutable bool mmu_valid_ = false;
+  bool mmu_settled_ = false;  // inside a run: the running block cannot change mmu_ (block_ahead)
+  bool blocks_reported_ = false;
   mutable ArchState scratch_state_{};  // state() inside a run
   bool running_ = false;  // inside run(): the engine owns the registers
   std::optional<VirtAddr> pending_fault_address_;  // CR2 as set_fault_address left it, not yet in the engine

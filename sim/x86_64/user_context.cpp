@@ -25,14 +25,31 @@ UserContext capture_user_context(const GuestCpu& cpu) {
     if (!(s.cr0 & x86::kCr0TaskSwitched)) u.fpu = FpuRegisters{s.xmm, s.st};
     return u;
   }
-  for (int i = 0; i < 16; ++i) u.gpr[i] = cpu.reg(kGprIds[i]);
-  u.pc = cpu.pc();
-  u.flags = cpu.reg(UC_X86_REG_RFLAGS);
-  u.per_cpu_base = cpu.per_cpu_base();
-  if (!(cpu.reg(UC_X86_REG_CR0) & x86::kCr0TaskSwitched)) {
+  // One call for the integer state, one for the FPU's (when it is live).
+  constexpr int kIntegerIds[20] = {kGprIds[0],  kGprIds[1],  kGprIds[2],  kGprIds[3],  kGprIds[4],
+                                   kGprIds[5],  kGprIds[6],  kGprIds[7],  kGprIds[8],  kGprIds[9],
+                                   kGprIds[10], kGprIds[11], kGprIds[12], kGprIds[13], kGprIds[14],
+                                   kGprIds[15], UC_X86_REG_RIP, UC_X86_REG_RFLAGS, UC_X86_REG_GS_BASE,
+                                   UC_X86_REG_CR0};
+  std::uint64_t cr0 = 0;
+  void* const integer_values[20] = {&u.gpr[0],  &u.gpr[1],  &u.gpr[2],  &u.gpr[3],  &u.gpr[4],
+                                    &u.gpr[5],  &u.gpr[6],  &u.gpr[7],  &u.gpr[8],  &u.gpr[9],
+                                    &u.gpr[10], &u.gpr[11], &u.gpr[12], &u.gpr[13], &u.gpr[14],
+                                    &u.gpr[15], &u.pc,      &u.flags,   &u.per_cpu_base, &cr0};
+  cpu.read_registers(kIntegerIds, integer_values, 20);
+  if (!(cr0 & x86::kCr0TaskSwitched)) {
     FpuRegisters& f = u.fpu.emplace();
-    for (int i = 0; i < 16; ++i) check(uc_reg_read(cpu.uc(), UC_X86_REG_XMM0 + i, f.xmm[i].data()), "xmm");
-    for (int i = 0; i < 8; ++i) check(uc_reg_read(cpu.uc(), UC_X86_REG_ST0 + i, f.st[i].data()), "st");
+    int ids[24];
+    void* values[24];
+    for (int i = 0; i < 16; ++i) {
+      ids[i] = UC_X86_REG_XMM0 + i;
+      values[i] = f.xmm[i].data();
+    }
+    for (int i = 0; i < 8; ++i) {
+      ids[16 + i] = UC_X86_REG_ST0 + i;
+      values[16 + i] = f.st[i].data();
+    }
+    cpu.read_registers(ids, values, 24);
   }
   return u;
 }
