@@ -139,6 +139,11 @@ interrupt_return_swapgs:
 interrupt_switch:
         store_preserved_registers
         movq %rax, %rsp
+        // A task that blocked in a system call (a driver woken by its
+        // line, a sleeper by the tick) resumes by SYSRET: its frame is a
+        // system call's, and SYSRET costs half an iretq.
+        cmpq $SYSCALL_VECTOR, FRAME_VECTOR(%rsp)
+        je syscall_resume
 
         // Resume a whole frame at %rsp (another task's, or a new task's first).
         .global interrupt_return

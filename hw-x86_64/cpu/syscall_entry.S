@@ -12,8 +12,9 @@
 // leaves the caller (it blocked, yielded or exited).
 //
 // Return: if the frame to resume is the caller's own, or another task that
-// blocked in a syscall, leave with SYSRET; otherwise the frame came from an
-// interrupt and takes the common iretq path. A failed call (a result in
+// blocked in a syscall, leave with SYSRET (an interrupt's switch to such a
+// task too: syscall_resume); otherwise the frame came from an interrupt and
+// takes the common iretq path. A failed call (a result in
 // [SYSCALL_FIRST_ERROR, -1]) returns with CF set, any other with CF clear.
 //
 // The second entry, `int $0x80` (syscall_gate_entry, below), builds the same
@@ -92,6 +93,12 @@ syscall_switch:
         movq %rax, %rsp
         cmpq $SYSCALL_VECTOR, FRAME_VECTOR(%rsp)
         jne interrupt_return
+
+        // Resume a whole system-call frame at %rsp (a task that blocked in a
+        // call) by SYSRET: the interrupt path's switch comes here too
+        // (interrupt_entry.S), as SYSRET costs half an iretq.
+        .global syscall_resume
+syscall_resume:
         pop_preserved_registers
         addq $FRAME_RCX_R11_SIZE, %rsp  // RCX and R11 come from RIP and RFLAGS
         jmp syscall_return_arguments
