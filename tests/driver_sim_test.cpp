@@ -98,8 +98,8 @@ TEST(RingThreeDriver, IsWokenByEveryInterruptOfItsLineWithinTheGate) {
   const HandlerReport* latency = nullptr;
   std::uint64_t delivered = 0;
   for (const HandlerReport& h : r.handlers) {
-    if (h.vector == Vector{0x43}) delivered += h.count;
-    if (h.name == "device3+switch") line = &h;
+    if (h.vector == Vector{0x48}) delivered += h.count;
+    if (h.name == "device8+switch") line = &h;
     if (h.name == "irq-to-user") latency = &h;
   }
   ASSERT_NE(line, nullptr) << "the line's top half wakes the driver, which preempts the counter";

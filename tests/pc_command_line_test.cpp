@@ -126,6 +126,20 @@ TEST(PcCommandLine, ABadTickRateIsRefusedWithANotice) {
   EXPECT_EQ(g_notices.size(), 1u);
 }
 
+// line8_hz=: what starts the HPET on line 8 (hw-x86_64/pc/hpet.h); a rate of 0
+// or not a number is refused, one past the bound clamped, each with a notice.
+TEST(PcCommandLine, ALine8RateIsBoundedWithANotice) {
+  EXPECT_EQ(parse("line8_hz=20000").line8_hz, 20000u);
+  EXPECT_TRUE(g_notices.empty());
+  EXPECT_EQ(parse("").line8_hz, 0u) << "nothing raises line 8 unless asked";
+  for (const char* text : {"line8_hz=0", "line8_hz=", "line8_hz=often"}) {
+    EXPECT_EQ(parse(text).line8_hz, 0u) << text;
+    EXPECT_EQ(g_notices.size(), 1u) << text;
+  }
+  EXPECT_EQ(parse("line8_hz=1000000").line8_hz, pristine::pc::kMaxLine8Hz);
+  EXPECT_EQ(g_notices.size(), 1u);
+}
+
 // Was: cpus=9 passed through (the kernel clamped it silently), cpus=4294967297 became 1.
 TEST(PcCommandLine, ACpuCountIsBoundedWithANotice) {
   EXPECT_EQ(parse("cpus=9").cpus, pristine::kMaxCpus);

@@ -85,6 +85,31 @@ TEST(ProgramRegistry, EveryProgramRoundTripsThroughThePcCommandLine) {
   }
 }
 
+// Sources on bare line 8 become the PC's line8_hz= (their mean rate, the
+// HPET's: hw-x86_64/pc/hpet.h), read back as such; other lines do not.
+TEST(ProgramRegistry, SourcesOnLineEightStartThePcsHpet) {
+  auto line8_hz = [](const std::string& sources) {
+    const sim::Scenario s = sim::parse_scenario(
+        "[scenario]\nname = \"hpet\"\nduration_ms = 1\n[[task]]\nname = \"t\"\nprogram = \"counter\"\n" + sources,
+        "hpet.toml");
+    std::string text;
+    for (const std::string& word : cli::kernel_args_for(s)) text += word + " ";
+    g_notices = 0;
+    const pc::CommandLine line = pc::parse_command_line(text.data(), text.size(), count_notice);
+    EXPECT_EQ(g_notices, 0u) << text;
+    return line.line8_hz;
+  };
+  EXPECT_EQ(line8_hz("[[source]]\nname = \"d\"\nkind = \"poisson\"\nvector = 0x48\nrate_hz = 20000\n"), 20000u);
+  EXPECT_EQ(line8_hz("[[source]]\nname = \"d\"\nkind = \"poisson\"\nvector = 0x43\nrate_hz = 20000\n"), 0u);
+  EXPECT_EQ(line8_hz("[[source]]\nname = \"a\"\nkind = \"periodic\"\nvector = 0x48\nperiod_us = 100\n"
+                     "[[source]]\nname = \"b\"\nkind = \"periodic\"\nvector = 0x48\nperiod_us = 50\n"),
+            30000u)
+      << "two sources on the line: their rates add";
+  EXPECT_EQ(line8_hz("[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x48\nperiod_cycles = 1000\n"),
+            pc::kMaxLine8Hz)
+      << "2 MHz is clamped to the PC's bound";
+}
+
 // The scenario reference names every program a scenario may run.
 TEST(ProgramRegistry, TheScenarioDocsNameEveryProgram) {
   std::ifstream file(std::string(PRISTINE_SOURCE_DIR) + "/docs/scenarios.md");

@@ -9,6 +9,7 @@
 #include "core/test_hook.h"
 #include "hw-x86_64/cpu/cpu_init.h"
 #include "hw-x86_64/pc/command_line.h"
+#include "hw-x86_64/pc/hpet.h"
 #include "hw-x86_64/pc/ioapic.h"
 #include "hw-x86_64/pc/lapic.h"
 #include "hw-x86_64/pc/pc_clock.h"
@@ -116,6 +117,17 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
     console::write("pc: tick= leaves under 10000 cycles per tick on this clock: clamped to ");
     console::write_dec(line.tick_hz);
     console::write(" Hz\n");
+  }
+
+  if (line.line8_hz != 0) {
+    // After the calibration: the HPET's legacy route disconnects the PIT.
+    if (pc::hpet_raise_line_periodically(line.line8_hz)) {
+      console::write("pc: the HPET raises device line 8 at ");
+      console::write_dec(line.line8_hz);
+      console::write(" Hz\n");
+    } else {
+      console::write("pc: line8_hz= ignored: no HPET with a periodic timer 1\n");
+    }
   }
 
   console::write("pc: TSC ");

@@ -114,6 +114,15 @@ struct Parser {
     if (over) tell("cpus= past the 8 CPUs the kernel supports: clamped to 8", word);
   }
 
+  void line8_hz(Span word, Span value, CommandLine& line) const {
+    std::uint64_t hz = 0;
+    bool over = false;
+    if (!parse_number(value, kMaxLine8Hz, hz, over)) return tell("ignoring line8_hz= that is not a number", word);
+    if (hz == 0) return tell("ignoring line8_hz=0: leave the word out to keep line 8 quiet", word);
+    line.line8_hz = static_cast<std::uint32_t>(hz);
+    if (over) tell("line8_hz= past the limit of 100000 Hz: clamped to it", word);
+  }
+
   // driver=NAME: a name of core/drivers/driver_list.def.
   void driver(Span word, Span value, CommandLine& line) const {
     for (std::uint32_t i = 0; i < drivers::kDriverCount; ++i) {
@@ -225,6 +234,8 @@ CommandLine parse_command_line(const char* text, std::size_t length, CommandLine
       line.icount = true;
     } else if (word.after(command_line_word::kDriver, value)) {
       parser.driver(word, value, line);
+    } else if (word.after(command_line_word::kLine8Hz, value)) {
+      parser.line8_hz(word, value, line);
     } else if (word.after(command_line_word::kTask, value)) {
       if (line.task_count == kMaxBootTasks) {
         parser.tell("ignoring task= past the 16 tasks the kernel starts", word);

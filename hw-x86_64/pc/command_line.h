@@ -22,6 +22,10 @@
 //   driver=NAME  start the driver NAME of core/drivers/driver_list.def
 //                (uart0); pristine boot --scenario writes one per driver a
 //                [[source]] drives.
+//   line8_hz=HZ  1 .. kMaxLine8Hz: the HPET raises device line 8 HZ times a
+//                second (hpet.h), for a ring-3 driver bound to it;
+//                pristine boot --scenario writes it for a [[source]] on
+//                vector 0x48.
 // Every number is plain decimal digits and must end the word (or its field).
 // A word that breaks a rule is refused (the value keeps its default, the task
 // is not started) or, for a value past a bound, clamped; either way the notice
@@ -42,6 +46,7 @@ inline constexpr std::uint64_t kMaxRunSeconds = 1'000'000;  // ~11.6 days
 inline constexpr std::uint32_t kDefaultTickHz = 1000;
 inline constexpr std::uint32_t kMaxTickHz = 1'000'000;      // as a scenario's [kernel] tick_hz
 inline constexpr std::uint64_t kMaxSleepNanoseconds = 86'400ull * 1'000'000'000;  // the sleep syscall's bound
+inline constexpr std::uint32_t kMaxLine8Hz = 100'000;  // a 10 us period: far below it the guest does nothing else
 inline constexpr std::uint64_t kMaxNumberArg = (std::uint64_t{1} << 63) - 1;       // ProgramArg::Number, as a scenario's `arg`
 
 struct CommandLine {
@@ -50,6 +55,7 @@ struct CommandLine {
   std::uint32_t cpus = 1;
   bool icount = false;
   std::uint32_t drivers = 0;  // BootInfo::drivers
+  std::uint32_t line8_hz = 0;  // 0: nothing raises device line 8
   std::uint32_t task_count = 0;
   BootTask tasks[kMaxBootTasks] = {};
 };

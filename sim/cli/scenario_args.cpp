@@ -2,8 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/drivers/driver_table.h"
+#include "core/interrupt/vectors.h"
+#include "hw-x86_64/pc/command_line.h"
 #include "hw-x86_64/pc/command_line_words.h"
+#include "hw-x86_64/pc/hpet.h"
 #include "sim/event_source.h"
 #include "sim/uart_payload.h"
 
@@ -24,6 +29,20 @@ std::vector<std::string> kernel_args_for(const sim::Scenario& s) {
       drivers |= 1u << *source.driver;
       args.push_back(fmt::format("{}{}", word::kDriver, drivers::kDrivers[*source.driver].name));
     }
+  }
+  // Sources on bare device line 8: the PC's HPET raises it at their mean
+  // rate, periodically (hw-x86_64/pc/hpet.h: the one bare line it can raise).
+  double line8_hz = 0;
+  for (const auto& source : s.sources) {
+    if (source.driver || source.vector != vectors::kDeviceBase + pc::kHpetLine) continue;
+    const double cpu_hz = static_cast<double>(s.cpu_hz);
+    line8_hz += source.kind == sim::SourceKind::Bursty
+                    ? cpu_hz * source.burst / static_cast<double>(source.burst_period)
+                    : cpu_hz / static_cast<double>(source.period);
+  }
+  if (line8_hz > 0) {
+    const auto hz = static_cast<std::uint64_t>(std::clamp(line8_hz + 0.5, 1.0, double{pc::kMaxLine8Hz}));
+    args.push_back(fmt::format("{}{}", word::kLine8Hz, hz));
   }
   return args;
 }
