@@ -202,6 +202,7 @@ TEST_F(NicDriver, StartGivesTheDeviceTheStaticRingAndTurnsTheModeratedReceiverOn
 
 TEST_F(NicDriver, TheTopHalfAcknowledgesWithOneIcrReadAndWakesOnlyForReceiveCauses) {
   auto& regs = fake_machine::state().nic_registers;
+  const std::size_t writes_at_start = fake_machine::state().nic_writes.size();
   regs[e1000::kIcr] = e1000::kIntRxt0;
   EXPECT_TRUE(nic::top_half());
   EXPECT_EQ(regs[e1000::kIcr], 0u) << "the read acknowledged it";
@@ -211,9 +212,7 @@ TEST_F(NicDriver, TheTopHalfAcknowledgesWithOneIcrReadAndWakesOnlyForReceiveCaus
   EXPECT_TRUE(nic::top_half()) << "missed packets: the ring is full, the bottom half must empty it";
   EXPECT_EQ(stat(pristine_nic0.stats.interrupts), 3u);
   EXPECT_EQ(stat(pristine_nic0.stats.overruns), 1u);
-  const auto& writes = fake_machine::state().nic_writes;
-  EXPECT_EQ(std::count_if(writes.begin(), writes.end(), [](const auto& w) { return w.first == e1000::kRdt; }), 1)
-      << "the top half writes nothing (only start's RDT)";
+  EXPECT_EQ(fake_machine::state().nic_writes.size(), writes_at_start) << "the top half writes no register";
 }
 
 TEST_F(NicDriver, TheBottomHalfChecksumsDonePacketsInOrderAndGivesTheirDescriptorsBack) {
