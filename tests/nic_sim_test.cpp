@@ -22,22 +22,26 @@ const std::filesystem::path kScenarios = PRISTINE_SOURCE_DIR "/scenarios";
 
 constexpr Vector kNicVector{0x4B};
 constexpr std::uint64_t kHz = 2'000'000'000;
-constexpr std::uint64_t kRam = 0x200000;       // physical memory of the model's tests
-constexpr std::uint64_t kRing = kRam;          // 8 descriptors
+// The model's tests' memory: physical 0x200000, which the test (the "CPU")
+// sees at a different virtual address: the device must use the physical one.
+constexpr std::uint64_t kRam = 0x200000;
+constexpr std::uint64_t kRamVirtual = 0xFFFFFFFF80200000;
+constexpr std::uint64_t kRing = kRam;  // 8 descriptors
 constexpr std::uint64_t kBuffers = kRam + 0x1000;
 constexpr std::uint32_t kCount = 8;
+constexpr VirtAddr seen(std::uint64_t physical) { return VirtAddr{physical - kRam + kRamVirtual}; }
 
 // The model driven directly, as a driver would program it.
 class NicModelTest : public ::testing::Test {
  protected:
   NicModelTest()
-      : memory_({{.base = VirtAddr{kRam}, .size = 0x10000, .paddr = PhysAddr{kRam}}}),
+      : memory_({{.base = VirtAddr{kRamVirtual}, .size = 0x10000, .paddr = PhysAddr{kRam}}}),
         nic_(costs_, kNicVector, memory_, kHz),
         cpu_(0) {}
 
   void SetUp() override {
     for (std::uint32_t i = 0; i < kCount; ++i) {
-      memory_.write<std::uint64_t>(VirtAddr{kRing + 16 * i}, kBuffers + 1024 * i);
+      memory_.write<std::uint64_t>(seen(kRing + 16 * i), kBuffers + 1024 * i);
     }
     write(e1000::kRdbal, static_cast<std::uint32_t>(kRing));
     write(e1000::kRdbah, 0);
@@ -49,7 +53,7 @@ class NicModelTest : public ::testing::Test {
   }
   void write(std::uint32_t reg, std::uint32_t value) { nic_.write(cpu_, reg, value); }
   std::uint32_t read(std::uint32_t reg) { return nic_.read(cpu_, reg); }
-  e1000::RxDescriptor descriptor(std::uint32_t i) { return memory_.read<e1000::RxDescriptor>(VirtAddr{kRing + 16 * i}); }
+  e1000::RxDescriptor descriptor(std::uint32_t i) { return memory_.read<e1000::RxDescriptor>(seen(kRing + 16 * i)); }
   bool line() const { return cpu_.level_asserted.test(kNicVector); }
   // Packet `k` arrives at modeled time `t`.
   void arrive(std::uint64_t k, Cycles t) {
@@ -78,7 +82,7 @@ TEST_F(NicModelTest, APacketIsWrittenIntoTheBufferOfTheHeadDescriptorAndRaisesRx
   ASSERT_EQ(d.length, nic_packet_length(0));
   EXPECT_EQ(d.status, e1000::kRxStatusDone | e1000::kRxStatusEndOfPacket);
   for (std::uint32_t i = 0; i < d.length; ++i) {
-    ASSERT_EQ(memory_.read<std::uint8_t>(VirtAddr{kBuffers + i}), nic_payload_byte(0, i)) << i;
+    ASSERT_EQ(memory_.read<std::uint8_t>(seen(kBuffers + i)), nic_payload_byte(0, i)) << i;
   }
   EXPECT_EQ(read(e1000::kRdh), 1u);
   EXPECT_TRUE(line()) << "ICR & IMS is not zero: the level line is asserted";
@@ -123,6 +127,15 @@ TEST_F(NicModelTest, AFullRingMissesPacketsAndCountsThem) {
   EXPECT_EQ(nic_.totals().dropped, 3u);
   EXPECT_EQ(nic_.totals().ring_full, 2u);
   EXPECT_EQ(nic_.totals().arrived, nic_.totals().dropped + nic_.totals().delivered);
+}
+
+TEST_F(NicModelTest, ADescriptorPointingOutsideMemoryIsMissedNotWritten) {
+  memory_.write<std::uint64_t>(seen(kRing), 0xDEAD0000);  // a driver's bad buffer address
+  arrive(0, 10);
+  EXPECT_EQ(nic_.totals().dropped, 1u);
+  EXPECT_EQ(nic_.totals().delivered, 0u);
+  EXPECT_EQ(read(e1000::kRdh), 0u) << "the descriptor stays where it was";
+  EXPECT_EQ(descriptor(0).status, 0);
 }
 
 TEST_F(NicModelTest, WithoutThrottlingEveryAcknowledgedPacketGetsItsOwnInterrupt) {
