@@ -241,6 +241,25 @@ start_us = 500
   EXPECT_EQ(n.checksum, n.delivered_checksum);
 }
 
+// A driver whose bottom half changes the data it hands on (it folds no byte
+// into its checksum: sim-kernel-broken-nic-checksum.elf) while counting
+// every packet and byte: the device-data check names the checksum.
+TEST(NicInTheSimulator, ABottomHalfThatChangesTheBytesFailsTheRun) {
+  const Report r =
+      Simulator(load_scenario(kScenarios / "nic-rx.toml"), PRISTINE_BUILD_DIR "/images/sim-kernel-broken-nic-checksum.elf")
+          .run();
+  EXPECT_FALSE(r.pass());
+  ASSERT_EQ(r.nics.size(), 1u);
+  EXPECT_EQ(r.nics[0].packets, r.nics[0].delivered) << "every packet processed";
+  EXPECT_EQ(r.nics[0].bytes, r.nics[0].delivered_bytes);
+  bool caught = false;
+  for (const Violation& v : r.violations) {
+    caught = caught || (v.kind == "device-data" && v.message.find("nic0: ") != std::string::npos &&
+                        v.message.find("checksum") != std::string::npos);
+  }
+  EXPECT_TRUE(caught) << render_text(r);
+}
+
 NicReport intact_nic() {
   NicReport n{.driver = "nic0", .arrived = 10, .dropped = 1, .ring_full = 1, .delivered = 9, .delivered_bytes = 900};
   n.delivered_checksum = n.checksum = 0x1234;
