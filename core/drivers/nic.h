@@ -14,7 +14,7 @@
 #include <cstdint>
 
 #include "core/drivers/e1000_registers.h"
-#include "core/drivers/uart.h"
+#include "core/drivers/checksum.h"
 
 namespace pristine::nic {
 
@@ -31,8 +31,8 @@ struct NicStats {
   std::atomic<std::uint64_t> bottom_half_runs;
 };
 
-using uart::checksum_step;
-using uart::kChecksumSeed;
+using drivers::checksum_step;
+using drivers::kChecksumSeed;
 
 // The ring: descriptors and their buffers are static kernel memory, given to
 // the device by physical address (machine::dma_address) at start; nothing is
