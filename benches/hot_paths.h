@@ -27,6 +27,8 @@ inline constexpr HotPath kHotPaths[] = {
     {"uart_rx_top_half", "drivers.toml", "uart0-rx"},
     {"uart_rx_wake_bottom_half", "drivers.toml", "uart0-rx+switch"},
     {"kernel_wait_switch", "drivers.toml", "kernel-wait+switch"},
+    {"nic_rx_top_half", "nic.toml", "nic0-rx"},
+    {"nic_rx_wake_bottom_half", "nic.toml", "nic0-rx+switch"},
     {"irq_to_user", "ring3-driver.toml", "irq-to-user"},
     {"mutex_lock", "sync.toml", "syscall/mutex_lock"},
     {"mutex_lock_block_switch", "sync.toml", "syscall/mutex_lock+switch"},

@@ -100,6 +100,14 @@ void acknowledge_device(Vector vector);
 std::uint8_t uart_read(std::uint8_t reg);
 void uart_write(std::uint8_t reg, std::uint8_t value);
 
+// The Intel 82540EM of nic0 (core/drivers/e1000_registers.h): read or write
+// the 32-bit register at byte offset `reg` of its memory-mapped register
+// space (PC: BAR0, found on the PCI bus at boot; simulated board: its NIC
+// pages). Any ring-0 context; the driver's top half reads ICR in the
+// interrupt path.
+std::uint32_t nic_read(std::uint32_t reg);
+void nic_write(std::uint32_t reg, std::uint32_t value);
+
 // Cold path: deliver device line `line` (vector vectors::kDeviceBase + line)
 // to CPU `cpu`. PC: the I/O APIC pin of ISA interrupt `line`; simulated
 // board: its models raise lines by themselves. Level: re-delivered after the
@@ -170,6 +178,11 @@ void dump_frame(const TrapFrame& frame);
 // else of the user region. Returns its page-table root (both boards build
 // real page tables: docs/paging.md).
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uint64_t private_size);
+
+// The address a device's DMA uses for the kernel object at `kernel_object`
+// (a static kernel array: a descriptor ring, a packet buffer): its physical
+// address (neither board has an IOMMU). Cold path (a driver's start).
+PhysAddr dma_address(const void* kernel_object);
 
 // Cold path: make the kernel page at `page` inaccessible (a stack guard page).
 void unmap_kernel_page(VirtAddr page);

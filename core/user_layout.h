@@ -6,7 +6,7 @@
  * included from assembly too. */
 #pragma once
 
-#define PRISTINE_USER_SLOTS 25            /* kMaxTasks: boot tasks, idle tasks, driver threads */
+#define PRISTINE_USER_SLOTS 26            /* kMaxTasks: boot tasks, idle tasks, driver threads */
 #define PRISTINE_USER_GUARD_SIZE 4096
 #define PRISTINE_USER_STACK_SIZE 16384
 #define PRISTINE_USER_COUNTER_SIZE 4096

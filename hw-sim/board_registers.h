@@ -42,6 +42,12 @@ inline constexpr std::uint64_t kUartBase = kBase + kSize;
 inline constexpr std::uint64_t kUartPhysicalBase = kPhysicalBase + kSize;
 inline constexpr std::uint64_t kUartSize = 0x1000;
 
+// nic0's 82540EM (core/drivers/e1000_registers.h): its 128 KiB register
+// space, 32-bit registers at the chip's offsets, aligned to its size.
+inline constexpr std::uint64_t kNicBase = kBase + 0x20000;
+inline constexpr std::uint64_t kNicPhysicalBase = kPhysicalBase + 0x20000;
+inline constexpr std::uint64_t kNicSize = 0x20000;
+
 inline constexpr std::uint64_t kBoardId = 0x4452424d49535250;  // "PRSIMBRD"
 
 }  // namespace pristine::sim_board

@@ -32,6 +32,13 @@ PRISTINE_HOT void uart_write(std::uint8_t reg, std::uint8_t value) {
   *reinterpret_cast<volatile std::uint8_t*>(sim_board::kUartBase + reg) = value;
 }
 
+PRISTINE_HOT std::uint32_t nic_read(std::uint32_t reg) {
+  return *reinterpret_cast<volatile std::uint32_t*>(sim_board::kNicBase + reg);
+}
+PRISTINE_HOT void nic_write(std::uint32_t reg, std::uint32_t value) {
+  *reinterpret_cast<volatile std::uint32_t*>(sim_board::kNicBase + reg) = value;
+}
+
 // The board's device models raise their lines on the CPU the scenario names.
 void enable_device_line(unsigned, CpuId, LineTrigger) {}
 void disable_device_line(unsigned) {}

@@ -207,6 +207,7 @@ void level_lines_acknowledged(const FinishedRun& run, Violations& out) {
 // device's: no byte lost, duplicated, reordered or changed on the way.
 void device_data_intact(const FinishedRun& run, Violations& violations) {
   check_device_data(run.report.devices, run.report.cycles, violations);
+  check_nic_data(run.report.nics, run.report.cycles, violations);
 }
 
 constexpr Check kChecks[] = {
@@ -239,6 +240,30 @@ void check_device_data(const std::vector<DeviceReport>& devices, Cycles end, Vio
     if (!problem.empty()) {
       violations.raise({.kind = "device-data", .message = fmt::format("{}: {}", d.driver, problem),
                         .cycles = end});
+    }
+  }
+}
+
+void check_nic_data(const std::vector<NicReport>& nics, Cycles end, Violations& violations) {
+  for (const NicReport& n : nics) {
+    std::string problem;
+    if (n.arrived != n.dropped + n.delivered) {
+      problem = fmt::format("the device lost track: {} packets arrived, {} dropped + {} delivered", n.arrived,
+                            n.dropped, n.delivered);
+    } else if (n.causes != n.raised + n.moderated + n.pending_causes) {
+      problem = fmt::format("the device lost an interrupt cause: {} set, {} raised + {} moderated + {} pending",
+                            n.causes, n.raised, n.moderated, n.pending_causes);
+    } else if (n.packets > n.delivered) {
+      problem = fmt::format("the bottom half processed {} packets, {} were delivered", n.packets, n.delivered);
+    } else if (n.bad_descriptors != 0) {
+      problem = fmt::format("the bottom half skipped {} descriptors it could not parse", n.bad_descriptors);
+    } else if (n.packets == n.delivered && (n.bytes != n.delivered_bytes || n.checksum != n.delivered_checksum)) {
+      problem = fmt::format("the bottom half's {} bytes with checksum {:#018x} are not the device's {} bytes with "
+                            "checksum {:#018x} over the same {} packets",
+                            n.bytes, n.checksum, n.delivered_bytes, n.delivered_checksum, n.packets);
+    }
+    if (!problem.empty()) {
+      violations.raise({.kind = "device-data", .message = fmt::format("{}: {}", n.driver, problem), .cycles = end});
     }
   }
 }

@@ -31,6 +31,11 @@ void check_finished_run(const FinishedRun& run, Violations& violations);
 // every byte a device gave its driver is queued or counted as dropped, and
 // what the bottom half consumed has the device's checksum.
 void check_device_data(const std::vector<DeviceReport>& devices, Cycles end, Violations& violations);
+// The same for NICs: every packet that arrived was delivered or counted as
+// dropped; every interrupt cause raised, folded or pending; the bottom half
+// processed no more than was delivered, nothing it could not parse, and once
+// it processed everything delivered, its bytes and checksum are the device's.
+void check_nic_data(const std::vector<NicReport>& nics, Cycles end, Violations& violations);
 
 // Two scheduling rounds; a round is every task's whole turn once, priority p
 // taking p + 1 base slices (docs/scheduler.md; the slice as the kernel set it

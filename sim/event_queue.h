@@ -14,6 +14,7 @@ enum class EventKind : std::uint8_t {
   Ipi,              // an IPI sent through the board arrives at `cpu`
   Fault,            // scenario fault `source` is injected
   Raise,            // `vector` is raised (a delayed or repeated injection)
+  DeviceTimer,      // a device model's timer for `vector`'s device expires (nic0's moderation interval)
 };
 
 struct Event {

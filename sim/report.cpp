@@ -142,6 +142,23 @@ nlohmann::ordered_json to_json(const Report& r) {
                                             {"bottom_half_runs", d.bottom_half_runs}}}});
     }
   }
+  if (!r.nics.empty()) {
+    auto& devices = j["devices"];
+    if (devices.is_null()) devices = nlohmann::ordered_json::array();
+    for (const NicReport& n : r.nics) {
+      devices.push_back({{"driver", n.driver},
+                         {"device", {{"arrived", n.arrived}, {"dropped", n.dropped}, {"ring_full", n.ring_full},
+                                     {"delivered", n.delivered}, {"delivered_bytes", n.delivered_bytes},
+                                     {"delivered_checksum", fmt::format("{:#018x}", n.delivered_checksum)},
+                                     {"interrupt_causes", n.causes}, {"interrupts_raised", n.raised},
+                                     {"moderated", n.moderated}, {"pending_causes", n.pending_causes}}},
+                         {"driver_counts", {{"interrupts", n.interrupts}, {"overrun_reports", n.overrun_reports},
+                                            {"packets", n.packets}, {"bytes", n.bytes},
+                                            {"checksum", fmt::format("{:#018x}", n.checksum)},
+                                            {"bad_descriptors", n.bad_descriptors},
+                                            {"bottom_half_runs", n.bottom_half_runs}}}});
+    }
+  }
   auto& violations = j["violations"] = nlohmann::ordered_json::array();
   for (const Violation& v : r.violations) {
     nlohmann::ordered_json e;
@@ -248,6 +265,16 @@ std::string render_text(const Report& r) {
                      "bottom-half runs, checksum {:#018x} (device {:#018x})",
                      d.interrupts, d.captured, d.ring_full, d.consumed, d.bottom_half_runs, d.checksum,
                      d.read_checksum));
+  }
+  for (const NicReport& n : r.nics) {
+    line(fmt::format("device {}: {} packets arrived, {} dropped in the device ({} ring full), {} delivered ({} "
+                     "bytes); {} interrupts raised for {} causes, {} moderated",
+                     n.driver, n.arrived, n.dropped, n.ring_full, n.delivered, n.delivered_bytes, n.raised, n.causes,
+                     n.moderated));
+    line(fmt::format("  driver: {} interrupts ({} reporting misses), {} packets ({} bytes) in {} bottom-half runs, "
+                     "{} bad descriptors, checksum {:#018x} (device {:#018x})",
+                     n.interrupts, n.overrun_reports, n.packets, n.bytes, n.bottom_half_runs, n.bad_descriptors,
+                     n.checksum, n.delivered_checksum));
   }
   line("");
   line(fmt::format("interrupts: injected {}  delivered {}  coalesced {}  pending {}  lost {}",

@@ -152,6 +152,32 @@ struct DeviceReport {
   bool ended_in_top_half = false;
 };
 
+// A driven NIC (nic0, core/drivers/nic.h): what its model delivered into the
+// guest's descriptor ring and how its interrupts were moderated, beside what
+// the guest driver says it did (read from guest memory). The "device-data"
+// check compares the two.
+struct NicReport {
+  std::string driver;                // "nic0"
+  std::uint64_t arrived = 0;         // packets the wire delivered
+  std::uint64_t dropped = 0;         // missed in the device (no free descriptor, receiver off)
+  std::uint64_t ring_full = 0;       // of those, missed because the ring was full
+  std::uint64_t delivered = 0;       // written into the ring (DD set)
+  std::uint64_t delivered_bytes = 0;
+  std::uint64_t delivered_checksum = 0;  // FNV-1a of the delivered bytes, as the device wrote them
+  std::uint64_t causes = 0;          // interrupt causes set while enabled
+  std::uint64_t raised = 0;          // interrupts raised
+  std::uint64_t moderated = 0;       // causes folded into an interrupt not their own
+  std::uint64_t pending_causes = 0;  // causes neither raised nor folded yet at the end
+  // The driver's own counts.
+  std::uint64_t interrupts = 0;      // top halves
+  std::uint64_t overrun_reports = 0; // interrupts whose cause said packets were missed
+  std::uint64_t packets = 0;         // packets its bottom half processed
+  std::uint64_t bytes = 0;
+  std::uint64_t checksum = 0;        // FNV-1a of the bytes processed
+  std::uint64_t bad_descriptors = 0;
+  std::uint64_t bottom_half_runs = 0;
+};
+
 // Inter-processor interrupts: every send, and how long until the target's
 // handler started (send-to-handle latency, modeled cycles).
 struct IpiReport {
@@ -191,6 +217,7 @@ struct Report {
   IpiReport ipis;
   std::vector<TaskReport> tasks;
   std::vector<DeviceReport> devices;  // empty: no source drives a device
+  std::vector<NicReport> nics;        // the same for NICs (nic0)
   InterruptTotals interrupts;
   std::vector<Violation> violations;
   std::vector<InjectedFault> faults;

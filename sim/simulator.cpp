@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/boot_info.h"
+#include "core/drivers/nic.h"
 #include "core/drivers/uart.h"
 #include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
@@ -114,6 +115,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       interconnect_({cpus_, image_, costs_.table().events(), tlb_, rules_, violations_}),
       faults_({scenario_, cpus_, memory_, image_, kernel_, costs_.table()}),
       uart0_(costs_.table().events(), uart0_vector()),
+      nic0_(costs_.table().events(), nic0_vector(), memory_, scenario.cpu_hz),
       profiles_(scenario.cpus) {
   const VirtAddr secondary_entry = image_.find_symbol("sim_secondary_entry").value_or(0);
   for (CpuId id = 0; id < scenario_.cpus; ++id) {
@@ -124,6 +126,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     cpu->cpu.on_unreachable(unreachable_page, cpu.get());
     board_.attach(*cpu);
     uart0_.attach(*cpu);
+    nic0_.attach(*cpu);
     uc_hook hook;
     block_hooks_.push_back(std::make_unique<BlockHook>(BlockHook{this, cpu.get()}));
     check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_hook), block_hooks_.back().get(), 1, 0),
@@ -152,6 +155,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
   }
   for (std::uint32_t i = 0; i < scenario_.sources.size(); ++i) {
     if (scenario_.sources[i].driver == static_cast<std::uint32_t>(drivers::DriverId::Uart0)) uart0_driven_ = true;
+    if (scenario_.sources[i].driver == static_cast<std::uint32_t>(drivers::DriverId::Nic0)) nic0_driven_ = true;
     sources_.emplace_back(scenario_.sources[i], scenario_.seed, i);
     const Cycles first = sources_.back().next_arrival();
     cpus_[scenario_.sources[i].cpu]->events.push({.time = first, .kind = EventKind::DeviceInterrupt,
@@ -172,6 +176,7 @@ void Simulator::write_boot_info() {
   info.clock_hz = scenario_.cpu_hz;
   info.task_count = static_cast<std::uint32_t>(scenario_.tasks.size());
   if (uart0_driven_) info.drivers |= drivers::driver_bit(drivers::DriverId::Uart0);
+  if (nic0_driven_) info.drivers |= drivers::driver_bit(drivers::DriverId::Nic0);
   for (std::size_t i = 0; i < scenario_.tasks.size() && i < kMaxBootTasks; ++i) {
     const TaskSpec& t = scenario_.tasks[i];
     std::strncpy(info.tasks[i].name, t.name.c_str(), kTaskNameLength - 1);
@@ -333,6 +338,9 @@ void Simulator::fire_due_events(SimCpu& c) {
         c.events.push(next);
         break;
       }
+      case EventKind::DeviceTimer:
+        nic0_.moderation_elapsed(c);
+        break;
       default:
         raise_interrupt(c, e.vector);
         break;
@@ -345,7 +353,36 @@ void Simulator::fire_due_events(SimCpu& c) {
 void Simulator::device_data_arrived(SimCpu& c, const SourceSpec& source) {
   if (source.driver == static_cast<std::uint32_t>(drivers::DriverId::Uart0)) {
     uart0_.receive(c, uart_payload_byte(uart0_.totals().arrived));
+  } else if (source.driver == static_cast<std::uint32_t>(drivers::DriverId::Nic0)) {
+    nic0_.receive(c, nic0_.totals().arrived);
   }
+}
+
+std::vector<NicReport> Simulator::nic_reports() const {
+  std::vector<NicReport> nics;
+  if (!nic0_driven_) return nics;
+  const NicTotals& totals = nic0_.totals();
+  const VirtAddr stats = image_.symbol("pristine_nic0") + offsetof(nic::NicDevice, stats);
+  auto counter = [&](std::size_t offset) { return memory_.read<std::uint64_t>(stats + offset); };
+  nics.push_back({.driver = "nic0",
+                  .arrived = totals.arrived,
+                  .dropped = totals.dropped,
+                  .ring_full = totals.ring_full,
+                  .delivered = totals.delivered,
+                  .delivered_bytes = totals.delivered_bytes,
+                  .delivered_checksum = totals.delivered == 0 ? nic::kChecksumSeed : totals.checksum,
+                  .causes = totals.causes,
+                  .raised = totals.raised,
+                  .moderated = totals.moderated,
+                  .pending_causes = nic0_.pending_causes(),
+                  .interrupts = counter(offsetof(nic::NicStats, interrupts)),
+                  .overrun_reports = counter(offsetof(nic::NicStats, overruns)),
+                  .packets = counter(offsetof(nic::NicStats, packets)),
+                  .bytes = counter(offsetof(nic::NicStats, bytes)),
+                  .checksum = counter(offsetof(nic::NicStats, checksum)),
+                  .bad_descriptors = counter(offsetof(nic::NicStats, bad_descriptors)),
+                  .bottom_half_runs = counter(offsetof(nic::NicStats, bottom_half_runs))});
+  return nics;
 }
 
 std::vector<DeviceReport> Simulator::device_reports() const {
@@ -613,6 +650,7 @@ Report Simulator::run() {
   faults_.run_ended();
   Report report = ReportBuilder({scenario_, cpus_, kernel_, interconnect_, faults_, board_.console()}).build(end_);
   report.devices = device_reports();
+  report.nics = nic_reports();
   report.profiles = profiles_.report();
   if (auto latency = irq_to_user_.report(scenario_.budget_for(kInterruptToUserPath))) {
     report.handlers.push_back(std::move(*latency));

@@ -42,6 +42,7 @@
 #include "sim/x86_64/syscall_emulation.h"
 #include "sim/tlb_model.h"
 #include "sim/interrupt_to_user.h"
+#include "sim/nic_model.h"
 #include "sim/uart_model.h"
 #include "sim/violations.h"
 
@@ -70,7 +71,12 @@ class Simulator {
     return static_cast<Vector>(vectors::kDeviceBase +
                                drivers::kDrivers[static_cast<std::uint32_t>(drivers::DriverId::Uart0)].line);
   }
+  static Vector nic0_vector() {
+    return static_cast<Vector>(vectors::kDeviceBase +
+                               drivers::kDrivers[static_cast<std::uint32_t>(drivers::DriverId::Nic0)].line);
+  }
   std::vector<DeviceReport> device_reports() const;
+  std::vector<NicReport> nic_reports() const;
   // on_block's rare cases, out of line.
   bool stop_due(SimCpu& cpu, VirtAddr address);
   const BlockCost& price_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
@@ -120,10 +126,12 @@ class Simulator {
   Interconnect interconnect_;
   FaultInjector faults_;
   std::vector<EventSource> sources_;  // the scenario's device sources
-  UartModel uart0_;                   // the board's devices (sim/uart_model.h)
+  UartModel uart0_;                   // the board's devices (sim/uart_model.h, sim/nic_model.h)
+  NicModel nic0_;
   InterruptToUser irq_to_user_;       // latency of ring-3 drivers' interrupts
   ProfileRegions profiles_;           // regions ring-3 tasks profile (profile_start/profile_stop)
   bool uart0_driven_ = false;         // a source drives it: its driver is started
+  bool nic0_driven_ = false;
   std::vector<std::unique_ptr<BlockHook>> block_hooks_;
   std::string end_;
   bool finished_ = false;

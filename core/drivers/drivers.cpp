@@ -1,6 +1,7 @@
 #include "core/drivers/drivers.h"
 
 #include "core/drivers/driver_table.h"
+#include "core/drivers/nic.h"
 #include "core/drivers/uart.h"
 #include "core/drivers/user_interrupts.h"
 #include "core/hot_path.h"

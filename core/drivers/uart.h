@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "core/drivers/byte_ring.h"
+#include "core/drivers/checksum.h"
 
 namespace pristine::uart {
 
@@ -25,9 +26,8 @@ struct UartStats {
   std::atomic<std::uint64_t> bottom_half_runs;
 };
 
-inline constexpr std::uint64_t kChecksumSeed = 0xcbf29ce484222325;  // FNV-1a offset basis
-inline constexpr std::uint64_t kChecksumPrime = 0x100000001b3;
-constexpr std::uint64_t checksum_step(std::uint64_t sum, std::uint8_t byte) { return (sum ^ byte) * kChecksumPrime; }
+using drivers::checksum_step;
+using drivers::kChecksumSeed;
 
 inline constexpr std::uint32_t kRingSize = 1024;
 // Bytes one top half takes at most. Each costs two register reads (status,

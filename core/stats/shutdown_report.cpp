@@ -7,6 +7,7 @@
 #include "core/cpu_local.h"
 #include "core/drivers/drivers.h"
 #include "core/drivers/driver_table.h"
+#include "core/drivers/nic.h"
 #include "core/drivers/uart.h"
 #include "core/interrupt/exception.h"
 #include "core/interrupt/vectors.h"
@@ -196,8 +197,24 @@ void write_debug(const CpuLocal& cpu) {
   }
 }
 
-// uart0's counts, when its driver was started.
+// nic0's counts, when its driver was started.
+void write_nic() {
+  if (!drivers::started(drivers::DriverId::Nic0)) return;
+  const nic::NicStats& stats = pristine_nic0.stats;
+  begin(record::kDevice, drivers::kDrivers[static_cast<std::uint32_t>(drivers::DriverId::Nic0)].name);
+  number(field::kDeviceInterrupts, load(stats.interrupts));
+  number(field::kDeviceOverruns, load(stats.overruns));
+  number(field::kDevicePackets, load(stats.packets));
+  number(field::kDeviceBytes, load(stats.bytes));
+  number(field::kDeviceBadDescriptors, load(stats.bad_descriptors));
+  hex(field::kDeviceChecksum, load(stats.checksum));
+  number(field::kDeviceBottomHalfRuns, load(stats.bottom_half_runs));
+  end();
+}
+
+// uart0's counts, when its driver was started; then nic0's.
 void write_devices() {
+  write_nic();
   if (!drivers::started(drivers::DriverId::Uart0)) return;
   const uart::UartStats& stats = pristine_uart0.stats;
   begin(record::kDevice, drivers::kDrivers[static_cast<std::uint32_t>(drivers::DriverId::Uart0)].name);

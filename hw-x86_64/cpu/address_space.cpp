@@ -47,6 +47,10 @@ PhysAddr physical(const void* kernel_object) { return reinterpret_cast<std::uint
 
 }  // namespace
 
+// Both boards load the kernel image at (virtual - higher half), and their
+// devices see physical memory as it is.
+PhysAddr dma_address(const void* kernel_object) { return physical(kernel_object); }
+
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uint64_t private_size) {
   AddressSpace& a = g_spaces[slot];
   g_data_no_execute = (x86::rdmsr(x86::kMsrEfer) & x86::kEferNoExecute) != 0 ? kNoExecute : 0;

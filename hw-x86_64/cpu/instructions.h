@@ -49,5 +49,13 @@ inline std::uint8_t inb(std::uint16_t port) {
   asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
   return v;
 }
+inline void outl(std::uint16_t port, std::uint32_t value) {
+  asm volatile("outl %0, %1" ::"a"(value), "Nd"(port) : "memory");
+}
+inline std::uint32_t inl(std::uint16_t port) {
+  std::uint32_t v;
+  asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+  return v;
+}
 
 }  // namespace pristine::x86

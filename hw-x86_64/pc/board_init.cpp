@@ -5,12 +5,14 @@
 
 #include "core/boot_info.h"
 #include "core/console.h"
+#include "core/drivers/driver_table.h"
 #include "core/kernel_main.h"
 #include "core/test_hook.h"
 #include "hw-x86_64/cpu/cpu_init.h"
 #include "hw-x86_64/pc/command_line.h"
 #include "hw-x86_64/pc/hpet.h"
 #include "hw-x86_64/pc/ioapic.h"
+#include "hw-x86_64/pc/pci.h"
 #include "hw-x86_64/pc/lapic.h"
 #include "hw-x86_64/pc/pc_clock.h"
 #include "hw-x86_64/pc/pic.h"
@@ -148,6 +150,20 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
   // Under QEMU -icount the TSC advances per retired instruction.
   info.clock_unit = line.icount ? ClockUnit::RetiredInstructions : ClockUnit::CpuCycles;
   info.drivers = line.drivers;
+  if (info.drivers & drivers::driver_bit(drivers::DriverId::Nic0)) {
+    // nic0 is a PCI device: the firmware placed it; without one, no driver.
+    const pc::PciNic nic = pc::pci_find_nic();
+    if (nic.found) {
+      console::write("pc: nic0: e1000 registers at ");
+      console::write_hex(nic.registers);
+      console::write(", interrupt pin ");
+      console::write_dec(nic.pin);
+      console::write("\n");
+    } else {
+      console::write("pc: driver=nic0: no e1000 on PCI bus 0 (QEMU -device e1000) with its registers below 4 GiB: not started\n");
+      info.drivers &= ~drivers::driver_bit(drivers::DriverId::Nic0);
+    }
+  }
   if (line.task_count != 0) {
     for (std::uint32_t i = 0; i < line.task_count; ++i) info.tasks[i] = line.tasks[i];
     info.task_count = line.task_count;

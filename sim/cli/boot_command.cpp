@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,11 +14,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/drivers/nic.h"
 #include "core/drivers/uart.h"
 #include "core/kernel_main.h"
 #include "hw-x86_64/pc/command_line_words.h"
 #include "hw-x86_64/pc/debug_exit.h"
 #include "sim/cli/process.h"
+#include "sim/nic_payload.h"
 #include "sim/shutdown_report.h"
 
 
@@ -57,6 +61,99 @@ std::string serial_input_problem(const std::string& sent, const std::string& con
   return "";
 }
 
+// Whether the kernel's nic0 driver received packets 0 .. sent - 1 whole:
+// every packet, every byte in order (its checksum). "" if so, else what went
+// wrong.
+std::string nic_input_problem(std::uint64_t sent, const std::string& console) {
+  std::uint64_t checksum = nic::kChecksumSeed;
+  std::uint64_t bytes = 0;
+  for (std::uint64_t k = 0; k < sent; ++k) {
+    const std::uint32_t length = sim::nic_packet_length(k);
+    for (std::uint32_t i = 0; i < length; ++i) checksum = nic::checksum_step(checksum, sim::nic_payload_byte(k, i));
+    bytes += length;
+  }
+  try {
+    const sim::ShutdownReport report = sim::read_shutdown_report(console);
+    const sim::ReportRecord* device = report.find("device", "nic0");
+    if (!device) return "the shutdown report has no nic0 device: its driver did not start";
+    const std::uint64_t packets = device->number("packets");
+    const std::uint64_t got_bytes = device->number("bytes");
+    const std::uint64_t got = device->number("checksum");
+    if (packets != sent || got_bytes != bytes) {
+      return fmt::format("nic0 received {} of the {} packets sent ({} of {} bytes)", packets, sent, got_bytes, bytes);
+    }
+    if (got != checksum) {
+      return fmt::format("nic0's checksum {:#018x} is not the {:#018x} of the packets sent", got, checksum);
+    }
+  } catch (const sim::ShutdownReportError& e) {
+    return std::string("no readable shutdown report: ") + e.what();
+  }
+  return "";
+}
+
+// nic0's packets, sent to QEMU's `-netdev dgram` end of a unix datagram
+// socket pair (each datagram one frame). A full socket queue (QEMU stops
+// reading while the e1000 has no free descriptor) makes a send wait for the
+// next pass: QEMU paces the packets by the ring's room, so none is lost.
+class NicFeeder {
+ public:
+  ~NicFeeder() {
+    if (fd_ >= 0) close(fd_);
+    if (!dir_.empty()) {
+      unlink(host_.c_str());
+      unlink(qemu_.c_str());
+      rmdir(dir_.c_str());
+    }
+  }
+  // A fresh directory with this side's socket bound in it; "" or why not.
+  std::string open(std::uint64_t packets, BootOptions& o) {
+    total_ = packets;
+    char dir[] = "/tmp/pristine-nic0-XXXXXX";
+    if (!mkdtemp(dir)) return std::string("mkdtemp: ") + std::strerror(errno);
+    dir_ = dir;
+    host_ = dir_ + "/host.sock";
+    qemu_ = dir_ + "/qemu.sock";
+    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) return std::string("socket: ") + std::strerror(errno);
+    const sockaddr_un self = address(host_);
+    if (bind(fd_, reinterpret_cast<const sockaddr*>(&self), sizeof self) != 0) {
+      return std::string("bind: ") + std::strerror(errno);
+    }
+    o.nic_qemu_socket = qemu_;
+    o.nic_host_socket = host_;
+    return "";
+  }
+  // Sends what the socket takes now; true while packets remain.
+  bool feed() {
+    const sockaddr_un to = address(qemu_);
+    std::vector<std::uint8_t> frame;
+    while (next_ < total_) {
+      const std::uint32_t length = sim::nic_packet_length(next_);
+      frame.resize(length);
+      for (std::uint32_t i = 0; i < length; ++i) frame[i] = sim::nic_payload_byte(next_, i);
+      // Not there yet (QEMU binds its end as it starts), or full: next pass.
+      if (sendto(fd_, frame.data(), frame.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to), sizeof to) !=
+          static_cast<ssize_t>(frame.size())) {
+        return true;
+      }
+      ++next_;
+    }
+    return false;
+  }
+
+ private:
+  static sockaddr_un address(const std::string& path) {
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
+    return a;
+  }
+  int fd_ = -1;
+  std::string dir_, host_, qemu_;
+  std::uint64_t next_ = 0;
+  std::uint64_t total_ = 0;
+};
+
 }  // namespace
 
 std::vector<std::string> qemu_command(const BootOptions& o) {
@@ -79,6 +176,15 @@ std::vector<std::string> qemu_command(const BootOptions& o) {
     case BootOptions::Mode::Kvm:
       cmd.insert(cmd.end(), {"-accel", "kvm", "-cpu", "host"});
       break;
+  }
+  if (!o.nic_qemu_socket.empty()) {
+    // nic0: an e1000 (no option ROM: the kernel is the only software that
+    // drives it) whose network is a unix datagram socket pair: each datagram
+    // this side sends to QEMU's end is one received frame.
+    cmd.insert(cmd.end(), {"-netdev",
+                           "dgram,id=nic0,local.type=unix,local.path=" + o.nic_qemu_socket +
+                               ",remote.type=unix,remote.path=" + o.nic_host_socket,
+                           "-device", "e1000,netdev=nic0,romfile="});
   }
   cmd.insert(cmd.end(), {"-append", append});
   if (o.debug) cmd.insert(cmd.end(), {"-s", "-S"});
@@ -104,7 +210,15 @@ std::string kvm_unusable_reason() {
          "real-cycle runs need hardware virtualization or bare metal (docs/cost-model.md)";
 }
 
-int run_boot(const BootOptions& o) {
+int run_boot(const BootOptions& options) {
+  BootOptions o = options;
+  NicFeeder nic;
+  if (o.nic_packets != 0) {
+    if (const std::string why = nic.open(o.nic_packets, o); !why.empty()) {
+      std::cerr << "pristine boot: cannot make nic0's socket: " << why << '\n';
+      return 2;
+    }
+  }
   if (o.mode == BootOptions::Mode::Kvm) {
     if (const std::string why = kvm_unusable_reason(); !why.empty()) {
       std::cerr << "pristine boot --kvm: refused: " << why << '\n';
@@ -143,13 +257,17 @@ int run_boot(const BootOptions& o) {
   std::string console;
   std::string input = o.serial_input;
   bool booted = false;
+  bool packets_left = o.nic_packets != 0;
   for (;;) {
     // Input waits for the kernel's banner: a byte sent while the board was
     // still setting up its UART would be dropped with the FIFO it resets.
+    // (Packets could go earlier: QEMU's e1000 holds them until its receiver
+    // is on. They wait too, for one rule.)
     booted = booted || console.find(kKernelBanner) != std::string::npos;
     if (booted) qemu->feed_input(input);
+    if (booted && packets_left) packets_left = nic.feed();
     std::string chunk;
-    const bool open = qemu->read_output(chunk, 200);
+    const bool open = qemu->read_output(chunk, packets_left ? 2 : 200);
     if (!chunk.empty()) {
       console += chunk;
       if (o.console) o.console->append(chunk);
@@ -179,8 +297,8 @@ int run_boot(const BootOptions& o) {
   }
   const int code = exit.status;
   if (code == pc::kQemuStatusPass) {
-    if (o.serial_input.empty()) return 0;
-    const std::string problem = serial_input_problem(o.serial_input, console);
+    std::string problem = o.serial_input.empty() ? "" : serial_input_problem(o.serial_input, console);
+    if (problem.empty() && o.nic_packets != 0) problem = nic_input_problem(o.nic_packets, console);
     if (problem.empty()) return 0;
     std::cerr << "pristine boot: FAIL: " << problem << '\n';
     return 1;

@@ -2,6 +2,7 @@
 // console, and exit with the kernel's verdict (docs/boot.md).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -21,6 +22,15 @@ struct BootOptions {
   // when not empty, the run passes only if the kernel's uart0 driver reports
   // every byte consumed with their checksum (docs/drivers.md).
   std::string serial_input;
+  // Packets for nic0 (QEMU's e1000), packet k being sim/nic_payload.h's:
+  // sent through a unix datagram socket QEMU's `-netdev dgram` reads; when
+  // not zero, the run passes only if the kernel's nic0 driver reports every
+  // packet received with their bytes' checksum (docs/drivers.md).
+  std::uint64_t nic_packets = 0;
+  // The two ends of that socket: QEMU's (local.path) and this side's
+  // (remote.path); run_boot makes them in a fresh directory, tests set them.
+  std::string nic_qemu_socket;
+  std::string nic_host_socket;
   std::string* console = nullptr;  // if set, the console output is kept here
   bool echo = true;                // stream the console to stdout
 };

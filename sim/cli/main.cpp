@@ -228,6 +228,7 @@ int main(int argc, char** argv) {
         const pristine::sim::Scenario scenario = pristine::sim::load_scenario(boot_scenario);
         boot_options.kernel_args = pristine::cli::kernel_args_for(scenario);
         boot_options.serial_input = pristine::cli::serial_input_for(scenario);
+        boot_options.nic_packets = pristine::cli::nic_packets_for(scenario);
       }
       return pristine::cli::run_boot(boot_options);
     }

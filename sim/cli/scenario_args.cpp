@@ -59,4 +59,14 @@ std::string serial_input_for(const sim::Scenario& s) {
   return input;
 }
 
+std::uint64_t nic_packets_for(const sim::Scenario& s) {
+  std::uint64_t packets = 0;
+  for (std::uint32_t i = 0; i < s.sources.size(); ++i) {
+    if (s.sources[i].driver != static_cast<std::uint32_t>(drivers::DriverId::Nic0)) continue;
+    sim::EventSource source(s.sources[i], s.seed, i);
+    while (source.next_arrival() < s.duration && packets < kMaxNicPackets) ++packets;
+  }
+  return packets;
+}
+
 }  // namespace pristine::cli

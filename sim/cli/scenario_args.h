@@ -18,4 +18,11 @@ std::vector<std::string> kernel_args_for(const sim::Scenario& scenario);
 inline constexpr std::size_t kMaxSerialInput = 1 << 20;
 std::string serial_input_for(const sim::Scenario& scenario);
 
+// The packets the scenario's nic0 sources send over its duration: one per
+// arrival, packet k being sim/nic_payload.h's (so a PC run gets the packets
+// a simulator run of the same scenario and seed gets; QEMU paces them by the
+// ring's room, not by the arrival times). At most kMaxNicPackets.
+inline constexpr std::uint64_t kMaxNicPackets = 100'000;
+std::uint64_t nic_packets_for(const sim::Scenario& scenario);
+
 }  // namespace pristine::cli

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/drivers/e1000_registers.h"
 #include "core/drivers/uart_registers.h"
 #include "core/machine.h"
 #include "hw-x86_64/cpu/trap_frame.h"
@@ -99,6 +100,19 @@ std::uint8_t uart_read(std::uint8_t reg) {
   return 0;
 }
 void uart_write(std::uint8_t reg, std::uint8_t value) { state().uart_writes.emplace_back(reg, value); }
+std::uint32_t nic_read(std::uint32_t reg) {
+  auto& st = state();
+  const std::uint32_t value = st.nic_registers[reg];
+  if (reg == e1000::kIcr) st.nic_registers[reg] = 0;  // reading ICR clears it
+  return value;
+}
+void nic_write(std::uint32_t reg, std::uint32_t value) {
+  auto& st = state();
+  st.nic_writes.emplace_back(reg, value);
+  st.nic_registers[reg] = value;
+}
+// Host memory stands for physical memory: a test plays the device through the pointers.
+PhysAddr dma_address(const void* object) { return reinterpret_cast<std::uint64_t>(object); }
 void enable_device_line(unsigned line, CpuId cpu, LineTrigger) { state().lines_enabled.emplace_back(line, cpu); }
 void disable_device_line(unsigned line) { state().lines_disabled.push_back(line); }
 void kernel_wait() { ++state().kernel_waits; }

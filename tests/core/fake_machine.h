@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,10 @@ struct State {
   std::deque<std::uint8_t> uart_fifo;
   bool uart_overrun = false;
   std::vector<std::pair<std::uint8_t, std::uint8_t>> uart_writes;  // (register, value)
+  // nic0 (core/drivers/e1000_registers.h): its registers (ICR cleared by a
+  // read) and every register write.
+  std::map<std::uint32_t, std::uint32_t> nic_registers;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> nic_writes;  // (register, value)
   std::vector<std::pair<unsigned, CpuId>> lines_enabled;           // (line, cpu)
   std::vector<unsigned> lines_disabled;
   std::uint64_t kernel_waits = 0;
