@@ -680,7 +680,7 @@ TEST_P(NoFalseStarvation, NoTaskIsStarved) {
 constexpr const char* kCalmScenarios[] = {"quiet.toml",  "timer-storm.toml", "preempt.toml",    "ipi-storm.toml",
                                           "faults.toml", "smp-boot.toml",    "starvation.toml", "kernel-stack-overflow.toml",
                                           "syscalls.toml", "syscall-fuzz.toml", "uart-rx.toml", "irq-driver.toml", "sync.toml",
-                                          "ipc.toml", "debug.toml", "memory.toml", "slots.toml"};
+                                          "ipc.toml", "debug.toml", "memory.toml", "slots.toml", "devio.toml"};
 
 INSTANTIATE_TEST_SUITE_P(Shipped, NoFalseStarvation, ::testing::ValuesIn(kCalmScenarios),
                          [](const ::testing::TestParamInfo<const char*>& info) {

@@ -54,7 +54,7 @@ void start(const BootInfo& boot) {
   }
 }
 
-bool started(DriverId id) { return g_bottom_halves[static_cast<std::uint32_t>(id)] != nullptr; }
+PRISTINE_HOT bool started(DriverId id) { return g_bottom_halves[static_cast<std::uint32_t>(id)] != nullptr; }
 
 PRISTINE_HOT Task* top_half(Vector vector) {
   switch (vector) {
