@@ -2,6 +2,7 @@
 
 #include "core/drivers/drivers.h"
 #include "core/drivers/uart.h"
+#include "core/drivers/user_interrupts.h"
 #include "core/hot_path.h"
 #include "core/syscall/device_io.h"
 #include "core/syscall/syscall.h"
@@ -89,6 +90,11 @@ PRISTINE_HOT void release_devices(Task& task) {
   for (fs::OpenFile& file : task.files) {
     if (file.kind == fs::kDevice) device_close(task, file);
   }
+}
+
+PRISTINE_HOT void release_task_devices(Task& task) {
+  if (task.interrupt_lines != 0) release_interrupt_lines(task);
+  if (task.devices_open != 0) release_devices(task);
 }
 
 PRISTINE_HOT void wake_device_readers(CpuLocal& cpu, Cycles now) {

@@ -38,6 +38,9 @@ std::uint64_t device_available(const fs::OpenFile& file);
 
 // Hot (exit): close every device `task` holds open.
 void release_devices(Task& task);
+// Hot (exit, rare): give back the device lines `task` bound and close the
+// devices it holds open.
+void release_task_devices(Task& task);
 // Hot (the kernel-wait path, where a bottom half ends its run): wake each
 // device's reader that blocked empty-handed, if bytes came.
 void wake_device_readers(CpuLocal& cpu, Cycles now);

@@ -620,10 +620,10 @@ PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now
   task.exit_code = code;
   task.gave_up++;  // its last stint ended with it, not by the scheduler
   add_load(cpu, -1);
-  // Device lines it bound go back (a ring-3 driver that died or faulted),
+  // Device lines it bound and devices it held open go back (a ring-3
+  // driver or a device's reader that died or faulted; one test for both),
   // and the mutexes it held pass to their next waiters.
-  if (PRISTINE_UNLIKELY(task.interrupt_lines != 0)) drivers::release_interrupt_lines(task);
-  if (PRISTINE_UNLIKELY(task.devices_open != 0)) drivers::release_devices(task);
+  if (PRISTINE_UNLIKELY((task.interrupt_lines | task.devices_open) != 0)) drivers::release_task_devices(task);
   if (PRISTINE_UNLIKELY(task.mutexes_held.load(std::memory_order_relaxed) != 0)) sync::release_mutexes(cpu, task, now);
   std::atomic_ref<TaskState> state(task.state);
   // Nobody waits for a boot task (only a parent can: wait_child).
