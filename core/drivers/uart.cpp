@@ -1,6 +1,7 @@
 #include "core/drivers/uart.h"
 
 #include "core/cpu_local.h"
+#include "core/drivers/drivers.h"
 #include "core/hot_path.h"
 #include "core/machine.h"
 #include "core/drivers/uart_registers.h"
@@ -48,28 +49,38 @@ PRISTINE_HOT bool top_half() {
   return queued != 0;
 }
 
-// While a task holds the device open, each byte is also queued for its
+// While a task holds the device open (looked at for each byte: a run may
+// last as long as input keeps coming), each byte is also queued for its
 // reader (the count first, then the byte: the reports never see a queued
 // byte that is not counted); a full reader's buffer drops it, counted. The
-// stream's own accounting (consumed, checksum) is the same either way.
+// stream's own accounting (consumed, checksum) is the same either way. A
+// reader that waits empty-handed is woken from the kernel wait that ends the
+// run (core/drivers/device_files.h), so once it was given a byte the run
+// ends there, its thread's wake left pending: the wait wakes the reader and
+// returns at once, and the next run takes the rest.
 void bottom_half() {
   UartDevice& uart = pristine_uart0;
   std::uint64_t sum = uart.stats.checksum.load(std::memory_order_relaxed);
   std::uint64_t consumed = uart.stats.consumed.load(std::memory_order_relaxed);
-  const bool open = uart.reader.owner.load(std::memory_order_acquire) != 0;
+  bool reader_given = false;
   std::uint8_t byte;
   while (uart.ring.pop(byte)) {
     sum = checksum_step(sum, byte);
     ++consumed;
-    if (!open) continue;
+    if (uart.reader.owner.load(std::memory_order_acquire) == 0) continue;
     if (uart.reader.buffer.size() < kReceiveBufferSize) {
       if (PRISTINE_UNLIKELY(uart.reader.first_delivered.load(std::memory_order_relaxed) == kNotYet)) {
         uart.reader.first_delivered.store(consumed - 1, std::memory_order_relaxed);
       }
       bump(uart.stats.delivered);
       uart.reader.buffer.push(byte);  // the only producer: room checked above
+      reader_given = true;
     } else {
       bump(uart.stats.reader_overflow);
+    }
+    if (reader_given && uart.reader.waiting.load(std::memory_order_relaxed) != 0) {
+      drivers::run_bottom_half_again(drivers::DriverId::Uart0);
+      break;
     }
   }
   uart.stats.checksum.store(sum, std::memory_order_relaxed);
@@ -170,7 +181,9 @@ PRISTINE_HOT void wake_reader(CpuLocal& cpu, Cycles now) {
   UartReader& reader = pristine_uart0.reader;
   if (PRISTINE_LIKELY(reader.waiting.load(std::memory_order_relaxed) == 0)) return;
   if (reader.buffer.size() == 0 || reader.waiting.exchange(0, std::memory_order_acq_rel) == 0) return;
-  Task& holder = pristine_tasks.tasks[reader.owner.load(std::memory_order_acquire) - 1];
+  const std::uint32_t owner = reader.owner.load(std::memory_order_acquire);
+  if (PRISTINE_UNLIKELY(owner == 0)) return;  // never while it waits: it cannot close meanwhile
+  Task& holder = pristine_tasks.tasks[owner - 1];
   if (sched::claim_object_wake(holder)) sched::wake_later(cpu, now, holder);
 }
 

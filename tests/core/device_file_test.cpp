@@ -119,8 +119,12 @@ TEST_F(DeviceFile, AnEmptyHandedReadBlocksAndTheBottomHalfsKernelWaitWakesIt) {
   EXPECT_EQ(call(Syscall::Read, fd, user(0), 16), kEINTR) << "the result it will find when it resumes";
   EXPECT_EQ(running(), "other") << "it blocked";
   EXPECT_EQ(reader->state, TaskState::Blocked);
+  const std::uint64_t runs = stat(pristine_uart0.stats.bottom_half_runs);
   arrive({10, 20, 30});
   EXPECT_NE(reader->state, TaskState::Blocked) << "the bottom half's kernel wait woke it";
+  EXPECT_EQ(stat(pristine_uart0.stats.bottom_half_runs) - runs, 2u)
+      << "the run ended at the first byte given to the waiting reader (its kernel wait woke it at once), the next "
+         "took the rest";
   run("reader");
   EXPECT_EQ(call(Syscall::Read, fd, user(0), 2), 2);
   EXPECT_EQ(call(Syscall::Read, fd, user(2), 16), 1);
