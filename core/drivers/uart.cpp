@@ -127,8 +127,10 @@ PRISTINE_HOT std::int64_t open(Task& task) {
   std::uint32_t free = 0;
   if (!uart.reader.owner.compare_exchange_strong(free, task.id + 1, std::memory_order_acq_rel)) return kEBUSY;
   // A byte the bottom half queued as the last holder closed is not this
-  // one's; nor, with the bottom half on another CPU, one it queued during
-  // this open: the first byte queued after the flush names the position.
+  // one's: flushed. On one CPU nothing comes between these steps (a system
+  // call is not preempted); with the bottom half on another CPU, a byte it
+  // queues between the reset and the flush is flushed yet names the
+  // position (docs/drivers.md, "Device I/O": a known limit).
   uart.reader.first_delivered.store(kNotYet, std::memory_order_relaxed);
   flush_input(uart);
   uart.reader.waiting.store(0, std::memory_order_relaxed);
