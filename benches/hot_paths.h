@@ -52,6 +52,10 @@ inline constexpr HotPath kHotPaths[] = {
     {"memory_allocate", "memory.toml", "syscall/memory_allocate"},
     {"memory_free", "memory.toml", "syscall/memory_free"},
     {"memory_free_shootdown_switch", "memory-smp.toml", "syscall/memory_free+switch"},
+    {"device_read", "devio.toml", "syscall/read"},
+    {"device_read_block_switch", "devio.toml", "syscall/read+switch"},
+    {"device_write", "devio.toml", "syscall/fd_write"},
+    {"device_ioctl", "devio.toml", "syscall/ioctl"},
 };
 
 }  // namespace pristine::bench

@@ -236,6 +236,18 @@ void check_device_data(const std::vector<DeviceReport>& devices, Cycles end, Vio
     } else if (d.arrived != d.overruns + d.read + d.cleared + d.left_in_device) {
       problem = fmt::format("the device lost track: {} arrived, {} overrun + {} read + {} cleared + {} left",
                             d.arrived, d.overruns, d.read, d.cleared, d.left_in_device);
+    } else if (d.reader_read + d.flushed > d.delivered) {
+      // Counted before queued, counted after taken: at any instant the
+      // reader's side holds what it was given minus what it handed on.
+      problem = fmt::format("the device file handed on {} bytes ({} read + {} flushed), its reader was given {}",
+                            d.reader_read + d.flushed, d.reader_read, d.flushed, d.delivered);
+    } else if (d.transmit_lost != 0) {
+      problem = fmt::format("{} bytes written to a full transmit FIFO were lost", d.transmit_lost);
+    } else if (d.driver_transmitted > d.transmitted ||
+               (d.driver_transmitted == d.transmitted && d.driver_transmit_checksum != d.transmit_checksum)) {
+      // The driver counts after its writes: it may trail the device, never lead it.
+      problem = fmt::format("the driver wrote {} bytes (checksum {:#018x}), the device took {} ({:#018x})",
+                            d.driver_transmitted, d.driver_transmit_checksum, d.transmitted, d.transmit_checksum);
     }
     if (!problem.empty()) {
       violations.raise({.kind = "device-data", .message = fmt::format("{}: {}", d.driver, problem),

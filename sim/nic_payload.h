@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "sim/uart_payload.h"
+#include "core/drivers/uart_payload.h"
 
 namespace pristine::sim {
 

@@ -140,6 +140,15 @@ nlohmann::ordered_json to_json(const Report& r) {
                                             {"ring_full", d.ring_full}, {"overrun_reports", d.overrun_reports},
                                             {"consumed", d.consumed}, {"checksum", fmt::format("{:#018x}", d.checksum)},
                                             {"bottom_half_runs", d.bottom_half_runs}}}});
+      if (d.device_io()) {
+        devices.back()["device_io"] = {
+            {"transmitted", d.transmitted}, {"transmit_lost", d.transmit_lost},
+            {"transmit_checksum", fmt::format("{:#018x}", d.transmit_checksum)}, {"delivered", d.delivered},
+            {"reader_overflow", d.reader_overflow}, {"read", d.reader_read}, {"flushed", d.flushed},
+            {"driver_transmitted", d.driver_transmitted},
+            {"driver_transmit_checksum", fmt::format("{:#018x}", d.driver_transmit_checksum)},
+            {"transmit_busy", d.transmit_busy}};
+      }
     }
   }
   if (!r.nics.empty()) {
@@ -265,6 +274,13 @@ std::string render_text(const Report& r) {
                      "bottom-half runs, checksum {:#018x} (device {:#018x})",
                      d.interrupts, d.captured, d.ring_full, d.consumed, d.bottom_half_runs, d.checksum,
                      d.read_checksum));
+    if (d.device_io()) {
+      line(fmt::format("  device file: {} bytes queued for its reader ({} dropped: buffer full), {} read, {} flushed; "
+                       "{} bytes written ({} times busy), checksum {:#018x} (device took {}, {:#018x}; {} lost)",
+                       d.delivered, d.reader_overflow, d.reader_read, d.flushed, d.driver_transmitted,
+                       d.transmit_busy, d.driver_transmit_checksum, d.transmitted, d.transmit_checksum,
+                       d.transmit_lost));
+    }
   }
   for (const NicReport& n : r.nics) {
     line(fmt::format("device {}: {} packets arrived, {} dropped in the device ({} ring full), {} delivered ({} "

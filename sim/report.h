@@ -147,6 +147,19 @@ struct DeviceReport {
   std::uint64_t consumed = 0;       // bytes its bottom half processed
   std::uint64_t checksum = 0;       // FNV-1a of the bytes consumed
   std::uint64_t bottom_half_runs = 0;
+  // Device I/O (docs/drivers.md, "Device I/O"): the device's transmitter,
+  std::uint64_t transmitted = 0;        // bytes its transmit FIFO took
+  std::uint64_t transmit_lost = 0;      // bytes written while it was full
+  std::uint64_t transmit_checksum = 0;  // FNV-1a of the bytes it took
+  // and the driver's device-file counts.
+  std::uint64_t delivered = 0;         // bytes the bottom half queued for a reader
+  std::uint64_t reader_overflow = 0;   // bytes dropped: the reader's buffer was full
+  std::uint64_t reader_read = 0;       // bytes `read` handed to ring 3
+  std::uint64_t flushed = 0;           // bytes dropped from the reader's buffer (flush, close, open)
+  std::uint64_t driver_transmitted = 0;        // bytes fd_write wrote to THR
+  std::uint64_t driver_transmit_checksum = 0;  // FNV-1a of them
+  std::uint64_t transmit_busy = 0;     // fd_write calls that found the transmitter full
+  bool device_io() const { return delivered + reader_overflow + flushed + driver_transmitted + transmit_busy + transmit_lost != 0; }
   // The run ended inside the driver's top half (a CPU stops wherever the
   // duration finds it): the bytes it read and has not counted yet are not lost.
   bool ended_in_top_half = false;

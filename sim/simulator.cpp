@@ -14,7 +14,7 @@
 #include "sim/end_of_run_checks.h"
 #include "sim/report_builder.h"
 #include "sim/saturating.h"
-#include "sim/uart_payload.h"
+#include "core/drivers/uart_payload.h"
 #include "sim/x86_64/page_walk.h"
 
 namespace pristine::sim {
@@ -405,6 +405,16 @@ std::vector<DeviceReport> Simulator::device_reports() const {
                      .consumed = counter(offsetof(uart::UartStats, consumed)),
                      .checksum = counter(offsetof(uart::UartStats, checksum)),
                      .bottom_half_runs = counter(offsetof(uart::UartStats, bottom_half_runs)),
+                     .transmitted = totals.transmitted,
+                     .transmit_lost = totals.transmit_lost,
+                     .transmit_checksum = totals.transmit_checksum,
+                     .delivered = counter(offsetof(uart::UartStats, delivered)),
+                     .reader_overflow = counter(offsetof(uart::UartStats, reader_overflow)),
+                     .reader_read = counter(offsetof(uart::UartStats, read)),
+                     .flushed = counter(offsetof(uart::UartStats, flushed)),
+                     .driver_transmitted = counter(offsetof(uart::UartStats, transmitted)),
+                     .driver_transmit_checksum = counter(offsetof(uart::UartStats, transmit_checksum)),
+                     .transmit_busy = counter(offsetof(uart::UartStats, transmit_busy)),
                      .ended_in_top_half = std::any_of(cpus_.begin(), cpus_.end(), [&](const auto& c) {
                        return c->accounting.is_open(vector_path(uart0_vector()));
                      })});

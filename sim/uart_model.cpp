@@ -76,7 +76,8 @@ std::uint8_t UartModel::read(SimCpu& cpu, std::uint64_t reg) {
     case uart::kLineControl: return line_control_;
     case uart::kModemControl: return modem_control_;
     case uart::kLineStatus: {
-      std::uint8_t status = uart::kTransmitHoldingEmpty | uart::kTransmitterEmpty;
+      transmit_until(cpu.cycles);
+      std::uint8_t status = transmit_pending_ == 0 ? uart::kTransmitHoldingEmpty | uart::kTransmitterEmpty : 0;
       if (!fifo_.empty()) status |= uart::kDataReady;
       if (overrun_pending_) status |= uart::kOverrunError;
       overrun_pending_ = false;  // reading LSR clears its error bits
@@ -94,12 +95,24 @@ void UartModel::write(SimCpu& cpu, std::uint64_t reg, std::uint8_t value) {
     return;
   }
   switch (reg) {
-    case uart::kData: break;  // transmit: the board's console is its own register
+    case uart::kData: {  // transmit (the board's console is its own register)
+      transmit_until(cpu.cycles);
+      const std::uint32_t depth = fifo_enabled_ ? uart::kFifoDepth : 1;
+      if (transmit_pending_ >= depth) {
+        ++totals_.transmit_lost;
+        break;
+      }
+      if (transmit_pending_++ == 0) transmit_clock_ = cpu.cycles;
+      ++totals_.transmitted;
+      totals_.transmit_checksum = uart::checksum_step(totals_.transmit_checksum, value);
+      break;
+    }
     case uart::kInterruptEnable: interrupt_enable_ = value & 0x0F; break;
     case uart::kFifoControl:
       // Turning the FIFOs on or off clears them (PC16550D; QEMU's serial too).
       if (((value & uart::kFifoEnable) != 0) != fifo_enabled_) value |= uart::kFifoClearReceive;
       fifo_enabled_ = (value & uart::kFifoEnable) != 0;
+      if (value & uart::kFifoClearTransmit) transmit_pending_ = 0;
       if (value & uart::kFifoClearReceive) {
         totals_.cleared += fifo_.size();
         fifo_.clear();
@@ -111,6 +124,19 @@ void UartModel::write(SimCpu& cpu, std::uint64_t reg, std::uint8_t value) {
     default: break;
   }
   update_line();
+}
+
+// Each CPU has its own clock: a transmitter ahead of the accessing CPU's
+// clock has sent nothing more yet.
+void UartModel::transmit_until(Cycles now) {
+  if (transmit_pending_ == 0 || now <= transmit_clock_) return;
+  const std::uint64_t sent = (now - transmit_clock_) / kTransmitCyclesPerByte;
+  if (sent >= transmit_pending_) {
+    transmit_pending_ = 0;
+    return;
+  }
+  transmit_pending_ -= static_cast<std::uint32_t>(sent);
+  transmit_clock_ = Cycles{transmit_clock_ + sent * kTransmitCyclesPerByte};
 }
 
 }  // namespace pristine::sim

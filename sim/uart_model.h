@@ -4,7 +4,10 @@
 // scenario source (`driver = "uart0"`, one byte per arrival, values from
 // uart_payload.h); a 16-byte FIFO holds them until the driver reads them,
 // and a byte that finds it full is lost and reported as an overrun, as on the
-// chip (QEMU's serial device instead stops reading its input while the FIFO
+// chip. Its transmitter takes bytes written to THR into a 16-byte FIFO (1
+// while the FIFO is off) and sends one every kTransmitCyclesPerByte; LSR.THRE
+// and TEMT are set while it is empty; a byte written to a full FIFO is lost,
+// counted (QEMU's serial device instead stops reading its input while the FIFO
 // is full, so a PC run never overruns: the simulator keeps the arrival
 // times, and with them the chip's losses). The interrupt line is level: asserted while the receive interrupt is
 // enabled and the FIFO holds data, re-raised after an EOI while it stays
@@ -16,6 +19,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/drivers/uart.h"
 #include "sim/cost_model.h"
 #include "sim/sim_cpu.h"
 
@@ -27,7 +31,15 @@ struct UartTotals {
   std::uint64_t read = 0;      // bytes the guest read from the FIFO
   std::uint64_t cleared = 0;   // bytes the guest discarded (FCR "clear receive FIFO")
   std::uint64_t checksum_of_read = 0;  // FNV-1a of the bytes read, in order (core/drivers/uart.h)
+  // The transmitter (device I/O: fd_write on "dev/uart0").
+  std::uint64_t transmitted = 0;    // bytes written to THR that the transmit FIFO took
+  std::uint64_t transmit_lost = 0;  // bytes written to THR while the transmit FIFO was full: lost, as on the chip
+  std::uint64_t transmit_checksum = uart::kChecksumSeed;  // FNV-1a of the bytes it took, in order
 };
+
+// The transmitter sends a byte every this many modeled cycles (1.6 M bytes/s
+// at 2 GHz: a fast on-chip UART, like the receive side's arrival rates).
+inline constexpr Cycles kTransmitCyclesPerByte = 1250;
 
 class UartModel {
  public:
@@ -48,6 +60,8 @@ class UartModel {
  private:
   bool line_wanted() const;
   void update_line();
+  // The transmitter's progress up to `now`: the bytes sent since leave its FIFO.
+  void transmit_until(Cycles now);
 
   struct Binding {
     UartModel* model;
@@ -65,6 +79,8 @@ class UartModel {
   std::uint8_t modem_control_ = 0;
   std::uint8_t scratch_ = 0;
   std::uint8_t divisor_[2] = {};  // the divisor latch, low and high (LCR.DLAB)
+  std::uint32_t transmit_pending_ = 0;  // bytes in the transmit FIFO (THR), not yet sent
+  Cycles transmit_clock_ = 0;           // when the byte at the FIFO's head started sending
   UartTotals totals_;
 };
 

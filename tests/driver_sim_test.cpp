@@ -9,7 +9,7 @@
 #include "sim/end_of_run_checks.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
-#include "sim/uart_payload.h"
+#include "core/drivers/uart_payload.h"
 
 namespace pristine::sim {
 namespace {

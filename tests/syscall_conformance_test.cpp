@@ -427,5 +427,43 @@ TEST(UserAccessTable, TheImageNamesItsUserCopyAsTheOneAccessThatMayFault) {
   EXPECT_FALSE(table.is_access(image.symbol("x86_user_copy")));
 }
 
+// syscall-devio (kernel-image/user/programs/syscall_devio.cpp) on
+// scenarios/devio.toml: uart0's device file, every success and error of the
+// descriptor calls on it; 300 input bytes read, each the payload's byte at
+// its place in the stream (a wrong one ends the program with 1xx), a line
+// written through the transmitter, whose bytes the board's model counts and
+// checksums as the driver does.
+TEST(SyscallDevio, ADeviceFileReadsTheInputStreamAndWritesTheTransmitter) {
+  const Report r = Simulator(load_scenario(PRISTINE_SOURCE_DIR "/scenarios/devio.toml"), kImage).run();
+  const TaskReport& devio = expect_checker_passed(r, "devio", "syscall_devio.cpp", 300);
+  EXPECT_EQ(devio.progress, 300u) << "every check passed, 300 bytes read";
+  ASSERT_EQ(r.devices.size(), 1u);
+  const DeviceReport& d = r.devices[0];
+  EXPECT_EQ(d.reader_read, 300u);
+  EXPECT_EQ(d.reader_overflow, 0u);
+  EXPECT_EQ(d.delivered, d.reader_read + d.flushed) << "the reader's books: every byte read or flushed";
+  // "syscall-devio: written through dev/uart0\n": 41 bytes, at most 8 a call.
+  EXPECT_EQ(d.driver_transmitted, 41u);
+  EXPECT_EQ(d.transmitted, 41u);
+  EXPECT_EQ(d.transmit_lost, 0u);
+  EXPECT_EQ(d.driver_transmit_checksum, d.transmit_checksum);
+  EXPECT_GT(d.transmit_busy, 0u) << "the model's transmitter was still sending: fd_write found it busy";
+  for (const char* path : {"syscall/read+switch", "syscall/fd_write", "syscall/ioctl"}) {
+    EXPECT_NE(path_named(r, path), nullptr) << path;
+  }
+}
+
+// Without a uart0 source the driver is not started: "dev/uart0" is -ENODEV
+// (the name is a device's, the device is off), every other check the same.
+TEST(SyscallDevio, ADeviceWhoseDriverWasNotStartedIsEnodev) {
+  Scenario s = load_scenario(PRISTINE_SOURCE_DIR "/scenarios/devio.toml");
+  s.sources.clear();
+  s.tasks[0].number = 0;
+  const Report r = Simulator(s, kImage).run();
+  const TaskReport& devio = expect_checker_passed(r, "devio", "syscall_devio.cpp", 1);
+  EXPECT_EQ(devio.progress, 1u);
+  EXPECT_TRUE(r.devices.empty());
+}
+
 }  // namespace
 }  // namespace pristine::sim

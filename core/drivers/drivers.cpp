@@ -55,7 +55,11 @@ void start(const BootInfo& boot) {
   }
 }
 
-bool started(DriverId id) { return g_bottom_halves[static_cast<std::uint32_t>(id)] != nullptr; }
+PRISTINE_HOT bool started(DriverId id) { return g_bottom_halves[static_cast<std::uint32_t>(id)] != nullptr; }
+
+void run_bottom_half_again(DriverId id) {
+  if (Task* thread = g_bottom_halves[static_cast<std::uint32_t>(id)]) sched::claim_wake(*thread);
+}
 
 PRISTINE_HOT Task* top_half(Vector vector) {
   switch (vector) {

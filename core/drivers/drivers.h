@@ -28,6 +28,11 @@ void start(const BootInfo& boot);
 // Cold: whether driver `id` was started.
 bool started(DriverId id);
 
+// From driver `id`'s bottom half, ending its run with work left: its
+// thread's wake is left pending, so its kernel wait (which wakes device
+// readers first: core/drivers/device_files.h) returns at once.
+void run_bottom_half_again(DriverId id);
+
 // Hot: the top half of the started driver on vector `vector`, or the stock
 // acknowledgement of a device line without one (any other vector: nothing).
 // Returns the task to wake: the driver's bottom-half thread, the ring-3 task

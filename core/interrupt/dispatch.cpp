@@ -2,6 +2,7 @@
 
 #include "core/console.h"
 #include "core/cpu_local.h"
+#include "core/drivers/device_files.h"
 #include "core/drivers/drivers.h"
 #include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
@@ -83,7 +84,9 @@ PRISTINE_HOT TrapFrame* dispatch_other_interrupt(Vector vector, TrapFrame* frame
     // Spurious: the controller set no in-service bit, so no EOI (Intel SDM Vol. 3, 11.9).
     PRISTINE_TEST_HOOK(spurious_interrupt);
   } else if (vector == vectors::kKernelWait) {
-    // A software interrupt: nothing to acknowledge.
+    // A software interrupt: nothing to acknowledge. A bottom half ends its
+    // run here: a device reader it queued bytes for is woken first.
+    drivers::wake_device_readers(cpu, entry.now);
     resume = sched::wait_for_wake(cpu, frame, entry.now);
   } else {
     // A device line: its driver's top half (core/drivers/drivers.h), the EOI,

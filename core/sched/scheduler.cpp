@@ -1,5 +1,6 @@
 #include "core/sched/scheduler.h"
 
+#include "core/drivers/device_files.h"
 #include "core/drivers/user_interrupts.h"
 #include "core/sync/ipc.h"
 #include "core/sync/mutex.h"
@@ -282,6 +283,7 @@ PRISTINE_HOT void forget_occupant(Task& task) {
   task.next = nullptr;
   task.inbox_next = nullptr;
   task.interrupt_lines = 0;
+  task.devices_open = 0;
   task.switches_in = 0;
   task.ticks_run = 0;
   task.gave_up = 0;
@@ -298,7 +300,7 @@ PRISTINE_HOT void forget_occupant(Task& task) {
   task.pages_mapped = 0;
   task.migrations = 0;
   task.cpus_run = 0;
-  for (fs::OpenFile& file : task.files) file.in_use = 0;
+  for (fs::OpenFile& file : task.files) file.kind = fs::kFree;
   task.reaped = 0;
   task.slot_kept = 0;
   task.exit_waiter.store(nullptr, std::memory_order_relaxed);
@@ -618,9 +620,10 @@ PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now
   task.exit_code = code;
   task.gave_up++;  // its last stint ended with it, not by the scheduler
   add_load(cpu, -1);
-  // Device lines it bound go back (a ring-3 driver that died or faulted),
+  // Device lines it bound and devices it held open go back (a ring-3
+  // driver or a device's reader that died or faulted; one test for both),
   // and the mutexes it held pass to their next waiters.
-  if (PRISTINE_UNLIKELY(task.interrupt_lines != 0)) drivers::release_interrupt_lines(task);
+  if (PRISTINE_UNLIKELY((task.interrupt_lines | task.devices_open) != 0)) drivers::release_task_devices(task);
   if (PRISTINE_UNLIKELY(task.mutexes_held.load(std::memory_order_relaxed) != 0)) sync::release_mutexes(cpu, task, now);
   std::atomic_ref<TaskState> state(task.state);
   // Nobody waits for a boot task (only a parent can: wait_child).

@@ -225,6 +225,13 @@ void write_devices() {
   number(field::kDeviceConsumed, load(stats.consumed));
   hex(field::kDeviceChecksum, load(stats.checksum));
   number(field::kDeviceBottomHalfRuns, load(stats.bottom_half_runs));
+  number(field::kDeviceDelivered, load(stats.delivered));
+  number(field::kDeviceReaderOverflow, load(stats.reader_overflow));
+  number(field::kDeviceRead, load(stats.read));
+  number(field::kDeviceFlushed, load(stats.flushed));
+  number(field::kDeviceTransmitted, load(stats.transmitted));
+  hex(field::kDeviceTransmitChecksum, load(stats.transmit_checksum));
+  number(field::kDeviceTransmitBusy, load(stats.transmit_busy));
   end();
 }
 

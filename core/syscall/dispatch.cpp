@@ -377,7 +377,13 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       result = file_close(*cpu.current, arg[0]);
       break;
     case Syscall::Read:
-      result = file_read(*cpu.current, arg[0], arg[1], arg[2]);
+      resume = file_read(cpu, frame, entry.now, arg[0], arg[1], arg[2], result);
+      break;
+    case Syscall::FdWrite:
+      result = file_write(*cpu.current, arg[0], arg[1], arg[2]);
+      break;
+    case Syscall::Ioctl:
+      result = file_ioctl(*cpu.current, arg[0], arg[1], arg[2]);
       break;
     case Syscall::Seek:
       result = file_seek(*cpu.current, arg[0], static_cast<std::int64_t>(arg[1]), arg[2]);

@@ -10,7 +10,7 @@
 #include "hw-x86_64/pc/command_line_words.h"
 #include "hw-x86_64/pc/hpet.h"
 #include "sim/event_source.h"
-#include "sim/uart_payload.h"
+#include "core/drivers/uart_payload.h"
 
 namespace pristine::cli {
 
@@ -55,7 +55,7 @@ std::string serial_input_for(const sim::Scenario& s) {
     while (source.next_arrival() < s.duration && bytes < kMaxSerialInput) ++bytes;
   }
   std::string input;
-  for (std::uint64_t k = 0; k < bytes; ++k) input.push_back(static_cast<char>(sim::uart_payload_byte(k)));
+  for (std::uint64_t k = 0; k < bytes; ++k) input.push_back(static_cast<char>(uart_payload_byte(k)));
   return input;
 }
 

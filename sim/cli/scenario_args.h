@@ -12,7 +12,7 @@ namespace pristine::cli {
 std::vector<std::string> kernel_args_for(const sim::Scenario& scenario);
 
 // The serial input the scenario's uart0 sources send over its duration: one
-// byte per arrival, the simulator's payload (sim/uart_payload.h), so a PC run
+// byte per arrival, the simulator's payload (core/drivers/uart_payload.h), so a PC run
 // gets the bytes a simulator run of the same scenario and seed gets (QEMU
 // paces them by its FIFO, not by the arrival times). At most kMaxSerialInput.
 inline constexpr std::size_t kMaxSerialInput = 1 << 20;

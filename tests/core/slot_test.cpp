@@ -69,7 +69,7 @@ TEST_F(Slots, TheNewOccupantStartsClean) {
   Task& slot = pristine_tasks.tasks[child & 0xFF];
   std::int64_t ignored = 0;
   syscall(Syscall::WaitChild, static_cast<std::uint64_t>(child), 0, &ignored);  // the child runs
-  slot.files[3].in_use = 1;
+  slot.files[3].kind = fs::kImageFile;
   slot.profile.open = 0x5;
   slot.heap_regions.store(0x100000001);
   slot.fault_vector = 14;
@@ -77,7 +77,7 @@ TEST_F(Slots, TheNewOccupantStartsClean) {
   EXPECT_EQ(call(Syscall::WaitChild, static_cast<std::uint64_t>(child)), 9);
   const std::int64_t next = call(Syscall::Spawn, static_cast<std::uint64_t>(UserProgram::Exiter), 1);
   ASSERT_EQ(&pristine_tasks.tasks[next & 0xFF], &slot);
-  EXPECT_EQ(slot.files[3].in_use, 0u);
+  EXPECT_EQ(slot.files[3].kind, fs::kFree);
   EXPECT_EQ(slot.profile.open, 0u);
   EXPECT_EQ(slot.heap_regions.load(), 0u);
   EXPECT_EQ(slot.fault_vector, kNoFault);

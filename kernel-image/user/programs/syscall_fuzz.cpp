@@ -103,6 +103,10 @@ std::uint64_t any_value(Random& r, const Layout& l) {
 
 constexpr std::uint64_t kMaxTimeout = pristine::ipc::kMaxTimeoutNanoseconds;
 
+// uart0's device file (docs/drivers.md, "Device I/O"): opened for real when
+// the scenario started its driver, -ENODEV else.
+constexpr char kUartDevice[] = "dev/uart0";
+
 // An IPC timeout that never blocks the fuzzer for long (docs/syscalls.md, "IPC").
 std::uint64_t timeout(Random& r) {
   if (r.below(1024) == 0) return r.below(1000);  // a real wait: until the next tick
@@ -127,7 +131,7 @@ bool plausible(Sys call, bool known, const Result& result) {
       return result.value == EINVAL || result.value == EPERM;
     case Sys::Open:
       return result.value == EFAULT || result.value == EINVAL || result.value == ENAMETOOLONG ||
-             result.value == ENOENT || result.value == EMFILE;
+             result.value == ENOENT || result.value == EMFILE || result.value == ENODEV || result.value == EBUSY;
     case Sys::Close:
       return result.value == EBADF;
     case Sys::Map:
@@ -140,10 +144,14 @@ bool plausible(Sys call, bool known, const Result& result) {
       return result.value == ESRCH;
     case Sys::Protect:
       return result.value == EINVAL || result.value == ENOMEM;
-    case Sys::Read:
-      return result.value == EBADF || result.value == EFAULT;
+    case Sys::Read:  // a device's: -EAGAIN (non-blocking), -EINTR (woken with bytes: call again)
+      return result.value == EBADF || result.value == EFAULT || result.value == EAGAIN || result.value == EINTR;
     case Sys::Seek:
-      return result.value == EBADF || result.value == EINVAL;
+      return result.value == EBADF || result.value == EINVAL || result.value == ESPIPE;
+    case Sys::FdWrite:
+      return result.value == EBADF || result.value == EFAULT || result.value == EAGAIN;
+    case Sys::Ioctl:
+      return result.value == EBADF || result.value == ENOTTY || result.value == EINVAL || result.value == EFAULT;
     case Sys::Stat:
       return result.value == EBADF || result.value == EINVAL || result.value == EFAULT;
     case Sys::InterruptRegister:
@@ -323,11 +331,16 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
           a[0] = r.below(2) ? l.heap + r.below(PRISTINE_USER_HEAP_SIZE) : hostile_address(r, l);
           break;
         case Sys::Open:
-          // A real name now and then (so reads have files to read), else
+          // A real name now and then (so reads have files to read), a
+          // device's (uart0's, a driver's without one, a near miss), else
           // whatever its memory or a hostile pointer holds.
           if (r.below(4) == 0) {
-            a[0] = reinterpret_cast<std::uint64_t>(r.below(2) ? "numbers.txt" : "hello.txt");
-            a[1] = r.below(2) ? 11 : 9;
+            switch (r.below(4)) {
+              case 0: a[0] = reinterpret_cast<std::uint64_t>("numbers.txt"); a[1] = 11; break;
+              case 1: a[0] = reinterpret_cast<std::uint64_t>("hello.txt"); a[1] = 9; break;
+              case 2: a[0] = reinterpret_cast<std::uint64_t>(kUartDevice); a[1] = 9; break;
+              default: a[0] = reinterpret_cast<std::uint64_t>("dev/uart0x"); a[1] = r.below(11); break;
+            }
           } else {
             a[0] = in_pointer(r, l);
             a[1] = r.below(40);
@@ -346,6 +359,22 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
             a[2] = r.below(4);
           }
           break;
+        case Sys::FdWrite:
+        case Sys::Ioctl:
+          // A descriptor that may be open (a device's too); a write from
+          // anywhere; a request mostly of the table (1-4) or near it, its
+          // argument a buffer or a small number. Never a blocking device:
+          // a request that would make reads block is made non-blocking.
+          a[0] = r.below(8) != 0 ? r.below(10) : a[0];
+          if (call_id == Sys::FdWrite) {
+            a[1] = in_pointer(r, l);
+            a[2] = length(r);
+          } else {
+            a[1] = r.below(8) != 0 ? r.below(7) : a[1];
+            a[2] = r.below(2) ? out_pointer(r, l) : r.below(4);
+            if (a[1] == pristine::kIoctlSetNonBlocking && a[2] == 0) a[2] = 1;
+          }
+          break;
         default:
           break;
       }
@@ -353,6 +382,11 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
     const Result result = r.below(4) == 0 ? call<Entry::Gate>(call_id, a[0], a[1], a[2], a[3], a[4], a[5])
                                           : call<Entry::Syscall>(call_id, a[0], a[1], a[2], a[3], a[4], a[5]);
     if (!plausible(call_id, known, result)) return 100 + static_cast<std::int64_t>(known ? number : 99);
+    // A device it opened reads non-blocking at once: with no input coming,
+    // a blocking read would block it for good.
+    if (known && call_id == Sys::Open && result.ok() && a[0] == reinterpret_cast<std::uint64_t>(kUartDevice)) {
+      call(Sys::Ioctl, static_cast<std::uint64_t>(result.value), pristine::kIoctlSetNonBlocking, 1);
+    }
     if (known && result.ok() &&
         (call_id == Sys::MutexCreate || call_id == Sys::SemaphoreCreate || call_id == Sys::ConditionCreate ||
          call_id == Sys::ChannelCreate || call_id == Sys::QueueCreate)) {

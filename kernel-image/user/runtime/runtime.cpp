@@ -93,6 +93,28 @@ Result interrupt_wait(std::uint64_t line) {
 
 Result open(const char* name) { return call(Sys::Open, reinterpret_cast<std::uint64_t>(name), string_length(name)); }
 
+Result read(std::uint64_t fd, void* buffer, std::size_t length) {
+  for (;;) {  // -EINTR: a device read woken with bytes to take: read again
+    const Result r = call(Sys::Read, fd, reinterpret_cast<std::uint64_t>(buffer), length);
+    if (!r.is(EINTR)) return r;
+  }
+}
+
+Result write_all(std::uint64_t fd, const void* buffer, std::size_t length) {
+  const auto* bytes = static_cast<const std::uint8_t*>(buffer);
+  std::size_t written = 0;
+  while (written < length) {
+    const Result r = fd_write(fd, bytes + written, length - written);
+    if (r.is(EAGAIN)) {
+      yield();
+      continue;
+    }
+    if (!r.ok()) return r;
+    written += static_cast<std::size_t>(r.value);
+  }
+  return {static_cast<std::int64_t>(written), false};
+}
+
 std::size_t format_decimal(std::int64_t value, char* out) {
   char digits[20];
   std::size_t n = 0;

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "core/sync/ipc_limits.h"
+#include "core/syscall/device_io.h"
 #include "core/syscall/file_stat.h"
 #include "core/syscall/system_info.h"
 #include "kernel-image/user/runtime/system_calls.h"
@@ -130,11 +131,24 @@ inline Result interrupt_register(std::uint64_t line) { return call(Sys::Interrup
 inline Result interrupt_unregister(std::uint64_t line) { return call(Sys::InterruptUnregister, line); }
 Result interrupt_wait(std::uint64_t line);
 
-// The image's read-only files (docs/files.md).
+// The image's read-only files (docs/files.md), and devices ("dev/uart0":
+// docs/drivers.md, "Device I/O"). read calls again while the kernel says
+// -EINTR (a device read that blocked until bytes came).
 Result open(const char* name);
 inline Result close(std::uint64_t fd) { return call(Sys::Close, fd); }
-inline Result read(std::uint64_t fd, void* buffer, std::size_t length) {
-  return call(Sys::Read, fd, reinterpret_cast<std::uint64_t>(buffer), length);
+Result read(std::uint64_t fd, void* buffer, std::size_t length);
+// A device's write: at most kMaxDeviceWrite bytes a call (-EAGAIN while its
+// transmitter is busy); write_all yields and calls again until every byte
+// went or an error other than -EAGAIN came (then that error).
+inline Result fd_write(std::uint64_t fd, const void* buffer, std::size_t length) {
+  return call(Sys::FdWrite, fd, reinterpret_cast<std::uint64_t>(buffer), length);
+}
+Result write_all(std::uint64_t fd, const void* buffer, std::size_t length);
+inline Result ioctl(std::uint64_t fd, std::uint64_t request, std::uint64_t argument = 0) {
+  return call(Sys::Ioctl, fd, request, argument);
+}
+inline Result device_stats(std::uint64_t fd, DeviceStats& stats) {
+  return call(Sys::Ioctl, fd, kIoctlGetStats, reinterpret_cast<std::uint64_t>(&stats));
 }
 enum class Whence : std::uint64_t { Start = 0, Current = 1, End = 2 };
 inline Result seek(std::uint64_t fd, std::int64_t offset, Whence whence) {
