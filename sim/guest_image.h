@@ -46,7 +46,7 @@ struct ImageLimits {
   static constexpr std::uint64_t kUpperHalfStart = 0xffff800000000000;
   static constexpr std::uint64_t kUpperHalfEnd = 0xfffffffffffff000;
   // Guest physical memory a segment may be loaded at (p_paddr): the first
-  // three GiB. The fourth is the board's (its register page, 0xFEB00000).
+  // three GiB. The fourth is the board's (its register page, 0xFEBF0000).
   static constexpr std::uint64_t kPhysicalEnd = std::uint64_t{3} << 30;
 };
 

@@ -187,10 +187,10 @@ TEST(ImageLoader, SegmentPastGuestPhysicalMemoryIsRefused) {
   ElfCopy elf(kImage);
   const std::size_t i = elf.loads().at(1);
   Elf64_Phdr p = elf.phdr(i);
-  p.p_paddr = 0xFEB00000;  // the board's register page
+  p.p_paddr = 0xFEBF0000;  // the board's register page
   elf.set_phdr(i, p);
   expect_refused(elf.write("paddr-board.elf"),
-                 {"program header " + std::to_string(i) + ": p_paddr + p_memsz (0xfeb00000", "is past guest physical memory"});
+                 {"program header " + std::to_string(i) + ": p_paddr + p_memsz (0xfebf0000", "is past guest physical memory"});
 }
 
 TEST(ImageLoader, SegmentsOverlappingInPhysicalMemoryAreRefused) {

@@ -49,7 +49,7 @@ user_loop:
         .global board_access
 board_access:
         movabsq $0x123456789a, %rax
-        movl $0xfeb00000, %ecx
+        movl $0xfebf0000, %ecx
         movq %rax, 0x18(%rcx)
         movq 0x10(%rcx), %rdx
         movq %rax, 0x28(%rcx)
