@@ -22,18 +22,7 @@ void NicModel::reset() {
 }
 
 void NicModel::attach(SimCpu& cpu) {
-  bindings_.push_back(std::make_unique<Binding>(Binding{this, &cpu}));
-  auto on_read = [](uc_engine*, std::uint64_t offset, unsigned, void* user) -> std::uint64_t {
-    auto* b = static_cast<Binding*>(user);
-    return b->model->read(*b->cpu, offset);
-  };
-  auto on_write = [](uc_engine*, std::uint64_t offset, unsigned, std::uint64_t value, void* user) {
-    auto* b = static_cast<Binding*>(user);
-    b->model->write(*b->cpu, offset, static_cast<std::uint32_t>(value));
-  };
-  check(uc_mmio_map(cpu.cpu.uc(), sim_board::kNicPhysicalBase, sim_board::kNicSize, on_read, bindings_.back().get(),
-                    on_write, bindings_.back().get()),
-        "uc_mmio_map(nic0)");
+  window_.attach(*this, cpu, sim_board::kNicPhysicalBase, sim_board::kNicSize, "uc_mmio_map(nic0)");
 }
 
 // ITR x 256 ns in modeled cycles (rounded up: never shorter than asked).

@@ -19,6 +19,7 @@
 
 #include "sim/cost_model.h"
 #include "sim/guest_memory.h"
+#include "sim/register_window.h"
 #include "sim/sim_cpu.h"
 
 namespace pristine::sim {
@@ -52,7 +53,8 @@ class NicModel {
   // Causes set and not yet raised or folded (pending at the run's end).
   std::uint64_t pending_causes() const { return unraised_; }
 
-  std::uint32_t read(SimCpu& cpu, std::uint64_t reg);
+  using Register = std::uint32_t;  // the registers' width
+  Register read(SimCpu& cpu, std::uint64_t reg);
   void write(SimCpu& cpu, std::uint64_t reg, std::uint32_t value);
 
  private:
@@ -62,11 +64,7 @@ class NicModel {
   std::uint32_t descriptor_count() const { return rdlen_ / 16; }
   void reset();
 
-  struct Binding {
-    NicModel* model;
-    SimCpu* cpu;
-  };
-  std::vector<std::unique_ptr<Binding>> bindings_;
+  RegisterWindow<NicModel> window_;
   EventCosts costs_;
   Vector vector_;
   GuestMemory& memory_;

@@ -7,18 +7,7 @@
 namespace pristine::sim {
 
 void SimBoard::attach(SimCpu& cpu) {
-  bindings_.push_back(std::make_unique<Binding>(Binding{this, &cpu}));
-  auto on_read = [](uc_engine*, std::uint64_t offset, unsigned size, void* user) -> std::uint64_t {
-    auto* b = static_cast<Binding*>(user);
-    return b->board->read(*b->cpu, offset, size);
-  };
-  auto on_write = [](uc_engine*, std::uint64_t offset, unsigned size, std::uint64_t value, void* user) {
-    auto* b = static_cast<Binding*>(user);
-    b->board->write(*b->cpu, offset, size, value);
-  };
-  check(uc_mmio_map(cpu.cpu.uc(), sim_board::kPhysicalBase, sim_board::kSize, on_read, bindings_.back().get(),
-                    on_write, bindings_.back().get()),
-        "uc_mmio_map(board)");
+  window_.attach(*this, cpu, sim_board::kPhysicalBase, sim_board::kSize, "uc_mmio_map(board)");
 }
 
 // A 64-bit access arrives as two 4-byte accesses, low half first.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/cost_model.h"
+#include "sim/register_window.h"
 #include "sim/sim_cpu.h"
 
 namespace pristine::sim {
@@ -29,11 +30,7 @@ class SimBoard {
  private:
   void commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value);
 
-  struct Binding {
-    SimBoard* board;
-    SimCpu* cpu;
-  };
-  std::vector<std::unique_ptr<Binding>> bindings_;  // MMIO callback contexts, one per CPU
+  RegisterWindow<SimBoard> window_;
   EventCosts costs_;
   std::uint64_t clock_hz_;
   std::string console_;

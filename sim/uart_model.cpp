@@ -7,18 +7,7 @@
 namespace pristine::sim {
 
 void UartModel::attach(SimCpu& cpu) {
-  bindings_.push_back(std::make_unique<Binding>(Binding{this, &cpu}));
-  auto on_read = [](uc_engine*, std::uint64_t offset, unsigned, void* user) -> std::uint64_t {
-    auto* b = static_cast<Binding*>(user);
-    return b->model->read(*b->cpu, offset);
-  };
-  auto on_write = [](uc_engine*, std::uint64_t offset, unsigned, std::uint64_t value, void* user) {
-    auto* b = static_cast<Binding*>(user);
-    b->model->write(*b->cpu, offset, static_cast<std::uint8_t>(value));
-  };
-  check(uc_mmio_map(cpu.cpu.uc(), sim_board::kUartPhysicalBase, sim_board::kUartSize, on_read, bindings_.back().get(),
-                    on_write, bindings_.back().get()),
-        "uc_mmio_map(uart0)");
+  window_.attach(*this, cpu, sim_board::kUartPhysicalBase, sim_board::kUartSize, "uc_mmio_map(uart0)");
 }
 
 void UartModel::receive(SimCpu& target, std::uint8_t byte) {

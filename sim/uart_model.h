@@ -21,6 +21,7 @@
 
 #include "core/drivers/uart.h"
 #include "sim/cost_model.h"
+#include "sim/register_window.h"
 #include "sim/sim_cpu.h"
 
 namespace pristine::sim {
@@ -54,7 +55,8 @@ class UartModel {
   const UartTotals& totals() const { return totals_; }
   std::uint32_t fifo_level() const { return static_cast<std::uint32_t>(fifo_.size()); }
 
-  std::uint8_t read(SimCpu& cpu, std::uint64_t reg);
+  using Register = std::uint8_t;  // the registers' width
+  Register read(SimCpu& cpu, std::uint64_t reg);
   void write(SimCpu& cpu, std::uint64_t reg, std::uint8_t value);
 
  private:
@@ -63,11 +65,7 @@ class UartModel {
   // The transmitter's progress up to `now`: the bytes sent since leave its FIFO.
   void transmit_until(Cycles now);
 
-  struct Binding {
-    UartModel* model;
-    SimCpu* cpu;
-  };
-  std::vector<std::unique_ptr<Binding>> bindings_;
+  RegisterWindow<UartModel> window_;
   EventCosts costs_;
   Vector vector_;
   SimCpu* target_ = nullptr;  // the CPU its line raises on (set by the first arrival)
