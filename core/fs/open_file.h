@@ -20,12 +20,13 @@ enum OpenKind : std::uint32_t {
 
 // OpenFile::flags
 inline constexpr std::uint32_t kNonBlocking = 1;  // a device read that finds nothing is -EAGAIN (ioctl)
+inline constexpr std::uint32_t kWriting = 2;      // an image file opened for writing: it holds the file's `writer`
 
 struct OpenFile {
   std::uint32_t file;    // index in pristine_image_files, or the device's DriverId
   std::uint32_t kind;    // OpenKind
   std::uint64_t offset;  // an image file's next read position; may lie past the end
-  std::uint32_t flags;   // a device's: kNonBlocking
+  std::uint32_t flags;   // a device's: kNonBlocking; an image file's: kWriting
   std::uint32_t reserved;
 };
 

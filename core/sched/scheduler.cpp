@@ -2,6 +2,7 @@
 
 #include "core/drivers/device_files.h"
 #include "core/drivers/user_interrupts.h"
+#include "core/syscall/file_calls.h"
 #include "core/sync/ipc.h"
 #include "core/sync/mutex.h"
 #include "core/hot_path.h"
@@ -284,6 +285,7 @@ PRISTINE_HOT void forget_occupant(Task& task) {
   task.inbox_next = nullptr;
   task.interrupt_lines = 0;
   task.devices_open = 0;
+  task.files_writing = 0;
   task.switches_in = 0;
   task.ticks_run = 0;
   task.gave_up = 0;
@@ -615,15 +617,23 @@ PRISTINE_HOT void wake_later_at_home(CpuLocal& cpu, Cycles now, Task& task) { wa
 
 PRISTINE_HOT void wake_later(CpuLocal& cpu, Cycles now, Task& task) { wake_later_on(cpu, now, task, wake_target(task)); }
 
+// What an exiting task held for others: its device lines, its devices and the
+// files it was writing (one test on the exit path for all three).
+PRISTINE_HOT static void release_holds(Task& task) {
+  if ((task.interrupt_lines | task.devices_open) != 0) drivers::release_task_devices(task);
+  if (task.files_writing != 0) release_file_writers(task);
+}
+
 PRISTINE_HOT TrapFrame* exit_current(CpuLocal& cpu, TrapFrame* frame, Cycles now, std::int64_t code) {
   Task& task = *cpu.current;
   task.exit_code = code;
   task.gave_up++;  // its last stint ended with it, not by the scheduler
   add_load(cpu, -1);
-  // Device lines it bound and devices it held open go back (a ring-3
-  // driver or a device's reader that died or faulted; one test for both),
+  // Device lines it bound, devices it held open and files it was writing go
+  // back (a ring-3 driver, a device's reader or a writer that died or
+  // faulted; one test for all),
   // and the mutexes it held pass to their next waiters.
-  if (PRISTINE_UNLIKELY((task.interrupt_lines | task.devices_open) != 0)) drivers::release_task_devices(task);
+  if (PRISTINE_UNLIKELY((task.interrupt_lines | task.devices_open | task.files_writing) != 0)) release_holds(task);
   if (PRISTINE_UNLIKELY(task.mutexes_held.load(std::memory_order_relaxed) != 0)) sync::release_mutexes(cpu, task, now);
   std::atomic_ref<TaskState> state(task.state);
   // Nobody waits for a boot task (only a parent can: wait_child).

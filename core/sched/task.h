@@ -81,6 +81,7 @@ struct Task {
   // Why a ring-3 task was ended by a fault (fault_vector < 32), for reports.
   std::uint32_t fault_vector;  // 0xFFFFFFFF: not ended by a fault
   std::uint32_t devices_open;  // bit n: it holds driver n's device open (core/drivers/device_files.h), released at exit
+  std::uint32_t files_writing;  // bit n: descriptor n holds an image file open for writing (core/syscall/file_calls.h), released at exit
   VirtAddr fault_ip;
   std::uint64_t fault_error;
   VirtAddr fault_address;      // CR2 for #PF

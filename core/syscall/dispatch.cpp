@@ -371,7 +371,7 @@ PRISTINE_HOT TrapFrame* dispatch_syscall(SyscallArgs& call, TrapFrame* frame) {
       result = system_info(cpu, arg[0], arg[1]);
       break;
     case Syscall::Open:
-      result = file_open(*cpu.current, arg[0], arg[1]);
+      result = file_open(*cpu.current, arg[0], arg[1], arg[2]);
       break;
     case Syscall::Close:
       result = file_close(*cpu.current, arg[0]);

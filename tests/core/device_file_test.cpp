@@ -13,6 +13,7 @@
 #include "core/drivers/drivers.h"
 #include "core/drivers/uart.h"
 #include "core/drivers/uart_registers.h"
+#include "core/fs/image_files.h"
 #include "core/syscall/device_io.h"
 #include "core/syscall/file_stat.h"
 #include "tests/core/scheduler_fixture.h"
@@ -109,6 +110,51 @@ TEST_F(DeviceFile, OneHolderAtATimeAndExitGivesItBack) {
   call(Syscall::Exit);  // the holder exits holding it
   run("other");
   EXPECT_GE(open("dev/uart0"), 0) << "the exit closed it";
+}
+
+// Image files share the descriptor calls (core/syscall/file_calls.cpp): a
+// writable one has one writer at a time, whose exit gives it back like a
+// device's holder; a write grows the size readers see, up to the capacity.
+TEST_F(DeviceFile, AWritableFileHasOneWriterAndExitGivesItBack) {
+  const std::uint32_t scratch = fs::find_image_file("scratch.txt", 11);
+  ASSERT_NE(scratch, fs::kNoFile);
+  fs::ImageFile& file = fs::pristine_image_files[scratch];
+  file.writer.store(0);
+  file.size.store(0);
+  boot({"writer", "other"});
+  run("writer");
+  auto open_to_write = [&](const char* name) {
+    std::strcpy(__user_start + 4096, name);
+    return call(Syscall::Open, user(4096), std::strlen(name), kOpenWrite);
+  };
+  EXPECT_EQ(open_to_write("hello.txt"), kEACCES) << "a read-only file";
+  const std::int64_t fd = open_to_write("scratch.txt");
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(open_to_write("scratch.txt"), kEBUSY) << "its own second writer too";
+  std::memcpy(__user_start, "abcdef", 6);
+  EXPECT_EQ(call(Syscall::FdWrite, static_cast<std::uint64_t>(fd), user(0), 6), 6);
+  EXPECT_EQ(file.size.load(), 6u);
+  EXPECT_EQ(std::memcmp(file.data, "abcdef", 6), 0);
+  call(Syscall::Yield);
+  run("other");
+  EXPECT_EQ(open_to_write("scratch.txt"), kEBUSY);
+  const std::int64_t reader = open("scratch.txt");
+  ASSERT_GE(reader, 0) << "readers beside the writer";
+  EXPECT_EQ(call(Syscall::FdWrite, static_cast<std::uint64_t>(reader), user(0), 1), kEBADF);
+  EXPECT_EQ(call(Syscall::Read, static_cast<std::uint64_t>(reader), user(8192 - 16), 16), 6);
+  run("writer");
+  call(Syscall::Exit);  // the writer exits holding it
+  run("other");
+  const std::int64_t second = open_to_write("scratch.txt");
+  EXPECT_GE(second, 0) << "the exit gave the writer back";
+  EXPECT_EQ(call(Syscall::Seek, static_cast<std::uint64_t>(second), file.capacity - 2, 0),
+            static_cast<std::int64_t>(file.capacity - 2));
+  EXPECT_EQ(call(Syscall::FdWrite, static_cast<std::uint64_t>(second), user(0), 6), 2) << "up to the capacity";
+  EXPECT_EQ(call(Syscall::FdWrite, static_cast<std::uint64_t>(second), user(0), 6), kENOSPC);
+  EXPECT_EQ(file.size.load(), file.capacity);
+  EXPECT_EQ(call(Syscall::Close, static_cast<std::uint64_t>(second)), 0);
+  EXPECT_EQ(file.writer.load(), 0u) << "close gave it back";
+  file.size.store(0);
 }
 
 TEST_F(DeviceFile, AnEmptyHandedReadBlocksAndTheBottomHalfsKernelWaitWakesIt) {

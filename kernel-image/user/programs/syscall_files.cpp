@@ -31,6 +31,47 @@ bool numbers_match(const char* bytes, std::uint64_t offset, std::uint64_t length
   return offset + length <= kNumbersSize && __builtin_memcmp(bytes, g_expected + offset, length) == 0;
 }
 
+// 30-49: writing scratch.txt (kernel-image/files/writable/, empty in the
+// image, room for 4096 bytes). Each round writes the same bytes, so a round
+// after the first finds the file already grown.
+std::int64_t check_writing(char* buffer, std::uint64_t guard) {
+  constexpr std::uint64_t kCapacity = 4096;
+  // 30: flags: only kOpenWrite; a read-only file cannot be opened to write.
+  if (!open("scratch.txt", 2).is(EINVAL) || !open("numbers.txt", pristine::kOpenWrite).is(EACCES)) return 130;
+  // 31: one writer at a time; readers beside it.
+  const Result w = open("scratch.txt", pristine::kOpenWrite);
+  if (!w.ok()) return 131;
+  const auto wfd = static_cast<std::uint64_t>(w.value);
+  if (!open("scratch.txt", pristine::kOpenWrite).is(EBUSY)) return 132;
+  const Result r = open("scratch.txt");
+  if (!r.ok()) return 133;
+  const auto rfd = static_cast<std::uint64_t>(r.value);
+  // 34: the writer writes at its offset; a reader's descriptor may not write.
+  const char message[] = "pristine writes";
+  if (fd_write(wfd, message, 15).value != 15) return 134;
+  if (!fd_write(rfd, message, 15).is(EBADF)) return 135;
+  // 36: the reader reads what was written; stat says who may write.
+  if (read(rfd, buffer, 15).value != 15 || __builtin_memcmp(buffer, message, 15) != 0) return 136;
+  FileStat wstat{}, rstat{};
+  if (stat(wfd, wstat).value != static_cast<std::int64_t>(sizeof wstat) || wstat.size < 15 || wstat.flags != 0) return 137;
+  if (stat(rfd, rstat).value != static_cast<std::int64_t>(sizeof rstat) || rstat.flags != pristine::kFileReadOnly) return 138;
+  // 39: a write stops at the capacity (a short write), then -ENOSPC; the
+  // size is the capacity.
+  if (seek(wfd, kCapacity - 6, Whence::Start).value != static_cast<std::int64_t>(kCapacity - 6)) return 139;
+  if (fd_write(wfd, message, 15).value != 6) return 140;
+  if (!fd_write(wfd, message, 1).is(ENOSPC)) return 141;
+  if (stat(wfd, wstat).value != static_cast<std::int64_t>(sizeof wstat) || wstat.size != kCapacity) return 142;
+  // 43: a bad buffer is -EFAULT: the offset and the size stay.
+  if (seek(wfd, 0, Whence::Start).value != 0) return 143;
+  if (!fd_write(wfd, reinterpret_cast<const void*>(guard), 8).is(EFAULT)) return 144;
+  if (fd_write(wfd, message, 0).value != 0 || seek(wfd, 0, Whence::Current).value != 0) return 145;
+  // 46: closed, the writer is free again.
+  if (!close(wfd).ok() || !fd_write(wfd, message, 1).is(EBADF)) return 146;
+  const Result again = open("scratch.txt", pristine::kOpenWrite);
+  if (!again.ok() || !close(static_cast<std::uint64_t>(again.value)).ok() || !close(rfd).ok()) return 147;
+  return 0;
+}
+
 }  // namespace
 
 PRISTINE_USER_PROGRAM(user_syscall_files_main) {
@@ -113,6 +154,7 @@ PRISTINE_USER_PROGRAM(user_syscall_files_main) {
         !call(Sys::Stat, ~std::uint64_t{0}, reinterpret_cast<std::uint64_t>(buffer), 16).is(EBADF)) {
       return 129;
     }
+    if (const std::int64_t failed = check_writing(buffer, guard)) return failed;
     ++*start.counter;
     yield();
   }

@@ -131,7 +131,8 @@ bool plausible(Sys call, bool known, const Result& result) {
       return result.value == EINVAL || result.value == EPERM;
     case Sys::Open:
       return result.value == EFAULT || result.value == EINVAL || result.value == ENAMETOOLONG ||
-             result.value == ENOENT || result.value == EMFILE || result.value == ENODEV || result.value == EBUSY;
+             result.value == ENOENT || result.value == EMFILE || result.value == ENODEV || result.value == EBUSY ||
+             result.value == EACCES;
     case Sys::Close:
       return result.value == EBADF;
     case Sys::Map:
@@ -149,7 +150,7 @@ bool plausible(Sys call, bool known, const Result& result) {
     case Sys::Seek:
       return result.value == EBADF || result.value == EINVAL || result.value == ESPIPE;
     case Sys::FdWrite:
-      return result.value == EBADF || result.value == EFAULT || result.value == EAGAIN;
+      return result.value == EBADF || result.value == EFAULT || result.value == EAGAIN || result.value == ENOSPC;
     case Sys::Ioctl:
       return result.value == EBADF || result.value == ENOTTY || result.value == EINVAL || result.value == EFAULT;
     case Sys::Stat:
@@ -335,16 +336,19 @@ PRISTINE_USER_PROGRAM(user_syscall_fuzz_main) {
           // device's (uart0's, a driver's without one, a near miss), else
           // whatever its memory or a hostile pointer holds.
           if (r.below(4) == 0) {
-            switch (r.below(4)) {
+            switch (r.below(5)) {
               case 0: a[0] = reinterpret_cast<std::uint64_t>("numbers.txt"); a[1] = 11; break;
               case 1: a[0] = reinterpret_cast<std::uint64_t>("hello.txt"); a[1] = 9; break;
               case 2: a[0] = reinterpret_cast<std::uint64_t>(kUartDevice); a[1] = 9; break;
+              case 3: a[0] = reinterpret_cast<std::uint64_t>("scratch.txt"); a[1] = 11; break;  // writable
               default: a[0] = reinterpret_cast<std::uint64_t>("dev/uart0x"); a[1] = r.below(11); break;
             }
           } else {
             a[0] = in_pointer(r, l);
             a[1] = r.below(40);
           }
+          // Flags: to write (a read-only file's is -EACCES), none, or anything (-EINVAL).
+          a[2] = r.below(2) ? pristine::kOpenWrite : (r.below(2) ? 0 : r.next());
           break;
         case Sys::Close:
         case Sys::Read:

@@ -91,7 +91,9 @@ Result interrupt_wait(std::uint64_t line) {
   }
 }
 
-Result open(const char* name) { return call(Sys::Open, reinterpret_cast<std::uint64_t>(name), string_length(name)); }
+Result open(const char* name, std::uint64_t flags) {
+  return call(Sys::Open, reinterpret_cast<std::uint64_t>(name), string_length(name), flags);
+}
 
 Result read(std::uint64_t fd, void* buffer, std::size_t length) {
   for (;;) {  // -EINTR: a device read woken with bytes to take: read again

@@ -134,7 +134,7 @@ Result interrupt_wait(std::uint64_t line);
 // The image's read-only files (docs/files.md), and devices ("dev/uart0":
 // docs/drivers.md, "Device I/O"). read calls again while the kernel says
 // -EINTR (a device read that blocked until bytes came).
-Result open(const char* name);
+Result open(const char* name, std::uint64_t flags = 0);  // flags: pristine::kOpenWrite
 inline Result close(std::uint64_t fd) { return call(Sys::Close, fd); }
 Result read(std::uint64_t fd, void* buffer, std::size_t length);
 // A device's write: at most kMaxDeviceWrite bytes a call (-EAGAIN while its
