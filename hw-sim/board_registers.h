@@ -53,10 +53,15 @@ inline constexpr std::uint64_t kUartPhysicalBase = kPhysicalBase + kSize;
 inline constexpr std::uint64_t kUartSize = 0x1000;
 
 // nic0's 82540EM (core/drivers/e1000_registers.h): its 128 KiB register
-// space, 32-bit registers at the chip's offsets, aligned to its size.
-inline constexpr std::uint64_t kNicBase = 0xFFFFFFFFFEB20000;
+// space, 32-bit registers at the chip's offsets, just below the board's page.
+// Where for the same reason as kBase: the pages of the registers its top
+// and bottom halves touch (ICR, RDT) take TLB indices 0xD0 and 0xD2, which
+// only the page-table pool shares (at 0xFEB20000 they shared CPU 0's
+// per-CPU block's).
+inline constexpr std::uint64_t kNicBase = 0xFFFFFFFFFEBD0000;
 inline constexpr std::uint64_t kNicPhysicalBase = kNicBase - 0xFFFFFFFFC0000000 + 0xC0000000;
 inline constexpr std::uint64_t kNicSize = 0x20000;
+static_assert(kNicBase + kNicSize <= kBase, "nic0's window ends below the board's page");
 
 inline constexpr std::uint64_t kBoardId = 0x4452424d49535250;  // "PRSIMBRD"
 
