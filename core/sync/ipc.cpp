@@ -77,6 +77,14 @@ PRISTINE_HOT bool ready(const ObjectWord& w) {
   return waiting_to(w.waiters, IpcSide::Send) != 0;
 }
 
+// Inside an object's update, when the call cannot complete now: a try
+// (timeout 0) is refused, any other call joins the object's waiters.
+PRISTINE_HOT inline std::int64_t refuse_or_wait(ObjectWord& w, const Task& me, const IpcDeadline& deadline) {
+  if (deadline.try_only) return kEAGAIN;
+  w.waiters |= bit(me.id);
+  return 0;
+}
+
 // What the caller is about to wait for, before its bit is published.
 PRISTINE_HOT void prepare_wait(Task& me, IpcSide side, std::uint64_t handle) {
   me.ipc_side = static_cast<std::uint32_t>(side);
@@ -200,10 +208,8 @@ PRISTINE_HOT TrapFrame* channel_send(CpuLocal& cpu, TrapFrame* frame, Cycles now
       receiver = receivers != 0 ? &first_waiter(receivers) : nullptr;
       if (receiver != nullptr) {
         w.waiters &= ~bit(receiver->id);
-      } else if (deadline.try_only) {
-        return kEAGAIN;
-      } else {
-        w.waiters |= bit(me.id);
+      } else if (const std::int64_t refused = refuse_or_wait(w, me, deadline)) {
+        return refused;
       }
       w.value++;  // the version: every change
       return 0;
@@ -317,10 +323,8 @@ PRISTINE_HOT TrapFrame* queue_send(CpuLocal& cpu, TrapFrame* frame, Cycles now, 
       r.count++;
       r.in_flight |= bit(cell);
       w.value = value_of(r);
-    } else if (deadline.try_only) {
-      return kEAGAIN;
     } else {
-      w.waiters |= bit(me.id);
+      return refuse_or_wait(w, me, deadline);
     }
     return 0;
   });
@@ -362,10 +366,8 @@ PRISTINE_HOT TrapFrame* queue_receive(CpuLocal& cpu, TrapFrame* frame, Cycles no
       r.count--;
       r.in_flight |= bit(cell);
       w.value = value_of(r);
-    } else if (deadline.try_only) {
-      return kEAGAIN;
     } else {
-      w.waiters |= bit(me.id);
+      return refuse_or_wait(w, me, deadline);
     }
     return 0;
   });
