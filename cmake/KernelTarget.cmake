@@ -3,14 +3,19 @@
 # zone (interrupts push onto the kernel stack below RSP), higher-half code model.
 # No frame pointers: three instructions per hot function, and nothing needs
 # them (the simulator's call chains scan the stack, GDB reads DWARF).
-set(PRISTINE_KERNEL_CXX_FLAGS
+# Source paths in the images' debug information are /pristine/<path in the
+# repository>, wherever the tree was cloned: the images are the same bytes on
+# every machine, and the simulator's source lines (sim/source_lines.cpp) name
+# repository files without knowing where the source tree is.
+set(PRISTINE_IMAGE_PATH_MAP -ffile-prefix-map=${PROJECT_SOURCE_DIR}/=/pristine/)
+set(PRISTINE_KERNEL_CXX_FLAGS ${PRISTINE_IMAGE_PATH_MAP}
     -ffreestanding -fno-exceptions -fno-rtti -nostdlib -fno-threadsafe-statics
     -fno-use-cxa-atexit -fno-stack-protector -fno-pic -fno-pie
     -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx
     -fno-asynchronous-unwind-tables -fomit-frame-pointer
     -fno-tree-loop-distribute-patterns
     -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion)
-set(PRISTINE_KERNEL_ASM_FLAGS -g -Wa,--fatal-warnings)
+set(PRISTINE_KERNEL_ASM_FLAGS ${PRISTINE_IMAGE_PATH_MAP} -g -Wa,--fatal-warnings)
 
 # Flags for ring-3 C++ (kernel-image/user/runtime/, kernel-image/user/programs/):
 # freestanding like the kernel, but the small code model (the user region is
@@ -19,7 +24,7 @@ set(PRISTINE_KERNEL_ASM_FLAGS -g -Wa,--fatal-warnings)
 # runtime's memcpy must not meet the kernel's). General registers only, as
 # the kernel: a program that touched the FPU would make every switch to it a
 # lazy FPU load (docs/fpu.md); a program that wants it is a deliberate change.
-set(PRISTINE_USER_CXX_FLAGS
+set(PRISTINE_USER_CXX_FLAGS ${PRISTINE_IMAGE_PATH_MAP}
     -ffreestanding -fno-exceptions -fno-rtti -nostdlib -fno-threadsafe-statics
     -fno-use-cxa-atexit -fno-stack-protector -fno-pic -fno-pie
     -mcmodel=small -mgeneral-regs-only -fvisibility=hidden

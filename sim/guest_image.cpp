@@ -10,6 +10,7 @@
 
 #include "sim/printable.h"
 
+#include "sim/source_lines.h"
 namespace pristine::sim {
 namespace {
 
@@ -309,8 +310,8 @@ std::string GuestImage::describe(VirtAddr address) const {
     --it;
     if (it->size == 0 && it->address != address) continue;  // a label, not a function
     if (address < it->address + std::max<std::uint64_t>(it->size, 1)) {
-      return address == it->address ? it->name
-                                    : fmt::format("{}+{:#x}", it->name, address - it->address);
+      const std::string name = function_name(it->name);  // demangled: reports name C++ functions as written
+      return address == it->address ? name : fmt::format("{}+{:#x}", name, address - it->address);
     }
     break;
   }

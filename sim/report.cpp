@@ -194,7 +194,50 @@ nlohmann::ordered_json to_json(const Report& r) {
   return j;
 }
 
-std::string render_text(const Report& r) {
+namespace {
+
+// Per kind, in the order kinds first appear: how many, the first time, and
+// each distinct outcome with its count.
+std::vector<std::string> fault_summary(const std::vector<InjectedFault>& faults) {
+  struct Kind {
+    std::string name;
+    std::size_t count = 0;
+    Cycles first = 0;
+    std::vector<std::pair<std::string, std::size_t>> outcomes;
+  };
+  std::vector<Kind> kinds;
+  for (const InjectedFault& f : faults) {
+    auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const Kind& k) { return k.name == f.kind; });
+    if (kind == kinds.end()) kind = kinds.insert(kinds.end(), Kind{.name = f.kind, .first = f.cycles});
+    ++kind->count;
+    auto outcome = std::find_if(kind->outcomes.begin(), kind->outcomes.end(),
+                                [&](const auto& o) { return o.first == f.outcome; });
+    if (outcome == kind->outcomes.end()) {
+      kind->outcomes.emplace_back(f.outcome, 1);
+    } else {
+      ++outcome->second;
+    }
+  }
+  std::size_t width = 4;
+  for (const Kind& k : kinds) width = std::max(width, k.name.size());
+  std::vector<std::string> lines{fmt::format("  {:<{}} {:>6} {:>12}  outcomes", "kind", width, "count", "first cycle")};
+  constexpr std::size_t kOutcomesShown = 3;
+  for (const Kind& k : kinds) {
+    std::string outcomes;
+    for (std::size_t i = 0; i < k.outcomes.size() && i < kOutcomesShown; ++i) {
+      outcomes += fmt::format("{}{} ({})", i == 0 ? "" : "; ", k.outcomes[i].first, k.outcomes[i].second);
+    }
+    if (k.outcomes.size() > kOutcomesShown) {
+      outcomes += fmt::format("; {} other outcome(s)", k.outcomes.size() - kOutcomesShown);
+    }
+    lines.push_back(fmt::format("  {:<{}} {:>6} {:>12}  {}", k.name, width, k.count, k.first, outcomes));
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::string render_text(const Report& r, const TextOptions& options) {
   std::string out;
   auto line = [&out](const std::string& s) { out += s; out += '\n'; };
   line(fmt::format("scenario {}  seed {}  cpus {}  {:.3f} ms modeled at {} MHz", r.scenario, r.seed,
@@ -298,9 +341,20 @@ std::string render_text(const Report& r) {
                    r.interrupts.pending, r.interrupts.lost));
   if (!r.faults.empty()) {
     line("");
-    line(fmt::format("injected faults: {}", r.faults.size()));
-    for (const InjectedFault& f : r.faults) {
-      line(fmt::format("  {:>10}  {:<18} {:<34} {} -> {}", f.cycles, f.kind, f.context, f.symbol, f.outcome));
+    if (options.verbose || r.faults.size() <= kFaultsListedInFull) {
+      line(fmt::format("injected faults: {}", r.faults.size()));
+      std::size_t kind_width = 4, context_width = 7;
+      for (const InjectedFault& f : r.faults) {
+        kind_width = std::max(kind_width, f.kind.size());
+        context_width = std::max(context_width, f.context.size());
+      }
+      for (const InjectedFault& f : r.faults) {
+        line(fmt::format("  {:>10}  {:<{}} {:<{}} {} -> {}", f.cycles, f.kind, kind_width, f.context, context_width,
+                         f.symbol, f.outcome));
+      }
+    } else {
+      line(fmt::format("injected faults: {}, by kind (--verbose lists each)", r.faults.size()));
+      for (const std::string& summary : fault_summary(r.faults)) line(summary);
     }
   }
   for (const Violation& v : r.violations) {

@@ -240,6 +240,13 @@ struct Report {
 };
 
 nlohmann::ordered_json to_json(const Report& report);
-std::string render_text(const Report& report);
+// The text report. A long injected-fault list (more than
+// kFaultsListedInFull) is summarised by kind (count, first time, outcomes),
+// unless `verbose` asks for every line.
+inline constexpr std::size_t kFaultsListedInFull = 20;
+struct TextOptions {
+  bool verbose = false;
+};
+std::string render_text(const Report& report, const TextOptions& options = {});
 
 }  // namespace pristine::sim

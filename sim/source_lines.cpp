@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <string_view>
 
 #include "sim/printable.h"
 
@@ -37,8 +38,10 @@ std::optional<SourceLine> SourceLines::find(VirtAddr address) const {
   int number = 0;
   if (!file || dwarf_lineno(line, &number) != 0) return std::nullopt;
   std::string path = file;
-  const std::string root = PRISTINE_SOURCE_DIR "/";
-  if (path.rfind(root, 0) == 0) path = path.substr(root.size());
+  // The images are built with their source tree mapped to /pristine/
+  // (cmake/KernelTarget.cmake): what follows is the path in the repository.
+  constexpr std::string_view kRoot = "/pristine/";
+  if (path.starts_with(kRoot)) path.erase(0, kRoot.size());
   // The file name comes from the image: escaped before it can reach a report.
   return SourceLine{printable(path), number};
 }
@@ -51,6 +54,22 @@ std::string demangle(const std::string& name) {
   std::string result = printable(plain);
   std::free(plain);
   return result;
+}
+
+std::string function_name(const std::string& name) {
+  std::string text = demangle(name);
+  if (text == name) return text;  // not mangled (C, assembly): nothing to cut
+  // The last balanced "(...)" with what follows it (" const", "&&"), if the
+  // name ends in one: the parameters. "(anonymous namespace)" inside stays.
+  std::size_t end = text.size();
+  while (end > 0 && text[end - 1] != ')') --end;
+  if (end == 0) return text;
+  int depth = 0;
+  for (std::size_t i = end; i-- > 0;) {
+    if (text[i] == ')') ++depth;
+    if (text[i] == '(' && --depth == 0) return i == 0 ? text : text.substr(0, i);
+  }
+  return text;
 }
 
 }  // namespace pristine::sim

@@ -36,5 +36,8 @@ class SourceLines {
 // A C++ symbol name in source form ("pristine::machine::now()"); unchanged if it is not mangled.
 // Either way passed through printable().
 std::string demangle(const std::string& name);
+// The same without its parameter list ("pristine::machine::now"): how
+// reports name the function an address is in.
+std::string function_name(const std::string& name);
 
 }  // namespace pristine::sim

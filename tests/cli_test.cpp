@@ -262,3 +262,84 @@ TEST(Cli, PlanSaysWhatTheRunWillModelWithoutRunningIt) {
 }
 
 }  // namespace
+
+namespace {
+
+// What a user types first.
+TEST(CliBasics, VersionNamesTheToolAndItsEngines) {
+  const auto r = pristine("--version");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.output.find("pristine "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Unicorn 2."), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Capstone "), std::string::npos) << r.output;
+}
+
+TEST(CliBasics, AnUnknownSubcommandIsNamedWithTheKnownOnes) {
+  const auto r = pristine("simm " PRISTINE_SOURCE_DIR "/scenarios/quiet.toml");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("unknown subcommand 'simm'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("sim, boot"), std::string::npos) << r.output;
+}
+
+// Standard output alone (run_command takes both streams).
+std::string standard_output_of(const std::string& command) {
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  pclose(pipe);
+  return output;
+}
+
+TEST(CliBasics, JsonToStandardOutputIsTheJsonAloneAndTheTextGoesToStandardError) {
+  const std::string command = PRISTINE_BUILD_DIR "/bin/pristine sim " PRISTINE_SOURCE_DIR "/scenarios/quiet.toml --json -";
+  const std::string json = standard_output_of(command + " 2>/dev/null");
+  const nlohmann::json report = nlohmann::json::parse(json);  // throws if anything else is on stdout
+  EXPECT_EQ(report["scenario"], "quiet");
+  EXPECT_EQ(report["verdict"], "pass");
+  EXPECT_FALSE(std::filesystem::exists("-")) << "'-' is standard output, not a file named '-'";
+  const std::string text = standard_output_of(command + " 2>&1 >/dev/null");
+  EXPECT_NE(text.find("verdict: PASS"), std::string::npos) << text;
+}
+
+TEST(CliBasics, ListShowsEveryShippedScenarioWithItsFirstSentence) {
+  const auto r = pristine("list");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::size_t scenarios = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(PRISTINE_SOURCE_DIR "/scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    ++scenarios;
+    EXPECT_NE(r.output.find("\n" + entry.path().stem().string() + " "), std::string::npos) << entry.path();
+  }
+  EXPECT_GT(scenarios, 10u);
+  // quiet.toml opens with "# A quiet machine: the 1 kHz tick and two counting tasks, no devices."
+  EXPECT_NE(r.output.find("A quiet machine: the 1 kHz tick and two counting tasks, no devices."), std::string::npos)
+      << r.output;
+  const auto missing = pristine("list /nonexistent/dir");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.output.find("/nonexistent/dir"), std::string::npos) << missing.output;
+}
+
+// `cmake --install`: the installed tool finds its images and scenarios from
+// where it is, and no source path is compiled into it.
+TEST(CliInstall, TheInstalledToolRunsFromItsPrefixWithNoSourcePathInside) {
+  const auto prefix = std::filesystem::temp_directory_path() / "pristine-cli-test-install";
+  std::filesystem::remove_all(prefix);
+  const auto install = run_command("cmake --install " PRISTINE_BUILD_DIR " --prefix " + prefix.string());
+  ASSERT_EQ(install.status, 0) << install.output;
+  const auto tool = prefix / "bin" / "pristine";
+  ASSERT_TRUE(std::filesystem::exists(tool));
+  EXPECT_TRUE(std::filesystem::exists(prefix / "share/pristine/images/sim-kernel.elf"));
+  EXPECT_TRUE(std::filesystem::exists(prefix / "share/pristine/benches/budgets.toml"));
+  const auto list = run_command(tool.string() + " list");
+  EXPECT_EQ(list.status, 0) << list.output;
+  EXPECT_NE(list.output.find((prefix / "share/pristine/scenarios").string()), std::string::npos) << list.output;
+  const auto run = run_command(tool.string() + " sim " + (prefix / "share/pristine/scenarios/quiet.toml").string());
+  EXPECT_EQ(run.status, 0) << run.output;
+  std::ifstream binary(tool, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(binary)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.find(PRISTINE_SOURCE_DIR), std::string::npos) << "the source path is compiled into the tool";
+  std::filesystem::remove_all(prefix);
+}
+
+}  // namespace

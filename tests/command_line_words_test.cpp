@@ -75,3 +75,53 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ScenarioWords,
 
 }  // namespace
 }  // namespace pristine
+
+namespace pristine {
+namespace {
+
+// `pristine boot --scenario` names what of a scenario the PC cannot do.
+TEST(ScenarioOnThePc, WhatThePcCannotDoIsNamedAndNothingElse) {
+  const sim::Scenario s = sim::parse_scenario(R"(
+[scenario]
+name = "mixed"
+duration_ms = 5
+[[source]]
+name = "nic"
+kind = "poisson"
+vector = 0x41
+rate_hz = 1000
+[[source]]
+name = "line8"
+kind = "periodic"
+vector = 0x48
+period_ns = 100000
+[[source]]
+name = "line8-bursts"
+kind = "bursty"
+vector = 0x48
+burst = 4
+burst_rate_hz = 100
+spacing_ns = 500
+[[fault]]
+kind = "nmi"
+rate_hz = 1000
+[budgets]
+timer = 900
+)",
+                                               "mixed.toml");
+  const std::vector<std::string> ignored = cli::ignored_on_the_pc(s);
+  ASSERT_EQ(ignored.size(), 4u);
+  EXPECT_NE(ignored[0].find("source 'nic' (vector 0x41)"), std::string::npos) << ignored[0];
+  EXPECT_NE(ignored[1].find("source 'line8-bursts': its bursty arrivals"), std::string::npos) << ignored[1];
+  EXPECT_NE(ignored[2].find("fault 'nmi'"), std::string::npos) << ignored[2];
+  EXPECT_NE(ignored[3].find("[budgets] timer"), std::string::npos) << ignored[3];
+  for (const std::string& line : ignored) EXPECT_EQ(line.find("'line8':"), std::string::npos) << line;
+}
+
+TEST(ScenarioOnThePc, AScenarioThePcRunsWholeIgnoresNothing) {
+  const sim::Scenario s = sim::load_scenario(PRISTINE_SOURCE_DIR "/scenarios/preempt.toml");
+  EXPECT_TRUE(cli::ignored_on_the_pc(s).empty());
+}
+
+}  // namespace
+}  // namespace pristine

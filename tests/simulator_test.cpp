@@ -479,6 +479,17 @@ TEST(FaultsScenario, EveryInjectedFaultIsListedWithWhatTheKernelDid) {
   EXPECT_GT(spurious->count, 10u);
   // The JSON lists them too.
   EXPECT_EQ(to_json(r)["faults"].size(), r.faults.size());
+  // The text summarises a long list by kind, one line each; --verbose lists all.
+  ASSERT_GT(r.faults.size(), kFaultsListedInFull);
+  const std::string summary = render_text(r);
+  EXPECT_NE(summary.find(fmt::format("injected faults: {}, by kind (--verbose lists each)", r.faults.size())),
+            std::string::npos) << summary;
+  EXPECT_NE(summary.find(fmt::format("  nmi-swapgs-window {:>6}", window.size())), std::string::npos) << summary;
+  EXPECT_LT(std::count(summary.begin(), summary.end(), '\n'), 60) << summary;
+  const std::string all = render_text(r, {.verbose = true});
+  EXPECT_GE(static_cast<std::size_t>(std::count(all.begin(), all.end(), '\n')), r.faults.size()) << all;
+  // Kernel functions are named as written, not mangled.
+  for (const InjectedFault& f : r.faults) EXPECT_EQ(f.symbol.find("_Z"), std::string::npos) << f.symbol;
 }
 
 }  // namespace
@@ -497,6 +508,9 @@ TEST(KernelStackOverflow, DoubleFaultOnItsIstStackReportsIt) {
                  v.symbol.find("overflow_main") != std::string::npos;
   }
   EXPECT_TRUE(escalated) << "the #PF on the guard page escalates to #DF, named at the overflowing function";
+  for (const Violation& v : r.violations) {
+    if (v.kind == "kernel-fault") EXPECT_EQ(v.symbol, "pristine::(anonymous namespace)::overflow_main") << v.symbol;
+  }
   EXPECT_NE(r.console.find("KERNEL EXCEPTION double-fault"), std::string::npos) << r.console;
   EXPECT_NE(r.console.find("kstack-overflow: kernel stack overflow"), std::string::npos) << r.console;
   EXPECT_NE(r.console.find("rsp="), std::string::npos) << "the register dump";

@@ -187,7 +187,7 @@ std::vector<std::string> qemu_command(const BootOptions& o) {
                            "-device", "e1000,netdev=nic0,romfile="});
   }
   cmd.insert(cmd.end(), {"-append", append});
-  if (o.debug) cmd.insert(cmd.end(), {"-s", "-S"});
+  if (o.debug) cmd.insert(cmd.end(), {"-gdb", fmt::format("tcp::{}", o.gdb_port), "-S"});
   cmd.insert(cmd.end(), o.extra_qemu_args.begin(), o.extra_qemu_args.end());
   return cmd;
 }
@@ -216,23 +216,27 @@ int run_boot(const BootOptions& options) {
   if (o.nic_packets != 0) {
     if (const std::string why = nic.open(o.nic_packets, o); !why.empty()) {
       std::cerr << "pristine boot: cannot make nic0's socket: " << why << '\n';
-      return 2;
+      return kBootRefused;
     }
   }
   if (o.mode == BootOptions::Mode::Kvm) {
     if (const std::string why = kvm_unusable_reason(); !why.empty()) {
       std::cerr << "pristine boot --kvm: refused: " << why << '\n';
-      return 2;
+      return kBootRefused;
     }
   }
   if (!std::filesystem::exists(o.image)) {
     std::cerr << "pristine boot: " << o.image.string() << ": no such kernel image (build it first)\n";
-    return 2;
+    return kBootRefused;
   }
   const std::vector<std::string> cmd = qemu_command(o);
   if (o.debug) {
-    std::cerr << "QEMU waits for GDB on localhost:1234. In another terminal:\n"
-              << "  gdb " << o.image.string() << " -ex 'target remote :1234' -ex 'hbreak kernel_main' -ex continue\n"
+    std::cerr << fmt::format("QEMU waits for GDB on localhost:{}. In another terminal, from the repository's root:\n",
+                             o.gdb_port)
+              << "  gdb " << o.image.string()
+              << fmt::format(" -ex 'set substitute-path /pristine .' -ex 'target remote :{}' -ex 'hbreak kernel_main' "
+                             "-ex continue\n",
+                             o.gdb_port)
               << "(docs/debugging.md has more recipes)\n";
   }
 
@@ -243,7 +247,7 @@ int run_boot(const BootOptions& options) {
   std::optional<ChildProcess> qemu = ChildProcess::start(cmd, why, !o.serial_input.empty());
   if (!qemu) {
     std::cerr << "pristine boot: cannot start qemu-system-x86_64: " << why << '\n';
-    return 2;
+    return kBootRefused;
   }
 
   // Stream the console until QEMU closes it; a wall-clock limit (10x the run
@@ -289,19 +293,27 @@ int run_boot(const BootOptions& options) {
   if (timed_out) {
     std::cerr << fmt::format("pristine boot: FAIL: timeout ({:g} s of host time), QEMU killed\n",
                              o.seconds * 10 + 10);
-    return 1;
+    return kBootFail;
   }
   if (!exit.exited) {
     std::cerr << "pristine boot: FAIL: QEMU ended by a signal\n";
-    return 1;
+    return kBootFail;
   }
   const int code = exit.status;
   if (code == pc::kQemuStatusPass) {
     std::string problem = o.serial_input.empty() ? "" : serial_input_problem(o.serial_input, console);
     if (problem.empty() && o.nic_packets != 0) problem = nic_input_problem(o.nic_packets, console);
-    if (problem.empty()) return 0;
+    if (problem.empty()) return kBootPass;
     std::cerr << "pristine boot: FAIL: " << problem << '\n';
-    return 1;
+    return kBootFail;
+  }
+  if (pc::is_kernel_failure_status(code) && o.mode == BootOptions::Mode::Tcg && !o.debug) {
+    if (const std::string why = starvation_explains(console, cpu, wall, o.smp); !why.empty()) {
+      std::cerr << "pristine boot: INCONCLUSIVE: " << why
+                << "; no kernel fault shown. Run with --icount (deterministic: guest time counts instructions) "
+                   "for a verdict\n";
+      return kBootInconclusive;
+    }
   }
   if (code == 0) {
     std::cerr << "pristine boot: FAIL: triple fault or reset (QEMU status 0)\n";
@@ -311,17 +323,34 @@ int run_boot(const BootOptions& options) {
     std::cerr << fmt::format("pristine boot: FAIL: QEMU exited with status {} (not the kernel's: see QEMU's message above)\n",
                              code);
   }
-  // Under plain TCG guest time is host time: while the host deschedules QEMU
-  // the guest's tick deadlines pass unserved. The spinning guest keeps its
-  // vCPU busy, so a share well below one CPU per vCPU says the host, not the
-  // kernel, lost those ticks (docs/boot.md, "Modes").
-  if (pc::is_kernel_failure_status(code) && o.mode == BootOptions::Mode::Tcg && !o.debug && wall > 0 &&
-      cpu / wall < 0.9 * o.smp) {
-    std::cerr << fmt::format("pristine boot: note: QEMU got {:.0f}% of a CPU over the run for {} vCPU(s) (host busy: "
-                             "{:.1f} s CPU in {:.1f} s); under TCG that loses guest ticks\n",
-                             100 * cpu / wall, o.smp, cpu, wall);
+  return kBootFail;
+}
+
+// Under plain TCG guest time is host time: while the host deschedules QEMU
+// the guest's tick deadlines pass unserved. The spinning guest keeps its
+// vCPU busy, so a share well below one CPU per vCPU says the host, not the
+// kernel, lost those ticks (docs/boot.md, "Modes").
+std::string starvation_explains(const std::string& console, double cpu_seconds, double wall_seconds, unsigned smp) {
+  if (wall_seconds <= 0 || cpu_seconds / wall_seconds >= 0.9 * smp) return "";
+  try {
+    const sim::ShutdownReport report = sim::read_shutdown_report(console);
+    const auto failures = report.all("failure");
+    if (failures.empty()) return "";
+    std::string cpus;
+    for (const sim::ReportRecord* failure : failures) {
+      if (failure->subject != "tick-rate") return "";
+      const std::string& id = failure->text("cpu");
+      const sim::ReportRecord& cpu = report.get("cpu", id);
+      if (cpu.number("ticks") >= cpu.number("expected-ticks")) return "";  // too many: not the host's doing
+      cpus += fmt::format("{}cpu {}: {} of {} ticks", cpus.empty() ? "" : ", ", id, cpu.number("ticks"),
+                          cpu.number("expected-ticks"));
+    }
+    return fmt::format("only a tick-rate shortfall ({}) while QEMU got {:.0f}% of a CPU for {} vCPU(s) ({:.1f} s "
+                       "CPU in {:.1f} s of host time): the host starved it",
+                       cpus, 100 * cpu_seconds / wall_seconds, smp, cpu_seconds, wall_seconds);
+  } catch (const sim::ShutdownReportError&) {
+    return "";
   }
-  return 1;
 }
 
 }  // namespace pristine::cli

@@ -14,7 +14,8 @@ struct BootOptions {
   Mode mode = Mode::Tcg;
   unsigned smp = 1;
   double seconds = 1.0;  // run time before the shutdown report (kernel `seconds=`, microsecond resolution)
-  bool debug = false;  // QEMU -s -S: wait for GDB on :1234
+  bool debug = false;  // QEMU -gdb tcp::<gdb_port> -S: wait for GDB
+  unsigned gdb_port = 1234;
   std::vector<std::string> extra_qemu_args;
   std::vector<std::string> kernel_args;  // extra words for the kernel command line (task=..., tick=...)
   std::filesystem::path image;
@@ -43,8 +44,22 @@ std::vector<std::string> qemu_command(const BootOptions& options);
 // software mode that emulates ring 0, whose timings are not cycles.
 std::string kvm_unusable_reason();
 
-// Runs QEMU; returns 0 on the kernel's pass, 1 on any failure (with a reason
-// on stderr), 2 when the request itself cannot be served (e.g. --kvm here).
+// What run_boot returns.
+inline constexpr int kBootPass = 0;
+inline constexpr int kBootFail = 1;
+inline constexpr int kBootRefused = 2;       // the request cannot be served (e.g. --kvm here)
+inline constexpr int kBootInconclusive = 3;  // ticks lost to a starved host under plain TCG
+
+// Runs QEMU; returns kBootPass on the kernel's pass, kBootFail on any failure
+// (with a reason on stderr), kBootInconclusive when the only failure is a
+// tick-rate shortfall that host starvation explains (plain TCG: guest time
+// is host time), kBootRefused when the request itself cannot be served.
 int run_boot(const BootOptions& options);
+
+// Whether the kernel's failure is explained by a starved host under plain
+// TCG: every failure record a tick-rate shortfall (fewer ticks than
+// expected, never more) and QEMU given well under one CPU per vCPU. The
+// reason ("" if not).
+std::string starvation_explains(const std::string& console, double cpu_seconds, double wall_seconds, unsigned smp);
 
 }  // namespace pristine::cli

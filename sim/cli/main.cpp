@@ -9,14 +9,20 @@
 //                                            the cost table's unprivileged rows timed on this CPU
 //   swarm [--seeds N] [--first S] [--jobs J] drawn scenarios, one per seed, every invariant checked
 //   swarm --seed S [--write FILE]            replay one seed (and write its scenario)
+//   list [DIR] [--verbose]                   the scenario catalogue
+//   --version                                the tool's and its engines' versions
 // Exit codes: 0 pass, 1 the run failed its checks (a budget, an invariant, a
 // kernel verdict), 2 bad input: a malformed file or number, an output path that
 // cannot be written (refused before the run), or a report that could not be
-// written at the end (the verdict is printed; the file is not there).
+// written at the end (the verdict is printed; the file is not there), 3 an
+// inconclusive boot (a tick-rate shortfall under plain TCG that host
+// starvation explains: the host, not the kernel, lost the ticks).
 // Numbers are parsed strictly (sim/cli/numbers.h) and every output file is
 // written whole or not at all (sim/cli/output_file.h): docs/input-limits.md.
 #include <CLI/CLI.hpp>
+#include <capstone/capstone.h>
 #include <fmt/format.h>
+#include <unicorn/unicorn.h>
 
 #include <filesystem>
 #include <iostream>
@@ -26,11 +32,14 @@
 #include "sim/cli/boot_command.h"
 #include "sim/cli/budget_command.h"
 #include "sim/cli/calibrate_command.h"
+#include "sim/cli/data_paths.h"
+#include "sim/cli/list_command.h"
 #include "sim/cli/numbers.h"
 #include "sim/cli/output_file.h"
 #include "sim/cli/scenario_args.h"
 #include "sim/cli/swarm_command.h"
 #include "sim/guest_image.h"
+#include "sim/printable.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
 
@@ -40,20 +49,34 @@ constexpr int kExitPass = 0;
 constexpr int kExitFail = 1;
 constexpr int kExitBadInput = 2;
 
-// The images sit next to the binary's build tree: build/bin/pristine ->
-// build/images/. PRISTINE_IMAGE_DIR overrides.
-std::filesystem::path default_image(const char* argv0, const char* name) {
-  if (const char* dir = std::getenv("PRISTINE_IMAGE_DIR")) return std::filesystem::path(dir) / name;
-  std::error_code ec;
-  auto self = std::filesystem::canonical("/proc/self/exe", ec);
-  if (ec) self = std::filesystem::absolute(argv0);
-  return self.parent_path().parent_path() / "images" / name;
+// What `pristine --version` says: the tool and the engines it runs on (a
+// figure from this machine is only comparable with its Unicorn version).
+std::string version_text() {
+  const unsigned unicorn = uc_version(nullptr, nullptr);  // major << 24 | minor << 16 | patch << 8
+  int cs_major = 0, cs_minor = 0;
+  cs_version(&cs_major, &cs_minor);
+  return fmt::format("pristine {} (Unicorn {}.{}.{}, Capstone {}.{})", PRISTINE_VERSION, unicorn >> 24,
+                     (unicorn >> 16) & 0xFF, (unicorn >> 8) & 0xFF, cs_major, cs_minor);
+}
+
+// CLI11 says only "A subcommand is required" for `pristine simm`: name the
+// word and the subcommands there are. "" when the first word is fine.
+std::string unknown_subcommand(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return "";
+  std::string known;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_name() == argv[1]) return "";
+    known += (known.empty() ? "" : ", ") + sub->get_name();
+  }
+  return fmt::format("pristine: unknown subcommand '{}' (subcommands: {}; pristine --help)",
+                     pristine::sim::printable(argv[1]), known);
 }
 
 // The JSON report: checked before anything runs, an earlier run's report
 // removed when the run starts, the new one written whole at the end.
 int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
-            const std::optional<std::string>& json_file, const std::filesystem::path& image, bool plan_only) {
+            const std::optional<std::string>& json_file, const std::filesystem::path& image, bool plan_only,
+            bool verbose) {
   using namespace pristine::sim;
   using namespace pristine::cli;
   if (json_file) {
@@ -64,8 +87,10 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
   }
   Scenario scenario = load_scenario(scenario_file);
   if (seed) scenario.seed = *seed;
+  // `--json -`: the JSON alone on standard output, the text on standard error.
+  std::ostream& text = json_file == std::string(kStandardOutput) ? std::cerr : std::cout;
   // What the run will model, before it runs (docs/scenarios.md, "Run plan").
-  std::cout << describe_plan(scenario) << std::endl;
+  text << describe_plan(scenario) << std::endl;
   if (plan_only) return kExitPass;
   Simulator simulator(scenario, image);
   if (json_file) {
@@ -75,7 +100,8 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
     }
   }
   const Report report = simulator.run();
-  std::cout << render_text(report);
+  text << render_text(report, {.verbose = verbose});
+  text.flush();
   if (json_file) {
     if (const std::string why = write_output(*json_file, json_text(to_json(report))); !why.empty()) {
       std::cerr << fmt::format("pristine sim: --json '{}': the JSON report was NOT written: {}\n", *json_file, why);
@@ -90,6 +116,9 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
 int main(int argc, char** argv) {
   CLI::App app{"Pristine: an x86-64 kernel core and the deterministic simulator that measures it"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", version_text());
+  const pristine::cli::DataPaths data = pristine::cli::find_data_paths(argv[0]);
+  auto default_image = [&data](const char*, const char* name) { return data.images / name; };
 
   auto* sim = app.add_subcommand("sim", "Run an interrupt-storm scenario on the simulator");
   std::filesystem::path scenario_file;
@@ -104,10 +133,13 @@ int main(int argc, char** argv) {
                                          "Seed for the event sources (overrides the scenario's)");
   sim->add_option_function<std::string>(
       "--json", [&json_file](const std::string& file) { json_file = file; },
-      "Also write the report as JSON to FILE (whole or not at all)");
+      "Also write the report as JSON to FILE (whole or not at all; '-': standard output, the text then goes to "
+      "standard error)");
   sim->add_option("--image", image, "Simulator kernel image")->capture_default_str();
   bool plan_only = false;
   sim->add_flag("--plan", plan_only, "Print the run plan (modeled length, expected events) and exit without running");
+  bool verbose = false;
+  sim->add_flag("--verbose", verbose, "List every injected fault (a long list is otherwise summarised by kind)");
 
   auto* boot = app.add_subcommand("boot", "Boot the PC image in QEMU and exit with the kernel's verdict");
   pristine::cli::BootOptions boot_options;
@@ -125,24 +157,31 @@ int main(int argc, char** argv) {
   pristine::cli::add_decimal_number_option(
       *boot, "--seconds", 0.001, 600.0, [&boot_options](double value) { boot_options.seconds = value; },
       "Run time before the shutdown report (fractions allowed, e.g. 0.25)");
-  boot->add_flag("--debug", boot_options.debug, "Start QEMU halted with a GDB stub on :1234 (docs/debugging.md)");
+  auto* debug_flag =
+      boot->add_flag("--debug", boot_options.debug, "Start QEMU halted with a GDB stub (docs/debugging.md)");
+  pristine::cli::add_whole_number_option(
+      *boot, "--gdb-port", 1, 65535,
+      [&boot_options](std::uint64_t value) { boot_options.gdb_port = static_cast<unsigned>(value); },
+      "With --debug: the GDB stub's TCP port (default 1234)")
+      ->needs(debug_flag);
   boot->add_option("--image", boot_options.image, "PC kernel image")->capture_default_str();
   std::filesystem::path boot_scenario;
   boot->add_option("--scenario", boot_scenario,
-                   "Run a scenario's tasks and tick rate on the PC, and its uart0 input on the serial port (its other "
-                   "interrupt sources are simulator-only)")
+                   "Run a scenario on the PC: its tasks, tick rate, CPUs and duration (unless --smp / --seconds "
+                   "say otherwise), its uart0 and nic0 input and device line 8; what the PC cannot do is listed")
       ->check(CLI::ExistingFile);
   boot->add_option("qemu_args", boot_options.extra_qemu_args, "Extra QEMU arguments, after --");
   boot->allow_extras(false);
 
   auto* budget = app.add_subcommand("budget", "Run the hot-path benchmarks and fail when a path reaches its cycle budget");
-  const std::filesystem::path build_dir = default_image(argv[0], "").parent_path().parent_path();
+  std::error_code no_source;
   pristine::cli::BudgetOptions budget_options{
-      .benchmarks = build_dir / "benches" / "hot_path_bench",
+      .benchmarks = data.hot_path_bench,
       .image = default_image(argv[0], "sim-kernel.elf"),
-      .budgets = std::filesystem::path(PRISTINE_SOURCE_DIR) / "benches" / "budgets.toml",
-      .json = build_dir / "hot-path-benchmarks.json",
-      .source_dir = PRISTINE_SOURCE_DIR,
+      .budgets = data.budgets,
+      .json = data.root / "hot-path-benchmarks.json",
+      // The repository the budgets file is in (for the commit range), if it is in one.
+      .source_dir = std::filesystem::canonical(data.budgets, no_source).parent_path().parent_path(),
   };
   budget->add_option("--image", budget_options.image, "Simulator kernel image to measure")->capture_default_str();
   budget->add_option("--budgets", budget_options.budgets, "Budgets file")->capture_default_str();
@@ -155,7 +194,7 @@ int main(int argc, char** argv) {
   pristine::cli::CalibrateOptions calibrate_options{
       .pc_image = default_image(argv[0], "kernel.elf"),
       .sim_image = default_image(argv[0], "sim-kernel.elf"),
-      .scenarios = std::filesystem::path(PRISTINE_SOURCE_DIR) / "benches" / "scenarios",
+      .scenarios = data.bench_scenarios,
   };
   auto* calibrate_kvm = calibrate->add_flag(
       "--kvm", calibrate_options.kvm, "Real cycles under hardware virtualization (refused where KVM is not VT-x/AMD-V)");
@@ -199,6 +238,15 @@ int main(int argc, char** argv) {
   swarm_seed->excludes(swarm_seeds)->excludes(swarm_first)->excludes(swarm_jobs);
   swarm->add_option("--image", swarm_options.image, "Simulator kernel image")->capture_default_str();
 
+  auto* list = app.add_subcommand("list", "The scenario catalogue: each scenario with the first sentence of its comment");
+  pristine::cli::ListOptions list_options{.directory = data.scenarios};
+  list->add_option("directory", list_options.directory, "Directory of scenario files")->capture_default_str();
+  list->add_flag("--verbose", list_options.verbose, "The whole opening comment of each file");
+
+  if (const std::string why = unknown_subcommand(app, argc, argv); !why.empty()) {
+    std::cerr << why << '\n';
+    return kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -207,8 +255,9 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*sim) return run_sim(scenario_file, seed, json_file, image, plan_only);
+    if (*sim) return run_sim(scenario_file, seed, json_file, image, plan_only, verbose);
     if (*budget) return pristine::cli::run_budget(budget_options);
+    if (*list) return pristine::cli::run_list(list_options, std::cout);
     if (*swarm) {
       if (!swarm_write.empty() || swarm->count("--write") != 0) {
         if (const std::string problem = pristine::cli::output_path_problem(swarm_write); !problem.empty()) {
@@ -226,6 +275,14 @@ int main(int argc, char** argv) {
       boot_options.mode = icount ? Mode::Icount : kvm ? Mode::Kvm : Mode::Tcg;
       if (!boot_scenario.empty()) {
         const pristine::sim::Scenario scenario = pristine::sim::load_scenario(boot_scenario);
+        if (boot->count("--smp") == 0) boot_options.smp = scenario.cpus;
+        if (boot->count("--seconds") == 0) {
+          boot_options.seconds = static_cast<double>(scenario.duration) / static_cast<double>(scenario.cpu_hz);
+        }
+        for (const std::string& what : pristine::cli::ignored_on_the_pc(scenario)) {
+          std::cerr << fmt::format("pristine boot: {}: ignored on the PC: {}\n",
+                                   pristine::sim::printable(boot_scenario.string()), what);
+        }
         boot_options.kernel_args = pristine::cli::kernel_args_for(scenario);
         boot_options.serial_input = pristine::cli::serial_input_for(scenario);
         boot_options.nic_packets = pristine::cli::nic_packets_for(scenario);

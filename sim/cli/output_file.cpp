@@ -29,7 +29,7 @@ struct Target {
 };
 
 bool names_a_stream(const std::string& path) {
-  return path == "/dev/stdout" || path == "/dev/stderr" || path.starts_with("/dev/fd/") ||
+  return path == kStandardOutput || path == "/dev/stdout" || path == "/dev/stderr" || path.starts_with("/dev/fd/") ||
          path.starts_with("/proc/self/fd/");
 }
 
@@ -93,7 +93,8 @@ std::string write_all(int fd, std::string_view text) {
 std::string write_in_place(const std::string& path, std::string_view text) {
   std::cout.flush();
   std::fflush(stdout);
-  const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  const int fd = path == kStandardOutput ? fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0)
+                                         : open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd < 0) return errno_text("cannot open");
   std::string why = write_all(fd, text);
   if (close(fd) != 0 && why.empty()) why = errno_text("close failed");
@@ -121,6 +122,7 @@ std::string output_path_problem(const std::string& path) {
   const fs::file_status st = fs::status(path, ec);
   if (fs::is_directory(st)) return "is a directory";
   const Target target = resolve(path);
+  if (path == kStandardOutput) return fcntl(STDOUT_FILENO, F_GETFL) < 0 ? "standard output is closed" : "";
   if (target.in_place) {
     if (!fs::exists(st)) return "no such file";
     if (access(path.c_str(), W_OK) != 0) return errno_text("not writable");

@@ -17,7 +17,8 @@
 // A path that names a device, a FIFO or a standard stream (/dev/stdout,
 // /dev/null, /dev/full, a pipe) cannot be replaced by a rename: it is
 // written in place, and every write and the close are still checked, so
-// /dev/full fails.
+// /dev/full fails. "-" is standard output (kStandardOutput), as in most
+// tools: `pristine sim X --json - | jq`.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,8 @@
 #include <string_view>
 
 namespace pristine::cli {
+
+inline constexpr const char* kStandardOutput = "-";
 
 // Why `path` cannot take an output file, or "" if it can: empty, a
 // directory, a directory that does not exist, a place where no file can be

@@ -10,6 +10,9 @@
 #include "hw-x86_64/pc/command_line_words.h"
 #include "hw-x86_64/pc/hpet.h"
 #include "sim/event_source.h"
+#include "sim/fault_kinds.h"
+#include "sim/printable.h"
+#include "sim/source_kinds.h"
 #include "core/drivers/uart_payload.h"
 
 namespace pristine::cli {
@@ -67,6 +70,31 @@ std::uint64_t nic_packets_for(const sim::Scenario& s) {
     while (source.next_arrival() < s.duration && packets < kMaxNicPackets) ++packets;
   }
   return packets;
+}
+
+std::vector<std::string> ignored_on_the_pc(const sim::Scenario& s) {
+  std::vector<std::string> ignored;
+  for (const auto& source : s.sources) {
+    const std::string name = sim::printable(source.name);
+    if (source.driver) continue;
+    if (source.vector == vectors::kDeviceBase + pc::kHpetLine) {
+      if (source.kind != sim::SourceKind::Periodic) {
+        ignored.push_back(fmt::format("source '{}': its {} arrivals (the HPET raises line 8 periodically at their "
+                                      "mean rate)", name, sim::source_kind_info(source.kind).name));
+      }
+      continue;
+    }
+    ignored.push_back(fmt::format("source '{}' (vector {:#x}): the simulated board's (the PC raises uart0, nic0 and "
+                                  "device line 8 only)", name, source.vector));
+  }
+  for (const auto& fault : s.faults) {
+    ignored.push_back(fmt::format("fault '{}': fault injection is the simulator's", sim::fault_kind_name(fault.kind)));
+  }
+  for (const auto& budget : s.budgets) {
+    ignored.push_back(fmt::format("[budgets] {}: budgets judge modeled cycles (the simulator's)",
+                                  sim::printable(budget.handler)));
+  }
+  return ignored;
 }
 
 }  // namespace pristine::cli

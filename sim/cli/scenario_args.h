@@ -25,4 +25,12 @@ std::string serial_input_for(const sim::Scenario& scenario);
 inline constexpr std::uint64_t kMaxNicPackets = 100'000;
 std::uint64_t nic_packets_for(const sim::Scenario& scenario);
 
+// What of the scenario a PC boot cannot do, one line each: sources other
+// than the driven devices and device line 8 (the simulated board's devices),
+// line 8's arrival pattern (the HPET raises it periodically at the mean
+// rate), injected faults, per-handler budgets and the simulator's own checks
+// (modeled-cycle figures). Honoured: tasks, tick rate, CPUs, duration, the
+// seed (through the input bytes and packets), uart0, nic0 and line 8.
+std::vector<std::string> ignored_on_the_pc(const sim::Scenario& scenario);
+
 }  // namespace pristine::cli
