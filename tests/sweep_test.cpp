@@ -46,7 +46,7 @@ std::string read_file(const fs::path& path) {
 
 // Only standard output: the summary (the progress lines go to standard error).
 testing::CommandResult sweep_stdout(const std::string& args) {
-  return testing::run_command(std::string(PRISTINE_BUILD_DIR "/bin/pristine ") + args + " 2>/dev/null");
+  return testing::run_command(std::string("(" PRISTINE_BUILD_DIR "/bin/pristine ") + args + " 2>/dev/null)");
 }
 
 TEST(SweepRange, RangesAndShardsAreParsedStrictly) {
