@@ -208,17 +208,31 @@ int main(int argc, char** argv) {
                                             "(docs/sweeps.md)");
   pristine::cli::SweepOptions sweep_options;
   sweep_options.image = default_image(argv[0], "sim-kernel.elf");
-  std::optional<std::string> sweep_seeds, sweep_shard;
+  bool sweep_seeds = false;
   sweep->add_option("scenario", sweep_options.scenario, "Scenario file (TOML, see docs/scenarios.md)")
       ->check(CLI::ExistingFile);
-  sweep->add_option_function<std::string>("--seeds", [&](const std::string& v) { sweep_seeds = v; },
-                                          "The seeds, FIRST..LAST (both included)");
+  sweep->add_option_function<std::string>(
+      "--seeds",
+      [&](const std::string& v) {
+        std::string why;
+        const auto range = pristine::cli::parse_seed_range(v, why);
+        if (!range) throw CLI::ValidationError("--seeds", why);
+        sweep_options.range = *range;
+        sweep_seeds = true;
+      },
+      "The seeds, FIRST..LAST (both included)");
   pristine::cli::add_whole_number_option(
       *sweep, "-j,--jobs", 1, 256, [&](std::uint64_t v) { sweep_options.jobs = static_cast<unsigned>(v); },
       "Worker processes at once (default: one per core)");
-  sweep->add_option_function<std::string>("--shard", [&](const std::string& v) { sweep_shard = v; },
-                                          "Run only shard INDEX/COUNT (0-based): the seeds s with (s - FIRST) mod COUNT "
-                                          "= INDEX");
+  sweep->add_option_function<std::string>(
+      "--shard",
+      [&](const std::string& v) {
+        std::string why;
+        const auto shard = pristine::cli::parse_shard(v, why);
+        if (!shard) throw CLI::ValidationError("--shard", why);
+        sweep_options.shard = *shard;
+      },
+      "Run only shard INDEX/COUNT (0-based): the seeds s with (s - FIRST) mod COUNT = INDEX");
   sweep->add_option_function<std::string>("--json", [&](const std::string& v) { sweep_options.json = v; },
                                           "Also write the sweep result as JSON to FILE (whole or not at all)");
   auto* sweep_image = sweep->add_option("--image", sweep_options.image, "Simulator kernel image")->capture_default_str();
@@ -253,24 +267,11 @@ int main(int argc, char** argv) {
     }
     if (*sweep_merge) return pristine::cli::run_sweep_merge(merge_options);
     if (*sweep) {
-      std::string why;
-      const char* problem = sweep_options.scenario.empty() ? "a scenario file is needed"
-                            : !sweep_seeds                 ? "--seeds FIRST..LAST is needed"
-                                                           : nullptr;
-      std::optional<pristine::cli::SeedRange> range;
-      std::optional<pristine::cli::Shard> shard = pristine::cli::Shard{};
-      if (problem == nullptr && !(range = pristine::cli::parse_seed_range(*sweep_seeds, why))) {
-        why = "--seeds " + why;
-      } else if (problem == nullptr && sweep_shard && !(shard = pristine::cli::parse_shard(*sweep_shard, why))) {
-        why = "--shard " + why;
-      }
-      if (problem != nullptr) why = problem;
-      if (!why.empty()) {
-        std::cerr << fmt::format("pristine sweep: {}\n", why);
+      // Not required by the parser: `sweep merge` takes neither.
+      if (sweep_options.scenario.empty() || !sweep_seeds) {
+        std::cerr << "pristine sweep: a scenario file and --seeds FIRST..LAST are needed (--help)\n";
         return kExitBadInput;
       }
-      sweep_options.range = *range;
-      sweep_options.shard = *shard;
       sweep_options.image_given = sweep_image->count() != 0;
       return pristine::cli::run_sweep(sweep_options);
     }
