@@ -11,6 +11,9 @@ packages=(
   # The asan preset: clang with its sanitizer and libFuzzer runtimes, and
   # llvm-symbolizer (package llvm) for the sanitizers' stack traces.
   clang libclang-rt-14-dev llvm
+  # tests/slurm_sweep_test.sh: a one-node Slurm cluster (slurmctld, slurmd,
+  # sbatch) and its authentication daemon, for scripts/slurm-sweep.sh.
+  slurm-wlm munge
 )
 
 # Unicorn 2.1 or newer (docs/dependencies.md): bookworm ships 2.0.1, whose

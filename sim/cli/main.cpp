@@ -9,6 +9,10 @@
 //                                            the cost table's unprivileged rows timed on this CPU
 //   swarm [--seeds N] [--first S] [--jobs J] drawn scenarios, one per seed, every invariant checked
 //   swarm --seed S [--write FILE]            replay one seed (and write its scenario)
+//   sweep SCENARIO --seeds A..B [-j N] [--shard I/N] [--json FILE]
+//                                            one scenario over a seed range, a worker process per seed
+//   sweep merge A.json B.json ... [--json FILE]
+//                                            the shards' results as one sweep (docs/sweeps.md)
 //   list [DIR] [--verbose]                   the scenario catalogue
 //   --version                                the tool's and its engines' versions
 // Exit codes: 0 pass, 1 the run failed its checks (a budget, an invariant, a
@@ -38,6 +42,7 @@
 #include "sim/cli/output_file.h"
 #include "sim/cli/scenario_args.h"
 #include "sim/cli/swarm_command.h"
+#include "sim/cli/sweep_command.h"
 #include "sim/guest_image.h"
 #include "sim/printable.h"
 #include "sim/scenario.h"
@@ -238,6 +243,47 @@ int main(int argc, char** argv) {
   swarm_seed->excludes(swarm_seeds)->excludes(swarm_first)->excludes(swarm_jobs);
   swarm->add_option("--image", swarm_options.image, "Simulator kernel image")->capture_default_str();
 
+  auto* sweep = app.add_subcommand("sweep", "Run a scenario once per seed of a range, each seed in its own process "
+                                            "(docs/sweeps.md)");
+  pristine::cli::SweepOptions sweep_options;
+  sweep_options.image = default_image(argv[0], "sim-kernel.elf");
+  bool sweep_seeds = false;
+  sweep->add_option("scenario", sweep_options.scenario, "Scenario file (TOML, see docs/scenarios.md)")
+      ->check(CLI::ExistingFile);
+  sweep->add_option_function<std::string>(
+      "--seeds",
+      [&](const std::string& v) {
+        std::string why;
+        const auto range = pristine::cli::parse_seed_range(v, why);
+        if (!range) throw CLI::ValidationError("--seeds", why);
+        sweep_options.range = *range;
+        sweep_seeds = true;
+      },
+      "The seeds, FIRST..LAST (both included)");
+  pristine::cli::add_whole_number_option(
+      *sweep, "-j,--jobs", 1, 256, [&](std::uint64_t v) { sweep_options.jobs = static_cast<unsigned>(v); },
+      "Worker processes at once (default: one per core)");
+  sweep->add_option_function<std::string>(
+      "--shard",
+      [&](const std::string& v) {
+        std::string why;
+        const auto shard = pristine::cli::parse_shard(v, why);
+        if (!shard) throw CLI::ValidationError("--shard", why);
+        sweep_options.shard = *shard;
+      },
+      "Run only shard INDEX/COUNT (0-based): the seeds s with (s - FIRST) mod COUNT = INDEX");
+  sweep->add_option_function<std::string>("--json", [&](const std::string& v) { sweep_options.json = v; },
+                                          "Also write the sweep result as JSON to FILE (whole or not at all)");
+  auto* sweep_image = sweep->add_option("--image", sweep_options.image, "Simulator kernel image")->capture_default_str();
+  auto* sweep_merge = sweep->add_subcommand("merge", "Combine the JSON results of every shard of a sweep");
+  pristine::cli::SweepMergeOptions merge_options;
+  sweep_merge->add_option("files", merge_options.files, "One sweep result (--json) per shard")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sweep_merge->add_option_function<std::string>("--json", [&](const std::string& v) { merge_options.json = v; },
+                                                "Also write the merged result as JSON to FILE (whole or not at all)");
+  sweep->require_subcommand(0, 1);
+
   auto* list = app.add_subcommand("list", "The scenario catalogue: each scenario with the first sentence of its comment");
   pristine::cli::ListOptions list_options{.directory = data.scenarios};
   list->add_option("directory", list_options.directory, "Directory of scenario files")->capture_default_str();
@@ -267,6 +313,16 @@ int main(int argc, char** argv) {
         swarm_options.write = swarm_write;
       }
       return pristine::cli::run_swarm(swarm_options);
+    }
+    if (*sweep_merge) return pristine::cli::run_sweep_merge(merge_options);
+    if (*sweep) {
+      // Not required by the parser: `sweep merge` takes neither.
+      if (sweep_options.scenario.empty() || !sweep_seeds) {
+        std::cerr << "pristine sweep: a scenario file and --seeds FIRST..LAST are needed (--help)\n";
+        return kExitBadInput;
+      }
+      sweep_options.image_given = sweep_image->count() != 0;
+      return pristine::cli::run_sweep(sweep_options);
     }
     if (*calibrate && calibrate_host) return pristine::cli::run_calibrate_host(host_options);
     if (*calibrate) return pristine::cli::run_calibrate(calibrate_options);

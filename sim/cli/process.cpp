@@ -72,6 +72,18 @@ std::optional<std::string> capture_process(const std::vector<std::string>& argv)
   return output;
 }
 
+pid_t start_silent_process(const std::vector<std::string>& argv, std::string& why) {
+  const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null < 0) {
+    why = std::strerror(errno);
+    return -1;
+  }
+  int error = 0;
+  const pid_t pid = spawn(argv, null, true, error);
+  if (pid < 0) why = std::strerror(error);
+  return pid;
+}
+
 std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& argv, std::string& why, bool input) {
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) {

@@ -18,6 +18,11 @@ int run_process(const std::vector<std::string>& argv);
 // standard error is discarded).
 std::optional<std::string> capture_process(const std::vector<std::string>& argv);
 
+// Start `argv` with standard input, output and error on /dev/null (the
+// sweep's workers: their report is a file); its pid, or -1 with the reason in
+// `why`. The caller reaps it (waitpid).
+pid_t start_silent_process(const std::vector<std::string>& argv, std::string& why);
+
 // A child whose standard output this side reads as it comes (its standard
 // error is inherited). A child still running when the object goes is killed
 // and reaped.
