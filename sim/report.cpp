@@ -19,6 +19,14 @@ nlohmann::ordered_json distribution_json(const Distribution& d) {
   return j;
 }
 
+// Addresses are hex strings: a 64-bit kernel address is above 2^53, where a
+// JSON number loses precision in jq and JavaScript.
+std::string address_json(VirtAddr address) { return fmt::format("{:#x}", address); }
+
+nlohmann::ordered_json cycle_or_null(const std::optional<Cycles>& cycle) {
+  return cycle ? nlohmann::ordered_json(*cycle) : nlohmann::ordered_json(nullptr);
+}
+
 }  // namespace
 
 bool Report::pass() const {
@@ -29,6 +37,7 @@ bool Report::pass() const {
 
 nlohmann::ordered_json to_json(const Report& r) {
   nlohmann::ordered_json j;
+  j["schema_version"] = kReportSchemaVersion;
   j["scenario"] = r.scenario;
   j["seed"] = r.seed;
   j["cpus"] = r.cpus;
@@ -89,7 +98,8 @@ nlohmann::ordered_json to_json(const Report& r) {
     if (!t.alive) e["exit_code"] = t.exit_code;
     if (t.fault) {
       e["fault"] = {{"name", vectors::handler_name(t.fault->vector)}, {"vector", t.fault->vector},
-                    {"rip", t.fault->rip}, {"error_code", t.fault->error_code}, {"cr2", t.fault->cr2}};
+                    {"rip", address_json(t.fault->rip)}, {"error_code", t.fault->error_code},
+                    {"cr2", address_json(t.fault->cr2)}};
     }
     tasks.push_back(std::move(e));
   }
@@ -103,15 +113,15 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["ticks"] = {{"observed", c.ticks}, {"expected", c.expected_ticks}};
     e["context_switches"] = c.context_switches;
     e["handler_cycles"] = c.handler_cycles;
-    e["first_task_cycles"] = c.first_task_at;
+    e["first_task_at_cycle"] = c.first_task_at;
     if (c.trace_markers != 0) {
       e["trace_markers"] = {{"count", c.trace_markers}, {"last_value", c.trace_last_value},
                             {"last_task", c.trace_last_task}};
     }
     auto& hs = e["handlers"] = nlohmann::ordered_json::array();
     for (const HandlerReport& h : c.handlers) {
-      hs.push_back({{"name", h.name}, {"count", h.count}, {"cycles", distribution_json(h.cycles_exclusive)},
-                    {"instructions", distribution_json(h.instructions_exclusive)}});
+      hs.push_back({{"name", h.name}, {"count", h.count}, {"cycles_exclusive", distribution_json(h.cycles_exclusive)},
+                    {"instructions_exclusive", distribution_json(h.instructions_exclusive)}});
     }
     per_cpu.push_back(std::move(e));
   }
@@ -174,9 +184,10 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["kind"] = v.kind;
     e["message"] = v.message;
     e["symbol"] = v.symbol;
-    e["rip"] = v.rip;
+    e["rip"] = address_json(v.rip);
     e["vector"] = v.vector ? nlohmann::ordered_json(*v.vector) : nlohmann::ordered_json(nullptr);
-    e["cycles"] = v.cycles;
+    e["at_cycle"] = cycle_or_null(v.at_cycle);
+    e["cost_cycles"] = cycle_or_null(v.cost_cycles);
     e["file"] = v.file;
     e["line"] = v.line;
     if (!v.path.empty()) e["path"] = v.path;
@@ -186,7 +197,7 @@ nlohmann::ordered_json to_json(const Report& r) {
   }
   auto& faults = j["faults"] = nlohmann::ordered_json::array();
   for (const InjectedFault& f : r.faults) {
-    faults.push_back({{"kind", f.kind}, {"cycles", f.cycles}, {"rip", f.rip}, {"symbol", f.symbol},
+    faults.push_back({{"kind", f.kind}, {"at_cycle", cycle_or_null(f.at_cycle)}, {"rip", address_json(f.rip)}, {"symbol", f.symbol},
                       {"context", f.context}, {"outcome", f.outcome}});
   }
   j["console"] = r.console;
@@ -300,7 +311,7 @@ std::string render_text(const Report& r) {
     line("");
     line(fmt::format("injected faults: {}", r.faults.size()));
     for (const InjectedFault& f : r.faults) {
-      line(fmt::format("  {:>10}  {:<18} {:<34} {} -> {}", f.cycles, f.kind, f.context, f.symbol, f.outcome));
+      line(fmt::format("  {:>10}  {:<18} {:<34} {} -> {}", f.at_cycle ? fmt::to_string(*f.at_cycle) : "-", f.kind, f.context, f.symbol, f.outcome));
     }
   }
   for (const Violation& v : r.violations) {
