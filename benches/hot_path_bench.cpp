@@ -5,7 +5,9 @@
 // simulation took. `pristine budget` runs this binary and judges the counters
 // against benches/budgets.toml.
 //
-//   hot_path_bench [--image=sim-kernel.elf] [Google Benchmark flags]
+//   hot_path_bench [--image=sim-kernel.elf] [--scenarios=DIR] [Google Benchmark flags]
+// (`pristine budget` passes both: an installed copy finds them beside it,
+// sim/cli/data_paths.h; the defaults are this build's.)
 #include <benchmark/benchmark.h>
 
 #include <cstring>
@@ -21,7 +23,7 @@ namespace {
 using namespace pristine::sim;
 
 std::filesystem::path g_image = PRISTINE_BUILD_DIR "/images/sim-kernel.elf";
-const std::filesystem::path kScenarios = PRISTINE_SOURCE_DIR "/benches/scenarios";
+std::filesystem::path g_scenarios = PRISTINE_SOURCE_DIR "/benches/scenarios";
 
 const HandlerReport* find_path(const Report& report, const std::string& name) {
   for (const HandlerReport& h : report.handlers) {
@@ -31,7 +33,7 @@ const HandlerReport* find_path(const Report& report, const std::string& name) {
 }
 
 void measure(benchmark::State& state, const pristine::bench::HotPath& path) {
-  const Scenario scenario = load_scenario(kScenarios / path.scenario);
+  const Scenario scenario = load_scenario(g_scenarios / path.scenario);
   Report report;
   for (auto _ : state) report = Simulator(scenario, g_image).run();
   const HandlerReport* h = find_path(report, path.path);
@@ -69,6 +71,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) {
     if (std::strncmp(argv[i], "--image=", 8) == 0) {
       g_image = argv[i] + 8;
+    } else if (std::strncmp(argv[i], "--scenarios=", 12) == 0) {
+      g_scenarios = argv[i] + 12;
     } else {
       args.push_back(argv[i]);
     }

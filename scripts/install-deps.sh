@@ -8,6 +8,8 @@ packages=(
   libcapstone-dev qemu-system-x86
   libfmt-dev libgtest-dev libbenchmark-dev libcli11-dev libtomlplusplus-dev
   nlohmann-json3-dev libelf-dev libdw-dev
+  # Validates the JSON report against docs/report.schema.json (tests/validate_json.py).
+  python3-jsonschema
   # The asan preset: clang with its sanitizer and libFuzzer runtimes, and
   # llvm-symbolizer (package llvm) for the sanitizers' stack traces.
   clang libclang-rt-14-dev llvm

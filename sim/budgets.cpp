@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
@@ -36,6 +37,10 @@ Cycles cycles(const std::filesystem::path& file, const toml::table& t, const std
     fail(file, node, prefix + key, fmt::format("must be a positive integer (modeled cycles) of at most {}", kMaxFigure));
   }
   return static_cast<Cycles>(*value);
+}
+
+double headroom_percent(const GateRow& r) {
+  return 100.0 * (static_cast<double>(r.budget) - static_cast<double>(*r.measured)) / static_cast<double>(r.budget);
 }
 
 const char* path_of(const std::string& benchmark) {
@@ -137,6 +142,10 @@ GateResult judge(const Budgets& budgets, const nlohmann::json& output) {
       } else if (b.contains("cycles_max")) {
         row.measured = static_cast<Cycles>(b["cycles_max"].get<double>());
         if (b.contains("instructions_max")) row.instructions = static_cast<std::uint64_t>(b["instructions_max"].get<double>());
+        const auto counter = [&b](const char* name) { return static_cast<std::uint64_t>(b.value(name, 0.0)); };
+        row.cycles = {counter("cycles_min"), counter("cycles_p50"), counter("cycles_p99"), *row.measured};
+        row.instruction_figures = {counter("instructions_min"), counter("instructions_p50"),
+                                   counter("instructions_p99"), counter("instructions_max")};
         row.count = static_cast<std::uint64_t>(b.value("count", 0.0));
         row.violations = static_cast<std::uint64_t>(b.value("violations", 0.0));
         row.label = b.value("label", "");
@@ -148,33 +157,104 @@ GateResult judge(const Budgets& budgets, const nlohmann::json& output) {
   return result;
 }
 
+std::string verdict_text(const GateRow& r) {
+  std::string verdict = !r.measured            ? "NOT MEASURED: " + r.error
+                        : r.instructions_over() ? "OVER INSTRUCTION BUDGET"
+                        : r.over()              ? "OVER BUDGET"
+                        : r.violations != 0     ? "BROKE THE RULES"
+                        : !r.regressions.empty() ? "REGRESSION"
+                                                : "ok";
+  if (r.measured && !r.over() && r.goal) verdict += *r.measured <= *r.goal ? ", goal met" : ", goal missed";
+  if (r.measured && (r.instruction_budget || r.instruction_goal)) {
+    verdict += fmt::format("; {} instructions", r.instructions ? fmt::to_string(*r.instructions) : "?");
+    if (r.instruction_budget) verdict += fmt::format(", budget {}", *r.instruction_budget);
+    if (r.instruction_goal) {
+      verdict += fmt::format(", goal {} {}", *r.instruction_goal,
+                             r.instructions && *r.instructions <= *r.instruction_goal ? "met" : "missed");
+    }
+  }
+  if (r.violations != 0) verdict += " (" + r.label + ")";
+  for (const FigureChange& c : r.regressions) {
+    verdict += fmt::format("; {} {} against the baseline ({} -> {})", c.figure, percent_text(c.percent), c.before, c.after);
+  }
+  return verdict;
+}
+
 std::string render_gate(const GateResult& result) {
   std::string out = fmt::format("{:<24} {:<24} {:>8} {:>8} {:>9} {:>6}  {}\n", "hot path", "report path", "measured",
                                 "budget", "headroom", "goal", "verdict");
   for (const GateRow& r : result.rows) {
-    const std::string measured = r.measured ? fmt::to_string(*r.measured) : "-";
-    const std::string headroom =
-        r.measured ? fmt::format("{:+.1f}%", 100.0 * (static_cast<double>(r.budget) - static_cast<double>(*r.measured)) /
-                                                 static_cast<double>(r.budget))
-                   : "-";
-    std::string verdict = !r.measured            ? "NOT MEASURED: " + r.error
-                          : r.instructions_over() ? "OVER INSTRUCTION BUDGET"
-                          : r.over()              ? "OVER BUDGET"
-                                                  : "ok";
-    if (r.measured && !r.over() && r.goal) verdict += *r.measured <= *r.goal ? ", goal met" : ", goal missed";
-    if (r.measured && (r.instruction_budget || r.instruction_goal)) {
-      verdict += fmt::format("; {} instructions", r.instructions ? fmt::to_string(*r.instructions) : "?");
-      if (r.instruction_budget) verdict += fmt::format(", budget {}", *r.instruction_budget);
-      if (r.instruction_goal) {
-        verdict += fmt::format(", goal {} {}", *r.instruction_goal,
-                               r.instructions && *r.instructions <= *r.instruction_goal ? "met" : "missed");
-      }
-    }
-    if (r.violations != 0) verdict += " (" + r.label + ")";
-    out += fmt::format("{:<24} {:<24} {:>8} {:>8} {:>9} {:>6}  {}\n", r.benchmark, r.path, measured, r.budget, headroom,
-                       r.goal ? fmt::to_string(*r.goal) : "-", verdict);
+    out += fmt::format("{:<24} {:<24} {:>8} {:>8} {:>9} {:>6}  {}\n", r.benchmark, r.path,
+                       r.measured ? fmt::to_string(*r.measured) : "-", r.budget,
+                       r.measured ? fmt::format("{:+.1f}%", headroom_percent(r)) : "-",
+                       r.goal ? fmt::to_string(*r.goal) : "-", verdict_text(r));
+  }
+  if (result.baseline_file) {
+    out += fmt::format("(baseline {}: a figure up by more than {:g} % fails its path)\n", *result.baseline_file,
+                       result.threshold_percent);
   }
   return out;
+}
+
+void apply_baseline(GateResult& result, const FigureSet& baseline, double threshold_percent) {
+  result.baseline_file = baseline.file;
+  result.threshold_percent = threshold_percent;
+  for (GateRow& row : result.rows) {
+    for (const PathFigures& p : baseline.paths) {
+      if (p.name != row.path) continue;
+      row.baseline = p;
+      if (!row.measured) break;
+      for (const FigureChange& c : figure_changes(p, {row.path, row.cycles, row.instruction_figures}, threshold_percent)) {
+        if (c.regression) row.regressions.push_back(c);
+      }
+    }
+  }
+}
+
+nlohmann::ordered_json to_json(const GateResult& result) {
+  const auto optional = [](const auto& value) {
+    return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+  };
+  const auto distribution = [](const Distribution& d) {
+    return nlohmann::ordered_json{{"min", d.min}, {"p50", d.p50}, {"p99", d.p99}, {"max", d.max}};
+  };
+  nlohmann::ordered_json j;
+  j["schema_version"] = 1;
+  j["gate"] = "budget";
+  j["baseline"] = optional(result.baseline_file);
+  j["threshold_percent"] = result.baseline_file ? nlohmann::ordered_json(result.threshold_percent) : nlohmann::ordered_json(nullptr);
+  auto& paths = j["paths"] = nlohmann::ordered_json::array();
+  for (const GateRow& r : result.rows) {
+    nlohmann::ordered_json e;
+    e["benchmark"] = r.benchmark;
+    e["path"] = r.path;
+    e["count"] = r.count;
+    e["cycles"] = r.measured ? distribution(r.cycles) : nlohmann::ordered_json(nullptr);
+    e["instructions"] = r.measured ? distribution(r.instruction_figures) : nlohmann::ordered_json(nullptr);
+    e["budget_cycles"] = r.budget;
+    e["headroom_percent"] = r.measured ? nlohmann::ordered_json(std::round(headroom_percent(r) * 10) / 10) : nlohmann::ordered_json(nullptr);
+    e["goal_cycles"] = optional(r.goal);
+    e["instruction_budget"] = optional(r.instruction_budget);
+    e["instruction_goal"] = optional(r.instruction_goal);
+    e["violations"] = r.violations;
+    e["violation_kinds"] = r.label;
+    if (result.baseline_file) {
+      e["baseline"] = r.baseline ? nlohmann::ordered_json{{"cycles", distribution(r.baseline->cycles)},
+                                                           {"instructions", distribution(r.baseline->instructions)}}
+                                 : nlohmann::ordered_json(nullptr);
+      auto& regressions = e["regressions"] = nlohmann::ordered_json::array();
+      for (const FigureChange& c : r.regressions) {
+        regressions.push_back({{"figure", c.figure}, {"before", c.before}, {"after", c.after},
+                               {"percent", std::isinf(c.percent) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(c.percent)}});
+      }
+    }
+    e["error"] = r.error;
+    e["verdict"] = r.failed() ? "fail" : "pass";
+    e["verdict_text"] = verdict_text(r);
+    paths.push_back(std::move(e));
+  }
+  j["verdict"] = result.pass() ? "pass" : "fail";
+  return j;
 }
 
 }  // namespace pristine::sim

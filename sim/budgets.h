@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/distribution.h"
 #include "sim/host_types.h"
+#include "sim/report_comparison.h"
 
 namespace pristine::sim {
 
@@ -45,18 +47,26 @@ struct GateRow {
   std::optional<std::uint64_t> instructions;        // worst case (instructions_max)
   std::optional<std::uint64_t> instruction_budget;  // at most this many
   std::optional<std::uint64_t> instruction_goal;
+  Distribution cycles;               // min, p50, p99, max (max is `measured`), when measured
+  Distribution instruction_figures;  // the same in instructions
   std::string error;                // why it was not measured
   std::uint64_t violations = 0;     // pristine-path rules or invariants the run broke
   std::string label;                // which
+  // Against a stored baseline (apply_baseline): its figures, if it measured
+  // the path, and the figures that rose by more than the threshold.
+  std::optional<PathFigures> baseline;
+  std::vector<FigureChange> regressions;
   bool instructions_over() const {
     return instruction_budget && (!instructions || *instructions > *instruction_budget);
   }
   bool over() const { return !measured || *measured >= budget || instructions_over(); }
-  bool failed() const { return over() || violations != 0; }
+  bool failed() const { return over() || violations != 0 || !regressions.empty(); }
 };
 
 struct GateResult {
   std::vector<GateRow> rows;
+  std::optional<std::string> baseline_file;  // set by apply_baseline
+  double threshold_percent = 0;
   bool pass() const;
 };
 
@@ -64,6 +74,20 @@ struct GateResult {
 // against the budgets; a benchmark without a budget entry gets the ceiling.
 GateResult judge(const Budgets& budgets, const nlohmann::json& benchmark_output);
 
+// Judges every measured row against the baseline's figures of its path (a
+// `pristine budget --json` result): a figure up by more than
+// `threshold_percent` fails the row. A path the baseline did not measure is
+// judged by its budget only.
+void apply_baseline(GateResult& result, const FigureSet& baseline, double threshold_percent);
+
+// The row's verdict in words: "ok" only for a row that passed.
+std::string verdict_text(const GateRow& row);
+
 std::string render_gate(const GateResult& result);
+
+// The gate's own result (docs/ci-results.md): per path its figures, budget,
+// headroom, goal and verdict; what `pristine budget --json` writes and
+// `pristine compare` and `--baseline` read back.
+nlohmann::ordered_json to_json(const GateResult& result);
 
 }  // namespace pristine::sim

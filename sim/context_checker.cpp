@@ -26,7 +26,7 @@ void ContextChecker::report(int task, Kind kind, std::string what, std::string m
                          .symbol = describe_(rip),
                          .rip = rip,
                          .vector = path < kSyscallPathBase ? std::optional<Vector>(static_cast<Vector>(path)) : std::nullopt,
-                         .cycles = now});
+                         .at_cycle = now});
 }
 
 void ContextChecker::leave_user(const GuestCpu& cpu, int task, PathId path, Cycles now,

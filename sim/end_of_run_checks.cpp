@@ -35,7 +35,7 @@ void shootdowns_acknowledged(const FinishedRun& run, Violations& out) {
       out.raise({.kind = "shootdown-timeout",
                  .message = fmt::format("CPU {}: {} TLB shootdown(s) not acknowledged within the kernel's bound",
                                         cpu->cpu.id(), timeouts),
-                 .cycles = cpu->cycles});
+                 .at_cycle = cpu->cycles});
     }
   }
 }
@@ -50,7 +50,7 @@ void ticks_delivered(const FinishedRun& run, Violations& out) {
       out.raise({.kind = "tick-starved",
                  .message = fmt::format("CPU {} took {} timer ticks of {} expected", cr.id, cr.ticks,
                                         cr.expected_ticks),
-                 .cycles = cpu.cycles});
+                 .at_cycle = cpu.cycles});
     }
   }
 }
@@ -70,7 +70,7 @@ void budgets_kept(const FinishedRun& run, Violations& out) {
     out.raise({.kind = "budget",
                .message = fmt::format("{} took {} cycles, budget {}", h.name, h.cycles_exclusive.max, h.budget),
                .vector = h.vector,
-               .cycles = h.cycles_exclusive.max});
+               .cost_cycles = h.cycles_exclusive.max});
   }
 }
 
@@ -88,7 +88,7 @@ void tasks_progressed(const FinishedRun& run, Violations& out) {
     // rounds, may not have had its turn yet.
     if (t.gave_up == 0 && t.demand_cycles < rounds) continue;
     if (t.has_progress_counter && t.alive && t.progress == 0) {
-      out.raise({.kind = "no-progress", .message = fmt::format("task {} never advanced", t.name), .cycles = boot.cycles});
+      out.raise({.kind = "no-progress", .message = fmt::format("task {} never advanced", t.name), .at_cycle = boot.cycles});
     }
   }
 }
@@ -155,7 +155,7 @@ void cpu_shares_fair(const FinishedRun& run, Violations& out) {
                                       t.name, t.cpu_share * 100, t.own_cycles, t.demand_cycles,
                                       s.min_cpu_share * 100, cause),
                .vector = vector,
-               .cycles = t.own_cycles});
+               .at_cycle = cpu.cycles});
   }
 }
 
@@ -168,7 +168,7 @@ void boot_finished(const FinishedRun& run, Violations& out) {
                                     "CPU 0: too short to judge ticks or progress; lengthen the run (boot takes under "
                                     "1 M cycles)",
                                     now),
-             .cycles = now});
+             .at_cycle = now});
 }
 
 // No EOI is written while no handler runs (it would retire another's vector).
@@ -210,10 +210,19 @@ void device_data_intact(const FinishedRun& run, Violations& violations) {
   check_nic_data(run.report.nics, run.report.cycles, violations);
 }
 
-constexpr Check kChecks[] = {
-    shootdowns_acknowledged, ticks_delivered, ipis_accounted, budgets_kept,         tasks_progressed,
-    cpu_shares_fair,         boot_finished,   eois_inside_handlers, level_lines_acknowledged, interrupts_accounted,
-    device_data_intact,
+// Each check and the one violation kind it raises (end_of_run_invariants()).
+struct NamedCheck {
+  const char* kind;
+  Check check;
+};
+
+constexpr NamedCheck kChecks[] = {
+    {"shootdown-timeout", shootdowns_acknowledged}, {"tick-starved", ticks_delivered},
+    {"ipi-lost", ipis_accounted},                   {"budget", budgets_kept},
+    {"no-progress", tasks_progressed},              {"starved", cpu_shares_fair},
+    {"boot-unfinished", boot_finished},             {"eoi-outside-handler", eois_inside_handlers},
+    {"interrupt-storm", level_lines_acknowledged},  {"lost-interrupt", interrupts_accounted},
+    {"device-data", device_data_intact},
 };
 
 }  // namespace
@@ -251,7 +260,7 @@ void check_device_data(const std::vector<DeviceReport>& devices, Cycles end, Vio
     }
     if (!problem.empty()) {
       violations.raise({.kind = "device-data", .message = fmt::format("{}: {}", d.driver, problem),
-                        .cycles = end});
+                        .at_cycle = end});
     }
   }
 }
@@ -275,7 +284,7 @@ void check_nic_data(const std::vector<NicReport>& nics, Cycles end, Violations& 
                             n.bytes, n.checksum, n.delivered_bytes, n.delivered_checksum, n.packets);
     }
     if (!problem.empty()) {
-      violations.raise({.kind = "device-data", .message = fmt::format("{}: {}", n.driver, problem), .cycles = end});
+      violations.raise({.kind = "device-data", .message = fmt::format("{}: {}", n.driver, problem), .at_cycle = end});
     }
   }
 }
@@ -294,7 +303,13 @@ Cycles two_scheduling_rounds(const Scenario& scenario, const GuestKernelView& ke
 }
 
 void check_finished_run(const FinishedRun& run, Violations& violations) {
-  for (const Check check : kChecks) check(run, violations);
+  for (const NamedCheck& c : kChecks) c.check(run, violations);
+}
+
+std::vector<std::string> end_of_run_invariants() {
+  std::vector<std::string> kinds;
+  for (const NamedCheck& c : kChecks) kinds.emplace_back(c.kind);
+  return kinds;
 }
 
 }  // namespace pristine::sim

@@ -4,10 +4,11 @@
 // are checked where the run loop sees them (sim/path_invariants.h).
 //
 // A new end-of-run invariant: one function in sim/end_of_run_checks.cpp and
-// one line in its kChecks table.
+// one line in its kChecks table, with the kind it raises.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/guest_kernel_view.h"
 #include "sim/interconnect.h"
@@ -26,6 +27,10 @@ struct FinishedRun {
 };
 
 void check_finished_run(const FinishedRun& run, Violations& violations);
+
+// The violation kind of each end-of-run check, in the order they run: what
+// a run that raised none of them passed (the JUnit report lists them all).
+std::vector<std::string> end_of_run_invariants();
 
 // The "device-data" check of driven devices (one of check_finished_run's):
 // every byte a device gave its driver is queued or counted as dropped, and

@@ -239,11 +239,11 @@ void FaultInjector::finish(const SimCpu& c, Report& r) const {
   for (const FaultSpec& spec : scenario_.faults) {
     if (spec.kind == FaultKind::Spurious) {
       const auto& s = c.accounting.samples(vector_path(vectors::kSpurious), false);
-      r.faults.push_back({"spurious", 0, 0, "", fmt::format("{} delivered on vector 0xff", s.cycles.count()),
+      r.faults.push_back({"spurious", std::nullopt, 0, "", fmt::format("{} delivered on vector 0xff", s.cycles.count()),
                           "handled without EOI (checked per delivery)"});
     }
     if (spec.kind == FaultKind::SameVector) {
-      r.faults.push_back({"same-vector", 0, 0, "", fmt::format("vector {:#x} raised while in service", spec.vector),
+      r.faults.push_back({"same-vector", std::nullopt, 0, "", fmt::format("vector {:#x} raised while in service", spec.vector),
                           "held pending until the EOI, then delivered again"});
     }
   }

@@ -25,7 +25,7 @@ void Interconnect::send_ipi(SimCpu& from, CpuId target, Vector vector) {
                                               vectors::handler_name(vector), target),
                        .symbol = image_.describe(from.cpu.pc()),
                        .vector = vector,
-                       .cycles = from.cycles});
+                       .at_cycle = from.cycles});
     return;
   }
   ++ipi_sent_[vector];
@@ -60,7 +60,7 @@ void Interconnect::ipi_taken(SimCpu& c, Vector vector) {
                        .message = fmt::format("CPU {} took {} with no send outstanding", c.cpu.id(),
                                               vectors::handler_name(vector)),
                        .vector = vector,
-                       .cycles = c.cycles});
+                       .at_cycle = c.cycles});
     return;
   }
   SampleHistogram& latency = ipi_latency_[vector];
@@ -103,7 +103,7 @@ void Interconnect::start_cpu(SimCpu& from, CpuId target) {
   if (target >= cpus_.size() || cpus_[target]->started || secondary_entry_ == 0) {
     violations_.raise({.kind = "bad-cpu-start",
                        .message = fmt::format("CPU {} asked to start CPU {}", from.cpu.id(), target),
-                       .cycles = from.cycles});
+                       .at_cycle = from.cycles});
     return;
   }
   SimCpu& t = *cpus_[target];

@@ -28,14 +28,14 @@ void PathInvariants::new_block(const SimCpu& c, VirtAddr address, const BlockCos
                        .message = "guest code reads rdtsc (host time under Unicorn); use the board clock",
                        .symbol = image_.describe(address),
                        .rip = address,
-                       .cycles = c.cycles});
+                       .at_cycle = c.cycles});
   }
   if (cost.flags & kBlockHasPortIo) {
     violations_.raise({.kind = "port-io",
                        .message = "guest code uses port I/O; the simulated board has only MMIO registers",
                        .symbol = image_.describe(address),
                        .rip = address,
-                       .cycles = c.cycles});
+                       .at_cycle = c.cycles});
   }
 }
 
@@ -44,7 +44,7 @@ void PathInvariants::at_hot_entry(const SimCpu& c, VirtAddr address) {
   const VirtAddr base = c.cpu.per_cpu_base();
   const auto once = [&](const char* kind, std::string message) {
     violations_.raise_once(
-        {.kind = kind, .message = std::move(message), .symbol = image_.describe(address), .rip = address, .cycles = c.cycles});
+        {.kind = kind, .message = std::move(message), .symbol = image_.describe(address), .rip = address, .at_cycle = c.cycles});
   };
   if (sp >= user_start_ && sp < user_end_) {
     once("user-stack", fmt::format("a handler runs on the user stack (rsp {:#x})", sp));
@@ -75,7 +75,7 @@ void PathInvariants::eois_match(const SimCpu& c, const ClosedRecord& closed) {
                           .symbol = image_.describe(c.cpu.pc()),
                           .rip = c.cpu.pc(),
                           .vector = vector_of(closed.path),
-                          .cycles = c.cycles});
+                          .at_cycle = c.cycles});
 }
 
 // A ring-0 context interrupted and resumed without a switch must come back
@@ -94,7 +94,7 @@ void PathInvariants::resumed_in_place(const SimCpu& c, const ClosedRecord& close
                           .symbol = image_.describe(closed.resume.rip),
                           .rip = pc,
                           .vector = vector_of(closed.path),
-                          .cycles = c.cycles});
+                          .at_cycle = c.cycles});
 }
 
 // What the CPU finally delivered: a fault that could not be delivered (e.g.
@@ -107,7 +107,7 @@ void PathInvariants::kernel_fault(const SimCpu& c, Vector vector, Vector deliver
                             .message = fmt::format("ring 0 faulted on the user stack (rsp {:#x})", sp),
                             .symbol = image_.describe(rip),
                             .rip = rip,
-                            .cycles = c.cycles});
+                            .at_cycle = c.cycles});
   }
   // A system call's copy through a bad user pointer: the kernel continues at
   // the access's fixup (core/syscall/user_access_table.h).
@@ -120,7 +120,7 @@ void PathInvariants::kernel_fault(const SimCpu& c, Vector vector, Vector deliver
                      .symbol = image_.describe(rip),
                      .rip = rip,
                      .vector = delivered,
-                     .cycles = c.cycles});
+                     .at_cycle = c.cycles});
 }
 
 }  // namespace pristine::sim

@@ -119,7 +119,7 @@ void PristineRules::flag(const std::string& kind, const SimCpu& c, PathId path_i
     v.message = fmt::format("{} in hot path {} on CPU {}, called from {}", kind, path, c.cpu.id(), caller);
   }
   ++v.count;
-  v.cycles += cycles;
+  v.cost_cycles = v.cost_cycles.value_or(0) + cycles;
 }
 
 std::vector<Violation> PristineRules::violations() const {
@@ -129,7 +129,7 @@ std::vector<Violation> PristineRules::violations() const {
   std::vector<Violation> out;
   for (const Site* s : ordered) {
     Violation v = s->violation;
-    v.message += fmt::format(" ({} time(s), {} cycles)", v.count, v.cycles);
+    v.message += fmt::format(" ({} time(s), {} cycles)", v.count, v.cost_cycles.value_or(0));
     out.push_back(std::move(v));
   }
   return out;

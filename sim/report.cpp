@@ -19,6 +19,14 @@ nlohmann::ordered_json distribution_json(const Distribution& d) {
   return j;
 }
 
+// Addresses are hex strings: a 64-bit kernel address is above 2^53, where a
+// JSON number loses precision in jq and JavaScript.
+std::string address_json(VirtAddr address) { return fmt::format("{:#x}", address); }
+
+nlohmann::ordered_json cycle_or_null(const std::optional<Cycles>& cycle) {
+  return cycle ? nlohmann::ordered_json(*cycle) : nlohmann::ordered_json(nullptr);
+}
+
 }  // namespace
 
 bool Report::pass() const {
@@ -29,6 +37,7 @@ bool Report::pass() const {
 
 nlohmann::ordered_json to_json(const Report& r) {
   nlohmann::ordered_json j;
+  j["schema_version"] = kReportSchemaVersion;
   j["scenario"] = r.scenario;
   j["seed"] = r.seed;
   j["cpus"] = r.cpus;
@@ -89,7 +98,8 @@ nlohmann::ordered_json to_json(const Report& r) {
     if (!t.alive) e["exit_code"] = t.exit_code;
     if (t.fault) {
       e["fault"] = {{"name", vectors::handler_name(t.fault->vector)}, {"vector", t.fault->vector},
-                    {"rip", t.fault->rip}, {"error_code", t.fault->error_code}, {"cr2", t.fault->cr2}};
+                    {"rip", address_json(t.fault->rip)}, {"error_code", t.fault->error_code},
+                    {"cr2", address_json(t.fault->cr2)}};
     }
     tasks.push_back(std::move(e));
   }
@@ -103,15 +113,15 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["ticks"] = {{"observed", c.ticks}, {"expected", c.expected_ticks}};
     e["context_switches"] = c.context_switches;
     e["handler_cycles"] = c.handler_cycles;
-    e["first_task_cycles"] = c.first_task_at;
+    e["first_task_at_cycle"] = c.first_task_at;
     if (c.trace_markers != 0) {
       e["trace_markers"] = {{"count", c.trace_markers}, {"last_value", c.trace_last_value},
                             {"last_task", c.trace_last_task}};
     }
     auto& hs = e["handlers"] = nlohmann::ordered_json::array();
     for (const HandlerReport& h : c.handlers) {
-      hs.push_back({{"name", h.name}, {"count", h.count}, {"cycles", distribution_json(h.cycles_exclusive)},
-                    {"instructions", distribution_json(h.instructions_exclusive)}});
+      hs.push_back({{"name", h.name}, {"count", h.count}, {"cycles_exclusive", distribution_json(h.cycles_exclusive)},
+                    {"instructions_exclusive", distribution_json(h.instructions_exclusive)}});
     }
     per_cpu.push_back(std::move(e));
   }
@@ -174,9 +184,10 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["kind"] = v.kind;
     e["message"] = v.message;
     e["symbol"] = v.symbol;
-    e["rip"] = v.rip;
+    e["rip"] = address_json(v.rip);
     e["vector"] = v.vector ? nlohmann::ordered_json(*v.vector) : nlohmann::ordered_json(nullptr);
-    e["cycles"] = v.cycles;
+    e["at_cycle"] = cycle_or_null(v.at_cycle);
+    e["cost_cycles"] = cycle_or_null(v.cost_cycles);
     e["file"] = v.file;
     e["line"] = v.line;
     if (!v.path.empty()) e["path"] = v.path;
@@ -186,7 +197,7 @@ nlohmann::ordered_json to_json(const Report& r) {
   }
   auto& faults = j["faults"] = nlohmann::ordered_json::array();
   for (const InjectedFault& f : r.faults) {
-    faults.push_back({{"kind", f.kind}, {"cycles", f.cycles}, {"rip", f.rip}, {"symbol", f.symbol},
+    faults.push_back({{"kind", f.kind}, {"at_cycle", cycle_or_null(f.at_cycle)}, {"rip", address_json(f.rip)}, {"symbol", f.symbol},
                       {"context", f.context}, {"outcome", f.outcome}});
   }
   j["console"] = r.console;
@@ -202,13 +213,13 @@ std::vector<std::string> fault_summary(const std::vector<InjectedFault>& faults)
   struct Kind {
     std::string name;
     std::size_t count = 0;
-    Cycles first = 0;
+    std::optional<Cycles> first;  // the first injection's time, if it has one
     std::vector<std::pair<std::string, std::size_t>> outcomes;
   };
   std::vector<Kind> kinds;
   for (const InjectedFault& f : faults) {
     auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const Kind& k) { return k.name == f.kind; });
-    if (kind == kinds.end()) kind = kinds.insert(kinds.end(), Kind{.name = f.kind, .first = f.cycles});
+    if (kind == kinds.end()) kind = kinds.insert(kinds.end(), Kind{.name = f.kind, .first = f.at_cycle});
     ++kind->count;
     auto outcome = std::find_if(kind->outcomes.begin(), kind->outcomes.end(),
                                 [&](const auto& o) { return o.first == f.outcome; });
@@ -230,7 +241,8 @@ std::vector<std::string> fault_summary(const std::vector<InjectedFault>& faults)
     if (k.outcomes.size() > kOutcomesShown) {
       outcomes += fmt::format("; {} other outcome(s)", k.outcomes.size() - kOutcomesShown);
     }
-    lines.push_back(fmt::format("  {:<{}} {:>6} {:>12}  {}", k.name, width, k.count, k.first, outcomes));
+    lines.push_back(fmt::format("  {:<{}} {:>6} {:>12}  {}", k.name, width, k.count,
+                                k.first ? fmt::to_string(*k.first) : "-", outcomes));
   }
   return lines;
 }
@@ -349,7 +361,7 @@ std::string render_text(const Report& r, const TextOptions& options) {
         context_width = std::max(context_width, f.context.size());
       }
       for (const InjectedFault& f : r.faults) {
-        line(fmt::format("  {:>10}  {:<{}} {:<{}} {} -> {}", f.cycles, f.kind, kind_width, f.context, context_width,
+        line(fmt::format("  {:>10}  {:<{}} {:<{}} {} -> {}", f.at_cycle ? fmt::to_string(*f.at_cycle) : "-", f.kind, kind_width, f.context, context_width,
                          f.symbol, f.outcome));
       }
     } else {

@@ -88,7 +88,11 @@ struct Violation {
   std::string symbol;   // where, if known
   VirtAddr rip = 0;
   std::optional<Vector> vector;
-  Cycles cycles = 0;    // the cost involved, or the time it happened
+  // When it happened (its CPU's clock; for an end-of-run check, when the run
+  // was judged), and the cost it is about (a path's worst case, the cycles
+  // spent at a pristine-path site): each where it means something.
+  std::optional<Cycles> at_cycle;
+  std::optional<Cycles> cost_cycles;
   // Pristine-path violations (docs/pristine-rules.md): where in the source,
   // the hot path it happened in, the call chain (innermost first), and how
   // often the site was hit.
@@ -102,7 +106,7 @@ struct Violation {
 // One fault the simulator injected, where it hit and what the kernel did.
 struct InjectedFault {
   std::string kind;
-  Cycles cycles = 0;
+  std::optional<Cycles> at_cycle;  // when it was injected; none for a fault the run counts, not one it placed
   VirtAddr rip = 0;
   std::string symbol;
   std::string context;  // "ring 3 (task x)", "handler timer", "swapgs/iretq window", ...
@@ -238,6 +242,10 @@ struct Report {
   std::string console;            // what the guest wrote to the board console
   bool pass() const;
 };
+
+// The JSON report's "schema_version" (docs/report-schema.md): raised when a
+// field is renamed, removed or changes meaning; adding a field keeps it.
+inline constexpr int kReportSchemaVersion = 1;
 
 nlohmann::ordered_json to_json(const Report& report);
 // The text report. A long injected-fault list (more than

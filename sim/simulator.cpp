@@ -637,7 +637,7 @@ void Simulator::fail(SimCpu& c, std::string kind, std::string message, std::opti
                      .symbol = image_.describe(rip),
                      .rip = rip,
                      .vector = vector,
-                     .cycles = c.cycles});
+                     .at_cycle = c.cycles});
   finished_ = true;
 }
 
@@ -679,7 +679,7 @@ void Simulator::run_cpu(SimCpu& c, Cycles horizon) {
       if (c.exit_code != 0) {
         violations_.raise({.kind = "guest-exit",
                            .message = fmt::format("the kernel powered off with code {}", c.exit_code),
-                           .cycles = c.cycles});
+                           .at_cycle = c.cycles});
       }
       finished_ = true;
       return;

@@ -38,7 +38,7 @@ void TlbModel::task_returned(int task, Cycles now) {
                          .message = fmt::format("task {} went on after unmapping page {:#x} while CPU {} still "
                                                 "cached its translation",
                                                 task_name_(it->first), page, id),
-                         .cycles = now});
+                         .at_cycle = now});
       stale.erase(entry);  // reported once
     }
   }

@@ -24,13 +24,21 @@ TEST(Calibration, ToleranceIsThreeInstructionsPlusTwoPercent) {
 }
 
 TEST(Calibration, SimulatorAgreesWithQemuIcountWithinTheDocumentedTolerance) {
-  const auto r = pristine("calibrate");
+  const std::string junit = PRISTINE_BUILD_DIR "/tests/calibration-junit.xml";
+  const auto r = pristine("calibrate --junit " + junit);
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("calibration: PASS"), std::string::npos) << r.output;
   for (const char* path : {"timer ", "timer+switch", "syscall/getpid", "page-fault", "invalid-opcode+switch",
                            "ipi-reschedule+switch", "ipi-tlb-shootdown"}) {
     EXPECT_NE(r.output.find(path), std::string::npos) << path << "\n" << r.output;
   }
+  // The JUnit file: a case per calibrated path (docs/ci-results.md), read by Python's XML parser.
+  const auto cases = pristine::testing::run_command("python3 " PRISTINE_SOURCE_DIR "/tests/junit_cases.py " + junit);
+  EXPECT_EQ(cases.status, 0) << cases.output;
+  EXPECT_NE(cases.output.find("calibrate.timer_tick\ttimer\tpassed"), std::string::npos) << cases.output;
+  EXPECT_NE(cases.output.find("calibrate.spurious_interrupt\tspurious\tskipped\tnot observed on the PC"), std::string::npos)
+      << cases.output;
+  EXPECT_NE(cases.output.find("totals 11 0 2"), std::string::npos) << cases.output;
 }
 
 TEST(Calibration, KvmIsRefusedWhereItIsNotHardwareVirtualization) {

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -251,6 +252,105 @@ TEST(Cli, AScenarioWithAFortyThousandPartKeyExitsTwoNotACrash) {
   const auto r = pristine("sim " + file.string());
   EXPECT_EQ(r.status, 2) << r.output.substr(0, 300);
   EXPECT_NE(r.output.find(file.string() + ":5: : the key or table header"), std::string::npos) << r.output.substr(0, 300);
+}
+
+// ---- pristine compare: per path, two runs of the same kind ---------------------
+
+std::filesystem::path write_json(const std::string& name, const nlohmann::json& j) {
+  return temp_file(name, j.dump(2));
+}
+
+nlohmann::json figures(std::uint64_t min, std::uint64_t p50, std::uint64_t p99, std::uint64_t max) {
+  return {{"min", min}, {"p50", p50}, {"p99", p99}, {"max", max}};
+}
+
+TEST(Compare, FlagsASyntheticRegressionAndNotAnUnchangedPair) {
+  const auto report = std::filesystem::temp_directory_path() / "pristine-cli-test-compare-quiet.json";
+  ASSERT_EQ(pristine(std::string("sim ") + kQuiet + " --json " + report.string()).status, 0);
+  const auto same = pristine("compare " + report.string() + " " + report.string());
+  EXPECT_EQ(same.status, 0) << same.output;
+  EXPECT_NE(same.output.find("compare: PASS (0 of "), std::string::npos) << same.output;
+
+  std::ifstream in(report);
+  nlohmann::json slower = nlohmann::json::parse(in);
+  std::size_t timer = 0;  // quiet.toml's one path: timer+switch
+  while (timer < slower["handlers"].size() && slower["handlers"][timer]["name"] != "timer+switch") ++timer;
+  ASSERT_LT(timer, slower["handlers"].size()) << report;
+  auto& p99 = slower["handlers"][timer]["cycles_exclusive"]["p99"];
+  const std::uint64_t before = p99.get<std::uint64_t>();
+  p99 = before * 3 / 2;  // +50 %
+  const auto slower_file = write_json("compare-slower.json", slower);
+  const auto out = std::filesystem::temp_directory_path() / "pristine-cli-test-compare-out.json";
+  const auto flagged = pristine("compare " + report.string() + " " + slower_file.string() + " --json " + out.string());
+  EXPECT_EQ(flagged.status, 1) << flagged.output;
+  EXPECT_TRUE(std::regex_search(flagged.output, std::regex(R"(\ntimer\+switch +cycles p99 +\d+ +\d+ +\+(49|50)\.\d % +REGRESSION\n)")))
+      << flagged.output;
+  EXPECT_NE(flagged.output.find("compare: FLAGGED (1 of "), std::string::npos) << flagged.output;
+  std::ifstream written(out);
+  const auto j = nlohmann::json::parse(written);
+  EXPECT_EQ(j["flagged"], true);
+  EXPECT_EQ(j["comparison"], "sim");
+  // Within a threshold above the rise, and faster, nothing is flagged.
+  EXPECT_EQ(pristine("compare " + report.string() + " " + slower_file.string() + " --threshold 60").status, 0);
+  EXPECT_EQ(pristine("compare " + slower_file.string() + " " + report.string()).status, 0) << "a fall is no regression";
+
+  nlohmann::json fewer = nlohmann::json::parse(std::ifstream(report));
+  fewer["handlers"].erase(timer);
+  const auto fewer_file = write_json("compare-fewer.json", fewer);
+  const auto missing = pristine("compare " + report.string() + " " + fewer_file.string());
+  EXPECT_EQ(missing.status, 1) << missing.output;
+  EXPECT_TRUE(std::regex_search(missing.output, std::regex(R"(\ntimer\+switch +- .*FLAGGED: only in before\n)"))) << missing.output;
+}
+
+TEST(Compare, ComparesTwoBudgetResultsPathByPath) {
+  const auto result = [](std::uint64_t max) {
+    return nlohmann::json{{"schema_version", 1}, {"gate", "budget"},
+                          {"paths", {{{"path", "timer"}, {"cycles", figures(300, 320, 340, max)}, {"instructions", figures(90, 95, 99, 100)}},
+                                     {{"path", "spurious"}, {"cycles", nullptr}, {"instructions", nullptr}}}}};
+  };
+  const auto a = write_json("compare-budget-a.json", result(400));
+  const auto b = write_json("compare-budget-b.json", result(421));
+  EXPECT_EQ(pristine("compare " + a.string() + " " + a.string()).status, 0);
+  const auto r = pristine("compare " + a.string() + " " + b.string());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("cycles max"), std::string::npos) << r.output;
+  EXPECT_EQ(pristine("compare " + a.string() + " " + b.string() + " --threshold 5.5").status, 0) << "+5.25 %";
+}
+
+TEST(Compare, RefusesBadInputNamingTheFileAndTheField) {
+  const auto good = write_json("compare-good.json", {{"scenario", "s"}, {"handlers", {{{"name", "timer"},
+                                                     {"cycles_exclusive", figures(1, 2, 3, 4)},
+                                                     {"instructions_exclusive", figures(1, 2, 3, 4)}}}}});
+  nlohmann::json bad_figure = nlohmann::json::parse(std::ifstream(good));
+  bad_figure["handlers"][0]["cycles_exclusive"]["p99"] = "many";
+  const auto bad = write_json("compare-bad-figure.json", bad_figure);
+  const auto r = pristine("compare " + good.string() + " " + bad.string());
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find(bad.string() + ": handlers[0].cycles_exclusive.p99: must be a whole number"), std::string::npos)
+      << r.output;
+
+  const auto not_json = temp_file("compare-not-json.json", "{\"scenario\": ");
+  const auto n = pristine("compare " + not_json.string() + " " + good.string());
+  EXPECT_EQ(n.status, 2) << n.output;
+  EXPECT_NE(n.output.find(not_json.string() + ": not JSON"), std::string::npos) << n.output;
+
+  const auto neither = write_json("compare-neither.json", {{"verdict", "pass"}});
+  const auto e = pristine("compare " + good.string() + " " + neither.string());
+  EXPECT_EQ(e.status, 2) << e.output;
+  EXPECT_NE(e.output.find(neither.string() + ": neither"), std::string::npos) << e.output;
+
+  const auto newer = write_json("compare-newer.json", {{"schema_version", 2}, {"scenario", "s"}, {"handlers", nlohmann::json::array()}});
+  const auto v = pristine("compare " + good.string() + " " + newer.string());
+  EXPECT_EQ(v.status, 2) << v.output;
+  EXPECT_NE(v.output.find(newer.string() + ": schema_version: 2 is not a version"), std::string::npos) << v.output;
+
+  const auto budget = write_json("compare-budget.json", {{"schema_version", 1}, {"gate", "budget"}, {"paths", nlohmann::json::array()}});
+  const auto mixed = pristine("compare " + good.string() + " " + budget.string());
+  EXPECT_EQ(mixed.status, 2) << mixed.output;
+  EXPECT_NE(mixed.output.find("is a `pristine sim --json` report and " + budget.string() + " is a `pristine budget --json` result"),
+            std::string::npos)
+      << mixed.output;
+  EXPECT_EQ(pristine("compare " + good.string() + " /nonexistent/report.json").status, 2);
 }
 
 TEST(Cli, PlanSaysWhatTheRunWillModelWithoutRunningIt) {

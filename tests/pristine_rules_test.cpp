@@ -62,7 +62,7 @@ TEST(Starvation, LoggingTheFrameOnTheReturnToRing3StarvesRing3AndIsCaught) {
     EXPECT_FALSE(v.file.empty());
     EXPECT_GT(v.line, 0);
     EXPECT_TRUE(chain_has(v, "x86_interrupt_dispatch")) << v.message;
-    EXPECT_GE(v.cycles, 10'000u) << "at least one UART character";
+    EXPECT_GE(v.cost_cycles.value_or(0), 10'000u) << "at least one UART character";
     traced |= chain_has(v, "trace_iretq_to_ring3") || chain_has(v, "dump_frame");
   }
   EXPECT_TRUE(traced) << "the chain shows the logging on the return path";
@@ -117,18 +117,19 @@ TEST(PristineRules, AnExplicitColdPathMayWriteTheConsole) {
   EXPECT_TRUE(of_kind(r, "console-output").empty());
 }
 
-TEST(PristineRules, TheJsonReportCarriesKindSymbolFileLineVectorAndCycles) {
+TEST(PristineRules, TheJsonReportCarriesKindSymbolFileLineVectorAndCostCycles) {
   const Report r = Simulator(load_scenario(kScenarios / "quiet.toml"), kImages / "sim-kernel-broken-lock-in-tick.elf").run();
   const nlohmann::ordered_json j = to_json(r);
   bool found = false;
   for (const auto& v : j["violations"]) {
     if (v["kind"] != "waiting-lock") continue;
     found = true;
-    for (const char* key : {"kind", "symbol", "file", "line", "vector", "cycles", "call_chain"}) {
+    for (const char* key : {"kind", "symbol", "file", "line", "vector", "cost_cycles", "call_chain"}) {
       EXPECT_TRUE(v.contains(key)) << key;
     }
     EXPECT_EQ(v["vector"], static_cast<Vector>(vectors::kTimer));  // the host vector (sim/host_types.h)
-    EXPECT_GT(v["cycles"].get<std::uint64_t>(), 0u);
+    EXPECT_GT(v["cost_cycles"].get<std::uint64_t>(), 0u);
+    EXPECT_EQ(v["rip"].get<std::string>().rfind("0x", 0), 0u) << "addresses are hex strings";
   }
   EXPECT_TRUE(found);
 }

@@ -10,6 +10,7 @@
 #include "sim/cli/scenario_args.h"
 #include "sim/host_calibration.h"
 #include "sim/host_calibration_report.h"
+#include "sim/junit_report.h"
 #include "sim/shutdown_report.h"
 #include "sim/simulator.h"
 
@@ -94,6 +95,14 @@ int run_calibrate(const CalibrateOptions& o) {
       return 2;
     }
   }
+  if (o.junit) {
+    std::string why = output_path_problem(*o.junit);
+    if (why.empty()) why = remove_stale_output(*o.junit);
+    if (!why.empty()) {
+      std::cerr << fmt::format("pristine calibrate: --junit '{}': {}\n", *o.junit, why);
+      return 2;
+    }
+  }
   // Each scenario once on each machine.
   struct Run {
     sim::Scenario scenario;
@@ -139,6 +148,7 @@ int run_calibrate(const CalibrateOptions& o) {
                            "verdict");
   bool pass = true;
   std::string reasons;
+  sim::JunitSuite suite{o.kvm ? "calibrate --kvm" : "calibrate", {{"machine", o.kvm ? "KVM" : "QEMU -icount"}}, {}};
   for (const CalibratedPath& c : kCalibrated) {
     const Run& run = std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r.first == c.scenario; })->second;
     const sim::HandlerReport* h = nullptr;
@@ -155,6 +165,11 @@ int run_calibrate(const CalibrateOptions& o) {
                                h ? fmt::to_string(h->instructions_exclusive.p50) : "-",
                                expected_missing ? "not judged (see below)" : "FAIL: not observed");
       if (!expected_missing) pass = false;
+      sim::JunitCase junit{std::string("calibrate.") + c.benchmark, c.path};
+      junit.outcome = expected_missing ? sim::JunitCase::Outcome::Skipped : sim::JunitCase::Outcome::Failed;
+      junit.type = "not-observed";
+      junit.message = expected_missing ? c.reason : fmt::format("{} was not observed on {}", c.path, !h ? "the simulator" : "the PC");
+      suite.cases.push_back(std::move(junit));
       reasons += fmt::format("  {}: {}\n", c.path, c.reason);
       continue;
     }
@@ -171,6 +186,18 @@ int run_calibrate(const CalibrateOptions& o) {
       verdict = ok ? "ok" : "FAIL: off the expected difference";
       pass &= ok;
     }
+    sim::JunitCase junit{std::string("calibrate.") + c.benchmark, c.path};
+    if (o.kvm) {
+      junit.outcome = sim::JunitCase::Outcome::Skipped;
+      junit.message = fmt::format("measured, not judged: KVM TSC {:.1f}, simulator {:.1f} cycles", qemu, simulated);
+    } else if (verdict != "ok") {
+      junit.outcome = sim::JunitCase::Outcome::Failed;
+      junit.type = "off-expected-difference";
+      junit.message = fmt::format("{} {} instructions: QEMU {:.1f}, simulator {:.1f}, difference {:+.1f}, expected {}",
+                                  c.path, stat, qemu, simulated, qemu - simulated, expected);
+      junit.text = fmt::format("tolerance: 3 instructions + 2 % of the QEMU figure; the board's difference: {}\n", c.reason);
+    }
+    suite.cases.push_back(std::move(junit));
     std::cout << fmt::format("{:<22} {:<22} {:<4} {:>10.1f} {:>10.1f} {:>+8.1f} {:>8} {:>9}  {}\n", c.benchmark, c.path,
                              stat, qemu, simulated, qemu - simulated, expected, h->instructions_exclusive.p50, verdict);
     reasons += fmt::format("  {}: {}\n", c.path, c.reason);
@@ -184,6 +211,12 @@ int run_calibrate(const CalibrateOptions& o) {
     std::cout << "Tolerance: |difference - expected| <= 3 instructions + 2% of the QEMU figure "
                  "(docs/cost-model.md, \"Calibration\").\n";
     std::cout << (pass ? "calibration: PASS\n" : "calibration: FAIL\n");
+  }
+  if (o.junit) {
+    if (const std::string why = write_output(*o.junit, sim::render_junit("pristine calibrate", {suite})); !why.empty()) {
+      std::cerr << fmt::format("pristine calibrate: --junit '{}': the JUnit report was NOT written: {}\n", *o.junit, why);
+      return 2;
+    }
   }
   return pass ? 0 : 1;
 }

@@ -31,6 +31,7 @@ struct CalibrateOptions {
   std::filesystem::path sim_image;  // sim-kernel.elf
   std::filesystem::path scenarios;  // benches/scenarios
   bool kvm = false;
+  std::optional<std::string> junit;  // JUnit XML, a case per compared path
 };
 
 // |measured - expected| within the documented tolerance: 3 instructions plus

@@ -1,10 +1,13 @@
 // `pristine`: the host command line. Subcommands:
-//   sim SCENARIO [--seed N] [--json FILE] [--plan]
+//   sim SCENARIO [--seed N] [--json FILE] [--junit FILE] [--plan]
 //                                            run a scenario on the simulator (--plan: say what it would model)
 //   boot [--tcg|--icount|--kvm] [--smp N] [--seconds S] [--debug] [-- QEMU ARGS]
 //                                            boot kernel.elf in QEMU
-//   budget [--image IMG] [--budgets FILE]    the cycle-budget gate (benches/budgets.toml)
-//   calibrate [--kvm]                        simulator against QEMU -icount, path by path
+//   budget [--image IMG] [--budgets FILE] [--json FILE] [--baseline FILE [--threshold PCT]] [--junit FILE]
+//                                            the cycle-budget gate (benches/budgets.toml)
+//   compare A.json B.json [--threshold PCT] [--json FILE]
+//                                            per path, what changed between two runs (docs/ci-results.md)
+//   calibrate [--kvm] [--junit FILE]         simulator against QEMU -icount, path by path
 //   calibrate --host [--json FILE] [--repetitions N]
 //                                            the cost table's unprivileged rows timed on this CPU
 //   swarm [--seeds N] [--first S] [--jobs J] drawn scenarios, one per seed, every invariant checked
@@ -36,6 +39,7 @@
 #include "sim/cli/boot_command.h"
 #include "sim/cli/budget_command.h"
 #include "sim/cli/calibrate_command.h"
+#include "sim/cli/compare_command.h"
 #include "sim/cli/data_paths.h"
 #include "sim/cli/list_command.h"
 #include "sim/cli/numbers.h"
@@ -45,6 +49,7 @@
 #include "sim/cli/sweep_command.h"
 #include "sim/guest_image.h"
 #include "sim/printable.h"
+#include "sim/report_junit.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
 
@@ -77,16 +82,19 @@ std::string unknown_subcommand(const CLI::App& app, int argc, char** argv) {
                      pristine::sim::printable(argv[1]), known);
 }
 
-// The JSON report: checked before anything runs, an earlier run's report
-// removed when the run starts, the new one written whole at the end.
+// The JSON and JUnit reports: checked before anything runs, an earlier
+// run's removed when the run starts, the new ones written whole at the end.
 int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
-            const std::optional<std::string>& json_file, const std::filesystem::path& image, bool plan_only,
-            bool verbose) {
+            const std::optional<std::string>& json_file, const std::optional<std::string>& junit_file,
+            const std::filesystem::path& image, bool plan_only, bool verbose) {
   using namespace pristine::sim;
   using namespace pristine::cli;
-  if (json_file) {
-    if (const std::string why = output_path_problem(*json_file); !why.empty()) {
-      std::cerr << fmt::format("pristine sim: --json '{}': {}\n", *json_file, why);
+  const std::vector<std::pair<const char*, const std::optional<std::string>*>> outputs = {{"--json", &json_file},
+                                                                                         {"--junit", &junit_file}};
+  for (const auto& [flag, file] : outputs) {
+    if (!*file) continue;
+    if (const std::string why = output_path_problem(**file); !why.empty()) {
+      std::cerr << fmt::format("pristine sim: {} '{}': {}\n", flag, **file, why);
       return kExitBadInput;
     }
   }
@@ -98,22 +106,31 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
   text << describe_plan(scenario) << std::endl;
   if (plan_only) return kExitPass;
   Simulator simulator(scenario, image);
-  if (json_file) {
-    if (const std::string why = remove_stale_output(*json_file); !why.empty()) {
-      std::cerr << fmt::format("pristine sim: --json '{}': {}\n", *json_file, why);
+  for (const auto& [flag, file] : outputs) {
+    if (!*file) continue;
+    if (const std::string why = remove_stale_output(**file); !why.empty()) {
+      std::cerr << fmt::format("pristine sim: {} '{}': {}\n", flag, **file, why);
       return kExitBadInput;
     }
   }
   const Report report = simulator.run();
   text << render_text(report, {.verbose = verbose});
   text.flush();
+  int status = report.pass() ? kExitPass : kExitFail;
   if (json_file) {
     if (const std::string why = write_output(*json_file, json_text(to_json(report))); !why.empty()) {
       std::cerr << fmt::format("pristine sim: --json '{}': the JSON report was NOT written: {}\n", *json_file, why);
-      return kExitBadInput;
+      status = kExitBadInput;
     }
   }
-  return report.pass() ? kExitPass : kExitFail;
+  if (junit_file) {
+    if (const std::string why = write_output(*junit_file, render_junit("pristine sim", {junit_suite(report)}));
+        !why.empty()) {
+      std::cerr << fmt::format("pristine sim: --junit '{}': the JUnit report was NOT written: {}\n", *junit_file, why);
+      status = kExitBadInput;
+    }
+  }
+  return status;
 }
 
 }  // namespace
@@ -138,8 +155,12 @@ int main(int argc, char** argv) {
                                          "Seed for the event sources (overrides the scenario's)");
   sim->add_option_function<std::string>(
       "--json", [&json_file](const std::string& file) { json_file = file; },
-      "Also write the report as JSON to FILE (whole or not at all; '-': standard output, the text then goes to "
-      "standard error)");
+      "Also write the report as JSON to FILE (whole or not at all; docs/report-schema.md; '-': standard output, "
+      "the text then goes to standard error)");
+  std::optional<std::string> junit_file;
+  sim->add_option_function<std::string>(
+      "--junit", [&junit_file](const std::string& file) { junit_file = file; },
+      "Also write JUnit XML to FILE: a case per path (within budget) and per invariant (docs/ci-results.md)");
   sim->add_option("--image", image, "Simulator kernel image")->capture_default_str();
   bool plan_only = false;
   sim->add_flag("--plan", plan_only, "Print the run plan (modeled length, expected events) and exit without running");
@@ -184,14 +205,29 @@ int main(int argc, char** argv) {
       .benchmarks = data.hot_path_bench,
       .image = default_image(argv[0], "sim-kernel.elf"),
       .budgets = data.budgets,
-      .json = data.root / "hot-path-benchmarks.json",
+      .scenarios = data.bench_scenarios,
+      .benchmark_json = data.root / "hot-path-benchmarks.json",
       // The repository the budgets file is in (for the commit range), if it is in one.
       .source_dir = std::filesystem::canonical(data.budgets, no_source).parent_path().parent_path(),
   };
   budget->add_option("--image", budget_options.image, "Simulator kernel image to measure")->capture_default_str();
   budget->add_option("--budgets", budget_options.budgets, "Budgets file")->capture_default_str();
   budget->add_option("--benchmarks", budget_options.benchmarks, "The hot_path_bench binary")->capture_default_str();
-  budget->add_option("--json", budget_options.json, "Where to write the Google Benchmark JSON")->capture_default_str();
+  budget->add_option_function<std::string>(
+      "--json", [&budget_options](const std::string& file) { budget_options.json = file; },
+      "Write the gate's result as JSON to FILE: per path its figures, budget, headroom, goal, verdict (docs/ci-results.md)");
+  budget->add_option("--benchmark-json", budget_options.benchmark_json, "Where to keep the raw Google Benchmark JSON")
+      ->capture_default_str();
+  auto* budget_baseline = budget->add_option_function<std::string>(
+      "--baseline", [&budget_options](const std::string& file) { budget_options.baseline = file; },
+      "Also fail a path whose figures rose by more than --threshold against FILE (an earlier `budget --json` result)");
+  pristine::cli::add_decimal_number_option(
+      *budget, "--threshold", 0, 10000, [&budget_options](double value) { budget_options.threshold_percent = value; },
+      "With --baseline: the rise, in percent, that fails a path (default 5)")
+      ->needs(budget_baseline);
+  budget->add_option_function<std::string>(
+      "--junit", [&budget_options](const std::string& file) { budget_options.junit = file; },
+      "Also write JUnit XML to FILE: a case per hot path");
 
   auto* calibrate = app.add_subcommand("calibrate",
                                        "Compare the simulator's instruction counts with QEMU -icount on the same paths "
@@ -220,8 +256,26 @@ int main(int argc, char** argv) {
       "With --host: repetitions per instruction (at least 2: the figure is a minimum over them)")
       ->needs(host_flag)
       ->default_str(std::to_string(host_options.repetitions));
+  calibrate
+      ->add_option_function<std::string>(
+          "--junit", [&calibrate_options](const std::string& file) { calibrate_options.junit = file; },
+          "Also write JUnit XML to FILE: a case per compared path")
+      ->excludes(host_flag);
   calibrate->add_option("--image", calibrate_options.pc_image, "PC kernel image")->capture_default_str();
   calibrate->add_option("--sim-image", calibrate_options.sim_image, "Simulator kernel image")->capture_default_str();
+
+  auto* compare = app.add_subcommand(
+      "compare", "Per path, how the figures changed between two runs (two sim reports or two budget results)");
+  pristine::cli::CompareOptions compare_options;
+  compare->add_option("before", compare_options.before, "The earlier run's JSON (`sim --json` or `budget --json`)")
+      ->required();
+  compare->add_option("after", compare_options.after, "The later run's JSON, of the same kind")->required();
+  pristine::cli::add_decimal_number_option(
+      *compare, "--threshold", 0, 10000, [&compare_options](double value) { compare_options.threshold_percent = value; },
+      "A figure up by more than this many percent is flagged (default 5)");
+  compare->add_option_function<std::string>(
+      "--json", [&compare_options](const std::string& file) { compare_options.json = file; },
+      "Also write the comparison as JSON to FILE");
 
   auto* swarm = app.add_subcommand("swarm", "Run drawn scenarios, one per seed, and list the seeds that fail (docs/swarm.md)");
   pristine::cli::SwarmOptions swarm_options;
@@ -301,7 +355,8 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*sim) return run_sim(scenario_file, seed, json_file, image, plan_only, verbose);
+    if (*sim) return run_sim(scenario_file, seed, json_file, junit_file, image, plan_only, verbose);
+    if (*compare) return pristine::cli::run_compare(compare_options);
     if (*budget) return pristine::cli::run_budget(budget_options);
     if (*list) return pristine::cli::run_list(list_options, std::cout);
     if (*swarm) {
