@@ -1,6 +1,7 @@
 // `pristine`: the host command line. Subcommands:
-//   sim SCENARIO [--seed N] [--json FILE] [--plan]
-//                                            run a scenario on the simulator (--plan: say what it would model)
+//   sim SCENARIO [--seed N] [--json FILE] [--trace FILE] [--plan]
+//                                            run a scenario on the simulator (--plan: say what it would model;
+//                                            --trace: Chrome trace-event JSON for Perfetto, docs/traces.md)
 //   boot [--tcg|--icount|--kvm] [--smp N] [--seconds S] [--debug] [-- QEMU ARGS]
 //                                            boot kernel.elf in QEMU
 //   budget [--image IMG] [--budgets FILE]    the cycle-budget gate (benches/budgets.toml)
@@ -19,6 +20,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -33,6 +35,7 @@
 #include "sim/guest_image.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
+#include "sim/trace_recorder.h"
 
 namespace {
 
@@ -50,15 +53,19 @@ std::filesystem::path default_image(const char* argv0, const char* name) {
   return self.parent_path().parent_path() / "images" / name;
 }
 
-// The JSON report: checked before anything runs, an earlier run's report
-// removed when the run starts, the new one written whole at the end.
+// The JSON report and the trace: checked before anything runs, an earlier
+// run's removed when the run starts, the new ones put in place whole at the
+// end (the trace is streamed into a temporary file beside its path while the
+// run goes: its memory does not grow with the run).
 int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
-            const std::optional<std::string>& json_file, const std::filesystem::path& image, bool plan_only) {
+            const std::optional<std::string>& json_file, const std::optional<std::string>& trace_file,
+            const std::filesystem::path& image, bool plan_only) {
   using namespace pristine::sim;
   using namespace pristine::cli;
-  if (json_file) {
-    if (const std::string why = output_path_problem(*json_file); !why.empty()) {
-      std::cerr << fmt::format("pristine sim: --json '{}': {}\n", *json_file, why);
+  for (const auto& [flag, file] : {std::pair{"--json", json_file}, std::pair{"--trace", trace_file}}) {
+    if (!file) continue;
+    if (const std::string why = output_path_problem(*file); !why.empty()) {
+      std::cerr << fmt::format("pristine sim: {} '{}': {}\n", flag, *file, why);
       return kExitBadInput;
     }
   }
@@ -68,14 +75,39 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
   std::cout << describe_plan(scenario) << std::endl;
   if (plan_only) return kExitPass;
   Simulator simulator(scenario, image);
-  if (json_file) {
-    if (const std::string why = remove_stale_output(*json_file); !why.empty()) {
-      std::cerr << fmt::format("pristine sim: --json '{}': {}\n", *json_file, why);
+  for (const auto& [flag, file] : {std::pair{"--json", json_file}, std::pair{"--trace", trace_file}}) {
+    if (!file) continue;
+    if (const std::string why = remove_stale_output(*file); !why.empty()) {
+      std::cerr << fmt::format("pristine sim: {} '{}': {}\n", flag, *file, why);
       return kExitBadInput;
     }
   }
+  std::optional<StagedOutput> trace_output;
+  std::ofstream trace_stream;
+  std::optional<TraceRecorder> recorder;
+  if (trace_file) {
+    try {
+      trace_output.emplace(*trace_file);
+    } catch (const std::runtime_error& e) {
+      std::cerr << fmt::format("pristine sim: --trace '{}': {}\n", *trace_file, e.what());
+      return kExitBadInput;
+    }
+    trace_stream.open(trace_output->temporary(), std::ios::binary | std::ios::trunc);
+    recorder.emplace(trace_stream, scenario);
+    simulator.trace_to(*recorder);
+  }
   const Report report = simulator.run();
   std::cout << render_text(report);
+  if (trace_file) {
+    recorder->finish();
+    trace_stream.close();
+    const std::string why = trace_stream.fail() ? fmt::format("cannot write {}", trace_output->temporary())
+                                                : trace_output->commit();
+    if (!why.empty()) {
+      std::cerr << fmt::format("pristine sim: --trace '{}': the trace was NOT written: {}\n", *trace_file, why);
+      return kExitBadInput;
+    }
+  }
   if (json_file) {
     if (const std::string why = write_output(*json_file, json_text(to_json(report))); !why.empty()) {
       std::cerr << fmt::format("pristine sim: --json '{}': the JSON report was NOT written: {}\n", *json_file, why);
@@ -105,6 +137,10 @@ int main(int argc, char** argv) {
   sim->add_option_function<std::string>(
       "--json", [&json_file](const std::string& file) { json_file = file; },
       "Also write the report as JSON to FILE (whole or not at all)");
+  std::optional<std::string> trace_file;
+  sim->add_option_function<std::string>(
+      "--trace", [&trace_file](const std::string& file) { trace_file = file; },
+      "Also write the run as Chrome trace-event JSON to FILE, for Perfetto or chrome://tracing (docs/traces.md)");
   sim->add_option("--image", image, "Simulator kernel image")->capture_default_str();
   bool plan_only = false;
   sim->add_flag("--plan", plan_only, "Print the run plan (modeled length, expected events) and exit without running");
@@ -207,7 +243,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*sim) return run_sim(scenario_file, seed, json_file, image, plan_only);
+    if (*sim) return run_sim(scenario_file, seed, json_file, trace_file, image, plan_only);
     if (*budget) return pristine::cli::run_budget(budget_options);
     if (*swarm) {
       if (!swarm_write.empty() || swarm->count("--write") != 0) {
