@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
@@ -24,28 +25,39 @@ const char* span_category(PathId path) {
 
 }  // namespace
 
-std::string TraceRecorder::format_ts(Cycles cycles, std::uint64_t cpu_hz) {
-  // The fewest decimals d that make cycles * 10^(6+d) / cpu_hz whole for any
-  // cycles; 6 (picoseconds, rounded down) when no d up to 6 does.
-  int decimals = 6;
+int TraceRecorder::ts_decimals(std::uint64_t cpu_hz) {
   unsigned __int128 scale = 1'000'000;
   for (int d = 0; d <= 6; ++d, scale *= 10) {
-    if (scale % cpu_hz == 0) {
-      decimals = d;
-      break;
-    }
+    if (scale % cpu_hz == 0) return d;
   }
-  if (decimals == 6 && scale % cpu_hz != 0) scale = 1'000'000'000'000ULL;
-  const unsigned __int128 value = static_cast<unsigned __int128>(cycles) * scale / cpu_hz;
+  return 6;
+}
+
+// cycles * 10^(6+d) / cpu_hz in 128 bits (no overflow for any 64-bit cycle
+// count), printed as whole microseconds and d decimals.
+void TraceRecorder::append_ts(std::string& out, Cycles cycles, std::uint64_t cpu_hz, int decimals) {
+  unsigned __int128 scale = 1'000'000;
   std::uint64_t unit = 1;
-  for (int d = 0; d < decimals; ++d) unit *= 10;
+  for (int d = 0; d < decimals; ++d, unit *= 10) scale *= 10;
+  const unsigned __int128 value = static_cast<unsigned __int128>(cycles) * scale / cpu_hz;
   const auto whole = static_cast<std::uint64_t>(value / unit);
   const auto fraction = static_cast<std::uint64_t>(value % unit);
-  return decimals == 0 ? fmt::format("{}", whole) : fmt::format("{}.{:0{}}", whole, fraction, decimals);
+  auto o = std::back_inserter(out);
+  if (decimals == 0) {
+    fmt::format_to(o, "{}", whole);
+  } else {
+    fmt::format_to(o, "{}.{:0{}}", whole, fraction, decimals);
+  }
+}
+
+std::string TraceRecorder::format_ts(Cycles cycles, std::uint64_t cpu_hz) {
+  std::string out;
+  append_ts(out, cycles, cpu_hz, ts_decimals(cpu_hz));
+  return out;
 }
 
 TraceRecorder::TraceRecorder(std::ostream& out, const Scenario& scenario)
-    : out_(out), cpu_hz_(scenario.cpu_hz), cpus_(scenario.cpus) {
+    : out_(out), cpu_hz_(scenario.cpu_hz), ts_decimals_(ts_decimals(scenario.cpu_hz)), cpus_(scenario.cpus) {
   auto o = std::back_inserter(buffer_);
   // The seed as a string: JSON readers keep 53 bits of a number.
   fmt::format_to(o,
@@ -79,7 +91,8 @@ void TraceRecorder::begin_event(char phase, int tid, Cycles now) {
   first_event_ = false;
   fmt::format_to(o, "{{\"ph\":\"{}\",\"pid\":{}", phase, kPid);
   if (tid >= 0) fmt::format_to(o, ",\"tid\":{}", tid);
-  fmt::format_to(o, ",\"ts\":{}", format_ts(now, cpu_hz_));
+  buffer_ += ",\"ts\":";
+  append_ts(buffer_, now, cpu_hz_, ts_decimals_);
 }
 
 void TraceRecorder::end_event() {

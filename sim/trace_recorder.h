@@ -71,10 +71,12 @@ class TraceRecorder {
   // Closes the JSON and flushes the stream; check the stream afterwards.
   void finish();
 
-  // Modeled cycles as microseconds, the unit of "ts": exact when cpu_hz
-  // divides 10^12 (any clock of 2^a * 5^b Hz, 2 GHz included: four decimals),
-  // else rounded down to picoseconds.
+  // Modeled cycles as microseconds, the unit of "ts", with the fewest
+  // decimals that make every cycle count exact (cpu_hz divides 10^(6+d):
+  // any clock of 2^a * 5^b Hz, four decimals at 2 GHz), else six decimals
+  // (picoseconds, rounded down).
   static std::string format_ts(Cycles cycles, std::uint64_t cpu_hz);
+  static int ts_decimals(std::uint64_t cpu_hz);
 
  private:
   struct CpuState {
@@ -84,6 +86,7 @@ class TraceRecorder {
   static constexpr int kCpuTrackBase = 100;
   static constexpr int kTaskTrackBase = 200;
 
+  static void append_ts(std::string& out, Cycles cycles, std::uint64_t cpu_hz, int decimals);
   void begin_event(char phase, int tid, Cycles now);
   void instant(CpuId cpu, Cycles now, std::string_view name, std::string_view category);
   void where_args(Where where);
@@ -93,6 +96,7 @@ class TraceRecorder {
 
   std::ostream& out_;
   std::uint64_t cpu_hz_;
+  int ts_decimals_;
   std::string buffer_;  // written out in chunks, not per event
   bool first_event_ = true;
   bool ended_ = false;
