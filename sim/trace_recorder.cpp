@@ -10,7 +10,9 @@ namespace pristine::sim {
 namespace {
 
 constexpr std::size_t kFlushAt = std::size_t{1} << 16;
-constexpr int kPid = 1;  // not 0: Perfetto's importer reads pid 0 / tid 0 as the idle "swapper"
+// Not 0: Perfetto's JSON importer reads a tid of 0 as "the pid", and pid 0 is
+// the idle process of kernel traces. Track tids are 100 + N and 200 + N.
+constexpr int kPid = 1;
 
 // A JSON string literal, quotes included. Task names come from guest memory:
 // bytes that are not UTF-8 become U+FFFD rather than an invalid file.

@@ -61,8 +61,9 @@ class TraceRecorder {
 
   void source_arrived(CpuId cpu, Cycles now, std::string_view source, Vector vector, Where where);
   void fault_injected(CpuId cpu, Cycles now, std::string_view kind, std::optional<Vector> vector, Where where);
-  // A violation raised during the run, at its time; one raised by the
-  // end-of-run checks (after run_ended), at the end (its cycles may be a cost).
+  // A violation raised during the run, at its time; one handed in after
+  // run_ended (the end-of-run checks, the checkers' collected findings), at
+  // the end, its own cycles (sometimes a cost) kept as an argument.
   void violation(const Violation& v);
 
   // The run stopped with each CPU's clock at `clocks[cpu]`: every open span
