@@ -25,6 +25,7 @@ struct Event {
   Vector vector = 0;
   std::uint32_t source = 0;  // scenario source index (DeviceInterrupt)
   Cycles sent_at = 0;        // Ipi: when the sender wrote the board's IPI register
+  std::uint64_t flow = 0;    // Ipi: its trace flow (sim/trace_recorder.h); 0 when no trace is written
 };
 
 class EventQueue {

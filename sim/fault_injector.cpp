@@ -54,14 +54,14 @@ int FaultInjector::record(const SimCpu& c, FaultKind kind, std::string context, 
   return static_cast<int>(faults_.size() - 1);
 }
 
-void FaultInjector::inject(SimCpu& c, std::uint32_t index) {
+bool FaultInjector::inject(SimCpu& c, std::uint32_t index) {
   const FaultSpec& f = scenario_.faults[index];
   // Nothing is injected before the kernel has set up its tables and armed
   // its first tick: a fault during early boot would test the boot order, not
   // the handlers (and would depend on how long boot takes).
   if (c.first_timer_deadline == 0) {
     schedule(index);
-    return;
+    return false;
   }
   ++injections_[index];
   switch (f.kind) {
@@ -98,6 +98,7 @@ void FaultInjector::inject(SimCpu& c, std::uint32_t index) {
       break;
   }
   schedule(index);
+  return true;
 }
 
 // The page holding the task's progress counter, not present on every CPU:

@@ -46,8 +46,9 @@ class FaultInjector {
   // Schedule each fault's first arrival (once the CPUs exist).
   void arm();
 
-  // A Fault event fell due on `c` (the boot CPU).
-  void inject(SimCpu& c, std::uint32_t index);
+  // A Fault event fell due on `c` (the boot CPU). False if it waits for the
+  // kernel's first tick (it is scheduled again) instead of being injected.
+  bool inject(SimCpu& c, std::uint32_t index);
   // The board timer of `c` expired: raises the tick, late or twice if armed.
   void timer_expired(SimCpu& c);
   // Whether an NMI is to be taken on `c` now; if so its record is updated and

@@ -33,7 +33,8 @@ void Interconnect::send_ipi(SimCpu& from, CpuId target, Vector vector) {
                               .kind = EventKind::Ipi,
                               .cpu = target,
                               .vector = vector,
-                              .sent_at = from.cycles});
+                              .sent_at = from.cycles,
+                              .flow = trace_ ? trace_->ipi_sent(from.cpu.id(), from.cycles, target, vector) : 0});
 }
 
 // The APIC shorthand "all excluding self": every other CPU that runs (a CPU

@@ -16,6 +16,7 @@
 #include "sim/sample_histogram.h"
 #include "sim/sim_cpu.h"
 #include "sim/tlb_model.h"
+#include "sim/trace_recorder.h"
 #include "sim/violations.h"
 
 namespace pristine::sim {
@@ -45,6 +46,8 @@ class Interconnect final : public BoardBus {
   // The run loop's side.
   void ipi_raised(SimCpu& c, Vector vector, Cycles sent_at, bool coalesced);
   void ipi_taken(SimCpu& c, Vector vector);
+  // Every send from now on is also a trace flow.
+  void trace_to(TraceRecorder* recorder) { trace_ = recorder; }
 
   // Sends, handles and latencies per vector; every send handled or in flight.
   IpiReport ipi_report() const;
@@ -60,6 +63,7 @@ class Interconnect final : public BoardBus {
   std::map<Vector, std::uint64_t> ipi_sent_;
   std::map<Vector, SampleHistogram> ipi_latency_;  // send to handle, per vector (bounded memory)
   std::uint64_t ipi_coalesced_ = 0;
+  TraceRecorder* trace_ = nullptr;
 };
 
 }  // namespace pristine::sim

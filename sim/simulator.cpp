@@ -303,6 +303,7 @@ void Simulator::returned(SimCpu& c) {
 }
 
 void Simulator::record_closed(SimCpu& c, const ClosedRecord& closed) {
+  if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_->span_end(c.cpu.id(), c.cycles, closed.switched);
   invariants_.record_closed(c, closed);
   faults_.record_closed(c, closed);
 }
@@ -322,12 +323,14 @@ void Simulator::fire_due_events(SimCpu& c) {
     const Event e = c.events.pop();
     switch (e.kind) {
       case EventKind::Fault:
-        faults_.inject(c, e.source);
+        if (faults_.inject(c, e.source) && PRISTINE_UNLIKELY(trace_ != nullptr)) trace_fault(c, e.source);
         break;
       case EventKind::Ipi:
         interconnect_.ipi_raised(c, e.vector, e.sent_at, !raise_interrupt(c, e.vector));
+        if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_->ipi_raised(c.cpu.id(), e.vector, e.flow);
         break;
       case EventKind::DeviceInterrupt: {
+        if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_source(c, e);
         if (sources_[e.source].spec().driver) {
           device_data_arrived(c, sources_[e.source].spec());
         } else {
@@ -447,6 +450,7 @@ bool Simulator::enter_handler(SimCpu& c, Vector vector, DeliveryKind kind, std::
   } else {
     c.accounting.open(path, c.cycles, c.instructions, switches(c));
   }
+  if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_->span_begin(c.cpu.id(), c.cycles, path);
   note_context(c);
   if (from_user) checker_.leave_user(c.cpu, current_task(c), path, c.cycles, c.instructions);
   out = deliver(c.cpu, memory_, {vector, kind, error_code});
@@ -475,7 +479,10 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
   if (!enter_handler(c, *vector, DeliveryKind::External, 0, out)) return false;
   ++c.interrupts.delivered;
   c.halted = false;
-  if (*vector >= vectors::kIpiReschedule && *vector <= vectors::kIpiStopAll) interconnect_.ipi_taken(c, *vector);
+  if (*vector >= vectors::kIpiReschedule && *vector <= vectors::kIpiStopAll) {
+    interconnect_.ipi_taken(c, *vector);
+    if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_->ipi_taken(c.cpu.id(), c.cycles, *vector);
+  }
   if (c.same_vector[*vector] >= 0) {
     // Raise it again while it is in service: it must wait for the EOI.
     c.events.push({.time = add_saturating(c.cycles, 300), .kind = EventKind::Raise, .vector = *vector});
@@ -509,6 +516,38 @@ void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, s
 // closes none).
 void Simulator::note_context(SimCpu& c) {
   c.own_time.change(c.cycles, c.accounting.in_handler(), current_task(c));
+  if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_task(c);
+}
+
+// ---- the trace (sim/trace_recorder.h) ---------------------------------------------
+
+void Simulator::trace_to(TraceRecorder& recorder) {
+  trace_ = &recorder;
+  interconnect_.trace_to(&recorder);
+  violations_.trace_to(&recorder);
+}
+
+// The task slice changes when the CPU is seen running another task: at the
+// return that resumes it, or the next delivery.
+void Simulator::trace_task(const SimCpu& c) {
+  const CpuId id = c.cpu.id();
+  const int task = current_task(c);
+  if (task != trace_->running_task(id)) trace_->task_running(id, c.cycles, task, task >= 0 ? kernel_.task_name(task) : "");
+}
+
+void Simulator::trace_source(const SimCpu& c, const Event& e) {
+  const VirtAddr rip = c.cpu.pc();
+  const std::string symbol = image_.describe(rip);
+  trace_->source_arrived(c.cpu.id(), c.cycles, sources_[e.source].spec().name, e.vector, {rip, symbol});
+}
+
+void Simulator::trace_fault(const SimCpu& c, std::uint32_t index) {
+  const FaultSpec& f = scenario_.faults[index];
+  const VirtAddr rip = c.cpu.pc();
+  const std::string symbol = image_.describe(rip);
+  const std::optional<Vector> vector =
+      fault_kind_info(f.kind).takes == FaultParameter::Vector ? std::optional<Vector>(f.vector) : std::nullopt;
+  trace_->fault_injected(c.cpu.id(), c.cycles, fault_kind_name(f.kind), vector, {rip, symbol});
 }
 
 // At a tick: no ring-3 task waits runnable longer than the bound (the idle
@@ -542,6 +581,7 @@ void Simulator::take_syscall(SimCpu& c) {
   profiles_.call_entered(c.cpu.id(), current_task(c), SyscallEmulation::number(c.cpu),
                          SyscallEmulation::first_argument(c.cpu), c.cycles, c.instructions);
   c.accounting.open(path, c.cycles, c.instructions, switches(c));
+  if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_->span_begin(c.cpu.id(), c.cycles, path);
   note_context(c);
   if (c.cpu.user_mode()) checker_.leave_user(c.cpu, current_task(c), path, c.cycles, c.instructions);
   SyscallEmulation::enter(c.cpu);
@@ -656,6 +696,11 @@ Report Simulator::run() {
       end_ = "duration";
       finished_ = true;
     }
+  }
+  if (trace_) {
+    std::vector<Cycles> clocks;
+    for (const auto& cpu : cpus_) clocks.push_back(cpu->cycles);
+    trace_->run_ended(clocks);
   }
   faults_.run_ended();
   Report report = ReportBuilder({scenario_, cpus_, kernel_, interconnect_, faults_, board_.console()}).build(end_);

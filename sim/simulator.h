@@ -41,6 +41,7 @@
 #include "sim/sim_cpu.h"
 #include "sim/x86_64/syscall_emulation.h"
 #include "sim/tlb_model.h"
+#include "sim/trace_recorder.h"
 #include "sim/interrupt_to_user.h"
 #include "sim/nic_model.h"
 #include "sim/uart_model.h"
@@ -54,6 +55,10 @@ class Simulator {
   ~Simulator();
 
   Report run();
+
+  // Also write the run as trace events (sim/trace_recorder.h); before run().
+  // Without it each traced event costs one untaken branch.
+  void trace_to(TraceRecorder& recorder);
 
   // The block hook (called from Unicorn for every block a CPU executes).
   void on_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
@@ -100,6 +105,10 @@ class Simulator {
   std::uint64_t switches(const SimCpu& cpu) const { return kernel_.switches(cpu.cpu.id()); }
   int current_task(const SimCpu& cpu) const { return kernel_.current_task(cpu.cpu.id()); }
   void note_context(SimCpu& cpu);
+  // The trace's slow side, out of line.
+  void trace_task(const SimCpu& cpu);
+  void trace_source(const SimCpu& cpu, const Event& e);
+  void trace_fault(const SimCpu& cpu, std::uint32_t index);
   void check_waits(const SimCpu& cpu);
   void fail(SimCpu& cpu, std::string kind, std::string message, std::optional<Vector> vector = {});
 
@@ -133,6 +142,7 @@ class Simulator {
   bool uart0_driven_ = false;         // a source drives it: its driver is started
   bool nic0_driven_ = false;
   std::vector<std::unique_ptr<BlockHook>> block_hooks_;
+  TraceRecorder* trace_ = nullptr;
   std::string end_;
   bool finished_ = false;
 };

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/report.h"
+#include "sim/trace_recorder.h"
 
 namespace pristine::sim {
 
@@ -30,7 +31,11 @@ class Violations {
     }
     ++kind.listed;
     list_.push_back(std::move(v));
+    if (trace_) trace_->violation(list_.back());
   }
+
+  // Every violation listed from now on is also a trace event.
+  void trace_to(TraceRecorder* recorder) { trace_ = recorder; }
 
   // Recorded only if no violation of its kind was recorded before.
   void raise_once(Violation v) {
@@ -64,6 +69,7 @@ class Violations {
   };
   std::vector<Violation> list_;
   std::map<std::string, Kind, std::less<>> kinds_;
+  TraceRecorder* trace_ = nullptr;
 };
 
 }  // namespace pristine::sim

@@ -1,6 +1,7 @@
 // `pristine`: the host command line. Subcommands:
-//   sim SCENARIO [--seed N] [--json FILE] [--junit FILE] [--plan]
-//                                            run a scenario on the simulator (--plan: say what it would model)
+//   sim SCENARIO [--seed N] [--json FILE] [--junit FILE] [--trace FILE] [--plan] [--verbose]
+//                                            run a scenario on the simulator (--plan: say what it would model;
+//                                            --trace: Chrome trace-event JSON for Perfetto, docs/traces.md)
 //   boot [--tcg|--icount|--kvm] [--smp N] [--seconds S] [--debug] [-- QEMU ARGS]
 //                                            boot kernel.elf in QEMU
 //   budget [--image IMG] [--budgets FILE] [--json FILE] [--baseline FILE [--threshold PCT]] [--junit FILE]
@@ -32,6 +33,7 @@
 #include <unicorn/unicorn.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -52,6 +54,7 @@
 #include "sim/report_junit.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
+#include "sim/trace_recorder.h"
 
 namespace {
 
@@ -82,15 +85,18 @@ std::string unknown_subcommand(const CLI::App& app, int argc, char** argv) {
                      pristine::sim::printable(argv[1]), known);
 }
 
-// The JSON and JUnit reports: checked before anything runs, an earlier
-// run's removed when the run starts, the new ones written whole at the end.
+// The JSON and JUnit reports and the trace: checked before anything runs,
+// an earlier run's removed when the run starts, the new ones put in place
+// whole at the end (the trace is streamed into a temporary file beside its
+// path while the run goes: its memory does not grow with the run).
 int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
             const std::optional<std::string>& json_file, const std::optional<std::string>& junit_file,
-            const std::filesystem::path& image, bool plan_only, bool verbose) {
+            const std::optional<std::string>& trace_file, const std::filesystem::path& image, bool plan_only,
+            bool verbose) {
   using namespace pristine::sim;
   using namespace pristine::cli;
-  const std::vector<std::pair<const char*, const std::optional<std::string>*>> outputs = {{"--json", &json_file},
-                                                                                         {"--junit", &junit_file}};
+  const std::vector<std::pair<const char*, const std::optional<std::string>*>> outputs = {
+      {"--json", &json_file}, {"--junit", &junit_file}, {"--trace", &trace_file}};
   for (const auto& [flag, file] : outputs) {
     if (!*file) continue;
     if (const std::string why = output_path_problem(**file); !why.empty()) {
@@ -113,10 +119,34 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
       return kExitBadInput;
     }
   }
+  std::optional<StagedOutput> trace_output;
+  std::ofstream trace_stream;
+  std::optional<TraceRecorder> recorder;
+  if (trace_file) {
+    try {
+      trace_output.emplace(*trace_file);
+    } catch (const std::runtime_error& e) {
+      std::cerr << fmt::format("pristine sim: --trace '{}': {}\n", *trace_file, e.what());
+      return kExitBadInput;
+    }
+    trace_stream.open(trace_output->temporary(), std::ios::binary | std::ios::trunc);
+    recorder.emplace(trace_stream, scenario);
+    simulator.trace_to(*recorder);
+  }
   const Report report = simulator.run();
   text << render_text(report, {.verbose = verbose});
   text.flush();
   int status = report.pass() ? kExitPass : kExitFail;
+  if (trace_file) {
+    recorder->finish();
+    trace_stream.close();
+    const std::string why = trace_stream.fail() ? fmt::format("cannot write {}", trace_output->temporary())
+                                                : trace_output->commit();
+    if (!why.empty()) {
+      std::cerr << fmt::format("pristine sim: --trace '{}': the trace was NOT written: {}\n", *trace_file, why);
+      status = kExitBadInput;
+    }
+  }
   if (json_file) {
     if (const std::string why = write_output(*json_file, json_text(to_json(report))); !why.empty()) {
       std::cerr << fmt::format("pristine sim: --json '{}': the JSON report was NOT written: {}\n", *json_file, why);
@@ -161,6 +191,10 @@ int main(int argc, char** argv) {
   sim->add_option_function<std::string>(
       "--junit", [&junit_file](const std::string& file) { junit_file = file; },
       "Also write JUnit XML to FILE: a case per path (within budget) and per invariant (docs/ci-results.md)");
+  std::optional<std::string> trace_file;
+  sim->add_option_function<std::string>(
+      "--trace", [&trace_file](const std::string& file) { trace_file = file; },
+      "Also write the run as Chrome trace-event JSON to FILE, for Perfetto or chrome://tracing (docs/traces.md)");
   sim->add_option("--image", image, "Simulator kernel image")->capture_default_str();
   bool plan_only = false;
   sim->add_flag("--plan", plan_only, "Print the run plan (modeled length, expected events) and exit without running");
@@ -355,7 +389,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*sim) return run_sim(scenario_file, seed, json_file, junit_file, image, plan_only, verbose);
+    if (*sim) return run_sim(scenario_file, seed, json_file, junit_file, trace_file, image, plan_only, verbose);
     if (*compare) return pristine::cli::run_compare(compare_options);
     if (*budget) return pristine::cli::run_budget(budget_options);
     if (*list) return pristine::cli::run_list(list_options, std::cout);

@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <stdexcept>
 #include <vector>
 
@@ -177,9 +176,18 @@ StagedOutput::~StagedOutput() {
 std::string StagedOutput::commit() {
   done_ = true;
   if (in_place_) {
+    // In chunks: a trace may be larger than memory should hold.
     std::ifstream in(temporary_, std::ios::binary);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::string why = in.bad() ? "cannot read " + temporary_ : write_in_place(path_, text);
+    std::vector<char> chunk(std::size_t{1} << 20);
+    std::string why;
+    bool first = true;
+    while (why.empty() && in) {
+      in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      if (in.gcount() == 0 && !first) break;
+      why = write_in_place(path_, std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount())));
+      first = false;
+    }
+    if (why.empty() && in.bad()) why = "cannot read " + temporary_;
     unlink(temporary_.c_str());
     return why;
   }

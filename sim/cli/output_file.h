@@ -1,4 +1,4 @@
-// Every file the command line writes (the JSON reports of `pristine sim`,
+// Every file the command line writes (the JSON reports and traces of `pristine sim`,
 // `pristine calibrate --host`, the benchmark JSON of `pristine budget`) goes
 // through here, so that a report on disk is always a whole report of the run
 // that just ended (docs/input-limits.md, "Command line and output files"):
@@ -44,9 +44,10 @@ std::string remove_stale_output(const std::string& path);
 // failure no file (and no temporary file) is left at `path`.
 std::string write_output(const std::string& path, std::string_view text);
 
-// A temporary file beside `path` for another program to write (the benchmark
-// binary's --benchmark_out); commit() puts its content at `path` as
-// write_output() does. The temporary file is removed unless committed.
+// A temporary file beside `path` to be filled while work goes on (the
+// benchmark binary's --benchmark_out, the trace `pristine sim --trace`
+// streams); commit() puts its content at `path` as write_output() does. The
+// temporary file is removed unless committed.
 class StagedOutput {
  public:
   explicit StagedOutput(const std::string& path);  // throws std::runtime_error if no temporary file can be made
