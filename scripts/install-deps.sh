@@ -11,7 +11,14 @@ packages=(
   # The asan preset: clang with its sanitizer and libFuzzer runtimes, and
   # llvm-symbolizer (package llvm) for the sanitizers' stack traces.
   clang libclang-rt-14-dev llvm
+  # `pristine report --html` (docs/reports.md): headless Chromium renders the
+  # page in its test and takes the docs' screenshot.
+  chromium
 )
+# npm fetches the page's pinned Chart.js at configure time
+# (scripts/fetch-npm-file.sh); Debian's npm only where no npm is installed
+# (a Node.js install may bring its own, which Debian's would conflict with).
+command -v npm >/dev/null || packages+=(npm)
 
 # Unicorn 2.1 or newer (docs/dependencies.md): bookworm ships 2.0.1, whose
 # every guest store takes a slow path. Trixie's 2.1.1 depends only on libc6

@@ -16,7 +16,28 @@ nlohmann::ordered_json distribution_json(const Distribution& d) {
   j["p50"] = d.p50;
   j["p99"] = d.p99;
   j["max"] = d.max;
+  j["mean"] = d.mean;
+  j["stddev"] = d.stddev;
   return j;
+}
+
+// Non-empty buckets, ascending: {"from", "to"} (to exclusive; the top
+// bucket's 2^64 is written 2^64 - 1), "count".
+nlohmann::ordered_json histogram_json(const std::vector<LatencyBucket>& buckets) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::array();
+  for (const LatencyBucket& b : buckets) j.push_back({{"from", b.from}, {"to", b.to()}, {"count", b.count}});
+  return j;
+}
+
+// One path's log2 buckets on one line: `from..to: count (share%)` each, the
+// share rounded in integers (the same text on every run).
+std::string histogram_text(const std::string& name, std::uint64_t total, const std::vector<LatencyBucket>& buckets) {
+  std::string text = fmt::format("  {:<24}", name);
+  for (const LatencyBucket& b : buckets) {
+    const auto share = static_cast<unsigned>((static_cast<unsigned __int128>(b.count) * 100 + total / 2) / total);
+    text += fmt::format("  {}..{}: {} ({}%)", b.from, b.last, b.count, share);
+  }
+  return text;
 }
 
 }  // namespace
@@ -53,9 +74,10 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["instructions"] = distribution_json(h.instructions);
     e["instructions_exclusive"] = distribution_json(h.instructions_exclusive);
     e["kernel_span_instructions"] = distribution_json(h.kernel_span_instructions);
-    e["kernel_span_instructions"]["mean"] = h.kernel_span_mean;
     e["budget"] = h.budget;
     e["within_budget"] = h.within_budget();
+    e["cycles_histogram"] = histogram_json(h.cycles_histogram);
+    e["instructions_histogram"] = histogram_json(h.instructions_histogram);
     handlers.push_back(std::move(e));
   }
   if (!r.profiles.empty()) {
@@ -204,20 +226,27 @@ std::string render_text(const Report& r) {
                    r.cycles, r.idle_cycles, r.instructions, r.context_switches, r.ticks,
                    r.expected_ticks, r.end));
   line("");
-  line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
-                   "handler", "vec", "count", "cyc min", "p50", "p99", "max", "ins min", "p50", "p99",
-                   "max", "budget", "verdict"));
+  line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} {:>8} {:>7} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
+                   "handler", "vec", "count", "cyc min", "p50", "p99", "max", "mean", "stddev", "ins min", "p50",
+                   "p99", "max", "budget", "verdict"));
   for (const HandlerReport& h : r.handlers) {
-    line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
+    line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} {:>8.1f} {:>7.1f} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
                      h.name, h.vector ? fmt::format("{:#x}", *h.vector) : "-", h.count, h.cycles.min, h.cycles.p50, h.cycles.p99,
-                     h.cycles.max, h.instructions.min, h.instructions.p50, h.instructions.p99,
-                     h.instructions.max, h.budget, h.within_budget() ? "ok" : "OVER BUDGET"));
+                     h.cycles.max, h.cycles.mean, h.cycles.stddev, h.instructions.min, h.instructions.p50,
+                     h.instructions.p99, h.instructions.max, h.budget, h.within_budget() ? "ok" : "OVER BUDGET"));
   }
   for (const ProfileReport& p : r.profiles) {
-    line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}", p.name,
-                     "-", p.count, p.cycles.min, p.cycles.p50, p.cycles.p99, p.cycles.max, p.instructions.min,
-                     p.instructions.p50, p.instructions.p99, p.instructions.max, "-",
-                     p.migrated != 0 ? fmt::format("region ({} moved CPU)", p.migrated) : "region"));
+    line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} {:>8.1f} {:>7.1f} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
+                     p.name, "-", p.count, p.cycles.min, p.cycles.p50, p.cycles.p99, p.cycles.max, p.cycles.mean,
+                     p.cycles.stddev, p.instructions.min, p.instructions.p50, p.instructions.p99, p.instructions.max,
+                     "-", p.migrated != 0 ? fmt::format("region ({} moved CPU)", p.migrated) : "region"));
+  }
+  if (std::any_of(r.handlers.begin(), r.handlers.end(), [](const HandlerReport& h) { return h.count != 0; })) {
+    line("");
+    line("cycles per path, log2 buckets (from..to inclusive: runs, share):");
+    for (const HandlerReport& h : r.handlers) {
+      if (h.count != 0) line(histogram_text(h.name, h.count, h.cycles_log2));
+    }
   }
   line("");
   line(fmt::format("context switches {}: cycles min {} p50 {} p99 {} max {}; longest runnable wait {} cycles",

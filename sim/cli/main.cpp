@@ -9,6 +9,7 @@
 //                                            the cost table's unprivileged rows timed on this CPU
 //   swarm [--seeds N] [--first S] [--jobs J] drawn scenarios, one per seed, every invariant checked
 //   swarm --seed S [--write FILE]            replay one seed (and write its scenario)
+//   report RUN.json --html OUT.html          a run's JSON report as one self-contained page
 // Exit codes: 0 pass, 1 the run failed its checks (a budget, an invariant, a
 // kernel verdict), 2 bad input: a malformed file or number, an output path that
 // cannot be written (refused before the run), or a report that could not be
@@ -28,6 +29,7 @@
 #include "sim/cli/calibrate_command.h"
 #include "sim/cli/numbers.h"
 #include "sim/cli/output_file.h"
+#include "sim/cli/report_command.h"
 #include "sim/cli/scenario_args.h"
 #include "sim/cli/swarm_command.h"
 #include "sim/guest_image.h"
@@ -199,6 +201,11 @@ int main(int argc, char** argv) {
   swarm_seed->excludes(swarm_seeds)->excludes(swarm_first)->excludes(swarm_jobs);
   swarm->add_option("--image", swarm_options.image, "Simulator kernel image")->capture_default_str();
 
+  auto* report = app.add_subcommand("report", "Draw a run's JSON report (pristine sim --json) as a page (docs/reports.md)");
+  pristine::cli::ReportOptions report_options;
+  report->add_option("run", report_options.run, "The JSON report")->required();
+  report->add_option("--html", report_options.html, "Write the page to FILE (whole or not at all)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -209,6 +216,13 @@ int main(int argc, char** argv) {
   try {
     if (*sim) return run_sim(scenario_file, seed, json_file, image, plan_only);
     if (*budget) return pristine::cli::run_budget(budget_options);
+    if (*report) {
+      if (const std::string problem = pristine::cli::output_path_problem(report_options.html); !problem.empty()) {
+        std::cerr << fmt::format("error: --html {}: {}\n", report_options.html, problem);
+        return kExitBadInput;
+      }
+      return pristine::cli::run_report(report_options);
+    }
     if (*swarm) {
       if (!swarm_write.empty() || swarm->count("--write") != 0) {
         if (const std::string problem = pristine::cli::output_path_problem(swarm_write); !problem.empty()) {
