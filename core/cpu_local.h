@@ -48,9 +48,9 @@ struct CpuLocal {
   std::atomic<std::uint64_t> switches;
   // Per path, from the kernel entry's stamp to its exit (the kernel's own
   // clock: cycles, or instructions under QEMU -icount): core/kernel_entry.h.
-  // The shutdown report's switch-paths record merges the `switched` halves.
   PathRecord interrupt_paths[256];             // per vector
   PathRecord syscall_paths[kSyscallSlots];     // per syscall number (the last slot: invalid numbers)
+  PathHistogram switch_paths;  // every interrupt or syscall path that switched tasks
   // The debug calls (core/debug/debug_calls.h): trace markers taken here,
   // and the profiled regions whose stop ran here.
   debug::TraceSlot trace;

@@ -36,8 +36,8 @@ struct KernelEntry {
 }
 
 // The path resumes `resume`: the frame it entered with (`frame`), or another
-// task's. Its cost goes to `record` (plain or +switch; the shutdown report
-// merges every +switch into the CPU's switch figures).
+// task's. Its cost goes to `record` (plain or +switch) and, for a switch, to
+// the CPU's switch histogram.
 [[gnu::always_inline]] inline TrapFrame* leave_kernel(const KernelEntry& entry, PathRecord& record,
                                                       TrapFrame* frame, TrapFrame* resume) {
   const Cycles cost = machine::now() - entry.now;
@@ -45,6 +45,7 @@ struct KernelEntry {
     record.plain.record(cost);
   } else {
     record.switched.record(cost);
+    entry.cpu.switch_paths.record(cost);
   }
   return resume;
 }

@@ -4,7 +4,6 @@
 #include <charconv>
 #include <sstream>
 
-#include "core/stats/path_stats.h"
 #include "core/stats/shutdown_report_format.h"
 
 namespace pristine::sim {
@@ -143,58 +142,6 @@ ShutdownReport read_shutdown_report(std::string_view console) {
   throw ShutdownReportError("no shutdown report in the console (no '" + header() + "' line)");
 }
 
-std::vector<PathBucket> path_buckets(const ReportRecord& path) {
-  const std::string& value = path.text(report::field::kPathBuckets);
-  const auto bad = [&](const std::string& why) {
-    return ShutdownReportError("shutdown report: " + path.record + " " + path.subject + " buckets '" + value +
-                               "': " + why);
-  };
-  std::vector<PathBucket> buckets;
-  std::uint64_t total = 0;
-  std::size_t at = 0;
-  while (at <= value.size()) {
-    const std::size_t comma = std::min(value.find(',', at), value.size());
-    const std::string item = value.substr(at, comma - at);
-    const std::size_t colon = item.find(':');
-    std::uint64_t from = 0, count = 0;
-    const auto parse = [](std::string_view text, std::uint64_t& n) {
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
-      return !text.empty() && error == std::errc() && end == text.data() + text.size();
-    };
-    if (colon == std::string::npos || !parse(std::string_view(item).substr(0, colon), from) ||
-        !parse(std::string_view(item).substr(colon + 1), count) || count == 0) {
-      throw bad("'" + item + "' is not <low>:<count> with a count above 0");
-    }
-    unsigned index = 0;
-    while (index < PathStats::kBuckets && PathStats::bucket_low(index) != from) ++index;
-    if (index == PathStats::kBuckets) throw bad(std::to_string(from) + " is not the low end of a bucket");
-    if (!buckets.empty() && from <= buckets.back().from) throw bad("not ascending");
-    const std::uint64_t last = index + 1 < PathStats::kBuckets ? PathStats::bucket_low(index + 1) - 1 : UINT64_MAX;
-    buckets.push_back({from, last, count});
-    total += count;
-    at = comma + 1;
-  }
-  if (total != path.number(report::field::kPathCount)) {
-    throw bad("the counts add up to " + std::to_string(total) + ", not the path's count");
-  }
-  return buckets;
-}
-
-namespace {
-
-void add_buckets(std::vector<PathBucket>& into, const std::vector<PathBucket>& more) {
-  for (const PathBucket& b : more) {
-    auto it = std::find_if(into.begin(), into.end(), [&](const PathBucket& x) { return x.from >= b.from; });
-    if (it != into.end() && it->from == b.from) {
-      it->count += b.count;
-    } else {
-      into.insert(it, b);
-    }
-  }
-}
-
-}  // namespace
-
 std::vector<std::pair<std::string, MergedPath>> merged_paths(const ShutdownReport& shutdown) {
   namespace field = report::field;
   std::vector<std::pair<std::string, MergedPath>> paths;
@@ -202,10 +149,9 @@ std::vector<std::pair<std::string, MergedPath>> merged_paths(const ShutdownRepor
     const std::uint64_t count = r->number(field::kPathCount);
     const std::uint64_t min = r->number(field::kPathMin);
     const double mean = static_cast<double>(r->number(field::kPathMean));
-    std::vector<PathBucket> buckets = path_buckets(*r);
     auto it = std::find_if(paths.begin(), paths.end(), [&](const auto& p) { return p.first == r->subject; });
     if (it == paths.end()) {
-      paths.push_back({r->subject, {count, min, mean, std::move(buckets)}});
+      paths.push_back({r->subject, {count, min, mean}});
       continue;
     }
     MergedPath& s = it->second;
@@ -213,7 +159,6 @@ std::vector<std::pair<std::string, MergedPath>> merged_paths(const ShutdownRepor
              static_cast<double>(s.count + count);
     s.count += count;
     s.min = std::min(s.min, min);
-    add_buckets(s.buckets, buckets);
   }
   return paths;
 }

@@ -50,27 +50,12 @@ struct ShutdownReport {
 // skipped; carriage returns are ignored). Throws ShutdownReportError.
 ShutdownReport read_shutdown_report(std::string_view console);
 
-// One of a path's log2 buckets (core/stats/path_stats.h): spans from `from`
-// to `last` inclusive (UINT64_MAX for the top bucket, which has no end).
-struct PathBucket {
-  std::uint64_t from = 0;
-  std::uint64_t last = 0;
-  std::uint64_t count = 0;
-  bool operator==(const PathBucket&) const = default;
-};
-
-// A path record's `buckets` field, ascending. Throws ShutdownReportError
-// naming the record if it is malformed or its counts do not add up to the
-// record's count.
-std::vector<PathBucket> path_buckets(const ReportRecord& path);
-
 // A path's span statistics merged over CPUs: counts add, min is the least,
-// mean is weighted by count, bucket counts add.
+// mean is weighted by count.
 struct MergedPath {
   std::uint64_t count = 0;
   std::uint64_t min = 0;
   double mean = 0;
-  std::vector<PathBucket> buckets;
 };
 std::vector<std::pair<std::string, MergedPath>> merged_paths(const ShutdownReport& shutdown);
 

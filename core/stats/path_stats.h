@@ -15,48 +15,25 @@ namespace pristine {
 
 class PathStats {
  public:
-  // Log2 buckets of the costs (the shutdown report prints them): bucket 0
-  // holds [0, 2^kFirstBucketBits), bucket i [2^(i+kFirstBucketBits-1),
-  // 2^(i+kFirstBucketBits)), the last one everything from its low end up.
-  // 32-bit counters: 64 bytes a path, which keeps every CPU's paths within
-  // the PC image's room (kernel-image/pc.ld); a counter wraps after 2^32
-  // runs of one path on one CPU, and the host then refuses the buckets
-  // (their counts no longer add up to the path's).
-  static constexpr unsigned kBuckets = 16;
-  static constexpr unsigned kFirstBucketBits = 4;  // [0, 16): no path costs less
-  static constexpr std::uint64_t bucket_low(unsigned bucket) {
-    return bucket == 0 ? 0 : std::uint64_t{1} << (bucket + kFirstBucketBits - 1);
-  }
-
-  // The counters are plain integers: min/max then compile to cmov. The
-  // bucket is the top bit of cost | 15 (one bsr: no branch for small costs),
-  // clamped with a cmov: or, mov, bsr, cmp, cmov, lea, add (7
-  // instructions, 7 modeled cycles).
+  // The counters are plain integers: min/max then compile to cmov.
   void record(Cycles cost) {
     const std::uint64_t c = cost;
     count_ += 1;
     sum_ += c;
     if (c < min_) min_ = c;
     if (c > max_) max_ = c;
-    constexpr unsigned kLowBit = kFirstBucketBits - 1;    // the top bit of [0, 16)'s bucket
-    constexpr unsigned kHighBit = kLowBit + kBuckets - 1;  // the last bucket's
-    // clz ^ 63 is the bsr itself (63 - clz compiles to two more instructions).
-    const unsigned top = static_cast<unsigned>(__builtin_clzll(c | ((std::uint64_t{1} << kFirstBucketBits) - 1))) ^ 63u;
-    buckets_[(top < kHighBit ? top : kHighBit) - kLowBit] += 1;
   }
 
   std::uint64_t count() const { return count_; }
   Cycles sum() const { return Cycles{sum_}; }
   Cycles min() const { return Cycles{count_ ? min_ : 0}; }
   Cycles max() const { return Cycles{max_}; }
-  std::uint32_t bucket(unsigned i) const { return buckets_[i]; }
 
  private:
   std::uint64_t count_ = 0;
   std::uint64_t sum_ = 0;
   std::uint64_t min_ = ~std::uint64_t{0};
   std::uint64_t max_ = 0;
-  std::uint32_t buckets_[kBuckets] = {};
 };
 
 // One path's two outcomes: it resumed the context it interrupted, or it
@@ -66,8 +43,8 @@ struct PathRecord {
   PathStats switched;
 };
 
-// PathStats plus a 65-bucket log2 histogram, for the profiled regions whose
-// percentiles the shutdown report shows. p50/p99 are bucket upper bounds.
+// PathStats plus a log2 histogram, for the few paths whose percentiles the
+// shutdown report shows (context switches). p50/p99 are bucket upper bounds.
 class PathHistogram {
  public:
   void record(Cycles cost) {

@@ -58,24 +58,6 @@ void word(const char* field_word, const char* value) {
 
 void end() { console::write("\n"); }
 
-// A path's non-empty log2 buckets (PathStats::kBuckets) as one word:
-// `<low>:<count>` joined by commas, ascending; a path with a record has one
-// at least.
-void buckets(const char* field_word, const PathStats& stats) {
-  console::write(" ");
-  console::write(field_word);
-  console::write(" ");
-  bool first = true;
-  for (unsigned b = 0; b < PathStats::kBuckets; ++b) {
-    if (stats.bucket(b) == 0) continue;
-    if (!first) console::write(",");
-    first = false;
-    console::write_dec(PathStats::bucket_low(b));
-    console::write(":");
-    console::write_dec(stats.bucket(b));
-  }
-}
-
 std::uint32_t cpu_count() {
   const std::uint32_t n = pristine_boot_info.cpu_count;
   return n == 0 ? 1 : (n > kMaxCpus ? kMaxCpus : n);
@@ -164,35 +146,8 @@ void write_path(const char* name, const char* suffix, CpuId cpu, const PathStats
   number(field::kPathMin, stats.min());
   number(field::kPathMean, stats.sum() / stats.count());
   number(field::kPathMax, stats.max());
-  buckets(field::kPathBuckets, stats);
   end();
 }
-
-// Every path of a CPU that switched tasks, together: their buckets added,
-// p50/p99 read as bucket upper bounds (2^k - 1; the last bucket: the max).
-struct SwitchFigures {
-  std::uint64_t count = 0, sum = 0, min = ~std::uint64_t{0}, max = 0;
-  std::uint64_t buckets[PathStats::kBuckets] = {};
-
-  void add(const PathStats& s) {
-    if (s.count() == 0) return;
-    count += s.count();
-    sum += s.sum();
-    if (s.min() < min) min = s.min();
-    if (s.max() > max) max = s.max();
-    for (unsigned b = 0; b < PathStats::kBuckets; ++b) buckets[b] += s.bucket(b);
-  }
-
-  std::uint64_t percentile_bound(unsigned percent) const {
-    const std::uint64_t rank = (count * percent + 99) / 100;
-    std::uint64_t seen = 0;
-    for (unsigned b = 0; b + 1 < PathStats::kBuckets; ++b) {
-      seen += buckets[b];
-      if (seen >= rank) return PathStats::bucket_low(b + 1) - 1;
-    }
-    return max;
-  }
-};
 
 void write_paths(const CpuLocal& cpu) {
   for (unsigned v = 0; v < 256; ++v) {
@@ -204,17 +159,15 @@ void write_paths(const CpuLocal& cpu) {
     write_path(syscall_name(n), "", cpu.id, cpu.syscall_paths[n].plain);
     write_path(syscall_name(n), "+switch", cpu.id, cpu.syscall_paths[n].switched);
   }
-  SwitchFigures switches;
-  for (unsigned v = 0; v < 256; ++v) switches.add(cpu.interrupt_paths[v].switched);
-  for (unsigned n = 0; n < kSyscallSlots; ++n) switches.add(cpu.syscall_paths[n].switched);
-  if (switches.count == 0) return;
+  const PathStats& switches = cpu.switch_paths.stats();
+  if (switches.count() == 0) return;
   begin(record::kSwitchPaths, cpu.id);
-  number(field::kSwitchPathsCount, switches.count);
-  number(field::kSwitchPathsMin, switches.min);
-  number(field::kSwitchPathsMean, switches.sum / switches.count);
-  number(field::kSwitchPathsMax, switches.max);
-  number(field::kSwitchPathsP50, switches.percentile_bound(50));
-  number(field::kSwitchPathsP99, switches.percentile_bound(99));
+  number(field::kSwitchPathsCount, switches.count());
+  number(field::kSwitchPathsMin, switches.min());
+  number(field::kSwitchPathsMean, switches.sum() / switches.count());
+  number(field::kSwitchPathsMax, switches.max());
+  number(field::kSwitchPathsP50, cpu.switch_paths.percentile_bound(50));
+  number(field::kSwitchPathsP99, cpu.switch_paths.percentile_bound(99));
   end();
 }
 

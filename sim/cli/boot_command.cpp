@@ -17,7 +17,6 @@
 #include "core/drivers/nic.h"
 #include "core/drivers/uart.h"
 #include "core/kernel_main.h"
-#include "core/stats/shutdown_report_format.h"
 #include "hw-x86_64/pc/command_line_words.h"
 #include "hw-x86_64/pc/debug_exit.h"
 #include "sim/cli/process.h"
@@ -211,37 +210,6 @@ std::string kvm_unusable_reason() {
          "real-cycle runs need hardware virtualization or bare metal (docs/cost-model.md)";
 }
 
-namespace {
-
-// The kernel's own per-path log2 buckets, merged over CPUs, a line per path
-// (docs/reports.md, "The PC's shutdown buckets"). A console without a
-// readable report prints nothing here: the verdict below says why.
-void print_path_buckets(const std::string& console) {
-  std::vector<std::pair<std::string, sim::MergedPath>> paths;
-  std::string unit;
-  try {
-    const sim::ShutdownReport report = sim::read_shutdown_report(console);
-    paths = sim::merged_paths(report);
-    const auto units = report.all(report::record::kClockUnit);
-    unit = units.empty() ? "cycles" : units.front()->subject;
-  } catch (const sim::ShutdownReportError& e) {
-    std::cerr << "pristine boot: no path buckets: " << e.what() << '\n';
-    return;
-  }
-  if (paths.empty()) return;
-  std::cout << fmt::format("path {} per log2 bucket, all CPUs (from..to: count):\n", unit);
-  for (const auto& [name, path] : paths) {
-    std::string line = fmt::format("  {:<24} {:>9}", name, path.count);
-    for (const sim::PathBucket& b : path.buckets) {
-      line += b.last == UINT64_MAX ? fmt::format("  {}..: {}", b.from, b.count)
-                                   : fmt::format("  {}..{}: {}", b.from, b.last, b.count);
-    }
-    std::cout << line << '\n';
-  }
-}
-
-}  // namespace
-
 int run_boot(const BootOptions& options) {
   BootOptions o = options;
   NicFeeder nic;
@@ -328,7 +296,6 @@ int run_boot(const BootOptions& options) {
     return 1;
   }
   const int code = exit.status;
-  if (!o.debug) print_path_buckets(console);
   if (code == pc::kQemuStatusPass) {
     std::string problem = o.serial_input.empty() ? "" : serial_input_problem(o.serial_input, console);
     if (problem.empty() && o.nic_packets != 0) problem = nic_input_problem(o.nic_packets, console);
