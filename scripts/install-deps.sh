@@ -16,7 +16,14 @@ packages=(
   # tests/slurm_sweep_test.sh: a one-node Slurm cluster (slurmctld, slurmd,
   # sbatch) and its authentication daemon, for scripts/slurm-sweep.sh.
   slurm-wlm munge
+  # `pristine report --html` (docs/reports.md): headless Chromium renders the
+  # page in its test and takes the docs' screenshot.
+  chromium
 )
+# npm fetches the page's pinned Chart.js at configure time
+# (scripts/fetch-npm-file.sh); Debian's npm only where no npm is installed
+# (a Node.js install may bring its own, which Debian's would conflict with).
+command -v npm >/dev/null || packages+=(npm)
 
 # Unicorn 2.1 or newer (docs/dependencies.md): bookworm ships 2.0.1, whose
 # every guest store takes a slow path. Trixie's 2.1.1 depends only on libc6

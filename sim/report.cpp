@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "core/interrupt/vectors.h"
 #include "hw-x86_64/cpu/exception_vectors.h"
@@ -16,6 +17,8 @@ nlohmann::ordered_json distribution_json(const Distribution& d) {
   j["p50"] = d.p50;
   j["p99"] = d.p99;
   j["max"] = d.max;
+  j["mean"] = d.mean;
+  j["stddev"] = d.stddev;
   return j;
 }
 
@@ -25,6 +28,26 @@ std::string address_json(VirtAddr address) { return fmt::format("{:#x}", address
 
 nlohmann::ordered_json cycle_or_null(const std::optional<Cycles>& cycle) {
   return cycle ? nlohmann::ordered_json(*cycle) : nlohmann::ordered_json(nullptr);
+}
+
+// Non-empty buckets, ascending: {"from", "to"} (to exclusive; the top
+// bucket's 2^64 is written 2^64 - 1), "count".
+nlohmann::ordered_json histogram_json(const std::vector<LatencyBucket>& buckets) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::array();
+  for (const LatencyBucket& b : buckets) j.push_back({{"from", b.from}, {"to", b.to()}, {"count", b.count}});
+  return j;
+}
+
+// One path's log2 buckets on one line: `from..to: count (share%)` each, the
+// share rounded in integers (the same text on every run).
+std::string histogram_text(const std::string& name, std::size_t name_width, std::uint64_t total,
+                           const std::vector<LatencyBucket>& buckets) {
+  std::string text = fmt::format("  {:<{}}", name, name_width);
+  for (const LatencyBucket& b : buckets) {
+    const auto share = static_cast<unsigned>((static_cast<unsigned __int128>(b.count) * 100 + total / 2) / total);
+    text += fmt::format("  {}..{}: {} ({}%)", b.from, b.last, b.count, share);
+  }
+  return text;
 }
 
 }  // namespace
@@ -62,9 +85,10 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["instructions"] = distribution_json(h.instructions);
     e["instructions_exclusive"] = distribution_json(h.instructions_exclusive);
     e["kernel_span_instructions"] = distribution_json(h.kernel_span_instructions);
-    e["kernel_span_instructions"]["mean"] = h.kernel_span_mean;
     e["budget"] = h.budget;
     e["within_budget"] = h.within_budget();
+    e["cycles_histogram"] = histogram_json(h.cycles_histogram);
+    e["instructions_histogram"] = histogram_json(h.instructions_histogram);
     handlers.push_back(std::move(e));
   }
   if (!r.profiles.empty()) {
@@ -259,29 +283,51 @@ std::string render_text(const Report& r, const TextOptions& options) {
                    r.cycles, r.idle_cycles, r.instructions, r.context_switches, r.ticks,
                    r.expected_ticks, r.end));
   line("");
-  line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
-                   "handler", "vec", "count", "cyc min", "p50", "p99", "max", "ins min", "p50", "p99",
-                   "max", "budget", "verdict"));
+  // The name and count columns as wide as their content (the figures' are
+  // fixed: a hot path's cycles have at most 7 digits).
+  std::size_t name_width = std::string_view("handler").size(), count_width = std::string_view("count").size();
   for (const HandlerReport& h : r.handlers) {
-    line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
-                     h.name, h.vector ? fmt::format("{:#x}", *h.vector) : "-", h.count, h.cycles.min, h.cycles.p50, h.cycles.p99,
-                     h.cycles.max, h.instructions.min, h.instructions.p50, h.instructions.p99,
-                     h.instructions.max, h.budget, h.within_budget() ? "ok" : "OVER BUDGET"));
+    name_width = std::max(name_width, h.name.size());
+    count_width = std::max(count_width, fmt::formatted_size("{}", h.count));
   }
   for (const ProfileReport& p : r.profiles) {
-    line(fmt::format("{:<22} {:>4} {:>8} | {:>7} {:>6} {:>6} {:>6} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}", p.name,
-                     "-", p.count, p.cycles.min, p.cycles.p50, p.cycles.p99, p.cycles.max, p.instructions.min,
-                     p.instructions.p50, p.instructions.p99, p.instructions.max, "-",
-                     p.migrated != 0 ? fmt::format("region ({} moved CPU)", p.migrated) : "region"));
+    name_width = std::max(name_width, p.name.size());
+    count_width = std::max(count_width, fmt::formatted_size("{}", p.count));
+  }
+  const auto row = [&](const std::string& name, const std::string& vector, std::uint64_t count, const Distribution& c,
+                       const Distribution& i, const std::string& budget, const std::string& verdict) {
+    return fmt::format("{:<{}} {:>4} {:>{}} | {:>7} {:>6} {:>6} {:>6} {:>8.1f} {:>7.1f} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
+                       name, name_width, vector, count, count_width, c.min, c.p50, c.p99, c.max, c.mean, c.stddev,
+                       i.min, i.p50, i.p99, i.max, budget, verdict);
+  };
+  line(fmt::format("{:<{}} {:>4} {:>{}} | {:>7} {:>6} {:>6} {:>6} {:>8} {:>7} | {:>7} {:>5} {:>5} {:>5} | {:>6} {}",
+                   "handler", name_width, "vec", "count", count_width, "cyc min", "p50", "p99", "max", "mean", "stddev",
+                   "ins min", "p50", "p99", "max", "budget", "verdict"));
+  for (const HandlerReport& h : r.handlers) {
+    line(row(h.name, h.vector ? fmt::format("{:#x}", *h.vector) : "-", h.count, h.cycles, h.instructions,
+             fmt::to_string(h.budget), h.within_budget() ? "ok" : "OVER BUDGET"));
+  }
+  for (const ProfileReport& p : r.profiles) {
+    line(row(p.name, "-", p.count, p.cycles, p.instructions, "-",
+             p.migrated != 0 ? fmt::format("region ({} moved CPU)", p.migrated) : "region"));
+  }
+  if (std::any_of(r.handlers.begin(), r.handlers.end(), [](const HandlerReport& h) { return h.count != 0; })) {
+    line("");
+    line("cycles per path, log2 buckets (from..to inclusive: runs, share):");
+    for (const HandlerReport& h : r.handlers) {
+      if (h.count != 0) line(histogram_text(h.name, name_width, h.count, h.cycles_log2));
+    }
   }
   line("");
   line(fmt::format("context switches {}: cycles min {} p50 {} p99 {} max {}; longest runnable wait {} cycles",
                    r.context_switches, r.switch_cycles.min, r.switch_cycles.p50, r.switch_cycles.p99,
                    r.switch_cycles.max, r.max_wait));
-  line(fmt::format("{:<16} {:>14} {:>8} {:>9} {:>12} {:>6} {:>10} {:>7} {:>9} {}", "task", "progress", "ticks",
-                   "switches", "run cycles", "share", "max wait", "wakeups", "wake lat", "state"));
+  std::size_t task_width = std::string_view("task").size();
+  for (const TaskReport& t : r.tasks) task_width = std::max(task_width, t.name.size());
+  line(fmt::format("{:<{}} {:>14} {:>8} {:>9} {:>12} {:>6} {:>10} {:>7} {:>9} {}", "task", task_width, "progress",
+                   "ticks", "switches", "run cycles", "share", "max wait", "wakeups", "wake lat", "state"));
   for (const TaskReport& t : r.tasks) {
-    line(fmt::format("{:<16} {:>14} {:>8} {:>9} {:>12} {:>6} {:>10} {:>7} {:>9} {}", t.name, t.progress, t.ticks,
+    line(fmt::format("{:<{}} {:>14} {:>8} {:>9} {:>12} {:>6} {:>10} {:>7} {:>9} {}", t.name, task_width, t.progress, t.ticks,
                      t.switches_in, t.run_cycles,
                      t.idle || t.demand_cycles == 0 ? "-" : fmt::format("{:.1f}%", t.cpu_share * 100),
                      t.max_wait, t.wakeups, t.max_wake_latency,
@@ -299,8 +345,8 @@ std::string render_text(const Report& r, const TextOptions& options) {
                        c.id, c.cycles, c.idle_cycles, c.handler_cycles, c.instructions, c.ticks, c.expected_ticks,
                        c.context_switches));
       for (const HandlerReport& h : c.handlers) {
-        line(fmt::format("  {:<24} {:>8}  cycles p50 {:>5} max {:>5}", h.name, h.count, h.cycles_exclusive.p50,
-                         h.cycles_exclusive.max));
+        line(fmt::format("  {:<{}} {:>{}}  cycles p50 {:>5} max {:>5}", h.name, name_width, h.count, count_width,
+                         h.cycles_exclusive.p50, h.cycles_exclusive.max));
       }
     }
   }

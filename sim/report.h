@@ -11,6 +11,7 @@
 
 #include "sim/host_types.h"
 #include "sim/distribution.h"
+#include "sim/latency_buckets.h"
 
 namespace pristine::sim {
 
@@ -23,9 +24,12 @@ struct HandlerReport {
   Distribution instructions;
   Distribution instructions_exclusive;
   Distribution kernel_span_instructions;  // dispatch entry to exit, as the kernel measures it
-  double kernel_span_mean = 0;
   Distribution kernel_span_cycles;        // the same span in modeled cycles (what the kernel's clock reads)
-  double kernel_span_cycles_mean = 0;
+  // `cycles` and `instructions` bucketed for charts (kChartSubBits) and for
+  // the text report (log2), sim/latency_buckets.h.
+  std::vector<LatencyBucket> cycles_histogram;
+  std::vector<LatencyBucket> instructions_histogram;
+  std::vector<LatencyBucket> cycles_log2;
   Cycles budget = 0;
   // The path's own cost, end to end, delivery included; a handler nested in it
   // (an NMI, a fault) is charged to its own path, not to this one.

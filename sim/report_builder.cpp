@@ -60,11 +60,9 @@ HandlerReport ReportBuilder::handler_report(PathId path, bool switched, const st
   h.instructions_exclusive = Distribution::of(all.instructions_exclusive);
   h.kernel_span_instructions = Distribution::of(all.kernel_span_instructions);
   h.kernel_span_cycles = Distribution::of(all.kernel_span_cycles);
-  const auto mean = [](const SampleHistogram& v) {
-    return v.empty() ? 0.0 : static_cast<double>(v.sum()) / static_cast<double>(v.count());
-  };
-  h.kernel_span_mean = mean(all.kernel_span_instructions);
-  h.kernel_span_cycles_mean = mean(all.kernel_span_cycles);
+  h.cycles_histogram = latency_buckets(all.cycles, kChartSubBits);
+  h.instructions_histogram = latency_buckets(all.instructions, kChartSubBits);
+  h.cycles_log2 = latency_buckets(all.cycles, 0);
   h.budget = p_.scenario.budget_for(h.name);
   return h;
 }

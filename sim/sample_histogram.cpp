@@ -1,6 +1,7 @@
 #include "sim/sample_histogram.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace pristine::sim {
 
@@ -79,6 +80,27 @@ std::uint64_t SampleHistogram::percentile(unsigned percent) const {
   const unsigned __int128 scaled = static_cast<unsigned __int128>(count_) * percent;
   const auto rank = static_cast<std::uint64_t>((scaled + 99) / 100);
   return at_rank(std::max<std::uint64_t>(rank, 1));
+}
+
+double SampleHistogram::mean() const {
+  return empty() ? 0.0 : static_cast<double>(sum_) / static_cast<double>(count_);
+}
+
+double SampleHistogram::stddev() const {
+  if (count_ < 2) return 0.0;
+  const double m = mean();
+  // Ascending bucket order: the same sum of the same terms on every run.
+  long double squares = 0;
+  for (std::size_t c = 0; c < chunks_.size(); ++c) {
+    if (!chunks_[c]) continue;
+    const Chunk& chunk = *chunks_[c];
+    for (std::size_t i = 0; i < kChunkSize; ++i) {
+      if (chunk[i] == 0) continue;
+      const long double d = static_cast<long double>(representative(c * kChunkSize + i)) - m;
+      squares += d * d * static_cast<long double>(chunk[i]);
+    }
+  }
+  return static_cast<double>(std::sqrt(squares / static_cast<long double>(count_)));
 }
 
 std::size_t SampleHistogram::bytes() const {

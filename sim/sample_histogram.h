@@ -62,6 +62,12 @@ class SampleHistogram {
   std::uint64_t sum() const { return sum_; }
   std::uint64_t min() const { return empty() ? 0 : min_; }
   std::uint64_t max() const { return max_; }
+  // The arithmetic mean, sum / count (0 if empty).
+  double mean() const;
+  // The population standard deviation, from the buckets around mean(): exact
+  // (to double rounding) when every sample is below kExactLimit; above it,
+  // each sample counts as the middle of its bucket.
+  double stddev() const;
   // The nearest-rank percentile: the sample at rank ceil(count * percent /
   // 100) (at least 1) in ascending order; 0 if empty. Exact below
   // kExactLimit. Linear in the number of chunks.
@@ -69,6 +75,19 @@ class SampleHistogram {
   // The sample at `rank` (1 = the smallest) in ascending order, rank in
   // [1, count()].
   std::uint64_t at_rank(std::uint64_t rank) const;
+
+  // Calls visit(low, high, count) for every bucket holding samples, in
+  // ascending order: its smallest and largest value and how many it holds.
+  template <class Visit>
+  void for_each_bucket(Visit&& visit) const {
+    for (std::size_t c = 0; c < chunks_.size(); ++c) {
+      if (!chunks_[c]) continue;
+      const Chunk& chunk = *chunks_[c];
+      for (std::size_t i = 0; i < kChunkSize; ++i) {
+        if (chunk[i] != 0) visit(bucket_low(c * kChunkSize + i), bucket_high(c * kChunkSize + i), chunk[i]);
+      }
+    }
+  }
 
   // Bytes held: the object, the chunk table and the chunks allocated.
   std::size_t bytes() const;

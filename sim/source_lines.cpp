@@ -57,8 +57,11 @@ std::string demangle(const std::string& name) {
 }
 
 std::string function_name(const std::string& name) {
+  // Not mangled (C, assembly): left as it is, raw bytes and all (the reports
+  // make names printable where they print them).
+  if (!name.starts_with("_Z")) return name;
   std::string text = demangle(name);
-  if (text == name) return text;  // not mangled (C, assembly): nothing to cut
+  if (text == name) return text;  // mangled in a way the demangler does not read
   // The last balanced "(...)" with what follows it (" const", "&&"), if the
   // name ends in one: the parameters. "(anonymous namespace)" inside stays.
   std::size_t end = text.size();

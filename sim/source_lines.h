@@ -37,7 +37,8 @@ class SourceLines {
 // Either way passed through printable().
 std::string demangle(const std::string& name);
 // The same without its parameter list ("pristine::machine::now"): how
-// reports name the function an address is in.
+// reports name the function an address is in. A name that is not a mangled
+// C++ one is returned as it is (not made printable).
 std::string function_name(const std::string& name);
 
 }  // namespace pristine::sim

@@ -213,7 +213,7 @@ void TraceRecorder::fault_injected(CpuId cpu, Cycles now, std::string_view kind,
 
 // Violations name no CPU: a process-wide instant.
 void TraceRecorder::violation(const Violation& v) {
-  begin_event('i', -1, ended_ ? end_ : v.cycles);
+  begin_event('i', -1, ended_ ? end_ : v.at_cycle.value_or(0));
   auto o = std::back_inserter(buffer_);
   fmt::format_to(o, ",\"s\":\"p\",\"cat\":\"violation\",\"name\":{},\"args\":{{\"message\":{}", json_string(v.kind),
                  json_string(v.message));
@@ -222,7 +222,8 @@ void TraceRecorder::violation(const Violation& v) {
     buffer_ += ',';
     where_args({v.rip, v.symbol});
   }
-  if (ended_) fmt::format_to(o, ",\"cycles\":{}", v.cycles);
+  if (ended_ && v.at_cycle) fmt::format_to(o, ",\"at_cycle\":{}", *v.at_cycle);
+  if (v.cost_cycles) fmt::format_to(o, ",\"cost_cycles\":{}", *v.cost_cycles);
   buffer_ += '}';
   end_event();
 }

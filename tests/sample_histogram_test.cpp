@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "sim/distribution.h"
 #include "sim/handler_accounting.h"
+#include "sim/latency_buckets.h"
 
 namespace pristine::sim {
 namespace {
@@ -269,6 +271,90 @@ TEST(SampleHistogram, HandlerAccountingFootprintStaysConstantOverALongRun) {
             static_cast<std::uint64_t>(kRecords));
   EXPECT_GT(warmed_up, sizeof(HandlerAccounting));
   EXPECT_EQ(a.bytes(), warmed_up) << "20 times more records, the same memory";
+}
+
+// Mean and population standard deviation against a set worked by hand:
+// 2, 4, 4, 4, 5, 5, 7, 9 has mean 5 and standard deviation 2.
+TEST(SampleHistogram, MeanAndStddevOfAKnownSet) {
+  SampleHistogram h;
+  for (std::uint64_t v : {2, 4, 4, 4, 5, 5, 7, 9}) h.record(v);
+  EXPECT_DOUBLE_EQ(h.mean(), 5.0);
+  EXPECT_DOUBLE_EQ(h.stddev(), 2.0);
+  const Distribution d = Distribution::of(h);
+  EXPECT_DOUBLE_EQ(d.mean, 5.0);
+  EXPECT_DOUBLE_EQ(d.stddev, 2.0);
+}
+
+// Against the two-pass formula over every sample, for a spread of hot-path
+// sized values (all below kExactLimit: exact); one sample or none has 0.
+TEST(SampleHistogram, StddevMatchesTheDirectFormulaBelowTheExactLimit) {
+  SampleHistogram h;
+  std::vector<std::uint64_t> samples;
+  for (std::uint64_t i = 0; i < 5000; ++i) samples.push_back(200 + (i * 7919) % 3001);
+  for (std::uint64_t v : samples) h.record(v);
+  double sum = 0;
+  for (std::uint64_t v : samples) sum += static_cast<double>(v);
+  const double mean = sum / static_cast<double>(samples.size());
+  double squares = 0;
+  for (std::uint64_t v : samples) squares += (static_cast<double>(v) - mean) * (static_cast<double>(v) - mean);
+  EXPECT_DOUBLE_EQ(h.mean(), mean);
+  EXPECT_NEAR(h.stddev(), std::sqrt(squares / static_cast<double>(samples.size())), 1e-9);
+  SampleHistogram one;
+  one.record(123);
+  EXPECT_EQ(one.stddev(), 0.0);
+  EXPECT_EQ(SampleHistogram().stddev(), 0.0);
+  EXPECT_EQ(SampleHistogram().mean(), 0.0);
+}
+
+// Above the exact limit a sample counts as its bucket's middle: within the
+// bucket's width (1/1024 of the octave) of the truth.
+TEST(SampleHistogram, StddevAboveTheExactLimitIsWithinTheBucketWidth) {
+  SampleHistogram h;
+  h.record(1'000'000);
+  h.record(3'000'000);
+  EXPECT_DOUBLE_EQ(h.mean(), 2'000'000.0);
+  EXPECT_NEAR(h.stddev(), 1'000'000.0, 3'000'000.0 / 1024);
+}
+
+TEST(LatencyBuckets, Log2BucketsAreOctaves) {
+  EXPECT_EQ(latency_bucket_of(0, 0), (LatencyBucket{0, 0, 0}));
+  EXPECT_EQ(latency_bucket_of(1, 0), (LatencyBucket{1, 1, 0}));
+  EXPECT_EQ(latency_bucket_of(3, 0), (LatencyBucket{2, 3, 0}));
+  EXPECT_EQ(latency_bucket_of(300, 0), (LatencyBucket{256, 511, 0}));
+  EXPECT_EQ(latency_bucket_of(UINT64_MAX, 0).from, std::uint64_t{1} << 63);
+  EXPECT_EQ(latency_bucket_of(UINT64_MAX, 0).to(), UINT64_MAX);
+}
+
+TEST(LatencyBuckets, ChartBucketsSplitEachOctaveInFour) {
+  EXPECT_EQ(latency_bucket_of(3, kChartSubBits), (LatencyBucket{3, 3, 0}));
+  EXPECT_EQ(latency_bucket_of(7, kChartSubBits), (LatencyBucket{7, 7, 0}));
+  EXPECT_EQ(latency_bucket_of(9, kChartSubBits), (LatencyBucket{8, 9, 0}));
+  EXPECT_EQ(latency_bucket_of(300, kChartSubBits), (LatencyBucket{256, 319, 0}));
+  EXPECT_EQ(latency_bucket_of(511, kChartSubBits), (LatencyBucket{448, 511, 0}));
+  EXPECT_EQ(latency_bucket_of(100'000, kChartSubBits), (LatencyBucket{98'304, 114'687, 0}));
+}
+
+// The buckets are ascending, non-empty, and count every sample, whichever
+// side of the exact limit they fell on.
+TEST(LatencyBuckets, CountsAddUpToTheSamples) {
+  SampleHistogram h;
+  for (std::uint64_t v : {0, 1, 2, 3, 300, 301, 319, 320, 511, 512, 70'000, 70'001, 1'000'000}) h.record(v);
+  const auto log2 = latency_buckets(h, 0);
+  const std::vector<LatencyBucket> expected{{0, 0, 1},       {1, 1, 1},         {2, 3, 2},
+                                            {256, 511, 5},   {512, 1023, 1},    {65'536, 131'071, 2},
+                                            {524'288, 1'048'575, 1}};
+  EXPECT_EQ(log2, expected);
+  const auto chart = latency_buckets(h, kChartSubBits);
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < chart.size(); ++i) {
+    EXPECT_NE(chart[i].count, 0u);
+    if (i > 0) EXPECT_GT(chart[i].from, chart[i - 1].last);
+    total += chart[i].count;
+  }
+  EXPECT_EQ(total, h.count());
+  EXPECT_EQ(chart[4], (LatencyBucket{256, 319, 3}));
+  EXPECT_EQ(chart[5], (LatencyBucket{320, 383, 1}));
+  EXPECT_TRUE(latency_buckets(SampleHistogram(), 0).empty());
 }
 
 }  // namespace

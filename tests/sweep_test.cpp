@@ -119,8 +119,15 @@ TEST(Sweep, AFailingSeedIsListedWithAReplayCommandThatReproducesIt) {
   // An image that sends a second EOI on every tick: every seed fails.
   const std::string broken = PRISTINE_BUILD_DIR "/images/sim-kernel-broken-double-eoi.elf";
   const std::string scenario = kShortScenario;
-  const auto r = sweep_stdout("sweep " + scenario + " --seeds 5..6 -j 2 --image " + broken);
+  const fs::path junit = scratch("failing.xml");
+  const auto r = sweep_stdout("sweep " + scenario + " --seeds 5..6 -j 2 --image " + broken + " --junit " + junit.string());
   EXPECT_EQ(r.status, 1) << r.output;
+  // For CI: a case per seed, each failed with its kind and its replay command.
+  const std::string xml = read_file(junit);
+  EXPECT_NE(xml.find("tests=\"2\" failures=\"2\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("name=\"seed 6\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("type=\"double-eoi\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("replay: pristine sim "), std::string::npos) << xml;
   EXPECT_NE(r.output.find("2 run, 0 passed, 2 failed"), std::string::npos) << r.output;
   EXPECT_TRUE(std::regex_search(r.output, std::regex("\n  double-eoi +2\n"))) << r.output;
   const std::string replay = "pristine sim " + scenario + " --seed 6 --image " + broken;

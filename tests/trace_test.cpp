@@ -147,7 +147,7 @@ TEST(TraceRecorder, RunEndClosesOpenSpansAndTaskSlicesAtEachCpuClock) {
   recorder.span_begin(0, 30, pristine::sim::vector_path(0x20));
   recorder.span_end(0, 40, true);
   recorder.run_ended({100, 50});
-  recorder.violation({.kind = "budget", .message = "over", .cycles = 1234});
+  recorder.violation({.kind = "budget", .message = "over", .at_cycle = 1234, .cost_cycles = 1001});
   recorder.finish();
   const json trace = json::parse(out.str());
   expect_well_formed(trace);
@@ -158,7 +158,8 @@ TEST(TraceRecorder, RunEndClosesOpenSpansAndTaskSlicesAtEachCpuClock) {
   const auto violations = events(trace, "i", "violation");
   ASSERT_EQ(violations.size(), 1u);
   EXPECT_EQ((*violations[0])["ts"], 0.05) << "found by an end-of-run check: shown at the end";
-  EXPECT_EQ((*violations[0])["args"]["cycles"], 1234);
+  EXPECT_EQ((*violations[0])["args"]["at_cycle"], 1234);
+  EXPECT_EQ((*violations[0])["args"]["cost_cycles"], 1001);
 }
 
 // ---- traces of runs ---------------------------------------------------------------------

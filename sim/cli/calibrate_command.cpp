@@ -76,8 +76,8 @@ double statistic_of(const sim::MergedPath& s, Statistic which) {
 }
 
 double statistic_of(const sim::HandlerReport& h, Statistic which, bool cycles) {
-  if (cycles) return which == Statistic::Mean ? h.kernel_span_cycles_mean : static_cast<double>(h.kernel_span_cycles.min);
-  return which == Statistic::Mean ? h.kernel_span_mean : static_cast<double>(h.kernel_span_instructions.min);
+  if (cycles) return which == Statistic::Mean ? h.kernel_span_cycles.mean : static_cast<double>(h.kernel_span_cycles.min);
+  return which == Statistic::Mean ? h.kernel_span_instructions.mean : static_cast<double>(h.kernel_span_instructions.min);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 //                                            the shards' results as one sweep (docs/sweeps.md)
 //   list [DIR] [--verbose]                   the scenario catalogue
 //   --version                                the tool's and its engines' versions
+//   report RUN.json --html OUT.html          a run's JSON report as one self-contained page
 // Exit codes: 0 pass, 1 the run failed its checks (a budget, an invariant, a
 // kernel verdict), 2 bad input: a malformed file or number, an output path that
 // cannot be written (refused before the run), or a report that could not be
@@ -46,6 +47,7 @@
 #include "sim/cli/list_command.h"
 #include "sim/cli/numbers.h"
 #include "sim/cli/output_file.h"
+#include "sim/cli/report_command.h"
 #include "sim/cli/scenario_args.h"
 #include "sim/cli/swarm_command.h"
 #include "sim/cli/sweep_command.h"
@@ -331,6 +333,11 @@ int main(int argc, char** argv) {
   swarm_seed->excludes(swarm_seeds)->excludes(swarm_first)->excludes(swarm_jobs);
   swarm->add_option("--image", swarm_options.image, "Simulator kernel image")->capture_default_str();
 
+  auto* report = app.add_subcommand("report", "Draw a run's JSON report (pristine sim --json) as a page (docs/reports.md)");
+  pristine::cli::ReportOptions report_options;
+  report->add_option("run", report_options.run, "The JSON report")->required();
+  report->add_option("--html", report_options.html, "Write the page to FILE (whole or not at all)")->required();
+
   auto* sweep = app.add_subcommand("sweep", "Run a scenario once per seed of a range, each seed in its own process "
                                             "(docs/sweeps.md)");
   pristine::cli::SweepOptions sweep_options;
@@ -362,6 +369,8 @@ int main(int argc, char** argv) {
       "Run only shard INDEX/COUNT (0-based): the seeds s with (s - FIRST) mod COUNT = INDEX");
   sweep->add_option_function<std::string>("--json", [&](const std::string& v) { sweep_options.json = v; },
                                           "Also write the sweep result as JSON to FILE (whole or not at all)");
+  sweep->add_option_function<std::string>("--junit", [&](const std::string& v) { sweep_options.junit = v; },
+                                          "Also write JUnit XML to FILE: a case per seed (docs/ci-results.md)");
   auto* sweep_image = sweep->add_option("--image", sweep_options.image, "Simulator kernel image")->capture_default_str();
   auto* sweep_merge = sweep->add_subcommand("merge", "Combine the JSON results of every shard of a sweep");
   pristine::cli::SweepMergeOptions merge_options;
@@ -370,6 +379,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   sweep_merge->add_option_function<std::string>("--json", [&](const std::string& v) { merge_options.json = v; },
                                                 "Also write the merged result as JSON to FILE (whole or not at all)");
+  sweep_merge->add_option_function<std::string>("--junit", [&](const std::string& v) { merge_options.junit = v; },
+                                                "Also write JUnit XML to FILE: a case per seed");
   sweep->require_subcommand(0, 1);
 
   auto* list = app.add_subcommand("list", "The scenario catalogue: each scenario with the first sentence of its comment");
@@ -393,6 +404,13 @@ int main(int argc, char** argv) {
     if (*compare) return pristine::cli::run_compare(compare_options);
     if (*budget) return pristine::cli::run_budget(budget_options);
     if (*list) return pristine::cli::run_list(list_options, std::cout);
+    if (*report) {
+      if (const std::string problem = pristine::cli::output_path_problem(report_options.html); !problem.empty()) {
+        std::cerr << fmt::format("error: --html {}: {}\n", report_options.html, problem);
+        return kExitBadInput;
+      }
+      return pristine::cli::run_report(report_options);
+    }
     if (*swarm) {
       if (!swarm_write.empty() || swarm->count("--write") != 0) {
         if (const std::string problem = pristine::cli::output_path_problem(swarm_write); !problem.empty()) {

@@ -80,22 +80,37 @@ SeedVerdict judge(std::uint64_t seed, int status, const fs::path& report_file,
   }
 }
 
-int write_result(const std::optional<std::string>& json, const SweepResult& result, const char* command) {
-  if (!json) return kExitPass;
-  if (const std::string why = write_output(*json, json_text(to_json(result))); !why.empty()) {
-    std::cerr << fmt::format("pristine {}: --json '{}': the sweep result was NOT written: {}\n", command, *json, why);
-    return kExitBadInput;
+int write_result(const std::optional<std::string>& json, const std::optional<std::string>& junit,
+                 const SweepResult& result, const char* command) {
+  int status = kExitPass;
+  if (json) {
+    if (const std::string why = write_output(*json, json_text(to_json(result))); !why.empty()) {
+      std::cerr << fmt::format("pristine {}: --json '{}': the sweep result was NOT written: {}\n", command, *json, why);
+      status = kExitBadInput;
+    }
   }
-  return kExitPass;
+  if (junit) {
+    if (const std::string why = write_output(*junit, sim::render_junit("pristine sweep", {junit_suite(result)}));
+        !why.empty()) {
+      std::cerr << fmt::format("pristine {}: --junit '{}': the JUnit report was NOT written: {}\n", command, *junit,
+                               why);
+      status = kExitBadInput;
+    }
+  }
+  return status;
 }
 
-bool refuse_output(const std::optional<std::string>& json, const char* command) {
-  if (!json) return false;
-  std::string why = output_path_problem(*json);
-  if (why.empty()) why = remove_stale_output(*json);
-  if (why.empty()) return false;
-  std::cerr << fmt::format("pristine {}: --json '{}': {}\n", command, *json, why);
-  return true;
+bool refuse_output(const std::optional<std::string>& json, const std::optional<std::string>& junit,
+                   const char* command) {
+  for (const auto& [flag, file] : {std::pair{"--json", &json}, std::pair{"--junit", &junit}}) {
+    if (!*file) continue;
+    std::string why = output_path_problem(**file);
+    if (why.empty()) why = remove_stale_output(**file);
+    if (why.empty()) continue;
+    std::cerr << fmt::format("pristine {}: {} '{}': {}\n", command, flag, **file, why);
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -111,7 +126,7 @@ int run_sweep(const SweepOptions& o) {
     std::cerr << fmt::format("pristine sweep: --image '{}': no such file\n", o.image.string());
     return kExitBadInput;
   }
-  if (refuse_output(o.json, "sweep")) return kExitBadInput;
+  if (refuse_output(o.json, o.junit, "sweep")) return kExitBadInput;
 
   SweepResult result{.scenario = o.scenario.string(),
                      .scenario_digest = scenario_digest(scenario_bytes.str()),
@@ -166,12 +181,12 @@ int run_sweep(const SweepOptions& o) {
   std::sort(verdicts.begin(), verdicts.end(), [](const SeedVerdict& a, const SeedVerdict& b) { return a.seed < b.seed; });
   result.seeds = std::move(verdicts);
   std::cout << render_summary(result) << std::flush;
-  if (const int written = write_result(o.json, result, "sweep"); written != kExitPass) return written;
+  if (const int written = write_result(o.json, o.junit, result, "sweep"); written != kExitPass) return written;
   return result.failed() == 0 ? kExitPass : kExitFail;
 }
 
 int run_sweep_merge(const SweepMergeOptions& o) {
-  if (refuse_output(o.json, "sweep merge")) return kExitBadInput;
+  if (refuse_output(o.json, o.junit, "sweep merge")) return kExitBadInput;
   std::vector<SweepResult> shards;
   try {
     for (const std::string& file : o.files) {
@@ -187,7 +202,7 @@ int run_sweep_merge(const SweepMergeOptions& o) {
     }
     const SweepResult merged = merge_shards(shards, o.files);
     std::cout << render_summary(merged) << std::flush;
-    if (const int written = write_result(o.json, merged, "sweep merge"); written != kExitPass) return written;
+    if (const int written = write_result(o.json, o.junit, merged, "sweep merge"); written != kExitPass) return written;
     return merged.failed() == 0 ? kExitPass : kExitFail;
   } catch (const std::runtime_error& e) {
     std::cerr << fmt::format("pristine sweep merge: {}\n", e.what());

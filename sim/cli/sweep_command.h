@@ -20,6 +20,7 @@ struct SweepOptions {
   Shard shard;
   unsigned jobs = 0;                 // worker processes at once; 0: one per core
   std::optional<std::string> json;   // the sweep result, whole or not at all
+  std::optional<std::string> junit;  // a JUnit case per seed (docs/ci-results.md)
   std::filesystem::path image;       // sim-kernel.elf
   bool image_given = false;          // --image was given: the replay commands name it
 };
@@ -31,6 +32,7 @@ int run_sweep(const SweepOptions& options);
 struct SweepMergeOptions {
   std::vector<std::string> files;   // one sweep result per shard
   std::optional<std::string> json;  // the merged result
+  std::optional<std::string> junit;  // a JUnit case per seed
 };
 
 // Exit code as run_sweep's; 2 also when the files are not every shard of one

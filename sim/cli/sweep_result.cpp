@@ -256,4 +256,22 @@ std::string render_summary(const SweepResult& r) {
   return out;
 }
 
+sim::JunitSuite junit_suite(const SweepResult& r) {
+  sim::JunitSuite suite{.name = fmt::format("sweep {}", r.scenario),
+                        .properties = {{"scenario", r.scenario},
+                                       {"seeds", fmt::format("{}..{}", r.range.first, r.range.last)},
+                                       {"shard", fmt::format("{}/{}", r.shard.index, r.shard.count)}}};
+  for (const SeedVerdict& v : r.seeds) {
+    sim::JunitCase c{.classname = fmt::format("sweep.{}", r.scenario), .name = fmt::format("seed {}", v.seed)};
+    if (!v.pass) {
+      c.outcome = sim::JunitCase::Outcome::Failed;
+      c.type = join(v.kinds);
+      c.message = v.crash.empty() ? join(v.kinds) : fmt::format("crash, {}", v.crash);
+      c.text = "replay: " + replay_command(r, v.seed);
+    }
+    suite.cases.push_back(std::move(c));
+  }
+  return suite;
+}
+
 }  // namespace pristine::cli

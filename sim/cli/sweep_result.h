@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/cli/sweep_range.h"
+#include "sim/junit_report.h"
 
 namespace pristine::cli {
 
@@ -77,5 +78,9 @@ SweepResult merge_shards(const std::vector<SweepResult>& shards, const std::vect
 
 // The summary printed on standard output (docs/sweeps.md).
 std::string render_summary(const SweepResult& result);
+
+// For CI (`--junit`, docs/ci-results.md): one case per seed, failed with its
+// kinds and the replay command.
+sim::JunitSuite junit_suite(const SweepResult& result);
 
 }  // namespace pristine::cli
