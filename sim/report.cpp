@@ -74,6 +74,15 @@ nlohmann::ordered_json to_json(const Report& r) {
   j["switch_cycles"] = distribution_json(r.switch_cycles);
   j["max_runnable_wait_cycles"] = r.max_wait;
   j["end"] = r.end;
+  auto& sources = j["sources"] = nlohmann::ordered_json::array();
+  for (const SourceReport& s : r.sources) {
+    sources.push_back({{"name", s.name},
+                       {"kind", s.kind},
+                       {"vector", s.vector},
+                       {"cpu", s.cpu},
+                       {"driver", s.driver.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.driver)},
+                       {"handler", s.handler}});
+  }
   auto& handlers = j["handlers"] = nlohmann::ordered_json::array();
   for (const HandlerReport& h : r.handlers) {
     nlohmann::ordered_json e;
@@ -310,6 +319,15 @@ std::string render_text(const Report& r, const TextOptions& options) {
   for (const ProfileReport& p : r.profiles) {
     line(row(p.name, "-", p.count, p.cycles, p.instructions, "-",
              p.migrated != 0 ? fmt::format("region ({} moved CPU)", p.migrated) : "region"));
+  }
+  if (!r.sources.empty()) {
+    // The scenario's names for what raised the device paths above.
+    std::string names;
+    for (const SourceReport& s : r.sources) {
+      names += fmt::format("{}{} ({} {:#x}{} -> {})", names.empty() ? "" : ", ", s.name, s.kind, s.vector,
+                           s.driver.empty() ? "" : ", " + s.driver, s.handler);
+    }
+    line("sources: " + names);
   }
   if (std::any_of(r.handlers.begin(), r.handlers.end(), [](const HandlerReport& h) { return h.count != 0; })) {
     line("");

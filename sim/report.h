@@ -217,6 +217,17 @@ struct IpiReport {
   std::uint64_t flushes = 0;           // stale translations dropped by invlpg on other CPUs
 };
 
+// A scenario's interrupt source, by the name the scenario gives it: what
+// raised a handler's vector (a device path is named by its vector, device1).
+struct SourceReport {
+  std::string name;
+  std::string kind;     // periodic, poisson, bursty
+  Vector vector = 0;
+  CpuId cpu = 0;
+  std::string driver;   // the driver whose device it feeds ("uart0"), or "" for a bare line
+  std::string handler;  // the path its interrupts run (the report's handler name)
+};
+
 struct Report {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -242,6 +253,7 @@ struct Report {
   InterruptTotals interrupts;
   std::vector<Violation> violations;
   std::vector<InjectedFault> faults;
+  std::vector<SourceReport> sources;  // the scenario's [[source]] tables, in order
   std::string end;                // why the run ended: "duration", "guest exit N", "triple fault"
   std::string console;            // what the guest wrote to the board console
   bool pass() const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/drivers/driver_table.h"
 #include "core/interrupt/vectors.h"
 
 namespace pristine::sim {
@@ -152,6 +153,15 @@ Report ReportBuilder::build(const std::string& end) const {
     r.instructions += cpu->instructions;
   }
   r.end = end;
+  for (const SourceSpec& s : p_.scenario.sources) {
+    const drivers::DriverInfo* driver = s.driver ? &drivers::kDrivers[*s.driver] : nullptr;
+    r.sources.push_back({.name = s.name,
+                         .kind = source_kind_info(s.kind).name,
+                         .vector = s.vector,
+                         .cpu = s.cpu,
+                         .driver = driver ? driver->name : "",
+                         .handler = driver ? driver->handler_name : path_name(vector_path(s.vector), false)});
+  }
   // The guest may print anything: keep the report printable (and valid UTF-8).
   r.console = p_.console;
   for (char& ch : r.console) {

@@ -52,6 +52,20 @@ TEST_F(TimerStorm, PassesWithEveryHandlerUnderBudget) {
   EXPECT_LT(timer->cycles.max, 1000u);
 }
 
+// The scenario's names for its sources reach the reports: which path each one's
+// interrupts ran (a device path is named by its vector).
+TEST_F(TimerStorm, TheScenariosSourceNamesAreInTheReports) {
+  const Report& r = *report_;
+  ASSERT_EQ(r.sources.size(), scenario_->sources.size());
+  EXPECT_EQ(r.sources[0].name, "nic");
+  EXPECT_EQ(r.sources[0].handler, "device1");
+  EXPECT_NE(find_handler(r, r.sources[0].vector), nullptr);
+  EXPECT_NE(render_text(r).find("sources: nic (poisson 0x41 -> device1), disk (bursty 0x42 -> device2)"),
+            std::string::npos)
+      << render_text(r);
+  EXPECT_EQ(to_json(r)["sources"][1]["name"], "disk");
+}
+
 TEST_F(TimerStorm, BothRing3TasksProgressAndAreSwitched) {
   int user_tasks = 0;
   for (const TaskReport& t : report_->tasks) {
