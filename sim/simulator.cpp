@@ -686,6 +686,8 @@ void Simulator::fail(SimCpu& c, std::string kind, std::string message, std::opti
 // CPU spinning on another's answer (a shootdown) lets it run within a turn.
 Report Simulator::run() {
   Cycles horizon = 0;
+  const Cycles progress_step = std::max<Cycles>(scenario_.duration / 100, 1);
+  Cycles next_progress = progress_step;
   while (!finished_) {
     horizon = std::min(add_saturating(horizon, scenario_.quantum), scenario_.duration);
     for (const auto& cpu : cpus_) {
@@ -694,6 +696,14 @@ Report Simulator::run() {
     }
     if (!finished_ && horizon >= scenario_.duration) {
       end_ = "duration";
+      finished_ = true;
+    }
+    if (PRISTINE_UNLIKELY(progress_ && horizon >= next_progress)) {
+      progress_(horizon, scenario_.duration);
+      next_progress = add_saturating(horizon, progress_step);
+    }
+    if (PRISTINE_UNLIKELY(stop_ != nullptr && !finished_ && stop_->load(std::memory_order_relaxed))) {
+      end_ = kInterrupted;
       finished_ = true;
     }
   }

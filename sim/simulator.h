@@ -15,7 +15,9 @@
 //   ReportBuilder     the measurements of the report
 #pragma once
 
+#include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +61,15 @@ class Simulator {
   // Also write the run as trace events (sim/trace_recorder.h); before run().
   // Without it each traced event costs one untaken branch.
   void trace_to(TraceRecorder& recorder);
+
+  // For a long run watched by a person (the CLI, not the simulation: the
+  // report never depends on them). `progress(done, total)` in modeled cycles,
+  // every hundredth of the run, between the CPUs' turns (never per block).
+  // Once `*stop` is set (Ctrl-C), the run ends after the current turn, ended
+  // by kInterrupted: the report is of what ran. Before run().
+  static constexpr const char* kInterrupted = "interrupted";
+  void report_progress(std::function<void(Cycles done, Cycles total)> progress) { progress_ = std::move(progress); }
+  void stop_when(const std::atomic<bool>* stop) { stop_ = stop; }
 
   // The block hook (called from Unicorn for every block a CPU executes).
   void on_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
@@ -143,6 +154,8 @@ class Simulator {
   bool nic0_driven_ = false;
   std::vector<std::unique_ptr<BlockHook>> block_hooks_;
   TraceRecorder* trace_ = nullptr;
+  std::function<void(Cycles, Cycles)> progress_;
+  const std::atomic<bool>* stop_ = nullptr;
   std::string end_;
   bool finished_ = false;
 };

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/run_command.h"
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -440,6 +441,54 @@ TEST(CliInstall, TheInstalledToolRunsFromItsPrefixWithNoSourcePathInside) {
   const std::string bytes((std::istreambuf_iterator<char>(binary)), std::istreambuf_iterator<char>());
   EXPECT_EQ(bytes.find(PRISTINE_SOURCE_DIR), std::string::npos) << "the source path is compiled into the tool";
   std::filesystem::remove_all(prefix);
+}
+
+}  // namespace
+
+namespace {
+
+// Ctrl-C during a long run: the run stops between turns and the report of
+// what ran is printed and written (ended by "interrupted"), exit 130.
+TEST(CliInterrupt, CtrlCGivesThePartialReportOfWhatRan) {
+  const auto scenario = temp_file("long.toml", "[scenario]\nname = \"long\"\nduration_ms = 10000\n"
+                                               "[[task]]\nname = \"c\"\nprogram = \"counter\"\n");
+  const auto json = std::filesystem::temp_directory_path() / "pristine-cli-test-long.json";
+  std::filesystem::remove(json);
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    dup2(out[1], STDERR_FILENO);
+    close(out[0]);
+    execl(PRISTINE_BUILD_DIR "/bin/pristine", "pristine", "sim", scenario.c_str(), "--json", json.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  FILE* reader = fdopen(out[0], "r");
+  std::string output;
+  char line[4096];
+  // The plan is printed once the handler is in place and before the run.
+  while (fgets(line, sizeof line, reader)) {
+    output += line;
+    if (output.find("plan: ") != std::string::npos) break;
+  }
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  while (fgets(line, sizeof line, reader)) output += line;
+  fclose(reader);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << output;
+  EXPECT_NE(output.find("ended by interrupted"), std::string::npos) << output;
+  EXPECT_NE(output.find("a partial report of the first"), std::string::npos) << output;
+  std::ifstream in(json);
+  ASSERT_TRUE(in) << "the partial report is written too";
+  const auto report = nlohmann::json::parse(in);
+  EXPECT_EQ(report["end"], "interrupted");
+  EXPECT_LT(report["cycles"].get<std::uint64_t>(), report["duration_cycles"].get<std::uint64_t>());
 }
 
 }  // namespace

@@ -33,6 +33,9 @@
 #include <fmt/format.h>
 #include <unicorn/unicorn.h>
 
+#include <signal.h>
+
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -47,6 +50,7 @@
 #include "sim/cli/list_command.h"
 #include "sim/cli/numbers.h"
 #include "sim/cli/output_file.h"
+#include "sim/cli/progress_meter.h"
 #include "sim/cli/report_command.h"
 #include "sim/cli/scenario_args.h"
 #include "sim/cli/swarm_command.h"
@@ -63,6 +67,9 @@ namespace {
 constexpr int kExitPass = 0;
 constexpr int kExitFail = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports it
+
+std::atomic<bool> g_interrupted{false};
 
 // What `pristine --version` says: the tool and the engines it runs on (a
 // figure from this machine is only comparable with its Unicorn version).
@@ -106,6 +113,11 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
       return kExitBadInput;
     }
   }
+  // From here on Ctrl-C asks for the partial report (the run checks the flag
+  // between turns).
+  struct sigaction on_interrupt{};
+  on_interrupt.sa_handler = [](int) { g_interrupted.store(true); };
+  sigaction(SIGINT, &on_interrupt, nullptr);
   Scenario scenario = load_scenario(scenario_file);
   if (seed) scenario.seed = *seed;
   // `--json -`: the JSON alone on standard output, the text on standard error.
@@ -121,6 +133,13 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
       return kExitBadInput;
     }
   }
+  // A person watching a long run sees it go (standard error), and Ctrl-C
+  // ends it with the report of what ran (exit 130, as a shell reports SIGINT).
+  ProgressMeter progress(fmt::format("pristine sim {}", scenario.name), 100, "% of the modeled time", false, true);
+  simulator.report_progress([&progress](Cycles done, Cycles total) {
+    progress.update(total == 0 ? 100 : done * 100 / total, 0);
+  });
+  simulator.stop_when(&g_interrupted);
   std::optional<StagedOutput> trace_output;
   std::ofstream trace_stream;
   std::optional<TraceRecorder> recorder;
@@ -136,9 +155,16 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
     simulator.trace_to(*recorder);
   }
   const Report report = simulator.run();
+  signal(SIGINT, SIG_DFL);
+  progress.finish(100, 0);
   text << render_text(report, {.verbose = verbose});
-  text.flush();
   int status = report.pass() ? kExitPass : kExitFail;
+  if (report.end == Simulator::kInterrupted) {
+    text << fmt::format("interrupted (Ctrl-C): a partial report of the first {:.3f} ms modeled\n",
+                        static_cast<double>(report.cycles) * 1e3 / static_cast<double>(scenario.cpu_hz));
+    status = kExitInterrupted;
+  }
+  text.flush();
   if (trace_file) {
     recorder->finish();
     trace_stream.close();

@@ -20,8 +20,14 @@ std::string duration_text(double seconds) {
 
 }  // namespace
 
-ProgressMeter::ProgressMeter(std::string label, std::uint64_t total)
-    : label_(std::move(label)), total_(total), terminal_(isatty(STDERR_FILENO) == 1) {}
+ProgressMeter::ProgressMeter(std::string label, std::uint64_t total, std::string unit, bool failures,
+                             bool quiet_if_short)
+    : label_(std::move(label)),
+      total_(total),
+      unit_(std::move(unit)),
+      failures_(failures),
+      quiet_if_short_(quiet_if_short),
+      terminal_(isatty(STDERR_FILENO) == 1) {}
 
 std::string ProgressMeter::line(std::uint64_t done, std::uint64_t failed) const {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
@@ -30,14 +36,15 @@ std::string ProgressMeter::line(std::uint64_t done, std::uint64_t failed) const 
     eta = fmt::format(", about {} left", duration_text(elapsed / static_cast<double>(done) *
                                                        static_cast<double>(total_ - done)));
   }
-  return fmt::format("{}: {}/{} seeds run, {} failed, {} elapsed{}", label_, done, total_, failed,
-                     duration_text(elapsed), eta);
+  return fmt::format("{}: {}/{} {}{}, {} elapsed{}", label_, done, total_, unit_,
+                     failures_ ? fmt::format(", {} failed", failed) : "", duration_text(elapsed), eta);
 }
 
 void ProgressMeter::update(std::uint64_t done, std::uint64_t failed) {
   const Clock::time_point now = Clock::now();
   if (now - last_ < (terminal_ ? Clock::duration(kTerminalPeriod) : Clock::duration(kLogPeriod))) return;
   last_ = now;
+  printed_ = true;
   if (!terminal_) {
     std::fprintf(stderr, "%s\n", line(done, failed).c_str());
     return;
@@ -49,6 +56,7 @@ void ProgressMeter::update(std::uint64_t done, std::uint64_t failed) {
 }
 
 void ProgressMeter::finish(std::uint64_t done, std::uint64_t failed) {
+  if (quiet_if_short_ && !printed_) return;
   std::fprintf(stderr, terminal_ ? "\r%s\x1b[K\n" : "%s\n", line(done, failed).c_str());
   std::fflush(stderr);
 }

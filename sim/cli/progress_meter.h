@@ -12,7 +12,11 @@ namespace pristine::cli {
 
 class ProgressMeter {
  public:
-  ProgressMeter(std::string label, std::uint64_t total);
+  // `unit` names what is counted ("seeds run"); `failures` whether failures
+  // are shown; `quiet_if_short`: print nothing at all for a run that ends
+  // before the first update is due (a short simulation says nothing).
+  ProgressMeter(std::string label, std::uint64_t total, std::string unit = "seeds run", bool failures = true,
+                bool quiet_if_short = false);
   ProgressMeter(const ProgressMeter&) = delete;
   ProgressMeter& operator=(const ProgressMeter&) = delete;
 
@@ -27,6 +31,10 @@ class ProgressMeter {
 
   std::string label_;
   std::uint64_t total_;
+  std::string unit_;
+  bool failures_;
+  bool quiet_if_short_;
+  bool printed_ = false;
   bool terminal_;
   Clock::time_point start_ = Clock::now();
   Clock::time_point last_ = start_;
