@@ -421,6 +421,16 @@ TEST(CliBasics, ListShowsEveryShippedScenarioWithItsFirstSentence) {
   EXPECT_NE(missing.output.find("/nonexistent/dir"), std::string::npos) << missing.output;
 }
 
+// GCC says __SANITIZE_ADDRESS__, clang __has_feature(address_sanitizer).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PRISTINE_CLANG_ASAN 1
+#endif
+#endif
+#ifndef PRISTINE_CLANG_ASAN
+#define PRISTINE_CLANG_ASAN 0
+#endif
+
 // `cmake --install`: the installed tool finds its images and scenarios from
 // where it is, and no source path is compiled into it.
 TEST(CliInstall, TheInstalledToolRunsFromItsPrefixWithNoSourcePathInside) {
@@ -437,10 +447,22 @@ TEST(CliInstall, TheInstalledToolRunsFromItsPrefixWithNoSourcePathInside) {
   EXPECT_NE(list.output.find((prefix / "share/pristine/scenarios").string()), std::string::npos) << list.output;
   const auto run = run_command(tool.string() + " sim " + (prefix / "share/pristine/scenarios/quiet.toml").string());
   EXPECT_EQ(run.status, 0) << run.output;
-  std::ifstream binary(tool, std::ios::binary);
+  // No source path in what the tool runs with: its debug information (a -g
+  // build) names the sources, so it is stripped from a copy first. An ASan
+  // build also names them in its global-variable descriptors, so there the
+  // bytes cannot tell; the tool ran from the prefix above all the same.
+#if defined(__SANITIZE_ADDRESS__) || PRISTINE_CLANG_ASAN
+  std::filesystem::remove_all(prefix);
+  GTEST_SKIP() << "ASan build: the sanitizer's metadata names the source files";
+#else
+  const auto stripped = prefix / "pristine-stripped";
+  const auto strip = run_command("objcopy --strip-debug " + tool.string() + " " + stripped.string());
+  ASSERT_EQ(strip.status, 0) << strip.output;
+  std::ifstream binary(stripped, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(binary)), std::istreambuf_iterator<char>());
   EXPECT_EQ(bytes.find(PRISTINE_SOURCE_DIR), std::string::npos) << "the source path is compiled into the tool";
   std::filesystem::remove_all(prefix);
+#endif
 }
 
 }  // namespace
