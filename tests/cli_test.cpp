@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/run_command.h"
+#include "tests/scratch_path.h"
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,7 +29,7 @@ using pristine::testing::run_command;
 constexpr const char* kQuiet = PRISTINE_SOURCE_DIR "/scenarios/quiet.toml";
 
 std::filesystem::path temp_file(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("pristine-cli-test-" + name);
+  const auto path = pristine::testing::scratch_path("cli-test-" + name);
   std::ofstream(path) << text;
   return path;
 }
@@ -52,7 +53,7 @@ TEST(Cli, MissingScenarioFileExitsTwo) {
 }
 
 TEST(Cli, PassingRunExitsZeroAndWritesTheJsonReport) {
-  const auto json_path = std::filesystem::temp_directory_path() / "pristine-cli-test-quiet.json";
+  const auto json_path = pristine::testing::scratch_path("cli-test-quiet.json");
   std::filesystem::remove(json_path);
   const auto r = pristine("sim " PRISTINE_SOURCE_DIR "/scenarios/quiet.toml --json " + json_path.string());
   EXPECT_EQ(r.status, 0) << r.output;
@@ -266,7 +267,7 @@ nlohmann::json figures(std::uint64_t min, std::uint64_t p50, std::uint64_t p99, 
 }
 
 TEST(Compare, FlagsASyntheticRegressionAndNotAnUnchangedPair) {
-  const auto report = std::filesystem::temp_directory_path() / "pristine-cli-test-compare-quiet.json";
+  const auto report = pristine::testing::scratch_path("cli-test-compare-quiet.json");
   ASSERT_EQ(pristine(std::string("sim ") + kQuiet + " --json " + report.string()).status, 0);
   const auto same = pristine("compare " + report.string() + " " + report.string());
   EXPECT_EQ(same.status, 0) << same.output;
@@ -281,7 +282,7 @@ TEST(Compare, FlagsASyntheticRegressionAndNotAnUnchangedPair) {
   const std::uint64_t before = p99.get<std::uint64_t>();
   p99 = before * 3 / 2;  // +50 %
   const auto slower_file = write_json("compare-slower.json", slower);
-  const auto out = std::filesystem::temp_directory_path() / "pristine-cli-test-compare-out.json";
+  const auto out = pristine::testing::scratch_path("cli-test-compare-out.json");
   const auto flagged = pristine("compare " + report.string() + " " + slower_file.string() + " --json " + out.string());
   EXPECT_EQ(flagged.status, 1) << flagged.output;
   EXPECT_TRUE(std::regex_search(flagged.output, std::regex(R"(\ntimer\+switch +cycles p99 +\d+ +\d+ +\+(49|50)\.\d % +REGRESSION\n)")))
@@ -434,7 +435,7 @@ TEST(CliBasics, ListShowsEveryShippedScenarioWithItsFirstSentence) {
 // `cmake --install`: the installed tool finds its images and scenarios from
 // where it is, and no source path is compiled into it.
 TEST(CliInstall, TheInstalledToolRunsFromItsPrefixWithNoSourcePathInside) {
-  const auto prefix = std::filesystem::temp_directory_path() / "pristine-cli-test-install";
+  const auto prefix = pristine::testing::scratch_path("cli-test-install");
   std::filesystem::remove_all(prefix);
   const auto install = run_command("cmake --install " PRISTINE_BUILD_DIR " --prefix " + prefix.string());
   ASSERT_EQ(install.status, 0) << install.output;
@@ -474,7 +475,7 @@ namespace {
 TEST(CliInterrupt, CtrlCGivesThePartialReportOfWhatRan) {
   const auto scenario = temp_file("long.toml", "[scenario]\nname = \"long\"\nduration_ms = 10000\n"
                                                "[[task]]\nname = \"c\"\nprogram = \"counter\"\n");
-  const auto json = std::filesystem::temp_directory_path() / "pristine-cli-test-long.json";
+  const auto json = pristine::testing::scratch_path("cli-test-long.json");
   std::filesystem::remove(json);
   int out[2];
   ASSERT_EQ(pipe(out), 0);

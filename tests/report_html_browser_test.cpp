@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tests/run_command.h"
+#include "tests/scratch_path.h"
 
 namespace {
 
@@ -23,7 +24,7 @@ std::string attribute(const std::string& dom, const std::string& name) {
 }
 
 TEST(ReportHtmlBrowser, EveryChartDrawsWithoutAnError) {
-  const auto dir = std::filesystem::temp_directory_path() / "pristine-report-html-browser-test";
+  const auto dir = pristine::testing::scratch_path("report-html-browser-test");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const auto json = dir / "run.json", html = dir / "run.html";

@@ -12,13 +12,14 @@
 #include <string>
 
 #include "tests/run_command.h"
+#include "tests/scratch_path.h"
 
 namespace {
 
 using pristine::testing::pristine;
 
 std::filesystem::path temp_path(const std::string& name) {
-  return std::filesystem::temp_directory_path() / ("pristine-report-html-test-" + name);
+  return pristine::testing::scratch_path("report-html-test-" + name);
 }
 
 std::string read(const std::filesystem::path& path) {

@@ -17,6 +17,7 @@
 
 #include "sim/trace_recorder.h"
 #include "tests/run_command.h"
+#include "tests/scratch_path.h"
 
 namespace {
 
@@ -26,7 +27,7 @@ using pristine::sim::Cycles;
 using pristine::sim::TraceRecorder;
 using pristine::testing::pristine;
 
-fs::path temp_path(const std::string& name) { return fs::temp_directory_path() / ("pristine-trace-test-" + name); }
+fs::path temp_path(const std::string& name) { return pristine::testing::scratch_path("trace-test-" + name); }
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
