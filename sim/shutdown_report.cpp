@@ -80,6 +80,43 @@ std::uint64_t ReportRecord::number(std::string_view field) const {
   return n;
 }
 
+std::vector<ReportBucket> ReportRecord::buckets(std::string_view field) const {
+  const std::string& value = text(field);
+  auto bad = [&](const char* why) {
+    return ShutdownReportError("shutdown report: " + record + " " + subject + " " + std::string(field) + " '" +
+                               value + "': " + why);
+  };
+  // All of `digits` as a decimal number.
+  auto decimal = [&](std::string_view digits) {
+    std::uint64_t n = 0;
+    const auto [last, error] = std::from_chars(digits.data(), digits.data() + digits.size(), n, 10);
+    if (digits.empty() || error != std::errc() || last != digits.data() + digits.size()) {
+      throw bad("expected low..high:count");
+    }
+    return n;
+  };
+  std::vector<ReportBucket> result;
+  std::string_view rest = value;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    const std::size_t dots = item.find("..");
+    const std::size_t colon = item.find(':');
+    if (dots == std::string_view::npos || colon == std::string_view::npos || colon < dots) {
+      throw bad("expected low..high:count");
+    }
+    const ReportBucket bucket{.low = decimal(item.substr(0, dots)),
+                              .high = decimal(item.substr(dots + 2, colon - dots - 2)),
+                              .count = decimal(item.substr(colon + 1))};
+    if (bucket.low > bucket.high) throw bad("a bucket's low bound is above its high bound");
+    if (bucket.count == 0) throw bad("an empty bucket");
+    if (!result.empty() && bucket.low <= result.back().high) throw bad("buckets out of order or overlapping");
+    result.push_back(bucket);
+    if (comma == std::string_view::npos) return result;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
 std::vector<const ReportRecord*> ShutdownReport::all(std::string_view record) const {
   std::vector<const ReportRecord*> found;
   for (const ReportRecord& r : records) {

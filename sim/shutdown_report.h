@@ -22,6 +22,13 @@ class ShutdownReportError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// One bucket of a histogram field: `low..high:count`, bounds inclusive.
+struct ReportBucket {
+  std::uint64_t low = 0;
+  std::uint64_t high = 0;
+  std::uint64_t count = 0;
+};
+
 // One line: `<record> <subject> [<field> <value>]...`.
 struct ReportRecord {
   std::string record;
@@ -33,6 +40,9 @@ struct ReportRecord {
   const std::string& text(std::string_view field) const;
   // A decimal or 0x-hexadecimal value, as text() finds it.
   std::uint64_t number(std::string_view field) const;
+  // A histogram field, `low..high:count,...`: ascending, non-overlapping,
+  // non-empty buckets; throws ShutdownReportError naming the field otherwise.
+  std::vector<ReportBucket> buckets(std::string_view field) const;
 };
 
 struct ShutdownReport {

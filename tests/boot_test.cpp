@@ -63,6 +63,24 @@ ShutdownReport report_of(const BootRun& run) {
   }
 }
 
+// A record's `buckets` (log2: [2^(k-1), 2^k - 1]) against its count, min and max.
+void expect_buckets_hold_the_record(const pristine::sim::ReportRecord& record, const std::string& output) {
+  const auto buckets = record.buckets("buckets");
+  ASSERT_FALSE(buckets.empty()) << output;
+  std::uint64_t total = 0;
+  for (const auto& b : buckets) {
+    total += b.count;
+    EXPECT_TRUE(b.low == 0 ? b.high == 0 : (b.high == 2 * b.low - 1 && (b.low & (b.low - 1)) == 0))
+        << record.subject << ": " << b.low << ".." << b.high << " is not a log2 bucket";
+  }
+  EXPECT_EQ(total, record.number("count")) << record.subject << "\n" << output;
+  EXPECT_LE(buckets.front().low, record.number("min")) << record.subject;
+  EXPECT_GE(buckets.front().high, record.number("min")) << record.subject;
+  EXPECT_LE(buckets.back().low, record.number("max")) << record.subject;
+  EXPECT_GE(buckets.back().high, record.number("max")) << record.subject;
+  EXPECT_LE(record.number("p99"), buckets.back().high) << record.subject;
+}
+
 TEST(Boot, TcgReachesRing3EveryTaskProgressesAndTicksAreOnRate) {
   // Under TCG guest time is host time: a host with more runnable threads than
   // cores starves QEMU and the guest loses ticks; `pristine boot` then says
@@ -181,6 +199,12 @@ TEST(Boot, TheDebugCallsConformOnThePc) {
   EXPECT_LE(work.number("min"), work.number("mean"));
   EXPECT_LE(work.number("p50"), work.number("p99"));
   EXPECT_LE(report.get("profile", "profile/2").number("max"), 400u) << "an empty region: the two calls' own instructions";
+  // Every region's log2 buckets hold its spans: their counts add up to the
+  // count, the lowest holds the minimum and the highest the maximum.
+  for (const char* name : {"profile/0", "profile/5"}) {
+    expect_buckets_hold_the_record(report.get("profile", name), r.output);
+  }
+  expect_buckets_hold_the_record(report.get("switch-paths", "0"), r.output);
 }
 
 TEST(Boot, TheMemoryCallsConformOnThePc) {

@@ -66,6 +66,40 @@ TEST(ShutdownReport, AMissingOrTruncatedReportIsAnError) {
   EXPECT_NE(error_of(kHeader + "verdict pass\n").find("truncated"), std::string::npos);
 }
 
+TEST(ShutdownReport, BucketsAreReadAsLowHighCount) {
+  const ShutdownReport r = read_shutdown_report(
+      kHeader + "switch-paths 0 count 7 min 0 mean 130 max 300 p50 255 p99 511 buckets 0..0:1,128..255:4,256..511:2\n"
+                "end-of-report\n");
+  const auto buckets = r.get("switch-paths", "0").buckets("buckets");
+  ASSERT_EQ(buckets.size(), 3u);
+  EXPECT_EQ(buckets[0].low, 0u);
+  EXPECT_EQ(buckets[0].high, 0u);
+  EXPECT_EQ(buckets[0].count, 1u);
+  EXPECT_EQ(buckets[1].low, 128u);
+  EXPECT_EQ(buckets[1].high, 255u);
+  EXPECT_EQ(buckets[1].count, 4u);
+  EXPECT_EQ(buckets[2].count, 2u);
+}
+
+TEST(ShutdownReport, MalformedBucketsAreRefusedNamingTheField) {
+  auto why = [](const std::string& value) {
+    const ShutdownReport r = read_shutdown_report(kHeader + "switch-paths 0 count 1 buckets " + value + "\nend-of-report\n");
+    try {
+      r.get("switch-paths", "0").buckets("buckets");
+    } catch (const ShutdownReportError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  for (const char* bad : {"128..255", "128:4", "x..255:4", "128..255:", "128..255:4,", ",128..255:4",
+                          "128..255:4x", "255..128:4", "128..255:0", "256..511:1,128..255:4", "128..255:1,255..511:1",
+                          "128..255:99999999999999999999999"}) {
+    const std::string message = why(bad);
+    EXPECT_NE(message.find("switch-paths 0 buckets '" + std::string(bad) + "'"), std::string::npos)
+        << bad << ": " << message;
+  }
+}
+
 TEST(ShutdownReport, PathsAreMergedOverCpus) {
   const ShutdownReport r = read_shutdown_report(kHeader +
                                                 "path timer cpu 0 count 10 min 150 mean 160 max 170\n"

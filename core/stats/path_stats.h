@@ -54,6 +54,15 @@ class PathHistogram {
 
   const PathStats& stats() const { return stats_; }
 
+  // Bucket b holds the costs whose bit length is b: 0 in bucket 0, then
+  // [2^(b-1), 2^b - 1].
+  static constexpr unsigned kBuckets = 65;
+  std::uint64_t bucket(unsigned b) const { return buckets_[b]; }
+  static Cycles bucket_low(unsigned b) { return Cycles{b == 0 ? 0 : std::uint64_t{1} << (b - 1)}; }
+  static Cycles bucket_high(unsigned b) {
+    return Cycles{b == 0 ? 0 : (b >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << b) - 1)};
+  }
+
   // Upper bound (2^k - 1) of the bucket holding the `percent`-th percentile.
   Cycles percentile_bound(unsigned percent) const {
     const std::uint64_t total = stats_.count();
@@ -62,13 +71,12 @@ class PathHistogram {
     std::uint64_t seen = 0;
     for (unsigned b = 0; b < kBuckets; ++b) {
       seen += buckets_[b];
-      if (seen >= rank) return Cycles{b == 0 ? 0 : (b >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << b) - 1)};
+      if (seen >= rank) return bucket_high(b);
     }
     return stats_.max();
   }
 
  private:
-  static constexpr unsigned kBuckets = 65;
   PathStats stats_;
   std::uint64_t buckets_[kBuckets] = {};
 };

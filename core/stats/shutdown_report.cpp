@@ -56,6 +56,24 @@ void word(const char* field_word, const char* value) {
   console::write(value);
 }
 
+// A histogram's non-empty buckets as one word: low..high:count,...
+void buckets(const char* field_word, const PathHistogram& histogram) {
+  console::write(" ");
+  console::write(field_word);
+  console::write(" ");
+  const char* separator = "";
+  for (unsigned b = 0; b < PathHistogram::kBuckets; ++b) {
+    if (histogram.bucket(b) == 0) continue;
+    console::write(separator);
+    console::write_dec(PathHistogram::bucket_low(b));
+    console::write("..");
+    console::write_dec(PathHistogram::bucket_high(b));
+    console::write(":");
+    console::write_dec(histogram.bucket(b));
+    separator = ",";
+  }
+}
+
 void end() { console::write("\n"); }
 
 std::uint32_t cpu_count() {
@@ -168,6 +186,7 @@ void write_paths(const CpuLocal& cpu) {
   number(field::kSwitchPathsMax, switches.max());
   number(field::kSwitchPathsP50, cpu.switch_paths.percentile_bound(50));
   number(field::kSwitchPathsP99, cpu.switch_paths.percentile_bound(99));
+  buckets(field::kSwitchPathsBuckets, cpu.switch_paths);
   end();
 }
 
@@ -193,6 +212,7 @@ void write_debug(const CpuLocal& cpu) {
     number(field::kProfileMax, spans.max());
     number(field::kProfileP50, region.percentile_bound(50));
     number(field::kProfileP99, region.percentile_bound(99));
+    buckets(field::kProfileBuckets, region);
     end();
   }
 }

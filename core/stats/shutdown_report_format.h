@@ -6,7 +6,7 @@
 
 namespace pristine::report {
 
-inline constexpr unsigned kShutdownReportVersion = 5;
+inline constexpr unsigned kShutdownReportVersion = 6;
 inline constexpr const char* kHeader = "pristine-report";  // then " v<version>"
 inline constexpr const char* kEnd = "end-of-report";
 
