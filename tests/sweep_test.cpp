@@ -6,6 +6,13 @@
 // every shard of one sweep.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -157,6 +164,64 @@ TEST(Sweep, AWorkerThatDiesIsThatSeedsCrashAndTheSweepGoesOn) {
   EXPECT_EQ(j["failed"], 3);
   EXPECT_EQ(j["results"][1]["kinds"], nlohmann::json::array({"crash"}));
   EXPECT_EQ(j["results"][1]["crash"], "exit status 2");
+}
+
+// The pids /proc lists as `pid`'s children (empty once it has none).
+std::vector<pid_t> children_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> pids;
+  for (pid_t child; in >> child;) pids.push_back(child);
+  return pids;
+}
+
+TEST(Sweep, InterruptedItStopsItsWorkersSaysWhatRanAndLeavesNothingBehind) {
+  // Seeds that would each run for minutes: the sweep is interrupted while its
+  // two workers run. Its own temporary directory goes in a private TMPDIR.
+  const fs::path scenario = write_file("long.toml", "[scenario]\nname = \"long\"\nduration_ms = 10000\n"
+                                                    "[[task]]\nname = \"c\"\nprogram = \"counter\"\n");
+  const fs::path tmp = scratch("tmp-" + std::to_string(getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  const fs::path json = scratch("interrupted-" + std::to_string(getpid()) + ".json");
+  std::ofstream(json) << "an earlier sweep's result";
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  const pid_t sweep = fork();
+  ASSERT_GE(sweep, 0);
+  if (sweep == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    setenv("TMPDIR", tmp.c_str(), 1);
+    execl(PRISTINE_BUILD_DIR "/bin/pristine", "pristine", "sweep", scenario.c_str(), "--seeds", "1..4", "-j", "2",
+          "--json", json.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  // Both workers started (polled, bounded: each starts in milliseconds).
+  std::vector<pid_t> workers;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while ((workers = children_of(sweep)).size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    const timespec poll_interval{0, 10'000'000};
+    nanosleep(&poll_interval, nullptr);
+  }
+  ASSERT_EQ(workers.size(), 2u);
+  ASSERT_EQ(kill(sweep, SIGINT), 0);  // the sweep alone, as `kill -INT` would
+  std::string output;
+  char buffer[4096];
+  for (ssize_t n; (n = read(out[0], buffer, sizeof buffer)) > 0;) output.append(buffer, static_cast<std::size_t>(n));
+  close(out[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(sweep, &status, 0), sweep);
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << output;
+  EXPECT_NE(output.find("interrupted: 0 of 4 seeds ran; the sweep result was NOT written"), std::string::npos)
+      << output;
+  for (const pid_t worker : workers) {
+    EXPECT_TRUE(kill(worker, 0) == -1 && errno == ESRCH) << "worker " << worker << " outlived the sweep";
+  }
+  EXPECT_TRUE(fs::is_empty(tmp)) << "the workers' directory was left in " << tmp;
+  EXPECT_FALSE(fs::exists(json)) << "a partial sweep must not leave a result, nor the earlier one";
+  fs::remove_all(tmp);
 }
 
 TEST(Sweep, TheSummaryAndResultDoNotDependOnTheWorkerCount) {

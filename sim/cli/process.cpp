@@ -32,8 +32,21 @@ pid_t spawn(const std::vector<std::string>& args, int stdout_fd, bool quiet_stde
   }
   if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
   if (quiet_stderr) posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  // The child starts with no signal blocked and SIGINT/SIGTERM at their
+  // defaults, whatever this side blocked or caught (the sweep blocks both).
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = 0;
-  error = args.empty() ? EINVAL : posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  error = args.empty() ? EINVAL : posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   if (stdout_fd >= 0) close(stdout_fd);
   if (stdin_fd >= 0) close(stdin_fd);

@@ -28,6 +28,43 @@ namespace fs = std::filesystem;
 constexpr int kExitPass = 0;
 constexpr int kExitFail = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports it
+
+// The sweep waits for two things at once: a worker's end (SIGCHLD) and an
+// interrupt (SIGINT or SIGTERM: start no more seeds, stop the running ones,
+// leave nothing behind). All three are blocked while it lives and taken with
+// sigwaitinfo, so none can arrive between a check and the wait. The workers
+// start with an empty mask (sim/cli/process.cpp).
+class SweepSignals {
+ public:
+  SweepSignals() {
+    sigemptyset(&set_);
+    for (const int signal : {SIGCHLD, SIGINT, SIGTERM}) sigaddset(&set_, signal);
+    sigprocmask(SIG_BLOCK, &set_, &old_mask_);
+  }
+  SweepSignals(const SweepSignals&) = delete;
+  SweepSignals& operator=(const SweepSignals&) = delete;
+  ~SweepSignals() {
+    // An interrupt taken here is done with; one still pending would kill the
+    // process once unblocked, after the sweep said what ran.
+    const timespec now{0, 0};
+    while (sigtimedwait(&set_, nullptr, &now) > 0) {
+    }
+    sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
+
+  // Until a worker may have ended or an interrupt came.
+  void wait() {
+    const int signal = sigwaitinfo(&set_, nullptr);
+    if (signal == SIGINT || signal == SIGTERM) interrupted_ = true;
+  }
+  bool interrupted() const { return interrupted_; }
+
+ private:
+  sigset_t set_{};
+  sigset_t old_mask_{};
+  bool interrupted_ = false;
+};
 
 // A directory for the workers' reports, removed with everything in it.
 class TemporaryDirectory {
@@ -136,6 +173,7 @@ int run_sweep(const SweepOptions& o) {
   const std::uint64_t total = shard_size(o.range, o.shard);
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const std::uint64_t jobs = std::min<std::uint64_t>(o.jobs ? o.jobs : cores, std::max<std::uint64_t>(total, 1));
+  SweepSignals signals;  // before the directory: it outlives the directory's removal
   TemporaryDirectory reports;
   const auto report_file = [&](std::uint64_t seed) { return reports.path() / fmt::format("{}.json", seed); };
 
@@ -144,7 +182,13 @@ int run_sweep(const SweepOptions& o) {
   verdicts.reserve(total);
   std::uint64_t next = 0, failed = 0;  // next: the shard's next seed, as an index
   ProgressMeter progress(fmt::format("sweep {}", describe(o.range, o.shard)), total);
+  bool stopping = false;  // interrupted: the running workers were told to stop
   while (next < total || !running.empty()) {
+    if (signals.interrupted() && !stopping) {
+      stopping = true;
+      next = total;
+      for (const auto& [worker, seed] : running) ::kill(worker, SIGTERM);
+    }
     while (next < total && running.size() < jobs) {
       const std::uint64_t seed = o.range.first + o.shard.index + next * o.shard.count;
       ++next;
@@ -162,7 +206,11 @@ int run_sweep(const SweepOptions& o) {
     }
     if (running.empty()) continue;
     int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid == 0) {  // none ended yet
+      signals.wait();
+      continue;
+    }
     if (pid < 0) {
       if (errno == EINTR) continue;
       throw std::runtime_error(fmt::format("waiting for the workers: {}", strerror(errno)));
@@ -171,6 +219,10 @@ int run_sweep(const SweepOptions& o) {
     if (it == running.end()) continue;  // not a worker of ours
     const std::uint64_t seed = it->second;
     running.erase(it);
+    if (stopping) {  // its end is the interrupt's, not the seed's verdict
+      fs::remove(report_file(seed), ec);
+      continue;
+    }
     verdicts.push_back(judge(seed, status, report_file(seed), result.worst));
     failed += verdicts.back().pass ? 0 : 1;
     fs::remove(report_file(seed), ec);
@@ -180,6 +232,15 @@ int run_sweep(const SweepOptions& o) {
 
   std::sort(verdicts.begin(), verdicts.end(), [](const SeedVerdict& a, const SeedVerdict& b) { return a.seed < b.seed; });
   result.seeds = std::move(verdicts);
+  if (stopping) {
+    // What finished, for a person; no result file: a partial sweep must not
+    // pass for a shard (sweep merge would count it whole).
+    std::cout << render_summary(result);
+    std::cout << fmt::format("interrupted: {} of {} seeds ran; the sweep result was NOT written\n",
+                             result.seeds.size(), total)
+              << std::flush;
+    return kExitInterrupted;
+  }
   std::cout << render_summary(result) << std::flush;
   if (const int written = write_result(o.json, o.junit, result, "sweep"); written != kExitPass) return written;
   return result.failed() == 0 ? kExitPass : kExitFail;
