@@ -5,6 +5,8 @@
 
 #include "tests/run_command.h"
 #include "tests/scratch_path.h"
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -512,6 +514,59 @@ TEST(CliInterrupt, CtrlCGivesThePartialReportOfWhatRan) {
   const auto report = nlohmann::json::parse(in);
   EXPECT_EQ(report["end"], "interrupted");
   EXPECT_LT(report["cycles"].get<std::uint64_t>(), report["duration_cycles"].get<std::uint64_t>());
+}
+
+}  // namespace
+
+namespace {
+
+// A long run shows its progress on standard error, a bar on a terminal, and
+// never on standard output (which carries the report).
+TEST(CliProgress, ALongRunShowsItsProgressOnStandardErrorOnly) {
+  const auto scenario = temp_file("long-progress.toml", "[scenario]\nname = \"long\"\nduration_ms = 10000\n"
+                                                        "[[task]]\nname = \"c\"\nprogram = \"counter\"\n");
+  int terminal = -1, terminal_side = -1;
+  ASSERT_EQ(openpty(&terminal, &terminal_side, nullptr, nullptr, nullptr), 0);
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    dup2(terminal_side, STDERR_FILENO);
+    close(out[0]);
+    close(terminal);
+    execl(PRISTINE_BUILD_DIR "/bin/pristine", "pristine", "sim", scenario.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  close(terminal_side);
+  // Standard error until the bar shows a share of the run (bounded wait).
+  std::string shown;
+  char buffer[4096];
+  const std::string bar = "pristine sim long: ";
+  for (int waited_ms = 0; waited_ms < 60'000 && shown.find("% of the modeled time") == std::string::npos;) {
+    pollfd p{terminal, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) {
+      waited_ms += 100;
+      continue;
+    }
+    const ssize_t n = read(terminal, buffer, sizeof buffer);
+    if (n <= 0) break;
+    shown.append(buffer, static_cast<std::size_t>(n));
+  }
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  std::string output;
+  for (ssize_t n; (n = read(out[0], buffer, sizeof buffer)) > 0;) output.append(buffer, static_cast<std::size_t>(n));
+  close(out[0]);
+  close(terminal);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_NE(shown.find(bar), std::string::npos) << "standard error: " << shown;
+  EXPECT_NE(shown.find("% of the modeled time"), std::string::npos) << "standard error: " << shown;
+  EXPECT_NE(shown.find("\r["), std::string::npos) << "a bar redrawn in place on a terminal: " << shown;
+  EXPECT_EQ(output.find(bar), std::string::npos) << "standard output: " << output;
+  EXPECT_NE(output.find("ended by interrupted"), std::string::npos) << "the report is on standard output: " << output;
 }
 
 }  // namespace
