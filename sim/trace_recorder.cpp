@@ -117,7 +117,7 @@ const std::string& TraceRecorder::span_name(PathId path) {
 // ---- spans and tasks --------------------------------------------------------------
 
 void TraceRecorder::span_begin(CpuId cpu, Cycles now, PathId path) {
-  ++cpus_[cpu].open_spans;
+  cpus_[cpu].open_spans.push_back(path);
   begin_event('B', kCpuTrackBase + static_cast<int>(cpu), now);
   fmt::format_to(std::back_inserter(buffer_), ",\"cat\":\"{}\",\"name\":{}", span_category(path), span_name(path));
   end_event();
@@ -126,9 +126,12 @@ void TraceRecorder::span_begin(CpuId cpu, Cycles now, PathId path) {
 // The report's "+switch" path is the same span with switched=true (an end
 // event cannot rename the span its begin named).
 void TraceRecorder::span_end(CpuId cpu, Cycles now, bool switched) {
-  if (cpus_[cpu].open_spans == 0) return;
-  --cpus_[cpu].open_spans;
+  std::vector<PathId>& open = cpus_[cpu].open_spans;
+  if (open.empty()) return;
+  const PathId path = open.back();
+  open.pop_back();
   begin_event('E', kCpuTrackBase + static_cast<int>(cpu), now);
+  fmt::format_to(std::back_inserter(buffer_), ",\"name\":{}", span_name(path));
   if (switched) buffer_ += ",\"args\":{\"switched\":true}";
   end_event();
 }
@@ -139,12 +142,14 @@ void TraceRecorder::task_running(CpuId cpu, Cycles now, int task, std::string_vi
   const int tid = kTaskTrackBase + static_cast<int>(cpu);
   if (state.task >= 0) {
     begin_event('E', tid, now);
+    fmt::format_to(std::back_inserter(buffer_), ",\"name\":{}", state.task_name);
     end_event();
   }
   state.task = task;
   if (task < 0) return;
+  state.task_name = json_string(name);
   begin_event('B', tid, now);
-  fmt::format_to(std::back_inserter(buffer_), ",\"cat\":\"task\",\"name\":{},\"args\":{{\"task\":{}}}", json_string(name),
+  fmt::format_to(std::back_inserter(buffer_), ",\"cat\":\"task\",\"name\":{},\"args\":{{\"task\":{}}}", state.task_name,
                  task);
   end_event();
 }
@@ -156,7 +161,7 @@ void TraceRecorder::task_running(CpuId cpu, Cycles now, int task, std::string_vi
 std::uint64_t TraceRecorder::ipi_sent(CpuId from, Cycles now, CpuId to, Vector vector) {
   const std::uint64_t flow = next_flow_++;
   const CpuState& state = cpus_[from];
-  const int tid = static_cast<int>(from) + (state.open_spans == 0 && state.task >= 0 ? kTaskTrackBase : kCpuTrackBase);
+  const int tid = static_cast<int>(from) + (state.open_spans.empty() && state.task >= 0 ? kTaskTrackBase : kCpuTrackBase);
   begin_event('s', tid, now);
   fmt::format_to(std::back_inserter(buffer_), ",\"cat\":\"ipi\",\"name\":{},\"id\":{},\"args\":{{\"to\":{}}}",
                  json_string(vectors::handler_name(vector)), flow, to);
@@ -232,7 +237,7 @@ void TraceRecorder::violation(const Violation& v) {
 
 void TraceRecorder::run_ended(const std::vector<Cycles>& clocks) {
   for (CpuId cpu = 0; cpu < cpus_.size() && cpu < clocks.size(); ++cpu) {
-    while (cpus_[cpu].open_spans != 0) span_end(cpu, clocks[cpu], false);
+    while (!cpus_[cpu].open_spans.empty()) span_end(cpu, clocks[cpu], false);
     task_running(cpu, clocks[cpu], -1, "");
     end_ = std::max(end_, clocks[cpu]);
   }

@@ -80,9 +80,12 @@ class TraceRecorder {
   static int ts_decimals(std::uint64_t cpu_hz);
 
  private:
+  // End events repeat their begin's name: the format allows an end without
+  // one, but viewers that match ends by name (speedscope) need it.
   struct CpuState {
-    std::uint32_t open_spans = 0;
+    std::vector<PathId> open_spans;  // innermost last; as deep as interrupts nest
     int task = -1;
+    std::string task_name;  // JSON-quoted
   };
   static constexpr int kCpuTrackBase = 100;
   static constexpr int kTaskTrackBase = 200;

@@ -67,6 +67,7 @@ bool has_fields(const json& e, std::initializer_list<const char*> keys) {
 void expect_well_formed(const json& trace) {
   ASSERT_TRUE(trace.contains("traceEvents") && trace["traceEvents"].is_array());
   std::map<int, std::vector<double>> open;  // per tid: begin times of open spans
+  std::map<int, std::vector<std::string>> open_names;  // per tid: their names
   std::map<int, double> last_ts;
   std::set<int> named;
   for (const json& e : trace["traceEvents"]) {
@@ -92,9 +93,13 @@ void expect_well_formed(const json& trace) {
     if (ph == "B") {
       ASSERT_TRUE(has_fields(e, {"name", "cat"})) << e.dump();
       open[tid].push_back(ts);
+      open_names[tid].push_back(e["name"]);
     } else if (ph == "E") {
       ASSERT_FALSE(open[tid].empty()) << "end without a begin: " << e.dump();
       open[tid].pop_back();
+      // The begin's name again: viewers that match ends by name need it.
+      EXPECT_EQ(e.value("name", ""), open_names[tid].back()) << e.dump();
+      open_names[tid].pop_back();
     } else if (ph == "i") {
       ASSERT_TRUE(has_fields(e, {"name", "cat", "s", "args"})) << e.dump();
       EXPECT_EQ(e["s"], "t");
