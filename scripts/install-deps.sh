@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   cmake g++ make pkg-config python3
   libcapstone-dev qemu-system-x86
+  # The AArch64 images (hw-aarch64/): the cross compiler, and QEMU's virt board.
+  g++-aarch64-linux-gnu qemu-system-arm
   libfmt-dev libgtest-dev libbenchmark-dev libcli11-dev libtomlplusplus-dev
   nlohmann-json3-dev libelf-dev libdw-dev
   # Validates the JSON report against docs/report.schema.json (tests/validate_json.py).

@@ -1,0 +1,212 @@
+// The AArch64 bring-up image: the second architecture's hardware paths on
+// QEMU's `virt` board before core/ runs on them (issue 18's first step,
+// hw-aarch64/README.md). It takes the exceptions the port rests on, each
+// through the one entry path of exception_vectors.S, and checks what an
+// interrupt path must do:
+// - the virtual timer's tick, every one acknowledged (ICC_IAR1_EL1) and
+//   ended (ICC_EOIR1_EL1) once, at one-shot deadlines a period apart;
+// - the registers a loop holds across those interrupts come back unchanged;
+// - an `svc` (ESR class 0x15) returns its result in x0 with the seed's
+//   convention (x8 the number, x0 the argument and the result);
+// - a `brk` (class 0x3c) is skipped by the handler moving ELR_EL1.
+// It prints one line of figures and a verdict and exits through
+// semihosting with status 0 (pass) or 1.
+#include <cstdint>
+
+#include "hw-aarch64/cpu/exception_syndrome.h"
+#include "hw-aarch64/cpu/system_registers.h"
+#include "hw-aarch64/cpu/trap_frame.h"
+#include "hw-aarch64/virt/board_layout.h"
+#include "hw-aarch64/virt/generic_timer.h"
+#include "hw-aarch64/virt/gicv3.h"
+#include "hw-aarch64/virt/pl011.h"
+#include "hw-aarch64/virt/semihosting.h"
+
+namespace pristine::aarch64 {
+namespace {
+
+constexpr std::uint64_t kTickHz = 1000;
+constexpr std::uint64_t kTicks = 200;
+constexpr std::uint64_t kSvcNumber = 39;  // any number: the image checks the path, not the call
+
+struct Figures {
+  std::uint64_t period = 0;
+  std::uint64_t next_deadline = 0;
+  std::uint64_t ticks = 0;
+  std::uint64_t first_tick_at = 0;
+  std::uint64_t last_tick_at = 0;
+  std::uint64_t acknowledged = 0;
+  std::uint64_t ended = 0;
+  std::uint64_t spurious = 0;
+  std::uint64_t unexpected = 0;  // an exception or interrupt nobody asked for
+  std::uint64_t svc_number = 0;
+  std::uint64_t brk_skipped = 0;
+};
+Figures g_figures;
+
+void on_tick() {
+  Figures& f = g_figures;
+  const std::uint64_t now = virt::timer_now();
+  if (f.ticks == 0) f.first_tick_at = now;
+  f.last_tick_at = now;
+  ++f.ticks;
+  if (f.ticks < kTicks) {
+    f.next_deadline += f.period;  // on the grid: no drift from handler time
+    virt::timer_set_deadline(f.next_deadline);
+  } else {
+    virt::timer_stop();
+  }
+}
+
+void on_irq() {
+  Figures& f = g_figures;
+  const std::uint32_t intid = virt::gic_acknowledge();
+  if (intid == virt::kSpuriousIntid) {  // nothing became active: nothing to end
+    ++f.spurious;
+    return;
+  }
+  ++f.acknowledged;
+  if (intid == virt::kVirtualTimerIntid) {
+    on_tick();
+  } else {
+    ++f.unexpected;
+  }
+  virt::gic_end_of_interrupt(intid);
+  ++f.ended;
+}
+
+void on_synchronous(TrapFrame& frame) {
+  const std::uint64_t esr = PRISTINE_READ_SYSREG(esr_el1);
+  switch (exception_class(esr)) {
+    case ExceptionClass::Svc64:  // ELR is already the next instruction
+      g_figures.svc_number = frame.x[8];
+      frame.x[0] = frame.x[0] + 1;
+      return;
+    case ExceptionClass::Brk64:  // ELR is the brk itself: step over it
+      frame.elr += 4;
+      ++g_figures.brk_skipped;
+      return;
+    default:
+      ++g_figures.unexpected;
+      virt::console_write("unexpected synchronous exception: esr ");
+      virt::console_write_hex(esr);
+      virt::console_write(" elr ");
+      virt::console_write_hex(frame.elr);
+      virt::console_write(" far ");
+      virt::console_write_hex(PRISTINE_READ_SYSREG(far_el1));
+      virt::console_write("\n");
+      virt::exit_with_status(1);
+  }
+}
+
+// x9-x15 and x19-x28 hold known values while the CPU waits for every tick
+// (each `wfi` returns after an interrupt was taken): true if none changed.
+bool registers_survive_the_ticks() {
+  std::uint64_t changed = 0;
+  const volatile std::uint64_t* ticks = &g_figures.ticks;
+  asm volatile(
+      "mov x9, #0x1009\n mov x10, #0x100a\n mov x11, #0x100b\n mov x12, #0x100c\n"
+      "mov x13, #0x100d\n mov x14, #0x100e\n mov x15, #0x100f\n"
+      "mov x19, #0x1013\n mov x20, #0x1014\n mov x21, #0x1015\n mov x22, #0x1016\n mov x23, #0x1017\n"
+      "mov x24, #0x1018\n mov x25, #0x1019\n mov x26, #0x101a\n mov x27, #0x101b\n mov x28, #0x101c\n"
+      "1: ldr x16, [%[ticks]]\n cmp x16, %[total]\n b.hs 2f\n wfi\n b 1b\n"
+      "2: mov %[changed], #0\n"
+      "mov x16, #0x1009\n eor x17, x9, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x100a\n eor x17, x10, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x100b\n eor x17, x11, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x100c\n eor x17, x12, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x100d\n eor x17, x13, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x100e\n eor x17, x14, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x100f\n eor x17, x15, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x1013\n eor x17, x19, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x1014\n eor x17, x20, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x1015\n eor x17, x21, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x1016\n eor x17, x22, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x1017\n eor x17, x23, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x1018\n eor x17, x24, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x1019\n eor x17, x25, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x101a\n eor x17, x26, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x101b\n eor x17, x27, x16\n orr %[changed], %[changed], x17\n"
+      "mov x16, #0x101c\n eor x17, x28, x16\n orr %[changed], %[changed], x17\n"
+      : [changed] "=&r"(changed)
+      : [ticks] "r"(ticks), [total] "r"(kTicks)
+      : "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x19", "x20", "x21", "x22", "x23", "x24",
+        "x25", "x26", "x27", "x28", "cc", "memory");
+  return changed == 0;
+}
+
+std::uint64_t system_call(std::uint64_t number, std::uint64_t argument) {
+  register std::uint64_t x8 asm("x8") = number;
+  register std::uint64_t x0 asm("x0") = argument;
+  asm volatile("svc #0" : "+r"(x0) : "r"(x8) : "memory");
+  return x0;
+}
+
+void field(const char* name, std::uint64_t value) {
+  virt::console_write(" ");
+  virt::console_write(name);
+  virt::console_write(" ");
+  virt::console_write_dec(value);
+}
+
+}  // namespace
+}  // namespace pristine::aarch64
+
+using namespace pristine;
+
+extern "C" void aarch64_exception(aarch64::TrapFrame* frame, std::uint64_t entry) {
+  switch (static_cast<aarch64::VectorEntry>(entry)) {
+    case aarch64::VectorEntry::CurrentSpxIrq:
+      aarch64::on_irq();
+      return;
+    case aarch64::VectorEntry::CurrentSpxSync:
+      aarch64::on_synchronous(*frame);
+      return;
+    default:
+      virt::console_write("unexpected exception entry ");
+      virt::console_write_dec(entry);
+      virt::console_write("\n");
+      virt::exit_with_status(1);
+  }
+}
+
+extern "C" [[noreturn]] void aarch64_main() {
+  aarch64::Figures& f = aarch64::g_figures;
+  const std::uint64_t hz = virt::timer_frequency();
+  virt::console_write("Pristine aarch64 bring-up: GICv3, virtual timer at ");
+  virt::console_write_dec(hz);
+  virt::console_write(" Hz, tick 1000 Hz\n");
+
+  const std::uint64_t svc_result = aarch64::system_call(aarch64::kSvcNumber, 41);
+  asm volatile("brk #1" ::: "memory");
+
+  virt::gic_init_distributor();
+  virt::gic_init_this_cpu(0);
+  virt::gic_enable_private(0, virt::kVirtualTimerIntid);
+  f.period = hz / aarch64::kTickHz;
+  f.next_deadline = virt::timer_now() + f.period;
+  virt::timer_set_deadline(f.next_deadline);
+  aarch64::irq_enable();
+  const bool registers_kept = aarch64::registers_survive_the_ticks();
+  aarch64::irq_disable();
+
+  const std::uint64_t elapsed = f.last_tick_at - f.first_tick_at;
+  const bool on_grid = elapsed >= (aarch64::kTicks - 1) * f.period && elapsed < aarch64::kTicks * f.period;
+  const bool pass = f.ticks == aarch64::kTicks && f.acknowledged == f.ended && f.ended == aarch64::kTicks &&
+                    f.unexpected == 0 && registers_kept && on_grid && svc_result == 42 &&
+                    f.svc_number == aarch64::kSvcNumber && f.brk_skipped == 1;
+  virt::console_write("aarch64-bringup");
+  aarch64::field("ticks", f.ticks);
+  aarch64::field("first-to-last", elapsed);
+  aarch64::field("period", f.period);
+  aarch64::field("acknowledged", f.acknowledged);
+  aarch64::field("ended", f.ended);
+  aarch64::field("spurious", f.spurious);
+  aarch64::field("unexpected", f.unexpected);
+  aarch64::field("registers-kept", registers_kept ? 1 : 0);
+  aarch64::field("svc-result", svc_result);
+  aarch64::field("svc-number", f.svc_number);
+  aarch64::field("brk-skipped", f.brk_skipped);
+  virt::console_write(pass ? "\nverdict pass\n" : "\nverdict fail\n");
+  virt::exit_with_status(pass ? 0 : 1);
+}
