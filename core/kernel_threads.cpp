@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "core/machine.h"
 #include "core/sched/scheduler.h"
 
 namespace pristine {
@@ -18,12 +19,9 @@ void kernel_counter_main(std::uint64_t counter_address) {
   for (;;) counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
-[[noreturn]] void overflow_main(std::uint64_t) {
-  // Calls that never return, each pushing a return address: the stack runs
-  // into its guard page, the #PF cannot be delivered on it, the CPU raises #DF.
-  asm volatile("1: call 1b" ::: "memory");
-  __builtin_unreachable();
-}
+// The stack runs into its guard page and the fault cannot be delivered on
+// it: a nested fault (#DF on x86_64).
+[[noreturn]] void overflow_main(std::uint64_t) { machine::overflow_kernel_stack(); }
 
 }  // namespace
 

@@ -76,6 +76,10 @@ void flush_tlb_all();
 void cpu_relax();
 // Stop this CPU for good: interrupts off, halted. Cold path (stop-all, panic).
 [[noreturn]] void halt_forever();
+// Overflow the running kernel stack on purpose: calls that never return,
+// each pushing a return address, until the CPU cannot take the fault on that
+// stack (the kernel-stack-overflow kernel thread, docs/faults.md).
+[[noreturn]] void overflow_kernel_stack();
 
 // ---- Board (hw-x86_64/pc or hw-sim) ---------------------------------------------
 

@@ -520,11 +520,11 @@ TEST(KernelStackOverflow, DoubleFaultOnItsIstStackReportsIt) {
   bool escalated = false;
   for (const Violation& v : r.violations) {
     escalated |= v.kind == "kernel-fault" && v.vector == vectors::kDoubleFault &&
-                 v.symbol.find("overflow_main") != std::string::npos;
+                 v.symbol.find("overflow_kernel_stack") != std::string::npos;
   }
   EXPECT_TRUE(escalated) << "the #PF on the guard page escalates to #DF, named at the overflowing function";
   for (const Violation& v : r.violations) {
-    if (v.kind == "kernel-fault") EXPECT_EQ(v.symbol, "pristine::(anonymous namespace)::overflow_main") << v.symbol;
+    if (v.kind == "kernel-fault") EXPECT_EQ(v.symbol, "pristine::machine::overflow_kernel_stack") << v.symbol;
   }
   EXPECT_NE(r.console.find("KERNEL EXCEPTION double-fault"), std::string::npos) << r.console;
   EXPECT_NE(r.console.find("kstack-overflow: kernel stack overflow"), std::string::npos) << r.console;

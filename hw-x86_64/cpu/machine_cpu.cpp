@@ -89,6 +89,13 @@ void halt_forever() {
   for (;;) asm volatile("cli; hlt" ::: "memory");
 }
 
+void overflow_kernel_stack() {
+  // Each call pushes a return address and calls again: the stack runs into
+  // its guard page, and the #PF cannot be pushed there, so the CPU raises #DF.
+  asm volatile("1: call 1b" ::: "memory");
+  __builtin_unreachable();
+}
+
 void enter_frame(TrapFrame* frame) {
 #ifdef PRISTINE_LOG_RETURN_TO_RING3
   if ((frame->cs & 3) != 0) trace_iretq_to_ring3(*frame);
