@@ -2,8 +2,11 @@
 // exception takes: each of the sixteen entries saves x0/x1, names itself in
 // x1 (hw-aarch64/cpu/trap_frame.h, VectorEntry) and branches to the common
 // path, which completes the TrapFrame on the EL1 stack, calls
-// aarch64_exception(frame, entry) and returns with eret from what the frame
-// then holds (a handler may change ELR/SPSR, e.g. to skip an instruction).
+// aarch64_exception(frame, entry) and returns with eret from the frame it
+// returns: the same one (a handler may have changed ELR/SPSR, e.g. to skip
+// an instruction) or another task's (a switch: the frame is where that
+// task's stack was when it was interrupted). pristine_exception_return
+// enters a frame (machine::enter_frame).
 #define FRAME_SIZE 272   /* kTrapFrameSize */
 #define FRAME_SP_EL0 248 /* offsetof(TrapFrame, sp_el0) */
 #define FRAME_ELR 256    /* offsetof(TrapFrame, elr) */
@@ -44,6 +47,9 @@ exception_common:
   stp x22, x23, [sp, #FRAME_ELR]
   mov x0, sp
   bl aarch64_exception
+  .global pristine_exception_return
+pristine_exception_return:
+  mov sp, x0
   ldp x22, x23, [sp, #FRAME_ELR]
   msr elr_el1, x22
   msr spsr_el1, x23

@@ -7,8 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace pristine::aarch64 {
+namespace pristine {
 
+// core/ names it pristine::TrapFrame (core/machine.h) and never looks inside.
 struct TrapFrame {
   std::uint64_t x[31];   // x0..x30 (x30: the link register)
   std::uint64_t sp_el0;  // the interrupted EL0 stack pointer
@@ -23,6 +24,10 @@ static_assert(offsetof(TrapFrame, sp_el0) == 248);
 static_assert(offsetof(TrapFrame, elr) == 256);
 static_assert(offsetof(TrapFrame, spsr) == 264);
 static_assert(kTrapFrameSize == sizeof(TrapFrame) && kTrapFrameSize % 16 == 0);
+
+}  // namespace pristine
+
+namespace pristine::aarch64 {
 
 // Which of the sixteen vector-table entries was taken: VBAR_EL1 + 0x80 * kind.
 enum class VectorEntry : std::uint64_t {

@@ -75,7 +75,7 @@ void on_irq() {
   ++f.ended;
 }
 
-void on_synchronous(TrapFrame& frame) {
+void on_synchronous(pristine::TrapFrame& frame) {
   const std::uint64_t esr = PRISTINE_READ_SYSREG(esr_el1);
   switch (exception_class(esr)) {
     case ExceptionClass::Svc64:  // ELR is already the next instruction
@@ -154,14 +154,14 @@ void field(const char* name, std::uint64_t value) {
 
 using namespace pristine;
 
-extern "C" void aarch64_exception(aarch64::TrapFrame* frame, std::uint64_t entry) {
+extern "C" TrapFrame* aarch64_exception(TrapFrame* frame, std::uint64_t entry) {
   switch (static_cast<aarch64::VectorEntry>(entry)) {
     case aarch64::VectorEntry::CurrentSpxIrq:
       aarch64::on_irq();
-      return;
+      return frame;
     case aarch64::VectorEntry::CurrentSpxSync:
       aarch64::on_synchronous(*frame);
-      return;
+      return frame;
     default:
       virt::console_write("unexpected exception entry ");
       virt::console_write_dec(entry);
