@@ -1,8 +1,10 @@
 # The AArch64 bring-up image (hw-aarch64/virt/bringup_main.cpp) on QEMU's
 # virt board with GICv3, deterministic under -icount: every timer tick
 # acknowledged and ended once on the deadline grid, registers kept across the
-# interrupts, the svc and brk paths; QEMU's exit status is the image's
-# verdict (semihosting). Bounded: QEMU is killed after 60 s (it takes 0.2 s).
+# interrupts, the svc and brk paths; with the MMU on, the guard page's
+# translation fault at EL1 and an EL0 program's system call and permission
+# fault, each decoded into core/'s access words; QEMU's exit status is the
+# image's verdict (semihosting). Bounded: QEMU is killed after 60 s (it takes 0.2 s).
 execute_process(
   COMMAND ${QEMU} -machine virt,gic-version=3 -cpu cortex-a57 -m 128M -display none -serial stdio
           -monitor none -no-reboot -kernel ${IMAGE} -semihosting-config enable=on,target=native
@@ -12,7 +14,12 @@ if(NOT status EQUAL 0)
   message(FATAL_ERROR "QEMU exited with ${status} (0 is the image's pass):\n${output}${errors}")
 endif()
 foreach(expected "ticks 200 " "acknowledged 200 ended 200 spurious 0 unexpected 0 registers-kept 1 "
-                 "svc-result 42 svc-number 39 brk-skipped 1" "verdict pass")
+                 "svc-result 42 svc-number 39 brk-skipped 1 "
+                 # 37 = 0x25, a data abort at EL1; access 0: not present, a kernel read.
+                 "guard-class 37 guard-at-page 1 guard-access 0 "
+                 # 36 = 0x24, a data abort from EL0; access 5: kProtection | kUser.
+                 "user-svc-number 39 user-svc-result 42 user-fault-class 36 user-fault-at-kernel 1 user-fault-access 5"
+                 "verdict pass")
   string(FIND "${output}" "${expected}" at)
   if(at EQUAL -1)
     message(FATAL_ERROR "no '${expected}' in the image's console:\n${output}")

@@ -8,19 +8,34 @@
 // - the registers a loop holds across those interrupts come back unchanged;
 // - an `svc` (ESR class 0x15) returns its result in x0 with the seed's
 //   convention (x8 the number, x0 the argument and the result);
-// - a `brk` (class 0x3c) is skipped by the handler moving ELR_EL1.
+// - a `brk` (class 0x3c) is skipped by the handler moving ELR_EL1;
+// - with the MMU on (hw-aarch64/virt/mmu_setup.cpp: the kernel in its
+//   TTBR1 linear map), a read of the guard page the linear map leaves out is
+//   a translation fault at EL1 (class 0x25) at that address, not present,
+//   a read by the kernel in core/'s words (arch/vectors.h);
+// - an EL0 program in an address space of its own (TTBR0, ASID 1) makes a
+//   system call from EL0 (class 0x15 from the lower EL), then reads a kernel
+//   page: a permission fault from EL0 (class 0x24) that ends it, present,
+//   a user read in core/'s words.
 // It prints one line of figures and a verdict and exits through
 // semihosting with status 0 (pass) or 1.
 #include <cstdint>
 
+#include "core/interrupt/exception_kind.h"
 #include "hw-aarch64/cpu/exception_syndrome.h"
 #include "hw-aarch64/cpu/system_registers.h"
 #include "hw-aarch64/cpu/trap_frame.h"
+#include "arch/vectors.h"
 #include "hw-aarch64/virt/board_layout.h"
+#include "hw-aarch64/virt/mmu_setup.h"
 #include "hw-aarch64/virt/generic_timer.h"
 #include "hw-aarch64/virt/gicv3.h"
 #include "hw-aarch64/virt/pl011.h"
 #include "hw-aarch64/virt/semihosting.h"
+
+extern "C" char __user_text_start[];
+extern "C" void bringup_enter_user(std::uint64_t entry, std::uint64_t user_stack);
+extern "C" char bringup_user_task_ended[];
 
 namespace pristine::aarch64 {
 namespace {
@@ -41,8 +56,17 @@ struct Figures {
   std::uint64_t unexpected = 0;  // an exception or interrupt nobody asked for
   std::uint64_t svc_number = 0;
   std::uint64_t brk_skipped = 0;
+  std::uint64_t guard_esr = 0, guard_far = 0;
+  std::uint64_t user_svc_number = 0, user_kept = 0;
+  std::uint64_t user_esr = 0, user_far = 0;
 };
 Figures g_figures;
+
+constexpr std::uint64_t kUserCode = 0x40'0000;
+constexpr std::uint64_t kUserStackTop = 0x80'0000;
+constexpr std::uint64_t kUserAsid = 1;
+constexpr std::uint64_t kKernelAddressUserReads = virt::kKernelOffset + 0x4020'0000;  // bringup_user.S
+alignas(4096) std::uint8_t g_user_stack[aarch64::kPageSize];
 
 void on_tick() {
   Figures& f = g_figures;
@@ -86,6 +110,11 @@ void on_synchronous(pristine::TrapFrame& frame) {
       frame.elr += 4;
       ++g_figures.brk_skipped;
       return;
+    case ExceptionClass::DataAbortSameEl:  // the guard page: step over the load
+      g_figures.guard_esr = esr;
+      g_figures.guard_far = PRISTINE_READ_SYSREG(far_el1);
+      frame.elr += 4;
+      return;
     default:
       ++g_figures.unexpected;
       virt::console_write("unexpected synchronous exception: esr ");
@@ -101,6 +130,34 @@ void on_synchronous(pristine::TrapFrame& frame) {
 
 // x9-x15 and x19-x28 hold known values while the CPU waits for every tick
 // (each `wfi` returns after an interrupt was taken): true if none changed.
+// An exception from EL0: the program's system call, or the abort that ends
+// it (then the frame returns to bringup_user_task_ended at EL1).
+void on_synchronous_from_user(pristine::TrapFrame& frame) {
+  const std::uint64_t esr = PRISTINE_READ_SYSREG(esr_el1);
+  if (exception_class(esr) == ExceptionClass::Svc64) {
+    g_figures.user_svc_number = frame.x[8];
+    frame.x[0] = frame.x[0] + 1;
+    return;
+  }
+  g_figures.user_esr = esr;
+  g_figures.user_far = PRISTINE_READ_SYSREG(far_el1);
+  g_figures.user_kept = frame.x[19];
+  frame.elr = reinterpret_cast<std::uint64_t>(bringup_user_task_ended);
+  frame.spsr = 0x3c5;  // EL1h, D A I F masked
+}
+
+// The EL0 program in an address space of its own: its code page (EL0 may
+// run it, not write it; EL1 may not run it) and a stack page.
+void run_user_program() {
+  PageTables& tables = virt::user_page_tables();
+  const std::uint64_t root = tables.new_root();
+  tables.map_page(root, kUserCode, virt::physical_of(__user_text_start), {.user = true, .user_executable = true});
+  tables.map_page(root, kUserStackTop - kPageSize, virt::physical_of(g_user_stack), {.writable = true, .user = true});
+  PRISTINE_WRITE_SYSREG(ttbr0_el1, root | (kUserAsid << 48));
+  asm volatile("isb\n tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
+  bringup_enter_user(kUserCode, kUserStackTop);
+}
+
 bool registers_survive_the_ticks() {
   std::uint64_t changed = 0;
   const volatile std::uint64_t* ticks = &g_figures.ticks;
@@ -142,6 +199,8 @@ std::uint64_t system_call(std::uint64_t number, std::uint64_t argument) {
   return x0;
 }
 
+std::uint64_t static_cast_class(std::uint64_t esr) { return static_cast<std::uint64_t>(exception_class(esr)); }
+
 void field(const char* name, std::uint64_t value) {
   virt::console_write(" ");
   virt::console_write(name);
@@ -162,6 +221,9 @@ extern "C" TrapFrame* aarch64_exception(TrapFrame* frame, std::uint64_t entry) {
     case aarch64::VectorEntry::CurrentSpxSync:
       aarch64::on_synchronous(*frame);
       return frame;
+    case aarch64::VectorEntry::Lower64Sync:
+      aarch64::on_synchronous_from_user(*frame);
+      return frame;
     default:
       virt::console_write("unexpected exception entry ");
       virt::console_write_dec(entry);
@@ -179,6 +241,9 @@ extern "C" [[noreturn]] void aarch64_main() {
 
   const std::uint64_t svc_result = aarch64::system_call(aarch64::kSvcNumber, 41);
   asm volatile("brk #1" ::: "memory");
+  const std::uint8_t guard_value = *static_cast<volatile std::uint8_t*>(virt::g_guard_page);
+  (void)guard_value;
+  aarch64::run_user_program();
 
   virt::gic_init_distributor();
   virt::gic_init_this_cpu(0);
@@ -192,7 +257,16 @@ extern "C" [[noreturn]] void aarch64_main() {
 
   const std::uint64_t elapsed = f.last_tick_at - f.first_tick_at;
   const bool on_grid = elapsed >= (aarch64::kTicks - 1) * f.period && elapsed < aarch64::kTicks * f.period;
-  const bool pass = f.ticks == aarch64::kTicks && f.acknowledged == f.ended && f.ended == aarch64::kTicks &&
+  namespace e = arch::aarch64_exception;
+  const std::uint8_t guard_access = arch::exception_access(e::kDataAbort, f.guard_esr);
+  const std::uint8_t user_access = arch::exception_access(e::kDataAbort, f.user_esr);
+  const bool guard_ok = aarch64::exception_class(f.guard_esr) == aarch64::ExceptionClass::DataAbortSameEl &&
+                        f.guard_far == reinterpret_cast<std::uint64_t>(virt::g_guard_page) && guard_access == 0;
+  const bool user_ok = f.user_svc_number == aarch64::kSvcNumber && f.user_kept == 42 &&
+                       aarch64::exception_class(f.user_esr) == aarch64::ExceptionClass::DataAbortLowerEl &&
+                       f.user_far == aarch64::kKernelAddressUserReads &&
+                       user_access == (access::kProtection | access::kUser);
+  const bool pass = guard_ok && user_ok && f.ticks == aarch64::kTicks && f.acknowledged == f.ended && f.ended == aarch64::kTicks &&
                     f.unexpected == 0 && registers_kept && on_grid && svc_result == 42 &&
                     f.svc_number == aarch64::kSvcNumber && f.brk_skipped == 1;
   virt::console_write("aarch64-bringup");
@@ -207,6 +281,14 @@ extern "C" [[noreturn]] void aarch64_main() {
   aarch64::field("svc-result", svc_result);
   aarch64::field("svc-number", f.svc_number);
   aarch64::field("brk-skipped", f.brk_skipped);
+  aarch64::field("guard-class", aarch64::static_cast_class(f.guard_esr));
+  aarch64::field("guard-at-page", f.guard_far == reinterpret_cast<std::uint64_t>(virt::g_guard_page) ? 1 : 0);
+  aarch64::field("guard-access", guard_access);
+  aarch64::field("user-svc-number", f.user_svc_number);
+  aarch64::field("user-svc-result", f.user_kept);
+  aarch64::field("user-fault-class", aarch64::static_cast_class(f.user_esr));
+  aarch64::field("user-fault-at-kernel", f.user_far == aarch64::kKernelAddressUserReads ? 1 : 0);
+  aarch64::field("user-fault-access", user_access);
   virt::console_write(pass ? "\nverdict pass\n" : "\nverdict fail\n");
   virt::exit_with_status(pass ? 0 : 1);
 }

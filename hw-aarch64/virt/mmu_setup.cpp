@@ -1,0 +1,88 @@
+#include "hw-aarch64/virt/mmu_setup.h"
+
+#include "hw-aarch64/cpu/system_registers.h"
+#include "hw-aarch64/virt/board_layout.h"
+
+extern "C" char __kernel_start[], __kernel_end[];
+
+namespace pristine::virt {
+namespace {
+
+using aarch64::Access;
+using aarch64::kBlockSize;
+using aarch64::kPageSize;
+
+constexpr std::size_t kKernelTables = 8;  // identity and linear-map roots, their level-2 and -3 tables
+constexpr std::size_t kUserTables = 8;
+alignas(4096) aarch64::Table g_kernel_tables[kKernelTables];
+alignas(4096) aarch64::Table g_user_tables[kUserTables];
+
+// TCR_EL1: 39-bit spaces for TTBR0 and TTBR1 (T0SZ = T1SZ = 25), 4 KiB
+// granules (TG0 = 0b00, TG1 = 0b10), tables walked write-back cacheable and
+// inner shareable, 40-bit physical addresses (IPS = 0b010).
+constexpr std::uint64_t kTcr = (25ull << 0) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (0ull << 14) |
+                               (25ull << 16) | (1ull << 24) | (1ull << 26) | (3ull << 28) | (2ull << 30) |
+                               (2ull << 32);
+constexpr std::uint64_t kSctlrMmu = 1ull << 0;
+constexpr std::uint64_t kSctlrDataCache = 1ull << 2;
+constexpr std::uint64_t kSctlrInstructionCache = 1ull << 12;
+
+}  // namespace
+
+alignas(4096) std::uint8_t g_guard_page[kPageSize];
+
+std::uint64_t physical_of(const void* kernel_object) { return reinterpret_cast<std::uint64_t>(kernel_object) - kKernelOffset; }
+
+aarch64::PageTables& user_page_tables() {
+  static aarch64::PageTables tables(g_user_tables, kUserTables, physical_of(g_user_tables), kKernelOffset);
+  return tables;
+}
+
+}  // namespace pristine::virt
+
+// Runs at the physical address with the MMU off (boot.S): every address
+// below is PC-relative, so it is the physical one; nothing here may load a
+// linked address from memory.
+extern "C" void aarch64_enable_mmu() {
+  using namespace pristine;
+  using namespace pristine::virt;
+  const std::uint64_t tables_physical = reinterpret_cast<std::uint64_t>(g_kernel_tables);
+  aarch64::PageTables tables(g_kernel_tables, kKernelTables, tables_physical, 0);
+  const std::uint64_t identity = tables.new_root();
+  const std::uint64_t kernel = tables.new_root();
+
+  // The image's physical extent, and its 2 MiB blocks.
+  const std::uint64_t image_start = reinterpret_cast<std::uint64_t>(__kernel_start);
+  const std::uint64_t image_end = reinterpret_cast<std::uint64_t>(__kernel_end);
+  const std::uint64_t block_start = image_start & ~(kBlockSize - 1);
+  const std::uint64_t block_end = (image_end + kBlockSize - 1) & ~(kBlockSize - 1);
+  const Access kernel_code{.writable = true, .kernel_executable = true};
+  const Access kernel_data{.writable = true};
+  const Access device{.writable = true, .device = true};
+  const std::uint64_t guard = reinterpret_cast<std::uint64_t>(g_guard_page);
+
+  // Identity: only what the boot code runs from while the MMU comes on.
+  for (std::uint64_t b = block_start; b < block_end; b += kBlockSize) tables.map_block(identity, b, b, kernel_code);
+  // The linear map: RAM in 2 MiB blocks, but the image's blocks in pages
+  // (the guard page stays out), and the devices.
+  for (std::uint64_t b = kRamPhysical; b < kRamPhysical + kRamSize; b += kBlockSize) {
+    if (b >= block_start && b < block_end) {
+      for (std::uint64_t p = b; p < b + kBlockSize; p += kPageSize) {
+        if (p != guard) tables.map_page(kernel, kKernelOffset + p, p, kernel_code);
+      }
+    } else {
+      tables.map_block(kernel, kKernelOffset + b, b, kernel_data);
+    }
+  }
+  tables.map_block(kernel, kKernelOffset + kGicPhysical, kGicPhysical, device);
+  tables.map_block(kernel, kKernelOffset + kUartPhysical, kUartPhysical, device);
+
+  PRISTINE_WRITE_SYSREG(mair_el1, aarch64::kMairValue);
+  PRISTINE_WRITE_SYSREG(tcr_el1, kTcr);
+  PRISTINE_WRITE_SYSREG(ttbr0_el1, identity);
+  PRISTINE_WRITE_SYSREG(ttbr1_el1, kernel);
+  asm volatile("isb\n tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
+  PRISTINE_WRITE_SYSREG(sctlr_el1,
+                        PRISTINE_READ_SYSREG(sctlr_el1) | kSctlrMmu | kSctlrDataCache | kSctlrInstructionCache);
+  aarch64::isb();
+}

@@ -1,0 +1,24 @@
+// The kernel's translation tables on the `virt` board and the switch to the
+// MMU (hw-aarch64/virt/mmu_setup.cpp): TTBR1 holds the kernel's linear map
+// (all RAM and the devices at kKernelOffset + physical), TTBR0 an identity
+// map of the image while the boot code crosses over, then a task's space.
+#pragma once
+
+#include <cstdint>
+
+#include "hw-aarch64/cpu/page_tables.h"
+
+namespace pristine::virt {
+
+// A page the kernel leaves unmapped in its linear map (a guard page: an
+// access faults), and where it is.
+extern std::uint8_t g_guard_page[aarch64::kPageSize];
+
+// The physical address of a kernel object (its linear-map address minus the offset).
+std::uint64_t physical_of(const void* kernel_object);
+
+// Tables for EL0 address spaces, from the kernel's pool, reached through the
+// linear map.
+aarch64::PageTables& user_page_tables();
+
+}  // namespace pristine::virt
