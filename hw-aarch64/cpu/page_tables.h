@@ -66,8 +66,10 @@ using Table = std::uint64_t[512];
 // physical address is the one the descriptors hold).
 class PageTables {
  public:
-  PageTables(Table* pool, std::size_t count, std::uint64_t pool_physical, std::uint64_t window)
-      : pool_(pool), count_(count), pool_physical_(pool_physical), window_(window) {}
+  PageTables(Table* pool, std::size_t count, std::uint64_t pool_physical, std::uint64_t window, std::size_t used = 0)
+      : pool_(pool), count_(count), used_(used), pool_physical_(pool_physical), window_(window) {}
+
+  std::size_t used() const { return used_; }
 
   // A new, empty level-1 table: its physical address (a TTBR value), or 0
   // when the pool is used up.
@@ -87,7 +89,7 @@ class PageTables {
 
   Table* pool_;
   std::size_t count_;
-  std::size_t used_ = 0;
+  std::size_t used_;
   std::uint64_t pool_physical_;
   std::uint64_t window_;
 };

@@ -25,6 +25,14 @@ constexpr std::uintptr_t kGicrIpriorityr = kSgiFrame + 0x0400;
 
 constexpr std::uint8_t kDefaultPriority = 0x80;
 
+// Shared peripheral interrupts at the distributor.
+constexpr std::uintptr_t kGicdIsenabler = 0x0100;
+constexpr std::uintptr_t kGicdIcenabler = 0x0180;
+constexpr std::uintptr_t kGicdIpriorityr = 0x0400;
+constexpr std::uintptr_t kGicdIcfgr = 0x0c00;
+constexpr std::uintptr_t kGicdIgroupr = 0x0080;
+constexpr std::uintptr_t kGicdIrouter = 0x6000;
+
 volatile std::uint32_t& gicd(std::uintptr_t offset) {
   return *reinterpret_cast<volatile std::uint32_t*>(kGicDistributor + offset);
 }
@@ -70,6 +78,33 @@ std::uint32_t gic_acknowledge() {
 
 void gic_end_of_interrupt(std::uint32_t intid) {
   PRISTINE_WRITE_SYSREG(S3_0_C12_C12_1, intid);  // ICC_EOIR1_EL1
+  aarch64::isb();
+}
+
+void gic_enable_shared(std::uint32_t intid, std::uint32_t cpu, bool edge) {
+  const std::uint32_t bit = 1u << (intid % 32);
+  gicd(kGicdIgroupr + (intid / 32) * 4) = gicd(kGicdIgroupr + (intid / 32) * 4) | bit;  // group 1
+  reinterpret_cast<volatile std::uint8_t*>(kGicDistributor + kGicdIpriorityr)[intid] = kDefaultPriority;
+  const std::uint32_t shift = (intid % 16) * 2 + 1;  // Int_config[1]: 1 edge, 0 level
+  volatile std::uint32_t& config = gicd(kGicdIcfgr + (intid / 16) * 4);
+  config = edge ? (config | (1u << shift)) : (config & ~(1u << shift));
+  *reinterpret_cast<volatile std::uint64_t*>(kGicDistributor + kGicdIrouter + intid * 8) = cpu;  // Aff0 = cpu
+  gicd(kGicdIsenabler + (intid / 32) * 4) = bit;
+}
+
+void gic_disable_shared(std::uint32_t intid) { gicd(kGicdIcenabler + (intid / 32) * 4) = 1u << (intid % 32); }
+
+// ICC_SGI1R_EL1: INTID in bits 27:24, the target list (Aff0 bits) in 15:0,
+// IRM (bit 40) for every CPU but this one.
+void gic_send_sgi(std::uint32_t intid, std::uint32_t cpu) {
+  aarch64::dsb_sy();  // what was written before reaches the target first
+  PRISTINE_WRITE_SYSREG(S3_0_C12_C11_5, (std::uint64_t{intid} << 24) | (std::uint64_t{1} << cpu));
+  aarch64::isb();
+}
+
+void gic_send_sgi_to_others(std::uint32_t intid) {
+  aarch64::dsb_sy();
+  PRISTINE_WRITE_SYSREG(S3_0_C12_C11_5, (std::uint64_t{intid} << 24) | (std::uint64_t{1} << 40));
   aarch64::isb();
 }
 

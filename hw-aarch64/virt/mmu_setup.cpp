@@ -12,10 +12,13 @@ using aarch64::Access;
 using aarch64::kBlockSize;
 using aarch64::kPageSize;
 
-constexpr std::size_t kKernelTables = 8;  // identity and linear-map roots, their level-2 and -3 tables
+constexpr std::size_t kKernelTables = 16;  // identity and linear-map roots, their level-2 and -3 tables
 constexpr std::size_t kUserTables = 8;
 alignas(4096) aarch64::Table g_kernel_tables[kKernelTables];
 alignas(4096) aarch64::Table g_user_tables[kUserTables];
+// What the boot built (written with the MMU off, read through the linear map).
+std::uint64_t g_kernel_root = 0;
+std::size_t g_kernel_tables_used = 0;
 
 // TCR_EL1: 39-bit spaces for TTBR0 and TTBR1 (T0SZ = T1SZ = 25), 4 KiB
 // granules (TG0 = 0b00, TG1 = 0b10), tables walked write-back cacheable and
@@ -32,6 +35,14 @@ constexpr std::uint64_t kSctlrInstructionCache = 1ull << 12;
 alignas(4096) std::uint8_t g_guard_page[kPageSize];
 
 std::uint64_t physical_of(const void* kernel_object) { return reinterpret_cast<std::uint64_t>(kernel_object) - kKernelOffset; }
+
+aarch64::PageTables& kernel_page_tables() {
+  static aarch64::PageTables tables(g_kernel_tables, kKernelTables, physical_of(g_kernel_tables), kKernelOffset,
+                                    g_kernel_tables_used);
+  return tables;
+}
+
+std::uint64_t kernel_root() { return g_kernel_root; }
 
 aarch64::PageTables& user_page_tables() {
   static aarch64::PageTables tables(g_user_tables, kUserTables, physical_of(g_user_tables), kKernelOffset);
@@ -77,6 +88,8 @@ extern "C" void aarch64_enable_mmu() {
   tables.map_block(kernel, kKernelOffset + kGicPhysical, kGicPhysical, device);
   tables.map_block(kernel, kKernelOffset + kUartPhysical, kUartPhysical, device);
 
+  g_kernel_root = kernel;
+  g_kernel_tables_used = tables.used();
   PRISTINE_WRITE_SYSREG(mair_el1, aarch64::kMairValue);
   PRISTINE_WRITE_SYSREG(tcr_el1, kTcr);
   PRISTINE_WRITE_SYSREG(ttbr0_el1, identity);

@@ -21,4 +21,9 @@ std::uint64_t physical_of(const void* kernel_object);
 // linear map.
 aarch64::PageTables& user_page_tables();
 
+// The kernel's linear map (TTBR1) as the boot left it, to change later
+// (machine::unmap_kernel_page), reached through the linear map.
+aarch64::PageTables& kernel_page_tables();
+std::uint64_t kernel_root();
+
 }  // namespace pristine::virt

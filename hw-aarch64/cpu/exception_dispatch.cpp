@@ -1,0 +1,85 @@
+// The C++ side of the AArch64 exception entry (exception_vectors.S): each
+// entry hands its frame to core/, as hw-x86_64/cpu/interrupt_dispatch.cpp
+// does, and returns the frame to resume.
+#include <cstdint>
+
+#include "core/hot_path.h"
+#include "core/interrupt/dispatch.h"
+#include "core/interrupt/exception.h"
+#include "core/interrupt/vectors.h"
+#include "hw-aarch64/cpu/exception_syndrome.h"
+#include "hw-aarch64/cpu/interrupt_controller.h"
+#include "hw-aarch64/cpu/system_registers.h"
+#include "hw-aarch64/cpu/trap_frame.h"
+
+namespace pristine::aarch64 {
+namespace {
+
+namespace slot = arch::aarch64_exception;
+
+// The svc immediate of machine::kernel_wait (hw-aarch64/cpu/machine_cpu.cpp).
+constexpr std::uint16_t kKernelWaitImmediate = 0x81;
+
+PRISTINE_HOT Vector slot_of(ExceptionClass c) {
+  switch (c) {
+    case ExceptionClass::Unknown: return slot::kUndefined;
+    case ExceptionClass::InstructionAbortLowerEl:
+    case ExceptionClass::InstructionAbortSameEl: return slot::kInstructionAbort;
+    case ExceptionClass::PcAlignment: return slot::kPcAlignment;
+    case ExceptionClass::DataAbortLowerEl:
+    case ExceptionClass::DataAbortSameEl: return slot::kDataAbort;
+    case ExceptionClass::SpAlignment: return slot::kSpAlignment;
+    case ExceptionClass::Brk64: return slot::kBreakpoint;
+    default: break;
+  }
+  const auto raw = static_cast<std::uint8_t>(c);
+  if (raw == 0x07) return slot::kFpAccess;
+  if (raw == 0x0e) return slot::kIllegalState;
+  return slot::kOther;
+}
+
+PRISTINE_HOT TrapFrame* take_exception(TrapFrame* frame, Vector vector, bool from_user, std::uint64_t esr) {
+  const bool abort = vector == slot::kDataAbort || vector == slot::kInstructionAbort;
+  const ExceptionInfo info{.vector = vector,
+                           .from_user = from_user,
+                           .code = esr,
+                           .ip = frame->elr,
+                           .fault_address = abort ? PRISTINE_READ_SYSREG(far_el1) : 0,
+                           .stack_pointer = from_user ? frame->sp_el0 : reinterpret_cast<std::uint64_t>(frame + 1)};
+  return dispatch_exception(info, frame);
+}
+
+PRISTINE_HOT TrapFrame* take_synchronous(TrapFrame* frame, bool from_user) {
+  const std::uint64_t esr = PRISTINE_READ_SYSREG(esr_el1);
+  const ExceptionClass c = exception_class(esr);
+  if (c == ExceptionClass::Svc64 && !from_user && svc_immediate(esr) == kKernelWaitImmediate) {
+    return dispatch_interrupt(vectors::kKernelWait, frame);
+  }
+  // EL0's system calls come with EL0 tasks (docs/aarch64.md): until then an
+  // svc from EL0 is an exception like any other, and ends the task.
+  return take_exception(frame, slot_of(c), from_user, esr);
+}
+
+}  // namespace
+}  // namespace pristine::aarch64
+
+extern "C" PRISTINE_HOT pristine::TrapFrame* aarch64_exception(pristine::TrapFrame* frame, std::uint64_t entry) {
+  using namespace pristine;
+  using aarch64::VectorEntry;
+  switch (static_cast<VectorEntry>(entry)) {
+    case VectorEntry::CurrentSpxIrq:
+    case VectorEntry::Lower64Irq:
+      return dispatch_interrupt(aarch64::acknowledge_interrupt(), frame);
+    case VectorEntry::CurrentSpxSync:
+      return aarch64::take_synchronous(frame, false);
+    case VectorEntry::Lower64Sync:
+      return aarch64::take_synchronous(frame, true);
+    case VectorEntry::CurrentSpxSError:
+    case VectorEntry::Lower64SError:
+      return aarch64::take_exception(frame, arch::aarch64_exception::kSError, entry >= 8,
+                                     PRISTINE_READ_SYSREG(esr_el1));
+    default:  // SP_EL0 at EL1, FIQ, AArch32: nothing here runs so
+      return aarch64::take_exception(frame, arch::aarch64_exception::kOther, entry >= 8,
+                                     PRISTINE_READ_SYSREG(esr_el1));
+  }
+}

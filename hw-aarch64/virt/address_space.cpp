@@ -1,0 +1,167 @@
+// EL0 address spaces on the `virt` board (TTBR0), and the kernel's own
+// pages (its linear map, TTBR1: hw-aarch64/virt/mmu_setup.cpp). Each task
+// slot gets three tables of its own: a level-1 root, the level-2 table of
+// the first GiB and the level-3 table of the 2 MiB holding the user region,
+// which maps the shared program text (EL0 may run it, nobody may write it,
+// EL1 never runs it), the shared program data, and the slot's own pages
+// (never executable). The user region is linked at its virtual address and
+// loaded after the kernel (virt/kernel.ld): a user page's physical address
+// is its offset in the region plus where the region was loaded. Every
+// space uses ASID 0 and a switch drops its translations (tlbi aside1), as a
+// CR3 write does on the PC: core/ counts on it (a reused slot is scrubbed
+// without a flush).
+#include <cstdint>
+
+#include "core/hot_path.h"
+#include "core/machine.h"
+#include "core/panic.h"
+#include "core/sched/task.h"
+#include "core/user_layout.h"
+#include "hw-aarch64/cpu/page_tables.h"
+#include "hw-aarch64/cpu/system_registers.h"
+#include "hw-aarch64/virt/board_layout.h"
+#include "hw-aarch64/virt/mmu_setup.h"
+
+extern "C" {
+extern char __user_start[], __user_data_start[], user_slots[], __user_end[];
+extern char __user_physical_start[];  // an absolute symbol: where the region was loaded
+}
+
+namespace pristine::machine {
+namespace {
+
+using aarch64::kBlockSize;
+using aarch64::kPageSize;
+namespace d = aarch64::descriptor;
+
+struct alignas(4096) AddressSpace {
+  std::uint64_t root[512];
+  std::uint64_t level2[512];
+  std::uint64_t level3[512];
+};
+AddressSpace g_spaces[kMaxTasks];
+
+std::uint64_t region_base() { return reinterpret_cast<std::uint64_t>(__user_start) & ~(kBlockSize - 1); }
+
+std::uint64_t user_physical(VirtAddr page) {
+  return page - reinterpret_cast<std::uint64_t>(__user_start) + reinterpret_cast<std::uint64_t>(__user_physical_start);
+}
+
+constexpr aarch64::Access kUserText{.user = true, .user_executable = true};
+constexpr aarch64::Access kUserData{.writable = true, .user = true};
+
+// The level-3 entry of `page` in the space `root`; null if `root` is no
+// slot's or `page` lies outside the user region's 2 MiB. An index, no walk.
+PRISTINE_HOT std::uint64_t* user_pte(PhysAddr root, VirtAddr page) {
+  const std::uint64_t index = (root - virt::physical_of(g_spaces[0].root)) / sizeof(AddressSpace);
+  const std::uint64_t base = region_base();
+  if (index >= kMaxTasks || page < base || page >= base + kBlockSize) return nullptr;
+  return &g_spaces[index].level3[(page - base) / kPageSize];
+}
+
+void zero_page(std::uint64_t physical) {
+  auto* words = reinterpret_cast<volatile std::uint64_t*>(physical + virt::kKernelOffset);
+  for (unsigned i = 0; i < kPageSize / 8; ++i) words[i] = 0;
+}
+
+}  // namespace
+
+PhysAddr dma_address(const void* kernel_object) { return virt::physical_of(kernel_object); }
+
+PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uint64_t private_size) {
+  const std::uint64_t base = region_base();
+  if (reinterpret_cast<std::uint64_t>(__user_end) > base + kBlockSize) panic("the user region spans two 2 MiB");
+  AddressSpace& a = g_spaces[slot];
+  for (unsigned i = 0; i < 512; ++i) a.root[i] = a.level2[i] = a.level3[i] = 0;
+  a.root[aarch64::table_index(base, 1)] = virt::physical_of(a.level2) | d::kValid | d::kTable;
+  a.level2[aarch64::table_index(base, 2)] = virt::physical_of(a.level3) | d::kValid | d::kTable;
+  const auto text = reinterpret_cast<std::uint64_t>(__user_start);
+  const auto data = reinterpret_cast<std::uint64_t>(__user_data_start);
+  const auto slots = reinterpret_cast<std::uint64_t>(user_slots);
+  // Of the private region only the counter page (above the stack, below the
+  // heap) is mapped now; stack and heap pages are demand-zero (map_user_page).
+  const VirtAddr counter_page = private_start + PRISTINE_USER_STACK_SIZE;
+  for (unsigned i = 0; i < 512; ++i) {
+    const std::uint64_t page = base + i * kPageSize;
+    std::uint64_t entry = 0;
+    if (page >= text && page < data) entry = aarch64::leaf_descriptor(user_physical(page), kUserText, false);
+    if (page >= data && page < slots) entry = aarch64::leaf_descriptor(user_physical(page), kUserData, false);
+    if (page == counter_page && counter_page < private_start + private_size) {
+      entry = aarch64::leaf_descriptor(user_physical(page), kUserData, false);
+    }
+    a.level3[i] = entry;
+  }
+  return virt::physical_of(a.root);
+}
+
+PRISTINE_HOT void switch_address_space(PhysAddr root) {
+  if ((PRISTINE_READ_SYSREG(ttbr0_el1) & d::kAddressMask) == root) return;
+  PRISTINE_WRITE_SYSREG(ttbr0_el1, root);
+  asm volatile("isb\n tlbi aside1, xzr\n dsb nsh\n isb" ::: "memory");
+}
+
+PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
+  std::uint64_t* pte = user_pte(root, page);
+  if (!pte) return false;
+  // Valid already: a stale translation or a page mapped meanwhile; retry.
+  if (*pte & d::kValid) return true;
+  zero_page(user_physical(page));
+  *pte = aarch64::leaf_descriptor(user_physical(page), kUserData, false);
+  flush_tlb_page(page);
+  return true;
+}
+
+PRISTINE_HOT void scrub_user_slot(PhysAddr root, VirtAddr private_start, VirtAddr counter, bool drop_pages) {
+  const VirtAddr counter_page = private_start + PRISTINE_USER_STACK_SIZE;
+  auto* const word = reinterpret_cast<volatile std::uint64_t*>(user_physical(counter) + virt::kKernelOffset);
+  const std::uint64_t progress = *word;
+  zero_page(user_physical(counter_page));
+  *word = progress;
+  if (!drop_pages) return;
+  constexpr std::uint64_t kPages =
+      (PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE + PRISTINE_USER_HEAP_SIZE) / kPageSize;
+  for (std::uint64_t i = 0; i < kPages; ++i) {
+    const VirtAddr page = private_start + i * kPageSize;
+    if (page == counter_page) continue;
+    if (std::uint64_t* pte = user_pte(root, page)) *pte = 0;
+  }
+}
+
+PRISTINE_HOT void reset_user_counter(VirtAddr counter) {
+  *reinterpret_cast<volatile std::uint64_t*>(user_physical(counter) + virt::kKernelOffset) = 0;
+}
+
+PRISTINE_HOT void unmap_user_page(PhysAddr root, VirtAddr page) {
+  std::uint64_t* pte = user_pte(root, page);
+  if (!pte) return;
+  *pte = 0;
+  flush_tlb_page(page);
+}
+
+PRISTINE_HOT void unmap_user_pages(PhysAddr root, VirtAddr first, std::uint32_t count) {
+  if (count == 1) {
+    unmap_user_page(root, first);
+    return;
+  }
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (std::uint64_t* pte = user_pte(root, first + i * kPageSize)) *pte = 0;
+  }
+  flush_tlb_all();
+}
+
+PRISTINE_HOT bool protect_user_page(PhysAddr root, VirtAddr page, bool writable) {
+  std::uint64_t* pte = user_pte(root, page);
+  if (!pte || !(*pte & d::kValid)) return false;
+  *pte = writable ? (*pte & ~d::kReadOnly) : (*pte | d::kReadOnly);
+  flush_tlb_page(page);
+  return true;
+}
+
+// The kernel's linear map holds the image in 4 KiB pages (mmu_setup.cpp), so
+// a page of it can go.
+void unmap_kernel_page(VirtAddr page) {
+  virt::kernel_page_tables().unmap_page(virt::kernel_root(), page);
+  asm volatile("dsb ishst\n tlbi vaae1, %0\n dsb nsh\n isb" ::"r"(page >> 12) : "memory");
+}
+
+}  // namespace pristine::machine

@@ -1,0 +1,55 @@
+// The AArch64 kernel's board entry on QEMU's `virt` board (after
+// hw-aarch64/virt/boot.S turned the MMU on): the CPU's index, the GICv3 and
+// the timer's interrupt, the boot information core/ reads, then core/'s
+// kernel_main. This first image runs kernel threads on one CPU for a fixed
+// time (docs/aarch64.md: EL0 tasks, SMP and a command line come next).
+#include <cstdint>
+
+#include "core/boot_info.h"
+#include "core/console.h"
+#include "core/kernel_main.h"
+#include "hw-aarch64/cpu/system_registers.h"
+#include "hw-aarch64/virt/board_layout.h"
+#include "hw-aarch64/virt/generic_timer.h"
+#include "hw-aarch64/virt/gicv3.h"
+
+namespace pristine::virt {
+namespace {
+
+constexpr std::uint32_t kTickHz = 1000;
+constexpr std::uint64_t kRunMilliseconds = 200;
+
+void add_kernel_thread(BootInfo& info, const char* name) {
+  BootTask& task = info.tasks[info.task_count++];
+  for (std::uint32_t i = 0; i + 1 < kTaskNameLength && name[i] != '\0'; ++i) task.name[i] = name[i];
+  task.program = UserProgram::KernelCounter;
+  task.cpu = kAnyCpu;
+}
+
+}  // namespace
+}  // namespace pristine::virt
+
+extern "C" [[noreturn]] void aarch64_main() {
+  using namespace pristine;
+  PRISTINE_WRITE_SYSREG(tpidr_el1, 0);  // machine::cpu_id() of the boot CPU
+  virt::gic_init_distributor();
+  virt::gic_init_this_cpu(0);
+  virt::gic_enable_private(0, virt::kVirtualTimerIntid);
+
+  BootInfo& info = pristine_boot_info;
+  info.magic = kBootInfoMagic;
+  info.cpu_count = 1;
+  info.tick_hz = virt::kTickHz;
+  info.clock_hz = virt::timer_frequency();
+  info.run_cycles = info.clock_hz * virt::kRunMilliseconds / 1000;
+  info.clock_unit = ClockUnit::CpuCycles;  // the generic timer's count (docs/aarch64.md: a unit of its own to come)
+  info.drivers = 0;  // no 16550, no e1000 on this board
+  virt::add_kernel_thread(info, "kcounter-a");
+  virt::add_kernel_thread(info, "kcounter-b");
+  console::write("virt: GICv3, generic timer ");
+  console::write_dec(info.clock_hz);
+  console::write(" Hz, run ");
+  console::write_dec(virt::kRunMilliseconds);
+  console::write(" ms\n");
+  kernel_main();
+}
