@@ -7,6 +7,8 @@
 #include "core/interrupt/dispatch.h"
 #include "core/interrupt/exception.h"
 #include "core/interrupt/vectors.h"
+#include "core/machine.h"
+#include "core/syscall/syscall.h"
 #include "hw-aarch64/cpu/exception_syndrome.h"
 #include "hw-aarch64/cpu/interrupt_controller.h"
 #include "hw-aarch64/cpu/system_registers.h"
@@ -49,14 +51,25 @@ PRISTINE_HOT TrapFrame* take_exception(TrapFrame* frame, Vector vector, bool fro
   return dispatch_exception(info, frame);
 }
 
+// A system call from EL0 (docs/syscalls.md; seed 004's convention): x8 the
+// number, x0-x5 the arguments, the result in x0 and PSTATE.C set for an
+// error, as x86-64's CF. core/ writes the result over the number
+// (SyscallArgs), which x86-64's RAX holds both of; here it is copied to x0.
+// A call that blocks gets its result later (machine::set_syscall_result).
+PRISTINE_HOT TrapFrame* take_system_call(TrapFrame* frame) {
+  SyscallArgs call{frame->x[8], {frame->x[0], frame->x[1], frame->x[2], frame->x[3], frame->x[4], frame->x[5]}};
+  TrapFrame* resume = dispatch_syscall(call, frame);
+  machine::set_syscall_result(*frame, static_cast<std::int64_t>(call.number));
+  return resume;
+}
+
 PRISTINE_HOT TrapFrame* take_synchronous(TrapFrame* frame, bool from_user) {
   const std::uint64_t esr = PRISTINE_READ_SYSREG(esr_el1);
   const ExceptionClass c = exception_class(esr);
   if (c == ExceptionClass::Svc64 && !from_user && svc_immediate(esr) == kKernelWaitImmediate) {
     return dispatch_interrupt(vectors::kKernelWait, frame);
   }
-  // EL0's system calls come with EL0 tasks (docs/aarch64.md): until then an
-  // svc from EL0 is an exception like any other, and ends the task.
+  if (c == ExceptionClass::Svc64 && from_user) return take_system_call(frame);
   return take_exception(frame, slot_of(c), from_user, esr);
 }
 

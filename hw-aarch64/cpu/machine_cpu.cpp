@@ -5,6 +5,7 @@
 #include "core/hot_path.h"
 #include "core/interrupt/exception.h"
 #include "core/machine.h"
+#include "core/syscall/syscall.h"
 #include "hw-aarch64/cpu/exception_syndrome.h"
 #include "hw-aarch64/cpu/system_registers.h"
 #include "hw-aarch64/cpu/trap_frame.h"
@@ -88,9 +89,11 @@ PRISTINE_HOT std::size_t copy_to_user(VirtAddr to, const void* from, std::size_t
 
 PRISTINE_HOT void resume_at(TrapFrame& frame, VirtAddr ip) { frame.elr = ip; }
 
+// x0, and PSTATE.C for a result in [kSyscallFirstError, -1].
 PRISTINE_HOT void set_syscall_result(TrapFrame& frame, std::int64_t result) {
   frame.x[0] = static_cast<std::uint64_t>(result);
-  frame.spsr = result < 0 ? (frame.spsr | kSpsrCarry) : (frame.spsr & ~kSpsrCarry);
+  const bool error = result < 0 && result >= kSyscallFirstError;
+  frame.spsr = error ? (frame.spsr | kSpsrCarry) : (frame.spsr & ~kSpsrCarry);
 }
 
 PRISTINE_HOT void flush_tlb_page(VirtAddr page) {

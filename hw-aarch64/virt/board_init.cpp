@@ -1,8 +1,8 @@
 // The AArch64 kernel's board entry on QEMU's `virt` board (after
 // hw-aarch64/virt/boot.S turned the MMU on): the CPU's index, the GICv3 and
 // the timer's interrupt, the boot information core/ reads, then core/'s
-// kernel_main. This first image runs kernel threads on one CPU for a fixed
-// time (docs/aarch64.md: EL0 tasks, SMP and a command line come next).
+// kernel_main. It runs a fixed set of tasks on one CPU for a fixed time
+// (docs/aarch64.md: SMP and a command line come next).
 #include <cstdint>
 
 #include "core/boot_info.h"
@@ -19,10 +19,10 @@ namespace {
 constexpr std::uint32_t kTickHz = 1000;
 constexpr std::uint64_t kRunMilliseconds = 200;
 
-void add_kernel_thread(BootInfo& info, const char* name) {
+void add_task(BootInfo& info, const char* name, UserProgram program) {
   BootTask& task = info.tasks[info.task_count++];
   for (std::uint32_t i = 0; i + 1 < kTaskNameLength && name[i] != '\0'; ++i) task.name[i] = name[i];
-  task.program = UserProgram::KernelCounter;
+  task.program = program;
   task.cpu = kAnyCpu;
 }
 
@@ -44,8 +44,15 @@ extern "C" [[noreturn]] void aarch64_main() {
   info.run_cycles = info.clock_hz * virt::kRunMilliseconds / 1000;
   info.clock_unit = ClockUnit::CpuCycles;  // the generic timer's count (docs/aarch64.md: a unit of its own to come)
   info.drivers = 0;  // no 16550, no e1000 on this board
-  virt::add_kernel_thread(info, "kcounter-a");
-  virt::add_kernel_thread(info, "kcounter-b");
+  // Two EL0 counters, three system-call conformance programs (C++, the same
+  // as the PC's: each checks every success and error of its calls, round
+  // after round, and exits on a wrong result) and a kernel thread.
+  virt::add_task(info, "counter-a", UserProgram::Counter);
+  virt::add_task(info, "counter-b", UserProgram::Counter);
+  virt::add_task(info, "syscall-sync", UserProgram::SyscallSync);
+  virt::add_task(info, "syscall-memory", UserProgram::SyscallMemory);
+  virt::add_task(info, "syscall-files", UserProgram::SyscallFiles);
+  virt::add_task(info, "kcounter", UserProgram::KernelCounter);
   console::write("virt: GICv3, generic timer ");
   console::write_dec(info.clock_hz);
   console::write(" Hz, run ");

@@ -1,15 +1,15 @@
-// The user region of the AArch64 kernel image until the ring-3 programs are
-// built for AArch64 (docs/aarch64.md, "What comes next"): every program of
-// core/program_list.def has its entry symbol, each on a permanently
-// undefined instruction (an EL0 task sent there ends with an undefined-
-// instruction exception), and the slots core/ lays the tasks' stacks,
-// counters and heaps in (core/user_layout.h). The board boots no ring-3
-// task (virt/board_init.cpp).
+// The AArch64 kernel image's user region beside its ring-3 programs: every
+// program of core/program_list.def not yet built for AArch64 (an x86-64
+// assembly program without its AArch64 twin in kernel-image/user/aarch64/)
+// has its entry symbol here, weak, on a permanently undefined instruction:
+// an EL0 task sent there ends with an undefined-instruction exception. The
+// programs that are built define theirs and win. Then the slots core/ lays
+// the tasks' stacks, counters and heaps in (core/user_layout.h).
 #include "core/user_layout.h"
 
   .section .user_text, "ax"
 #define PRISTINE_RING3_PROGRAM(enumerator, number, name, entry, end, arg, description) \
-  .global entry; entry: udf number;
+  .weak entry; entry: udf number;
 #define PRISTINE_KERNEL_THREAD(enumerator, number, name, start, description)
 #include "core/program_list.def"
 #undef PRISTINE_RING3_PROGRAM

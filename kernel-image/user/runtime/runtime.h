@@ -167,6 +167,14 @@ std::size_t format_decimal(std::int64_t value, char* out);
 
 }  // namespace pristine::user
 
+// x86-64 enters with RSP 16-byte aligned, not as after a call: an entry
+// realigns. AArch64's SP is 16-byte aligned at every instruction (AAPCS64).
+#if defined(__x86_64__)
+#define PRISTINE_USER_ENTRY_ALIGN gnu::force_align_arg_pointer,
+#else
+#define PRISTINE_USER_ENTRY_ALIGN
+#endif
+
 // A program: PRISTINE_USER_PROGRAM(entry_symbol) { ... return code; } defines
 // the ring-3 entry point `entry_symbol` (the name in core/program_list.def)
 // and a body that receives `const Start& start` and returns an exit code. The
@@ -174,7 +182,7 @@ std::size_t format_decimal(std::int64_t value, char* out);
 // after a call): the entry realigns.
 #define PRISTINE_USER_PROGRAM(entry_symbol)                                                             \
   static std::int64_t entry_symbol##_body(const ::pristine::user::Start& start);                     \
-  extern "C" [[gnu::visibility("default"), gnu::force_align_arg_pointer, noreturn]] void entry_symbol( \
+  extern "C" [[gnu::visibility("default"), PRISTINE_USER_ENTRY_ALIGN noreturn]] void entry_symbol( \
       std::uint64_t* counter, std::uint64_t arg) {                                                    \
     ::pristine::user::exit(entry_symbol##_body({counter, arg}));                                      \
   }                                                                                                   \
@@ -185,7 +193,7 @@ std::size_t format_decimal(std::int64_t value, char* out);
 // start` (its own counter, the creator's arg) and returns its exit code.
 #define PRISTINE_USER_THREAD(name)                                                                   \
   static std::int64_t name##_body(const ::pristine::user::Start& start);                            \
-  [[gnu::force_align_arg_pointer, noreturn]] static void name(std::uint64_t* counter, std::uint64_t arg) { \
+  [[PRISTINE_USER_ENTRY_ALIGN noreturn]] static void name(std::uint64_t* counter, std::uint64_t arg) { \
     ::pristine::user::exit(name##_body({counter, arg}));                                             \
   }                                                                                                  \
   static std::int64_t name##_body([[maybe_unused]] const ::pristine::user::Start& start)

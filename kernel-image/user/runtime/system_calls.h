@@ -52,6 +52,7 @@ struct Result {
 enum class Entry { Syscall, Gate };
 
 // A call with up to six arguments, through `entry`.
+#if defined(__x86_64__)
 template <Entry entry = Entry::Syscall>
 inline Result call(Sys number, std::uint64_t a0 = 0, std::uint64_t a1 = 0, std::uint64_t a2 = 0,
                    std::uint64_t a3 = 0, std::uint64_t a4 = 0, std::uint64_t a5 = 0) {
@@ -73,6 +74,28 @@ inline Result call(Sys number, std::uint64_t a0 = 0, std::uint64_t a1 = 0, std::
   }
   return {static_cast<std::int64_t>(rax), carry};
 }
+#elif defined(__aarch64__)
+// AArch64 (docs/aarch64.md): `svc #0`, x8 the number, x0-x5 the arguments,
+// x0 the result and the carry flag the error. One entry: Entry::Gate, the
+// x86-64 software-interrupt gate, has no second instruction here.
+template <Entry entry = Entry::Syscall>
+inline Result call(Sys number, std::uint64_t a0 = 0, std::uint64_t a1 = 0, std::uint64_t a2 = 0,
+                   std::uint64_t a3 = 0, std::uint64_t a4 = 0, std::uint64_t a5 = 0) {
+  register std::uint64_t x8 asm("x8") = static_cast<std::uint64_t>(number);
+  register std::uint64_t x0 asm("x0") = a0;
+  register std::uint64_t x1 asm("x1") = a1;
+  register std::uint64_t x2 asm("x2") = a2;
+  register std::uint64_t x3 asm("x3") = a3;
+  register std::uint64_t x4 asm("x4") = a4;
+  register std::uint64_t x5 asm("x5") = a5;
+  bool carry;
+  asm volatile("svc #0\n cset %w[carry], cs"
+               : "+r"(x0), [carry] "=r"(carry)
+               : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+               : "memory", "cc");
+  return {static_cast<std::int64_t>(x0), carry};
+}
+#endif
 
 // A call by raw number (the conformance and fuzzing programs try numbers the
 // kernel does not have).
