@@ -8,6 +8,7 @@
 #include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
 #include "core/machine.h"
+#include "core/qemu_exit_status.h"
 #include "core/sched/task.h"
 #include "hw-aarch64/cpu/interrupt_controller.h"
 #include "hw-aarch64/virt/board_layout.h"
@@ -101,7 +102,10 @@ void console_write(const char* text, std::size_t length) {
   }
 }
 
-void power_off(int exit_code) { virt::exit_with_status(static_cast<std::uint32_t>(exit_code)); }
+// QEMU's exit status says the verdict as the PC's does (core/qemu_exit_status.h).
+void power_off(int exit_code) {
+  virt::exit_with_status(static_cast<std::uint32_t>(qemu_exit::status_of_value(qemu_exit::value_of_code(exit_code))));
+}
 
 }  // namespace machine
 }  // namespace pristine

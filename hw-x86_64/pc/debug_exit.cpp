@@ -6,8 +6,7 @@ namespace pristine::pc {
 
 void debug_exit(int kernel_code) {
   // 0 is a pass; every failing code maps to a value other than kDebugExitPass.
-  const auto value = static_cast<std::uint8_t>(kernel_code == 0 ? kDebugExitPass : kDebugExitFailBase + (kernel_code & 0x1F));
-  x86::outb(0xF4, value);
+  x86::outb(0xF4, qemu_exit::value_of_code(kernel_code));
   for (;;) asm volatile("cli; hlt");  // without the device: stop here
 }
 

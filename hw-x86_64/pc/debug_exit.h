@@ -1,19 +1,19 @@
 // QEMU's isa-debug-exit device (iobase 0xf4): writing v ends QEMU with exit
-// status (v << 1) | 1. A pass is one specific value, so that a triple fault
-// (status 0 under -no-reboot) or any other ending never reads as a pass.
+// status (v << 1) | 1. The values and what the statuses mean are the same on
+// every board: core/qemu_exit_status.h.
 #pragma once
 
 #include <cstdint>
 
+#include "core/qemu_exit_status.h"
+
 namespace pristine::pc {
 
-inline constexpr std::uint8_t kDebugExitPass = 0x10;  // QEMU status 33
-inline constexpr int kQemuStatusPass = (kDebugExitPass << 1) | 1;
-// A failing kernel code k (1-31) is written as kDebugExitFailBase + k: QEMU
-// status 65-127, distinct from QEMU's own error exits (status 1).
-inline constexpr std::uint8_t kDebugExitFailBase = 0x20;
-constexpr bool is_kernel_failure_status(int status) { return (status & 1) && ((status >> 1) & 0xE0) == kDebugExitFailBase; }
-constexpr int kernel_code_of_status(int status) { return (status >> 1) & 0x1F; }
+inline constexpr std::uint8_t kDebugExitPass = qemu_exit::kPassValue;  // QEMU status 33
+inline constexpr int kQemuStatusPass = qemu_exit::kStatusPass;
+inline constexpr std::uint8_t kDebugExitFailBase = qemu_exit::kFailBase;
+constexpr bool is_kernel_failure_status(int status) { return qemu_exit::is_kernel_failure_status(status); }
+constexpr int kernel_code_of_status(int status) { return qemu_exit::kernel_code_of_status(status); }
 
 [[noreturn]] void debug_exit(int kernel_code);
 

@@ -12,6 +12,10 @@ namespace pristine::cli {
 struct BootOptions {
   enum class Mode { Tcg, Icount, Kvm };
   Mode mode = Mode::Tcg;
+  // The PC (qemu-system-x86_64, kernel.elf) or QEMU's AArch64 `virt` board
+  // with GICv3 (qemu-system-aarch64, aarch64-kernel.elf: docs/aarch64.md).
+  enum class Arch { X86_64, Aarch64 };
+  Arch arch = Arch::X86_64;
   unsigned smp = 1;
   double seconds = 1.0;  // run time before the shutdown report (kernel `seconds=`, microsecond resolution)
   bool debug = false;  // QEMU -gdb tcp::<gdb_port> -S: wait for GDB
@@ -38,6 +42,11 @@ struct BootOptions {
 
 // The QEMU command line for `options` (exposed for tests and --dry-run).
 std::vector<std::string> qemu_command(const BootOptions& options);
+
+// What `options` asks that the AArch64 kernel cannot do yet (its boot takes
+// no command line: a fixed set of tasks on one CPU for 200 ms), one line
+// each; empty for the PC.
+std::vector<std::string> not_yet_on_aarch64(const BootOptions& options, bool seconds_given);
 
 // Why hardware virtualization is unusable here, or "" if /dev/kvm is real
 // VT-x/AMD-V (a `vmx` or `svm` CPU flag). On these machines /dev/kvm is a
