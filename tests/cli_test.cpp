@@ -5,6 +5,7 @@
 
 #include "tests/run_command.h"
 #include "tests/scratch_path.h"
+#include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -474,24 +475,40 @@ namespace {
 
 // Ctrl-C during a long run: the run stops between turns and the report of
 // what ran is printed and written (ended by "interrupted"), exit 130.
+// A scenario that would run for minutes: the tests stop it.
+std::filesystem::path long_scenario() {
+  return temp_file("long.toml", "[scenario]\nname = \"long\"\nduration_ms = 10000\n"
+                                "[[task]]\nname = \"c\"\nprogram = \"counter\"\n");
+}
+
+// `pristine sim SCENARIO EXTRA...` started in the background with its
+// standard output and error on the given descriptors (closed here); its pid.
+pid_t start_sim(const std::filesystem::path& scenario, const std::vector<std::string>& extra, int out_fd,
+                int err_fd) {
+  std::vector<std::string> words = {"pristine", "sim", scenario.string()};
+  words.insert(words.end(), extra.begin(), extra.end());
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_fd, STDOUT_FILENO);
+    dup2(err_fd, STDERR_FILENO);
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    execv(PRISTINE_BUILD_DIR "/bin/pristine", argv.data());
+    _exit(127);
+  }
+  close(out_fd);
+  if (err_fd != out_fd) close(err_fd);
+  return pid;
+}
+
 TEST(CliInterrupt, CtrlCGivesThePartialReportOfWhatRan) {
-  const auto scenario = temp_file("long.toml", "[scenario]\nname = \"long\"\nduration_ms = 10000\n"
-                                               "[[task]]\nname = \"c\"\nprogram = \"counter\"\n");
   const auto json = pristine::testing::scratch_path("cli-test-long.json");
   std::filesystem::remove(json);
   int out[2];
-  ASSERT_EQ(pipe(out), 0);
-  const pid_t pid = fork();
+  ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);
+  const pid_t pid = start_sim(long_scenario(), {"--json", json.string()}, out[1], out[1]);
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    dup2(out[1], STDERR_FILENO);
-    close(out[0]);
-    execl(PRISTINE_BUILD_DIR "/bin/pristine", "pristine", "sim", scenario.c_str(), "--json", json.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
   FILE* reader = fdopen(out[0], "r");
   std::string output;
   char line[4096];
@@ -523,24 +540,13 @@ namespace {
 // A long run shows its progress on standard error, a bar on a terminal, and
 // never on standard output (which carries the report).
 TEST(CliProgress, ALongRunShowsItsProgressOnStandardErrorOnly) {
-  const auto scenario = temp_file("long-progress.toml", "[scenario]\nname = \"long\"\nduration_ms = 10000\n"
-                                                        "[[task]]\nname = \"c\"\nprogram = \"counter\"\n");
   int terminal = -1, terminal_side = -1;
   ASSERT_EQ(openpty(&terminal, &terminal_side, nullptr, nullptr, nullptr), 0);
+  fcntl(terminal, F_SETFD, FD_CLOEXEC);
   int out[2];
-  ASSERT_EQ(pipe(out), 0);
-  const pid_t pid = fork();
+  ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);
+  const pid_t pid = start_sim(long_scenario(), {}, out[1], terminal_side);
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    dup2(terminal_side, STDERR_FILENO);
-    close(out[0]);
-    close(terminal);
-    execl(PRISTINE_BUILD_DIR "/bin/pristine", "pristine", "sim", scenario.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  close(terminal_side);
   // Standard error until the bar shows a share of the run (bounded wait).
   std::string shown;
   char buffer[4096];
