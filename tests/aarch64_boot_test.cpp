@@ -1,6 +1,6 @@
 // core/ on AArch64 (hw-aarch64/, docs/aarch64.md): aarch64-kernel.elf on
 // QEMU's virt board with GICv3, read with the same shutdown-report reader as
-// the PC's (sim/shutdown_report.h). One CPU so far: EL0 counters, three of
+// the PC's (sim/shutdown_report.h). One CPU so far: EL0 counters, four of
 // the PC's C++ system-call conformance programs (each exits on a wrong
 // result, so alive and counting rounds is every check passing) and a kernel
 // thread, preempted by the tick on its grid; every tick counted, the switch
@@ -47,12 +47,19 @@ TEST(Aarch64Boot, CoreRunsEl0TasksAndConformanceProgramsOnTheVirtBoard) {
     EXPECT_EQ(task.text("state"), "alive") << name;
   }
   // Rounds of every success and error case of their calls, from EL0.
-  for (const char* name : {"syscall-sync", "syscall-memory", "syscall-files"}) {
+  for (const char* name : {"syscall-sync", "syscall-memory", "syscall-files", "syscall-ipc"}) {
     const auto& task = report.get("task", name);
     EXPECT_EQ(task.text("state"), "alive") << name << " exited: a call gave a wrong result\n" << r.output;
     EXPECT_GE(task.number("progress"), 10u) << name << "\n" << r.output;
   }
   EXPECT_GT(report.get("task", "syscall-memory").number("pages-mapped"), 10u) << "demand-zero pages from EL0 aborts";
+  // syscall-ipc's first round: threads blocked on channels and queues woken
+  // with their results, and a process of its own that ran and ended.
+  EXPECT_EQ(report.get("task", "ipc-prober").text("state"), "dead") << r.output;
+  for (const char* path : {"syscall/channel_send+switch", "syscall/channel_receive+switch", "syscall/queue_send+switch",
+                           "syscall/queue_receive+switch", "syscall/poll+switch"}) {
+    EXPECT_NE(report.find("path", path), nullptr) << path << "\n" << r.output;
+  }
   EXPECT_EQ(report.get("path", "timer+switch").number("count"), 201u) << r.output;
   for (const char* path : {"syscall/mutex_lock", "syscall/map", "syscall/read", "data-abort"}) {
     EXPECT_NE(report.find("path", path), nullptr) << path << "\n" << r.output;

@@ -19,11 +19,12 @@ namespace {
 constexpr std::uint32_t kTickHz = 1000;
 constexpr std::uint64_t kRunMilliseconds = 200;
 
-void add_task(BootInfo& info, const char* name, UserProgram program) {
+void add_task(BootInfo& info, const char* name, UserProgram program, std::uint32_t priority = 0) {
   BootTask& task = info.tasks[info.task_count++];
   for (std::uint32_t i = 0; i + 1 < kTaskNameLength && name[i] != '\0'; ++i) task.name[i] = name[i];
   task.program = program;
   task.cpu = kAnyCpu;
+  task.priority = priority;
 }
 
 }  // namespace
@@ -44,14 +45,18 @@ extern "C" [[noreturn]] void aarch64_main() {
   info.run_cycles = info.clock_hz * virt::kRunMilliseconds / 1000;
   info.clock_unit = ClockUnit::CpuCycles;  // the generic timer's count (docs/aarch64.md: a unit of its own to come)
   info.drivers = 0;  // no 16550, no e1000 on this board
-  // Two EL0 counters, three system-call conformance programs (C++, the same
+  // Two EL0 counters, four system-call conformance programs (C++, the same
   // as the PC's: each checks every success and error of its calls, round
   // after round, and exits on a wrong result) and a kernel thread.
+  // syscall-ipc runs at priority 2, as in scenarios/ipc.toml: its wake-order
+  // check has a sender lower its priority by one, which at 0 is -EINVAL (the
+  // sender exits and the main thread waits for it, 100 000 yields at most).
   virt::add_task(info, "counter-a", UserProgram::Counter);
   virt::add_task(info, "counter-b", UserProgram::Counter);
   virt::add_task(info, "syscall-sync", UserProgram::SyscallSync);
   virt::add_task(info, "syscall-memory", UserProgram::SyscallMemory);
   virt::add_task(info, "syscall-files", UserProgram::SyscallFiles);
+  virt::add_task(info, "syscall-ipc", UserProgram::SyscallIpc, 2);
   virt::add_task(info, "kcounter", UserProgram::KernelCounter);
   console::write("virt: GICv3, generic timer ");
   console::write_dec(info.clock_hz);
