@@ -47,7 +47,7 @@ TEST(Aarch64Boot, CoreRunsEl0TasksAndConformanceProgramsOnTheVirtBoard) {
     EXPECT_EQ(task.text("state"), "alive") << name;
   }
   // Rounds of every success and error case of their calls, from EL0.
-  for (const char* name : {"syscall-sync", "syscall-memory", "syscall-files", "syscall-ipc"}) {
+  for (const char* name : {"syscall-sync", "syscall-memory", "syscall-files", "syscall-ipc", "syscall-debug"}) {
     const auto& task = report.get("task", name);
     EXPECT_EQ(task.text("state"), "alive") << name << " exited: a call gave a wrong result\n" << r.output;
     EXPECT_GE(task.number("progress"), 10u) << name << "\n" << r.output;

@@ -8,6 +8,7 @@
 #include "core/boot_info.h"
 #include "core/console.h"
 #include "core/kernel_main.h"
+#include "hw-aarch64/cpu/cycle_counter.h"
 #include "hw-aarch64/cpu/system_registers.h"
 #include "hw-aarch64/virt/board_layout.h"
 #include "hw-aarch64/virt/generic_timer.h"
@@ -18,6 +19,21 @@ namespace {
 
 constexpr std::uint32_t kTickHz = 1000;
 constexpr std::uint64_t kRunMilliseconds = 200;
+
+// The cycle counter's rate, against the generic timer over 10 ms of it (as
+// the PC measures its TSC against the PIT); rounded to a whole kHz.
+std::uint64_t measure_cycles_per_second() {
+  const std::uint64_t timer_hz = timer_frequency();
+  const std::uint64_t span = timer_hz / 100;
+  const std::uint64_t timer_start = timer_now();
+  const std::uint64_t cycles_start = aarch64::cycle_counter();
+  while (timer_now() - timer_start < span) {
+  }
+  const std::uint64_t cycles = aarch64::cycle_counter() - cycles_start;
+  const std::uint64_t timer_ticks = timer_now() - timer_start;
+  const std::uint64_t hz = cycles * timer_hz / timer_ticks;  // 10 ms of cycles times the timer's rate: far below 2^64
+  return (hz + 500) / 1000 * 1000;
+}
 
 void add_task(BootInfo& info, const char* name, UserProgram program, std::uint32_t priority = 0) {
   BootTask& task = info.tasks[info.task_count++];
@@ -36,16 +52,22 @@ extern "C" [[noreturn]] void aarch64_main() {
   virt::gic_init_distributor();
   virt::gic_init_this_cpu(0);
   virt::gic_enable_private(0, virt::kVirtualTimerIntid);
+  aarch64::cycle_counter_enable();
+  virt::g_cycles_per_second = virt::measure_cycles_per_second();
+  // Timer ticks per cycle, 32.32 fixed point, rounded up (the timer's rate
+  // shifted by 32 stays below 2^64 for any rate under 4 GHz).
+  virt::g_timer_ticks_per_cycle =
+      ((virt::timer_frequency() << 32) + virt::g_cycles_per_second - 1) / virt::g_cycles_per_second;
 
   BootInfo& info = pristine_boot_info;
   info.magic = kBootInfoMagic;
   info.cpu_count = 1;
   info.tick_hz = virt::kTickHz;
-  info.clock_hz = virt::timer_frequency();
+  info.clock_hz = virt::g_cycles_per_second;
   info.run_cycles = info.clock_hz * virt::kRunMilliseconds / 1000;
-  info.clock_unit = ClockUnit::CpuCycles;  // the generic timer's count (docs/aarch64.md: a unit of its own to come)
+  info.clock_unit = ClockUnit::CpuCycles;  // the PMU's cycle counter
   info.drivers = 0;  // no 16550, no e1000 on this board
-  // Two EL0 counters, four system-call conformance programs (C++, the same
+  // Two EL0 counters, five system-call conformance programs (C++, the same
   // as the PC's: each checks every success and error of its calls, round
   // after round, and exits on a wrong result) and a kernel thread.
   // syscall-ipc runs at priority 2, as in scenarios/ipc.toml: its wake-order
@@ -57,8 +79,11 @@ extern "C" [[noreturn]] void aarch64_main() {
   virt::add_task(info, "syscall-memory", UserProgram::SyscallMemory);
   virt::add_task(info, "syscall-files", UserProgram::SyscallFiles);
   virt::add_task(info, "syscall-ipc", UserProgram::SyscallIpc, 2);
+  virt::add_task(info, "syscall-debug", UserProgram::SyscallDebug);
   virt::add_task(info, "kcounter", UserProgram::KernelCounter);
   console::write("virt: GICv3, generic timer ");
+  console::write_dec(virt::timer_frequency());
+  console::write(" Hz, cycle counter ");
   console::write_dec(info.clock_hz);
   console::write(" Hz, run ");
   console::write_dec(virt::kRunMilliseconds);

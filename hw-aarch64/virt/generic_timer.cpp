@@ -4,6 +4,9 @@
 
 namespace pristine::virt {
 
+std::uint64_t g_cycles_per_second = 1;
+std::uint64_t g_timer_ticks_per_cycle = 0;
+
 std::uint64_t timer_frequency() { return PRISTINE_READ_SYSREG(cntfrq_el0); }
 
 std::uint64_t timer_now() {

@@ -10,6 +10,7 @@
 #include "core/machine.h"
 #include "core/qemu_exit_status.h"
 #include "core/sched/task.h"
+#include "hw-aarch64/cpu/cycle_counter.h"
 #include "hw-aarch64/cpu/interrupt_controller.h"
 #include "hw-aarch64/virt/board_layout.h"
 #include "hw-aarch64/virt/generic_timer.h"
@@ -64,9 +65,20 @@ PRISTINE_HOT void end_of_interrupt() {
   virt::gic_end_of_interrupt(s.intid[--s.depth]);
 }
 
-PRISTINE_HOT void timer_arm_oneshot(Cycles deadline) { virt::timer_set_deadline(deadline); }
+// The clock is the cycle counter, the timer counts in its own units: a
+// deadline is converted with the boot's 32.32 fixed-point ratio
+// (virt::g_timer_ticks_per_cycle, rounded up) plus one tick, so the tick
+// never comes before it; a multiply, no division on the path.
+PRISTINE_HOT void timer_arm_oneshot(Cycles deadline) {
+  const std::uint64_t cycles_now = aarch64::cycle_counter();
+  const std::uint64_t timer_now = virt::timer_now();
+  const std::uint64_t ahead = deadline > cycles_now ? deadline - cycles_now : 0;
+  const auto ticks =
+      static_cast<std::uint64_t>((static_cast<unsigned __int128>(ahead) * virt::g_timer_ticks_per_cycle) >> 32);
+  virt::timer_set_deadline(timer_now + ticks + 1);
+}
 
-PRISTINE_HOT Cycles now() { return Cycles{virt::timer_now()}; }
+PRISTINE_HOT Cycles now() { return Cycles{aarch64::cycle_counter()}; }
 
 // No device model on this board tells its line apart: nothing to tell.
 PRISTINE_HOT void acknowledge_device(Vector) {}
