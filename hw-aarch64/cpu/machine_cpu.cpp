@@ -24,9 +24,18 @@ constexpr std::uint64_t kSpsrCarry = 1ull << 29;
 // CPACR_EL1.FPEN: 0b11 FP/SIMD runs, 0b00 it traps (class 0x07).
 constexpr std::uint64_t kCpacrFpEnabled = 3ull << 20;
 
+// Clear `bytes` (a multiple of 16) at 16-byte aligned `p`, sixteen a store:
+// on the spawn path, where a byte loop (what a struct clear or the
+// freestanding memset gives) costs a thousand instructions.
+PRISTINE_HOT void clear16(void* p, std::size_t bytes) {
+  std::uint64_t stores = bytes / 16;
+  asm volatile("1: stp xzr, xzr, [%0], #16\n subs %1, %1, #1\n b.ne 1b" : "+r"(p), "+r"(stores) : : "memory", "cc");
+}
+
 PRISTINE_HOT TrapFrame* frame_below(VirtAddr stack_top) {
   auto* frame = reinterpret_cast<TrapFrame*>(stack_top - sizeof(TrapFrame));
-  *frame = TrapFrame{};
+  static_assert(sizeof(TrapFrame) % 16 == 0);
+  clear16(frame, sizeof(TrapFrame));
   return frame;
 }
 
@@ -135,8 +144,10 @@ TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::ui
   return frame;
 }
 
+// V0-V31 zero, FPCR and FPSR at their reset values (zero).
 PRISTINE_HOT void init_fpu_state(FpuState& state) {
-  for (std::uint8_t& b : state.bytes) b = 0;  // V0-V31 zero, FPCR and FPSR at reset values
+  static_assert(sizeof(FpuState) % 16 == 0 && alignof(FpuState) >= 16);
+  clear16(state.bytes, sizeof state.bytes);
 }
 
 void write_exception_details(const ExceptionInfo& info) {

@@ -59,9 +59,11 @@ PRISTINE_HOT std::uint64_t* user_pte(PhysAddr root, VirtAddr page) {
   return &g_spaces[index].level3[(page - base) / kPageSize];
 }
 
+// Sixteen bytes a store (stp of the zero register), 256 stores.
 void zero_page(std::uint64_t physical) {
-  auto* words = reinterpret_cast<volatile std::uint64_t*>(physical + virt::kKernelOffset);
-  for (unsigned i = 0; i < kPageSize / 8; ++i) words[i] = 0;
+  auto* p = reinterpret_cast<std::uint8_t*>(physical + virt::kKernelOffset);
+  std::uint64_t stores = kPageSize / 16;
+  asm volatile("1: stp xzr, xzr, [%0], #16\n subs %1, %1, #1\n b.ne 1b" : "+r"(p), "+r"(stores) : : "memory", "cc");
 }
 
 }  // namespace
