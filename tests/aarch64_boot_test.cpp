@@ -83,7 +83,7 @@ TEST(Aarch64Boot, PristineBootArchAarch64PassesAndRefusesWhatItCannotDoYet) {
   const auto r = pristine("boot --arch aarch64 --icount");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("verdict pass"), std::string::npos) << r.output;
-  for (const char* flags : {"--smp 2", "--seconds 1", "--kvm"}) {
+  for (const char* flags : {"--seconds 1", "--kvm"}) {
     const auto refused = pristine(std::string("boot --arch aarch64 ") + flags);
     EXPECT_EQ(refused.status, 2) << flags << "\n" << refused.output;
     EXPECT_NE(refused.output.find("pristine boot --arch aarch64: not yet: " + std::string(flags).substr(0, std::string(flags).find(' '))),
@@ -93,6 +93,27 @@ TEST(Aarch64Boot, PristineBootArchAarch64PassesAndRefusesWhatItCannotDoYet) {
   const auto unknown = pristine("boot --arch riscv64");
   EXPECT_EQ(unknown.status, 2) << unknown.output;
   EXPECT_NE(unknown.output.find("riscv64 not in"), std::string::npos) << unknown.output;
+}
+
+// Two CPUs: the secondary starts through PSCI CPU_ON (virt/secondary_entry.S),
+// turns its MMU on with the boot CPU's tables, aligns its cycle counter to
+// the boot CPU's and joins core/ in kernel_secondary_main: its tick runs on
+// the grid and its tasks make progress. The verdict is not judged: under
+// -icount QEMU runs the vCPUs in turns of up to a tick, so a CPU's tick
+// handler can span another CPU's whole turn (1 ms of virtual time) and its
+// busy tasks starve; the PC's default tasks fail alike with --smp 2
+// (docs/aarch64.md).
+TEST(Aarch64Boot, ASecondCpuStartsTicksAndRunsTasks) {
+  const auto r = pristine("boot --arch aarch64 --icount --smp 2");
+  EXPECT_NE(r.output.find(", 2 CPUs"), std::string::npos) << r.output;
+  const ShutdownReport report = read_shutdown_report(r.output);
+  EXPECT_GE(report.get("cpu", "1").number("ticks"), 150u) << r.output;
+  EXPECT_EQ(report.get("cpu", "1").number("early"), 0u) << "its clock agrees with its timer";
+  std::uint64_t progress_on_cpu1 = 0;
+  for (const auto* task : report.all("task")) {
+    if (task->text("cpu") == "1" && task->subject != "idle") progress_on_cpu1 += task->number("progress");
+  }
+  EXPECT_GT(progress_on_cpu1, 0u) << r.output;
 }
 
 }  // namespace

@@ -1,18 +1,22 @@
 // The AArch64 kernel's board entry on QEMU's `virt` board (after
 // hw-aarch64/virt/boot.S turned the MMU on): the CPU's index, the GICv3 and
 // the timer's interrupt, the boot information core/ reads, then core/'s
-// kernel_main. It runs a fixed set of tasks on one CPU for a fixed time
-// (docs/aarch64.md: SMP and a command line come next).
+// kernel_main; and each secondary CPU's, after virt/secondary_entry.S. It
+// runs a fixed set of tasks on the CPUs QEMU has for a fixed time
+// (docs/aarch64.md: a command line comes next).
 #include <cstdint>
 
 #include "core/boot_info.h"
 #include "core/console.h"
 #include "core/kernel_main.h"
+#include "core/sched/task.h"
+#include "core/smp/secondary_cpus.h"
 #include "hw-aarch64/cpu/cycle_counter.h"
 #include "hw-aarch64/cpu/system_registers.h"
 #include "hw-aarch64/virt/board_layout.h"
 #include "hw-aarch64/virt/generic_timer.h"
 #include "hw-aarch64/virt/gicv3.h"
+#include "hw-aarch64/virt/psci.h"
 
 namespace pristine::virt {
 namespace {
@@ -35,6 +39,36 @@ std::uint64_t measure_cycles_per_second() {
   return (hz + 500) / 1000 * 1000;
 }
 
+// The CPUs QEMU was given (-smp): PSCI's AFFINITY_INFO answers for each
+// that exists (on, off or coming up) and refuses one that does not.
+std::uint32_t count_cpus() {
+  std::uint32_t cpus = 1;
+  while (cpus < kMaxCpus && psci_affinity_info(cpus) >= 0) ++cpus;
+  return cpus;
+}
+
+// Each CPU's cycle counter counts from its own start; core/ reads one
+// clock on every CPU (as the PC's synchronized TSCs). The boot CPU marks an
+// epoch on the global generic timer; a secondary sets its counter to the
+// boot CPU's at that timer count plus the cycles since (32.32 fixed point:
+// within a timer tick, 16 cycles on virt).
+std::uint64_t g_epoch_timer = 0;
+std::uint64_t g_epoch_cycles = 0;
+std::uint64_t g_cycles_per_timer_tick = 0;  // 32.32
+
+void mark_clock_epoch() {
+  g_cycles_per_timer_tick = (g_cycles_per_second << 32) / timer_frequency();
+  g_epoch_timer = timer_now();
+  g_epoch_cycles = aarch64::cycle_counter();
+}
+
+void align_cycle_counter() {
+  const std::uint64_t elapsed = timer_now() - g_epoch_timer;
+  const auto cycles = static_cast<std::uint64_t>((static_cast<unsigned __int128>(elapsed) * g_cycles_per_timer_tick) >> 32);
+  PRISTINE_WRITE_SYSREG(pmccntr_el0, g_epoch_cycles + cycles);
+  aarch64::isb();
+}
+
 void add_task(BootInfo& info, const char* name, UserProgram program, std::uint32_t priority = 0) {
   BootTask& task = info.tasks[info.task_count++];
   for (std::uint32_t i = 0; i + 1 < kTaskNameLength && name[i] != '\0'; ++i) task.name[i] = name[i];
@@ -54,6 +88,7 @@ extern "C" [[noreturn]] void aarch64_main() {
   virt::gic_enable_private(0, virt::kVirtualTimerIntid);
   aarch64::cycle_counter_enable();
   virt::g_cycles_per_second = virt::measure_cycles_per_second();
+  virt::mark_clock_epoch();
   // Timer ticks per cycle, 32.32 fixed point, rounded up (the timer's rate
   // shifted by 32 stays below 2^64 for any rate under 4 GHz).
   virt::g_timer_ticks_per_cycle =
@@ -61,7 +96,7 @@ extern "C" [[noreturn]] void aarch64_main() {
 
   BootInfo& info = pristine_boot_info;
   info.magic = kBootInfoMagic;
-  info.cpu_count = 1;
+  info.cpu_count = virt::count_cpus();
   info.tick_hz = virt::kTickHz;
   info.clock_hz = virt::g_cycles_per_second;
   info.run_cycles = info.clock_hz * virt::kRunMilliseconds / 1000;
@@ -87,6 +122,25 @@ extern "C" [[noreturn]] void aarch64_main() {
   console::write_dec(info.clock_hz);
   console::write(" Hz, run ");
   console::write_dec(virt::kRunMilliseconds);
-  console::write(" ms\n");
+  console::write(" ms, ");
+  console::write_dec(info.cpu_count);
+  console::write(info.cpu_count == 1 ? " CPU\n" : " CPUs\n");
   kernel_main();
+}
+
+// Each secondary CPU's stack until it enters the scheduler
+// (virt/secondary_entry.S indexes it by the CPU's number).
+alignas(16) std::uint8_t pristine_secondary_stacks[pristine::kMaxCpus + 1][16 * 1024];
+
+// A secondary CPU, its MMU on (virt/secondary_entry.S): its index, its
+// redistributor and the timer's interrupt, its cycle counter; then core/.
+extern "C" [[noreturn]] void aarch64_secondary_main(std::uint64_t cpu) {
+  using namespace pristine;
+  PRISTINE_WRITE_SYSREG(tpidr_el1, cpu);
+  const auto id = static_cast<std::uint32_t>(cpu);
+  virt::gic_init_this_cpu(id);
+  virt::gic_enable_private(id, virt::kVirtualTimerIntid);
+  aarch64::cycle_counter_enable();
+  virt::align_cycle_counter();
+  kernel_secondary_main(CpuId{id});
 }

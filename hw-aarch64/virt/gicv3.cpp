@@ -54,6 +54,11 @@ void gic_init_this_cpu(std::uint32_t cpu) {
   while (gicr(cpu, kGicrWaker) & kWakerChildrenAsleep) {
   }
   gicr(cpu, kGicrIgroupr0) = 0xffff'ffff;  // SGIs and PPIs: group 1
+  // The SGIs (the IPIs) taken, at the default priority.
+  volatile std::uint8_t* priority =
+      reinterpret_cast<volatile std::uint8_t*>(kGicRedistributors + cpu * kRedistributorStride + kGicrIpriorityr);
+  for (std::uint32_t sgi = 0; sgi < 16; ++sgi) priority[sgi] = kDefaultPriority;
+  gicr(cpu, kGicrIsenabler0) = 0xffff;
   // The CPU interface through system registers: ICC_SRE_EL1.SRE, then every
   // priority unmasked (ICC_PMR_EL1), no preemption split (ICC_BPR1_EL1) and
   // group 1 enabled (ICC_IGRPEN1_EL1).

@@ -15,8 +15,12 @@
 #include "hw-aarch64/virt/board_layout.h"
 #include "hw-aarch64/virt/generic_timer.h"
 #include "hw-aarch64/virt/gicv3.h"
+#include "hw-aarch64/virt/mmu_setup.h"
 #include "hw-aarch64/virt/pl011.h"
+#include "hw-aarch64/virt/psci.h"
 #include "hw-aarch64/virt/semihosting.h"
+
+extern "C" char pristine_secondary_entry[];
 
 namespace pristine {
 namespace {
@@ -98,9 +102,11 @@ PRISTINE_HOT void send_ipi(CpuId target, Vector vector) { virt::gic_send_sgi(sgi
 
 PRISTINE_HOT void send_ipi_to_others(Vector vector) { virt::gic_send_sgi_to_others(sgi_of(vector)); }
 
-// The secondary CPUs (PSCI CPU_ON) are the port's next step (docs/aarch64.md):
-// the boot runs one CPU, so this is not called; if it were, the CPU did not start.
-bool start_cpu(CpuId) { return false; }
+// PSCI CPU_ON at the physical address of virt/secondary_entry.S, the CPU's
+// number as its context; it joins core/ in kernel_secondary_main.
+bool start_cpu(CpuId cpu) {
+  return virt::psci_cpu_on(cpu, virt::physical_of(pristine_secondary_entry), cpu) == 0;
+}
 
 void console_write(const char* text, std::size_t length) {
   char chunk[65];

@@ -18,6 +18,7 @@ alignas(4096) aarch64::Table g_kernel_tables[kKernelTables];
 alignas(4096) aarch64::Table g_user_tables[kUserTables];
 // What the boot built (written with the MMU off, read through the linear map).
 std::uint64_t g_kernel_root = 0;
+std::uint64_t g_identity_root = 0;
 std::size_t g_kernel_tables_used = 0;
 
 // TCR_EL1: 39-bit spaces for TTBR0 and TTBR1 (T0SZ = T1SZ = 25), 4 KiB
@@ -47,6 +48,20 @@ std::uint64_t kernel_root() { return g_kernel_root; }
 aarch64::PageTables& user_page_tables() {
   static aarch64::PageTables tables(g_user_tables, kUserTables, physical_of(g_user_tables), kKernelOffset);
   return tables;
+}
+
+// The memory attributes, the two spaces' shape, the roots, then the MMU and
+// the caches on. The identity map keeps the running code where it is until
+// the caller jumps to its linked address.
+void turn_the_mmu_on(std::uint64_t identity, std::uint64_t kernel) {
+  PRISTINE_WRITE_SYSREG(mair_el1, aarch64::kMairValue);
+  PRISTINE_WRITE_SYSREG(tcr_el1, kTcr);
+  PRISTINE_WRITE_SYSREG(ttbr0_el1, identity);
+  PRISTINE_WRITE_SYSREG(ttbr1_el1, kernel);
+  asm volatile("isb\n tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
+  PRISTINE_WRITE_SYSREG(sctlr_el1,
+                        PRISTINE_READ_SYSREG(sctlr_el1) | kSctlrMmu | kSctlrDataCache | kSctlrInstructionCache);
+  aarch64::isb();
 }
 
 }  // namespace pristine::virt
@@ -89,13 +104,14 @@ extern "C" void aarch64_enable_mmu() {
   tables.map_block(kernel, kKernelOffset + kUartPhysical, kUartPhysical, device);
 
   g_kernel_root = kernel;
+  g_identity_root = identity;
   g_kernel_tables_used = tables.used();
-  PRISTINE_WRITE_SYSREG(mair_el1, aarch64::kMairValue);
-  PRISTINE_WRITE_SYSREG(tcr_el1, kTcr);
-  PRISTINE_WRITE_SYSREG(ttbr0_el1, identity);
-  PRISTINE_WRITE_SYSREG(ttbr1_el1, kernel);
-  asm volatile("isb\n tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
-  PRISTINE_WRITE_SYSREG(sctlr_el1,
-                        PRISTINE_READ_SYSREG(sctlr_el1) | kSctlrMmu | kSctlrDataCache | kSctlrInstructionCache);
-  aarch64::isb();
+  turn_the_mmu_on(identity, kernel);
+}
+
+// A secondary CPU (hw-aarch64/virt/secondary_entry.S), at the physical
+// address with its MMU off: the boot CPU's tables, the same switch.
+extern "C" void aarch64_secondary_enable_mmu() {
+  using namespace pristine::virt;
+  turn_the_mmu_on(g_identity_root, g_kernel_root);
 }

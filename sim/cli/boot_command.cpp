@@ -163,8 +163,9 @@ namespace {
 // through semihosting's exit, which QEMU takes only with this flag.
 std::vector<std::string> aarch64_qemu_command(const BootOptions& o) {
   std::vector<std::string> cmd = {"qemu-system-aarch64", "-machine", "virt,gic-version=3", "-cpu", "cortex-a57",
-                                  "-m", "128M", "-display", "none", "-nodefaults", "-serial", "stdio", "-no-reboot",
-                                  "-semihosting-config", "enable=on,target=native", "-kernel", o.image.string()};
+                                  "-m", "128M", "-smp", std::to_string(o.smp), "-display", "none", "-nodefaults",
+                                  "-serial", "stdio", "-no-reboot", "-semihosting-config", "enable=on,target=native",
+                                  "-kernel", o.image.string()};
   if (o.mode == BootOptions::Mode::Icount) cmd.insert(cmd.end(), {"-icount", "shift=0,sleep=off"});
   if (o.debug) cmd.insert(cmd.end(), {"-gdb", fmt::format("tcp::{}", o.gdb_port), "-S"});
   cmd.insert(cmd.end(), o.extra_qemu_args.begin(), o.extra_qemu_args.end());
@@ -176,7 +177,6 @@ std::vector<std::string> aarch64_qemu_command(const BootOptions& o) {
 std::vector<std::string> not_yet_on_aarch64(const BootOptions& o, bool seconds_given) {
   std::vector<std::string> refused;
   if (o.arch != BootOptions::Arch::Aarch64) return refused;
-  if (o.smp != 1) refused.push_back("--smp: one CPU so far (PSCI CPU_ON is next)");
   if (seconds_given) refused.push_back("--seconds: the run is 200 ms (the kernel reads no command line yet)");
   if (!o.kernel_args.empty() || !o.serial_input.empty() || o.nic_packets != 0) {
     refused.push_back("--scenario: the kernel runs its fixed set of tasks (no command line yet)");

@@ -44,8 +44,8 @@ struct BootOptions {
 std::vector<std::string> qemu_command(const BootOptions& options);
 
 // What `options` asks that the AArch64 kernel cannot do yet (its boot takes
-// no command line: a fixed set of tasks on one CPU for 200 ms), one line
-// each; empty for the PC.
+// no command line: a fixed set of tasks for 200 ms on the CPUs QEMU has),
+// one line each; empty for the PC.
 std::vector<std::string> not_yet_on_aarch64(const BootOptions& options, bool seconds_given);
 
 // Why hardware virtualization is unusable here, or "" if /dev/kvm is real
