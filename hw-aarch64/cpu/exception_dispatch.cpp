@@ -32,12 +32,10 @@ PRISTINE_HOT Vector slot_of(ExceptionClass c) {
     case ExceptionClass::DataAbortSameEl: return slot::kDataAbort;
     case ExceptionClass::SpAlignment: return slot::kSpAlignment;
     case ExceptionClass::Brk64: return slot::kBreakpoint;
-    default: break;
+    case ExceptionClass::FpAccess: return slot::kFpAccess;
+    case ExceptionClass::IllegalState: return slot::kIllegalState;
+    default: return slot::kOther;
   }
-  const auto raw = static_cast<std::uint8_t>(c);
-  if (raw == 0x07) return slot::kFpAccess;
-  if (raw == 0x0e) return slot::kIllegalState;
-  return slot::kOther;
 }
 
 PRISTINE_HOT TrapFrame* take_exception(TrapFrame* frame, Vector vector, bool from_user, std::uint64_t esr) {

@@ -9,6 +9,8 @@ namespace pristine::aarch64 {
 
 enum class ExceptionClass : std::uint8_t {
   Unknown = 0x00,
+  FpAccess = 0x07,
+  IllegalState = 0x0e,
   Svc64 = 0x15,
   InstructionAbortLowerEl = 0x20,
   InstructionAbortSameEl = 0x21,

@@ -10,7 +10,7 @@
 //   convention (x8 the number, x0 the argument and the result);
 // - a `brk` (class 0x3c) is skipped by the handler moving ELR_EL1;
 // - with the MMU on (hw-aarch64/virt/mmu_setup.cpp: the kernel in its
-//   TTBR1 linear map), a read of the guard page the linear map leaves out is
+//   TTBR1 linear map), a read of a page taken out of the linear map is
 //   a translation fault at EL1 (class 0x25) at that address, not present,
 //   a read by the kernel in core/'s words (arch/vectors.h);
 // - an EL0 program in an address space of its own (TTBR0, ASID 1) makes a
@@ -21,7 +21,9 @@
 // semihosting with status 0 (pass) or 1.
 #include <cstdint>
 
+#include "core/console.h"
 #include "core/interrupt/exception_kind.h"
+#include "core/machine.h"
 #include "hw-aarch64/cpu/exception_syndrome.h"
 #include "hw-aarch64/cpu/system_registers.h"
 #include "hw-aarch64/cpu/trap_frame.h"
@@ -67,6 +69,17 @@ constexpr std::uint64_t kUserStackTop = 0x80'0000;
 constexpr std::uint64_t kUserAsid = 1;
 constexpr std::uint64_t kKernelAddressUserReads = virt::kKernelOffset + 0x4020'0000;  // bringup_user.S
 alignas(4096) std::uint8_t g_user_stack[aarch64::kPageSize];
+// A page of the image taken out of the linear map once the MMU is on, as
+// machine::unmap_kernel_page takes the kernel stacks' guard pages.
+alignas(4096) std::uint8_t g_guard_page[aarch64::kPageSize];
+// Tables for the EL0 program's address space, reached through the linear map.
+alignas(4096) Table g_user_tables[4];
+
+void take_away_guard_page() {
+  const auto page = reinterpret_cast<std::uint64_t>(g_guard_page);
+  virt::kernel_page_tables().unmap_page(virt::kernel_root(), page);
+  asm volatile("dsb ishst\n tlbi vaae1, %0\n dsb nsh\n isb" ::"r"(page >> 12) : "memory");
+}
 
 void on_tick() {
   Figures& f = g_figures;
@@ -117,13 +130,13 @@ void on_synchronous(pristine::TrapFrame& frame) {
       return;
     default:
       ++g_figures.unexpected;
-      virt::console_write("unexpected synchronous exception: esr ");
-      virt::console_write_hex(esr);
-      virt::console_write(" elr ");
-      virt::console_write_hex(frame.elr);
-      virt::console_write(" far ");
-      virt::console_write_hex(PRISTINE_READ_SYSREG(far_el1));
-      virt::console_write("\n");
+      console::write("unexpected synchronous exception: esr ");
+      console::write_hex(esr);
+      console::write(" elr ");
+      console::write_hex(frame.elr);
+      console::write(" far ");
+      console::write_hex(PRISTINE_READ_SYSREG(far_el1));
+      console::write("\n");
       virt::exit_with_status(1);
   }
 }
@@ -149,7 +162,7 @@ void on_synchronous_from_user(pristine::TrapFrame& frame) {
 // The EL0 program in an address space of its own: its code page (EL0 may
 // run it, not write it; EL1 may not run it) and a stack page.
 void run_user_program() {
-  PageTables& tables = virt::user_page_tables();
+  PageTables tables(g_user_tables, 4, virt::physical_of(g_user_tables), virt::kKernelOffset);
   const std::uint64_t root = tables.new_root();
   tables.map_page(root, kUserCode, virt::physical_of(__user_text_start), {.user = true, .user_executable = true});
   tables.map_page(root, kUserStackTop - kPageSize, virt::physical_of(g_user_stack), {.writable = true, .user = true});
@@ -202,16 +215,19 @@ std::uint64_t system_call(std::uint64_t number, std::uint64_t argument) {
 std::uint64_t static_cast_class(std::uint64_t esr) { return static_cast<std::uint64_t>(exception_class(esr)); }
 
 void field(const char* name, std::uint64_t value) {
-  virt::console_write(" ");
-  virt::console_write(name);
-  virt::console_write(" ");
-  virt::console_write_dec(value);
+  console::write(" ");
+  console::write(name);
+  console::write(" ");
+  console::write_dec(value);
 }
 
 }  // namespace
 }  // namespace pristine::aarch64
 
 using namespace pristine;
+
+// core/'s console writes through the machine interface: the PL011.
+void pristine::machine::console_write(const char* text, std::size_t length) { virt::console_write(text, length); }
 
 extern "C" TrapFrame* aarch64_exception(TrapFrame* frame, std::uint64_t entry) {
   switch (static_cast<aarch64::VectorEntry>(entry)) {
@@ -225,9 +241,9 @@ extern "C" TrapFrame* aarch64_exception(TrapFrame* frame, std::uint64_t entry) {
       aarch64::on_synchronous_from_user(*frame);
       return frame;
     default:
-      virt::console_write("unexpected exception entry ");
-      virt::console_write_dec(entry);
-      virt::console_write("\n");
+      console::write("unexpected exception entry ");
+      console::write_dec(entry);
+      console::write("\n");
       virt::exit_with_status(1);
   }
 }
@@ -235,13 +251,14 @@ extern "C" TrapFrame* aarch64_exception(TrapFrame* frame, std::uint64_t entry) {
 extern "C" [[noreturn]] void aarch64_main() {
   aarch64::Figures& f = aarch64::g_figures;
   const std::uint64_t hz = virt::timer_frequency();
-  virt::console_write("Pristine aarch64 bring-up: GICv3, virtual timer at ");
-  virt::console_write_dec(hz);
-  virt::console_write(" Hz, tick 1000 Hz\n");
+  console::write("Pristine aarch64 bring-up: GICv3, virtual timer at ");
+  console::write_dec(hz);
+  console::write(" Hz, tick 1000 Hz\n");
 
   const std::uint64_t svc_result = aarch64::system_call(aarch64::kSvcNumber, 41);
   asm volatile("brk #1" ::: "memory");
-  const std::uint8_t guard_value = *static_cast<volatile std::uint8_t*>(virt::g_guard_page);
+  aarch64::take_away_guard_page();
+  const std::uint8_t guard_value = *static_cast<volatile std::uint8_t*>(aarch64::g_guard_page);
   (void)guard_value;
   aarch64::run_user_program();
 
@@ -261,7 +278,7 @@ extern "C" [[noreturn]] void aarch64_main() {
   const std::uint8_t guard_access = arch::exception_access(e::kDataAbort, f.guard_esr);
   const std::uint8_t user_access = arch::exception_access(e::kDataAbort, f.user_esr);
   const bool guard_ok = aarch64::exception_class(f.guard_esr) == aarch64::ExceptionClass::DataAbortSameEl &&
-                        f.guard_far == reinterpret_cast<std::uint64_t>(virt::g_guard_page) && guard_access == 0;
+                        f.guard_far == reinterpret_cast<std::uint64_t>(aarch64::g_guard_page) && guard_access == 0;
   const bool user_ok = f.user_svc_number == aarch64::kSvcNumber && f.user_kept == 42 &&
                        aarch64::exception_class(f.user_esr) == aarch64::ExceptionClass::DataAbortLowerEl &&
                        f.user_far == aarch64::kKernelAddressUserReads &&
@@ -269,7 +286,7 @@ extern "C" [[noreturn]] void aarch64_main() {
   const bool pass = guard_ok && user_ok && f.ticks == aarch64::kTicks && f.acknowledged == f.ended && f.ended == aarch64::kTicks &&
                     f.unexpected == 0 && registers_kept && on_grid && svc_result == 42 &&
                     f.svc_number == aarch64::kSvcNumber && f.brk_skipped == 1;
-  virt::console_write("aarch64-bringup");
+  console::write("aarch64-bringup");
   aarch64::field("ticks", f.ticks);
   aarch64::field("first-to-last", elapsed);
   aarch64::field("period", f.period);
@@ -282,13 +299,13 @@ extern "C" [[noreturn]] void aarch64_main() {
   aarch64::field("svc-number", f.svc_number);
   aarch64::field("brk-skipped", f.brk_skipped);
   aarch64::field("guard-class", aarch64::static_cast_class(f.guard_esr));
-  aarch64::field("guard-at-page", f.guard_far == reinterpret_cast<std::uint64_t>(virt::g_guard_page) ? 1 : 0);
+  aarch64::field("guard-at-page", f.guard_far == reinterpret_cast<std::uint64_t>(aarch64::g_guard_page) ? 1 : 0);
   aarch64::field("guard-access", guard_access);
   aarch64::field("user-svc-number", f.user_svc_number);
   aarch64::field("user-svc-result", f.user_kept);
   aarch64::field("user-fault-class", aarch64::static_cast_class(f.user_esr));
   aarch64::field("user-fault-at-kernel", f.user_far == aarch64::kKernelAddressUserReads ? 1 : 0);
   aarch64::field("user-fault-access", user_access);
-  virt::console_write(pass ? "\nverdict pass\n" : "\nverdict fail\n");
+  console::write(pass ? "\nverdict pass\n" : "\nverdict fail\n");
   virt::exit_with_status(pass ? 0 : 1);
 }

@@ -108,17 +108,7 @@ bool start_cpu(CpuId cpu) {
   return virt::psci_cpu_on(cpu, virt::physical_of(pristine_secondary_entry), cpu) == 0;
 }
 
-void console_write(const char* text, std::size_t length) {
-  char chunk[65];
-  while (length != 0) {
-    const std::size_t n = length < 64 ? length : 64;
-    for (std::size_t i = 0; i < n; ++i) chunk[i] = text[i];
-    chunk[n] = '\0';
-    virt::console_write(chunk);
-    text += n;
-    length -= n;
-  }
-}
+void console_write(const char* text, std::size_t length) { virt::console_write(text, length); }
 
 // QEMU's exit status says the verdict as the PC's does (core/qemu_exit_status.h).
 void power_off(int exit_code) {

@@ -13,9 +13,7 @@ using aarch64::kBlockSize;
 using aarch64::kPageSize;
 
 constexpr std::size_t kKernelTables = 16;  // identity and linear-map roots, their level-2 and -3 tables
-constexpr std::size_t kUserTables = 8;
 alignas(4096) aarch64::Table g_kernel_tables[kKernelTables];
-alignas(4096) aarch64::Table g_user_tables[kUserTables];
 // What the boot built (written with the MMU off, read through the linear map).
 std::uint64_t g_kernel_root = 0;
 std::uint64_t g_identity_root = 0;
@@ -33,8 +31,6 @@ constexpr std::uint64_t kSctlrInstructionCache = 1ull << 12;
 
 }  // namespace
 
-alignas(4096) std::uint8_t g_guard_page[kPageSize];
-
 std::uint64_t physical_of(const void* kernel_object) { return reinterpret_cast<std::uint64_t>(kernel_object) - kKernelOffset; }
 
 aarch64::PageTables& kernel_page_tables() {
@@ -44,11 +40,6 @@ aarch64::PageTables& kernel_page_tables() {
 }
 
 std::uint64_t kernel_root() { return g_kernel_root; }
-
-aarch64::PageTables& user_page_tables() {
-  static aarch64::PageTables tables(g_user_tables, kUserTables, physical_of(g_user_tables), kKernelOffset);
-  return tables;
-}
 
 // The memory attributes, the two spaces' shape, the roots, then the MMU and
 // the caches on. The identity map keeps the running code where it is until
@@ -85,16 +76,16 @@ extern "C" void aarch64_enable_mmu() {
   const Access kernel_code{.writable = true, .kernel_executable = true};
   const Access kernel_data{.writable = true};
   const Access device{.writable = true, .device = true};
-  const std::uint64_t guard = reinterpret_cast<std::uint64_t>(g_guard_page);
 
   // Identity: only what the boot code runs from while the MMU comes on.
   for (std::uint64_t b = block_start; b < block_end; b += kBlockSize) tables.map_block(identity, b, b, kernel_code);
   // The linear map: RAM in 2 MiB blocks, but the image's blocks in pages
-  // (the guard page stays out), and the devices.
+  // (so a page of the image can be taken away: the kernel stacks' guard
+  // pages, machine::unmap_kernel_page), and the devices.
   for (std::uint64_t b = kRamPhysical; b < kRamPhysical + kRamSize; b += kBlockSize) {
     if (b >= block_start && b < block_end) {
       for (std::uint64_t p = b; p < b + kBlockSize; p += kPageSize) {
-        if (p != guard) tables.map_page(kernel, kKernelOffset + p, p, kernel_code);
+        tables.map_page(kernel, kKernelOffset + p, p, kernel_code);
       }
     } else {
       tables.map_block(kernel, kKernelOffset + b, b, kernel_data);

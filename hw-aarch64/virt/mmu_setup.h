@@ -10,16 +10,8 @@
 
 namespace pristine::virt {
 
-// A page the kernel leaves unmapped in its linear map (a guard page: an
-// access faults), and where it is.
-extern std::uint8_t g_guard_page[aarch64::kPageSize];
-
 // The physical address of a kernel object (its linear-map address minus the offset).
 std::uint64_t physical_of(const void* kernel_object);
-
-// Tables for EL0 address spaces, from the kernel's pool, reached through the
-// linear map.
-aarch64::PageTables& user_page_tables();
 
 // The kernel's linear map (TTBR1) as the boot left it, to change later
 // (machine::unmap_kernel_page), reached through the linear map.

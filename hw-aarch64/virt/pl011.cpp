@@ -1,5 +1,7 @@
 #include "hw-aarch64/virt/pl011.h"
 
+#include <cstdint>
+
 #include "hw-aarch64/virt/board_layout.h"
 
 namespace pristine::virt {
@@ -20,26 +22,11 @@ void put(char c) {
 
 }  // namespace
 
-void console_write(const char* text) {
-  for (; *text; ++text) {
-    if (*text == '\n') put('\r');
-    put(*text);
+void console_write(const char* text, std::size_t length) {
+  for (std::size_t i = 0; i < length; ++i) {
+    if (text[i] == '\n') put('\r');
+    put(text[i]);
   }
-}
-
-void console_write_dec(std::uint64_t value) {
-  char digits[21];
-  int n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  while (n > 0) put(digits[--n]);
-}
-
-void console_write_hex(std::uint64_t value) {
-  console_write("0x");
-  for (int shift = 60; shift >= 0; shift -= 4) put("0123456789abcdef"[(value >> shift) & 0xf]);
 }
 
 }  // namespace pristine::virt
