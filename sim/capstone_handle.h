@@ -1,5 +1,5 @@
-// An open Capstone handle for x86-64 with instruction details: RAII, shared by
-// the cost model, the fault locator and the alignment checks.
+// An open Capstone handle with instruction details: RAII, shared by the cost
+// models, the fault locators and the alignment checks. x86-64 unless told.
 #pragma once
 
 #include <capstone/capstone.h>
@@ -10,8 +10,8 @@ namespace pristine::sim {
 
 class CapstoneHandle {
  public:
-  explicit CapstoneHandle(bool skip_data = false) {
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle_) != CS_ERR_OK) throw std::runtime_error("capstone: cs_open failed");
+  explicit CapstoneHandle(bool skip_data = false, cs_arch arch = CS_ARCH_X86, cs_mode mode = CS_MODE_64) {
+    if (cs_open(arch, mode, &handle_) != CS_ERR_OK) throw std::runtime_error("capstone: cs_open failed");
     cs_option(handle_, CS_OPT_DETAIL, CS_OPT_ON);
     if (skip_data) cs_option(handle_, CS_OPT_SKIPDATA, CS_OPT_ON);
   }

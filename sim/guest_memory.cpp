@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
-#include "sim/x86_64/guest_cpu.h"
+#include "sim/unicorn_error.h"
 
 namespace pristine::sim {
 namespace {

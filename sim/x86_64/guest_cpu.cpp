@@ -13,13 +13,6 @@ constexpr std::uint32_t kMsrIds[6] = {kMsrEfer, kMsrStar, kMsrLstar, kMsrCstar, 
 
 }  // namespace
 
-UnicornError::UnicornError(const std::string& what, uc_err err)
-    : std::runtime_error(fmt::format("{}: {}", what, uc_strerror(err))) {}
-
-void check(uc_err err, const char* what) {
-  if (err != UC_ERR_OK) throw UnicornError(what, err);
-}
-
 GuestCpu::GuestCpu(CpuId id) : id_(id) {
   check(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
   check(uc_ctl_tlb_mode(uc_, UC_TLB_VIRTUAL), "uc_ctl_tlb_mode");

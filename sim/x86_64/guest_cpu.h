@@ -16,17 +16,11 @@
 
 #include "sim/host_types.h"
 #include "sim/guest_memory.h"
+#include "sim/unicorn_error.h"
 #include "sim/x86_64/page_walk.h"
 #include "hw-x86_64/cpu/registers.h"
 
 namespace pristine::sim {
-
-class UnicornError : public std::runtime_error {
- public:
-  UnicornError(const std::string& what, uc_err err);
-};
-
-void check(uc_err err, const char* what);
 
 // Architectural state that survives a privilege transition: everything except
 // what the transition itself sets (CS, SS, RSP, RIP, RFLAGS are written after).
