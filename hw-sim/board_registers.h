@@ -38,12 +38,17 @@ enum Register : std::uint64_t {
   kExit = 0x40,           // WO: power off with this exit code
   kClockHz = 0x48,        // RO: modeled core frequency
   kDeviceAck = 0x50,      // WO: vector of a device interrupt serviced (deasserts a level line)
-  // 0x58, 0x68, 0x70: free (the board MMU's registers before the image had page tables)
+  kAcknowledge = 0x58,    // RO: the highest deliverable interrupt, now in service; kNothingPending if none
+                          // (GICv3's ICC_IAR1_EL1: an AArch64 handler asks; x86-64's delivery names the vector)
+  // 0x68, 0x70: free (the board MMU's registers before the image had page tables)
   kStartCpu = 0x60,       // WO: start this CPU at sim_secondary_entry (it reads kCpuId to know itself)
   kCpuCount = 0x78,       // RO: CPUs on the board
 };
 
 inline constexpr std::uint64_t kIpiToOthers = 0xFF;
+// What kAcknowledge reads when no interrupt is deliverable: GICv3's spurious
+// INTID, which is never ended.
+inline constexpr std::uint64_t kNothingPending = 1023;
 
 // uart0's 16550 (core/drivers/uart_registers.h): the page after the board's
 // (its TLB index as cold), one byte-wide register per byte offset, as on the
@@ -64,5 +69,17 @@ inline constexpr std::uint64_t kNicSize = 0x20000;
 static_assert(kNicBase + kNicSize <= kBase, "nic0's window ends below the board's page");
 
 inline constexpr std::uint64_t kBoardId = 0x4452424d49535250;  // "PRSIMBRD"
+
+// The same board for an AArch64 image: the same pages at physical addresses
+// of their own, below RAM (0x40000000, as on QEMU's `virt`), in one 2 MiB
+// block the kernel maps as Device memory in its linear map
+// (hw-sim/aarch64/device_windows.cpp).
+namespace aarch64 {
+inline constexpr std::uint64_t kDeviceBlock = 0x0a00'0000;
+inline constexpr std::uint64_t kNicPhysicalBase = kDeviceBlock;
+inline constexpr std::uint64_t kPhysicalBase = kNicPhysicalBase + kNicSize;
+inline constexpr std::uint64_t kUartPhysicalBase = kPhysicalBase + kSize;
+static_assert(kUartPhysicalBase + kUartSize <= kDeviceBlock + 0x20'0000, "one 2 MiB block");
+}  // namespace aarch64
 
 }  // namespace pristine::sim_board

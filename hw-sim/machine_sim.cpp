@@ -1,21 +1,17 @@
 // The board half of the machine interface (core/machine.h) on the simulated
 // board: every operation is one access to a board register (board_registers.h).
-// Time comes from the board's clock register, never rdtsc (which would read
-// host time under Unicorn).
+// Time comes from the board's clock register, never rdtsc or the cycle
+// counter (which would read host time under Unicorn). The same source for
+// both architectures' simulator images (board_window.h says where the pages are).
 #include <cstdint>
 
 #include "core/hot_path.h"
 #include "core/machine.h"
-#include "hw-sim/board_registers.h"
+#include "hw-sim/board_window.h"
 
 namespace pristine::machine {
-namespace {
 
-inline volatile std::uint64_t& reg(sim_board::Register r) {
-  return *reinterpret_cast<volatile std::uint64_t*>(sim_board::kBase + r);
-}
-
-}  // namespace
+using sim_board::reg;
 
 PRISTINE_HOT void end_of_interrupt() { reg(sim_board::kEoi) = 0; }
 
@@ -26,17 +22,17 @@ PRISTINE_HOT Cycles now() { return Cycles{reg(sim_board::kClock)}; }
 PRISTINE_HOT void acknowledge_device(Vector vector) { reg(sim_board::kDeviceAck) = vector; }
 
 PRISTINE_HOT std::uint8_t uart_read(std::uint8_t reg) {
-  return *reinterpret_cast<volatile std::uint8_t*>(sim_board::kUartBase + reg);
+  return *reinterpret_cast<volatile std::uint8_t*>(sim_board::kUartRegisters + reg);
 }
 PRISTINE_HOT void uart_write(std::uint8_t reg, std::uint8_t value) {
-  *reinterpret_cast<volatile std::uint8_t*>(sim_board::kUartBase + reg) = value;
+  *reinterpret_cast<volatile std::uint8_t*>(sim_board::kUartRegisters + reg) = value;
 }
 
 PRISTINE_HOT std::uint32_t nic_read(std::uint32_t reg) {
-  return *reinterpret_cast<volatile std::uint32_t*>(sim_board::kNicBase + reg);
+  return *reinterpret_cast<volatile std::uint32_t*>(sim_board::kNicRegisters + reg);
 }
 PRISTINE_HOT void nic_write(std::uint32_t reg, std::uint32_t value) {
-  *reinterpret_cast<volatile std::uint32_t*>(sim_board::kNicBase + reg) = value;
+  *reinterpret_cast<volatile std::uint32_t*>(sim_board::kNicRegisters + reg) = value;
 }
 
 // The board's device models raise their lines on the CPU the scenario names.
@@ -60,10 +56,8 @@ bool start_cpu(CpuId cpu) {
 }
 
 void power_off(int exit_code) {
-  for (;;) {
-    reg(sim_board::kExit) = static_cast<std::uint64_t>(exit_code);
-    asm volatile("cli; hlt");
-  }
+  reg(sim_board::kExit) = static_cast<std::uint64_t>(exit_code);
+  halt_forever();  // the simulator stops the run at the write
 }
 
 }  // namespace pristine::machine

@@ -65,7 +65,9 @@ Elf64_Ehdr read_header(const ElfBytes& elf) {
   if (ehdr.e_ident[EI_CLASS] != ELFCLASS64) elf.fail(fmt::format("e_ident[EI_CLASS] ({}) is not ELFCLASS64", ehdr.e_ident[EI_CLASS]));
   if (ehdr.e_ident[EI_DATA] != ELFDATA2LSB) elf.fail(fmt::format("e_ident[EI_DATA] ({}) is not ELFDATA2LSB", ehdr.e_ident[EI_DATA]));
   if (ehdr.e_ident[EI_VERSION] != EV_CURRENT || ehdr.e_version != EV_CURRENT) elf.fail("e_version is not EV_CURRENT");
-  if (ehdr.e_machine != EM_X86_64) elf.fail(fmt::format("e_machine ({}) is not EM_X86_64: not an x86-64 image", ehdr.e_machine));
+  if (ehdr.e_machine != EM_X86_64 && ehdr.e_machine != EM_AARCH64) {
+    elf.fail(fmt::format("e_machine ({}) is neither EM_X86_64 nor EM_AARCH64: not an image of this kernel", ehdr.e_machine));
+  }
   if (ehdr.e_type != ET_EXEC) elf.fail(fmt::format("e_type ({}) is not ET_EXEC (a statically linked executable)", ehdr.e_type));
   if (ehdr.e_ehsize != sizeof(Elf64_Ehdr)) elf.fail(fmt::format("e_ehsize ({}) is not {}", ehdr.e_ehsize, sizeof(Elf64_Ehdr)));
   if (ehdr.e_phnum > L::kMaxProgramHeaders) {
@@ -122,6 +124,7 @@ GuestImage GuestImage::parse(std::span<const std::uint8_t> bytes, const std::fil
   GuestImage image;
   image.file_ = file;
   image.entry_ = ehdr.e_entry;
+  image.architecture_ = ehdr.e_machine == EM_AARCH64 ? GuestArchitecture::Aarch64 : GuestArchitecture::X86_64;
 
   // Program headers: every field against the file and the guest's limits,
   // before a byte is copied.
@@ -194,11 +197,16 @@ GuestImage GuestImage::parse(std::span<const std::uint8_t> bytes, const std::fil
                            b.p_vaddr));
     }
   }
+  // The CPU starts with its MMU off: the entry may be given by its physical
+  // address (the AArch64 images link in the linear map and enter at the
+  // load address) as well as by its linked one.
   const bool entry_ok = std::any_of(loads.begin(), loads.end(), [&](const Elf64_Phdr& p) {
-    return (p.p_flags & PF_X) && ehdr.e_entry >= p.p_vaddr && ehdr.e_entry - p.p_vaddr < p.p_filesz;
+    const auto inside = [&](std::uint64_t base) { return ehdr.e_entry >= base && ehdr.e_entry - base < p.p_filesz; };
+    return (p.p_flags & PF_X) && (inside(p.p_vaddr) || inside(p.p_paddr));
   });
   if (!entry_ok) {
-    elf.fail(fmt::format("e_entry ({:#x}) is not inside the file bytes of an executable loadable segment", ehdr.e_entry));
+    elf.fail(fmt::format("e_entry ({:#x}) is not inside the file bytes of an executable loadable segment "
+                         "(by linked or physical address)", ehdr.e_entry));
   }
 
   // Section headers: every section's bytes inside the file (what the DWARF

@@ -65,6 +65,9 @@ struct Symbol {
   std::uint64_t size = 0;
 };
 
+// The CPU an image is built for (its ELF e_machine).
+enum class GuestArchitecture : std::uint8_t { X86_64, Aarch64 };
+
 class GuestImage {
  public:
   // Throws ImageError naming `file` and the field at fault.
@@ -73,6 +76,7 @@ class GuestImage {
   static GuestImage parse(std::span<const std::uint8_t> bytes, const std::filesystem::path& file);
 
   VirtAddr entry() const { return entry_; }
+  GuestArchitecture architecture() const { return architecture_; }
   const std::vector<Segment>& segments() const { return segments_; }
   // Address of a symbol; throws ImageError naming it if absent.
   VirtAddr symbol(const std::string& name) const;
@@ -86,6 +90,7 @@ class GuestImage {
  private:
   std::filesystem::path file_;
   VirtAddr entry_ = 0;
+  GuestArchitecture architecture_ = GuestArchitecture::X86_64;
   std::vector<Segment> segments_;
   std::vector<Symbol> symbols_;   // sorted by address
 };

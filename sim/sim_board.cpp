@@ -30,11 +30,22 @@ std::uint64_t SimBoard::read(SimCpu& cpu, std::uint64_t offset, unsigned size) {
     case sim_board::kTimerVector: value = cpu.timer_vector; break;
     case sim_board::kClockHz: value = clock_hz_; break;
     case sim_board::kCpuCount: value = cpu.bus ? cpu.bus->cpu_count() : 1; break;
+    case sim_board::kAcknowledge:
+      // GICv3's acknowledge: the read itself moves the interrupt to in service.
+      if (!high) value = acknowledge(cpu);
+      break;
     default: value = 0; break;
   }
   if (!high && reg != sim_board::kClock) cpu.cycles += costs_.board_register_read;
   if (high) value >>= 32;
   return size >= 8 ? value : value & 0xFFFFFFFFu;
+}
+
+std::uint64_t SimBoard::acknowledge(SimCpu& cpu) {
+  const std::optional<Vector> vector = cpu.controller.deliverable();
+  if (!vector) return sim_board::kNothingPending;
+  cpu.controller.accept(*vector);
+  return *vector;
 }
 
 void SimBoard::write(SimCpu& cpu, std::uint64_t offset, unsigned size, std::uint64_t value) {

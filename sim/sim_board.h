@@ -29,6 +29,8 @@ class SimBoard {
 
  private:
   void commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value);
+  // kAcknowledge: the highest deliverable vector moved to in service, or kNothingPending.
+  std::uint64_t acknowledge(SimCpu& cpu);
 
   RegisterWindow<SimBoard> window_;
   EventCosts costs_;

@@ -26,6 +26,7 @@
 
 namespace {
 
+using pristine::sim::GuestArchitecture;
 using pristine::sim::GuestImage;
 using pristine::sim::ImageError;
 using pristine::testing::CommandResult;
@@ -143,6 +144,28 @@ TEST(ImageLoader, TheShippedImagesLoad) {
   EXPECT_TRUE(image.find_symbol("pristine_tasks"));
   EXPECT_NO_THROW(GuestImage::load(PRISTINE_BUILD_DIR "/images/kernel.elf"));
   EXPECT_NO_THROW(GuestImage::load(PRISTINE_BUILD_DIR "/tests/test_guest.elf"));
+}
+
+// An AArch64 image is an image (its architecture recorded); the x86-64 run
+// loop refuses it by name instead of running it on the wrong CPU.
+TEST(ImageLoader, AnAarch64ImageLoadsAsOneAndTheX86RunLoopRefusesIt) {
+  const std::filesystem::path aarch64 = PRISTINE_BUILD_DIR "/images/aarch64-sim-kernel.elf";
+  const GuestImage image = GuestImage::load(aarch64);
+  EXPECT_EQ(image.architecture(), GuestArchitecture::Aarch64);
+  EXPECT_TRUE(image.find_symbol("sim_secondary_entry"));
+  EXPECT_EQ(GuestImage::load(kImage).architecture(), GuestArchitecture::X86_64);
+  const SimRun run = sim(aarch64);
+  EXPECT_EQ(run.result.status, 2) << run.result.output;
+  EXPECT_NE(run.result.output.find(aarch64.string() + ": an AArch64 image"), std::string::npos) << run.result.output;
+  EXPECT_FALSE(run.json_written);
+}
+
+TEST(ImageLoader, AnImageOfAnotherCpuIsRefused) {
+  ElfCopy elf(kImage);
+  Elf64_Ehdr h = elf.ehdr();
+  h.e_machine = EM_RISCV;
+  elf.set_ehdr(h);
+  expect_refused(elf.write("riscv.elf"), {"e_machine (243) is neither EM_X86_64 nor EM_AARCH64"});
 }
 
 // Today: SIGSEGV (p_offset + p_filesz wraps and passes the bounds check).

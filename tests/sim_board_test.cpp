@@ -53,6 +53,24 @@ TEST(SimBoard, ConsoleCollectsCharactersAtUartCost) {
   EXPECT_EQ(m.cpu.cycles, 20000u);
 }
 
+TEST(SimBoard, AcknowledgeTakesTheHighestDeliverableIntoServiceAsGicv3Does) {
+  BoardMachine m;
+  m.cpu.controller.raise(0x31);
+  m.cpu.controller.raise(0x52);
+  EXPECT_EQ(m.board.read(m.cpu, sim_board::kAcknowledge, 4), 0x52u) << "the higher priority class first";
+  EXPECT_TRUE(m.cpu.controller.in_service(0x52));
+  EXPECT_FALSE(m.cpu.controller.pending(0x52));
+  EXPECT_EQ(m.board.read(m.cpu, sim_board::kAcknowledge + 4, 4), 0u) << "the high half: no second acknowledge";
+  EXPECT_EQ(m.board.read(m.cpu, sim_board::kAcknowledge, 4), sim_board::kNothingPending)
+      << "0x31 is of a lower class than the one in service: not deliverable";
+  m.board.write(m.cpu, sim_board::kEoi, 4, 0);
+  EXPECT_EQ(m.board.read(m.cpu, sim_board::kAcknowledge, 4), 0x31u);
+  m.board.write(m.cpu, sim_board::kEoi, 4, 0);
+  EXPECT_EQ(m.board.read(m.cpu, sim_board::kAcknowledge, 4), sim_board::kNothingPending) << "spurious: nothing left";
+  EXPECT_FALSE(m.cpu.controller.any_in_service()) << "a spurious acknowledge puts nothing in service";
+  EXPECT_EQ(m.cpu.eoi_without_service, 0u);
+}
+
 TEST(SimBoard, ExitRequestsPowerOffWithTheCode) {
   BoardMachine m;
   m.board.write(m.cpu, sim_board::kExit, 4, 3);

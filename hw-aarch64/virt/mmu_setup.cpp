@@ -91,8 +91,12 @@ extern "C" void aarch64_enable_mmu() {
       tables.map_block(kernel, kKernelOffset + b, b, kernel_data);
     }
   }
-  tables.map_block(kernel, kKernelOffset + kGicPhysical, kGicPhysical, device);
-  tables.map_block(kernel, kKernelOffset + kUartPhysical, kUartPhysical, device);
+  for (std::size_t w = 0; w < kBoardDeviceWindowCount; ++w) {
+    const DeviceWindow& window = kBoardDeviceWindows[w];
+    for (std::uint64_t b = window.physical; b < window.physical + window.size; b += kBlockSize) {
+      tables.map_block(kernel, kKernelOffset + b, b, device);
+    }
+  }
 
   g_kernel_root = kernel;
   g_identity_root = identity;

@@ -4,11 +4,23 @@
 // map of the image while the boot code crosses over, then a task's space.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "hw-aarch64/cpu/page_tables.h"
 
 namespace pristine::virt {
+
+// A board's device registers: mapped as Device memory in the linear map at
+// boot. Each board defines its list (virt/device_windows.cpp, the simulated
+// board's hw-sim/aarch64/device_windows.cpp), compiled to be read with the
+// MMU off (PC-relative: the small code model).
+struct DeviceWindow {
+  std::uint64_t physical;  // 2 MiB aligned
+  std::uint64_t size;      // whole 2 MiB blocks
+};
+extern const DeviceWindow kBoardDeviceWindows[];
+extern const std::size_t kBoardDeviceWindowCount;
 
 // The physical address of a kernel object (its linear-map address minus the offset).
 std::uint64_t physical_of(const void* kernel_object);

@@ -1,0 +1,30 @@
+// Where the kernel reaches the simulated board's pages (board_registers.h)
+// on each architecture: on x86-64 at fixed addresses in the kernel's top
+// 2 GiB; on AArch64 through the kernel's linear map of the board's physical
+// block. The one place the board's C++ (machine_sim.cpp, the boards' entry
+// code) asks which.
+#pragma once
+
+#include <cstdint>
+
+#include "hw-sim/board_registers.h"
+
+#if defined(__aarch64__)
+#include "hw-aarch64/virt/board_layout.h"
+#endif
+
+namespace pristine::sim_board {
+
+#if defined(__aarch64__)
+inline constexpr std::uint64_t kRegisters = virt::kKernelOffset + aarch64::kPhysicalBase;
+inline constexpr std::uint64_t kUartRegisters = virt::kKernelOffset + aarch64::kUartPhysicalBase;
+inline constexpr std::uint64_t kNicRegisters = virt::kKernelOffset + aarch64::kNicPhysicalBase;
+#else
+inline constexpr std::uint64_t kRegisters = kBase;
+inline constexpr std::uint64_t kUartRegisters = kUartBase;
+inline constexpr std::uint64_t kNicRegisters = kNicBase;
+#endif
+
+inline volatile std::uint64_t& reg(Register r) { return *reinterpret_cast<volatile std::uint64_t*>(kRegisters + r); }
+
+}  // namespace pristine::sim_board
