@@ -9,11 +9,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <initializer_list>
+#include <iterator>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -368,6 +371,87 @@ TEST(Aarch64CostTable, TheDocListsEveryRowWithItsSource) {
   for (const std::string& line : expected) EXPECT_TRUE(listed.count(line)) << "missing from the doc: " << line;
   for (const std::string& line : listed) EXPECT_TRUE(expected.count(line)) << "not in the table: " << line;
   if (HasFailure()) ADD_FAILURE() << "the rows as the table has them:\n" << all_expected;
+}
+
+// The kernel AArch64 really runs: every instruction of every executable
+// section of build/images/aarch64-kernel.elf (the code between the ELF's $x
+// and $d mapping symbols; literal pools are $d) decodes, so Capstone knows
+// all the kernel's instructions and an undefined ending means a real udf. The
+// kernel is built for ARMv8.0 (hw-aarch64/CMakeLists.txt), so it has no LSE
+// atomic (kBlockHasLseAtomic).
+struct CodeWord {
+  std::uint64_t address;
+  std::uint32_t word;
+};
+
+template <typename T>
+T field(const std::vector<std::uint8_t>& file, std::uint64_t at) {
+  T value = 0;
+  if (at + sizeof(T) > file.size()) throw std::runtime_error("ELF field past the end of the file");
+  for (std::size_t i = 0; i < sizeof(T); ++i) value |= static_cast<T>(static_cast<T>(file[at + i]) << (8 * i));
+  return value;
+}
+
+// The words of the ELF64 (little-endian, EM_AARCH64) file's code.
+std::vector<CodeWord> code_words(const std::vector<std::uint8_t>& file) {
+  if (file.size() < 64 || field<std::uint16_t>(file, 0x12) != 183) throw std::runtime_error("not an AArch64 ELF");
+  const std::uint64_t shoff = field<std::uint64_t>(file, 0x28);
+  const unsigned shentsize = field<std::uint16_t>(file, 0x3a), shnum = field<std::uint16_t>(file, 0x3c);
+  auto section = [&](unsigned i, unsigned off) { return shoff + std::uint64_t{i} * shentsize + off; };
+  // Mapping symbols per section: address -> code ($x) or data ($d).
+  std::vector<std::vector<std::pair<std::uint64_t, bool>>> maps(shnum);
+  for (unsigned i = 0; i < shnum; ++i) {
+    if (field<std::uint32_t>(file, section(i, 4)) != 2) continue;  // SHT_SYMTAB
+    const std::uint64_t symoff = field<std::uint64_t>(file, section(i, 0x18));
+    const std::uint64_t symsize = field<std::uint64_t>(file, section(i, 0x20));
+    const unsigned strtab = field<std::uint32_t>(file, section(i, 0x28));
+    const std::uint64_t stroff = field<std::uint64_t>(file, section(strtab, 0x18));
+    for (std::uint64_t sym = symoff; sym + 24 <= symoff + symsize; sym += 24) {
+      const std::uint64_t name = stroff + field<std::uint32_t>(file, sym);
+      const unsigned shndx = field<std::uint16_t>(file, sym + 6);
+      if (name + 2 > file.size() || shndx >= shnum || file[name] != '$') continue;
+      if (file[name + 1] != 'x' && file[name + 1] != 'd') continue;
+      if (file[name + 2] != 0 && file[name + 2] != '.') continue;
+      maps[shndx].push_back({field<std::uint64_t>(file, sym + 8), file[name + 1] == 'x'});
+    }
+  }
+  std::vector<CodeWord> words;
+  for (unsigned i = 0; i < shnum; ++i) {
+    if (!(field<std::uint64_t>(file, section(i, 8)) & 4)) continue;  // SHF_EXECINSTR
+    const std::uint64_t addr = field<std::uint64_t>(file, section(i, 0x10));
+    const std::uint64_t off = field<std::uint64_t>(file, section(i, 0x18));
+    const std::uint64_t size = field<std::uint64_t>(file, section(i, 0x20));
+    std::sort(maps[i].begin(), maps[i].end());
+    for (std::size_t m = 0; m < maps[i].size(); ++m) {
+      if (!maps[i][m].second) continue;
+      const std::uint64_t end = m + 1 < maps[i].size() ? maps[i][m + 1].first : addr + size;
+      for (std::uint64_t a = maps[i][m].first; a + 4 <= end; a += 4) {
+        words.push_back({a, field<std::uint32_t>(file, off + (a - addr))});
+      }
+    }
+  }
+  return words;
+}
+
+TEST(Aarch64KernelImage, EveryInstructionOfTheKernelDecodes) {
+  std::ifstream in(PRISTINE_BUILD_DIR "/images/aarch64-kernel.elf", std::ios::binary);
+  ASSERT_TRUE(in) << "build/images/aarch64-kernel.elf: built by every build";
+  const std::vector<std::uint8_t> file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::vector<CodeWord> words = code_words(file);
+  ASSERT_GT(words.size(), 10000u) << "the kernel's code, found by its $x mapping symbols";
+  std::size_t svcs = 0, erets = 0;
+  for (const CodeWord& w : words) {
+    const BlockCost b = price({w.word});
+    const bool is_udf = (w.word & 0xffff0000u) == 0;
+    svcs += (b.flags & kBlockEndsWithSvc) != 0;
+    erets += (b.flags & kBlockEndsWithEret) != 0;
+    EXPECT_TRUE(is_udf || !(b.flags & kBlockEndsWithUndefined))
+        << std::hex << "0x" << w.address << ": 0x" << w.word << " does not decode";
+    EXPECT_FALSE(b.flags & kBlockHasLseAtomic) << std::hex << "0x" << w.address << ": 0x" << w.word;
+    EXPECT_EQ(b.instructions, 1u);
+  }
+  EXPECT_GT(svcs, 0u) << "the kernel-wait svc and the programs' system calls";
+  EXPECT_GT(erets, 0u) << "the exception return";
 }
 
 }  // namespace
