@@ -1,5 +1,6 @@
-// An open Capstone handle with instruction details: RAII, shared by the cost
-// models, the fault locators and the alignment checks. x86-64 unless told.
+// An open Capstone handle with instruction details: RAII. x86-64 by default,
+// shared by the cost model, the fault locator and the alignment checks; the
+// AArch64 cost model and fault addresses (sim/aarch64/) open CS_ARCH_ARM64.
 #pragma once
 
 #include <capstone/capstone.h>
@@ -10,7 +11,8 @@ namespace pristine::sim {
 
 class CapstoneHandle {
  public:
-  explicit CapstoneHandle(bool skip_data = false, cs_arch arch = CS_ARCH_X86, cs_mode mode = CS_MODE_64) {
+  explicit CapstoneHandle(bool skip_data = false) : CapstoneHandle(CS_ARCH_X86, CS_MODE_64, skip_data) {}
+  CapstoneHandle(cs_arch arch, cs_mode mode, bool skip_data = false) {
     if (cs_open(arch, mode, &handle_) != CS_ERR_OK) throw std::runtime_error("capstone: cs_open failed");
     cs_option(handle_, CS_OPT_DETAIL, CS_OPT_ON);
     if (skip_data) cs_option(handle_, CS_OPT_SKIPDATA, CS_OPT_ON);

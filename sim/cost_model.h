@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/cost_entry.h"
 #include "sim/host_types.h"
 
 struct cs_insn;  // Capstone's decoded instruction
@@ -100,11 +101,7 @@ class CostTable {
   const EventCosts& events() const { return events_; }
 
   // Every instruction-cost entry with its source, for docs and `pristine costs`.
-  struct Entry {
-    std::string mnemonic;
-    std::uint32_t cycles;
-    std::string source;
-  };
+  using Entry = CostEntry;  // sim/cost_entry.h: the row both architectures' tables share
   const std::vector<Entry>& entries() const { return entries_; }
   // Every event cost (EventCosts) with its name and source, in field order.
   const std::vector<Entry>& event_entries() const { return event_entries_; }

@@ -46,7 +46,7 @@ std::uint64_t extend(std::uint64_t value, arm64_extender ext, unsigned shift) {
 
 }  // namespace
 
-FaultAddress::FaultAddress() : capstone_(false, CS_ARCH_ARM64, CS_MODE_ARM) {}
+FaultAddress::FaultAddress() : capstone_(CS_ARCH_ARM64, CS_MODE_ARM) {}
 
 std::optional<VirtAddr> FaultAddress::locate(std::span<const std::uint8_t> instruction, VirtAddr pc,
                                              VirtAddr refused_page, const GuestCpu& cpu) const {
