@@ -8,6 +8,7 @@
 #include "core/drivers/user_interrupts.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 GuestKernelView::GuestKernelView(const GuestImage& image, const GuestMemory& memory)
     : memory_(memory), cpu_local_(image.symbol("pristine_cpu_local")), tasks_(image.symbol("pristine_tasks")),
@@ -126,4 +127,5 @@ GuestKernelView::TraceMarkers GuestKernelView::trace_markers(CpuId cpu) const {
           memory_.read<std::uint32_t>(slot + offsetof(debug::TraceSlot, last_task))};
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -4,6 +4,12 @@
 // from the very headers the kernel is built from (core/cpu_local.h,
 // core/sched/task.h). Nothing else in the simulator reads kernel data.
 // Reads never trust the guest: an index out of range reads as "no task".
+//
+// Compiled once per guest architecture, each in a namespace of its own
+// (PRISTINE_SIM_GUEST_ARCH, set by the library that compiles it,
+// sim/CMakeLists.txt): the structures' layouts differ between them (a Task
+// holds its architecture's FpuState, arch/fpu_state.h: 512 bytes on x86-64,
+// 528 on AArch64), so each flavor is built with its architecture's headers.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +21,12 @@
 #include "sim/guest_image.h"
 #include "sim/guest_memory.h"
 
+#ifndef PRISTINE_SIM_GUEST_ARCH
+#define PRISTINE_SIM_GUEST_ARCH x86_64_guest
+#endif
+
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 // One task table entry, as the report needs it.
 struct GuestTask {
@@ -80,4 +91,5 @@ class GuestKernelView {
   VirtAddr user_interrupts_;  // pristine_user_interrupts (0: an image without them)
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -27,6 +27,7 @@
 #include "sim/aarch64/fault_address.h"
 #include "sim/aarch64/guest_cpu.h"
 #include "sim/guest_image.h"
+#include "sim/guest_kernel_view.h"
 #include "sim/guest_memory.h"
 #include "sim/shutdown_report.h"
 #include "sim/sim_board.h"
@@ -273,6 +274,22 @@ TEST_P(Aarch64SimKernel, BootsSchedulesEl0TasksAndPowersOffWithAPassingReport) {
   EXPECT_GT(b.aborts, 0u) << "demand-zero pages: the EL0 stacks and heaps fault in";
   EXPECT_EQ(b.state.eoi_without_service, 0u) << "every EOI ended an acknowledged interrupt";
   EXPECT_FALSE(b.state.controller.any_in_service());
+  // The simulator's view of the kernel's own tables (sim/guest_kernel_view.h,
+  // compiled with AArch64's layouts) agrees with what the kernel reported:
+  // every task past the first read at the AArch64 Task's stride, not x86-64's.
+  const GuestKernelView kernel(b.image, b.memory);
+  // (syscall-sync's threads share its name: the names here are unique.)
+  for (const char* name : {"counter", "syscall-memory", "syscall-files", "kcounter"}) {
+    const std::optional<int> task = kernel.find_task(name);
+    ASSERT_TRUE(task.has_value()) << name;
+    const GuestTask t = kernel.task(*task);
+    const ReportRecord& reported = report.get("task", name);
+    EXPECT_EQ(t.switches_in, reported.number("switches-in")) << name;
+    EXPECT_EQ(t.ticks_run, reported.number("ticks")) << name;
+    EXPECT_EQ(t.user, std::string_view(name) != "kcounter") << name;
+  }
+  EXPECT_EQ(kernel.switches(0), cpu0.number("switches"));
+
   // The hard gate on the paths that switch (the tick's included): under
   // 1000 modeled cycles in core/'s own span, the entry and exit assembly
   // outside it (docs/aarch64.md, "First modeled cycles").
