@@ -66,6 +66,9 @@ class GuestMemory {
     std::memcpy(checked(address, sizeof(T)), &value, sizeof(T));
   }
   void write_bytes(VirtAddr address, std::span<const std::uint8_t> bytes) {
+    // An empty span may have no storage (a NOLOAD segment's): memcpy's
+    // pointers must not be null even for no bytes.
+    if (bytes.empty()) return;
     std::memcpy(checked(address, bytes.size()), bytes.data(), bytes.size());
   }
 
