@@ -26,16 +26,20 @@ using pristine::sim::ShutdownReport;
 using pristine::testing::pristine;
 using pristine::testing::run_command;
 
-constexpr const char* kQemu = PRISTINE_QEMU_AARCH64
-    " -machine virt,gic-version=3 -cpu cortex-a57 -m 128M -display none -serial stdio -monitor none -no-reboot"
-    " -kernel " PRISTINE_BUILD_DIR "/images/aarch64-kernel.elf -semihosting-config enable=on,target=native";
+// QEMU as pristine boot starts it: a Cortex-A76, which has PAN
+// (sim/cli/boot_command.cpp).
+std::string qemu(const char* cpu = "cortex-a76", const char* image = "aarch64-kernel.elf") {
+  return std::string(PRISTINE_QEMU_AARCH64 " -machine virt,gic-version=3 -cpu ") + cpu +
+         " -m 128M -display none -serial stdio -monitor none -no-reboot -kernel " PRISTINE_BUILD_DIR "/images/" + image +
+         " -semihosting-config enable=on,target=native";
+}
 
 // Bounded: QEMU is killed after 60 s (a run takes about 0.3 s).
 // Under -icount only: under plain TCG guest time is host time, and a busy
 // host shows as missed ticks (docs/boot.md, "Modes"). `qemu_args` is the
 // rest of QEMU's command line (-append, -dtb).
 pristine::testing::CommandResult boot_aarch64(bool icount, const std::string& qemu_args = "-append seconds=0.2") {
-  return run_command(std::string("timeout 60 ") + kQemu + (icount ? " -icount shift=0,sleep=off " : " ") + qemu_args);
+  return run_command("timeout 60 " + qemu() + (icount ? " -icount shift=0,sleep=off " : " ") + qemu_args);
 }
 
 // A scenario file for one test, in the test's temporary directory.
@@ -140,7 +144,7 @@ TEST(Aarch64Boot, TheCommandLineComesFromTheDeviceTreesBootargs) {
 TEST(Aarch64Boot, AMalformedDeviceTreeRefusesTheBoot) {
   const std::filesystem::path dir = ::testing::TempDir();
   const std::string dumped = (dir / "virt.dtb").string();
-  const auto dump = run_command(std::string("timeout 60 ") + kQemu + " -machine virt,gic-version=3,dumpdtb=" + dumped +
+  const auto dump = run_command("timeout 60 " + qemu() + " -machine virt,gic-version=3,dumpdtb=" + dumped +
                                 " -append refuse-me");
   ASSERT_EQ(dump.status, 0) << dump.output;
   std::ifstream in(dumped, std::ios::binary);
@@ -221,7 +225,9 @@ TEST(Aarch64Boot, RingThreeFaultsAreContainedWithAarch64Syndromes) {
     } else {
       EXPECT_EQ(line.number("error") >> 26, 0x18u) << e.task;
     }
-    if (e.address != 0) EXPECT_EQ(line.number("cr2"), e.address) << e.task;
+    if (e.address != 0) {
+      EXPECT_EQ(line.number("cr2"), e.address) << e.task;
+    }
   }
   // The kernel's first page, the same for both accesses; the exec fault at
   // its target, which is the counter page; the write to its own code.
@@ -346,6 +352,28 @@ TEST(Aarch64Boot, TwoCpusRunTheSmpBootScenarioWithItsPinsPastCpu1Refused) {
     EXPECT_GT(report.get("task", name).number("progress"), 10u) << name << "\n" << r.output;
   }
   for (const char* cpu : {"0", "1"}) EXPECT_GE(report.get("cpu", cpu).number("ticks"), 90u) << cpu;
+}
+
+// PAN (hw-aarch64/cpu/pan.h): on a CPU that has it the kernel runs with
+// PSTATE.PAN set and clears it only in the user copies, so a kernel access
+// to EL0 memory anywhere else is a permission fault at EL1. The broken image
+// reads each system call's caller's code with a plain load: on the
+// Cortex-A76 the run ends in a kernel exception at that load, a data abort
+// with a permission fault (ESR_EL1 class 0x25, fault status 0x0f); on the
+// Cortex-A57, which has no PAN, the same image runs to a pass. The good
+// image passes on the A76: every user copy (the file calls' reads and
+// writes, the sysinfo and stat buffers) clears PAN as it must.
+TEST(Aarch64Boot, WithPanAKernelAccessToEl0MemoryOutsideTheUserCopiesFaults) {
+  const std::string args = " -icount shift=0,sleep=off -append seconds=0.1";
+  const auto broken = run_command("timeout 60 " + qemu("cortex-a76", "aarch64-kernel-broken-kernel-reads-user.elf") + args);
+  EXPECT_EQ(broken.status, 71) << "kernel code 3, a kernel exception (core/qemu_exit_status.h)\n" << broken.output;
+  EXPECT_NE(broken.output.find("KERNEL EXCEPTION data-abort"), std::string::npos) << broken.output;
+  EXPECT_NE(broken.output.find("esr=0x0000000096"), std::string::npos) << "class 0x25: from EL1\n" << broken.output;
+  const auto without_pan = run_command("timeout 60 " + qemu("cortex-a57", "aarch64-kernel-broken-kernel-reads-user.elf") + args);
+  EXPECT_EQ(without_pan.status, 33) << "no PAN: the stray read goes unnoticed\n" << without_pan.output;
+  const auto good = run_command("timeout 60 " + qemu("cortex-a76") + args);
+  EXPECT_EQ(good.status, 33) << good.output;
+  EXPECT_TRUE(read_shutdown_report(good.output).passed()) << good.output;
 }
 
 // Two CPUs: the secondary starts through PSCI CPU_ON (virt/secondary_entry.S),

@@ -57,6 +57,12 @@ PRISTINE_HOT TrapFrame* take_exception(TrapFrame* frame, Vector vector, bool fro
 // (SyscallArgs), which x86-64's RAX holds both of; here it is copied to x0.
 // A call that blocks gets its result later (machine::set_syscall_result).
 PRISTINE_HOT TrapFrame* take_system_call(TrapFrame* frame) {
+#ifdef PRISTINE_BROKEN_KERNEL_READS_USER
+  // Broken on purpose (aarch64-kernel-broken-kernel-reads-user.elf): a plain
+  // kernel load of the caller's code through its EL0 mapping, which PAN
+  // turns into a permission fault at EL1 (tests/aarch64_boot_test.cpp).
+  (void)*reinterpret_cast<const volatile std::uint32_t*>(frame->elr);
+#endif
   SyscallArgs call{frame->x[8], {frame->x[0], frame->x[1], frame->x[2], frame->x[3], frame->x[4], frame->x[5]}};
   TrapFrame* resume = dispatch_syscall(call, frame);
   machine::set_syscall_result(*frame, static_cast<std::int64_t>(call.number));

@@ -18,6 +18,7 @@
 #include "core/sched/task.h"
 #include "core/smp/secondary_cpus.h"
 #include "hw-aarch64/cpu/cycle_counter.h"
+#include "hw-aarch64/cpu/pan.h"
 #include "hw-aarch64/cpu/system_registers.h"
 #include "hw-aarch64/virt/board_layout.h"
 #include "hw-aarch64/virt/generic_timer.h"
@@ -142,6 +143,7 @@ void add_default_tasks(BootInfo& info) {
 extern "C" [[noreturn]] void aarch64_main() {
   using namespace pristine;
   PRISTINE_WRITE_SYSREG(tpidr_el1, 0);  // machine::cpu_id() of the boot CPU
+  aarch64::pan_enable_on_this_cpu();
   virt::gic_init_distributor();
   virt::gic_init_this_cpu(0);
   virt::gic_enable_private(0, virt::kVirtualTimerIntid);
@@ -208,6 +210,7 @@ alignas(16) std::uint8_t pristine_secondary_stacks[pristine::kMaxCpus + 1][16 * 
 extern "C" [[noreturn]] void aarch64_secondary_main(std::uint64_t cpu) {
   using namespace pristine;
   PRISTINE_WRITE_SYSREG(tpidr_el1, cpu);
+  aarch64::pan_enable_on_this_cpu();
   const auto id = static_cast<std::uint32_t>(cpu);
   virt::gic_init_this_cpu(id);
   virt::gic_enable_private(id, virt::kVirtualTimerIntid);

@@ -173,9 +173,11 @@ std::string kernel_command_line(const BootOptions& o) {
 }
 
 // QEMU's AArch64 `virt` board (docs/aarch64.md): GICv3, the kernel's verdict
-// through semihosting's exit, which QEMU takes only with this flag.
+// through semihosting's exit, which QEMU takes only with this flag. A
+// Cortex-A76 (Armv8.2): it has PAN, which the kernel runs with where the CPU
+// has it (hw-aarch64/cpu/pan.h); QEMU's Cortex-A57 (Armv8.0) has not.
 std::vector<std::string> aarch64_qemu_command(const BootOptions& o) {
-  std::vector<std::string> cmd = {"qemu-system-aarch64", "-machine", "virt,gic-version=3", "-cpu", "cortex-a57",
+  std::vector<std::string> cmd = {"qemu-system-aarch64", "-machine", "virt,gic-version=3", "-cpu", "cortex-a76",
                                   "-m", "128M", "-smp", std::to_string(o.smp), "-display", "none", "-nodefaults",
                                   "-serial", "stdio", "-no-reboot", "-semihosting-config", "enable=on,target=native",
                                   "-kernel", o.image.string()};
