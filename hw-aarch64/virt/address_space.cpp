@@ -18,7 +18,10 @@
 // Both bump the slot's generation; a CPU switching to a slot whose
 // generation moved since it last ran it drops that ASID's translations
 // (tlbi aside1, local), which is the flush core/ counted on, at the same
-// point, and no other switch flushes.
+// point, and no other switch flushes. (QEMU's TCG flushes its whole TLB on
+// any TTBR0 write that changes the ASID, target/arm/helper.c
+// vmsa_ttbr_write: under QEMU neither the gain nor a missing flush shows;
+// on hardware both do.)
 #include <cstdint>
 
 #include "core/hot_path.h"
@@ -62,6 +65,12 @@ std::uint32_t g_seen_generation[kMaxCpus][kMaxTasks];
 constexpr std::uint64_t kAsidShift = 48;  // TTBR0_EL1.ASID, 8 bits (TCR_EL1.AS = 0)
 static_assert(kMaxTasks < 255, "an 8-bit ASID per slot, 0 left to no slot");
 
+// Where g_spaces lies in physical memory: the linear map's offset taken
+// off inline (virt::physical_of, out of line, costs a call on the switch).
+PRISTINE_HOT inline std::uint64_t spaces_physical() {
+  return reinterpret_cast<std::uint64_t>(&g_spaces[0]) - virt::kKernelOffset;
+}
+
 std::uint64_t region_base() { return reinterpret_cast<std::uint64_t>(__user_start) & ~(kBlockSize - 1); }
 
 std::uint64_t user_physical(VirtAddr page) {
@@ -74,7 +83,7 @@ constexpr aarch64::Access kUserData{.writable = true, .user = true};
 // The level-3 entry of `page` in the space `root`; null if `root` is no
 // slot's or `page` lies outside the user region's 2 MiB. An index, no walk.
 PRISTINE_HOT std::uint64_t* user_pte(PhysAddr root, VirtAddr page) {
-  const std::uint64_t index = (root - virt::physical_of(g_spaces[0].root)) / sizeof(AddressSpace);
+  const std::uint64_t index = (root - spaces_physical()) / sizeof(AddressSpace);
   const std::uint64_t base = region_base();
   if (index >= kMaxTasks || page < base || page >= base + kBlockSize) return nullptr;
   return &g_spaces[index].level3[(page - base) / kPageSize];
@@ -83,7 +92,7 @@ PRISTINE_HOT std::uint64_t* user_pte(PhysAddr root, VirtAddr page) {
 // The slot whose space `root` is (an index: each slot's tables sit in
 // g_spaces[slot]); kMaxTasks if none.
 PRISTINE_HOT std::uint64_t slot_of(PhysAddr root) {
-  const std::uint64_t index = (root - virt::physical_of(g_spaces[0].root)) / sizeof(AddressSpace);
+  const std::uint64_t index = (root - spaces_physical()) / sizeof(AddressSpace);
   return index < kMaxTasks ? index : kMaxTasks;
 }
 
@@ -143,7 +152,8 @@ PRISTINE_HOT void switch_address_space(PhysAddr root) {
   aarch64::isb();
   if (slot >= kMaxTasks) return;
   const std::uint32_t generation = __atomic_load_n(&g_slot_generation[slot], __ATOMIC_ACQUIRE);
-  std::uint32_t& seen = g_seen_generation[static_cast<std::uint32_t>(cpu_id())][slot];
+  // machine::cpu_id(), read inline: TPIDR_EL1 holds the CPU's index (board_init.cpp).
+  std::uint32_t& seen = g_seen_generation[PRISTINE_READ_SYSREG(tpidr_el1)][slot];
   if (seen == generation) return;
   seen = generation;
   // TLBI ASIDE1 takes the ASID in bits 63:48 of its operand (Arm ARM C5.5).
