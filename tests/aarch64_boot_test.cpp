@@ -354,6 +354,23 @@ TEST(Aarch64Boot, TwoCpusRunTheSmpBootScenarioWithItsPinsPastCpu1Refused) {
   for (const char* cpu : {"0", "1"}) EXPECT_GE(report.get("cpu", cpu).number("ticks"), 90u) << cpu;
 }
 
+// scenarios/kernel-stack-overflow.toml: the kernel thread's recursion runs
+// into its stack's guard page (taken out of the linear map at boot). AArch64
+// takes the data abort at EL1 on that stack (x86-64 takes a #DF on its own
+// stack instead): a kernel exception whose fault address is in the guard
+// page, reported as a kernel stack overflow (core/interrupt/dispatch.cpp),
+// and a failure verdict.
+TEST(Aarch64Boot, KernelStackOverflowIsADataAbortInTheGuardPageReportedAsSuch) {
+  const auto r = pristine("boot --arch aarch64 --icount --seconds 0.1 --scenario " PRISTINE_SOURCE_DIR
+                          "/scenarios/kernel-stack-overflow.toml");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("KERNEL EXCEPTION data-abort"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("esr=0x0000000096000047"), std::string::npos) << "EL1, translation fault level 3, a write\n"
+                                                                          << r.output;
+  EXPECT_NE(r.output.find("kstack-overflow: kernel stack overflow"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("spsr="), std::string::npos) << "the register dump";
+}
+
 // PAN (hw-aarch64/cpu/pan.h): on a CPU that has it the kernel runs with
 // PSTATE.PAN set and clears it only in the user copies, so a kernel access
 // to EL0 memory anywhere else is a permission fault at EL1. The broken image
