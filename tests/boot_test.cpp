@@ -550,7 +550,7 @@ TEST(Boot, BadFlagsAreRejected) {
 
 namespace {
 
-// The kernel command line is untrusted (hw-x86_64/pc/command_line.h): every
+// The kernel command line is untrusted (core/boot/command_line.h): every
 // word past a bound or malformed is clamped or refused with one console line,
 // and the run goes on with what was accepted. (A second -append after `--`
 // replaces the one `pristine boot` writes.)

@@ -1,6 +1,6 @@
-// The PC command line's words have one source (hw-x86_64/pc/command_line_words.def):
+// The PC command line's words have one source (core/boot/command_line_words.def):
 // everything `pristine boot` writes into QEMU's -append is read by the
-// kernel's parser (hw-x86_64/pc/command_line.cpp, compiled for the host)
+// kernel's parser (core/boot/command_line.cpp, compiled for the host)
 // without a single notice, and reads back as what the host meant.
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "hw-x86_64/pc/command_line.h"
+#include "core/boot/command_line.h"
 #include "sim/cli/boot_command.h"
 #include "sim/cli/scenario_args.h"
 #include "sim/scenario.h"
@@ -22,14 +22,14 @@ void record_notice(const char* what, const char* word, std::size_t length) {
   g_notices.push_back(std::string(what) + ": " + std::string(word, length));
 }
 
-pc::CommandLine parse_what_the_host_writes(const cli::BootOptions& options) {
+boot::CommandLine parse_what_the_host_writes(const cli::BootOptions& options) {
   const std::vector<std::string> cmd = cli::qemu_command(options);
   const auto append = std::find(cmd.begin(), cmd.end(), "-append");
   EXPECT_NE(append, cmd.end());
   if (append == cmd.end() || append + 1 == cmd.end()) return {};
   g_notices.clear();
   const std::string& text = *(append + 1);
-  const pc::CommandLine line = pc::parse_command_line(text.c_str(), text.size(), record_notice);
+  const boot::CommandLine line = boot::parse_command_line(text.c_str(), text.size(), record_notice);
   EXPECT_TRUE(g_notices.empty()) << "the parser refused a word the host wrote: " << g_notices.front() << "\n" << text;
   return line;
 }
@@ -44,11 +44,11 @@ cli::BootOptions boot_options(cli::BootOptions::Mode mode, unsigned smp, double 
 }
 
 TEST(CommandLineWords, EveryModesWordsAreTheParsers) {
-  const pc::CommandLine icount = parse_what_the_host_writes(boot_options(cli::BootOptions::Mode::Icount, 4, 0.25));
+  const boot::CommandLine icount = parse_what_the_host_writes(boot_options(cli::BootOptions::Mode::Icount, 4, 0.25));
   EXPECT_TRUE(icount.icount);
   EXPECT_EQ(icount.cpus, 4u);
   EXPECT_EQ(icount.run_us, 250'000u);
-  const pc::CommandLine tcg = parse_what_the_host_writes(boot_options(cli::BootOptions::Mode::Tcg, 1, 1.0));
+  const boot::CommandLine tcg = parse_what_the_host_writes(boot_options(cli::BootOptions::Mode::Tcg, 1, 1.0));
   EXPECT_FALSE(tcg.icount);
   EXPECT_EQ(tcg.cpus, 1u);
   EXPECT_EQ(tcg.run_us, 1'000'000u);
@@ -60,7 +60,7 @@ TEST_P(ScenarioWords, EveryTaskAndTheTickAreTheParsers) {
   const sim::Scenario scenario = sim::load_scenario(std::string(PRISTINE_SOURCE_DIR "/scenarios/") + GetParam());
   cli::BootOptions o = boot_options(cli::BootOptions::Mode::Icount, scenario.cpus, 0.5);
   o.kernel_args = cli::kernel_args_for(scenario);
-  const pc::CommandLine line = parse_what_the_host_writes(o);
+  const boot::CommandLine line = parse_what_the_host_writes(o);
   EXPECT_EQ(line.tick_hz, scenario.tick_hz);
   ASSERT_EQ(line.task_count, scenario.tasks.size());
   for (std::size_t i = 0; i < scenario.tasks.size(); ++i) {

@@ -1,4 +1,4 @@
-// The PC kernel's command-line parser (hw-x86_64/pc/command_line.cpp), on the
+// The PC kernel's command-line parser (core/boot/command_line.cpp), on the
 // host. Each bug the fuzzer and review found in the parser that board_init.cpp
 // carried before has a test here: on that parser every one of them misbehaved
 // silently (a wrapped number, a run that became endless, a pin that vanished).
@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "hw-x86_64/pc/command_line.h"
+#include "core/boot/command_line.h"
 
 namespace {
 
 using pristine::kAnyCpu;
 using pristine::UserProgram;
-using pristine::pc::CommandLine;
+using pristine::boot::CommandLine;
 
 std::vector<std::string> g_notices;
 
@@ -27,10 +27,10 @@ void collect(const char* what, const char* word, std::size_t length) {
 
 CommandLine parse(const std::string& text) {
   g_notices.clear();
-  return pristine::pc::parse_command_line(text.data(), text.size(), collect);
+  return pristine::boot::parse_command_line(text.data(), text.size(), collect);
 }
 
-constexpr std::uint64_t kMaxRunUs = pristine::pc::kMaxRunSeconds * 1'000'000;
+constexpr std::uint64_t kMaxRunUs = pristine::boot::kMaxRunSeconds * 1'000'000;
 
 TEST(PcCommandLine, TheLinesPristineBootWritesParseWithoutANotice) {
   const CommandLine line = parse(
@@ -85,7 +85,7 @@ TEST(PcCommandLine, SecondsTimesAMillionNoLongerWraps) {
 TEST(PcCommandLine, ANumberPast64BitsIsClampedNotWrapped) {
   EXPECT_EQ(parse("seconds=100000000000000000000").run_us, kMaxRunUs);
   EXPECT_EQ(g_notices.size(), 1u);
-  EXPECT_EQ(parse("tick=4294967297").tick_hz, pristine::pc::kMaxTickHz);  // was 1 Hz (truncated to 32 bits)
+  EXPECT_EQ(parse("tick=4294967297").tick_hz, pristine::boot::kMaxTickHz);  // was 1 Hz (truncated to 32 bits)
   EXPECT_EQ(g_notices.size(), 1u);
 }
 
@@ -122,7 +122,7 @@ TEST(PcCommandLine, ABadTickRateIsRefusedWithANotice) {
     EXPECT_EQ(parse(text).tick_hz, 1000u) << text;
     EXPECT_EQ(g_notices.size(), 1u) << text;
   }
-  EXPECT_EQ(parse("tick=2000000").tick_hz, pristine::pc::kMaxTickHz);
+  EXPECT_EQ(parse("tick=2000000").tick_hz, pristine::boot::kMaxTickHz);
   EXPECT_EQ(g_notices.size(), 1u);
 }
 
@@ -136,7 +136,7 @@ TEST(PcCommandLine, ALine8RateIsBoundedWithANotice) {
     EXPECT_EQ(parse(text).line8_hz, 0u) << text;
     EXPECT_EQ(g_notices.size(), 1u) << text;
   }
-  EXPECT_EQ(parse("line8_hz=1000000").line8_hz, pristine::pc::kMaxLine8Hz);
+  EXPECT_EQ(parse("line8_hz=1000000").line8_hz, pristine::boot::kMaxLine8Hz);
   EXPECT_EQ(g_notices.size(), 1u);
 }
 
@@ -242,10 +242,10 @@ TEST(PcCommandLine, UnknownWordsAreToldAbout) {
 TEST(PcCommandLine, NothingPastTheLengthOrTheFirstNulIsRead) {
   const std::string text = "tick=100 cpus=2";
   g_notices.clear();
-  EXPECT_EQ(pristine::pc::parse_command_line(text.data(), 8, collect).tick_hz, 100u);
-  EXPECT_EQ(pristine::pc::parse_command_line(text.data(), 7, collect).tick_hz, 10u);
+  EXPECT_EQ(pristine::boot::parse_command_line(text.data(), 8, collect).tick_hz, 100u);
+  EXPECT_EQ(pristine::boot::parse_command_line(text.data(), 7, collect).tick_hz, 10u);
   const std::string with_nul("tick=100\0cpus=2", 15);
-  EXPECT_EQ(pristine::pc::parse_command_line(with_nul.data(), with_nul.size(), collect).cpus, 1u);
+  EXPECT_EQ(pristine::boot::parse_command_line(with_nul.data(), with_nul.size(), collect).cpus, 1u);
   EXPECT_TRUE(g_notices.empty());
 }
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "core/program_registry.h"
-#include "hw-x86_64/pc/command_line.h"
+#include "core/boot/command_line.h"
 #include "sim/cli/scenario_args.h"
 #include "sim/guest_image.h"
 #include "sim/scenario.h"
@@ -77,7 +77,7 @@ TEST(ProgramRegistry, EveryProgramRoundTripsThroughThePcCommandLine) {
     std::string text;
     for (const std::string& word : cli::kernel_args_for(s)) text += word + " ";
     g_notices = 0;
-    const pc::CommandLine line = pc::parse_command_line(text.data(), text.size(), count_notice);
+    const boot::CommandLine line = boot::parse_command_line(text.data(), text.size(), count_notice);
     EXPECT_EQ(g_notices, 0u) << text;
     ASSERT_EQ(line.task_count, s.tasks.size()) << text;
     EXPECT_EQ(line.tasks[0].program, info.program) << text;
@@ -95,7 +95,7 @@ TEST(ProgramRegistry, SourcesOnLineEightStartThePcsHpet) {
     std::string text;
     for (const std::string& word : cli::kernel_args_for(s)) text += word + " ";
     g_notices = 0;
-    const pc::CommandLine line = pc::parse_command_line(text.data(), text.size(), count_notice);
+    const boot::CommandLine line = boot::parse_command_line(text.data(), text.size(), count_notice);
     EXPECT_EQ(g_notices, 0u) << text;
     return line.line8_hz;
   };
@@ -106,7 +106,7 @@ TEST(ProgramRegistry, SourcesOnLineEightStartThePcsHpet) {
             30000u)
       << "two sources on the line: their rates add";
   EXPECT_EQ(line8_hz("[[source]]\nname = \"d\"\nkind = \"periodic\"\nvector = 0x48\nperiod_cycles = 1000\n"),
-            pc::kMaxLine8Hz)
+            boot::kMaxLine8Hz)
       << "2 MHz is clamped to the PC's bound";
 }
 

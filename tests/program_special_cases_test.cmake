@@ -3,7 +3,7 @@
 # parameter kind (ProgramArg) and start function, never by program, so none
 # of them names a UserProgram enumerator. Run by ctest:
 # cmake -DSOURCE_DIR=... -P this file.
-set(readers core/kernel_main.cpp hw-x86_64/pc/command_line.cpp sim/scenario.cpp sim/cli/scenario_args.cpp
+set(readers core/kernel_main.cpp core/boot/command_line.cpp sim/scenario.cpp sim/cli/scenario_args.cpp
             sim/simulator.cpp)
 set(found "")
 foreach(reader IN LISTS readers)

@@ -28,11 +28,18 @@ namespace {
   machine::write_exception_details(info);
   console::write("\n  task ");
   console::write(cpu.current ? cpu.current->name : "(none)");
-  if (info.is(ExceptionKind::NestedFault) && cpu.current) {
-    // The usual cause: the kernel stack ran into its guard page (the lowest
-    // page of the stack area), so the page fault could not be delivered on it.
-    const VirtAddr guard_end = cpu.current->kernel_stack_top - kKernelStackSize + 4096;
-    if (info.stack_pointer <= guard_end + 512) console::write(": kernel stack overflow");
+  if (cpu.current) {
+    const VirtAddr guard_start = cpu.current->kernel_stack_top - kKernelStackSize;
+    const VirtAddr guard_end = guard_start + 4096;
+    // The usual cause of a nested fault: the kernel stack ran into its guard
+    // page (the lowest page of the stack area), so the page fault could not
+    // be delivered on it (x86-64's #DF on its own stack). An architecture
+    // that takes the fault on the same stack (AArch64: a data abort at EL1)
+    // says so with the fault's address inside the guard page.
+    const bool nested_near_guard = info.is(ExceptionKind::NestedFault) && info.stack_pointer <= guard_end + 512;
+    const bool in_guard = info.is(ExceptionKind::PageFault) && info.fault_address >= guard_start &&
+                          info.fault_address < guard_end;
+    if (nested_near_guard || in_guard) console::write(": kernel stack overflow");
   }
   console::write("\n");
   machine::dump_frame(frame);

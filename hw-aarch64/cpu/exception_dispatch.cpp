@@ -21,6 +21,7 @@ namespace slot = arch::aarch64_exception;
 
 // The svc immediate of machine::kernel_wait (hw-aarch64/cpu/machine_cpu.cpp).
 constexpr std::uint16_t kKernelWaitImmediate = 0x81;
+constexpr std::uint64_t kAlignmentFaultStatus = 0x21;
 
 PRISTINE_HOT Vector slot_of(ExceptionClass c) {
   switch (c) {
@@ -34,6 +35,7 @@ PRISTINE_HOT Vector slot_of(ExceptionClass c) {
     case ExceptionClass::Brk64: return slot::kBreakpoint;
     case ExceptionClass::FpAccess: return slot::kFpAccess;
     case ExceptionClass::IllegalState: return slot::kIllegalState;
+    case ExceptionClass::SystemRegister: return slot::kSystemRegister;
     default: return slot::kOther;
   }
 }
@@ -55,6 +57,12 @@ PRISTINE_HOT TrapFrame* take_exception(TrapFrame* frame, Vector vector, bool fro
 // (SyscallArgs), which x86-64's RAX holds both of; here it is copied to x0.
 // A call that blocks gets its result later (machine::set_syscall_result).
 PRISTINE_HOT TrapFrame* take_system_call(TrapFrame* frame) {
+#ifdef PRISTINE_BROKEN_KERNEL_READS_USER
+  // Broken on purpose (aarch64-kernel-broken-kernel-reads-user.elf): a plain
+  // kernel load of the caller's code through its EL0 mapping, which PAN
+  // turns into a permission fault at EL1 (tests/aarch64_boot_test.cpp).
+  (void)*reinterpret_cast<const volatile std::uint32_t*>(frame->elr);
+#endif
   SyscallArgs call{frame->x[8], {frame->x[0], frame->x[1], frame->x[2], frame->x[3], frame->x[4], frame->x[5]}};
   TrapFrame* resume = dispatch_syscall(call, frame);
   machine::set_syscall_result(*frame, static_cast<std::int64_t>(call.number));
@@ -68,7 +76,11 @@ PRISTINE_HOT TrapFrame* take_synchronous(TrapFrame* frame, bool from_user) {
     return dispatch_interrupt(vectors::kKernelWait, frame);
   }
   if (c == ExceptionClass::Svc64 && from_user) return take_system_call(frame);
-  return take_exception(frame, slot_of(c), from_user, esr);
+  // A data abort for alignment is no page fault: nothing to map, and core/
+  // must not read it as one (Arm ARM D17.2.37: DFSC 0b100001).
+  const bool alignment = (c == ExceptionClass::DataAbortLowerEl || c == ExceptionClass::DataAbortSameEl) &&
+                         (esr & 0x3f) == kAlignmentFaultStatus;
+  return take_exception(frame, alignment ? slot::kAlignment : slot_of(c), from_user, esr);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ enum class ExceptionClass : std::uint8_t {
   FpAccess = 0x07,
   IllegalState = 0x0e,
   Svc64 = 0x15,
+  SystemRegister = 0x18,  // MSR, MRS or a system instruction trapped (e.g. msr daifset at EL0, SCTLR_EL1.UMA = 0)
   InstructionAbortLowerEl = 0x20,
   InstructionAbortSameEl = 0x21,
   PcAlignment = 0x22,

@@ -7,6 +7,7 @@
 #include "core/machine.h"
 #include "core/syscall/syscall.h"
 #include "hw-aarch64/cpu/exception_syndrome.h"
+#include "hw-aarch64/cpu/pan.h"
 #include "hw-aarch64/cpu/system_registers.h"
 #include "hw-aarch64/cpu/trap_frame.h"
 
@@ -140,7 +141,7 @@ TrapFrame* prepare_kernel_frame(VirtAddr kernel_stack_top, void (*entry)(std::ui
   TrapFrame* frame = frame_below(kernel_stack_top);
   frame->x[0] = arg;
   frame->elr = reinterpret_cast<std::uint64_t>(entry);
-  frame->spsr = kSpsrEl1h;
+  frame->spsr = kSpsrEl1h | aarch64::pan_bits_for_kernel_context();  // kernel threads run with PAN too
   return frame;
 }
 

@@ -7,13 +7,29 @@
 // the bytes left (x2 counts them down after each store, so a turn that
 // faulted counts as not copied). EL0 memory is Normal memory: unaligned
 // eight-byte accesses are allowed there (SCTLR_EL1.A is clear).
+//
+// Where the CPU has PAN (cpu/pan.h), it is cleared for the copy and set
+// again on both ways out: these are the only kernel accesses to EL0 memory.
+// A fault in the copy returns through the exception with the copy's PSTATE
+// (PAN clear) to the fixup, which sets it again.
   .section .text.pristine_hot, "ax"
+
+  // PSTATE.PAN = \value (0 or 1) if the kernel runs with PAN; x9, x10 scratch.
+  .macro set_pan value
+  adrp x9, pristine_aarch64_pan
+  ldr w9, [x9, :lo12:pristine_aarch64_pan]
+  cbz w9, 9f
+  mov x10, #(\value << 22)
+  msr s3_0_c4_c2_3, x10   // PAN
+9:
+  .endm
 
   // std::size_t aarch64_user_copy(void* to, const void* from, std::size_t length):
   // the bytes not copied (0: all of them).
   .global aarch64_user_copy
   .type aarch64_user_copy, %function
 aarch64_user_copy:
+  set_pan 0
 1:cmp x2, #8
   b.lo 2f
 aarch64_user_copy_load8:
@@ -29,9 +45,11 @@ aarch64_user_copy_store:
   strb w3, [x0], #1
   sub x2, x2, #1
   b 2b
-3:mov x0, #0
+3:set_pan 1
+  mov x0, #0
   ret
 aarch64_user_copy_fixup:
+  set_pan 1
   mov x0, x2
   ret
   .size aarch64_user_copy, . - aarch64_user_copy

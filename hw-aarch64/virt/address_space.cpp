@@ -6,10 +6,22 @@
 // EL1 never runs it), the shared program data, and the slot's own pages
 // (never executable). The user region is linked at its virtual address and
 // loaded after the kernel (virt/kernel.ld): a user page's physical address
-// is its offset in the region plus where the region was loaded. Every
-// space uses ASID 0 and a switch drops its translations (tlbi aside1), as a
-// CR3 write does on the PC: core/ counts on it (a reused slot is scrubbed
-// without a flush).
+// is its offset in the region plus where the region was loaded.
+//
+// Each slot's space has an ASID of its own (slot + 1 in TTBR0's top bits;
+// user pages are not global), so a switch keeps the translations the CPU
+// caches for every space instead of dropping them as a CR3 write does on the
+// PC. core/ counts on a switch's flush in two places: a page unmapped or
+// made read-only while the space ran on no other CPU (only the CPUs that
+// have it loaded get a shootdown), and a slot reused after a scrub that
+// unmapped its pages without a flush (core/machine.h, scrub_user_slot).
+// Both bump the slot's generation; a CPU switching to a slot whose
+// generation moved since it last ran it drops that ASID's translations
+// (tlbi aside1, local), which is the flush core/ counted on, at the same
+// point, and no other switch flushes. (QEMU's TCG flushes its whole TLB on
+// any TTBR0 write that changes the ASID, target/arm/helper.c
+// vmsa_ttbr_write: under QEMU neither the gain nor a missing flush shows;
+// on hardware both do.)
 #include <cstdint>
 
 #include "core/hot_path.h"
@@ -41,6 +53,24 @@ struct alignas(4096) AddressSpace {
 };
 AddressSpace g_spaces[kMaxTasks];
 
+// Per slot, bumped by every change that leaves translations of its space
+// stale (unmap, protect, a scrub); per CPU, the generation each slot had
+// when this CPU last switched to it. A slot's generation starts at 1 when
+// its space is built and no CPU has seen 1 yet, so a CPU's first switch to
+// a slot flushes its ASID too. (A 32-bit count wraps after 2^32 changes of
+// one slot: far past any run here.)
+std::uint32_t g_slot_generation[kMaxTasks];
+std::uint32_t g_seen_generation[kMaxCpus][kMaxTasks];
+
+constexpr std::uint64_t kAsidShift = 48;  // TTBR0_EL1.ASID, 8 bits (TCR_EL1.AS = 0)
+static_assert(kMaxTasks < 255, "an 8-bit ASID per slot, 0 left to no slot");
+
+// Where g_spaces lies in physical memory: the linear map's offset taken
+// off inline (virt::physical_of, out of line, costs a call on the switch).
+PRISTINE_HOT inline std::uint64_t spaces_physical() {
+  return reinterpret_cast<std::uint64_t>(&g_spaces[0]) - virt::kKernelOffset;
+}
+
 std::uint64_t region_base() { return reinterpret_cast<std::uint64_t>(__user_start) & ~(kBlockSize - 1); }
 
 std::uint64_t user_physical(VirtAddr page) {
@@ -53,10 +83,24 @@ constexpr aarch64::Access kUserData{.writable = true, .user = true};
 // The level-3 entry of `page` in the space `root`; null if `root` is no
 // slot's or `page` lies outside the user region's 2 MiB. An index, no walk.
 PRISTINE_HOT std::uint64_t* user_pte(PhysAddr root, VirtAddr page) {
-  const std::uint64_t index = (root - virt::physical_of(g_spaces[0].root)) / sizeof(AddressSpace);
+  const std::uint64_t index = (root - spaces_physical()) / sizeof(AddressSpace);
   const std::uint64_t base = region_base();
   if (index >= kMaxTasks || page < base || page >= base + kBlockSize) return nullptr;
   return &g_spaces[index].level3[(page - base) / kPageSize];
+}
+
+// The slot whose space `root` is (an index: each slot's tables sit in
+// g_spaces[slot]); kMaxTasks if none.
+PRISTINE_HOT std::uint64_t slot_of(PhysAddr root) {
+  const std::uint64_t index = (root - spaces_physical()) / sizeof(AddressSpace);
+  return index < kMaxTasks ? index : kMaxTasks;
+}
+
+// Translations of the slot's space may be stale on CPUs that do not run it
+// now: each flushes its ASID before running it again (switch_address_space).
+PRISTINE_HOT void space_changed(PhysAddr root) {
+  const std::uint64_t slot = slot_of(root);
+  if (slot < kMaxTasks) __atomic_fetch_add(&g_slot_generation[slot], 1, __ATOMIC_RELEASE);
 }
 
 // Sixteen bytes a store (stp of the zero register), 256 stores.
@@ -75,6 +119,7 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uin
   if (reinterpret_cast<std::uint64_t>(__user_end) > base + kBlockSize) panic("the user region spans two 2 MiB");
   AddressSpace& a = g_spaces[slot];
   for (unsigned i = 0; i < 512; ++i) a.root[i] = a.level2[i] = a.level3[i] = 0;
+  __atomic_store_n(&g_slot_generation[slot], 1, __ATOMIC_RELEASE);
   a.root[aarch64::table_index(base, 1)] = virt::physical_of(a.level2) | d::kValid | d::kTable;
   a.level2[aarch64::table_index(base, 2)] = virt::physical_of(a.level3) | d::kValid | d::kTable;
   const auto text = reinterpret_cast<std::uint64_t>(__user_start);
@@ -96,10 +141,23 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uin
   return virt::physical_of(a.root);
 }
 
+// TTBR0 with the slot's ASID; its translations dropped first only if its
+// space changed since this CPU last ran it (above). Interrupts are off on
+// the switch path: the CPU's row is its own.
 PRISTINE_HOT void switch_address_space(PhysAddr root) {
   if ((PRISTINE_READ_SYSREG(ttbr0_el1) & d::kAddressMask) == root) return;
-  PRISTINE_WRITE_SYSREG(ttbr0_el1, root);
-  asm volatile("isb\n tlbi aside1, xzr\n dsb nsh\n isb" ::: "memory");
+  const std::uint64_t slot = slot_of(root);
+  const std::uint64_t asid = (slot + 1) << kAsidShift;
+  PRISTINE_WRITE_SYSREG(ttbr0_el1, root | asid);
+  aarch64::isb();
+  if (slot >= kMaxTasks) return;
+  const std::uint32_t generation = __atomic_load_n(&g_slot_generation[slot], __ATOMIC_ACQUIRE);
+  // machine::cpu_id(), read inline: TPIDR_EL1 holds the CPU's index (board_init.cpp).
+  std::uint32_t& seen = g_seen_generation[PRISTINE_READ_SYSREG(tpidr_el1)][slot];
+  if (seen == generation) return;
+  seen = generation;
+  // TLBI ASIDE1 takes the ASID in bits 63:48 of its operand (Arm ARM C5.5).
+  asm volatile("dsb ishst\n tlbi aside1, %0\n dsb nsh\n isb" ::"r"(asid) : "memory");
 }
 
 PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
@@ -127,6 +185,7 @@ PRISTINE_HOT void scrub_user_slot(PhysAddr root, VirtAddr private_start, VirtAdd
     if (page == counter_page) continue;
     if (std::uint64_t* pte = user_pte(root, page)) *pte = 0;
   }
+  space_changed(root);  // the reuse's flush, on every CPU that ran the slot
 }
 
 PRISTINE_HOT void reset_user_counter(VirtAddr counter) {
@@ -138,6 +197,7 @@ PRISTINE_HOT void unmap_user_page(PhysAddr root, VirtAddr page) {
   if (!pte) return;
   *pte = 0;
   flush_tlb_page(page);
+  space_changed(root);
 }
 
 PRISTINE_HOT void unmap_user_pages(PhysAddr root, VirtAddr first, std::uint32_t count) {
@@ -149,6 +209,7 @@ PRISTINE_HOT void unmap_user_pages(PhysAddr root, VirtAddr first, std::uint32_t 
     if (std::uint64_t* pte = user_pte(root, first + i * kPageSize)) *pte = 0;
   }
   flush_tlb_all();
+  space_changed(root);
 }
 
 PRISTINE_HOT bool protect_user_page(PhysAddr root, VirtAddr page, bool writable) {
@@ -156,6 +217,7 @@ PRISTINE_HOT bool protect_user_page(PhysAddr root, VirtAddr page, bool writable)
   if (!pte || !(*pte & d::kValid)) return false;
   *pte = writable ? (*pte & ~d::kReadOnly) : (*pte | d::kReadOnly);
   flush_tlb_page(page);
+  space_changed(root);
   return true;
 }
 

@@ -28,6 +28,13 @@ constexpr std::uint64_t kTcr = (25ull << 0) | (1ull << 8) | (1ull << 10) | (3ull
 constexpr std::uint64_t kSctlrMmu = 1ull << 0;
 constexpr std::uint64_t kSctlrDataCache = 1ull << 2;
 constexpr std::uint64_t kSctlrInstructionCache = 1ull << 12;
+// EL0's stack pointer must be 16-byte aligned for a load or store through
+// it (SA0, the Arm ARM's SP alignment check; QEMU's TCG does not implement
+// it), and EL0 may not mask interrupts (UMA clear: `msr daifset` at EL0 is
+// trapped, the fault-privileged program's). QEMU's reset value has both so;
+// the kernel relies on them and says so here (Arm ARM D17.2.118, SCTLR_EL1).
+constexpr std::uint64_t kSctlrEl0SpAlignment = 1ull << 4;
+constexpr std::uint64_t kSctlrEl0MasksInterrupts = 1ull << 9;
 
 }  // namespace
 
@@ -50,8 +57,9 @@ void turn_the_mmu_on(std::uint64_t identity, std::uint64_t kernel) {
   PRISTINE_WRITE_SYSREG(ttbr0_el1, identity);
   PRISTINE_WRITE_SYSREG(ttbr1_el1, kernel);
   asm volatile("isb\n tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
-  PRISTINE_WRITE_SYSREG(sctlr_el1,
-                        PRISTINE_READ_SYSREG(sctlr_el1) | kSctlrMmu | kSctlrDataCache | kSctlrInstructionCache);
+  PRISTINE_WRITE_SYSREG(sctlr_el1, (PRISTINE_READ_SYSREG(sctlr_el1) | kSctlrMmu | kSctlrDataCache |
+                                    kSctlrInstructionCache | kSctlrEl0SpAlignment) &
+                                       ~kSctlrEl0MasksInterrupts);
   aarch64::isb();
 }
 

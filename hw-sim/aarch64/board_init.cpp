@@ -16,6 +16,7 @@
 #include "core/sched/task.h"
 #include "core/smp/secondary_cpus.h"
 #include "hw-aarch64/cpu/interrupt_controller.h"
+#include "hw-aarch64/cpu/pan.h"
 #include "hw-aarch64/cpu/system_registers.h"
 #include "hw-sim/aarch64/board_entry_constants.h"
 #include "hw-sim/board_window.h"
@@ -36,6 +37,7 @@ extern "C" [[noreturn]] void aarch64_main() {
   using namespace pristine;
   if (sim_board::reg(sim_board::kId) != sim_board::kBoardId) machine::power_off(4);
   PRISTINE_WRITE_SYSREG(tpidr_el1, 0);
+  aarch64::pan_enable_on_this_cpu();  // where the CPU has PAN, as on `virt`
   sim_board::reg(sim_board::kTimerVector) = vectors::kTimer;
   kernel_main();
 }
@@ -47,6 +49,7 @@ alignas(16) std::uint8_t pristine_secondary_stacks[pristine::kMaxCpus + 1][16 * 
 extern "C" [[noreturn]] void aarch64_secondary_main(std::uint64_t cpu) {
   using namespace pristine;
   PRISTINE_WRITE_SYSREG(tpidr_el1, cpu);
+  aarch64::pan_enable_on_this_cpu();
   sim_board::reg(sim_board::kTimerVector) = vectors::kTimer;
   kernel_secondary_main(CpuId{static_cast<std::uint32_t>(cpu)});
 }

@@ -3,13 +3,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/boot/boot_console.h"
+#include "core/boot/command_line.h"
 #include "core/boot_info.h"
 #include "core/console.h"
 #include "core/drivers/driver_table.h"
 #include "core/kernel_main.h"
 #include "core/test_hook.h"
 #include "hw-x86_64/cpu/cpu_init.h"
-#include "hw-x86_64/pc/command_line.h"
 #include "hw-x86_64/pc/hpet.h"
 #include "hw-x86_64/pc/ioapic.h"
 #include "hw-x86_64/pc/pci.h"
@@ -36,54 +37,25 @@ struct StartInfo {
   std::uint64_t cmdline_paddr;
 };
 
-// Told by the parser of each word it refused or clamped: one console line,
-// the word's bytes shown as they are if printable ASCII, else as '?'.
+// Told by the parser of each word it refused or clamped: one console line.
 void command_line_notice(const char* what, const char* word, std::size_t length) {
-  constexpr std::size_t kShown = 64;
-  char shown[kShown + 4] = {};
-  std::size_t n = 0;
-  for (; n < length && n < kShown; ++n) shown[n] = word[n] >= 0x20 && word[n] < 0x7f ? word[n] : '?';
-  if (length > kShown) {
-    shown[n++] = '.';
-    shown[n++] = '.';
-    shown[n++] = '.';
-  }
-  shown[n] = '\0';
-  console::write("pc: ");
-  console::write(what);
-  console::write(": ");
-  console::write(shown);
-  console::write("\n");
+  boot::write_command_line_notice("pc", what, word, length);
 }
 
-// The command line (command_line.h) from the PVH start info: at most
+// The command line (core/boot/command_line.h) from the PVH start info: at most
 // kMaxCommandLineLength bytes are read.
-CommandLine read_command_line(std::uint32_t start_info_phys) {
+boot::CommandLine read_command_line(std::uint32_t start_info_phys) {
+  using boot::kMaxCommandLineLength;
   // The low GiB is identity-mapped: physical addresses are usable as is.
   const auto* info = reinterpret_cast<const StartInfo*>(static_cast<std::uintptr_t>(start_info_phys));
-  if (!info || info->magic != kPvhMagic || info->cmdline_paddr == 0) return CommandLine{};
+  if (!info || info->magic != kPvhMagic || info->cmdline_paddr == 0) return boot::CommandLine{};
   const char* text = reinterpret_cast<const char*>(info->cmdline_paddr);
   std::size_t length = 0;
   while (length < kMaxCommandLineLength && text[length] != '\0') ++length;
   if (length == kMaxCommandLineLength) {
     console::write("pc: command line longer than 4096 bytes: the rest is ignored\n");
   }
-  return parse_command_line(text, length, command_line_notice);
-}
-
-// Microseconds as seconds, e.g. "1", "0.25".
-void write_seconds(std::uint64_t us) {
-  console::write_dec(us / 1'000'000);
-  std::uint64_t fraction = us % 1'000'000;
-  if (fraction == 0) return;
-  char digits[8] = {'.'};
-  unsigned n = 1;
-  for (std::uint64_t scale = 100'000; fraction != 0; scale /= 10) {
-    digits[n++] = static_cast<char>('0' + fraction / scale);
-    fraction %= scale;
-  }
-  digits[n] = '\0';
-  console::write(digits);
+  return boot::parse_command_line(text, length, command_line_notice);
 }
 
 void add_task(BootInfo& info, const char* name, UserProgram program, std::uint32_t priority, std::uint64_t arg) {
@@ -107,7 +79,7 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
   PRISTINE_TEST_HOOK(boot_cpu_ready);
   pc::pic_remap_and_mask();
   pc::ioapic_mask_all();  // drivers route their own lines (machine::enable_device_line)
-  pc::CommandLine line = pc::read_command_line(start_info_phys);
+  boot::CommandLine line = pc::read_command_line(start_info_phys);
   pc::lapic_init();
   const pc::ClockRates rates = pc::calibrate_clocks();
   pc::lapic_timer_start(rates.lapic_timer_hz, rates.tsc_hz);
@@ -137,7 +109,7 @@ extern "C" [[noreturn]] void pc_board_main(std::uint32_t start_info_phys) {
   console::write(line.icount ? " Hz (icount: counts instructions), LAPIC timer " : " Hz, LAPIC timer ");
   console::write_dec(rates.lapic_timer_hz);
   console::write(" Hz, run ");
-  pc::write_seconds(line.run_us);
+  boot::write_seconds(line.run_us);
   console::write(" s\n");
 
   BootInfo& info = pristine_boot_info;

@@ -43,10 +43,10 @@ struct BootOptions {
 // The QEMU command line for `options` (exposed for tests and --dry-run).
 std::vector<std::string> qemu_command(const BootOptions& options);
 
-// What `options` asks that the AArch64 kernel cannot do yet (its boot takes
-// no command line: a fixed set of tasks for 200 ms on the CPUs QEMU has),
-// one line each; empty for the PC.
-std::vector<std::string> not_yet_on_aarch64(const BootOptions& options, bool seconds_given);
+// What `options` asks that the AArch64 virt board cannot do (KVM on this
+// x86-64 host; the PC's devices a scenario's sources drive), one line each;
+// empty for the PC.
+std::vector<std::string> not_yet_on_aarch64(const BootOptions& options);
 
 // Why hardware virtualization is unusable here, or "" if /dev/kvm is real
 // VT-x/AMD-V (a `vmx` or `svm` CPU flag). On these machines /dev/kvm is a

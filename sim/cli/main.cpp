@@ -478,14 +478,15 @@ int main(int argc, char** argv) {
           boot_options.seconds = static_cast<double>(scenario.duration) / static_cast<double>(scenario.cpu_hz);
         }
         for (const std::string& what : pristine::cli::ignored_on_the_pc(scenario)) {
-          std::cerr << fmt::format("pristine boot: {}: ignored on the PC: {}\n",
-                                   pristine::sim::printable(boot_scenario.string()), what);
+          std::cerr << fmt::format("pristine boot: {}: ignored on the {}: {}\n",
+                                   pristine::sim::printable(boot_scenario.string()),
+                                   boot_arch == "aarch64" ? "AArch64 virt board" : "PC", what);
         }
         boot_options.kernel_args = pristine::cli::kernel_args_for(scenario);
         boot_options.serial_input = pristine::cli::serial_input_for(scenario);
         boot_options.nic_packets = pristine::cli::nic_packets_for(scenario);
       }
-      if (const auto refused = pristine::cli::not_yet_on_aarch64(boot_options, boot->count("--seconds") != 0);
+      if (const auto refused = pristine::cli::not_yet_on_aarch64(boot_options);
           !refused.empty()) {
         for (const std::string& why : refused) std::cerr << "pristine boot --arch aarch64: not yet: " << why << '\n';
         return kExitBadInput;

@@ -6,8 +6,8 @@
 
 #include "core/drivers/driver_table.h"
 #include "core/interrupt/vectors.h"
-#include "hw-x86_64/pc/command_line.h"
-#include "hw-x86_64/pc/command_line_words.h"
+#include "core/boot/command_line.h"
+#include "core/boot/command_line_words.h"
 #include "hw-x86_64/pc/hpet.h"
 #include "sim/event_source.h"
 #include "sim/fault_kinds.h"
@@ -18,7 +18,7 @@
 namespace pristine::cli {
 
 std::vector<std::string> kernel_args_for(const sim::Scenario& s) {
-  namespace word = pc::command_line_word;
+  namespace word = boot::command_line_word;
   std::vector<std::string> args = {fmt::format("{}{}", word::kTick, s.tick_hz)};
   for (const auto& t : s.tasks) {
     std::string task = fmt::format("{}{}:{}:{}:{}", word::kTask, t.name, sim::program_name(t.program), t.priority, t.boot_arg());
@@ -44,7 +44,7 @@ std::vector<std::string> kernel_args_for(const sim::Scenario& s) {
                     : cpu_hz / static_cast<double>(source.period);
   }
   if (line8_hz > 0) {
-    const auto hz = static_cast<std::uint64_t>(std::clamp(line8_hz + 0.5, 1.0, double{pc::kMaxLine8Hz}));
+    const auto hz = static_cast<std::uint64_t>(std::clamp(line8_hz + 0.5, 1.0, double{boot::kMaxLine8Hz}));
     args.push_back(fmt::format("{}{}", word::kLine8Hz, hz));
   }
   return args;

@@ -1,4 +1,4 @@
-// Fuzz target: the PC kernel's command-line parser (hw-x86_64/pc/command_line.cpp),
+// Fuzz target: the PC kernel's command-line parser (core/boot/command_line.cpp),
 // compiled for the host. The input is the command line, exactly its bytes (no
 // NUL added: a read past the end is a sanitizer report). Beyond not crashing,
 // every result must be within the documented bounds, every notice must name a
@@ -12,13 +12,13 @@
 #include <vector>
 
 #include "core/program_registry.h"
-#include "hw-x86_64/pc/command_line.h"
+#include "core/boot/command_line.h"
 
 namespace {
 
 using pristine::BootTask;
 using pristine::UserProgram;
-using pristine::pc::CommandLine;
+using pristine::boot::CommandLine;
 
 const char* g_input_begin = nullptr;
 const char* g_input_end = nullptr;
@@ -41,8 +41,8 @@ const char* program_name(UserProgram p) {
 }
 
 void check_bounds(const CommandLine& line) {
-  if (line.run_us > pristine::pc::kMaxRunSeconds * 1'000'000) fail("run past kMaxRunSeconds");
-  if (line.tick_hz == 0 || line.tick_hz > pristine::pc::kMaxTickHz) fail("tick rate out of range");
+  if (line.run_us > pristine::boot::kMaxRunSeconds * 1'000'000) fail("run past kMaxRunSeconds");
+  if (line.tick_hz == 0 || line.tick_hz > pristine::boot::kMaxTickHz) fail("tick rate out of range");
   if (line.cpus == 0 || line.cpus > pristine::kMaxCpus) fail("CPU count out of range");
   if (line.task_count > pristine::kMaxBootTasks) fail("too many tasks");
   for (std::uint32_t i = 0; i < line.task_count; ++i) {
@@ -52,7 +52,7 @@ void check_bounds(const CommandLine& line) {
     if (!program_name(t.program)) fail("task program unknown");
     if (t.priority > pristine::kMaxPriority) fail("task priority out of range");
     if (t.cpu != pristine::kAnyCpu && t.cpu >= line.cpus) fail("task pinned to a CPU that does not run");
-    if (t.program == UserProgram::Sleeper && t.arg > pristine::pc::kMaxSleepNanoseconds) fail("sleep past the bound");
+    if (t.program == UserProgram::Sleeper && t.arg > pristine::boot::kMaxSleepNanoseconds) fail("sleep past the bound");
     if (t.program == UserProgram::Pinger && (t.arg >= line.task_count || t.arg == i)) fail("pinger without a partner");
   }
 }
@@ -92,7 +92,7 @@ bool same(const CommandLine& a, const CommandLine& b) {
 CommandLine parse(const std::vector<char>& text) {
   g_input_begin = text.data();
   g_input_end = text.data() + text.size();
-  return pristine::pc::parse_command_line(text.data(), text.size(), notice);
+  return pristine::boot::parse_command_line(text.data(), text.size(), notice);
 }
 
 }  // namespace

@@ -24,8 +24,10 @@ inline constexpr Vector kDataAbort{5};         // EC 0x24/0x25
 inline constexpr Vector kSpAlignment{6};       // EC 0x26
 inline constexpr Vector kBreakpoint{7};        // EC 0x3c: brk
 inline constexpr Vector kSError{8};            // an SError interrupt
-inline constexpr Vector kOther{9};             // any other class
-inline constexpr Vector kCount{10};
+inline constexpr Vector kSystemRegister{9};    // EC 0x18: a system register or instruction EL0 may not use
+inline constexpr Vector kAlignment{10};        // EC 0x24/0x25 with the alignment fault status (0x21)
+inline constexpr Vector kOther{11};            // any other class
+inline constexpr Vector kCount{12};
 }  // namespace aarch64_exception
 
 inline constexpr Vector kFirstKernelVector{32};
@@ -42,6 +44,8 @@ constexpr const char* reserved_vector_name(Vector v) {
     case e::kSpAlignment: return "sp-alignment";
     case e::kBreakpoint: return "breakpoint";
     case e::kSError: return "serror";
+    case e::kSystemRegister: return "system-register";
+    case e::kAlignment: return "alignment-fault";
     case e::kOther: return "exception";
     default: return v < kFirstKernelVector ? "reserved" : nullptr;
   }
@@ -56,7 +60,9 @@ constexpr ExceptionKind exception_kind(Vector v) {
     case e::kInstructionAbort:
     case e::kDataAbort: return ExceptionKind::PageFault;
     case e::kPcAlignment:
-    case e::kSpAlignment: return ExceptionKind::Protection;
+    case e::kSpAlignment:
+    case e::kSystemRegister:
+    case e::kAlignment: return ExceptionKind::Protection;
     case e::kBreakpoint: return ExceptionKind::Breakpoint;
     default: return ExceptionKind::Other;
   }

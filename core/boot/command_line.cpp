@@ -1,13 +1,13 @@
-// The PC kernel command line (command_line.h): every number parsed strictly
+// The kernel command line of both boards (command_line.h): every number parsed strictly
 // (digits only, overflow refused), every value checked against its bound.
-#include "hw-x86_64/pc/command_line.h"
+#include "core/boot/command_line.h"
 
 #include "core/drivers/driver_table.h"
 
 #include "core/program_registry.h"
-#include "hw-x86_64/pc/command_line_words.h"
+#include "core/boot/command_line_words.h"
 
-namespace pristine::pc {
+namespace pristine::boot {
 namespace {
 
 // A piece of the text: [begin, end).
@@ -285,4 +285,4 @@ CommandLine parse_command_line(const char* text, std::size_t length, CommandLine
   return line;
 }
 
-}  // namespace pristine::pc
+}  // namespace pristine::boot

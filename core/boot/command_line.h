@@ -1,7 +1,10 @@
-// The PC image's kernel command line (QEMU -append, read from the PVH start
-// info by board_init.cpp): text in, CommandLine out. Pure: no memory but the
-// text it is given, no console; compiled into kernel.elf (freestanding) and for
-// the host (tests/pc_command_line_test.cpp, tests/fuzz/command_line_fuzz.cpp).
+// The kernel command line (QEMU -append) of both boards: the PC reads it from
+// the PVH start info (hw-x86_64/pc/board_init.cpp), the AArch64 virt board
+// from the device tree's /chosen/bootargs (hw-aarch64/virt/board_init.cpp,
+// core/boot/device_tree.h). Text in, CommandLine out. Pure and
+// architecture-neutral: no memory but the text it is given, no console;
+// compiled into kernel.elf and aarch64-kernel.elf (freestanding) and for the
+// host (tests/pc_command_line_test.cpp, tests/fuzz/command_line_fuzz.cpp).
 //
 // Space-separated words (spelled in command_line_words.def, which the host's
 // writer shares):
@@ -39,7 +42,7 @@
 #include "core/boot_info.h"
 #include "core/sched/task.h"
 
-namespace pristine::pc {
+namespace pristine::boot {
 
 inline constexpr std::size_t kMaxCommandLineLength = 4096;  // bytes read at most
 inline constexpr std::uint64_t kMaxRunSeconds = 1'000'000;  // ~11.6 days
@@ -67,4 +70,4 @@ using CommandLineNotice = void (*)(const char* what, const char* word, std::size
 // Parses up to `length` bytes of `text`, or up to its first NUL if sooner.
 CommandLine parse_command_line(const char* text, std::size_t length, CommandLineNotice notice);
 
-}  // namespace pristine::pc
+}  // namespace pristine::boot
