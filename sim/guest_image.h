@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/guest_architecture.h"
 #include "sim/host_types.h"
 
 namespace pristine::sim {
@@ -64,9 +65,6 @@ struct Symbol {
   VirtAddr address = 0;
   std::uint64_t size = 0;
 };
-
-// The CPU an image is built for (its ELF e_machine).
-enum class GuestArchitecture : std::uint8_t { X86_64, Aarch64 };
 
 class GuestImage {
  public:

@@ -59,11 +59,20 @@ class Parser {
       }
     }
     const toml::table& scenario = required_table(root_, "scenario");
-    check_keys(scenario, "scenario.", {"name", "description", "seed", "cpu_mhz", "cpus", "duration_ms",
+    check_keys(scenario, "scenario.", {"name", "description", "arch", "seed", "cpu_mhz", "cpus", "duration_ms",
                                        "duration_us", "duration_cycles", "quantum_cycles"});
     s.name = string(scenario, "scenario.", "name", true).value_or("");
     if (s.name.empty()) fail(scenario, "scenario.name", "must not be empty", scenario.get("name"));
     s.description = string(scenario, "scenario.", "description", false).value_or("");
+    if (const std::optional<std::string> arch = string(scenario, "scenario.", "arch", false)) {
+      const toml::node* node = scenario.get("arch");
+      if (*arch == architecture_name(GuestArchitecture::Aarch64)) {
+        s.arch = GuestArchitecture::Aarch64;
+      } else if (*arch != architecture_name(GuestArchitecture::X86_64)) {
+        fail(scenario, "scenario.arch", "is no architecture of this kernel (allowed: x86_64, aarch64)", node);
+      }
+      s.arch_line = static_cast<std::uint32_t>(node->source().begin.line);
+    }
     s.seed = integer(scenario, "scenario.", "seed", 0, INT64_MAX).value_or(1);
     cpu_mhz_ = integer(scenario, "scenario.", "cpu_mhz", 1, 10000).value_or(2000);
     s.cpu_hz = cpu_mhz_ * 1'000'000;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/program_registry.h"
+#include "sim/guest_architecture.h"
 #include "sim/host_types.h"
 #include "sim/fault_kinds.h"
 #include "sim/source_kinds.h"
@@ -86,6 +87,11 @@ struct Scenario {
   std::string name;
   std::string description;
   std::uint64_t seed = 1;                // --seed overrides
+  // The CPU the scenario's kernel runs on: `pristine boot --scenario` boots
+  // that architecture's image; the simulator refuses what its run loop
+  // does not drive yet (docs/aarch64.md).
+  GuestArchitecture arch = GuestArchitecture::X86_64;
+  std::uint32_t arch_line = 0;           // where `arch` is (0: not given), for a later refusal
   std::uint64_t cpu_hz = 2'000'000'000;  // modeled core clock, converts time units
   std::uint32_t cpus = 1;
   Cycles quantum = 1000;                 // CPUs interleave in turns of this many modeled cycles

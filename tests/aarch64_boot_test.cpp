@@ -265,6 +265,23 @@ TEST(Aarch64Boot, PreemptScenarioSleeperAndSyscallCheckRunOnAarch64) {
 // register), each switch-in traps once on the first FP instruction; beside
 // them a yielder, a counter, an unmapper (a demand-zero page mapped and
 // unmapped each round) and the heap toucher.
+// A scenario's `arch` key chooses the board: no --arch needed.
+TEST(Aarch64Boot, AScenarioThatSaysAarch64BootsTheVirtBoardWithoutArch) {
+  const std::string scenario = scenario_file("says-aarch64", R"(
+[scenario]
+name = "says-aarch64"
+arch = "aarch64"
+duration_ms = 20
+[[task]]
+name = "counter"
+program = "counter"
+)");
+  const auto r = pristine("boot --icount --seconds 0.03 --scenario " + scenario);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("virt: GICv3"), std::string::npos) << "the AArch64 board's banner\n" << r.output;
+  EXPECT_GT(read_shutdown_report(r.output).get("task", "counter").number("progress"), 0u);
+}
+
 TEST(Aarch64Boot, EachTaskKeepsItsOwnFpStateAcrossSwitches) {
   const std::string scenario = scenario_file("fpu-sharing", R"(
 [scenario]

@@ -45,6 +45,27 @@ TEST(Cli, MalformedScenarioExitsTwoNamingFileLineAndKey) {
   EXPECT_NE(r.output.find("cpus"), std::string::npos) << r.output;
 }
 
+// A scenario for AArch64: the simulator refuses it at its `arch` key
+// (its run loop drives x86-64 only so far) and writes nothing; `boot` with
+// a contradicting --arch is refused the same way before QEMU starts.
+TEST(Cli, AnAarch64ScenarioIsRefusedBySimAndByABootWithAnotherArch) {
+  const auto file = temp_file("arm.toml", "[scenario]\nname = \"arm\"\narch = \"aarch64\"\nduration_ms = 5\n"
+                                          "[[task]]\nname = \"c\"\nprogram = \"counter\"\n");
+  const auto json = pristine::testing::scratch_path("cli-test-arm.json");
+  std::filesystem::remove(json);
+  const auto sim = pristine("sim " + file.string() + " --json " + json.string());
+  EXPECT_EQ(sim.status, 2) << sim.output;
+  EXPECT_NE(sim.output.find(file.string() + ":3: scenario.arch: aarch64: the simulator's run loop runs x86-64 only"),
+            std::string::npos)
+      << sim.output;
+  EXPECT_FALSE(std::filesystem::exists(json));
+  const auto boot = pristine("boot --arch x86_64 --scenario " + file.string());
+  EXPECT_EQ(boot.status, 2) << boot.output;
+  EXPECT_NE(boot.output.find(file.string() + ":3: scenario.arch: aarch64, but --arch x86_64 was given"),
+            std::string::npos)
+      << boot.output;
+}
+
 TEST(Cli, UnknownFlagExitsTwo) {
   const auto r = pristine("sim " PRISTINE_SOURCE_DIR "/scenarios/quiet.toml --sed 3");
   EXPECT_EQ(r.status, 2);

@@ -307,3 +307,25 @@ TEST(BudgetBounds, FiguresAreBoundedAndGoalSourceIsAString) {
 
 }  // namespace
 }  // namespace pristine::sim
+
+namespace pristine::sim {
+namespace {
+
+// `arch` picks the CPU; only the two this kernel has are accepted, and the
+// error names the line and the key.
+TEST(ScenarioArch, TheKeyNamesTheCpuAndAnythingElseIsRefusedAtItsLine) {
+  const std::string head = "[scenario]\nname = \"x\"\nduration_ms = 10\n";
+  const Scenario plain = parse_scenario(head, "ok.toml");
+  EXPECT_EQ(plain.arch, GuestArchitecture::X86_64);
+  EXPECT_EQ(plain.arch_line, 0u) << "not given";
+  const Scenario arm = parse_scenario(head + "arch = \"aarch64\"\n", "ok.toml");
+  EXPECT_EQ(arm.arch, GuestArchitecture::Aarch64);
+  EXPECT_EQ(arm.arch_line, 4u);
+  EXPECT_EQ(parse_scenario(head + "arch = \"x86_64\"\n", "ok.toml").arch, GuestArchitecture::X86_64);
+  EXPECT_EQ(scenario_error(head + "arch = \"riscv64\"\n"),
+            "bad.toml:4: scenario.arch: is no architecture of this kernel (allowed: x86_64, aarch64)");
+  EXPECT_NE(scenario_error(head + "arch = 64\n").find("bad.toml:4: scenario.arch:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pristine::sim

@@ -235,7 +235,8 @@ int main(int argc, char** argv) {
   boot_options.image = default_image(argv[0], "kernel.elf");
   std::string boot_arch = "x86_64";
   boot->add_option("--arch", boot_arch,
-                   "x86_64 (the PC, the default) or aarch64 (QEMU's virt board with GICv3: docs/aarch64.md)")
+                   "x86_64 (the PC, the default) or aarch64 (QEMU's virt board with GICv3: docs/aarch64.md); "
+                   "a --scenario's `arch` key chooses it too")
       ->check(CLI::IsMember({"x86_64", "aarch64"}));
   bool tcg = false, icount = false, kvm = false;
   auto* tcg_flag = boot->add_flag("--tcg", tcg, "QEMU TCG (the default)");
@@ -467,24 +468,37 @@ int main(int argc, char** argv) {
     if (*boot) {
       using Mode = pristine::cli::BootOptions::Mode;
       boot_options.mode = icount ? Mode::Icount : kvm ? Mode::Kvm : Mode::Tcg;
+      std::optional<pristine::sim::Scenario> scenario;
+      if (!boot_scenario.empty()) {
+        scenario = pristine::sim::load_scenario(boot_scenario);
+        // A scenario that names its architecture boots that one's image; an
+        // --arch that says otherwise is refused at the key.
+        if (scenario->arch_line != 0) {
+          const std::string_view named = pristine::sim::architecture_name(scenario->arch);
+          if (boot->count("--arch") != 0 && boot_arch != named) {
+            throw pristine::sim::ScenarioError(boot_scenario.string(), scenario->arch_line, "scenario.arch",
+                                               fmt::format("{}, but --arch {} was given", named, boot_arch));
+          }
+          boot_arch = std::string(named);
+        }
+      }
       if (boot_arch == "aarch64") {
         boot_options.arch = pristine::cli::BootOptions::Arch::Aarch64;
         if (boot->count("--image") == 0) boot_options.image = default_image(argv[0], "aarch64-kernel.elf");
       }
-      if (!boot_scenario.empty()) {
-        const pristine::sim::Scenario scenario = pristine::sim::load_scenario(boot_scenario);
-        if (boot->count("--smp") == 0) boot_options.smp = scenario.cpus;
+      if (scenario) {
+        if (boot->count("--smp") == 0) boot_options.smp = scenario->cpus;
         if (boot->count("--seconds") == 0) {
-          boot_options.seconds = static_cast<double>(scenario.duration) / static_cast<double>(scenario.cpu_hz);
+          boot_options.seconds = static_cast<double>(scenario->duration) / static_cast<double>(scenario->cpu_hz);
         }
-        for (const std::string& what : pristine::cli::ignored_on_the_pc(scenario)) {
+        for (const std::string& what : pristine::cli::ignored_on_the_pc(*scenario)) {
           std::cerr << fmt::format("pristine boot: {}: ignored on the {}: {}\n",
                                    pristine::sim::printable(boot_scenario.string()),
                                    boot_arch == "aarch64" ? "AArch64 virt board" : "PC", what);
         }
-        boot_options.kernel_args = pristine::cli::kernel_args_for(scenario);
-        boot_options.serial_input = pristine::cli::serial_input_for(scenario);
-        boot_options.nic_packets = pristine::cli::nic_packets_for(scenario);
+        boot_options.kernel_args = pristine::cli::kernel_args_for(*scenario);
+        boot_options.serial_input = pristine::cli::serial_input_for(*scenario);
+        boot_options.nic_packets = pristine::cli::nic_packets_for(*scenario);
       }
       if (const auto refused = pristine::cli::not_yet_on_aarch64(boot_options);
           !refused.empty()) {
