@@ -201,10 +201,6 @@ extern "C" [[noreturn]] void aarch64_main() {
   kernel_main();
 }
 
-// Each secondary CPU's stack until it enters the scheduler
-// (virt/secondary_entry.S indexes it by the CPU's number).
-alignas(16) std::uint8_t pristine_secondary_stacks[pristine::kMaxCpus + 1][16 * 1024];
-
 // A secondary CPU, its MMU on (virt/secondary_entry.S): its index, its
 // redistributor and the timer's interrupt, its cycle counter; then core/.
 extern "C" [[noreturn]] void aarch64_secondary_main(std::uint64_t cpu) {

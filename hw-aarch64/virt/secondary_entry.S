@@ -3,13 +3,13 @@
 // MMU off. A stack of its own (PC-relative, physical), the boot CPU's
 // tables and the MMU on (aarch64_secondary_enable_mmu), then its linked
 // address, the same stack there, the vector table, and the C++ entry.
-#define SECONDARY_STACK_SHIFT 14  /* 16 KiB each, as virt/board_init.cpp reserves */
+#include "hw-aarch64/virt/secondary_stack.h"
   .section .text.boot, "ax"
   .global pristine_secondary_entry
 pristine_secondary_entry:
   mov x19, x0
   add x20, x19, #1
-  lsl x20, x20, #SECONDARY_STACK_SHIFT  // the top of this CPU's stack, as an offset
+  lsl x20, x20, #PRISTINE_SECONDARY_STACK_SHIFT  // the top of this CPU's stack, as an offset
   adrp x1, pristine_secondary_stacks
   add x1, x1, :lo12:pristine_secondary_stacks
   add x1, x1, x20

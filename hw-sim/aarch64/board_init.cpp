@@ -42,10 +42,6 @@ extern "C" [[noreturn]] void aarch64_main() {
   kernel_main();
 }
 
-// Each secondary CPU's stack until it enters the scheduler
-// (hw-aarch64/virt/secondary_entry.S indexes it by the CPU's number).
-alignas(16) std::uint8_t pristine_secondary_stacks[pristine::kMaxCpus + 1][16 * 1024];
-
 extern "C" [[noreturn]] void aarch64_secondary_main(std::uint64_t cpu) {
   using namespace pristine;
   PRISTINE_WRITE_SYSREG(tpidr_el1, cpu);
