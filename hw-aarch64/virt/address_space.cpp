@@ -46,12 +46,15 @@ using aarch64::kBlockSize;
 using aarch64::kPageSize;
 namespace d = aarch64::descriptor;
 
-struct alignas(4096) AddressSpace {
-  std::uint64_t root[512];
-  std::uint64_t level2[512];
-  std::uint64_t level3[512];
-};
-AddressSpace g_spaces[kMaxTasks];
+// Each slot's three tables (its root, and the level-2 and level-3 tables of
+// the user region's 2 MiB), one array per level: a root's slot is its offset
+// in g_roots over one page, a shift on the switch path, where one array of
+// three-page spaces took a division (a multiply by the reciprocal).
+using Table = std::uint64_t[512];
+alignas(4096) Table g_roots[kMaxTasks];
+alignas(4096) Table g_level2[kMaxTasks];
+alignas(4096) Table g_level3[kMaxTasks];
+static_assert(sizeof(Table) == kPageSize);
 
 // Per slot, bumped by every change that leaves translations of its space
 // stale (unmap, protect, a scrub); per CPU, the generation each slot had
@@ -65,10 +68,10 @@ std::uint32_t g_seen_generation[kMaxCpus][kMaxTasks];
 constexpr std::uint64_t kAsidShift = 48;  // TTBR0_EL1.ASID, 8 bits (TCR_EL1.AS = 0)
 static_assert(kMaxTasks < 255, "an 8-bit ASID per slot, 0 left to no slot");
 
-// Where g_spaces lies in physical memory: the linear map's offset taken
+// Where g_roots lies in physical memory: the linear map's offset taken
 // off inline (virt::physical_of, out of line, costs a call on the switch).
-PRISTINE_HOT inline std::uint64_t spaces_physical() {
-  return reinterpret_cast<std::uint64_t>(&g_spaces[0]) - virt::kKernelOffset;
+PRISTINE_HOT inline std::uint64_t roots_physical() {
+  return reinterpret_cast<std::uint64_t>(&g_roots[0]) - virt::kKernelOffset;
 }
 
 std::uint64_t region_base() { return reinterpret_cast<std::uint64_t>(__user_start) & ~(kBlockSize - 1); }
@@ -83,16 +86,16 @@ constexpr aarch64::Access kUserData{.writable = true, .user = true};
 // The level-3 entry of `page` in the space `root`; null if `root` is no
 // slot's or `page` lies outside the user region's 2 MiB. An index, no walk.
 PRISTINE_HOT std::uint64_t* user_pte(PhysAddr root, VirtAddr page) {
-  const std::uint64_t index = (root - spaces_physical()) / sizeof(AddressSpace);
+  const std::uint64_t index = (root - roots_physical()) / sizeof(Table);
   const std::uint64_t base = region_base();
   if (index >= kMaxTasks || page < base || page >= base + kBlockSize) return nullptr;
-  return &g_spaces[index].level3[(page - base) / kPageSize];
+  return &g_level3[index][(page - base) / kPageSize];
 }
 
-// The slot whose space `root` is (an index: each slot's tables sit in
-// g_spaces[slot]); kMaxTasks if none.
+// The slot whose space `root` is (an index: each slot's root is
+// g_roots[slot]); kMaxTasks if none.
 PRISTINE_HOT std::uint64_t slot_of(PhysAddr root) {
-  const std::uint64_t index = (root - spaces_physical()) / sizeof(AddressSpace);
+  const std::uint64_t index = (root - roots_physical()) / sizeof(Table);
   return index < kMaxTasks ? index : kMaxTasks;
 }
 
@@ -117,11 +120,13 @@ PhysAddr dma_address(const void* kernel_object) { return virt::physical_of(kerne
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uint64_t private_size) {
   const std::uint64_t base = region_base();
   if (reinterpret_cast<std::uint64_t>(__user_end) > base + kBlockSize) panic("the user region spans two 2 MiB");
-  AddressSpace& a = g_spaces[slot];
-  for (unsigned i = 0; i < 512; ++i) a.root[i] = a.level2[i] = a.level3[i] = 0;
+  Table& root = g_roots[slot];
+  Table& level2 = g_level2[slot];
+  Table& level3 = g_level3[slot];
+  for (unsigned i = 0; i < 512; ++i) root[i] = level2[i] = level3[i] = 0;
   __atomic_store_n(&g_slot_generation[slot], 1, __ATOMIC_RELEASE);
-  a.root[aarch64::table_index(base, 1)] = virt::physical_of(a.level2) | d::kValid | d::kTable;
-  a.level2[aarch64::table_index(base, 2)] = virt::physical_of(a.level3) | d::kValid | d::kTable;
+  root[aarch64::table_index(base, 1)] = virt::physical_of(level2) | d::kValid | d::kTable;
+  level2[aarch64::table_index(base, 2)] = virt::physical_of(level3) | d::kValid | d::kTable;
   const auto text = reinterpret_cast<std::uint64_t>(__user_start);
   const auto data = reinterpret_cast<std::uint64_t>(__user_data_start);
   const auto slots = reinterpret_cast<std::uint64_t>(user_slots);
@@ -136,9 +141,9 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uin
     if (page == counter_page && counter_page < private_start + private_size) {
       entry = aarch64::leaf_descriptor(user_physical(page), kUserData, false);
     }
-    a.level3[i] = entry;
+    level3[i] = entry;
   }
-  return virt::physical_of(a.root);
+  return virt::physical_of(root);
 }
 
 // TTBR0 with the slot's ASID; its translations dropped first only if its
