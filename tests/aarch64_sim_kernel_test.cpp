@@ -74,7 +74,7 @@ struct Board {
   SimCpu state{0};
   SimBoard board{board_costs(clock, costs), kClockHz};
   std::optional<std::uint32_t> stop;
-  std::uint64_t irqs = 0, system_calls = 0, aborts = 0, spurious_wakes = 0;
+  std::uint64_t irqs = 0, system_calls = 0, aborts = 0;
   FaultAddress fault_address;
 
   explicit Board(Clock what_the_clock_counts) : clock(what_the_clock_counts) {
@@ -235,14 +235,12 @@ struct Board {
                              .return_address = pc});
         pc = cpu.pc();
       } else if (stop.has_value()) {
-        // wfi: the CPU sleeps until an interrupt is pending; time jumps to it.
+        // wfi: the CPU sleeps until an interrupt is pending (one already
+        // is: it wakes at once); else time jumps to the timer's deadline.
         if (instruction_at(pc - 4) != kWfi) return false;
-        if (state.controller.deliverable()) {
-          ++spurious_wakes;
-        } else if (state.timer_deadline != 0) {
+        if (!state.controller.deliverable()) {
+          if (state.timer_deadline == 0) return false;  // asleep for good
           state.cycles = std::max(state.cycles, state.timer_deadline);
-        } else {
-          return false;  // asleep for good
         }
       }
     }
