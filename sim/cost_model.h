@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/board_costs.h"
 #include "sim/cost_entry.h"
 #include "sim/host_types.h"
 
@@ -67,11 +68,7 @@ struct EventCosts {
   std::uint32_t interrupt_delivery_from_user = 0;  // + TSS stack switch, CPL change
   std::uint32_t exception_delivery = 0;            // fault/trap delivery (extra over interrupt)
   std::uint32_t syscall_entry = 0;                 // the syscall instruction itself
-  std::uint32_t board_register_read = 0;           // sim board MMIO read (LAPIC-like register)
-  std::uint32_t board_register_write = 0;          // sim board MMIO write (e.g. EOI)
-  std::uint32_t board_clock_read = 0;              // sim board cycle counter (rdtsc-like)
-  std::uint32_t console_char = 0;                  // one console (UART) character: >= 10000
-  std::uint32_t ipi_latency = 0;                   // ICR write to the IPI pending at the target
+  BoardCosts board;                                // the simulated board's accesses (sim/board_costs.h)
 };
 
 // The table: per-instruction costs by Capstone instruction id, plus event costs.

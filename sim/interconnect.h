@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sim/board_bus.h"
-#include "sim/cost_model.h"
+#include "sim/board_costs.h"
 #include "sim/guest_image.h"
 #include "sim/pristine_rules.h"
 #include "sim/report.h"
@@ -28,7 +28,7 @@ class Interconnect final : public BoardBus {
   struct Parts {
     SimCpus& cpus;
     const GuestImage& image;
-    const EventCosts& costs;
+    const BoardCosts& costs;
     TlbModel& tlb;
     PristineRules& rules;
     Violations& violations;
@@ -55,7 +55,7 @@ class Interconnect final : public BoardBus {
  private:
   SimCpus& cpus_;
   const GuestImage& image_;
-  const EventCosts& costs_;
+  const BoardCosts& costs_;
   TlbModel& tlb_;
   PristineRules& rules_;
   Violations& violations_;

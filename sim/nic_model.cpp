@@ -9,7 +9,7 @@
 
 namespace pristine::sim {
 
-NicModel::NicModel(const EventCosts& costs, Vector vector, GuestMemory& memory, std::uint64_t cpu_hz)
+NicModel::NicModel(const BoardCosts& costs, Vector vector, GuestMemory& memory, std::uint64_t cpu_hz)
     : costs_(costs), vector_(vector), memory_(memory), cpu_hz_(cpu_hz) {
   reset();
 }

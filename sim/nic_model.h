@@ -17,7 +17,7 @@
 #include <memory>
 #include <vector>
 
-#include "sim/cost_model.h"
+#include "sim/board_costs.h"
 #include "sim/guest_memory.h"
 #include "sim/register_window.h"
 #include "sim/sim_cpu.h"
@@ -39,7 +39,7 @@ struct NicTotals {
 class NicModel {
  public:
   // The line raises `vector`; ITR counts 256 ns units of a `cpu_hz` clock.
-  NicModel(const EventCosts& costs, Vector vector, GuestMemory& memory, std::uint64_t cpu_hz);
+  NicModel(const BoardCosts& costs, Vector vector, GuestMemory& memory, std::uint64_t cpu_hz);
 
   // Map the register space into `cpu`'s engine.
   void attach(SimCpu& cpu);
@@ -65,7 +65,7 @@ class NicModel {
   void reset();
 
   RegisterWindow<NicModel> window_;
-  EventCosts costs_;
+  BoardCosts costs_;
   Vector vector_;
   GuestMemory& memory_;
   std::uint64_t cpu_hz_;

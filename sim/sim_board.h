@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/cost_model.h"
+#include "sim/board_costs.h"
 #include "sim/register_window.h"
 #include "sim/sim_cpu.h"
 
@@ -17,7 +17,7 @@ namespace pristine::sim {
 
 class SimBoard {
  public:
-  SimBoard(const EventCosts& costs, std::uint64_t clock_hz) : costs_(costs), clock_hz_(clock_hz) {}
+  SimBoard(const BoardCosts& costs, std::uint64_t clock_hz) : costs_(costs), clock_hz_(clock_hz) {}
 
   // Map the register page into `cpu`'s engine.
   void attach(SimCpu& cpu);
@@ -33,7 +33,7 @@ class SimBoard {
   std::uint64_t acknowledge(SimCpu& cpu);
 
   RegisterWindow<SimBoard> window_;
-  EventCosts costs_;
+  BoardCosts costs_;
   std::uint64_t clock_hz_;
   std::string console_;
 };

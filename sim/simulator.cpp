@@ -126,7 +126,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       image_(load_x86_64_image(image)),
       memory_(image_),
       costs_(CostTable::defaults()),
-      board_(costs_.table().events(), scenario.cpu_hz),
+      board_(costs_.table().events().board, scenario.cpu_hz),
       kernel_(image_, memory_),
       invariants_(image_, violations_),
       rules_(image_, memory_),
@@ -139,10 +139,10 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       tlb_(scenario.cpus, violations_, [this](int task) { return kernel_.task_name(task); }),
       user_start_(image_.symbol("__user_start")),
       user_end_(image_.symbol("__user_end")),
-      interconnect_({cpus_, image_, costs_.table().events(), tlb_, rules_, violations_}),
+      interconnect_({cpus_, image_, costs_.table().events().board, tlb_, rules_, violations_}),
       faults_({scenario_, cpus_, memory_, image_, kernel_, costs_.table()}),
-      uart0_(costs_.table().events(), uart0_vector()),
-      nic0_(costs_.table().events(), nic0_vector(), memory_, scenario.cpu_hz),
+      uart0_(costs_.table().events().board, uart0_vector()),
+      nic0_(costs_.table().events().board, nic0_vector(), memory_, scenario.cpu_hz),
       profiles_(scenario.cpus) {
   const VirtAddr secondary_entry = image_.find_symbol("sim_secondary_entry").value_or(0);
   for (CpuId id = 0; id < scenario_.cpus; ++id) {

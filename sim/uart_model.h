@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "core/drivers/uart.h"
-#include "sim/cost_model.h"
+#include "sim/board_costs.h"
 #include "sim/register_window.h"
 #include "sim/sim_cpu.h"
 
@@ -45,7 +45,7 @@ inline constexpr Cycles kTransmitCyclesPerByte = 1250;
 class UartModel {
  public:
   // `line` raises `vector` on `target` (the CPU the source names).
-  UartModel(const EventCosts& costs, Vector vector) : costs_(costs), vector_(vector) {}
+  UartModel(const BoardCosts& costs, Vector vector) : costs_(costs), vector_(vector) {}
 
   // Map the register page into `cpu`'s engine.
   void attach(SimCpu& cpu);
@@ -66,7 +66,7 @@ class UartModel {
   void transmit_until(Cycles now);
 
   RegisterWindow<UartModel> window_;
-  EventCosts costs_;
+  BoardCosts costs_;
   Vector vector_;
   SimCpu* target_ = nullptr;  // the CPU its line raises on (set by the first arrival)
   std::deque<std::uint8_t> fifo_;

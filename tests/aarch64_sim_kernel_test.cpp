@@ -48,17 +48,6 @@ constexpr std::uint32_t kWfi = 0xd503207f;
 // exception entry and board access charged).
 enum class Clock { Instructions, ModeledCycles };
 
-// The board's register costs in modeled cycles, from the AArch64 table.
-sim::EventCosts board_costs(Clock clock, const aarch64::CostModel& costs) {
-  if (clock == Clock::Instructions) return {};
-  const aarch64::EventCosts& e = costs.table().events();
-  return {.board_register_read = e.board_register_read,
-          .board_register_write = e.board_register_write,
-          .board_clock_read = e.board_clock_read,
-          .console_char = e.console_char,
-          .ipi_latency = e.ipi_latency};
-}
-
 struct Board {
   const Clock clock;
   aarch64::CostModel costs{aarch64::CostTable::defaults()};
@@ -72,7 +61,8 @@ struct Board {
   // The board model's per-CPU state lives in a SimCpu; its x86 engine is
   // not run here.
   SimCpu state{0};
-  SimBoard board{board_costs(clock, costs), kClockHz};
+  // The board's costs, in modeled cycles only (counting instructions, an access is none).
+  SimBoard board{clock == Clock::Instructions ? BoardCosts{} : costs.table().events().board, kClockHz};
   std::optional<std::uint32_t> stop;
   std::uint64_t irqs = 0, system_calls = 0, aborts = 0;
   FaultAddress fault_address;

@@ -94,7 +94,7 @@ TEST(CostModel, UndecodableBytesCountAsOneInstruction) {
 
 TEST(CostModel, KeyFiguresFromTheDocumentedTable) {
   const CostTable t = CostTable::defaults();
-  EXPECT_GE(t.events().console_char, 10000u) << "seed 000: a UART character costs 10 000+ cycles";
+  EXPECT_GE(t.events().board.console_char, 10000u) << "seed 000: a UART character costs 10 000+ cycles";
   EXPECT_GT(cost(X86_INS_IRETQ), 1u);
   EXPECT_GT(t.events().interrupt_delivery_from_user, t.events().interrupt_delivery_same_ring);
   for (const CostTable::Entry& e : t.entries()) EXPECT_FALSE(e.source.empty()) << e.mnemonic;

@@ -70,7 +70,7 @@ class NicModelTest : public ::testing::Test {
     return true;
   }
 
-  EventCosts costs_{};
+  BoardCosts costs_{};
   GuestMemory memory_;
   NicModel nic_;
   SimCpu cpu_;
@@ -178,7 +178,7 @@ TEST_F(NicModelTest, ThrottlingHoldsACauseUntilTheIntervalEndsAndFoldsWhatCameMe
 }
 
 TEST_F(NicModelTest, RegisterAccessesCostBoardRegisterAccesses) {
-  NicModel nic(EventCosts{.board_register_read = 30, .board_register_write = 40}, kNicVector, memory_, kHz);
+  NicModel nic(BoardCosts{.board_register_read = 30, .board_register_write = 40}, kNicVector, memory_, kHz);
   SimCpu cpu(0);
   nic.write(cpu, e1000::kItr, 1);
   (void)nic.read(cpu, e1000::kIcr);

@@ -15,7 +15,7 @@ struct BoardMachine {
     memory.map_into(cpu.cpu.uc());
     board.attach(cpu);
   }
-  EventCosts costs{.board_register_read = 7, .board_register_write = 11, .board_clock_read = 5,
+  BoardCosts costs{.board_register_read = 7, .board_register_write = 11, .board_clock_read = 5,
                    .console_char = 10000};
   GuestImage image;
   GuestMemory memory;

@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "sim/board_costs.h"
 #include "sim/cost_entry.h"
 
 namespace pristine::sim {
@@ -102,11 +103,7 @@ struct EventCosts {
   std::uint32_t sync_exception_same_el = 0;    // the same taken at EL1 (no EL change)
   std::uint32_t irq_from_el0 = 0;              // an IRQ taken while at EL0
   std::uint32_t irq_same_el = 0;               // an IRQ taken while at EL1
-  std::uint32_t board_register_read = 0;       // sim board MMIO read
-  std::uint32_t board_register_write = 0;      // sim board MMIO write (e.g. end of interrupt)
-  std::uint32_t board_clock_read = 0;          // the sim board's cycle counter
-  std::uint32_t console_char = 0;              // one console (UART) character: >= 10000
-  std::uint32_t ipi_latency = 0;               // the send to the IPI pending at the target
+  BoardCosts board;                            // the simulated board's accesses (sim/board_costs.h)
 };
 
 // What an instruction is priced as: one table row each. Loads, stores, pairs

@@ -168,11 +168,7 @@ CostTable CostTable::defaults() {
       .sync_exception_same_el = 30,
       .irq_from_el0 = 60,
       .irq_same_el = 50,
-      .board_register_read = 30,
-      .board_register_write = 30,
-      .board_clock_read = 25,
-      .console_char = 10000,
-      .ipi_latency = 400,
+      .board = default_board_costs(),
   };
   // Each event with its source (docs/cost-model.md, "AArch64"). A new
   // EventCosts field needs its entry here: the size check fails until then.
@@ -191,15 +187,8 @@ CostTable CostTable::defaults() {
       {"IRQ at EL1", e.irq_same_el,
        "estimate (no published figure; conservative): the synchronous entry at EL1 and the interrupt taken at an "
        "instruction boundary"},
-      {"board register read", e.board_register_read,
-       "estimate for a device register access of the board's register page, as on x86"},
-      {"board register write", e.board_register_write,
-       "estimate for a device register access of the board's register page (e.g. end of interrupt), as on x86"},
-      {"board clock read", e.board_clock_read, "as mrs cntvct_el0"},
-      {"console character", e.console_char, "seed 000: serial output takes 10,000+ cycles per character"},
-      {"IPI latency", e.ipi_latency,
-       "estimate: an SGI between cores takes a few hundred ns, as x86's IPI (docs/smp.md)"},
   };
+  for (CostEntry& entry : board_cost_entries(e.board)) t.event_entries_.push_back(std::move(entry));
   return t;
 }
 

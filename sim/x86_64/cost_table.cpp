@@ -97,11 +97,7 @@ CostTable CostTable::defaults() {
       .interrupt_delivery_from_user = 150,
       .exception_delivery = 20,
       .syscall_entry = 30,
-      .board_register_read = 30,
-      .board_register_write = 30,
-      .board_clock_read = 25,
-      .console_char = 10000,
-      .ipi_latency = 400,
+      .board = default_board_costs(),
   };
   // Each event with its source (docs/cost-model.md, "Event costs"). A new
   // EventCosts field needs its entry here: the size check below fails until then.
@@ -114,13 +110,8 @@ CostTable CostTable::defaults() {
        "estimate: + TSS stack switch and CPL change"},
       {"exception delivery (extra)", e.exception_delivery, kEstimate},
       {"SYSCALL", e.syscall_entry, kEstimate},
-      {"board register read", e.board_register_read, "estimate for an xAPIC MMIO register access"},
-      {"board register write", e.board_register_write, "estimate for an xAPIC MMIO register access (e.g. EOI)"},
-      {"board clock read", e.board_clock_read, "as rdtsc"},
-      {"console character", e.console_char, "seed 000: serial output takes 10,000+ cycles per character"},
-      {"IPI latency", e.ipi_latency,
-       "estimate: an xAPIC IPI between cores of one socket takes a few hundred ns (docs/smp.md)"},
   };
+  for (CostEntry& entry : board_cost_entries(e.board)) t.event_entries_.push_back(std::move(entry));
   return t;
 }
 
