@@ -6,9 +6,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/cost_model.h"
+#include "sim/guest_arch.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 class BlockCache {
  public:
@@ -67,4 +68,5 @@ class BlockCache {
   std::size_t count_ = 0;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -7,9 +7,11 @@
 
 #include <cstdint>
 
+#include "sim/guest_arch.h"
 #include "sim/host_types.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 struct SimCpu;
 
@@ -25,4 +27,5 @@ class BoardBus {
   virtual void clock_read(SimCpu& cpu) = 0;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -1,10 +1,12 @@
 #include "sim/context_checker.h"
+#include "sim/vector_names.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 ContextChecker::ContextChecker(ContextLimits limits, Namer task_name, Describer describe)
     : limits_(limits), task_name_(std::move(task_name)), describe_(std::move(describe)) {}
@@ -22,7 +24,7 @@ void ContextChecker::report(int task, Kind kind, std::string what, std::string m
   violations_.push_back({.kind = std::move(what),
                          .message = fmt::format("task {}: {} ({})", task_name_(task), message,
                                                 path == kNoPath ? "on its first entry"
-                                                                : "after " + path_name(path, false)),
+                                                                : "after " + path_name(kGuestArchitecture, path, false)),
                          .symbol = describe_(rip),
                          .rip = rip,
                          .vector = path < kSyscallPathBase ? std::optional<Vector>(static_cast<Vector>(path)) : std::nullopt,
@@ -104,4 +106,5 @@ void ContextChecker::check_waits(Cycles now, int task_count, const std::function
   }
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

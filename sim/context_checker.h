@@ -15,12 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "sim/host_types.h"
 #include "sim/x86_64/user_context.h"
 #include "sim/path_id.h"
 #include "sim/report.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 struct ContextLimits {
   Cycles max_runnable_wait = 0;          // 0: unchecked
@@ -80,4 +82,5 @@ class ContextChecker {
   std::vector<Violation> violations_;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

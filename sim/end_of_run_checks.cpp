@@ -9,8 +9,10 @@
 #include "core/interrupt/vectors.h"
 #include "sim/report_builder.h"
 #include "sim/saturating.h"
+#include "sim/vector_names.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 namespace {
 
 using Check = void (*)(const FinishedRun&, Violations&);
@@ -140,7 +142,7 @@ void cpu_shares_fair(const FinishedRun& run, Violations& out) {
     std::optional<Vector> vector;
     if (handlers >= competing && busiest) {
       vector = busiest;
-      cause += fmt::format(", most in {} (vector {:#x}, {:.1f} %)", vectors::handler_name(*busiest), *busiest,
+      cause += fmt::format(", most in {} (vector {:#x}, {:.1f} %)", vector_name(kGuestArchitecture, *busiest), *busiest,
                            percent(by_vector.at(*busiest), total));
     } else {
       cause += "; the competing tasks took";
@@ -312,4 +314,5 @@ std::vector<std::string> end_of_run_invariants() {
   return kinds;
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "sim/guest_kernel_view.h"
 #include "sim/interconnect.h"
 #include "sim/report.h"
@@ -17,6 +18,7 @@
 #include "sim/violations.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 struct FinishedRun {
   const Scenario& scenario;
@@ -48,4 +50,5 @@ void check_nic_data(const std::vector<NicReport>& nics, Cycles end, Violations& 
 // waiting behind a turn stretched by the wake-ups of tasks that outrank it.
 Cycles two_scheduling_rounds(const Scenario& scenario, const GuestKernelView& kernel);
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -5,8 +5,10 @@
 
 #include "core/interrupt/vectors.h"
 #include "sim/saturating.h"
+#include "sim/vector_names.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 namespace {
 
 constexpr Cycles kRepeatDelay = 300;  // a second timer / same-vector raise, while the first is in service
@@ -45,7 +47,7 @@ std::string FaultInjector::context_of(const SimCpu& c) const {
     return fmt::format("ring 3 ({})", task >= 0 ? kernel_.task_name(task) : "?");
   }
   return c.accounting.depth() == 0 ? "ring 0 (kernel thread or idle)"
-                                   : fmt::format("ring 0, in {}", path_name(c.accounting.innermost(), false));
+                                   : fmt::format("ring 0, in {}", path_name(kGuestArchitecture, c.accounting.innermost(), false));
 }
 
 int FaultInjector::record(const SimCpu& c, FaultKind kind, std::string context, std::string outcome) {
@@ -250,4 +252,5 @@ void FaultInjector::finish(const SimCpu& c, Report& r) const {
   }
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "sim/cost_model.h"
 #include "sim/event_source.h"
 #include "sim/guest_image.h"
@@ -30,6 +31,7 @@
 #include "sim/scenario.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 class FaultInjector {
  public:
@@ -92,4 +94,5 @@ class FaultInjector {
   VirtAddr window_swapgs_ = 0;  // interrupt_return_swapgs
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -5,11 +5,10 @@
 // core/sched/task.h). Nothing else in the simulator reads kernel data.
 // Reads never trust the guest: an index out of range reads as "no task".
 //
-// Compiled once per guest architecture, each in a namespace of its own
-// (PRISTINE_SIM_GUEST_ARCH, set by the library that compiles it,
-// sim/CMakeLists.txt): the structures' layouts differ between them (a Task
-// holds its architecture's FpuState, arch/fpu_state.h: 512 bytes on x86-64,
-// 528 on AArch64), so each flavor is built with its architecture's headers.
+// Part of the engine compiled once per guest architecture (sim/guest_arch.h):
+// the structures' layouts differ between them (a Task holds its
+// architecture's FpuState, arch/fpu_state.h: 512 bytes on x86-64, 528 on
+// AArch64), so each copy is built with its architecture's headers.
 #pragma once
 
 #include <cstdint>
@@ -18,12 +17,10 @@
 #include <string_view>
 
 #include "core/sched/task.h"
+#include "sim/guest_arch.h"
 #include "sim/guest_image.h"
 #include "sim/guest_memory.h"
 
-#ifndef PRISTINE_SIM_GUEST_ARCH
-#define PRISTINE_SIM_GUEST_ARCH x86_64_guest
-#endif
 
 namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {

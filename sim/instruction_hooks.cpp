@@ -4,6 +4,7 @@
 #include "sim/cost_model.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 std::vector<std::vector<VirtAddr>> find_instructions(const GuestImage& image, std::span<const InstructionMatch> matches) {
   std::vector<std::vector<VirtAddr>> sites(matches.size());
@@ -52,4 +53,5 @@ void InstructionHooks::install(GuestCpu& cpu, Callback at_site) {
   }
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

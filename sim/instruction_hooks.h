@@ -15,12 +15,14 @@
 #include <span>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "sim/host_types.h"
 #include "sim/x86_64/guest_cpu.h"
 #include "sim/guest_image.h"
 #include "sim/guest_memory.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 // What a kind of hook looks for.
 using InstructionMatch = bool (*)(const cs_insn&);
@@ -50,4 +52,5 @@ class InstructionHooks {
   std::vector<std::unique_ptr<Hook>> hooks_;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -4,8 +4,10 @@
 
 #include "core/interrupt/vectors.h"
 #include "sim/saturating.h"
+#include "sim/vector_names.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 Interconnect::Interconnect(Parts p)
     : cpus_(p.cpus),
@@ -22,7 +24,7 @@ void Interconnect::send_ipi(SimCpu& from, CpuId target, Vector vector) {
   if (target >= cpus_.size()) {
     violations_.raise({.kind = "ipi-bad-target",
                        .message = fmt::format("CPU {} sent {} to CPU {}", from.cpu.id(),
-                                              vectors::handler_name(vector), target),
+                                              vector_name(kGuestArchitecture, vector), target),
                        .symbol = image_.describe(from.cpu.pc()),
                        .vector = vector,
                        .at_cycle = from.cycles});
@@ -59,7 +61,7 @@ void Interconnect::ipi_taken(SimCpu& c, Vector vector) {
   if (sends.empty()) {
     violations_.raise({.kind = "ipi-handled-twice",
                        .message = fmt::format("CPU {} took {} with no send outstanding", c.cpu.id(),
-                                              vectors::handler_name(vector)),
+                                              vector_name(kGuestArchitecture, vector)),
                        .vector = vector,
                        .at_cycle = c.cycles});
     return;
@@ -74,7 +76,7 @@ IpiReport Interconnect::ipi_report() const {
   SampleHistogram all_latency;
   for (const auto& [vector, sent] : ipi_sent_) {
     IpiReport::PerVector v;
-    v.name = vectors::handler_name(vector);
+    v.name = vector_name(kGuestArchitecture, vector);
     v.sent = sent;
     const auto it = ipi_latency_.find(vector);
     const SampleHistogram none;
@@ -119,4 +121,5 @@ void Interconnect::console_output(SimCpu& c) { rules_.console_output(c, costs_.c
 
 void Interconnect::clock_read(SimCpu& c) { rules_.clock_read(c); }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

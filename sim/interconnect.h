@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "sim/board_bus.h"
 #include "sim/board_costs.h"
 #include "sim/guest_image.h"
@@ -20,6 +21,7 @@
 #include "sim/violations.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 using SimCpus = std::vector<std::unique_ptr<SimCpu>>;
 
@@ -66,4 +68,5 @@ class Interconnect final : public BoardBus {
   TraceRecorder* trace_ = nullptr;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -1,6 +1,7 @@
 #include "sim/interrupt_to_user.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 void InterruptToUser::delivered(int owner, bool owner_blocked, const SimCpu& c) {
   if (owner_blocked) pending_.try_emplace(owner, Pending{c.cycles, c.instructions, c.cpu.id()});
@@ -28,4 +29,5 @@ std::optional<HandlerReport> InterruptToUser::report(Cycles budget) const {
   return h;
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -12,11 +12,13 @@
 #include <map>
 #include <optional>
 
+#include "sim/guest_arch.h"
 #include "sim/report.h"
 #include "sim/sample_histogram.h"
 #include "sim/sim_cpu.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 inline constexpr const char* kInterruptToUserPath = "irq-to-user";
 
@@ -42,4 +44,5 @@ class InterruptToUser {
   SampleHistogram instructions_;    // only when the task ran on the delivering CPU
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -8,6 +8,7 @@
 #include "sim/nic_payload.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 NicModel::NicModel(const BoardCosts& costs, Vector vector, GuestMemory& memory, std::uint64_t cpu_hz)
     : costs_(costs), vector_(vector), memory_(memory), cpu_hz_(cpu_hz) {
@@ -175,4 +176,5 @@ void NicModel::write(SimCpu& cpu, std::uint64_t reg, std::uint32_t value) {
   update_line(cpu.cycles);
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -17,12 +17,14 @@
 #include <memory>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "sim/board_costs.h"
 #include "sim/guest_memory.h"
 #include "sim/register_window.h"
 #include "sim/sim_cpu.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 struct NicTotals {
   std::uint64_t arrived = 0;    // packets the wire delivered
@@ -86,4 +88,5 @@ class NicModel {
   NicTotals totals_;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

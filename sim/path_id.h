@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <string>
 
 #include "core/interrupt/vectors.h"
 #include "core/syscall/syscall.h"
@@ -24,10 +23,6 @@ constexpr PathId syscall_path(std::uint64_t number) {
 }
 constexpr bool is_syscall_path(PathId p) { return p >= kSyscallPathBase; }
 
-inline std::string path_name(PathId p, bool switched) {
-  std::string name = is_syscall_path(p) ? syscall_name(p - kSyscallPathBase)
-                                        : vectors::handler_name(static_cast<Vector>(p));
-  return switched ? name + "+switch" : name;
-}
+// Its name: sim/vector_names.h, per guest architecture.
 
 }  // namespace pristine::sim

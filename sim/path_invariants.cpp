@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include "core/interrupt/vectors.h"
+#include "sim/vector_names.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 namespace {
 
 std::optional<Vector> vector_of(PathId path) {
@@ -70,7 +72,7 @@ void PathInvariants::eois_match(const SimCpu& c, const ClosedRecord& closed) {
   if (closed.eois == expected) return;
   const char* kind = spurious ? "eoi-for-spurious" : closed.eois > expected ? "double-eoi" : "missing-eoi";
   violations_.raise_once({.kind = kind,
-                          .message = fmt::format("{} wrote {} EOI(s), expected {}", path_name(closed.path, false),
+                          .message = fmt::format("{} wrote {} EOI(s), expected {}", path_name(kGuestArchitecture, closed.path, false),
                                                  closed.eois, expected),
                           .symbol = image_.describe(c.cpu.pc()),
                           .rip = c.cpu.pc(),
@@ -89,7 +91,7 @@ void PathInvariants::resumed_in_place(const SimCpu& c, const ClosedRecord& close
   violations_.raise_once({.kind = "rsp-unbalanced",
                           .message = fmt::format("ring-0 context resumed after {} at rsp {:#x} rip {:#x}, interrupted "
                                                  "at rsp {:#x} rip {:#x}",
-                                                 path_name(closed.path, false), sp, pc, closed.resume.rsp,
+                                                 path_name(kGuestArchitecture, closed.path, false), sp, pc, closed.resume.rsp,
                                                  closed.resume.rip),
                           .symbol = image_.describe(closed.resume.rip),
                           .rip = pc,
@@ -114,13 +116,14 @@ void PathInvariants::kernel_fault(const SimCpu& c, Vector vector, Vector deliver
   if (delivered == vector && user_accesses_.is_access(rip)) return;
   violations_.raise({.kind = "kernel-fault",
                      .message = delivered == vector
-                                    ? fmt::format("{} in ring 0", vectors::handler_name(vector))
-                                    : fmt::format("{} in ring 0, escalated to {}", vectors::handler_name(vector),
-                                                  vectors::handler_name(delivered)),
+                                    ? fmt::format("{} in ring 0", vector_name(kGuestArchitecture, vector))
+                                    : fmt::format("{} in ring 0, escalated to {}", vector_name(kGuestArchitecture, vector),
+                                                  vector_name(kGuestArchitecture, delivered)),
                      .symbol = image_.describe(rip),
                      .rip = rip,
                      .vector = delivered,
                      .at_cycle = c.cycles});
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -10,6 +10,7 @@
 // run loop (sim/simulator.cpp) that sees the event it judges.
 #pragma once
 
+#include "sim/guest_arch.h"
 #include "sim/cost_model.h"
 #include "sim/x86_64/delivery.h"
 #include "sim/guest_image.h"
@@ -19,6 +20,7 @@
 #include "sim/violations.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 class PathInvariants {
  public:
@@ -54,4 +56,5 @@ class PathInvariants {
   UserAccessTable user_accesses_;    // ring-0 faults the kernel expects (bad user pointers)
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -1,4 +1,5 @@
 #include "sim/pristine_rules.h"
+#include "sim/vector_names.h"
 
 #include <fmt/format.h>
 
@@ -6,6 +7,7 @@
 #include <cstring>
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 PristineRules::PristineRules(const GuestImage& image, const GuestMemory& memory)
     : image_(image), memory_(memory), lines_(image.file()) {
@@ -96,7 +98,7 @@ std::string PristineRules::frame(VirtAddr address) const {
 }
 
 void PristineRules::flag(const std::string& kind, const SimCpu& c, PathId path_id, VirtAddr rip, Cycles cycles) {
-  const std::string path = path_name(path_id, false);
+  const std::string path = path_name(kGuestArchitecture, path_id, false);
   std::vector<VirtAddr> chain = call_chain(c, rip);
   // One site per function and callers: where in the function does not make another site.
   const Symbol* function = image_.function_at(rip);
@@ -147,4 +149,5 @@ void PristineRules::clock_read(const SimCpu& c) {
   flag("clock-busy-wait", c, c.accounting.innermost(), c.cpu.pc(), 0);
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "sim/guest_image.h"
 #include "sim/guest_memory.h"
 #include "sim/report.h"
@@ -26,6 +27,7 @@
 #include "sim/source_lines.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 // Block flags for code in a section a hot path must never reach.
 inline constexpr std::uint32_t kBlockInAllocator = 1u << 16;
@@ -79,4 +81,5 @@ class PristineRules {
   std::map<std::pair<std::string, std::vector<VirtAddr>>, Site> sites_;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

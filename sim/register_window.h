@@ -10,10 +10,12 @@
 #include <memory>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "sim/host_types.h"
 #include "sim/sim_cpu.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 template <typename Model>
 class RegisterWindow {
@@ -52,4 +54,5 @@ class RegisterWindow {
   std::vector<std::unique_ptr<Binding>> bindings_;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

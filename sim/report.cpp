@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "core/interrupt/vectors.h"
-#include "hw-x86_64/cpu/exception_vectors.h"
+#include "sim/vector_names.h"
 
 namespace pristine::sim {
 namespace {
@@ -130,7 +130,7 @@ nlohmann::ordered_json to_json(const Report& r) {
     e["alive"] = t.alive;
     if (!t.alive) e["exit_code"] = t.exit_code;
     if (t.fault) {
-      e["fault"] = {{"name", vectors::handler_name(t.fault->vector)}, {"vector", t.fault->vector},
+      e["fault"] = {{"name", vector_name(r.arch, t.fault->vector)}, {"vector", t.fault->vector},
                     {"rip", address_json(t.fault->rip)}, {"error_code", t.fault->error_code},
                     {"cr2", address_json(t.fault->cr2)}};
     }
@@ -349,9 +349,11 @@ std::string render_text(const Report& r, const TextOptions& options) {
                      t.switches_in, t.run_cycles,
                      t.idle || t.demand_cycles == 0 ? "-" : fmt::format("{:.1f}%", t.cpu_share * 100),
                      t.max_wait, t.wakeups, t.max_wake_latency,
-                     t.fault ? fmt::format("killed by {} at {:#x} error {:#x}{}", vectors::handler_name(t.fault->vector),
+                     t.fault ? fmt::format("killed by {} at {:#x} error {:#x}{}", vector_name(r.arch, t.fault->vector),
                                            t.fault->rip, t.fault->error_code,
-                                           t.fault->vector == vectors::kPageFault ? fmt::format(" cr2 {:#x}", t.fault->cr2) : "")
+                                           architecture_vectors(r.arch).has_fault_address[t.fault->vector]
+                                               ? fmt::format(" {} {:#x}", architecture_vectors(r.arch).fault_address_register, t.fault->cr2)
+                                               : "")
                      : !t.alive ? fmt::format("exited ({})", t.exit_code)
                                 : (t.user ? "ring 3" : "kernel")));
   }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/guest_architecture.h"
 #include "sim/host_types.h"
 #include "sim/distribution.h"
 #include "sim/latency_buckets.h"
@@ -230,6 +231,7 @@ struct SourceReport {
 
 struct Report {
   std::string scenario;
+  GuestArchitecture arch = GuestArchitecture::X86_64;  // whose vectors the paths name (sim/vector_names.h)
   std::uint64_t seed = 0;
   std::uint32_t cpus = 1;
   std::uint64_t cpu_hz = 0;
@@ -256,6 +258,9 @@ struct Report {
   std::vector<SourceReport> sources;  // the scenario's [[source]] tables, in order
   std::string end;                // why the run ended: "duration", "guest exit N", "triple fault"
   std::string console;            // what the guest wrote to the board console
+  // The end-of-run invariants the run checked: each one it did not break
+  // passed (the JUnit form lists them all, sim/report_junit.h).
+  std::vector<std::string> invariants_checked;
   bool pass() const;
 };
 

@@ -4,8 +4,11 @@
 
 #include "core/drivers/driver_table.h"
 #include "core/interrupt/vectors.h"
+#include "sim/end_of_run_checks.h"
+#include "sim/vector_names.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 TickExpectation expected_ticks(const SimCpu& cpu, const SimCpu& boot, Cycles period) {
   TickExpectation e;
@@ -53,7 +56,7 @@ HandlerReport ReportBuilder::handler_report(PathId path, bool switched, const st
   for (const SimCpu* c : cpus) all.merge(c->accounting.samples(path, switched));
   HandlerReport h;
   if (!is_syscall_path(path)) h.vector = static_cast<Vector>(path);
-  h.name = path_name(path, switched);
+  h.name = path_name(kGuestArchitecture, path, switched);
   h.count = all.cycles.count();
   h.cycles = Distribution::of(all.cycles);
   h.cycles_exclusive = Distribution::of(all.cycles_exclusive);
@@ -141,6 +144,8 @@ TaskReport ReportBuilder::task_report(int i) const {
 Report ReportBuilder::build(const std::string& end) const {
   Report r;
   r.scenario = p_.scenario.name;
+  r.arch = kGuestArchitecture;
+  r.invariants_checked = end_of_run_invariants();
   r.seed = p_.scenario.seed;
   r.cpus = p_.scenario.cpus;
   r.cpu_hz = p_.scenario.cpu_hz;
@@ -160,7 +165,7 @@ Report ReportBuilder::build(const std::string& end) const {
                          .vector = s.vector,
                          .cpu = s.cpu,
                          .driver = driver ? driver->name : "",
-                         .handler = driver ? driver->handler_name : path_name(vector_path(s.vector), false)});
+                         .handler = driver ? driver->handler_name : path_name(kGuestArchitecture, vector_path(s.vector), false)});
   }
   // The guest may print anything: keep the report printable (and valid UTF-8).
   r.console = p_.console;
@@ -211,4 +216,5 @@ Report ReportBuilder::build(const std::string& end) const {
   return r;
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "sim/guest_arch.h"
 #include "sim/fault_injector.h"
 #include "sim/guest_kernel_view.h"
 #include "sim/interconnect.h"
@@ -13,6 +14,7 @@
 #include "sim/scenario.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 // The timer ticks a CPU owes by the end of the run, counted over what the
 // run could observe (docs/scenarios.md, "Ticks"): from the CPU's first armed
@@ -52,4 +54,5 @@ class ReportBuilder {
   Parts p_;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

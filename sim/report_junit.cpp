@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "sim/end_of_run_checks.h"
 
 namespace pristine::sim {
 namespace {
@@ -51,7 +50,7 @@ JunitSuite junit_suite(const Report& r) {
     suite.cases.push_back(std::move(c));
   }
   const std::string invariants = fmt::format("sim.{}.invariants", r.scenario);
-  const std::vector<std::string> checked = end_of_run_invariants();
+  const std::vector<std::string>& checked = r.invariants_checked;
   for (const std::string& kind : checked) suite.cases.push_back(violation_case(invariants, kind, r.violations));
   // The kinds no end-of-run check raises, in the order first raised.
   std::vector<std::string> others;

@@ -13,6 +13,7 @@
 
 #include "core/interrupt/vectors.h"
 #include "sim/path_id.h"
+#include "sim/vector_names.h"
 #include "sim/toml_input.h"
 
 namespace pristine::sim {
@@ -576,8 +577,8 @@ class Parser {
     if (!budgets) return;
     std::set<std::string> known;
     for (PathId p = 0; p < kPathCount; ++p) {
-      known.insert(path_name(p, false));
-      known.insert(path_name(p, true));
+      known.insert(path_name(s.arch, p, false));
+      known.insert(path_name(s.arch, p, true));
     }
     for (const auto& [key, node] : *budgets) {
       const std::string name(key.str());

@@ -5,6 +5,7 @@
 #include "sim/board_bus.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 void SimBoard::attach(SimCpu& cpu) {
   window_.attach(*this, cpu, sim_board::kPhysicalBase, sim_board::kSize, "uc_mmio_map(board)");
@@ -116,4 +117,5 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
   }
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "sim/board_costs.h"
 #include "sim/register_window.h"
 #include "sim/sim_cpu.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 class SimBoard {
  public:
@@ -38,4 +40,5 @@ class SimBoard {
   std::string console_;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -11,15 +11,16 @@
 #include <optional>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "sim/block_cache.h"
 #include "sim/event_queue.h"
-#include "sim/x86_64/guest_cpu.h"
 #include "sim/handler_accounting.h"
 #include "sim/interrupt_controller.h"
 #include "sim/own_time.h"
 #include "sim/report.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 class BoardBus;
 
@@ -74,7 +75,7 @@ struct SimCpu {
   VirtAddr stopped_block = 0;     // the block a block-hook stop happened before
   bool iret_pending = false;      // the last block ended in iretq and has not faulted
   std::uint32_t last_block_flags = 0;
-  FastStringMeter fast_string;  // the rep movs/stos running (sim/cost_model.h)
+  ArchRunState arch;  // what only this architecture keeps (sim/guest_arch.h)
   bool halted = false;
   std::optional<std::uint32_t> exception;  // intno from UC_HOOK_INTR
   VirtAddr bad_address = 0;
@@ -129,4 +130,5 @@ inline bool raise_interrupt(SimCpu& c, Vector vector) {
   return false;
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

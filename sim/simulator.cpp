@@ -18,6 +18,7 @@
 #include "sim/x86_64/page_walk.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 namespace {
 
 // What the instruction hooks look for, in hook_sites_ order.
@@ -292,7 +293,7 @@ bool Simulator::at_watched_block(SimCpu& c, VirtAddr address) {
 // A fast-string iteration's bytes, or a forbidden block inside a handler.
 void Simulator::charge_rare(SimCpu& c, VirtAddr address, const BlockCost& cost) {
   if (cost.flags & kBlockEndsWithFastString) {
-    c.cycles += costs_.table().fast_string_cycles(c.fast_string, address + cost.last_insn_offset,
+    c.cycles += costs_.table().fast_string_cycles(c.arch.fast_string, address + cost.last_insn_offset,
                                                   (c.last_block_flags & kBlockEndsWithFastString) != 0,
                                                   cost.fast_string_bytes);
   }
@@ -788,4 +789,5 @@ void Simulator::run_cpu(SimCpu& c, Cycles horizon) {
   }
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

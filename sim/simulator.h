@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "sim/x86_64/alignment_checks.h"
 #include "sim/context_checker.h"
 #include "sim/cost_model.h"
@@ -50,6 +51,7 @@
 #include "sim/violations.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 class Simulator {
  public:
@@ -160,4 +162,5 @@ class Simulator {
   bool finished_ = false;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

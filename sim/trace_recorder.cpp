@@ -6,6 +6,8 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "sim/vector_names.h"
+
 namespace pristine::sim {
 namespace {
 
@@ -59,7 +61,7 @@ std::string TraceRecorder::format_ts(Cycles cycles, std::uint64_t cpu_hz) {
 }
 
 TraceRecorder::TraceRecorder(std::ostream& out, const Scenario& scenario)
-    : out_(out), cpu_hz_(scenario.cpu_hz), ts_decimals_(ts_decimals(scenario.cpu_hz)), cpus_(scenario.cpus) {
+    : out_(out), arch_(scenario.arch), cpu_hz_(scenario.cpu_hz), ts_decimals_(ts_decimals(scenario.cpu_hz)), cpus_(scenario.cpus) {
   auto o = std::back_inserter(buffer_);
   // The seed as a string: JSON readers keep 53 bits of a number.
   fmt::format_to(o,
@@ -110,7 +112,7 @@ void TraceRecorder::flush_if_full() {
 
 const std::string& TraceRecorder::span_name(PathId path) {
   std::string& name = span_names_[path];
-  if (name.empty()) name = json_string(path_name(path, false));
+  if (name.empty()) name = json_string(path_name(arch_, path, false));
   return name;
 }
 
@@ -164,7 +166,7 @@ std::uint64_t TraceRecorder::ipi_sent(CpuId from, Cycles now, CpuId to, Vector v
   const int tid = static_cast<int>(from) + (state.open_spans.empty() && state.task >= 0 ? kTaskTrackBase : kCpuTrackBase);
   begin_event('s', tid, now);
   fmt::format_to(std::back_inserter(buffer_), ",\"cat\":\"ipi\",\"name\":{},\"id\":{},\"args\":{{\"to\":{}}}",
-                 json_string(vectors::handler_name(vector)), flow, to);
+                 json_string(vector_name(arch_, vector)), flow, to);
   end_event();
   return flow;
 }
@@ -177,7 +179,7 @@ void TraceRecorder::ipi_raised(CpuId cpu, Vector vector, std::uint64_t flow) {
 void TraceRecorder::ipi_taken(CpuId cpu, Cycles now, Vector vector) {
   const auto it = raised_flows_.find({cpu, vector});
   if (it == raised_flows_.end()) return;
-  const std::string name = json_string(vectors::handler_name(vector));
+  const std::string name = json_string(vector_name(arch_, vector));
   for (const std::uint64_t flow : it->second) {
     begin_event('f', kCpuTrackBase + static_cast<int>(cpu), now);
     fmt::format_to(std::back_inserter(buffer_), ",\"cat\":\"ipi\",\"name\":{},\"id\":{},\"bp\":\"e\"", name, flow);

@@ -99,6 +99,7 @@ class TraceRecorder {
   const std::string& span_name(PathId path);
 
   std::ostream& out_;
+  GuestArchitecture arch_;  // whose vector names (sim/vector_names.h)
   std::uint64_t cpu_hz_;
   int ts_decimals_;
   std::string buffer_;  // written out in chunks, not per event

@@ -5,6 +5,7 @@
 #include "hw-sim/board_registers.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 void UartModel::attach(SimCpu& cpu) {
   window_.attach(*this, cpu, sim_board::kUartPhysicalBase, sim_board::kUartSize, "uc_mmio_map(uart0)");
@@ -128,4 +129,5 @@ void UartModel::transmit_until(Cycles now) {
   transmit_clock_ = Cycles{transmit_clock_ + sent * kTransmitCyclesPerByte};
 }
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

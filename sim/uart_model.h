@@ -19,12 +19,14 @@
 #include <memory>
 #include <vector>
 
+#include "sim/guest_arch.h"
 #include "core/drivers/uart.h"
 #include "sim/board_costs.h"
 #include "sim/register_window.h"
 #include "sim/sim_cpu.h"
 
 namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 struct UartTotals {
   std::uint64_t arrived = 0;   // bytes the line delivered
@@ -82,4 +84,5 @@ class UartModel {
   UartTotals totals_;
 };
 
+}  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim
