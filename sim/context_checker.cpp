@@ -68,7 +68,7 @@ void ContextChecker::enter_user(const GuestCpu& cpu, int task, Cycles now, std::
   TaskState& t = state(task);
   const UserContext now_context = capture_user_context(cpu);
   const VirtAddr rip = now_context.pc;
-  if (is_kernel_address(now_context.per_cpu_base)) {
+  if (kPerCpuBaseSwapped && is_kernel_address(now_context.per_cpu_base)) {
     report(task, kGsBase, "gs-base",
            fmt::format("ring 3 runs with the kernel's GS base {:#x} (a missing swapgs)", now_context.per_cpu_base),
            rip, t.saved.path, now);

@@ -17,7 +17,7 @@
 
 #include "sim/guest_arch.h"
 #include "sim/host_types.h"
-#include "sim/x86_64/user_context.h"
+#include "sim/arch_run_parts.h"
 #include "sim/path_id.h"
 #include "sim/report.h"
 

@@ -20,7 +20,6 @@
 #include <vector>
 
 #include "sim/guest_arch.h"
-#include "sim/cost_model.h"
 #include "sim/event_source.h"
 #include "sim/guest_image.h"
 #include "sim/guest_kernel_view.h"

@@ -10,6 +10,9 @@
 // define PRISTINE_SIM_GUEST_AARCH64 selects the AArch64 copy.
 #pragma once
 
+#include <cstdint>
+
+#include "hw-sim/board_registers.h"
 #include "sim/guest_architecture.h"
 
 #if PRISTINE_SIM_GUEST_AARCH64
@@ -27,6 +30,15 @@
 namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
 
+// An instruction the simulated board forbids in guest code
+// (PathInvariants::new_block): the block flag the pricer sets, the
+// violation's kind and why.
+struct ForbiddenInstruction {
+  std::uint32_t block_flag;
+  const char* kind;
+  const char* message;
+};
+
 #if PRISTINE_SIM_GUEST_AARCH64
 inline constexpr GuestArchitecture kGuestArchitecture = GuestArchitecture::Aarch64;
 using aarch64::ArchRunState;
@@ -35,8 +47,41 @@ using aarch64::CostModel;
 using aarch64::CostTable;
 using aarch64::EventCosts;
 using aarch64::GuestCpu;
+using aarch64::is_kernel_address;
+using aarch64::kBlockWatched;
+// TPIDR_EL1 is EL1's own (banked), never the user's: no swap to forget.
+inline constexpr bool kPerCpuBaseSwapped = false;
+inline constexpr ForbiddenInstruction kForbiddenInstructions[] = {
+    {aarch64::kBlockReadsCounter, "counter-read",
+     "guest code reads a counter (host time under Unicorn); use the board clock"},
+    {aarch64::kBlockHasGicSysreg, "gic-sysreg",
+     "guest code uses a GIC CPU-interface register; the simulated board's interrupt controller is its register page"},
+};
+// The kernel's C++ code its exception vectors call (the hot paths' first C++
+// function: sim/path_invariants.h).
+inline constexpr const char* kHotEntrySymbols[] = {"aarch64_exception"};
+// Where the board's pages are in the guest's physical memory (hw-sim/board_registers.h).
+namespace board_physical {
+inline constexpr std::uint64_t kRegisters = sim_board::aarch64::kPhysicalBase;
+inline constexpr std::uint64_t kUart = sim_board::aarch64::kUartPhysicalBase;
+inline constexpr std::uint64_t kNic = sim_board::aarch64::kNicPhysicalBase;
+}  // namespace board_physical
 #else
 inline constexpr GuestArchitecture kGuestArchitecture = GuestArchitecture::X86_64;
+// GS is swapped between the user's and the kernel's base on every entry and
+// exit (swapgs): a handler running with the user's base missed one.
+inline constexpr bool kPerCpuBaseSwapped = true;
+inline constexpr ForbiddenInstruction kForbiddenInstructions[] = {
+    {kBlockHasRdtsc, "rdtsc", "guest code reads rdtsc (host time under Unicorn); use the board clock"},
+    {kBlockHasPortIo, "port-io", "guest code uses port I/O; the simulated board has only MMIO registers"},
+};
+inline constexpr const char* kHotEntrySymbols[] = {"x86_interrupt_dispatch", "x86_exception_dispatch",
+                                                   "x86_syscall_dispatch"};
+namespace board_physical {
+inline constexpr std::uint64_t kRegisters = sim_board::kPhysicalBase;
+inline constexpr std::uint64_t kUart = sim_board::kUartPhysicalBase;
+inline constexpr std::uint64_t kNic = sim_board::kNicPhysicalBase;
+}  // namespace board_physical
 #endif
 
 }  // namespace PRISTINE_SIM_GUEST_ARCH

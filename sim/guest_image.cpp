@@ -288,6 +288,13 @@ GuestImage GuestImage::parse(std::span<const std::uint8_t> bytes, const std::fil
   return image;
 }
 
+std::optional<PhysAddr> GuestImage::physical_address(VirtAddr address) const {
+  for (const Segment& s : segments_) {
+    if (address >= s.vaddr && address - s.vaddr < s.mem_size) return s.paddr + (address - s.vaddr);
+  }
+  return std::nullopt;
+}
+
 std::optional<VirtAddr> GuestImage::find_symbol(const std::string& name) const {
   for (const Symbol& s : symbols_) {
     if (s.name == name) return s.address;

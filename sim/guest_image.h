@@ -79,6 +79,9 @@ class GuestImage {
   // Address of a symbol; throws ImageError naming it if absent.
   VirtAddr symbol(const std::string& name) const;
   std::optional<VirtAddr> find_symbol(const std::string& name) const;
+  // Where the board loads the byte at `address` (a segment's p_paddr plus
+  // the offset), if a segment holds it.
+  std::optional<PhysAddr> physical_address(VirtAddr address) const;
   // "function+0x12" for an address inside a function, else the hex address.
   std::string describe(VirtAddr address) const;
   // The function containing `address`, if any.

@@ -79,6 +79,12 @@ class HandlerAccounting {
   void close_all(Cycles now, std::uint64_t instructions, std::uint64_t switches, Check&& check) {
     while (const auto closed = close(now, instructions, switches)) check(*closed);
   }
+  // The innermost record, an external interrupt's, is `path`'s after all:
+  // the handler acknowledged another interrupt than the one pending at the
+  // entry (AArch64's acknowledge hands out the highest pending when read).
+  void reassign_interrupt(PathId path) {
+    if (!stack_.empty() && stack_.back().resume.external) stack_.back().path = path;
+  }
   // An EOI was written: charge it to the innermost record. False if none is open.
   bool note_eoi() {
     if (stack_.empty()) return false;

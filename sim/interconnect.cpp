@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/hot_path.h"
 #include "core/interrupt/vectors.h"
 #include "sim/saturating.h"
 #include "sim/vector_names.h"
@@ -69,6 +70,18 @@ void Interconnect::ipi_taken(SimCpu& c, Vector vector) {
   SampleHistogram& latency = ipi_latency_[vector];
   for (const Cycles sent : sends) latency.record(c.cycles - sent);
   sends.clear();
+}
+
+// On a board whose handlers acknowledge (AArch64), the acknowledge says
+// which interrupt the CPU took: an IPI is taken there, and the record the
+// entry opened is that interrupt's (a higher one may have arrived between
+// the entry and the read).
+void Interconnect::interrupt_acknowledged(SimCpu& c, Vector vector) {
+  c.accounting.reassign_interrupt(vector_path(vector));
+  if (vector >= vectors::kIpiReschedule && vector <= vectors::kIpiStopAll) {
+    ipi_taken(c, vector);
+    if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_->ipi_taken(c.cpu.id(), c.cycles, vector);
+  }
 }
 
 IpiReport Interconnect::ipi_report() const {

@@ -44,6 +44,7 @@ class Interconnect final : public BoardBus {
   void start_cpu(SimCpu& from, CpuId target) override;
   void console_output(SimCpu& cpu) override;
   void clock_read(SimCpu& cpu) override;
+  void interrupt_acknowledged(SimCpu& cpu, Vector vector) override;
 
   // The run loop's side.
   void ipi_raised(SimCpu& c, Vector vector, Cycles sent_at, bool coalesced);

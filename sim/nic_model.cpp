@@ -23,7 +23,7 @@ void NicModel::reset() {
 }
 
 void NicModel::attach(SimCpu& cpu) {
-  window_.attach(*this, cpu, sim_board::kNicPhysicalBase, sim_board::kNicSize, "uc_mmio_map(nic0)");
+  window_.attach(*this, cpu, board_physical::kNic, sim_board::kNicSize, "uc_mmio_map(nic0)");
 }
 
 // ITR x 256 ns in modeled cycles (rounded up: never shorter than asked).

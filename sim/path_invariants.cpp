@@ -18,26 +18,19 @@ std::optional<Vector> vector_of(PathId path) {
 PathInvariants::PathInvariants(const GuestImage& image, Violations& violations)
     : image_(image),
       violations_(violations),
-      hot_entry_{image.symbol("x86_interrupt_dispatch"), image.symbol("x86_exception_dispatch"),
-                 image.symbol("x86_syscall_dispatch")},
       user_start_(image.symbol("__user_start")),
       user_end_(image.symbol("__user_end")),
-      user_accesses_(image) {}
+      user_accesses_(image) {
+  static_assert(std::size(kHotEntrySymbols) <= std::tuple_size_v<decltype(hot_entry_)>);
+  for (std::size_t i = 0; i < std::size(kHotEntrySymbols); ++i) hot_entry_[i] = image.symbol(kHotEntrySymbols[i]);
+}
 
 void PathInvariants::new_block(const SimCpu& c, VirtAddr address, const BlockCost& cost) {
-  if (cost.flags & kBlockHasRdtsc) {
-    violations_.raise({.kind = "rdtsc",
-                       .message = "guest code reads rdtsc (host time under Unicorn); use the board clock",
-                       .symbol = image_.describe(address),
-                       .rip = address,
-                       .at_cycle = c.cycles});
-  }
-  if (cost.flags & kBlockHasPortIo) {
-    violations_.raise({.kind = "port-io",
-                       .message = "guest code uses port I/O; the simulated board has only MMIO registers",
-                       .symbol = image_.describe(address),
-                       .rip = address,
-                       .at_cycle = c.cycles});
+  for (const ForbiddenInstruction& f : kForbiddenInstructions) {
+    if (cost.flags & f.block_flag) {
+      violations_.raise(
+          {.kind = f.kind, .message = f.message, .symbol = image_.describe(address), .rip = address, .at_cycle = c.cycles});
+    }
   }
 }
 
@@ -51,7 +44,7 @@ void PathInvariants::at_hot_entry(const SimCpu& c, VirtAddr address) {
   if (sp >= user_start_ && sp < user_end_) {
     once("user-stack", fmt::format("a handler runs on the user stack (rsp {:#x})", sp));
   }
-  if (!is_kernel_address(base)) {
+  if (kPerCpuBaseSwapped && !is_kernel_address(base)) {
     once("gs-base-kernel", fmt::format("a handler runs with the user's GS base {:#x} (a missing swapgs)", base));
   }
 }

@@ -10,9 +10,9 @@
 // run loop (sim/simulator.cpp) that sees the event it judges.
 #pragma once
 
+#include <array>
+
 #include "sim/guest_arch.h"
-#include "sim/cost_model.h"
-#include "sim/x86_64/delivery.h"
 #include "sim/guest_image.h"
 #include "sim/user_access_table.h"
 #include "sim/handler_accounting.h"
@@ -51,7 +51,8 @@ class PathInvariants {
 
   const GuestImage& image_;
   Violations& violations_;
-  VirtAddr hot_entry_[3];        // the interrupt, exception and syscall dispatchers
+  // The kernel's C++ entries from its vectors (kHotEntrySymbols, sim/guest_arch.h); 0 past them.
+  std::array<VirtAddr, 3> hot_entry_{};
   VirtAddr user_start_, user_end_;  // the ring-3 region
   UserAccessTable user_accesses_;    // ring-0 faults the kernel expects (bad user pointers)
 };

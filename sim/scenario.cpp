@@ -488,6 +488,13 @@ class Parser {
              t.get("kind"));
       }
       f.kind = info->kind;
+      if (s.arch == GuestArchitecture::Aarch64 && (f.kind == FaultKind::Nmi || f.kind == FaultKind::NmiSwapgsWindow)) {
+        fail(t, prefix + "kind",
+             fmt::format("'{}' is x86-64's: the AArch64 board raises no NMI, and AArch64 has no swapgs "
+                         "(scenario.arch is aarch64; docs/aarch64.md)",
+                         kind),
+             t.get("kind"));
+      }
       const Quantity mean = *time(t, prefix, "mean", {"_us", "_ns", "_cycles"}, true, false, "rate_hz");
       if (mean.cycles < kMinFaultMean) {
         fail(t, prefix + mean.key,

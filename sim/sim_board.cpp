@@ -8,7 +8,7 @@ namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 void SimBoard::attach(SimCpu& cpu) {
-  window_.attach(*this, cpu, sim_board::kPhysicalBase, sim_board::kSize, "uc_mmio_map(board)");
+  window_.attach(*this, cpu, board_physical::kRegisters, sim_board::kSize, "uc_mmio_map(board)");
 }
 
 // A 64-bit access arrives as two 4-byte accesses, low half first.
@@ -46,6 +46,10 @@ std::uint64_t SimBoard::acknowledge(SimCpu& cpu) {
   const std::optional<Vector> vector = cpu.controller.deliverable();
   if (!vector) return sim_board::kNothingPending;
   cpu.controller.accept(*vector);
+  // The spurious vector (the fault injector's) is GICv3's spurious INTID:
+  // the interrupt that was signalled is gone when the handler asks.
+  if (*vector == vectors::kSpurious) return sim_board::kNothingPending;
+  if (cpu.bus) cpu.bus->interrupt_acknowledged(cpu, *vector);
   return *vector;
 }
 

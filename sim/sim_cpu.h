@@ -34,6 +34,7 @@ enum class StopReason : std::uint8_t {
   SwapgsWindow,   // at the swapgs/iretq window with an NMI armed
   Misaligned,     // an aligned SSE access with a misaligned operand (#GP)
   SysretNonCanonical,  // sysretq in ring 0 to a non-canonical RCX (#GP in ring 0, Intel)
+  FpSimdTrap,     // before a block with an FP/SIMD instruction CPACR_EL1 traps (AArch64)
 };
 
 struct SimCpu {

@@ -21,70 +21,10 @@ namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
 namespace {
 
-// What the instruction hooks look for, in hook_sites_ order.
-enum HookedInstruction { kMisalignable, kTlbFlush, kSysret };
-constexpr InstructionMatch kHookedInstructions[] = {AlignmentChecks::matches, InvlpgHooks::matches,
-                                                    SyscallEmulation::matches};
-
-// A refused TLB fill knows only the page.
-constexpr std::uint64_t kTlbFillSpan = 0x1000;
-
 // Unicorn callbacks: thin trampolines into the SimCpu they were registered with.
 void block_hook(uc_engine*, std::uint64_t address, std::uint32_t size, void* user) {
   auto* hook = static_cast<Simulator::BlockHook*>(user);
   hook->simulator->on_block(*hook->cpu, address, size);
-}
-
-void interrupt_hook(uc_engine* uc, std::uint32_t intno, void* user) {
-  auto* cpu = static_cast<SimCpu*>(user);
-  cpu->exception = intno;
-  cpu->iret_pending = false;  // a fault inside the iretq block: the return did not happen
-  cpu->stop = StopReason::Exception;
-  uc_emu_stop(uc);
-}
-
-// An access the engine cannot make: outside guest memory (this hook) or one
-// the MMU refuses (the engine's TLB fill: the guest's page tables, or a page
-// the fault injector took away). The engine stops with an error; the run loop
-// delivers #PF with the MMU's error code.
-void note_bad_access(SimCpu* cpu, VirtAddr address, std::uint64_t span, VirtAddr block, bool write, bool fetch,
-                     std::uint64_t error_code) {
-  cpu->bad_address = address;
-  cpu->bad_access_span = span;
-  cpu->bad_access_rip = block;
-  cpu->bad_access_write = write;
-  cpu->bad_access_fetch = fetch;
-  cpu->bad_access_error = error_code;
-  cpu->iret_pending = false;
-  cpu->stop = StopReason::BadAccess;
-}
-
-// Outside guest memory: what a not-present page would be.
-bool bad_access_hook(uc_engine*, uc_mem_type type, std::uint64_t address, int, std::int64_t,
-                     void* user) {
-  auto* cpu = static_cast<SimCpu*>(user);
-  const bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
-  const bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
-  // The engine stops after the block: the locator starts from its start.
-  note_bad_access(cpu, address, 1, cpu->cpu.pc(), write, fetch,
-                  page_fault_error_code(write, fetch, cpu->cpu.user_mode()));
-  return false;  // let uc_emu_start fail
-}
-
-// A refused fill stops the engine with RIP put back on the faulting
-// instruction (read here, RIP is stale: the start of an earlier block when
-// blocks chain), so take_page_fault reads it once the engine stopped.
-void unreachable_page(void* user, VirtAddr page, bool write, bool fetch, std::uint64_t error_code) {
-  note_bad_access(static_cast<SimCpu*>(user), page, kTlbFillSpan, 0, write, fetch, error_code);
-}
-
-// Unicorn does not execute `syscall`: it calls this hook and skips the
-// instruction. Stop there (RIP is then the next instruction) and perform the
-// entry host-side (sim/x86_64/syscall_emulation.h).
-void syscall_hook(uc_engine* uc, void* user) {
-  auto* cpu = static_cast<SimCpu*>(user);
-  cpu->stop = StopReason::Syscall;
-  uc_emu_stop(uc);
 }
 
 }  // namespace
@@ -97,25 +37,26 @@ ContextLimits context_limits(const Scenario& s) {
 
 namespace {
 
-// This run loop drives the x86-64 engine (sim/x86_64/); an AArch64 image
-// is refused by name rather than run into an engine of the wrong CPU.
-GuestImage load_x86_64_image(const std::filesystem::path& file) {
+// The image must be for the CPU this copy of the run loop drives (the
+// scenario's `arch` chose it, sim/run_scenario.h): another CPU's image is
+// refused by name rather than run into an engine of the wrong CPU.
+GuestImage load_image(const std::filesystem::path& file) {
   GuestImage image = GuestImage::load(file);
-  if (image.architecture() != GuestArchitecture::X86_64) {
-    throw ImageError(fmt::format("{}: an AArch64 image: the simulator's run loop runs x86-64 images only so far "
-                                 "(docs/aarch64.md, \"The simulator's AArch64 engine\")",
-                                 file.string()));
+  if (image.architecture() != kGuestArchitecture) {
+    throw ImageError(fmt::format("{}: an {} image, and the scenario runs {} (its scenario.arch, docs/scenarios.md)",
+                                 file.string(), architecture_name(image.architecture()),
+                                 architecture_name(kGuestArchitecture)));
   }
   return image;
 }
 
-// The same for a scenario written for another CPU: refused at its `arch` key.
-const Scenario& x86_64_scenario(const Scenario& scenario) {
-  if (scenario.arch != GuestArchitecture::X86_64) {
+// The scenario's CPU is this copy's (a caller that bypassed
+// sim/run_scenario.h is told at the key).
+const Scenario& scenario_for_this_cpu(const Scenario& scenario) {
+  if (scenario.arch != kGuestArchitecture) {
     throw ScenarioError(scenario.file.string(), scenario.arch_line, "scenario.arch",
-                        fmt::format("{}: the simulator's run loop runs x86-64 only so far (docs/aarch64.md); "
-                                    "QEMU runs it: pristine boot --scenario {}",
-                                    architecture_name(scenario.arch), scenario.file.string()));
+                        fmt::format("{}: this run loop runs {} (sim/run_scenario.h picks the one a scenario names)",
+                                    architecture_name(scenario.arch), architecture_name(kGuestArchitecture)));
   }
   return scenario;
 }
@@ -123,8 +64,8 @@ const Scenario& x86_64_scenario(const Scenario& scenario) {
 }  // namespace
 
 Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& image)
-    : scenario_(x86_64_scenario(scenario)),
-      image_(load_x86_64_image(image)),
+    : scenario_(scenario_for_this_cpu(scenario)),
+      image_(load_image(image)),
       memory_(image_),
       costs_(CostTable::defaults()),
       board_(costs_.table().events().board, scenario.cpu_hz),
@@ -133,10 +74,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       rules_(image_, memory_),
       checker_(context_limits(scenario), [this](int task) { return kernel_.task_name(task); },
                [this](VirtAddr rip) { return image_.describe(rip); }),
-      hook_sites_(find_instructions(image_, kHookedInstructions)),
-      alignment_checks_(memory_, std::move(hook_sites_[kMisalignable])),
-      invlpg_hooks_(memory_, std::move(hook_sites_[kTlbFlush])),
-      syscalls_(memory_, std::move(hook_sites_[kSysret])),
+      arch_(image_, memory_),
       tlb_(scenario.cpus, violations_, [this](int task) { return kernel_.task_name(task); }),
       user_start_(image_.symbol("__user_start")),
       user_end_(image_.symbol("__user_end")),
@@ -145,13 +83,15 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
       uart0_(costs_.table().events().board, uart0_vector()),
       nic0_(costs_.table().events().board, nic0_vector(), memory_, scenario.cpu_hz),
       profiles_(scenario.cpus) {
-  const VirtAddr secondary_entry = image_.find_symbol("sim_secondary_entry").value_or(0);
+  // A CPU starts with its MMU off, so at its entry's physical address (the
+  // x86-64 image links it there, the AArch64 image in the kernel's half).
+  VirtAddr secondary_entry = image_.find_symbol("sim_secondary_entry").value_or(0);
+  secondary_entry = image_.physical_address(secondary_entry).value_or(secondary_entry);
   for (CpuId id = 0; id < scenario_.cpus; ++id) {
     auto cpu = std::make_unique<SimCpu>(id);
     cpu->bus = &interconnect_;
     uc_engine* uc = cpu->cpu.uc();
     cpu->cpu.attach(memory_);
-    cpu->cpu.on_unreachable(unreachable_page, cpu.get());
     board_.attach(*cpu);
     uart0_.attach(*cpu);
     nic0_.attach(*cpu);
@@ -159,23 +99,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     block_hooks_.push_back(std::make_unique<BlockHook>(BlockHook{this, cpu.get()}));
     check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_hook), block_hooks_.back().get(), 1, 0),
           "hook block");
-    cpu->cpu.reports_blocks();  // on_block: GuestCpu::block_ahead
-    check(uc_hook_add(uc, &hook, UC_HOOK_INTR, reinterpret_cast<void*>(interrupt_hook), cpu.get(), 1, 0),
-          "hook intr");
-    check(uc_hook_add(uc, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(bad_access_hook),
-                      cpu.get(), 1, 0),
-          "hook mem");
-    cpu->cpu.hook_system_call(syscall_hook, cpu.get());
-    SimCpu* raw = cpu.get();
-    alignment_checks_.install(cpu->cpu, [raw](VirtAddr) {
-      raw->stop = StopReason::Misaligned;
-      uc_emu_stop(raw->cpu.uc());
-    });
-    syscalls_.install(cpu->cpu, [raw] {
-      raw->stop = StopReason::SysretNonCanonical;
-      uc_emu_stop(raw->cpu.uc());
-    });
-    invlpg_hooks_.install(cpu->cpu, [this, raw](VirtAddr page) { page_flushed(*raw, page); });
+    install_hooks(*cpu);
     // The boot CPU runs from reset; the others wait until the guest starts them.
     cpu->started = id == 0;
     cpu->cpu.set_pc(id == 0 ? image_.entry() : secondary_entry);
@@ -195,6 +119,10 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
 }
 
 Simulator::~Simulator() = default;
+
+std::unique_ptr<Simulation> make_simulator(const Scenario& scenario, const std::filesystem::path& image) {
+  return std::make_unique<Simulator>(scenario, image);
+}
 
 void Simulator::write_boot_info() {
   BootInfo info{};
@@ -228,46 +156,6 @@ void Simulator::stop_before_block(SimCpu& c, VirtAddr address, StopReason reason
   uc_emu_stop(c.cpu.uc());
 }
 
-// Once per executed block, so it reads top to bottom with everything rare
-// out of line: the common block costs a cache lookup and two additions.
-void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
-  if (PRISTINE_UNLIKELY(c.iret_pending)) returned(c);
-  // sti / mov ss hold off interrupts for one instruction: never stop right after one.
-  if (PRISTINE_UNLIKELY(c.cycles >= c.stop_at || (c.poll_interrupt_flag && !c.interrupt_flag_closed)) &&
-      !(c.last_block_flags & kBlockEndsWithSti) && stop_due(c, address)) {
-    return;
-  }
-  const BlockCost* cost = c.blocks.find(address, size);
-  if (PRISTINE_UNLIKELY(!cost)) cost = &price_block(c, address, size);
-  if (PRISTINE_UNLIKELY((cost->flags | c.last_block_flags) & kBlockChangesMmu)) {
-    c.cpu.block_ahead((cost->flags & kBlockChangesMmu) != 0);
-  }
-  if (PRISTINE_UNLIKELY(cost->flags & kBlockWatched) && at_watched_block(c, address)) return;
-  c.cycles += cost->cycles;
-  c.instructions += cost->instructions;
-  if (PRISTINE_UNLIKELY(cost->flags & (kBlockEndsWithFastString | kBlockForbidden))) charge_rare(c, address, *cost);
-  c.iret_pending = (cost->flags & (kBlockEndsWithIret | kBlockEndsWithSysret)) != 0;
-  if (cost->flags & kBlockMayOpenInterrupts) c.interrupt_flag_closed = false;
-  c.last_block_flags = cost->flags;
-}
-
-// The event horizon reached, or interrupts opened while one waits: stop
-// before the block.
-bool Simulator::stop_due(SimCpu& c, VirtAddr address) {
-  if (c.cycles >= c.stop_at) {
-    stop_before_block(c, address, StopReason::EventDue);
-    return true;
-  }
-  if (c.poll_interrupt_flag && !c.interrupt_flag_closed) {
-    if (c.cpu.interrupts_enabled()) {
-      stop_before_block(c, address, StopReason::InterruptOpen);
-      return true;
-    }
-    c.interrupt_flag_closed = true;
-  }
-  return false;
-}
-
 // A block seen for the first time on this CPU: priced from its bytes, and
 // marked if the run loop watches its address.
 const BlockCost& Simulator::price_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
@@ -290,21 +178,6 @@ bool Simulator::at_watched_block(SimCpu& c, VirtAddr address) {
   return false;
 }
 
-// A fast-string iteration's bytes, or a forbidden block inside a handler.
-void Simulator::charge_rare(SimCpu& c, VirtAddr address, const BlockCost& cost) {
-  if (cost.flags & kBlockEndsWithFastString) {
-    c.cycles += costs_.table().fast_string_cycles(c.arch.fast_string, address + cost.last_insn_offset,
-                                                  (c.last_block_flags & kBlockEndsWithFastString) != 0,
-                                                  cost.fast_string_bytes);
-  }
-  if ((cost.flags & kBlockForbidden) && c.accounting.depth() != 0) {
-    const char* kind = (cost.flags & kBlockInAllocator)     ? "allocator-call"
-                       : (cost.flags & kBlockInWaitingLock) ? "waiting-lock"
-                                                            : "page-table-walk";
-    rules_.flag(kind, c, c.accounting.innermost(), address, cost.cycles);
-  }
-}
-
 // The block after an iretq ran: the return happened. Close the records it
 // ended (all of them on a return to ring 3).
 void Simulator::returned(SimCpu& c) {
@@ -320,7 +193,7 @@ void Simulator::returned(SimCpu& c) {
     checker_.enter_user(c.cpu, task, c.cycles, c.instructions);
     irq_to_user_.entered_user(task, c);
     if (PRISTINE_UNLIKELY(profiles_.call_in_flight(c.cpu.id()))) {
-      profiles_.returned_to_user(c.cpu.id(), task, SyscallEmulation::error_flag(c.cpu), c.cycles, c.instructions);
+      profiles_.returned_to_user(c.cpu.id(), task, syscall_failed(c.cpu), c.cycles, c.instructions);
     }
     tlb_.ran_user(c.cpu.id());
     if (PRISTINE_UNLIKELY(tlb_.shootdowns_in_progress())) tlb_.task_returned(task, c.cycles);
@@ -452,27 +325,23 @@ std::vector<DeviceReport> Simulator::device_reports() const {
   return devices;
 }
 
-// Take `vector` through the guest's IDT: open its accounting record, tell
-// the checkers the CPU left its context, deliver, charge the delivery. False
-// if the delivery failed (a triple fault: the run ends).
-bool Simulator::enter_handler(SimCpu& c, Vector vector, DeliveryKind kind, std::uint64_t error_code,
-                              DeliveryOutcome& out) {
+// Take `request` into the guest's handler, measured as `path`: open its
+// accounting record, tell the checkers the CPU left its context, deliver
+// (sim/<arch>/delivery.h), charge the delivery. False if the delivery failed
+// (a triple fault: the run ends).
+bool Simulator::enter_handler(SimCpu& c, PathId path, const DeliveryRequest& request, DeliveryOutcome& out) {
   const bool from_user = c.cpu.user_mode();
-  // `int $0x80` from ring 3 is a system call (the second entry to the same
-  // calls, docs/syscalls.md): measured as the call its RAX names.
-  const PathId path = kind == DeliveryKind::Software && vector == vectors::kSyscallGate && from_user
-                          ? syscall_path(SyscallEmulation::number(c.cpu))
-                          : vector_path(vector);
-  if (kind == DeliveryKind::External && vectors::is_device(vector)) {
-    if (const int owner = kernel_.interrupt_line_owner(vector - vectors::kDeviceBase); owner >= 0) {
+  const bool external = request.kind == DeliveryKind::External;
+  if (external && vectors::is_device(request.vector)) {
+    if (const int owner = kernel_.interrupt_line_owner(request.vector - vectors::kDeviceBase); owner >= 0) {
       irq_to_user_.delivered(owner, kernel_.task_state(owner) == TaskState::Blocked, c);
     }
   }
   if (is_syscall_path(path)) {
-    profiles_.call_entered(c.cpu.id(), current_task(c), SyscallEmulation::number(c.cpu),
-                           SyscallEmulation::first_argument(c.cpu), c.cycles, c.instructions);
+    profiles_.call_entered(c.cpu.id(), current_task(c), syscall_number(c.cpu), syscall_argument(c.cpu), c.cycles,
+                           c.instructions);
   }
-  if (kind == DeliveryKind::External) {
+  if (external) {
     // An asynchronous interrupt resumes the interrupted context where it was.
     c.accounting.open(path, c.cycles, c.instructions, switches(c), {c.cpu.sp(), c.cpu.pc(), !from_user, true});
   } else {
@@ -481,13 +350,12 @@ bool Simulator::enter_handler(SimCpu& c, Vector vector, DeliveryKind kind, std::
   if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_->span_begin(c.cpu.id(), c.cycles, path);
   note_context(c);
   if (from_user) checker_.leave_user(c.cpu, current_task(c), path, c.cycles, c.instructions);
-  out = deliver(c.cpu, memory_, {vector, kind, error_code});
+  out = deliver(c.cpu, memory_, request);
   if (!out.delivered) {
-    fail(c, "triple-fault", out.failure, vector);
+    fail(c, "triple-fault", out.failure, request.vector);
     return false;
   }
-  const EventCosts& e = costs_.table().events();
-  c.cycles += from_user ? e.interrupt_delivery_from_user : e.interrupt_delivery_same_ring;
+  c.cycles += delivery_cycles(costs_.table().events(), request, from_user);
   c.last_block_flags = 0;
   return true;
 }
@@ -501,13 +369,15 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
     c.poll_interrupt_flag = true;
     return false;
   }
-  c.controller.accept(*vector);
+  // On x86-64 the delivery acknowledges (the local APIC moves the vector
+  // into service); on AArch64 the handler does (the board's ACKNOWLEDGE).
+  if (kDeliveryAcknowledges) c.controller.accept(*vector);
   if (*vector == c.timer_vector) check_waits(c);
   DeliveryOutcome out;
-  if (!enter_handler(c, *vector, DeliveryKind::External, 0, out)) return false;
+  if (!enter_handler(c, vector_path(*vector), {.vector = *vector, .kind = DeliveryKind::External}, out)) return false;
   ++c.interrupts.delivered;
   c.halted = false;
-  if (*vector >= vectors::kIpiReschedule && *vector <= vectors::kIpiStopAll) {
+  if (kDeliveryAcknowledges && *vector >= vectors::kIpiReschedule && *vector <= vectors::kIpiStopAll) {
     interconnect_.ipi_taken(c, *vector);
     if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_->ipi_taken(c.cpu.id(), c.cycles, *vector);
   }
@@ -520,23 +390,16 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
   return true;
 }
 
-// NMIs ignore IF and the controller (the fault injector arms them).
-bool Simulator::try_deliver_nmi(SimCpu& c) {
-  if (!faults_.take_nmi(c)) return false;
-  DeliveryOutcome out;
-  if (!enter_handler(c, vectors::kNmi, DeliveryKind::External, 0, out)) return false;
-  c.halted = false;
-  return true;
-}
-
-void Simulator::deliver_exception(SimCpu& c, Vector vector, DeliveryKind kind, std::uint64_t error_code) {
+void Simulator::deliver_exception(SimCpu& c, const DeliveryRequest& request) {
   const bool from_user = c.cpu.user_mode();
   const VirtAddr rip = c.cpu.pc();
   const VirtAddr sp = c.cpu.sp();
   DeliveryOutcome out;
-  if (!enter_handler(c, vector, kind, error_code, out)) return;
-  if (!from_user && kind == DeliveryKind::Exception) invariants_.kernel_fault(c, vector, out.vector, rip, sp);
-  c.cycles += costs_.table().events().exception_delivery;
+  if (!enter_handler(c, exception_path(c, request), request, out)) return;
+  if (!from_user && request.kind == DeliveryKind::Exception) {
+    invariants_.kernel_fault(c, request.vector, out.vector, rip, sp);
+  }
+  c.cycles += exception_cycles(costs_.table().events());
 }
 
 // Whose time it is from now on (sim/own_time.h): after every record opened
@@ -598,103 +461,6 @@ void Simulator::page_flushed(SimCpu& c, VirtAddr page) {
     tlb_.user_page_unmapped(id, kernel_.current_task(id), page, [&](CpuId other) { return !cpus_[other]->stopped; });
   }
   tlb_.flushed(id, page);
-}
-
-void Simulator::take_syscall(SimCpu& c) {
-  if (!SyscallEmulation::enabled(c.cpu)) {
-    deliver_exception(c, vectors::kInvalidOpcode, DeliveryKind::Exception, 0);
-    return;
-  }
-  const PathId path = syscall_path(SyscallEmulation::number(c.cpu));
-  profiles_.call_entered(c.cpu.id(), current_task(c), SyscallEmulation::number(c.cpu),
-                         SyscallEmulation::first_argument(c.cpu), c.cycles, c.instructions);
-  c.accounting.open(path, c.cycles, c.instructions, switches(c));
-  if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_->span_begin(c.cpu.id(), c.cycles, path);
-  note_context(c);
-  if (c.cpu.user_mode()) checker_.leave_user(c.cpu, current_task(c), path, c.cycles, c.instructions);
-  SyscallEmulation::enter(c.cpu);
-  c.cycles += costs_.table().events().syscall_entry;
-  c.last_block_flags = 0;
-}
-
-// An access the MMU refused: deliver #PF (SDM 4.7) with its error code at the
-// faulting instruction (the engine reports only its block).
-void Simulator::take_page_fault(SimCpu& c) {
-  const std::uint64_t error = c.bad_access_error;
-  // Where the locator starts: the faulting instruction itself after a
-  // refused TLB fill, else the block the access was made in.
-  if (c.bad_access_span == kTlbFillSpan) c.bad_access_rip = c.cpu.pc();
-  // CR2: the byte that faulted. A fetch from a page the block starts in
-  // faults at the block start, one from a page it runs into at the page.
-  VirtAddr address = c.bad_access_fetch ? std::max(c.bad_address, c.bad_access_rip) : c.bad_address;
-  if (const std::uint8_t* code = memory_.host(c.bad_access_rip, 1); code && !c.bad_access_fetch) {
-    const std::uint64_t available = std::min<std::uint64_t>(64, memory_.contiguous_from(c.bad_access_rip));
-    if (auto located = fault_locator_.locate({code, available}, c.bad_access_rip, c.bad_address, c.bad_access_span,
-                                             c.cpu)) {
-      c.cpu.set_pc(located->rip);
-      address = located->address;
-    }
-  }
-  c.cpu.set_fault_address(address);
-  const bool injected = faults_.hits_injected_page(address);
-  const VirtAddr faulting_rip = c.cpu.pc();
-  deliver_exception(c, vectors::kPageFault, DeliveryKind::Exception, error);
-  if (injected) faults_.page_touched(faulting_rip);
-}
-
-void Simulator::run_guest(SimCpu& c) {
-  c.stop = StopReason::None;
-  c.exception.reset();
-  c.interrupt_flag_closed = false;  // the host may have changed RFLAGS at the stop
-  const uc_err err = c.cpu.run(c.cpu.pc());
-  if (c.stop == StopReason::EventDue || c.stop == StopReason::InterruptOpen || c.stop == StopReason::SwapgsWindow) {
-    c.cpu.set_pc(c.stopped_block);
-  }
-  switch (c.stop) {
-    case StopReason::EventDue:
-    case StopReason::InterruptOpen:
-      // Re-capture the ring-0 template whenever the guest changed its mode
-      // (CR0/CR4/EFER), at a stop in ring 0 (see GuestCpu::template_is_current).
-      if (c.cpu.cpl() == 0 && !c.cpu.template_is_current()) c.cpu.capture_ring0_template();
-      return;
-    case StopReason::Exception: {
-      const std::uint32_t intno = *c.exception;
-      // int n / int3 arrive with RIP after the instruction; the rest are CPU faults.
-      const bool software = intno >= vectors::kExceptionCount || intno == vectors::kBreakpoint;
-      deliver_exception(c, static_cast<Vector>(intno), software ? DeliveryKind::Software : DeliveryKind::Exception, 0);
-      return;
-    }
-    case StopReason::BadAccess:
-      take_page_fault(c);
-      return;
-    case StopReason::Syscall:
-      take_syscall(c);
-      return;
-    case StopReason::SwapgsWindow:
-      faults_.at_swapgs_window(c);
-      try_deliver_nmi(c);
-      return;
-    case StopReason::Misaligned:
-    case StopReason::SysretNonCanonical:
-      // RIP is the instruction (the hook runs before it): #GP(0) as on the CPU.
-      deliver_exception(c, vectors::kGeneralProtection, DeliveryKind::Exception, 0);
-      return;
-    case StopReason::None:
-      break;
-  }
-  if (err == UC_ERR_INSN_INVALID) {
-    deliver_exception(c, vectors::kInvalidOpcode, DeliveryKind::Exception, 0);
-    return;
-  }
-  if (err != UC_ERR_OK) {
-    fail(c, "emulation-error", fmt::format("Unicorn stopped: {}", uc_strerror(err)));
-    return;
-  }
-  if (c.last_block_flags & kBlockEndsWithHlt) {
-    c.halted = true;
-    return;
-  }
-  if (!c.exit_requested) fail(c, "emulation-error", "the engine stopped for no known reason");
 }
 
 void Simulator::fail(SimCpu& c, std::string kind, std::string message, std::optional<Vector> vector) {
@@ -776,8 +542,14 @@ void Simulator::run_cpu(SimCpu& c, Cycles horizon) {
           c.stopped = true;  // stopped on purpose (stop-all): done for the run
           return;
         }
-        fail(c, "halted", "the CPU halted with interrupts disabled");
-        return;
+        if (!kHaltWakesWhileMasked) {
+          fail(c, "halted", "the CPU halted with interrupts disabled");
+          return;
+        }
+        if (c.controller.deliverable()) {
+          c.halted = false;  // a pending interrupt ends the wait; the guest unmasks to take it
+          continue;
+        }
       }
       const Cycles next = std::min(next_event_time(c), horizon);
       c.idle_cycles += next - c.cycles;

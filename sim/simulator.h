@@ -4,11 +4,15 @@
 // its seed are the only inputs.
 //
 // This class is the run loop and the wiring; each concern is its own part
-// (docs/architecture.md, "The simulator's parts"):
+// (docs/architecture.md, "The simulator's parts"). The steps that differ by
+// CPU (the hooks, the block hook, the stops a run ends in and the entries
+// they make) are members defined in sim/<arch>/run_steps.cpp, one file per
+// architecture, since the engine is compiled once per architecture
+// (sim/guest_arch.h):
 //   Interconnect      the board bus: IPIs, CPU start-up
 //   TlbModel          stale translations and shootdowns
 //   GuestKernelView   every read of the kernel's own tables
-//   SyscallEmulation  the syscall entry host-side; the check before each sysretq
+//   ArchParts         the architecture's own (sim/<arch>/run_parts.h)
 //   FaultInjector     the scenario's faults
 //   PathInvariants    run-time invariants; EndOfRunChecks the final ones;
 //                     Violations the one sink they all report to
@@ -23,18 +27,14 @@
 #include <vector>
 
 #include "sim/guest_arch.h"
-#include "sim/x86_64/alignment_checks.h"
+#include "sim/arch_run_parts.h"
 #include "sim/context_checker.h"
-#include "sim/cost_model.h"
-#include "sim/x86_64/delivery.h"
 #include "sim/event_source.h"
 #include "sim/fault_injector.h"
-#include "sim/x86_64/fault_locator.h"
 #include "sim/guest_image.h"
 #include "sim/guest_kernel_view.h"
 #include "sim/guest_memory.h"
 #include "sim/interconnect.h"
-#include "sim/x86_64/invlpg_hooks.h"
 #include "sim/path_invariants.h"
 #include "sim/pristine_rules.h"
 #include "sim/profile_regions.h"
@@ -42,7 +42,7 @@
 #include "sim/scenario.h"
 #include "sim/sim_board.h"
 #include "sim/sim_cpu.h"
-#include "sim/x86_64/syscall_emulation.h"
+#include "sim/simulation.h"
 #include "sim/tlb_model.h"
 #include "sim/trace_recorder.h"
 #include "sim/interrupt_to_user.h"
@@ -53,25 +53,17 @@
 namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
 
-class Simulator {
+class Simulator : public Simulation {
  public:
   Simulator(const Scenario& scenario, const std::filesystem::path& image);
-  ~Simulator();
+  ~Simulator() override;
 
-  Report run();
-
-  // Also write the run as trace events (sim/trace_recorder.h); before run().
-  // Without it each traced event costs one untaken branch.
-  void trace_to(TraceRecorder& recorder);
-
-  // For a long run watched by a person (the CLI, not the simulation: the
-  // report never depends on them). `progress(done, total)` in modeled cycles,
-  // every hundredth of the run, between the CPUs' turns (never per block).
-  // Once `*stop` is set (Ctrl-C), the run ends after the current turn, ended
-  // by kInterrupted: the report is of what ran. Before run().
-  static constexpr const char* kInterrupted = "interrupted";
-  void report_progress(std::function<void(Cycles done, Cycles total)> progress) { progress_ = std::move(progress); }
-  void stop_when(const std::atomic<bool>* stop) { stop_ = stop; }
+  Report run() override;
+  void trace_to(TraceRecorder& recorder) override;
+  void report_progress(std::function<void(Cycles done, Cycles total)> progress) override {
+    progress_ = std::move(progress);
+  }
+  void stop_when(const std::atomic<bool>* stop) override { stop_ = stop; }
 
   // The block hook (called from Unicorn for every block a CPU executes).
   void on_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
@@ -95,25 +87,32 @@ class Simulator {
   }
   std::vector<DeviceReport> device_reports() const;
   std::vector<NicReport> nic_reports() const;
-  // on_block's rare cases, out of line.
-  bool stop_due(SimCpu& cpu, VirtAddr address);
   const BlockCost& price_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
   bool at_watched_block(SimCpu& cpu, VirtAddr address);
-  void charge_rare(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
   void stop_before_block(SimCpu& cpu, VirtAddr address, StopReason reason);
   void returned(SimCpu& cpu);
   void record_closed(SimCpu& cpu, const ClosedRecord& closed);
   void fire_due_events(SimCpu& cpu);
   Cycles next_event_time(const SimCpu& cpu) const;
   bool try_deliver_interrupt(SimCpu& cpu);
-  bool try_deliver_nmi(SimCpu& cpu);
-  bool enter_handler(SimCpu& cpu, Vector vector, DeliveryKind kind, std::uint64_t error_code,
-                     DeliveryOutcome& out);
-  void deliver_exception(SimCpu& cpu, Vector vector, DeliveryKind kind, std::uint64_t error_code);
-  void take_syscall(SimCpu& cpu);
+  bool enter_handler(SimCpu& cpu, PathId path, const DeliveryRequest& request, DeliveryOutcome& out);
+  void deliver_exception(SimCpu& cpu, const DeliveryRequest& request);
   void page_flushed(SimCpu& cpu, VirtAddr page);
+
+  // Defined per architecture (sim/<arch>/run_steps.cpp).
+  void install_hooks(SimCpu& cpu);
+  // on_block's rare cases, out of line.
+  bool stop_due(SimCpu& cpu, VirtAddr address);
+  void charge_rare(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
+  // What an exception or software interrupt is measured as: its vector's
+  // path, or the system call it makes.
+  PathId exception_path(const SimCpu& cpu, const DeliveryRequest& request) const;
+  bool try_deliver_nmi(SimCpu& cpu);
+  void take_syscall(SimCpu& cpu);
   void take_page_fault(SimCpu& cpu);
+  // Run the CPU until a hook stops it, then act on why it stopped.
   void run_guest(SimCpu& cpu);
+
   void run_cpu(SimCpu& cpu, Cycles horizon);
   std::uint64_t switches(const SimCpu& cpu) const { return kernel_.switches(cpu.cpu.id()); }
   int current_task(const SimCpu& cpu) const { return kernel_.current_task(cpu.cpu.id()); }
@@ -135,13 +134,7 @@ class Simulator {
   PathInvariants invariants_;
   PristineRules rules_;
   ContextChecker checker_;
-  // The sites of the three instruction hooks below, from one sweep of the
-  // image (kHookedInstructions in sim/simulator.cpp); moved into them.
-  std::vector<std::vector<VirtAddr>> hook_sites_;
-  AlignmentChecks alignment_checks_;
-  InvlpgHooks invlpg_hooks_;
-  FaultLocator fault_locator_;
-  SyscallEmulation syscalls_;
+  ArchParts arch_;  // the architecture's own (sim/<arch>/run_parts.h)
   TlbModel tlb_;
   VirtAddr user_start_, user_end_;  // the ring-3 region
   SimCpus cpus_;
@@ -161,6 +154,9 @@ class Simulator {
   std::string end_;
   bool finished_ = false;
 };
+
+// This copy's Simulator (sim/simulation.h's make_simulation picks it).
+std::unique_ptr<Simulation> make_simulator(const Scenario& scenario, const std::filesystem::path& image);
 
 }  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

@@ -8,7 +8,7 @@ namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 void UartModel::attach(SimCpu& cpu) {
-  window_.attach(*this, cpu, sim_board::kUartPhysicalBase, sim_board::kUartSize, "uc_mmio_map(uart0)");
+  window_.attach(*this, cpu, board_physical::kUart, sim_board::kUartSize, "uc_mmio_map(uart0)");
 }
 
 void UartModel::receive(SimCpu& target, std::uint8_t byte) {

@@ -8,7 +8,6 @@ constexpr ArchitectureVectors kVectors = [] {
   ArchitectureVectors v{};
   for (unsigned i = 0; i < v.names.size(); ++i) v.names[i] = vectors::handler_name(static_cast<Vector>(i));
   v.has_fault_address[e::kDataAbort] = v.has_fault_address[e::kInstructionAbort] = true;
-  v.has_fault_address[e::kAlignment] = v.has_fault_address[e::kPcAlignment] = true;
   v.fault_address_register = "far";
   return v;
 }();

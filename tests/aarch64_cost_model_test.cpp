@@ -69,13 +69,13 @@ const Single kSingles[] = {
     {0xf8000820, "sttr x0, [x1]", IC::kStore, kBlockNone},
     {0xa94107e0, "ldp x0, x1, [sp, #16]", IC::kLoadPair, kBlockNone},
     {0x294007e0, "ldp w0, w1, [sp]", IC::kLoadPair, kBlockNone},
-    {0x6d4007e0, "ldp d0, d1, [sp]", IC::kLoadPair, kBlockNone},
-    {0xad4007e0, "ldp q0, q1, [sp]", IC::kLoadPairWide, kBlockNone},
+    {0x6d4007e0, "ldp d0, d1, [sp]", IC::kLoadPair, kBlockUsesFpSimd},
+    {0xad4007e0, "ldp q0, q1, [sp]", IC::kLoadPairWide, kBlockUsesFpSimd},
     {0x694007e0, "ldpsw x0, x1, [sp]", IC::kLoadPairWide, kBlockNone},
     {0xa9bf7bfd, "stp x29, x30, [sp, #-16]!", IC::kStorePair64, kBlockNone},
     {0x290007e0, "stp w0, w1, [sp]", IC::kStorePair32, kBlockNone},
-    {0x6d0007e0, "stp d0, d1, [sp]", IC::kStorePair64, kBlockNone},
-    {0xad0107e0, "stp q0, q1, [sp, #32]", IC::kStorePair128, kBlockNone},
+    {0x6d0007e0, "stp d0, d1, [sp]", IC::kStorePair64, kBlockUsesFpSimd},
+    {0xad0107e0, "stp q0, q1, [sp, #32]", IC::kStorePair128, kBlockUsesFpSimd},
     {0xc85f7c20, "ldxr x0, [x1]", IC::kLoadExclusive, kBlockNone},
     {0xc8027c20, "stxr w2, x0, [x1]", IC::kStoreExclusive, kBlockNone},
     {0xc85ffc20, "ldaxr x0, [x1]", IC::kLoadAcquireExclusive, kBlockNone},
@@ -266,6 +266,17 @@ TEST(Aarch64CostModel, MayOpenInterruptsMeansUnmaskOrEret) {
   EXPECT_TRUE(price({0xd4000001}).flags & kBlockEndsWithException);   // svc #0
   EXPECT_TRUE(price({0x00000000}).flags & kBlockEndsWithException);   // udf #0
   EXPECT_FALSE(price({0xd69f03e0}).flags & kBlockEndsWithException);  // eret
+}
+
+// The first FP/SIMD instruction of a block is flagged with its offset: the
+// engine takes CPACR_EL1's trap itself (Unicorn 2.1.1 never does).
+TEST(Aarch64CostModel, TheFirstFpSimdInstructionIsFlaggedWithItsOffset) {
+  // ldr x9, [x0] ; add x9, x9, #1 ; fmov x9, d0 ; fmov d0, x0
+  const BlockCost b = price({0xf9400009, 0x91000529, 0x9e660009, 0x9e670000});
+  EXPECT_TRUE(b.flags & kBlockUsesFpSimd);
+  EXPECT_EQ(b.first_fp_simd_offset, 8u);
+  // ldr x9, [x0] ; add x9, x9, #1: integer only
+  EXPECT_FALSE(price({0xf9400009, 0x91000529}).flags & kBlockUsesFpSimd);
 }
 
 TEST(Aarch64CostModel, UndecodableBytesEndTheBlockAsOneInstruction) {

@@ -148,7 +148,8 @@ TEST(ImageLoader, TheShippedImagesLoad) {
 
 // An AArch64 image is an image (its architecture recorded); the x86-64 run
 // loop refuses it by name instead of running it on the wrong CPU.
-TEST(ImageLoader, AnAarch64ImageLoadsAsOneAndTheX86RunLoopRefusesIt) {
+// The image must be of the scenario's CPU (scenario.arch, x86_64 by default).
+TEST(ImageLoader, AnAarch64ImageLoadsAsOneAndAnX86ScenarioRefusesIt) {
   const std::filesystem::path aarch64 = PRISTINE_BUILD_DIR "/images/aarch64-sim-kernel.elf";
   const GuestImage image = GuestImage::load(aarch64);
   EXPECT_EQ(image.architecture(), GuestArchitecture::Aarch64);
@@ -156,7 +157,9 @@ TEST(ImageLoader, AnAarch64ImageLoadsAsOneAndTheX86RunLoopRefusesIt) {
   EXPECT_EQ(GuestImage::load(kImage).architecture(), GuestArchitecture::X86_64);
   const SimRun run = sim(aarch64);
   EXPECT_EQ(run.result.status, 2) << run.result.output;
-  EXPECT_NE(run.result.output.find(aarch64.string() + ": an AArch64 image"), std::string::npos) << run.result.output;
+  EXPECT_NE(run.result.output.find(aarch64.string() + ": an aarch64 image, and the scenario runs x86_64"),
+            std::string::npos)
+      << run.result.output;
   EXPECT_FALSE(run.json_written);
 }
 

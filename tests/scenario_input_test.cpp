@@ -327,5 +327,25 @@ TEST(ScenarioArch, TheKeyNamesTheCpuAndAnythingElseIsRefusedAtItsLine) {
   EXPECT_NE(scenario_error(head + "arch = 64\n").find("bad.toml:4: scenario.arch:"), std::string::npos);
 }
 
+// x86-64's own fault kinds (an NMI, the swapgs/iretq window) are refused in
+// an AArch64 scenario at their key; the others, and the same NMIs on
+// x86-64, are accepted. An AArch64 scenario's budgets name its paths.
+TEST(ScenarioArch, AnAarch64ScenarioRefusesX86FaultKindsAndNamesItsOwnPaths) {
+  const std::string arm = "[scenario]\nname = \"x\"\narch = \"aarch64\"\nduration_ms = 10\n";
+  const std::string x86 = "[scenario]\nname = \"x\"\nduration_ms = 10\n";
+  for (const char* kind : {"nmi", "nmi-swapgs-window"}) {
+    const std::string fault = fmt::format("[[fault]]\nkind = \"{}\"\nrate_hz = 100\n", kind);
+    EXPECT_EQ(scenario_error(arm + fault),
+              fmt::format("bad.toml:6: fault[0].kind: '{}' is x86-64's: the AArch64 board raises no NMI, and AArch64 "
+                          "has no swapgs (scenario.arch is aarch64; docs/aarch64.md)",
+                          kind));
+    EXPECT_EQ(parse_scenario(x86 + fault, "ok.toml").faults.size(), 1u) << kind;
+  }
+  EXPECT_EQ(parse_scenario(arm + "[[fault]]\nkind = \"spurious\"\nrate_hz = 100\n", "ok.toml").faults.size(), 1u);
+  EXPECT_EQ(parse_scenario(arm + "[budgets]\ndata-abort = 900\n", "ok.toml").budgets.size(), 1u);
+  EXPECT_NE(scenario_error(x86 + "[budgets]\ndata-abort = 900\n").find("budgets.data-abort: unknown handler"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace pristine::sim

@@ -282,6 +282,12 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
       ending = kBlockEndsWithUndefined;
       break;
     }
+    // An unallocated encoding in the FP/SIMD space is undefined whatever
+    // CPACR_EL1 says: only a decoded instruction is FP/SIMD.
+    if (is_fp_simd(w) && !(cost.flags & kBlockUsesFpSimd)) {
+      cost.flags |= kBlockUsesFpSimd;
+      cost.first_fp_simd_offset = static_cast<std::uint32_t>(offset);
+    }
     const Classified c = classify(*insn, w);
     cost.cycles += table_.instruction_cost(c.cls);
     cost.flags |= c.flags;

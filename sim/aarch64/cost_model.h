@@ -47,7 +47,7 @@ enum BlockFlags : std::uint32_t {
   // Undefined Instruction exception on the modeled core.
   kBlockEndsWithUndefined = 1u << 6,
   kBlockWritesDaif = 1u << 7,  // msr daifset / daifclr / daif anywhere
-  // bit 8: the engine's (kEngineFlagBits)
+  kBlockWatched = 1u << 8,  // the engine's: the run loop looks at the CPU before this block
   // May unmask IRQ or FIQ: `msr daifclr` with the I or F bit, or `msr daif, xN`
   // (a value unknown when the block is priced). The engine polls for pending
   // interrupts after such a block. `msr daifset` only masks; clearing D or A
@@ -71,7 +71,19 @@ enum BlockFlags : std::uint32_t {
   // is built without them (hw-aarch64/CMakeLists.txt: -mno-outline-atomics,
   // no -march above armv8-a). Priced, and flagged so the engine can refuse.
   kBlockHasLseAtomic = 1u << 13,
+  // An FP/SIMD instruction (BlockCost::first_fp_simd_offset, the first):
+  // Unicorn 2.1.1 never traps one (its fp_exception_el is 0), so the engine
+  // takes CPACR_EL1's FP/SIMD trap itself.
+  kBlockUsesFpSimd = 1u << 14,
 };
+
+// A64's encoding groups (Arm ARM C4.1): data processing on FP/SIMD
+// registers (op0 x111), and loads and stores of them (op0 x1x0 with V,
+// bit 26, set).
+constexpr bool is_fp_simd(std::uint32_t insn) {
+  const unsigned op0 = (insn >> 25) & 0xf;
+  return (op0 & 7) == 7 || ((op0 & 5) == 4 && ((insn >> 26) & 1) != 0);
+}
 
 // Bits the pricer leaves to the engine (see BlockFlags).
 inline constexpr std::uint32_t kEngineFlagBits = (1u << 8) | 0xffff0000u;
@@ -93,6 +105,7 @@ struct BlockCost {
   // brk (ESR_ELx.ISS holds it on delivery; core/ tells its kernel-wait svc
   // from a system call by it and the EL), else 0.
   std::uint32_t exception_immediate = 0;
+  std::uint32_t first_fp_simd_offset = 0;  // kBlockUsesFpSimd: byte offset of the first
 };
 
 // Costs of CPU events that are not a single decoded instruction, in modeled

@@ -41,6 +41,19 @@ constexpr std::uint64_t make(ExceptionClass ec, std::uint64_t iss) {
 constexpr std::uint64_t svc(std::uint16_t immediate) { return make(ExceptionClass::Svc64, immediate); }
 constexpr std::uint64_t brk(std::uint16_t immediate) { return make(ExceptionClass::Brk64, immediate); }
 constexpr std::uint64_t undefined() { return make(ExceptionClass::Unknown, 0); }
+// An FP/SIMD instruction CPACR_EL1.FPEN traps, from AArch64: ISS CV = 1,
+// COND = 0xe (D17.2.37, "ISS encoding for an exception from an access to
+// SIMD or floating-point functionality").
+constexpr std::uint64_t fp_access() { return make(ExceptionClass::FpAccess, 0x1e00000); }
+// An MSR, MRS or system instruction trapped (EC 0x18): its fields as ISS
+// lays them out (Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10, Rt 9:5, CRm
+// 4:1, Direction 0: 1 for a read).
+constexpr std::uint64_t system_register_trap(unsigned op0, unsigned op1, unsigned op2, unsigned crn, unsigned crm,
+                                             unsigned rt, bool read) {
+  return make(ExceptionClass::SystemRegister, (std::uint64_t{op0} << 20) | (std::uint64_t{op2} << 17) |
+                                                  (std::uint64_t{op1} << 14) | (std::uint64_t{crn} << 10) |
+                                                  (std::uint64_t{rt} << 5) | (std::uint64_t{crm} << 1) | (read ? 1 : 0));
+}
 constexpr std::uint64_t data_abort(bool from_lower_el, bool write, std::uint32_t fault_status) {
   return make(from_lower_el ? ExceptionClass::DataAbortLowerEl : ExceptionClass::DataAbortSameEl,
               (write ? kWriteNotRead : 0) | fault_status);

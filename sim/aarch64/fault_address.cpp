@@ -50,6 +50,18 @@ FaultAddress::FaultAddress() : capstone_(CS_ARCH_ARM64, CS_MODE_ARM) {}
 
 std::optional<VirtAddr> FaultAddress::locate(std::span<const std::uint8_t> instruction, VirtAddr pc,
                                              VirtAddr refused_page, const GuestCpu& cpu) const {
+  const std::optional<VirtAddr> address = effective_address(instruction, pc, cpu);
+  if (!address) return std::nullopt;
+  // Started in the page before: the part in the refused page faulted.
+  if (*address < refused_page && refused_page - *address < kPageSize) return refused_page;
+  // Anything else outside the refused page is a decode this does not know:
+  // no address rather than a wrong one.
+  if ((*address & ~(kPageSize - 1)) != refused_page) return std::nullopt;
+  return address;
+}
+
+std::optional<VirtAddr> FaultAddress::effective_address(std::span<const std::uint8_t> instruction, VirtAddr pc,
+                                                        const GuestCpu& cpu) const {
   cs_insn* insn = nullptr;
   const std::size_t n = cs_disasm(capstone_.get(), instruction.data(), instruction.size(), pc, 1, &insn);
   if (n == 0) return std::nullopt;
@@ -69,12 +81,6 @@ std::optional<VirtAddr> FaultAddress::locate(std::span<const std::uint8_t> instr
     address = at;
   }
   cs_free(insn, n);
-  if (!address) return std::nullopt;
-  // Started in the page before: the part in the refused page faulted.
-  if (*address < refused_page && refused_page - *address < kPageSize) return refused_page;
-  // Anything else outside the refused page is a decode this does not know:
-  // no address rather than a wrong one.
-  if ((*address & ~(kPageSize - 1)) != refused_page) return std::nullopt;
   return address;
 }
 

@@ -28,6 +28,10 @@ class FaultAddress {
   // decodes (the caller falls back to the page).
   std::optional<VirtAddr> locate(std::span<const std::uint8_t> instruction, VirtAddr pc, VirtAddr refused_page,
                                  const GuestCpu& cpu) const;
+  // The address the load or store accesses first (base, offset, index
+  // with its extension), or nothing if Capstone decodes no memory operand.
+  std::optional<VirtAddr> effective_address(std::span<const std::uint8_t> instruction, VirtAddr pc,
+                                            const GuestCpu& cpu) const;
 
  private:
   CapstoneHandle capstone_;

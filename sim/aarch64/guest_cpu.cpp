@@ -93,7 +93,8 @@ bool GuestCpu::fill_tlb(uc_engine*, std::uint64_t engine_page, uc_mem_type type,
   auto* cpu = static_cast<GuestCpu*>(self);
   const VirtAddr page = engine_page & ~(kMmuPageSize - 1);
   const PageAccess access{.write = type == UC_MEM_WRITE, .fetch = type == UC_MEM_FETCH, .user = cpu->user_mode()};
-  const PageTranslation t = cpu->translate(page, access);
+  PageTranslation t = cpu->translate(page, access);
+  if (cpu->taken_away_ == page) t = {.fault_status = fault_status(FaultKind::Translation, 3)};
   if (!t.ok) {
     cpu->refusal_ = Refusal{.page = page, .access = access, .fault_status = t.fault_status};
     return false;
@@ -102,6 +103,17 @@ bool GuestCpu::fill_tlb(uc_engine*, std::uint64_t engine_page, uc_mem_type type,
   entry->perms = static_cast<uc_prot>((t.readable ? UC_PROT_READ : 0) | (t.writable ? UC_PROT_WRITE : 0) |
                                       (t.executable ? UC_PROT_EXEC : 0));
   return true;
+}
+
+void GuestCpu::take_page_away(VirtAddr page) {
+  taken_away_ = page;
+  check(uc_ctl_flush_tlb(uc_), "uc_ctl_flush_tlb");
+}
+
+void GuestCpu::give_page_back(VirtAddr page) {
+  if (taken_away_ != page) return;
+  taken_away_.reset();
+  check(uc_ctl_flush_tlb(uc_), "uc_ctl_flush_tlb");
 }
 
 }  // namespace pristine::sim::aarch64

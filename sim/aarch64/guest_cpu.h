@@ -22,6 +22,9 @@
 
 namespace pristine::sim::aarch64 {
 
+// An address in the kernel's half (TTBR1_EL1's: the top 16 bits set).
+constexpr bool is_kernel_address(VirtAddr address) { return address >= 0xFFFF000000000000; }
+
 // The CPU Unicorn models. The boards' QEMU runs a Cortex-A57 (ARMv8.0, no
 // PAN); `Max` has every feature Unicorn's QEMU implements, PAN among them.
 enum class CpuModel : std::uint8_t { CortexA57, Max };
@@ -57,6 +60,11 @@ class GuestCpu {
   // Guest memory: mapped into the engine at its physical addresses, and what
   // the MMU walks the guest's tables in.
   void attach(const GuestMemory& memory);
+  // A page the fault injector takes away (sim/fault_injector.h): every
+  // access to it is refused as a level-3 translation fault, as if its
+  // descriptor were invalid, until it is given back. Both flush the TLB.
+  void take_page_away(VirtAddr page);
+  void give_page_back(VirtAddr page);
   // The translation registers and PSTATE.PAN, as they are now.
   TranslationControl translation_control() const;
   PageTranslation translate(VirtAddr page, const PageAccess& access) const;
@@ -92,6 +100,7 @@ class GuestCpu {
   CpuModel model_;
   const GuestMemory* memory_ = nullptr;
   std::optional<Refusal> refusal_;
+  std::optional<VirtAddr> taken_away_;
 };
 
 }  // namespace pristine::sim::aarch64

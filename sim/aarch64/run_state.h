@@ -1,10 +1,16 @@
 // What the run loop keeps per AArch64 CPU beyond the common SimCpu
-// (sim/sim_cpu.h): nothing yet; AArch64 has no instruction priced by the
-// bytes it moves (x86-64's rep movs/stos, sim/x86_64/run_state.h).
+// (sim/sim_cpu.h; the x86-64 twin is sim/x86_64/run_state.h): where an
+// FP/SIMD instruction that CPACR_EL1 traps is, while the CPU runs the
+// instructions of its block before it (sim/aarch64/run_steps.cpp).
 #pragma once
+
+#include <cstdint>
 
 namespace pristine::sim::aarch64 {
 
-struct ArchRunState {};
+struct ArchRunState {
+  std::uint64_t fp_simd_trap_at = 0;
+  bool running_to_fp_simd_trap = false;
+};
 
 }  // namespace pristine::sim::aarch64

@@ -59,6 +59,7 @@
 #include "sim/printable.h"
 #include "sim/report_junit.h"
 #include "sim/scenario.h"
+#include "sim/simulation.h"
 #include "sim/simulator.h"
 #include "sim/trace_recorder.h"
 
@@ -100,8 +101,8 @@ std::string unknown_subcommand(const CLI::App& app, int argc, char** argv) {
 // path while the run goes: its memory does not grow with the run).
 int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
             const std::optional<std::string>& json_file, const std::optional<std::string>& junit_file,
-            const std::optional<std::string>& trace_file, const std::filesystem::path& image, bool plan_only,
-            bool verbose) {
+            const std::optional<std::string>& trace_file, const std::optional<std::filesystem::path>& image_given,
+            const std::filesystem::path& images, bool plan_only, bool verbose) {
   using namespace pristine::sim;
   using namespace pristine::cli;
   const std::vector<std::pair<const char*, const std::optional<std::string>*>> outputs = {
@@ -125,7 +126,10 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
   // What the run will model, before it runs (docs/scenarios.md, "Run plan").
   text << describe_plan(scenario) << std::endl;
   if (plan_only) return kExitPass;
-  Simulator simulator(scenario, image);
+  // The simulator image of the scenario's CPU, unless --image names one.
+  const std::filesystem::path image = image_given.value_or(
+      images / (scenario.arch == GuestArchitecture::Aarch64 ? "aarch64-sim-kernel.elf" : "sim-kernel.elf"));
+  const std::unique_ptr<Simulation> simulator = make_simulation(scenario, image);
   for (const auto& [flag, file] : outputs) {
     if (!*file) continue;
     if (const std::string why = remove_stale_output(**file); !why.empty()) {
@@ -136,10 +140,10 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
   // A person watching a long run sees it go (standard error), and Ctrl-C
   // ends it with the report of what ran (exit 130, as a shell reports SIGINT).
   ProgressMeter progress(fmt::format("pristine sim {}", scenario.name), 100, "% of the modeled time", false, true);
-  simulator.report_progress([&progress](Cycles done, Cycles total) {
+  simulator->report_progress([&progress](Cycles done, Cycles total) {
     progress.update(total == 0 ? 100 : done * 100 / total, 0);
   });
-  simulator.stop_when(&g_interrupted);
+  simulator->stop_when(&g_interrupted);
   std::optional<StagedOutput> trace_output;
   std::ofstream trace_stream;
   std::optional<TraceRecorder> recorder;
@@ -152,14 +156,14 @@ int run_sim(const std::filesystem::path& scenario_file, std::optional<std::uint6
     }
     trace_stream.open(trace_output->temporary(), std::ios::binary | std::ios::trunc);
     recorder.emplace(trace_stream, scenario);
-    simulator.trace_to(*recorder);
+    simulator->trace_to(*recorder);
   }
-  const Report report = simulator.run();
+  const Report report = simulator->run();
   signal(SIGINT, SIG_DFL);
   progress.finish(100, 0);
   text << render_text(report, {.verbose = verbose});
   int status = report.pass() ? kExitPass : kExitFail;
-  if (report.end == Simulator::kInterrupted) {
+  if (report.end == Simulation::kInterrupted) {
     text << fmt::format("interrupted (Ctrl-C): a partial report of the first {:.3f} ms modeled\n",
                         static_cast<double>(report.cycles) * 1e3 / static_cast<double>(scenario.cpu_hz));
     status = kExitInterrupted;
@@ -204,7 +208,7 @@ int main(int argc, char** argv) {
   std::filesystem::path scenario_file;
   std::optional<std::uint64_t> seed;
   std::optional<std::string> json_file;
-  std::filesystem::path image = default_image(argv[0], "sim-kernel.elf");
+  const std::filesystem::path sim_default_image = default_image(argv[0], "sim-kernel.elf");
   sim->add_option("scenario", scenario_file, "Scenario file (TOML, see docs/scenarios.md)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -223,7 +227,11 @@ int main(int argc, char** argv) {
   sim->add_option_function<std::string>(
       "--trace", [&trace_file](const std::string& file) { trace_file = file; },
       "Also write the run as Chrome trace-event JSON to FILE, for Perfetto or chrome://tracing (docs/traces.md)");
-  sim->add_option("--image", image, "Simulator kernel image")->capture_default_str();
+  std::optional<std::filesystem::path> sim_image;
+  sim->add_option("--image", sim_image,
+                  fmt::format("Simulator kernel image (default: {}, or aarch64-sim-kernel.elf beside it for a "
+                              "scenario whose arch is aarch64)",
+                              sim_default_image.string()));
   bool plan_only = false;
   sim->add_flag("--plan", plan_only, "Print the run plan (modeled length, expected events) and exit without running");
   bool verbose = false;
@@ -432,7 +440,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*sim) return run_sim(scenario_file, seed, json_file, junit_file, trace_file, image, plan_only, verbose);
+    if (*sim) return run_sim(scenario_file, seed, json_file, junit_file, trace_file, sim_image, data.images, plan_only, verbose);
     if (*compare) return pristine::cli::run_compare(compare_options);
     if (*budget) return pristine::cli::run_budget(budget_options);
     if (*list) return pristine::cli::run_list(list_options, std::cout);

@@ -57,4 +57,19 @@ inline bool interrupt_window_open(const GuestCpu& cpu, std::uint32_t last_block_
   return interrupt_window_open(cpu.reg(UC_X86_REG_RFLAGS), last_block_flags);
 }
 
+// Delivering an external interrupt acknowledges it: the local APIC moves the
+// vector from IRR to ISR as the CPU takes it (SDM Vol. 3, 11.8.4).
+inline constexpr bool kDeliveryAcknowledges = true;
+
+// hlt with IF = 0 sleeps for good (only an NMI would end it).
+inline constexpr bool kHaltWakesWhileMasked = false;
+
+// What a delivery costs (sim/cost_model.h): the IDT lookup and frame, more
+// with the TSS stack switch from ring 3; an exception adds its own on top
+// once the handler is entered (exception_cycles).
+inline std::uint32_t delivery_cycles(const EventCosts& e, const DeliveryRequest&, bool from_user) {
+  return from_user ? e.interrupt_delivery_from_user : e.interrupt_delivery_same_ring;
+}
+inline std::uint32_t exception_cycles(const EventCosts& e) { return e.exception_delivery; }
+
 }  // namespace pristine::sim

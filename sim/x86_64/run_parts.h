@@ -1,0 +1,46 @@
+// x86-64's parts of the run loop (sim/simulator.h, sim/x86_64/run_steps.cpp):
+// the instruction hooks Unicorn needs on x86 (aligned SSE moves, invlpg,
+// sysretq), found by one Capstone sweep of the image, and the locator of a
+// faulting instruction inside its block.
+#pragma once
+
+#include <vector>
+
+#include "sim/guest_image.h"
+#include "sim/guest_memory.h"
+#include "sim/x86_64/alignment_checks.h"
+#include "sim/x86_64/delivery.h"
+#include "sim/x86_64/fault_locator.h"
+#include "sim/x86_64/invlpg_hooks.h"
+#include "sim/x86_64/syscall_emulation.h"
+#include "sim/x86_64/user_context.h"
+
+namespace pristine::sim {
+
+struct ArchParts {
+  ArchParts(const GuestImage& image, GuestMemory& memory)
+      : ArchParts(memory, find_instructions(image, kHookedInstructions)) {}
+
+  AlignmentChecks alignment_checks;
+  InvlpgHooks invlpg_hooks;
+  FaultLocator fault_locator;
+  SyscallEmulation syscalls;
+
+ private:
+  // What the instruction hooks look for, in the order of the sweep's sites.
+  enum HookedInstruction { kMisalignable, kTlbFlush, kSysret };
+  static constexpr InstructionMatch kHookedInstructions[] = {AlignmentChecks::matches, InvlpgHooks::matches,
+                                                             SyscallEmulation::matches};
+  ArchParts(GuestMemory& memory, std::vector<std::vector<VirtAddr>> sites)
+      : alignment_checks(memory, std::move(sites[kMisalignable])),
+        invlpg_hooks(memory, std::move(sites[kTlbFlush])),
+        syscalls(memory, std::move(sites[kSysret])) {}
+};
+
+// The system-call convention (docs/syscalls.md): the number in RAX, the
+// first argument in RDI, a failure returned with CF set.
+inline std::uint64_t syscall_number(const GuestCpu& cpu) { return SyscallEmulation::number(cpu); }
+inline std::uint64_t syscall_argument(const GuestCpu& cpu) { return SyscallEmulation::first_argument(cpu); }
+inline bool syscall_failed(const GuestCpu& cpu) { return SyscallEmulation::error_flag(cpu); }
+
+}  // namespace pristine::sim

@@ -1,0 +1,272 @@
+// The run loop's x86-64 steps (sim/simulator.h: the members defined per
+// architecture): Unicorn's hooks on an x86-64 CPU, the block hook and its
+// flags (iretq and sysretq close records, sti's shadow, fast strings), the
+// stops an x86-64 run ends in (an exception, a refused access, `syscall`,
+// the swapgs window, a misaligned SSE move, a sysretq to a non-canonical
+// address) and the entries they make: #PF with CR2 at the faulting
+// instruction, SYSCALL performed host-side, the NMI.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/hot_path.h"
+#include "sim/simulator.h"
+#include "sim/x86_64/page_walk.h"
+
+namespace pristine::sim {
+inline namespace PRISTINE_SIM_GUEST_ARCH {
+namespace {
+
+// A refused TLB fill knows only the page.
+constexpr std::uint64_t kTlbFillSpan = 0x1000;
+
+void interrupt_hook(uc_engine* uc, std::uint32_t intno, void* user) {
+  auto* cpu = static_cast<SimCpu*>(user);
+  cpu->exception = intno;
+  cpu->iret_pending = false;  // a fault inside the iretq block: the return did not happen
+  cpu->stop = StopReason::Exception;
+  uc_emu_stop(uc);
+}
+
+// An access the engine cannot make: outside guest memory (this hook) or one
+// the MMU refuses (the engine's TLB fill: the guest's page tables, or a page
+// the fault injector took away). The engine stops with an error; the run loop
+// delivers #PF with the MMU's error code.
+void note_bad_access(SimCpu* cpu, VirtAddr address, std::uint64_t span, VirtAddr block, bool write, bool fetch,
+                     std::uint64_t error_code) {
+  cpu->bad_address = address;
+  cpu->bad_access_span = span;
+  cpu->bad_access_rip = block;
+  cpu->bad_access_write = write;
+  cpu->bad_access_fetch = fetch;
+  cpu->bad_access_error = error_code;
+  cpu->iret_pending = false;
+  cpu->stop = StopReason::BadAccess;
+}
+
+// Outside guest memory: what a not-present page would be.
+bool bad_access_hook(uc_engine*, uc_mem_type type, std::uint64_t address, int, std::int64_t,
+                     void* user) {
+  auto* cpu = static_cast<SimCpu*>(user);
+  const bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
+  const bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
+  // The engine stops after the block: the locator starts from its start.
+  note_bad_access(cpu, address, 1, cpu->cpu.pc(), write, fetch,
+                  page_fault_error_code(write, fetch, cpu->cpu.user_mode()));
+  return false;  // let uc_emu_start fail
+}
+
+// A refused fill stops the engine with RIP put back on the faulting
+// instruction (read here, RIP is stale: the start of an earlier block when
+// blocks chain), so take_page_fault reads it once the engine stopped.
+void unreachable_page(void* user, VirtAddr page, bool write, bool fetch, std::uint64_t error_code) {
+  note_bad_access(static_cast<SimCpu*>(user), page, kTlbFillSpan, 0, write, fetch, error_code);
+}
+
+// Unicorn does not execute `syscall`: it calls this hook and skips the
+// instruction. Stop there (RIP is then the next instruction) and perform the
+// entry host-side (sim/x86_64/syscall_emulation.h).
+void syscall_hook(uc_engine* uc, void* user) {
+  auto* cpu = static_cast<SimCpu*>(user);
+  cpu->stop = StopReason::Syscall;
+  uc_emu_stop(uc);
+}
+
+}  // namespace
+
+void Simulator::install_hooks(SimCpu& cpu) {
+  uc_engine* uc = cpu.cpu.uc();
+  uc_hook hook;
+  cpu.cpu.on_unreachable(unreachable_page, &cpu);
+  cpu.cpu.reports_blocks();  // on_block: GuestCpu::block_ahead
+  check(uc_hook_add(uc, &hook, UC_HOOK_INTR, reinterpret_cast<void*>(interrupt_hook), &cpu, 1, 0), "hook intr");
+  check(uc_hook_add(uc, &hook, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(bad_access_hook), &cpu, 1, 0),
+        "hook mem");
+  cpu.cpu.hook_system_call(syscall_hook, &cpu);
+  SimCpu* raw = &cpu;
+  arch_.alignment_checks.install(cpu.cpu, [raw](VirtAddr) {
+    raw->stop = StopReason::Misaligned;
+    uc_emu_stop(raw->cpu.uc());
+  });
+  arch_.syscalls.install(cpu.cpu, [raw] {
+    raw->stop = StopReason::SysretNonCanonical;
+    uc_emu_stop(raw->cpu.uc());
+  });
+  arch_.invlpg_hooks.install(cpu.cpu, [this, raw](VirtAddr page) { page_flushed(*raw, page); });
+}
+
+// Once per executed block, so it reads top to bottom with everything rare
+// out of line: the common block costs a cache lookup and two additions.
+void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
+  if (PRISTINE_UNLIKELY(c.iret_pending)) returned(c);
+  // sti / mov ss hold off interrupts for one instruction: never stop right after one.
+  if (PRISTINE_UNLIKELY(c.cycles >= c.stop_at || (c.poll_interrupt_flag && !c.interrupt_flag_closed)) &&
+      !(c.last_block_flags & kBlockEndsWithSti) && stop_due(c, address)) {
+    return;
+  }
+  const BlockCost* cost = c.blocks.find(address, size);
+  if (PRISTINE_UNLIKELY(!cost)) cost = &price_block(c, address, size);
+  if (PRISTINE_UNLIKELY((cost->flags | c.last_block_flags) & kBlockChangesMmu)) {
+    c.cpu.block_ahead((cost->flags & kBlockChangesMmu) != 0);
+  }
+  if (PRISTINE_UNLIKELY(cost->flags & kBlockWatched) && at_watched_block(c, address)) return;
+  c.cycles += cost->cycles;
+  c.instructions += cost->instructions;
+  if (PRISTINE_UNLIKELY(cost->flags & (kBlockEndsWithFastString | kBlockForbidden))) charge_rare(c, address, *cost);
+  c.iret_pending = (cost->flags & (kBlockEndsWithIret | kBlockEndsWithSysret)) != 0;
+  if (cost->flags & kBlockMayOpenInterrupts) c.interrupt_flag_closed = false;
+  c.last_block_flags = cost->flags;
+}
+
+// The event horizon reached, or interrupts opened while one waits: stop
+// before the block.
+bool Simulator::stop_due(SimCpu& c, VirtAddr address) {
+  if (c.cycles >= c.stop_at) {
+    stop_before_block(c, address, StopReason::EventDue);
+    return true;
+  }
+  if (c.poll_interrupt_flag && !c.interrupt_flag_closed) {
+    if (c.cpu.interrupts_enabled()) {
+      stop_before_block(c, address, StopReason::InterruptOpen);
+      return true;
+    }
+    c.interrupt_flag_closed = true;
+  }
+  return false;
+}
+
+// A fast-string iteration's bytes, or a forbidden block inside a handler.
+void Simulator::charge_rare(SimCpu& c, VirtAddr address, const BlockCost& cost) {
+  if (cost.flags & kBlockEndsWithFastString) {
+    c.cycles += costs_.table().fast_string_cycles(c.arch.fast_string, address + cost.last_insn_offset,
+                                                  (c.last_block_flags & kBlockEndsWithFastString) != 0,
+                                                  cost.fast_string_bytes);
+  }
+  if ((cost.flags & kBlockForbidden) && c.accounting.depth() != 0) {
+    const char* kind = (cost.flags & kBlockInAllocator)     ? "allocator-call"
+                       : (cost.flags & kBlockInWaitingLock) ? "waiting-lock"
+                                                            : "page-table-walk";
+    rules_.flag(kind, c, c.accounting.innermost(), address, cost.cycles);
+  }
+}
+
+// `int $0x80` from ring 3 is a system call (the second entry to the same
+// calls, docs/syscalls.md): measured as the call its RAX names.
+PathId Simulator::exception_path(const SimCpu& c, const DeliveryRequest& request) const {
+  if (request.kind == DeliveryKind::Software && request.vector == vectors::kSyscallGate && c.cpu.user_mode()) {
+    return syscall_path(syscall_number(c.cpu));
+  }
+  return vector_path(request.vector);
+}
+
+// NMIs ignore IF and the controller (the fault injector arms them).
+bool Simulator::try_deliver_nmi(SimCpu& c) {
+  if (!faults_.take_nmi(c)) return false;
+  DeliveryOutcome out;
+  if (!enter_handler(c, vector_path(vectors::kNmi), {.vector = vectors::kNmi, .kind = DeliveryKind::External}, out)) {
+    return false;
+  }
+  c.halted = false;
+  return true;
+}
+
+void Simulator::take_syscall(SimCpu& c) {
+  if (!SyscallEmulation::enabled(c.cpu)) {
+    deliver_exception(c, {vectors::kInvalidOpcode, DeliveryKind::Exception, 0});
+    return;
+  }
+  const PathId path = syscall_path(SyscallEmulation::number(c.cpu));
+  profiles_.call_entered(c.cpu.id(), current_task(c), syscall_number(c.cpu), syscall_argument(c.cpu), c.cycles,
+                         c.instructions);
+  c.accounting.open(path, c.cycles, c.instructions, switches(c));
+  if (PRISTINE_UNLIKELY(trace_ != nullptr)) trace_->span_begin(c.cpu.id(), c.cycles, path);
+  note_context(c);
+  if (c.cpu.user_mode()) checker_.leave_user(c.cpu, current_task(c), path, c.cycles, c.instructions);
+  SyscallEmulation::enter(c.cpu);
+  c.cycles += costs_.table().events().syscall_entry;
+  c.last_block_flags = 0;
+}
+
+// An access the MMU refused: deliver #PF (SDM 4.7) with its error code at the
+// faulting instruction (the engine reports only its block).
+void Simulator::take_page_fault(SimCpu& c) {
+  const std::uint64_t error = c.bad_access_error;
+  // Where the locator starts: the faulting instruction itself after a
+  // refused TLB fill, else the block the access was made in.
+  if (c.bad_access_span == kTlbFillSpan) c.bad_access_rip = c.cpu.pc();
+  // CR2: the byte that faulted. A fetch from a page the block starts in
+  // faults at the block start, one from a page it runs into at the page.
+  VirtAddr address = c.bad_access_fetch ? std::max(c.bad_address, c.bad_access_rip) : c.bad_address;
+  if (const std::uint8_t* code = memory_.host(c.bad_access_rip, 1); code && !c.bad_access_fetch) {
+    const std::uint64_t available = std::min<std::uint64_t>(64, memory_.contiguous_from(c.bad_access_rip));
+    if (auto located = arch_.fault_locator.locate({code, available}, c.bad_access_rip, c.bad_address, c.bad_access_span,
+                                             c.cpu)) {
+      c.cpu.set_pc(located->rip);
+      address = located->address;
+    }
+  }
+  c.cpu.set_fault_address(address);
+  const bool injected = faults_.hits_injected_page(address);
+  const VirtAddr faulting_rip = c.cpu.pc();
+  deliver_exception(c, {vectors::kPageFault, DeliveryKind::Exception, error});
+  if (injected) faults_.page_touched(faulting_rip);
+}
+
+void Simulator::run_guest(SimCpu& c) {
+  c.stop = StopReason::None;
+  c.exception.reset();
+  c.interrupt_flag_closed = false;  // the host may have changed RFLAGS at the stop
+  const uc_err err = c.cpu.run(c.cpu.pc());
+  if (c.stop == StopReason::EventDue || c.stop == StopReason::InterruptOpen || c.stop == StopReason::SwapgsWindow) {
+    c.cpu.set_pc(c.stopped_block);
+  }
+  switch (c.stop) {
+    case StopReason::EventDue:
+    case StopReason::InterruptOpen:
+      // Re-capture the ring-0 template whenever the guest changed its mode
+      // (CR0/CR4/EFER), at a stop in ring 0 (see GuestCpu::template_is_current).
+      if (c.cpu.cpl() == 0 && !c.cpu.template_is_current()) c.cpu.capture_ring0_template();
+      return;
+    case StopReason::Exception: {
+      const std::uint32_t intno = *c.exception;
+      // int n / int3 arrive with RIP after the instruction; the rest are CPU faults.
+      const bool software = intno >= vectors::kExceptionCount || intno == vectors::kBreakpoint;
+      deliver_exception(c, {static_cast<Vector>(intno), software ? DeliveryKind::Software : DeliveryKind::Exception, 0});
+      return;
+    }
+    case StopReason::BadAccess:
+      take_page_fault(c);
+      return;
+    case StopReason::Syscall:
+      take_syscall(c);
+      return;
+    case StopReason::SwapgsWindow:
+      faults_.at_swapgs_window(c);
+      try_deliver_nmi(c);
+      return;
+    case StopReason::Misaligned:
+    case StopReason::SysretNonCanonical:
+      // RIP is the instruction (the hook runs before it): #GP(0) as on the CPU.
+      deliver_exception(c, {vectors::kGeneralProtection, DeliveryKind::Exception, 0});
+      return;
+    case StopReason::None:
+    case StopReason::FpSimdTrap:  // AArch64's (x86-64's FPU traps are Unicorn's #NM)
+      break;
+  }
+  if (err == UC_ERR_INSN_INVALID) {
+    deliver_exception(c, {vectors::kInvalidOpcode, DeliveryKind::Exception, 0});
+    return;
+  }
+  if (err != UC_ERR_OK) {
+    fail(c, "emulation-error", fmt::format("Unicorn stopped: {}", uc_strerror(err)));
+    return;
+  }
+  if (c.last_block_flags & kBlockEndsWithHlt) {
+    c.halted = true;
+    return;
+  }
+  if (!c.exit_requested) fail(c, "emulation-error", "the engine stopped for no known reason");
+}
+
+}  // namespace PRISTINE_SIM_GUEST_ARCH
+}  // namespace pristine::sim

@@ -1,0 +1,141 @@
+// `pristine sim` on AArch64: the run loop drives the AArch64 engine
+// (sim/aarch64/run_steps.cpp) with the shipped scenarios, every invariant
+// of the run loop watching, and the report is the x86-64 one's, with
+// AArch64's names. What is not held yet: the 1000-cycle budget on a few
+// paths (docs/aarch64.md), so those tests judge everything but `budget`.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "sim/simulation.h"
+#include "sim/vector_names.h"
+
+namespace pristine::sim {
+namespace {
+
+constexpr const char* kImage = PRISTINE_BUILD_DIR "/images/aarch64-sim-kernel.elf";
+
+Scenario aarch64_scenario(const char* name) {
+  Scenario s = load_scenario(std::string(PRISTINE_SOURCE_DIR "/scenarios/") + name);
+  s.arch = GuestArchitecture::Aarch64;
+  return s;
+}
+
+Report run(const Scenario& s) { return make_simulation(s, kImage)->run(); }
+
+// Every violation but the budget's, as text for a failure message.
+std::string violations_but_budget(const Report& r) {
+  std::string text;
+  for (const Violation& v : r.violations) {
+    if (v.kind != "budget") text += v.kind + ": " + v.message + "\n";
+  }
+  return text;
+}
+
+const TaskReport& task(const Report& r, const std::string& name) {
+  const auto it = std::find_if(r.tasks.begin(), r.tasks.end(), [&](const TaskReport& t) { return t.name == name; });
+  EXPECT_NE(it, r.tasks.end()) << name;
+  return *it;
+}
+
+TEST(Aarch64Sim, PreemptRunsToItsEndWithEveryInvariantHeld) {
+  const Report r = run(aarch64_scenario("preempt.toml"));
+  EXPECT_EQ(r.arch, GuestArchitecture::Aarch64);
+  EXPECT_EQ(r.end, "duration");
+  EXPECT_EQ(violations_but_budget(r), "");
+  EXPECT_EQ(r.ticks, r.expected_ticks);
+  // Priority 1 gets about twice priority 0's share; the sleeper wakes on time.
+  const double low = task(r, "low-a").cpu_share + task(r, "low-b").cpu_share;
+  const double high = task(r, "high-a").cpu_share + task(r, "high-b").cpu_share;
+  EXPECT_NEAR(high / low, 2.0, 0.25);
+  EXPECT_GE(task(r, "sleeper").wakeups, 40u);
+  // The paths are AArch64's: its exceptions by their own names.
+  const bool abort_measured = std::any_of(r.handlers.begin(), r.handlers.end(),
+                                          [](const HandlerReport& h) { return h.name == "data-abort"; });
+  EXPECT_TRUE(abort_measured) << "the EL0 stacks fault in: data aborts, not page faults";
+  for (const char* path : {"timer", "timer+switch", "syscall/sleep+switch", "syscall/getpid"}) {
+    EXPECT_TRUE(std::any_of(r.handlers.begin(), r.handlers.end(), [&](const HandlerReport& h) { return h.name == path; }))
+        << path;
+  }
+}
+
+TEST(Aarch64Sim, SameScenarioSameSeedSameReport) {
+  const Scenario s = aarch64_scenario("timer-storm.toml");
+  EXPECT_EQ(to_json(run(s)).dump(), to_json(run(s)).dump());
+}
+
+// A higher interrupt that arrives between the IRQ's entry and the handler's
+// acknowledge is the one the handler takes (the board's ACKNOWLEDGE hands
+// out the highest pending when read): the IPIs are accounted at the
+// acknowledge, so none is taken twice or lost on four CPUs under an IPI storm.
+TEST(Aarch64Sim, IpisAreTakenAtTheAcknowledgeOnFourCpus) {
+  Scenario s = aarch64_scenario("ipi-storm.toml");
+  s.duration = s.duration / 2;
+  const Report r = run(s);
+  EXPECT_EQ(r.end, "duration");
+  EXPECT_EQ(violations_but_budget(r), "");
+  EXPECT_GT(r.ipis.sent, 1000u);
+  EXPECT_EQ(r.ipis.handled + r.ipis.in_flight, r.ipis.sent);
+  EXPECT_LE(r.ipis.in_flight, 4u * 3u) << "at most one send per vector in flight on each CPU at the end";
+}
+
+TEST(Aarch64Sim, SecondaryCpusStartAtTheirPhysicalEntryAndRunTasks) {
+  const Report r = run(aarch64_scenario("smp-boot.toml"));
+  EXPECT_EQ(violations_but_budget(r), "");
+  ASSERT_EQ(r.per_cpu.size(), 4u);
+  for (const CpuReport& c : r.per_cpu) EXPECT_EQ(c.ticks, c.expected_ticks) << "cpu " << c.id;
+}
+
+// Unicorn 2.1.1 never traps FP/SIMD (its fp_exception_el is 0): the run
+// loop takes CPACR_EL1's trap itself, at the trapping instruction after the
+// ones before it in its block ran, so core/'s lazy FP/SIMD switch works:
+// two checkers that each keep their own d0, v31 and FPCR on one CPU (they
+// exit 1 on a change) keep running, each switch-in trapping once.
+TEST(Aarch64Sim, FpSimdTrapsLazilyAndEachTaskKeepsItsOwnState) {
+  Scenario s = load_scenario(std::string(PRISTINE_SOURCE_DIR "/scenarios/quiet.toml"));
+  s.arch = GuestArchitecture::Aarch64;
+  s.tick_hz = 10000;
+  s.tasks.clear();
+  for (const char* name : {"fpu-a", "fpu-b"}) s.tasks.push_back(TaskSpec{.name = name, .program = UserProgram::FpuChecker});
+  s.tasks.push_back(TaskSpec{.name = "yielder", .program = UserProgram::Yielder});
+  const Report r = run(s);
+  EXPECT_EQ(violations_but_budget(r), "");
+  for (const char* name : {"fpu-a", "fpu-b"}) {
+    EXPECT_TRUE(task(r, name).alive) << name << " exited: its FP/SIMD state changed";
+    EXPECT_GT(task(r, name).switches_in, 3u) << name;
+  }
+  const auto trap = std::find_if(r.handlers.begin(), r.handlers.end(),
+                                 [](const HandlerReport& h) { return h.name == "fp-access"; });
+  ASSERT_NE(trap, r.handlers.end());
+  EXPECT_GE(trap->count, 6u);
+}
+
+// The fault injector's kinds that are not x86's own (its NMIs: a scenario
+// whose arch is aarch64 refuses them, tests/scenario_input_test.cpp) on
+// AArch64: the spurious one is GICv3's spurious INTID (the acknowledge reads
+// 1023 and the handler writes no EOI), a page taken away is a translation
+// fault the kernel serves, a late, doubled or repeated interrupt and a
+// level line are handled as on the PC.
+TEST(Aarch64Sim, InjectedFaultsAreHandledAsOnThePc) {
+  Scenario s = load_scenario(std::string(PRISTINE_SOURCE_DIR "/scenarios/faults.toml"));
+  s.arch = GuestArchitecture::Aarch64;
+  std::erase_if(s.faults, [](const FaultSpec& f) { return f.kind == FaultKind::Nmi || f.kind == FaultKind::NmiSwapgsWindow; });
+  const Report r = run(s);
+  EXPECT_EQ(violations_but_budget(r), "");
+  std::set<std::string> kinds;
+  for (const InjectedFault& f : r.faults) {
+    kinds.insert(f.kind);
+    EXPECT_NE(f.outcome, "pending") << f.kind << ": its outcome never came";
+  }
+  EXPECT_EQ(kinds, (std::set<std::string>{"spurious", "same-vector", "timer-double", "timer-late", "page-fault",
+                                           "level-device"}));
+  const auto spurious = std::find_if(r.handlers.begin(), r.handlers.end(),
+                                     [](const HandlerReport& h) { return h.name == "spurious"; });
+  ASSERT_NE(spurious, r.handlers.end());
+  EXPECT_GT(spurious->count, 0u);
+}
+
+}  // namespace
+}  // namespace pristine::sim
