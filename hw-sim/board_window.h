@@ -10,15 +10,15 @@
 #include "hw-sim/board_registers.h"
 
 #if defined(__aarch64__)
-#include "hw-aarch64/virt/board_layout.h"
+#include "hw-aarch64/cpu/kernel_layout.h"
 #endif
 
 namespace pristine::sim_board {
 
 #if defined(__aarch64__)
-inline constexpr std::uint64_t kRegisters = virt::kKernelOffset + aarch64::kPhysicalBase;
-inline constexpr std::uint64_t kUartRegisters = virt::kKernelOffset + aarch64::kUartPhysicalBase;
-inline constexpr std::uint64_t kNicRegisters = virt::kKernelOffset + aarch64::kNicPhysicalBase;
+inline constexpr std::uint64_t kRegisters = pristine::aarch64::kKernelOffset + aarch64::kPhysicalBase;
+inline constexpr std::uint64_t kUartRegisters = pristine::aarch64::kKernelOffset + aarch64::kUartPhysicalBase;
+inline constexpr std::uint64_t kNicRegisters = pristine::aarch64::kKernelOffset + aarch64::kNicPhysicalBase;
 #else
 inline constexpr std::uint64_t kRegisters = kBase;
 inline constexpr std::uint64_t kUartRegisters = kUartBase;

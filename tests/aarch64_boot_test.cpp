@@ -453,14 +453,14 @@ TEST(Aarch64Boot, WithPanAKernelAccessToEl0MemoryOutsideTheUserCopiesFaults) {
   EXPECT_TRUE(read_shutdown_report(good.output).passed()) << good.output;
 }
 
-// Two CPUs: the secondary starts through PSCI CPU_ON (virt/secondary_entry.S),
-// turns its MMU on with the boot CPU's tables, aligns its cycle counter to
-// the boot CPU's and joins core/ in kernel_secondary_main: its tick runs on
-// the grid and its tasks make progress. The verdict is not judged: under
-// -icount QEMU runs the vCPUs in turns of up to a tick, so a CPU's tick
-// handler can span another CPU's whole turn (1 ms of virtual time) and its
-// busy tasks starve; the PC's default tasks fail alike with --smp 2
-// (docs/aarch64.md).
+// Two CPUs: the secondary starts through PSCI CPU_ON
+// (hw-aarch64/cpu/secondary_entry.S), turns its MMU on with the boot CPU's
+// tables, aligns its cycle counter to the boot CPU's and joins core/ in
+// kernel_secondary_main: its tick runs on the grid and its tasks make progress.
+// The verdict is not judged: under -icount QEMU runs the vCPUs in turns of up
+// to a tick, so a CPU's tick handler can span another CPU's whole turn (1 ms of
+// virtual time) and its busy tasks starve; the PC's default tasks fail alike
+// with --smp 2 (docs/aarch64.md).
 TEST(Aarch64Boot, ASecondCpuStartsTicksAndRunsTasks) {
   const auto r = pristine("boot --arch aarch64 --icount --smp 2 --seconds 0.2");
   EXPECT_NE(r.output.find(", 2 CPUs"), std::string::npos) << r.output;

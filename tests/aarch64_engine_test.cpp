@@ -32,7 +32,7 @@ constexpr PhysAddr kKernelStackTop = kRam + 0x5000;
 constexpr PhysAddr kUnmapped = kRam + 0x6000;
 constexpr PhysAddr kTablePool = kRam + 0x10'0000;
 constexpr std::size_t kPoolTables = 16;
-// TCR_EL1 as the kernel programs it (hw-aarch64/virt/mmu_setup.cpp): 39-bit
+// TCR_EL1 as the kernel programs it (hw-aarch64/cpu/mmu_setup.cpp): 39-bit
 // spaces for both halves, 4 KiB granules.
 constexpr std::uint64_t kTcr39 = 25ull | (25ull << 16) | (2ull << 30);
 

@@ -1,7 +1,7 @@
 // The AArch64 kernel's board entry on QEMU's `virt` board (after
-// hw-aarch64/virt/boot.S turned the MMU on): the CPU's index, the GICv3 and
+// hw-aarch64/cpu/boot.S turned the MMU on): the CPU's index, the GICv3 and
 // the timer's interrupt, the boot information core/ reads, then core/'s
-// kernel_main; and each secondary CPU's, after virt/secondary_entry.S. The
+// kernel_main; and each secondary CPU's, after cpu/secondary_entry.S. The
 // run (time, tick, tasks) is the kernel command line's, as on the PC
 // (core/boot/command_line.h): QEMU's -append, read from the device tree's
 // /chosen/bootargs; without task= words, a fixed default set of tasks.
@@ -18,15 +18,16 @@
 #include "core/sched/task.h"
 #include "core/smp/secondary_cpus.h"
 #include "hw-aarch64/cpu/cycle_counter.h"
+#include "hw-aarch64/cpu/kernel_layout.h"
+#include "hw-aarch64/cpu/mmu_setup.h"
 #include "hw-aarch64/cpu/pan.h"
 #include "hw-aarch64/cpu/system_registers.h"
 #include "hw-aarch64/virt/board_layout.h"
 #include "hw-aarch64/virt/generic_timer.h"
 #include "hw-aarch64/virt/gicv3.h"
-#include "hw-aarch64/virt/mmu_setup.h"
 #include "hw-aarch64/virt/psci.h"
 
-extern "C" char __kernel_start[];  // virt/kernel.ld
+extern "C" char __kernel_start[];  // cpu/kernel.ld
 
 namespace pristine::virt {
 namespace {
@@ -48,8 +49,8 @@ void command_line_notice(const char* what, const char* word, std::size_t length)
 // untrusted input: a malformed one refuses the boot (a failure verdict);
 // one without /chosen/bootargs (no -append) gives the defaults.
 boot::CommandLine read_command_line() {
-  const std::uint64_t limit = physical_of(__kernel_start) - kRamPhysical;
-  const auto* tree = reinterpret_cast<const void*>(kKernelOffset + kRamPhysical);
+  const std::uint64_t limit = aarch64::physical_of(__kernel_start) - aarch64::kRamPhysical;
+  const auto* tree = reinterpret_cast<const void*>(aarch64::kKernelOffset + aarch64::kRamPhysical);
   const boot::ChosenProperty bootargs = boot::find_chosen_string(tree, limit, "bootargs");
   if (bootargs.status == boot::DeviceTreeStatus::Absent) return boot::CommandLine{};
   if (bootargs.status != boot::DeviceTreeStatus::Found) {
@@ -201,7 +202,7 @@ extern "C" [[noreturn]] void aarch64_main() {
   kernel_main();
 }
 
-// A secondary CPU, its MMU on (virt/secondary_entry.S): its index, its
+// A secondary CPU, its MMU on (cpu/secondary_entry.S): its index, its
 // redistributor and the timer's interrupt, its cycle counter; then core/.
 extern "C" [[noreturn]] void aarch64_secondary_main(std::uint64_t cpu) {
   using namespace pristine;

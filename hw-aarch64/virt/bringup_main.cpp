@@ -9,7 +9,7 @@
 // - an `svc` (ESR class 0x15) returns its result in x0 with the seed's
 //   convention (x8 the number, x0 the argument and the result);
 // - a `brk` (class 0x3c) is skipped by the handler moving ELR_EL1;
-// - with the MMU on (hw-aarch64/virt/mmu_setup.cpp: the kernel in its
+// - with the MMU on (hw-aarch64/cpu/mmu_setup.cpp: the kernel in its
 //   TTBR1 linear map), a read of a page taken out of the linear map is
 //   a translation fault at EL1 (class 0x25) at that address, not present,
 //   a read by the kernel in core/'s words (arch/vectors.h);
@@ -25,11 +25,12 @@
 #include "core/interrupt/exception_kind.h"
 #include "core/machine.h"
 #include "hw-aarch64/cpu/exception_syndrome.h"
+#include "hw-aarch64/cpu/kernel_layout.h"
+#include "hw-aarch64/cpu/mmu_setup.h"
 #include "hw-aarch64/cpu/system_registers.h"
 #include "hw-aarch64/cpu/trap_frame.h"
 #include "arch/vectors.h"
 #include "hw-aarch64/virt/board_layout.h"
-#include "hw-aarch64/virt/mmu_setup.h"
 #include "hw-aarch64/virt/generic_timer.h"
 #include "hw-aarch64/virt/gicv3.h"
 #include "hw-aarch64/virt/pl011.h"
@@ -67,7 +68,7 @@ Figures g_figures;
 constexpr std::uint64_t kUserCode = 0x40'0000;
 constexpr std::uint64_t kUserStackTop = 0x80'0000;
 constexpr std::uint64_t kUserAsid = 1;
-constexpr std::uint64_t kKernelAddressUserReads = virt::kKernelOffset + 0x4020'0000;  // bringup_user.S
+constexpr std::uint64_t kKernelAddressUserReads = kKernelOffset + 0x4020'0000;  // bringup_user.S
 alignas(4096) std::uint8_t g_user_stack[aarch64::kPageSize];
 // A page of the image taken out of the linear map once the MMU is on, as
 // machine::unmap_kernel_page takes the kernel stacks' guard pages.
@@ -77,7 +78,7 @@ alignas(4096) Table g_user_tables[4];
 
 void take_away_guard_page() {
   const auto page = reinterpret_cast<std::uint64_t>(g_guard_page);
-  virt::kernel_page_tables().unmap_page(virt::kernel_root(), page);
+  kernel_page_tables().unmap_page(kernel_root(), page);
   asm volatile("dsb ishst\n tlbi vaae1, %0\n dsb nsh\n isb" ::"r"(page >> 12) : "memory");
 }
 
@@ -162,10 +163,10 @@ void on_synchronous_from_user(pristine::TrapFrame& frame) {
 // The EL0 program in an address space of its own: its code page (EL0 may
 // run it, not write it; EL1 may not run it) and a stack page.
 void run_user_program() {
-  PageTables tables(g_user_tables, 4, virt::physical_of(g_user_tables), virt::kKernelOffset);
+  PageTables tables(g_user_tables, 4, physical_of(g_user_tables), kKernelOffset);
   const std::uint64_t root = tables.new_root();
-  tables.map_page(root, kUserCode, virt::physical_of(__user_text_start), {.user = true, .user_executable = true});
-  tables.map_page(root, kUserStackTop - kPageSize, virt::physical_of(g_user_stack), {.writable = true, .user = true});
+  tables.map_page(root, kUserCode, physical_of(__user_text_start), {.user = true, .user_executable = true});
+  tables.map_page(root, kUserStackTop - kPageSize, physical_of(g_user_stack), {.writable = true, .user = true});
   PRISTINE_WRITE_SYSREG(ttbr0_el1, root | (kUserAsid << 48));
   asm volatile("isb\n tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
   bringup_enter_user(kUserCode, kUserStackTop);

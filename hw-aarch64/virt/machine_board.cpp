@@ -12,10 +12,10 @@
 #include "core/sched/task.h"
 #include "hw-aarch64/cpu/cycle_counter.h"
 #include "hw-aarch64/cpu/interrupt_controller.h"
+#include "hw-aarch64/cpu/mmu_setup.h"
 #include "hw-aarch64/virt/board_layout.h"
 #include "hw-aarch64/virt/generic_timer.h"
 #include "hw-aarch64/virt/gicv3.h"
-#include "hw-aarch64/virt/mmu_setup.h"
 #include "hw-aarch64/virt/pl011.h"
 #include "hw-aarch64/virt/psci.h"
 #include "hw-aarch64/virt/semihosting.h"
@@ -102,10 +102,10 @@ PRISTINE_HOT void send_ipi(CpuId target, Vector vector) { virt::gic_send_sgi(sgi
 
 PRISTINE_HOT void send_ipi_to_others(Vector vector) { virt::gic_send_sgi_to_others(sgi_of(vector)); }
 
-// PSCI CPU_ON at the physical address of virt/secondary_entry.S, the CPU's
+// PSCI CPU_ON at the physical address of cpu/secondary_entry.S, the CPU's
 // number as its context; it joins core/ in kernel_secondary_main.
 bool start_cpu(CpuId cpu) {
-  return virt::psci_cpu_on(cpu, virt::physical_of(pristine_secondary_entry), cpu) == 0;
+  return virt::psci_cpu_on(cpu, aarch64::physical_of(pristine_secondary_entry), cpu) == 0;
 }
 
 void console_write(const char* text, std::size_t length) { virt::console_write(text, length); }

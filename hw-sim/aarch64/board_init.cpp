@@ -1,8 +1,8 @@
 // The AArch64 kernel's board entry on the simulated board: after the boot
-// (hw-aarch64/virt/boot.S turned the MMU on), the CPU's index, the timer's
+// (hw-aarch64/cpu/boot.S turned the MMU on), the CPU's index, the timer's
 // vector, then core/'s kernel_main with the boot information the simulator
 // wrote into the image before the first instruction (core/boot_info.h); and
-// each secondary CPU's (board_entry.S, hw-aarch64/virt/secondary_entry.S).
+// each secondary CPU's (board_entry.S, hw-aarch64/cpu/secondary_entry.S).
 // The interrupt controller is the board's: one register read acknowledges
 // the highest deliverable interrupt, as GICv3's ICC_IAR1_EL1 does, and names
 // it by core/'s vector directly (the board raises core/'s vectors).

@@ -30,9 +30,9 @@
   udf #0
   .size user_fault_ud2_main, . - user_fault_ud2_main
 
-  // Masking interrupts is privileged: with SCTLR_EL1.UMA clear (virt/
-  // mmu_setup.cpp) EL0's msr daifset is trapped (EC 0x18), as cli is #GP in
-  // ring 3 without IOPL.
+  // Masking interrupts is privileged: with SCTLR_EL1.UMA clear
+  // (hw-aarch64/cpu/mmu_setup.cpp) EL0's msr daifset is trapped (EC 0x18),
+  // as cli is #GP in ring 3 without IOPL.
   fault_program user_fault_privileged_main
   msr daifset, #2
   b .
@@ -66,7 +66,7 @@
   .size user_fault_misaligned_main, . - user_fault_misaligned_main
 
   // Permission faults: the page is there, EL0 may not make the access. The
-  // kernel's first page, __kernel_start (hw-aarch64/virt/kernel.ld), is
+  // kernel's first page, __kernel_start (hw-aarch64/cpu/kernel.ld), is
   // mapped for EL1 only.
 
   fault_program user_fault_kernel_read_main     // data abort, permission: read of an EL1-only page

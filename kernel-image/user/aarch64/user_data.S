@@ -2,7 +2,7 @@
 // x86-64 one): one slot per task, page-aligned, laid out as in
 // core/user_layout.h (guard page, stack, counter page, heap). Each task's
 // address space maps only its own slot's pages
-// (hw-aarch64/virt/address_space.cpp). The user region's data section gets
+// (hw-aarch64/cpu/address_space.cpp). The user region's data section gets
 // a word of its own, so it is never empty: address_space.cpp maps its page
 // in every space.
 #include "core/user_layout.h"

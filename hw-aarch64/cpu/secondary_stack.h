@@ -1,6 +1,6 @@
 // The size of a secondary CPU's boot stack, one fact for the entry assembly
-// (virt/secondary_entry.S indexes the stacks with it) and the C++ that
-// reserves them (virt/secondary_stacks.cpp). Preprocessor-only: the
+// (cpu/secondary_entry.S indexes the stacks with it) and the C++ that
+// reserves them (cpu/secondary_stacks.cpp). Preprocessor-only: the
 // assembler reads it too.
 #pragma once
 

@@ -1,19 +1,15 @@
-#include "hw-aarch64/virt/mmu_setup.h"
+#include "hw-aarch64/cpu/mmu_setup.h"
 
+#include "hw-aarch64/cpu/kernel_layout.h"
 #include "hw-aarch64/cpu/system_registers.h"
-#include "hw-aarch64/virt/board_layout.h"
 
 extern "C" char __kernel_start[], __kernel_end[];
 
-namespace pristine::virt {
+namespace pristine::aarch64 {
 namespace {
 
-using aarch64::Access;
-using aarch64::kBlockSize;
-using aarch64::kPageSize;
-
 constexpr std::size_t kKernelTables = 16;  // identity and linear-map roots, their level-2 and -3 tables
-alignas(4096) aarch64::Table g_kernel_tables[kKernelTables];
+alignas(4096) Table g_kernel_tables[kKernelTables];
 // What the boot built (written with the MMU off, read through the linear map).
 std::uint64_t g_kernel_root = 0;
 std::uint64_t g_identity_root = 0;
@@ -40,9 +36,9 @@ constexpr std::uint64_t kSctlrEl0MasksInterrupts = 1ull << 9;
 
 std::uint64_t physical_of(const void* kernel_object) { return reinterpret_cast<std::uint64_t>(kernel_object) - kKernelOffset; }
 
-aarch64::PageTables& kernel_page_tables() {
-  static aarch64::PageTables tables(g_kernel_tables, kKernelTables, physical_of(g_kernel_tables), kKernelOffset,
-                                    g_kernel_tables_used);
+PageTables& kernel_page_tables() {
+  static PageTables tables(g_kernel_tables, kKernelTables, physical_of(g_kernel_tables), kKernelOffset,
+                           g_kernel_tables_used);
   return tables;
 }
 
@@ -52,7 +48,7 @@ std::uint64_t kernel_root() { return g_kernel_root; }
 // the caches on. The identity map keeps the running code where it is until
 // the caller jumps to its linked address.
 void turn_the_mmu_on(std::uint64_t identity, std::uint64_t kernel) {
-  PRISTINE_WRITE_SYSREG(mair_el1, aarch64::kMairValue);
+  PRISTINE_WRITE_SYSREG(mair_el1, kMairValue);
   PRISTINE_WRITE_SYSREG(tcr_el1, kTcr);
   PRISTINE_WRITE_SYSREG(ttbr0_el1, identity);
   PRISTINE_WRITE_SYSREG(ttbr1_el1, kernel);
@@ -60,19 +56,18 @@ void turn_the_mmu_on(std::uint64_t identity, std::uint64_t kernel) {
   PRISTINE_WRITE_SYSREG(sctlr_el1, (PRISTINE_READ_SYSREG(sctlr_el1) | kSctlrMmu | kSctlrDataCache |
                                     kSctlrInstructionCache | kSctlrEl0SpAlignment) &
                                        ~kSctlrEl0MasksInterrupts);
-  aarch64::isb();
+  isb();
 }
 
-}  // namespace pristine::virt
+}  // namespace pristine::aarch64
 
 // Runs at the physical address with the MMU off (boot.S): every address
 // below is PC-relative, so it is the physical one; nothing here may load a
 // linked address from memory.
 extern "C" void aarch64_enable_mmu() {
-  using namespace pristine;
-  using namespace pristine::virt;
+  using namespace pristine::aarch64;
   const std::uint64_t tables_physical = reinterpret_cast<std::uint64_t>(g_kernel_tables);
-  aarch64::PageTables tables(g_kernel_tables, kKernelTables, tables_physical, 0);
+  PageTables tables(g_kernel_tables, kKernelTables, tables_physical, 0);
   const std::uint64_t identity = tables.new_root();
   const std::uint64_t kernel = tables.new_root();
 
@@ -112,9 +107,9 @@ extern "C" void aarch64_enable_mmu() {
   turn_the_mmu_on(identity, kernel);
 }
 
-// A secondary CPU (hw-aarch64/virt/secondary_entry.S), at the physical
+// A secondary CPU (hw-aarch64/cpu/secondary_entry.S), at the physical
 // address with its MMU off: the boot CPU's tables, the same switch.
 extern "C" void aarch64_secondary_enable_mmu() {
-  using namespace pristine::virt;
+  using namespace pristine::aarch64;
   turn_the_mmu_on(g_identity_root, g_kernel_root);
 }

@@ -1,11 +1,11 @@
-// EL0 address spaces on the `virt` board (TTBR0), and the kernel's own
-// pages (its linear map, TTBR1: hw-aarch64/virt/mmu_setup.cpp). Each task
+// EL0 address spaces on every board (TTBR0), and the kernel's own
+// pages (its linear map, TTBR1: hw-aarch64/cpu/mmu_setup.cpp). Each task
 // slot gets three tables of its own: a level-1 root, the level-2 table of
 // the first GiB and the level-3 table of the 2 MiB holding the user region,
 // which maps the shared program text (EL0 may run it, nobody may write it,
 // EL1 never runs it), the shared program data, and the slot's own pages
 // (never executable). The user region is linked at its virtual address and
-// loaded after the kernel (virt/kernel.ld): a user page's physical address
+// loaded after the kernel (cpu/kernel.ld): a user page's physical address
 // is its offset in the region plus where the region was loaded.
 //
 // Each slot's space has an ASID of its own (slot + 1 in TTBR0's top bits;
@@ -29,10 +29,10 @@
 #include "core/panic.h"
 #include "core/sched/task.h"
 #include "core/user_layout.h"
+#include "hw-aarch64/cpu/kernel_layout.h"
+#include "hw-aarch64/cpu/mmu_setup.h"
 #include "hw-aarch64/cpu/page_tables.h"
 #include "hw-aarch64/cpu/system_registers.h"
-#include "hw-aarch64/virt/board_layout.h"
-#include "hw-aarch64/virt/mmu_setup.h"
 
 extern "C" {
 extern char __user_start[], __user_data_start[], user_slots[], __user_end[];
@@ -69,9 +69,9 @@ constexpr std::uint64_t kAsidShift = 48;  // TTBR0_EL1.ASID, 8 bits (TCR_EL1.AS 
 static_assert(kMaxTasks < 255, "an 8-bit ASID per slot, 0 left to no slot");
 
 // Where g_roots lies in physical memory: the linear map's offset taken
-// off inline (virt::physical_of, out of line, costs a call on the switch).
+// off inline (aarch64::physical_of, out of line, costs a call on the switch).
 PRISTINE_HOT inline std::uint64_t roots_physical() {
-  return reinterpret_cast<std::uint64_t>(&g_roots[0]) - virt::kKernelOffset;
+  return reinterpret_cast<std::uint64_t>(&g_roots[0]) - aarch64::kKernelOffset;
 }
 
 std::uint64_t region_base() { return reinterpret_cast<std::uint64_t>(__user_start) & ~(kBlockSize - 1); }
@@ -108,14 +108,14 @@ PRISTINE_HOT void space_changed(PhysAddr root) {
 
 // Sixteen bytes a store (stp of the zero register), 256 stores.
 void zero_page(std::uint64_t physical) {
-  auto* p = reinterpret_cast<std::uint8_t*>(physical + virt::kKernelOffset);
+  auto* p = reinterpret_cast<std::uint8_t*>(physical + aarch64::kKernelOffset);
   std::uint64_t stores = kPageSize / 16;
   asm volatile("1: stp xzr, xzr, [%0], #16\n subs %1, %1, #1\n b.ne 1b" : "+r"(p), "+r"(stores) : : "memory", "cc");
 }
 
 }  // namespace
 
-PhysAddr dma_address(const void* kernel_object) { return virt::physical_of(kernel_object); }
+PhysAddr dma_address(const void* kernel_object) { return aarch64::physical_of(kernel_object); }
 
 PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uint64_t private_size) {
   const std::uint64_t base = region_base();
@@ -125,8 +125,8 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uin
   Table& level3 = g_level3[slot];
   for (unsigned i = 0; i < 512; ++i) root[i] = level2[i] = level3[i] = 0;
   __atomic_store_n(&g_slot_generation[slot], 1, __ATOMIC_RELEASE);
-  root[aarch64::table_index(base, 1)] = virt::physical_of(level2) | d::kValid | d::kTable;
-  level2[aarch64::table_index(base, 2)] = virt::physical_of(level3) | d::kValid | d::kTable;
+  root[aarch64::table_index(base, 1)] = aarch64::physical_of(level2) | d::kValid | d::kTable;
+  level2[aarch64::table_index(base, 2)] = aarch64::physical_of(level3) | d::kValid | d::kTable;
   const auto text = reinterpret_cast<std::uint64_t>(__user_start);
   const auto data = reinterpret_cast<std::uint64_t>(__user_data_start);
   const auto slots = reinterpret_cast<std::uint64_t>(user_slots);
@@ -143,7 +143,7 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uin
     }
     level3[i] = entry;
   }
-  return virt::physical_of(root);
+  return aarch64::physical_of(root);
 }
 
 // TTBR0 with the slot's ASID; its translations dropped first only if its
@@ -178,7 +178,7 @@ PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
 
 PRISTINE_HOT void scrub_user_slot(PhysAddr root, VirtAddr private_start, VirtAddr counter, bool drop_pages) {
   const VirtAddr counter_page = private_start + PRISTINE_USER_STACK_SIZE;
-  auto* const word = reinterpret_cast<volatile std::uint64_t*>(user_physical(counter) + virt::kKernelOffset);
+  auto* const word = reinterpret_cast<volatile std::uint64_t*>(user_physical(counter) + aarch64::kKernelOffset);
   const std::uint64_t progress = *word;
   zero_page(user_physical(counter_page));
   *word = progress;
@@ -194,7 +194,7 @@ PRISTINE_HOT void scrub_user_slot(PhysAddr root, VirtAddr private_start, VirtAdd
 }
 
 PRISTINE_HOT void reset_user_counter(VirtAddr counter) {
-  *reinterpret_cast<volatile std::uint64_t*>(user_physical(counter) + virt::kKernelOffset) = 0;
+  *reinterpret_cast<volatile std::uint64_t*>(user_physical(counter) + aarch64::kKernelOffset) = 0;
 }
 
 PRISTINE_HOT void unmap_user_page(PhysAddr root, VirtAddr page) {
@@ -229,7 +229,7 @@ PRISTINE_HOT bool protect_user_page(PhysAddr root, VirtAddr page, bool writable)
 // The kernel's linear map holds the image in 4 KiB pages (mmu_setup.cpp), so
 // a page of it can go.
 void unmap_kernel_page(VirtAddr page) {
-  virt::kernel_page_tables().unmap_page(virt::kernel_root(), page);
+  aarch64::kernel_page_tables().unmap_page(aarch64::kernel_root(), page);
   asm volatile("dsb ishst\n tlbi vaae1, %0\n dsb nsh\n isb" ::"r"(page >> 12) : "memory");
 }
 

@@ -1,11 +1,12 @@
-// Entry of the AArch64 image on QEMU's `virt` board: QEMU starts the boot CPU
-// here at EL1 (no EL2 or EL3 unless asked for), MMU and caches off, at the
-// image's physical address. Until the MMU is on, only PC-relative addresses
-// work (the image is linked in the kernel's linear map): set a stack, clear
-// .bss, let aarch64_enable_mmu (C++, hw-aarch64/virt/mmu_setup.cpp, built
-// to need nothing else) build the tables and turn the MMU on, then jump to
-// the linked address, take the linked stack and vectors and call the C++
-// entry; it never returns.
+// Entry of the AArch64 image on every board: QEMU's `virt` (no EL2 or EL3
+// unless asked for) and the simulated board start the boot CPU here at EL1,
+// MMU and caches off, at the image's physical address. Until the MMU is on,
+// only PC-relative addresses work (the image is linked in the kernel's
+// linear map): set a stack, clear .bss, let aarch64_enable_mmu (C++,
+// hw-aarch64/cpu/mmu_setup.cpp, built to need nothing else) build the
+// tables and turn the MMU on, then jump to the linked address, take the
+// linked stack and vectors and call the board's C++ entry, aarch64_main;
+// it never returns.
   .section .text.boot, "ax"
   .global _start
 _start:

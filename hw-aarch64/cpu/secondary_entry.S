@@ -1,9 +1,10 @@
-// Where a secondary CPU starts (machine::start_cpu: PSCI CPU_ON with this
-// entry's physical address and the CPU's index as context, in x0): at EL1,
-// MMU off. A stack of its own (PC-relative, physical), the boot CPU's
+// Where a secondary CPU starts on every board, at EL1 with the MMU off and
+// its index in x0 (on `virt` machine::start_cpu's PSCI CPU_ON passes it as
+// context; the simulated board's hw-sim/aarch64/board_entry.S reads it and
+// branches here). A stack of its own (PC-relative, physical), the boot CPU's
 // tables and the MMU on (aarch64_secondary_enable_mmu), then its linked
 // address, the same stack there, the vector table, and the C++ entry.
-#include "hw-aarch64/virt/secondary_stack.h"
+#include "hw-aarch64/cpu/secondary_stack.h"
   .section .text.boot, "ax"
   .global pristine_secondary_entry
 pristine_secondary_entry:
