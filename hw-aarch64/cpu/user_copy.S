@@ -1,11 +1,13 @@
 // Copies between kernel memory and EL0 memory (machine::copy_from_user,
 // machine::copy_to_user; core/syscall/user_access.h checks the range first).
-// Eight bytes a turn while eight are left, then a byte a turn: each of the
-// four accesses is registered in the user-access table
-// (core/syscall/user_access_table.h). If one faults, the kernel's exception
-// path maps the page and retries it, or resumes at the fixup, which returns
-// the bytes left (x2 counts them down after each store, so a turn that
-// faulted counts as not copied). EL0 memory is Normal memory: unaligned
+// Sixty-four bytes a turn (four load pairs, then four store pairs) while
+// sixty-four are left, then eight, then a byte a turn: each access is
+// registered in the user-access table (core/syscall/user_access_table.h).
+// If one faults, the kernel's exception path maps the page and retries it
+// (a turn moves its pointers only at its end, so any of its accesses can be
+// retried), or resumes at the fixup, which returns the bytes left (x2 counts
+// them down at the end of each turn, so a turn that faulted counts as not
+// copied). EL0 memory is Normal memory: unaligned
 // eight-byte accesses are allowed there (SCTLR_EL1.A is clear).
 //
 // Where the CPU has PAN (cpu/pan.h), it is cleared for the copy and set
@@ -30,6 +32,28 @@
   .type aarch64_user_copy, %function
 aarch64_user_copy:
   set_pan 0
+0:cmp x2, #64
+  b.lo 1f
+aarch64_user_copy_load64_0:
+  ldp x3, x4, [x1]
+aarch64_user_copy_load64_1:
+  ldp x5, x6, [x1, #16]
+aarch64_user_copy_load64_2:
+  ldp x7, x8, [x1, #32]
+aarch64_user_copy_load64_3:
+  ldp x11, x12, [x1, #48]
+aarch64_user_copy_store64_0:
+  stp x3, x4, [x0]
+aarch64_user_copy_store64_1:
+  stp x5, x6, [x0, #16]
+aarch64_user_copy_store64_2:
+  stp x7, x8, [x0, #32]
+aarch64_user_copy_store64_3:
+  stp x11, x12, [x0, #48]
+  add x1, x1, #64
+  add x0, x0, #64
+  sub x2, x2, #64
+  b 0b
 1:cmp x2, #8
   b.lo 2f
 aarch64_user_copy_load8:
@@ -56,6 +80,14 @@ aarch64_user_copy_fixup:
 
   .section .pristine_user_access, "a"
   .balign 8
+  .quad aarch64_user_copy_load64_0, aarch64_user_copy_fixup
+  .quad aarch64_user_copy_load64_1, aarch64_user_copy_fixup
+  .quad aarch64_user_copy_load64_2, aarch64_user_copy_fixup
+  .quad aarch64_user_copy_load64_3, aarch64_user_copy_fixup
+  .quad aarch64_user_copy_store64_0, aarch64_user_copy_fixup
+  .quad aarch64_user_copy_store64_1, aarch64_user_copy_fixup
+  .quad aarch64_user_copy_store64_2, aarch64_user_copy_fixup
+  .quad aarch64_user_copy_store64_3, aarch64_user_copy_fixup
   .quad aarch64_user_copy_load8, aarch64_user_copy_fixup
   .quad aarch64_user_copy_store8, aarch64_user_copy_fixup
   .quad aarch64_user_copy_load, aarch64_user_copy_fixup
