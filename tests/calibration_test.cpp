@@ -41,6 +41,25 @@ TEST(Calibration, SimulatorAgreesWithQemuIcountWithinTheDocumentedTolerance) {
   EXPECT_NE(cases.output.find("totals 11 0 2"), std::string::npos) << cases.output;
 }
 
+// The same on AArch64: QEMU's virt board against the simulated board, one
+// CPU, each path's difference the boards' own (sim/cli/calibrate_command.cpp).
+TEST(Calibration, TheAarch64SimulatorAgreesWithQemuIcountToo) {
+  const std::string junit = PRISTINE_BUILD_DIR "/tests/calibration-aarch64-junit.xml";
+  const auto r = pristine("calibrate --arch aarch64 --junit " + junit);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("booting aarch64-kernel.elf"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("calibration: PASS"), std::string::npos) << r.output;
+  const auto cases = pristine::testing::run_command("python3 " PRISTINE_SOURCE_DIR "/tests/junit_cases.py " + junit);
+  EXPECT_EQ(cases.status, 0) << cases.output;
+  for (const char* c : {"calibrate.timer_tick\ttimer\tpassed", "calibrate.null_syscall\tsyscall/getpid\tpassed",
+                        "calibrate.page_fault_map\tdata-abort\tpassed",
+                        "calibrate.user_fault_kill\tundefined-instruction+switch\tpassed"}) {
+    EXPECT_NE(cases.output.find(c), std::string::npos) << c << "\n" << cases.output;
+  }
+  EXPECT_NE(cases.output.find("totals 7 0 1"), std::string::npos) << cases.output;
+  EXPECT_EQ(pristine("calibrate --arch riscv64").status, 2);
+}
+
 TEST(Calibration, KvmIsRefusedWhereItIsNotHardwareVirtualization) {
   if (kvm_unusable_reason().empty()) GTEST_SKIP() << "this machine has hardware virtualization";
   const auto r = pristine("calibrate --kvm");

@@ -22,13 +22,19 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+
 #include <vector>
+
+#include "sim/guest_architecture.h"
 
 namespace pristine::cli {
 
 struct CalibrateOptions {
-  std::filesystem::path pc_image;   // kernel.elf
-  std::filesystem::path sim_image;  // sim-kernel.elf
+  // x86_64: the PC in QEMU against sim-kernel.elf; aarch64: QEMU's virt
+  // board against aarch64-sim-kernel.elf (the images follow it unless given).
+  sim::GuestArchitecture arch = sim::GuestArchitecture::X86_64;
+  std::filesystem::path pc_image;   // kernel.elf (aarch64-kernel.elf)
+  std::filesystem::path sim_image;  // sim-kernel.elf (aarch64-sim-kernel.elf)
   std::filesystem::path scenarios;  // benches/scenarios
   bool kvm = false;
   std::optional<std::string> junit;  // JUnit XML, a case per compared path

@@ -8,7 +8,7 @@
 //                                            the cycle-budget gate (benches/budgets.toml)
 //   compare A.json B.json [--threshold PCT] [--json FILE]
 //                                            per path, what changed between two runs (docs/ci-results.md)
-//   calibrate [--kvm] [--junit FILE]         simulator against QEMU -icount, path by path
+//   calibrate [--kvm] [--arch A] [--junit FILE]  simulator against QEMU -icount, path by path
 //   calibrate --host [--json FILE] [--repetitions N]
 //                                            the cost table's unprivileged rows timed on this CPU
 //   swarm [--seeds N] [--first S] [--jobs J] drawn scenarios, one per seed, every invariant checked
@@ -337,8 +337,18 @@ int main(int argc, char** argv) {
           "--junit", [&calibrate_options](const std::string& file) { calibrate_options.junit = file; },
           "Also write JUnit XML to FILE: a case per compared path")
       ->excludes(host_flag);
-  calibrate->add_option("--image", calibrate_options.pc_image, "PC kernel image")->capture_default_str();
-  calibrate->add_option("--sim-image", calibrate_options.sim_image, "Simulator kernel image")->capture_default_str();
+  auto* calibrate_image =
+      calibrate->add_option("--image", calibrate_options.pc_image, "QEMU's kernel image")->capture_default_str();
+  auto* calibrate_sim_image = calibrate->add_option("--sim-image", calibrate_options.sim_image, "Simulator kernel image")
+                                  ->capture_default_str();
+  std::string calibrate_arch = "x86_64";
+  calibrate
+      ->add_option("--arch", calibrate_arch,
+                   "x86_64 (the PC against sim-kernel.elf, the default) or aarch64 (QEMU's virt board against "
+                   "aarch64-sim-kernel.elf; the images follow unless given)")
+      ->check(CLI::IsMember({"x86_64", "aarch64"}))
+      ->excludes(host_flag)
+      ->excludes(calibrate_kvm);
 
   auto* compare = app.add_subcommand(
       "compare", "Per path, how the figures changed between two runs (two sim reports or two budget results)");
@@ -472,7 +482,16 @@ int main(int argc, char** argv) {
       return pristine::cli::run_sweep(sweep_options);
     }
     if (*calibrate && calibrate_host) return pristine::cli::run_calibrate_host(host_options);
-    if (*calibrate) return pristine::cli::run_calibrate(calibrate_options);
+    if (*calibrate) {
+      if (calibrate_arch == "aarch64") {
+        calibrate_options.arch = pristine::sim::GuestArchitecture::Aarch64;
+        if (calibrate_image->count() == 0) calibrate_options.pc_image = default_image(argv[0], "aarch64-kernel.elf");
+        if (calibrate_sim_image->count() == 0) {
+          calibrate_options.sim_image = default_image(argv[0], "aarch64-sim-kernel.elf");
+        }
+      }
+      return pristine::cli::run_calibrate(calibrate_options);
+    }
     if (*boot) {
       using Mode = pristine::cli::BootOptions::Mode;
       boot_options.mode = icount ? Mode::Icount : kvm ? Mode::Kvm : Mode::Tcg;
