@@ -156,6 +156,33 @@ void Simulator::stop_before_block(SimCpu& c, VirtAddr address, StopReason reason
   uc_emu_stop(c.cpu.uc());
 }
 
+// The event horizon reached, or interrupts opened (IF, PSTATE.I) while one
+// waits: stop before the block.
+bool Simulator::stop_due(SimCpu& c, VirtAddr address) {
+  if (c.cycles >= c.stop_at) {
+    stop_before_block(c, address, StopReason::EventDue);
+    return true;
+  }
+  if (c.poll_interrupt_flag && !c.interrupt_flag_closed) {
+    if (c.cpu.interrupts_enabled()) {
+      stop_before_block(c, address, StopReason::InterruptOpen);
+      return true;
+    }
+    c.interrupt_flag_closed = true;
+  }
+  return false;
+}
+
+// A block of the allocator, a waiting lock or the page walker inside a
+// handler: the pristine-path rules' violation (sim/pristine_rules.h).
+void Simulator::flag_forbidden(SimCpu& c, VirtAddr address, const BlockCost& cost) {
+  if (c.accounting.depth() == 0) return;
+  const char* kind = (cost.flags & kBlockInAllocator)     ? "allocator-call"
+                     : (cost.flags & kBlockInWaitingLock) ? "waiting-lock"
+                                                          : "page-table-walk";
+  rules_.flag(kind, c, c.accounting.innermost(), address, cost.cycles);
+}
+
 // A block seen for the first time on this CPU: priced from its bytes, and
 // marked if the run loop watches its address.
 const BlockCost& Simulator::price_block(SimCpu& c, VirtAddr address, std::uint32_t size) {

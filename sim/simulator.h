@@ -87,6 +87,9 @@ class Simulator : public Simulation {
   }
   std::vector<DeviceReport> device_reports() const;
   std::vector<NicReport> nic_reports() const;
+  // on_block's rare cases, out of line.
+  bool stop_due(SimCpu& cpu, VirtAddr address);
+  void flag_forbidden(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
   const BlockCost& price_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
   bool at_watched_block(SimCpu& cpu, VirtAddr address);
   void stop_before_block(SimCpu& cpu, VirtAddr address, StopReason reason);
@@ -101,8 +104,7 @@ class Simulator : public Simulation {
 
   // Defined per architecture (sim/<arch>/run_steps.cpp).
   void install_hooks(SimCpu& cpu);
-  // on_block's rare cases, out of line.
-  bool stop_due(SimCpu& cpu, VirtAddr address);
+  // x86-64's: a fast string's bytes, then flag_forbidden.
   void charge_rare(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
   // What an exception or software interrupt is measured as: its vector's
   // path, or the system call it makes.

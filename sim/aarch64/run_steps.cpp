@@ -122,37 +122,10 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   if (PRISTINE_UNLIKELY(cost->flags & aarch64::kBlockUsesFpSimd) && fp_simd_trap_ahead(c, address, *cost)) return;
   c.cycles += cost->cycles;
   c.instructions += cost->instructions;
-  if (PRISTINE_UNLIKELY(cost->flags & kBlockForbidden)) charge_rare(c, address, *cost);
+  if (PRISTINE_UNLIKELY(cost->flags & kBlockForbidden)) flag_forbidden(c, address, *cost);
   c.iret_pending = (cost->flags & aarch64::kBlockEndsWithEret) != 0;
   if (cost->flags & aarch64::kBlockMayOpenInterrupts) c.interrupt_flag_closed = false;
   c.last_block_flags = cost->flags;
-}
-
-// The event horizon reached, or PSTATE.I cleared while an interrupt waits:
-// stop before the block.
-bool Simulator::stop_due(SimCpu& c, VirtAddr address) {
-  if (c.cycles >= c.stop_at) {
-    stop_before_block(c, address, StopReason::EventDue);
-    return true;
-  }
-  if (c.poll_interrupt_flag && !c.interrupt_flag_closed) {
-    if (c.cpu.interrupts_enabled()) {
-      stop_before_block(c, address, StopReason::InterruptOpen);
-      return true;
-    }
-    c.interrupt_flag_closed = true;
-  }
-  return false;
-}
-
-// A forbidden block inside a handler.
-void Simulator::charge_rare(SimCpu& c, VirtAddr address, const BlockCost& cost) {
-  if ((cost.flags & kBlockForbidden) && c.accounting.depth() != 0) {
-    const char* kind = (cost.flags & kBlockInAllocator)     ? "allocator-call"
-                       : (cost.flags & kBlockInWaitingLock) ? "waiting-lock"
-                                                            : "page-table-walk";
-    rules_.flag(kind, c, c.accounting.innermost(), address, cost.cycles);
-  }
 }
 
 // An `svc` from EL0 is a system call, measured as the call its x8 names; from

@@ -118,23 +118,6 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   c.last_block_flags = cost->flags;
 }
 
-// The event horizon reached, or interrupts opened while one waits: stop
-// before the block.
-bool Simulator::stop_due(SimCpu& c, VirtAddr address) {
-  if (c.cycles >= c.stop_at) {
-    stop_before_block(c, address, StopReason::EventDue);
-    return true;
-  }
-  if (c.poll_interrupt_flag && !c.interrupt_flag_closed) {
-    if (c.cpu.interrupts_enabled()) {
-      stop_before_block(c, address, StopReason::InterruptOpen);
-      return true;
-    }
-    c.interrupt_flag_closed = true;
-  }
-  return false;
-}
-
 // A fast-string iteration's bytes, or a forbidden block inside a handler.
 void Simulator::charge_rare(SimCpu& c, VirtAddr address, const BlockCost& cost) {
   if (cost.flags & kBlockEndsWithFastString) {
@@ -142,12 +125,7 @@ void Simulator::charge_rare(SimCpu& c, VirtAddr address, const BlockCost& cost) 
                                                   (c.last_block_flags & kBlockEndsWithFastString) != 0,
                                                   cost.fast_string_bytes);
   }
-  if ((cost.flags & kBlockForbidden) && c.accounting.depth() != 0) {
-    const char* kind = (cost.flags & kBlockInAllocator)     ? "allocator-call"
-                       : (cost.flags & kBlockInWaitingLock) ? "waiting-lock"
-                                                            : "page-table-walk";
-    rules_.flag(kind, c, c.accounting.innermost(), address, cost.cycles);
-  }
+  if (cost.flags & kBlockForbidden) flag_forbidden(c, address, cost);
 }
 
 // `int $0x80` from ring 3 is a system call (the second entry to the same
