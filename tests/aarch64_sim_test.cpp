@@ -137,5 +137,42 @@ TEST(Aarch64Sim, InjectedFaultsAreHandledAsOnThePc) {
   EXPECT_GT(spurious->count, 0u);
 }
 
+// Each invariant that the AArch64 run proves has a broken AArch64 image
+// that breaks it (kernel-image/CMakeLists.txt patches aarch64-sim-kernel.elf
+// at a checked site): the check must catch it, naming where.
+struct Breakage {
+  const char* image;
+  const char* violation;
+  const char* message;  // what the violation's message names
+};
+
+class Aarch64BrokenImage : public ::testing::TestWithParam<Breakage> {};
+
+TEST_P(Aarch64BrokenImage, IsCaughtWithItsViolation) {
+  const Breakage& b = GetParam();
+  // preempt's tasks and a kernel thread: EL0 and EL1 contexts interrupted.
+  Scenario s = aarch64_scenario("preempt.toml");
+  s.duration = s.duration / 4;
+  s.tasks.push_back(TaskSpec{.name = "kcounter", .program = UserProgram::KernelCounter});
+  const Report r = make_simulation(s, std::string(PRISTINE_BUILD_DIR "/images/") + b.image + ".elf")->run();
+  const auto found = std::find_if(r.violations.begin(), r.violations.end(),
+                                  [&](const Violation& v) { return v.kind == b.violation; });
+  ASSERT_NE(found, r.violations.end()) << b.image << "\n" << violations_but_budget(r);
+  EXPECT_FALSE(found->symbol.empty()) << "the violation names where it happened";
+  EXPECT_NE(found->message.find(b.message), std::string::npos) << found->message;
+  EXPECT_FALSE(r.pass());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Invariants, Aarch64BrokenImage,
+    ::testing::Values(Breakage{"aarch64-sim-kernel-broken-clobber-register", "register-clobbered", " x1 "},
+                      Breakage{"aarch64-sim-kernel-broken-unbalanced-sp", "rsp-unbalanced", "interrupted at rsp"},
+                      Breakage{"aarch64-sim-kernel-broken-missing-eoi", "missing-eoi", "wrote 0 EOI(s), expected 1"}),
+    [](const ::testing::TestParamInfo<Breakage>& info) {
+      std::string name = std::string(info.param.image).substr(std::string("aarch64-sim-kernel-broken-").size());
+      for (char& ch : name) ch = ch == '-' ? '_' : ch;
+      return name;
+    });
+
 }  // namespace
 }  // namespace pristine::sim

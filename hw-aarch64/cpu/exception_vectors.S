@@ -48,6 +48,7 @@ exception_common:
   mov x0, sp
   bl aarch64_exception
   .global pristine_exception_return
+  .type pristine_exception_return, %function
 pristine_exception_return:
   mov sp, x0
   ldp x22, x23, [sp, #FRAME_ELR]
@@ -72,3 +73,4 @@ pristine_exception_return:
   ldp x28, x29, [sp, #224]
   add sp, sp, #FRAME_SIZE
   eret
+  .size pristine_exception_return, . - pristine_exception_return

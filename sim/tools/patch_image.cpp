@@ -8,8 +8,10 @@
 //                  function's first instruction).
 //   IN FUNCTION    the site is the one place inside FUNCTION holding EXPECTED;
 //                  none or several is an error.
-//   EXPECTED       the original bytes in hex ("0f01f8"), or call:SYMBOL /
-//                  jmp:SYMBOL, a 5-byte rel32 call or jump to SYMBOL.
+//   EXPECTED       the original bytes in hex ("0f01f8"; an AArch64
+//                  instruction's four bytes in file order, "f8674ca9" for
+//                  0xa94c67f8), or call:SYMBOL / jmp:SYMBOL, an x86-64
+//                  5-byte rel32 call or jump to SYMBOL.
 //   REPLACEMENT    hex, exactly as long as EXPECTED.
 //
 // Symbols are named as in the ELF symbol table or by their demangled name
@@ -70,8 +72,8 @@ Image load(const std::string& path) {
   image.bytes.assign(std::istreambuf_iterator<char>(in), {});
   const auto header = read_at<Elf64_Ehdr>(image.bytes, 0);
   if (std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64 ||
-      header.e_machine != EM_X86_64) {
-    fail(path + ": not an x86-64 ELF64 file");
+      (header.e_machine != EM_X86_64 && header.e_machine != EM_AARCH64)) {
+    fail(path + ": not an x86-64 or AArch64 ELF64 file");
   }
   for (unsigned i = 0; i < header.e_shnum; ++i) {
     image.sections.push_back(read_at<Elf64_Shdr>(image.bytes, header.e_shoff + std::uint64_t{i} * header.e_shentsize));
