@@ -10,6 +10,8 @@
 // define PRISTINE_SIM_GUEST_AARCH64 selects the AArch64 copy.
 #pragma once
 
+#include <capstone/capstone.h>
+
 #include <cstdint>
 
 #include "hw-sim/board_registers.h"
@@ -48,6 +50,9 @@ using aarch64::CostTable;
 using aarch64::EventCosts;
 using aarch64::GuestCpu;
 using aarch64::is_kernel_address;
+// How Capstone decodes this architecture (sim/instruction_hooks.h).
+inline constexpr cs_arch kCapstoneArch = CS_ARCH_ARM64;
+inline constexpr cs_mode kCapstoneMode = CS_MODE_ARM;
 using aarch64::kBlockWatched;
 // TPIDR_EL1 is EL1's own (banked), never the user's: no swap to forget.
 inline constexpr bool kPerCpuBaseSwapped = false;
@@ -71,6 +76,8 @@ inline constexpr GuestArchitecture kGuestArchitecture = GuestArchitecture::X86_6
 // GS is swapped between the user's and the kernel's base on every entry and
 // exit (swapgs): a handler running with the user's base missed one.
 inline constexpr bool kPerCpuBaseSwapped = true;
+inline constexpr cs_arch kCapstoneArch = CS_ARCH_X86;
+inline constexpr cs_mode kCapstoneMode = CS_MODE_64;
 inline constexpr ForbiddenInstruction kForbiddenInstructions[] = {
     {kBlockHasRdtsc, "rdtsc", "guest code reads rdtsc (host time under Unicorn); use the board clock"},
     {kBlockHasPortIo, "port-io", "guest code uses port I/O; the simulated board has only MMIO registers"},

@@ -1,14 +1,13 @@
 #include "sim/instruction_hooks.h"
 
 #include "sim/capstone_handle.h"
-#include "sim/cost_model.h"
 
 namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 std::vector<std::vector<VirtAddr>> find_instructions(const GuestImage& image, std::span<const InstructionMatch> matches) {
   std::vector<std::vector<VirtAddr>> sites(matches.size());
-  const CapstoneHandle capstone(/*skip_data=*/true);
+  const CapstoneHandle capstone(kCapstoneArch, kCapstoneMode, /*skip_data=*/true);
   const csh handle = capstone.get();
   cs_insn* insn = cs_malloc(handle);
   for (const Segment& segment : image.segments()) {

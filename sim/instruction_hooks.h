@@ -17,7 +17,6 @@
 
 #include "sim/guest_arch.h"
 #include "sim/host_types.h"
-#include "sim/x86_64/guest_cpu.h"
 #include "sim/guest_image.h"
 #include "sim/guest_memory.h"
 

@@ -69,7 +69,8 @@ TEST(Aarch64Sim, SameScenarioSameSeedSameReport) {
 // A higher interrupt that arrives between the IRQ's entry and the handler's
 // acknowledge is the one the handler takes (the board's ACKNOWLEDGE hands
 // out the highest pending when read): the IPIs are accounted at the
-// acknowledge, so none is taken twice or lost on four CPUs under an IPI storm.
+// acknowledge, so none is taken twice or lost on four CPUs under an IPI
+// storm; and its shootdowns reach the TLB model through `tlbi`.
 TEST(Aarch64Sim, IpisAreTakenAtTheAcknowledgeOnFourCpus) {
   Scenario s = aarch64_scenario("ipi-storm.toml");
   s.duration = s.duration / 2;
@@ -79,6 +80,11 @@ TEST(Aarch64Sim, IpisAreTakenAtTheAcknowledgeOnFourCpus) {
   EXPECT_GT(r.ipis.sent, 1000u);
   EXPECT_EQ(r.ipis.handled + r.ipis.in_flight, r.ipis.sent);
   EXPECT_LE(r.ipis.in_flight, 4u * 3u) << "at most one send per vector in flight on each CPU at the end";
+  // The TLB model sees AArch64's `tlbi` (sim/aarch64/tlbi_hooks.h): pages
+  // unmapped while other CPUs ran, and the stale translations their
+  // shootdowns flushed, none left behind (no shootdown-incomplete above).
+  EXPECT_GT(r.ipis.shootdowns, 100u);
+  EXPECT_GT(r.ipis.flushes, 100u);
 }
 
 TEST(Aarch64Sim, SecondaryCpusStartAtTheirPhysicalEntryAndRunTasks) {

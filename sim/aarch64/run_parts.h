@@ -1,11 +1,12 @@
 // AArch64's parts of the run loop (sim/simulator.h, sim/aarch64/run_steps.cpp;
 // the x86-64 twin is sim/x86_64/run_parts.h): the data abort's address
 // from the faulting instruction (a refused TLB fill knows only the page),
-// and the system-call convention.
+// the `tlbi` hooks the TLB model sees, and the system-call convention.
 #pragma once
 
 #include "sim/aarch64/delivery.h"
 #include "sim/aarch64/fault_address.h"
+#include "sim/aarch64/tlbi_hooks.h"
 #include "sim/aarch64/user_context.h"
 #include "sim/guest_image.h"
 #include "sim/guest_memory.h"
@@ -14,8 +15,10 @@ namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 struct ArchParts {
-  ArchParts(const GuestImage&, GuestMemory&) {}
+  ArchParts(const GuestImage& image, GuestMemory& memory)
+      : tlbi_hooks(memory, find_instructions(image, TlbiHooks::matches)) {}
   aarch64::FaultAddress fault_address;
+  TlbiHooks tlbi_hooks;
 };
 
 // The system-call convention (docs/syscalls.md): the number in x8, the

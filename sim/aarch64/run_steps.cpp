@@ -106,6 +106,8 @@ void Simulator::install_hooks(SimCpu& cpu) {
   uc_hook hook;
   check(uc_hook_add(cpu.cpu.uc(), &hook, UC_HOOK_INTR, reinterpret_cast<void*>(interrupt_hook), &cpu, 1, 0),
         "hook intr");
+  SimCpu* raw = &cpu;
+  arch_.tlbi_hooks.install(cpu.cpu, [this, raw](VirtAddr page) { page_flushed(*raw, page); });
 }
 
 // Once per executed block, so it reads top to bottom with everything rare
