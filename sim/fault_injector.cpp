@@ -43,10 +43,11 @@ void FaultInjector::schedule(std::uint32_t index) {
 std::string FaultInjector::context_of(const SimCpu& c) const {
   if (c.cpu.user_mode()) {
     const int task = kernel_.current_task(c.cpu.id());
-    return fmt::format("ring 3 ({})", task >= 0 ? kernel_.task_name(task) : "?");
+    return fmt::format("{} ({})", kCpuNames.user_level, task >= 0 ? kernel_.task_name(task) : "?");
   }
-  return c.accounting.depth() == 0 ? "ring 0 (kernel thread or idle)"
-                                   : fmt::format("ring 0, in {}", path_name(kGuestArchitecture, c.accounting.innermost(), false));
+  return c.accounting.depth() == 0
+             ? fmt::format("{} (kernel thread or idle)", kCpuNames.kernel_level)
+             : fmt::format("{}, in {}", kCpuNames.kernel_level, path_name(kGuestArchitecture, c.accounting.innermost(), false));
 }
 
 int FaultInjector::record(const SimCpu& c, FaultKind kind, std::string context, std::string outcome) {
@@ -197,8 +198,9 @@ void FaultInjector::finish(const SimCpu& c, Report& r) const {
       }
       for (const TaskReport& t : r.tasks) {
         if (t.name != task) continue;
-        f.outcome = t.alive ? "#PF served by the kernel (a not-present page in the task's own memory); the access was "
-                              "retried and the task kept running"
+        f.outcome = t.alive ? fmt::format("{} served by the kernel (a not-present page in the task's own memory); the "
+                                          "access was retried and the task kept running",
+                                          kCpuNames.page_fault)
                             : "the task was ended";
       }
     }

@@ -32,6 +32,15 @@
 namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
 
+// How reports name this CPU's privilege levels, registers and page fault.
+struct CpuNames {
+  const char* kernel_level;   // "ring 0", "EL1"
+  const char* user_level;     // "ring 3", "EL0"
+  const char* stack_pointer;  // "rsp", "sp"
+  const char* pc;             // "rip", "pc"
+  const char* page_fault;     // "#PF", "data abort"
+};
+
 // An instruction the simulated board forbids in guest code
 // (PathInvariants::new_block): the block flag the pricer sets, the
 // violation's kind and why.
@@ -54,6 +63,7 @@ using aarch64::is_kernel_address;
 inline constexpr cs_arch kCapstoneArch = CS_ARCH_ARM64;
 inline constexpr cs_mode kCapstoneMode = CS_MODE_ARM;
 using aarch64::kBlockWatched;
+inline constexpr CpuNames kCpuNames{"EL1", "EL0", "sp", "pc", "data abort"};
 // TPIDR_EL1 is EL1's own (banked), never the user's: no swap to forget.
 inline constexpr bool kPerCpuBaseSwapped = false;
 inline constexpr ForbiddenInstruction kForbiddenInstructions[] = {
@@ -73,6 +83,7 @@ inline constexpr std::uint64_t kNic = sim_board::aarch64::kNicPhysicalBase;
 }  // namespace board_physical
 #else
 inline constexpr GuestArchitecture kGuestArchitecture = GuestArchitecture::X86_64;
+inline constexpr CpuNames kCpuNames{"ring 0", "ring 3", "rsp", "rip", "#PF"};
 // GS is swapped between the user's and the kernel's base on every entry and
 // exit (swapgs): a handler running with the user's base missed one.
 inline constexpr bool kPerCpuBaseSwapped = true;

@@ -42,7 +42,7 @@ void PathInvariants::at_hot_entry(const SimCpu& c, VirtAddr address) {
         {.kind = kind, .message = std::move(message), .symbol = image_.describe(address), .rip = address, .at_cycle = c.cycles});
   };
   if (sp >= user_start_ && sp < user_end_) {
-    once("user-stack", fmt::format("a handler runs on the user stack (rsp {:#x})", sp));
+    once("user-stack", fmt::format("a handler runs on the user stack ({} {:#x})", kCpuNames.stack_pointer, sp));
   }
   if (kPerCpuBaseSwapped && !is_kernel_address(base)) {
     once("gs-base-kernel", fmt::format("a handler runs with the user's GS base {:#x} (a missing swapgs)", base));
@@ -82,10 +82,11 @@ void PathInvariants::resumed_in_place(const SimCpu& c, const ClosedRecord& close
   const VirtAddr pc = c.cpu.pc();
   if (sp == closed.resume.rsp && pc == closed.resume.rip) return;
   violations_.raise_once({.kind = "rsp-unbalanced",
-                          .message = fmt::format("ring-0 context resumed after {} at rsp {:#x} rip {:#x}, interrupted "
-                                                 "at rsp {:#x} rip {:#x}",
-                                                 path_name(kGuestArchitecture, closed.path, false), sp, pc, closed.resume.rsp,
-                                                 closed.resume.rip),
+                          .message = fmt::format("{} context resumed after {} at {} {:#x} {} {:#x}, interrupted "
+                                                 "at {} {:#x} {} {:#x}",
+                                                 kCpuNames.kernel_level, path_name(kGuestArchitecture, closed.path, false),
+                                                 kCpuNames.stack_pointer, sp, kCpuNames.pc, pc, kCpuNames.stack_pointer,
+                                                 closed.resume.rsp, kCpuNames.pc, closed.resume.rip),
                           .symbol = image_.describe(closed.resume.rip),
                           .rip = pc,
                           .vector = vector_of(closed.path),
@@ -99,7 +100,8 @@ void PathInvariants::kernel_fault(const SimCpu& c, Vector vector, Vector deliver
   // or its guard): the kernel ran on the user stack.
   if (sp >= user_start_ && sp < user_end_) {
     violations_.raise_once({.kind = "user-stack",
-                            .message = fmt::format("ring 0 faulted on the user stack (rsp {:#x})", sp),
+                            .message = fmt::format("{} faulted on the user stack ({} {:#x})", kCpuNames.kernel_level,
+                                                   kCpuNames.stack_pointer, sp),
                             .symbol = image_.describe(rip),
                             .rip = rip,
                             .at_cycle = c.cycles});
@@ -109,8 +111,9 @@ void PathInvariants::kernel_fault(const SimCpu& c, Vector vector, Vector deliver
   if (delivered == vector && user_accesses_.is_access(rip)) return;
   violations_.raise({.kind = "kernel-fault",
                      .message = delivered == vector
-                                    ? fmt::format("{} in ring 0", vector_name(kGuestArchitecture, vector))
-                                    : fmt::format("{} in ring 0, escalated to {}", vector_name(kGuestArchitecture, vector),
+                                    ? fmt::format("{} in {}", vector_name(kGuestArchitecture, vector), kCpuNames.kernel_level)
+                                    : fmt::format("{} in {}, escalated to {}", vector_name(kGuestArchitecture, vector),
+                                                  kCpuNames.kernel_level,
                                                   vector_name(kGuestArchitecture, delivered)),
                      .symbol = image_.describe(rip),
                      .rip = rip,

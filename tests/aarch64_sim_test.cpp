@@ -137,6 +137,11 @@ TEST(Aarch64Sim, InjectedFaultsAreHandledAsOnThePc) {
   }
   EXPECT_EQ(kinds, (std::set<std::string>{"spurious", "same-vector", "timer-double", "timer-late", "page-fault",
                                            "level-device"}));
+  for (const InjectedFault& f : r.faults) {
+    if (f.kind == "page-fault") {
+      EXPECT_EQ(f.outcome.find("data abort served by the kernel"), 0u) << f.outcome;
+    }
+  }
   const auto spurious = std::find_if(r.handlers.begin(), r.handlers.end(),
                                      [](const HandlerReport& h) { return h.name == "spurious"; });
   ASSERT_NE(spurious, r.handlers.end());
@@ -172,7 +177,7 @@ TEST_P(Aarch64BrokenImage, IsCaughtWithItsViolation) {
 INSTANTIATE_TEST_SUITE_P(
     Invariants, Aarch64BrokenImage,
     ::testing::Values(Breakage{"aarch64-sim-kernel-broken-clobber-register", "register-clobbered", " x1 "},
-                      Breakage{"aarch64-sim-kernel-broken-unbalanced-sp", "rsp-unbalanced", "interrupted at rsp"},
+                      Breakage{"aarch64-sim-kernel-broken-unbalanced-sp", "rsp-unbalanced", "EL1 context resumed"},
                       Breakage{"aarch64-sim-kernel-broken-missing-eoi", "missing-eoi", "wrote 0 EOI(s), expected 1"}),
     [](const ::testing::TestParamInfo<Breakage>& info) {
       std::string name = std::string(info.param.image).substr(std::string("aarch64-sim-kernel-broken-").size());
