@@ -185,5 +185,19 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+// The TLB model on AArch64 catches an initiator that unmaps and goes on
+// without waiting for the other CPUs' flushes.
+TEST(Aarch64Sim, AnInitiatorThatDoesNotWaitForTheShootdownIsCaught) {
+  Scenario s = aarch64_scenario("ipi-storm.toml");
+  s.duration = 2'000'000;
+  const Report r =
+      make_simulation(s, PRISTINE_BUILD_DIR "/images/aarch64-sim-kernel-broken-shootdown-no-wait.elf")->run();
+  const auto found = std::find_if(r.violations.begin(), r.violations.end(),
+                                  [](const Violation& v) { return v.kind == "shootdown-incomplete"; });
+  ASSERT_NE(found, r.violations.end()) << violations_but_budget(r);
+  EXPECT_NE(found->message.find("unmap"), std::string::npos) << found->message;
+  EXPECT_FALSE(r.pass());
+}
+
 }  // namespace
 }  // namespace pristine::sim
