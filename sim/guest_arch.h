@@ -14,6 +14,7 @@
 
 #include <cstdint>
 
+#include "core/interrupt/vectors.h"
 #include "hw-sim/board_registers.h"
 #include "sim/guest_architecture.h"
 
@@ -24,6 +25,7 @@
 #include "sim/aarch64/run_state.h"
 #else
 #define PRISTINE_SIM_GUEST_ARCH x86_64_guest
+#include "hw-x86_64/cpu/exception_vectors.h"
 #include "sim/cost_model.h"
 #include "sim/x86_64/guest_cpu.h"
 #include "sim/x86_64/run_state.h"
@@ -64,6 +66,8 @@ inline constexpr cs_arch kCapstoneArch = CS_ARCH_ARM64;
 inline constexpr cs_mode kCapstoneMode = CS_MODE_ARM;
 using aarch64::kBlockWatched;
 inline constexpr CpuNames kCpuNames{"EL1", "EL0", "sp", "pc", "data abort"};
+// Vectors below this are exceptions (the exception slots, hw-aarch64/include/arch/vectors.h).
+inline constexpr unsigned kExceptionVectors = arch::kFirstKernelVector;
 // TPIDR_EL1 is EL1's own (banked), never the user's: no swap to forget.
 inline constexpr bool kPerCpuBaseSwapped = false;
 inline constexpr ForbiddenInstruction kForbiddenInstructions[] = {
@@ -84,6 +88,8 @@ inline constexpr std::uint64_t kNic = sim_board::aarch64::kNicPhysicalBase;
 #else
 inline constexpr GuestArchitecture kGuestArchitecture = GuestArchitecture::X86_64;
 inline constexpr CpuNames kCpuNames{"ring 0", "ring 3", "rsp", "rip", "#PF"};
+// Vectors below this are exceptions (hw-x86_64/cpu/exception_vectors.h).
+inline constexpr unsigned kExceptionVectors = vectors::kExceptionCount;
 // GS is swapped between the user's and the kernel's base on every entry and
 // exit (swapgs): a handler running with the user's base missed one.
 inline constexpr bool kPerCpuBaseSwapped = true;

@@ -59,7 +59,7 @@ void PathInvariants::record_closed(const SimCpu& c, const ClosedRecord& closed) 
 // in-service bit: kernel-wait) (the xAPIC retires the highest in-service
 // vector per EOI: a missing or extra one corrupts its state, SDM Vol. 3 11.8.5).
 void PathInvariants::eois_match(const SimCpu& c, const ClosedRecord& closed) {
-  const bool interrupt = closed.resume.external && !vectors::is_exception(static_cast<Vector>(closed.path));
+  const bool interrupt = closed.resume.external && closed.path >= kExceptionVectors;
   const bool spurious = closed.path == vectors::kSpurious;
   const std::uint32_t expected = interrupt && !spurious ? 1 : 0;
   if (closed.eois == expected) return;

@@ -43,14 +43,14 @@ std::uint64_t SimBoard::read(SimCpu& cpu, std::uint64_t offset, unsigned size) {
 }
 
 std::uint64_t SimBoard::acknowledge(SimCpu& cpu) {
+  // Nothing pending, or the spurious vector (the fault injector's): GICv3's
+  // spurious INTID, the interrupt that was signalled is gone when the
+  // handler asks. It serves the spurious vector then (no EOI).
   const std::optional<Vector> vector = cpu.controller.deliverable();
-  if (!vector) return sim_board::kNothingPending;
-  cpu.controller.accept(*vector);
-  // The spurious vector (the fault injector's) is GICv3's spurious INTID:
-  // the interrupt that was signalled is gone when the handler asks.
-  if (*vector == vectors::kSpurious) return sim_board::kNothingPending;
-  if (cpu.bus) cpu.bus->interrupt_acknowledged(cpu, *vector);
-  return *vector;
+  if (vector) cpu.controller.accept(*vector);
+  const Vector served = vector ? *vector : static_cast<Vector>(vectors::kSpurious);
+  if (cpu.bus) cpu.bus->interrupt_acknowledged(cpu, served);
+  return served == vectors::kSpurious ? sim_board::kNothingPending : served;
 }
 
 void SimBoard::write(SimCpu& cpu, std::uint64_t offset, unsigned size, std::uint64_t value) {

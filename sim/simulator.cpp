@@ -38,7 +38,7 @@ ContextLimits context_limits(const Scenario& s) {
 namespace {
 
 // The image must be for the CPU this copy of the run loop drives (the
-// scenario's `arch` chose it, sim/run_scenario.h): another CPU's image is
+// scenario's `arch` chose it, sim/simulation.h): another CPU's image is
 // refused by name rather than run into an engine of the wrong CPU.
 GuestImage load_image(const std::filesystem::path& file) {
   GuestImage image = GuestImage::load(file);
@@ -51,11 +51,11 @@ GuestImage load_image(const std::filesystem::path& file) {
 }
 
 // The scenario's CPU is this copy's (a caller that bypassed
-// sim/run_scenario.h is told at the key).
+// sim/simulation.h's make_simulation is told at the key).
 const Scenario& scenario_for_this_cpu(const Scenario& scenario) {
   if (scenario.arch != kGuestArchitecture) {
     throw ScenarioError(scenario.file.string(), scenario.arch_line, "scenario.arch",
-                        fmt::format("{}: this run loop runs {} (sim/run_scenario.h picks the one a scenario names)",
+                        fmt::format("{}: this run loop runs {} (make_simulation, sim/simulation.h, picks the one a scenario names)",
                                     architecture_name(scenario.arch), architecture_name(kGuestArchitecture)));
   }
   return scenario;

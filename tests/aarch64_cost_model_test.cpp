@@ -277,6 +277,12 @@ TEST(Aarch64CostModel, TheFirstFpSimdInstructionIsFlaggedWithItsOffset) {
   EXPECT_EQ(b.first_fp_simd_offset, 8u);
   // ldr x9, [x0] ; add x9, x9, #1: integer only
   EXPECT_FALSE(price({0xf9400009, 0x91000529}).flags & kBlockUsesFpSimd);
+  // add x9, x9, #1 ; mrs x9, fpcr: FPCR and FPSR are FP/SIMD state, trapped alike
+  const BlockCost fpcr = price({0x91000529, 0xd53b4409});
+  EXPECT_TRUE(fpcr.flags & kBlockUsesFpSimd);
+  EXPECT_EQ(fpcr.first_fp_simd_offset, 4u);
+  EXPECT_TRUE(is_fp_simd(0xd51b442a)) << "msr fpsr, x10";
+  EXPECT_FALSE(is_fp_simd(0xd53b4200)) << "mrs x0, nzcv";
 }
 
 TEST(Aarch64CostModel, UndecodableBytesEndTheBlockAsOneInstruction) {

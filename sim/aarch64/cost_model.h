@@ -77,12 +77,13 @@ enum BlockFlags : std::uint32_t {
   kBlockUsesFpSimd = 1u << 14,
 };
 
-// A64's encoding groups (Arm ARM C4.1): data processing on FP/SIMD
-// registers (op0 x111), and loads and stores of them (op0 x1x0 with V,
-// bit 26, set).
+// What CPACR_EL1.FPEN traps: A64's data processing on FP/SIMD registers
+// (encoding group op0 x111, Arm ARM C4.1), loads and stores of them (op0
+// x1x0 with V, bit 26, set), and MRS/MSR of FPCR and FPSR.
 constexpr bool is_fp_simd(std::uint32_t insn) {
   const unsigned op0 = (insn >> 25) & 0xf;
-  return (op0 & 7) == 7 || ((op0 & 5) == 4 && ((insn >> 26) & 1) != 0);
+  const bool fpcr_or_fpsr = (insn & 0xffdfffc0) == 0xd51b4400;
+  return (op0 & 7) == 7 || ((op0 & 5) == 4 && ((insn >> 26) & 1) != 0) || fpcr_or_fpsr;
 }
 
 // Bits the pricer leaves to the engine (see BlockFlags).

@@ -36,11 +36,13 @@ void TlbiHooks::install(GuestCpu& cpu, std::function<void(VirtAddr)> on_flush) {
       on_flush(kFlushAll);
       return;
     }
-    // Xt holds VA[55:12] in its bits 43:0 (the ASID above them).
+    // Xt holds VA[55:12] in its bits 43:0 (the ASID above them); bit 55
+    // extends to the top (TTBR1's half).
     const unsigned rt = insn & 0x1f;
     const std::uint64_t xt = rt == 31 ? 0 : c.reg(rt <= 28 ? UC_ARM64_REG_X0 + static_cast<int>(rt)
                                                            : (rt == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30));
-    on_flush((xt & ((std::uint64_t{1} << 44) - 1)) << 12);
+    const std::uint64_t va = (xt & ((std::uint64_t{1} << 44) - 1)) << 12;
+    on_flush((va >> 55) & 1 ? va | (~std::uint64_t{0} << 56) : va);
   });
 }
 

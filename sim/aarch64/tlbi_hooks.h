@@ -3,7 +3,9 @@
 // sweep, hooked right before it runs. One by address (`tlbi vae1`, `vaae1`,
 // `vale1`, `vaale1`, their inner-shareable forms) drops that page; one by
 // ASID or of everything (`tlbi aside1`, `vmalle1`) is a full flush for the
-// model. A TTBR0 write is none: with an ASID per slot a switch keeps the
+// model, which keeps no ASIDs: conservative, since an `aside1` for one slot
+// also clears what the model holds stale for another (a missed shootdown
+// hidden by a later ASID flush on the same CPU goes unseen). A TTBR0 write is none: with an ASID per slot a switch keeps the
 // translations (docs/aarch64.md).
 #pragma once
 

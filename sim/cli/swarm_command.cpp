@@ -15,7 +15,7 @@
 #include "sim/cli/output_file.h"
 #include "sim/report.h"
 #include "sim/scenario.h"
-#include "sim/simulator.h"
+#include "sim/simulation.h"
 #include "sim/swarm.h"
 
 namespace pristine::cli {
@@ -31,7 +31,7 @@ std::string scenario_name(std::uint64_t seed) { return fmt::format("swarm-{}.tom
 SeedResult run_seed(std::uint64_t seed, const std::filesystem::path& image) {
   try {
     const sim::Scenario scenario = sim::parse_scenario(sim::draw_swarm_scenario(seed), scenario_name(seed));
-    const sim::Report report = sim::Simulator(scenario, image).run();
+    const sim::Report report = sim::make_simulation(scenario, image)->run();
     if (report.pass()) return {true, ""};
     std::vector<std::string> kinds;
     for (const sim::Violation& v : report.violations) {
@@ -75,7 +75,7 @@ int replay(const SwarmOptions& o) {
   }
   const sim::Scenario scenario =
       sim::parse_scenario(text, o.write.empty() ? scenario_name(*o.replay) : o.write);
-  const sim::Report report = sim::Simulator(scenario, o.image).run();
+  const sim::Report report = sim::make_simulation(scenario, o.image)->run();
   std::cout << sim::render_text(report);
   return report.pass() ? 0 : 1;
 }
