@@ -55,10 +55,9 @@ std::uint32_t instruction_at(const GuestCpu& cpu, const GuestMemory& memory, Vir
 std::uint16_t immediate16(std::uint32_t insn) { return static_cast<std::uint16_t>(insn >> 5); }
 
 // Unicorn reports every instruction its CPU refuses as undefined (EXCP_UDEF)
-// and keeps the syndrome to itself; the architecture tells three apart by
-// the instruction and the controls (Arm ARM D1.10, D17.2.37):
-//   an FP/SIMD instruction while CPACR_EL1.FPEN traps it: EC 0x07, the lazy
-//     FP/SIMD switch of core/ (docs/fpu.md);
+// and keeps the syndrome to itself; the architecture tells these apart by
+// the instruction and the controls (Arm ARM D1.10, D17.2.37; FP/SIMD it
+// never refuses, fp_simd_trap_ahead below takes that trap):
 //   an access to DAIF from EL0 while SCTLR_EL1.UMA is 0: EC 0x18;
 //   anything else: EC 0x00.
 struct Refused {
@@ -72,7 +71,6 @@ bool fp_simd_trapped(const GuestCpu& cpu) {
 }
 
 Refused classify_refused(const GuestCpu& cpu, std::uint32_t insn) {
-  if (aarch64::is_fp_simd(insn) && fp_simd_trapped(cpu)) return {slot::kFpAccess, syndrome::fp_access()};
   const bool system = (insn & 0xffc00000) == 0xd5000000;  // MSR (immediate), MSR, MRS, SYS, SYSL
   const bool uma = (cpu.system_register(aarch64::kSctlrEl1) >> 9) & 1;
   if (system && cpu.user_mode() && !uma) {
@@ -92,7 +90,15 @@ Refused classify_refused(const GuestCpu& cpu, std::uint32_t insn) {
 // (run_guest runs the instructions before the trapping one, then takes the
 // trap). Unicorn 2.1.1 never traps FP/SIMD itself (its fp_exception_el is 0).
 bool fp_simd_trap_ahead(SimCpu& c, VirtAddr address, const BlockCost& cost) {
-  if (c.arch.running_to_fp_simd_trap || !fp_simd_trapped(c.cpu)) return false;
+  if (c.arch.running_to_fp_simd_trap) return false;
+  bool trapped;
+  if (is_kernel_address(address)) {
+    trapped = fp_simd_trapped(c.cpu);  // EL1: core/'s FP/SIMD save and restore, rare
+  } else {
+    if (!c.arch.el0_fp_simd_open) c.arch.el0_fp_simd_open = !fp_simd_trapped(c.cpu);
+    trapped = !*c.arch.el0_fp_simd_open;
+  }
+  if (!trapped) return false;
   c.arch.fp_simd_trap_at = address + cost.first_fp_simd_offset;
   c.stop = StopReason::FpSimdTrap;
   c.stopped_block = address;
@@ -113,7 +119,10 @@ void Simulator::install_hooks(SimCpu& cpu) {
 // Once per executed block, so it reads top to bottom with everything rare
 // out of line: the common block costs a cache lookup and two additions.
 void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
-  if (PRISTINE_UNLIKELY(c.iret_pending)) returned(c);
+  if (PRISTINE_UNLIKELY(c.iret_pending)) {
+    returned(c);
+    c.arch.el0_fp_simd_open.reset();
+  }
   if (PRISTINE_UNLIKELY(c.cycles >= c.stop_at || (c.poll_interrupt_flag && !c.interrupt_flag_closed)) &&
       stop_due(c, address)) {
     return;
