@@ -15,7 +15,6 @@
 #include "sim/report_builder.h"
 #include "sim/saturating.h"
 #include "core/drivers/uart_payload.h"
-#include "sim/x86_64/page_walk.h"
 
 namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
