@@ -5,24 +5,28 @@
 // simulation took. `pristine budget` runs this binary and judges the counters
 // against benches/budgets.toml.
 //
-//   hot_path_bench [--image=sim-kernel.elf] [--scenarios=DIR] [Google Benchmark flags]
-// (`pristine budget` passes both: an installed copy finds them beside it,
-// sim/cli/data_paths.h; the defaults are this build's.)
+//   hot_path_bench [--arch=x86_64|aarch64] [--image=IMAGE] [--scenarios=DIR] [Google Benchmark flags]
+// (`pristine budget` passes all three: an installed copy finds them beside
+// it, sim/cli/data_paths.h; the defaults are this build's.) With
+// --arch=aarch64 every scenario runs with its `arch` set to aarch64, on
+// aarch64-sim-kernel.elf unless --image says otherwise.
 #include <benchmark/benchmark.h>
 
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "benches/hot_paths.h"
-#include "sim/simulator.h"
+#include "sim/simulation.h"
 
 namespace {
 
 using namespace pristine::sim;
 
-std::filesystem::path g_image = PRISTINE_BUILD_DIR "/images/sim-kernel.elf";
+GuestArchitecture g_arch = GuestArchitecture::X86_64;
+std::optional<std::filesystem::path> g_image;
 std::filesystem::path g_scenarios = PRISTINE_SOURCE_DIR "/benches/scenarios";
 
 const HandlerReport* find_path(const Report& report, const std::string& name) {
@@ -33,12 +37,17 @@ const HandlerReport* find_path(const Report& report, const std::string& name) {
 }
 
 void measure(benchmark::State& state, const pristine::bench::HotPath& path) {
-  const Scenario scenario = load_scenario(g_scenarios / path.scenario);
+  Scenario scenario = load_scenario(g_scenarios / path.scenario);
+  scenario.arch = g_arch;
+  const std::filesystem::path image =
+      g_image.value_or(g_arch == GuestArchitecture::Aarch64 ? PRISTINE_BUILD_DIR "/images/aarch64-sim-kernel.elf"
+                                                            : PRISTINE_BUILD_DIR "/images/sim-kernel.elf");
+  const std::string name = pristine::bench::path_name(path, g_arch);
   Report report;
-  for (auto _ : state) report = Simulator(scenario, g_image).run();
-  const HandlerReport* h = find_path(report, path.path);
+  for (auto _ : state) report = make_simulation(scenario, image)->run();
+  const HandlerReport* h = find_path(report, name);
   if (!h) {
-    state.SkipWithError(("path " + std::string(path.path) + " not observed in " + path.scenario).c_str());
+    state.SkipWithError(("path " + name + " not observed in " + path.scenario).c_str());
     return;
   }
   // Exclusive figures: the path's own cost end to end, delivery included.
@@ -69,7 +78,14 @@ void measure(benchmark::State& state, const pristine::bench::HotPath& path) {
 int main(int argc, char** argv) {
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--image=", 8) == 0) {
+    if (std::strcmp(argv[i], "--arch=aarch64") == 0) {
+      g_arch = GuestArchitecture::Aarch64;
+    } else if (std::strcmp(argv[i], "--arch=x86_64") == 0) {
+      g_arch = GuestArchitecture::X86_64;
+    } else if (std::strncmp(argv[i], "--arch=", 7) == 0) {
+      std::cerr << "hot_path_bench: --arch: '" << (argv[i] + 7) << "' is no architecture (x86_64, aarch64)\n";
+      return 2;
+    } else if (std::strncmp(argv[i], "--image=", 8) == 0) {
       g_image = argv[i] + 8;
     } else if (std::strncmp(argv[i], "--scenarios=", 12) == 0) {
       g_scenarios = argv[i] + 12;

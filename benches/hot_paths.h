@@ -1,15 +1,25 @@
 // The hot paths under the budget gate: which benchmark measures which path
-// of the report, in which fixed scenario (benches/scenarios/). Shared by the
-// benchmark binary and `pristine calibrate`.
+// of the report, in which fixed scenario (benches/scenarios/), on either
+// architecture (the scenarios run as they are on x86-64, and with their
+// `arch` set to aarch64 for `pristine budget --arch aarch64`). Shared by the
+// benchmark binary, the gate and `pristine calibrate`.
 #pragma once
+
+#include "sim/guest_architecture.h"
 
 namespace pristine::bench {
 
 struct HotPath {
-  const char* benchmark;  // Google Benchmark name, and the key in benches/budgets.toml
+  const char* benchmark;  // Google Benchmark name, and the key in benches/budgets*.toml
   const char* scenario;   // benches/scenarios/...
   const char* path;       // the report's path name
+  const char* aarch64_path = nullptr;  // its name on AArch64, where the exception is called otherwise
 };
+
+// The report's name of `hot` on `arch`.
+constexpr const char* path_name(const HotPath& hot, sim::GuestArchitecture arch) {
+  return arch == sim::GuestArchitecture::Aarch64 && hot.aarch64_path ? hot.aarch64_path : hot.path;
+}
 
 inline constexpr HotPath kHotPaths[] = {
     {"timer_tick", "uniprocessor.toml", "timer"},
@@ -17,9 +27,9 @@ inline constexpr HotPath kHotPaths[] = {
     {"null_syscall", "uniprocessor.toml", "syscall/getpid"},
     {"syscall_clock", "uniprocessor.toml", "syscall/clock"},
     {"syscall_yield_switch", "uniprocessor.toml", "syscall/yield+switch"},
-    {"page_fault_map", "uniprocessor.toml", "page-fault"},
+    {"page_fault_map", "uniprocessor.toml", "page-fault", "data-abort"},
     {"spurious_interrupt", "uniprocessor.toml", "spurious"},
-    {"user_fault_kill", "uniprocessor.toml", "invalid-opcode+switch"},
+    {"user_fault_kill", "uniprocessor.toml", "invalid-opcode+switch", "undefined-instruction+switch"},
     {"ipi_reschedule", "multiprocessor.toml", "ipi-reschedule"},
     {"ipi_reschedule_switch", "multiprocessor.toml", "ipi-reschedule+switch"},
     {"ipi_tlb_shootdown", "multiprocessor.toml", "ipi-tlb-shootdown"},

@@ -67,7 +67,8 @@ void resume_at(TrapFrame& frame, VirtAddr ip);
 // its result after it left its CPU. Hot path; the frame is not running.
 void set_syscall_result(TrapFrame& frame, std::int64_t result);
 
-// Drop this CPU's cached translation of `page` (invlpg). Any ring-0 context.
+// Drop this CPU's cached translation of the ring-3 `page` (invlpg). Any
+// ring-0 context.
 void flush_tlb_page(VirtAddr page);
 // Drop every ring-3 translation this CPU caches (a CR3 reload: it costs
 // about one and a half invlpg, so from two pages on it is the cheaper flush).

@@ -72,7 +72,17 @@ Budgets parse_budgets(std::string_view text, const std::filesystem::path& file) 
   Budgets b;
   b.file = file;
   for (const auto& [key, node] : root) {
-    if (key.str() != "ceiling" && key.str() != "paths") fail(file, &node, std::string(key.str()), "unknown key (allowed: ceiling, [paths.NAME])");
+    if (key.str() != "arch" && key.str() != "ceiling" && key.str() != "paths") {
+      fail(file, &node, std::string(key.str()), "unknown key (allowed: arch, ceiling, [paths.NAME])");
+    }
+  }
+  if (const toml::node* arch = root.get("arch")) {
+    const std::optional<std::string_view> name = arch->value<std::string_view>();
+    if (name == architecture_name(GuestArchitecture::Aarch64)) {
+      b.arch = GuestArchitecture::Aarch64;
+    } else if (name != architecture_name(GuestArchitecture::X86_64)) {
+      fail(file, arch, "arch", "must be \"x86_64\" or \"aarch64\"");
+    }
   }
   b.ceiling = cycles(file, root, "", "ceiling", true);
   const toml::table* paths = root["paths"].as_table();
@@ -121,11 +131,12 @@ bool GateResult::pass() const {
 
 GateResult judge(const Budgets& budgets, const nlohmann::json& output) {
   GateResult result;
+  result.arch = budgets.arch;
   // Every hot path is judged, measured or not: a missing one fails the gate.
   for (const bench::HotPath& hot : bench::kHotPaths) {
     GateRow row;
     row.benchmark = hot.benchmark;
-    row.path = hot.path;
+    row.path = bench::path_name(hot, budgets.arch);
     const PathBudget* budget = budgets.find(hot.benchmark);
     row.budget = budget ? budget->budget : budgets.ceiling;
     if (budget) {
@@ -221,6 +232,7 @@ nlohmann::ordered_json to_json(const GateResult& result) {
   nlohmann::ordered_json j;
   j["schema_version"] = 1;
   j["gate"] = "budget";
+  j["arch"] = std::string(architecture_name(result.arch));
   j["baseline"] = optional(result.baseline_file);
   j["threshold_percent"] = result.baseline_file ? nlohmann::ordered_json(result.threshold_percent) : nlohmann::ordered_json(nullptr);
   auto& paths = j["paths"] = nlohmann::ordered_json::array();

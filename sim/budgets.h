@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/distribution.h"
+#include "sim/guest_architecture.h"
 #include "sim/host_types.h"
 #include "sim/report_comparison.h"
 
@@ -28,6 +29,9 @@ struct PathBudget {
 
 struct Budgets {
   std::filesystem::path file;
+  // The architecture whose image the budgets judge (the file's `arch` key;
+  // x86-64 when absent): it names the paths (benches/hot_paths.h).
+  GuestArchitecture arch = GuestArchitecture::X86_64;
   Cycles ceiling = 1000;         // no budget may exceed it: the hard gate for every path
   std::vector<PathBudget> paths;
   const PathBudget* find(const std::string& benchmark) const;
@@ -67,6 +71,7 @@ struct GateResult {
   std::vector<GateRow> rows;
   std::optional<std::string> baseline_file;  // set by apply_baseline
   double threshold_percent = 0;
+  GuestArchitecture arch = GuestArchitecture::X86_64;  // the budgets file's
   bool pass() const;
 };
 

@@ -122,11 +122,18 @@ const char* source_name(FigureSet::Source source) {
 
 FigureSet figures_of(const nlohmann::json& document, const std::string& file) {
   if (!document.is_object()) refuse(file, "", "not a JSON object: neither a `pristine sim --json` report nor a `pristine budget --json` result");
+  const auto with_arch = [&](FigureSet set) {
+    if (document.contains("arch")) {
+      if (!document["arch"].is_string()) refuse(file, "arch", "must be a string");
+      set.arch = document["arch"].get<std::string>();
+    }
+    return set;
+  };
   if (document.contains("gate")) {
     if (document["gate"] != "budget") refuse(file, "gate", fmt::format("{} is not \"budget\"", document["gate"].dump()));
-    return budget_figures(document, file);
+    return with_arch(budget_figures(document, file));
   }
-  if (document.contains("scenario") && document.contains("handlers")) return sim_figures(document, file);
+  if (document.contains("scenario") && document.contains("handlers")) return with_arch(sim_figures(document, file));
   refuse(file, "", "neither a `pristine sim --json` report (scenario, handlers) nor a `pristine budget --json` result (gate)");
 }
 

@@ -39,6 +39,7 @@ struct FigureSet {
   Source source = Source::SimReport;
   std::string file;
   std::vector<PathFigures> paths;
+  std::string arch;  // the document's `arch` ("x86_64", "aarch64"); empty if it names none
 };
 
 const char* source_name(FigureSet::Source source);

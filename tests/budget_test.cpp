@@ -3,13 +3,15 @@
 // path, the figure and the commits to look at, when the timer path gets one
 // UART character of work (sim-kernel-broken-timer-console.elf); its --json
 // result, --junit cases and --baseline regressions (docs/ci-results.md).
-// Each end-to-end case runs the benchmarks (tens of seconds): four runs in all.
+// The AArch64 gate (`--arch aarch64`) likewise. Each end-to-end case runs
+// the benchmarks (seconds to tens of seconds): six runs in all.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "tests/run_command.h"
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <regex>
 #include <string>
@@ -33,6 +35,15 @@ TEST(BudgetsFile, TheReviewedFileParsesAndEveryBudgetIsUnderTheCeiling) {
   for (const PathBudget& p : b.paths) EXPECT_LE(p.budget, b.ceiling) << p.benchmark;
 }
 
+TEST(BudgetsFile, TheAarch64FileIsAarch64sAndEveryBudgetIsUnderTheCeiling) {
+  const Budgets b = load_budgets(PRISTINE_SOURCE_DIR "/benches/budgets-aarch64.toml");
+  EXPECT_EQ(b.arch, GuestArchitecture::Aarch64);
+  EXPECT_EQ(b.ceiling, 1000u);
+  EXPECT_EQ(b.paths.size(), std::size(bench::kHotPaths)) << "a reviewed budget for every hot path";
+  for (const PathBudget& p : b.paths) EXPECT_LE(p.budget, b.ceiling) << p.benchmark;
+  EXPECT_EQ(load_budgets(PRISTINE_SOURCE_DIR "/benches/budgets.toml").arch, GuestArchitecture::X86_64);
+}
+
 TEST(BudgetsFile, ErrorsNameTheFileLineAndKey) {
   try {
     parse_budgets("ceiling = 1000\n[paths.timer_tick]\nbudget = 1200\n", "b.toml");
@@ -49,6 +60,28 @@ nlohmann::json output_with(const std::string& benchmark, double cycles_max) {
   nlohmann::json out;
   out["benchmarks"] = nlohmann::json::array({{{"name", benchmark + "/iterations:1"}, {"cycles_max", cycles_max}, {"count", 5.0}}});
   return out;
+}
+
+// The gate's rows name the paths as the architecture's reports do.
+TEST(BudgetJudgement, AnAarch64GateJudgesThePathsByAarch64sNames) {
+  const Budgets b = parse_budgets("arch = \"aarch64\"\nceiling = 1000\n[paths.page_fault_map]\nbudget = 990\n", "b.toml");
+  const GateResult result = judge(b, output_with("page_fault_map", 900));
+  const auto row = std::find_if(result.rows.begin(), result.rows.end(),
+                                [](const GateRow& r) { return r.benchmark == "page_fault_map"; });
+  ASSERT_NE(row, result.rows.end());
+  EXPECT_EQ(row->path, "data-abort");
+  EXPECT_FALSE(row->over());
+  EXPECT_EQ(to_json(result)["arch"], "aarch64");
+  EXPECT_EQ(to_json(judge(parse_budgets("ceiling = 1000\n[paths.page_fault_map]\nbudget = 990\n", "b.toml"),
+                          output_with("page_fault_map", 900)))["arch"],
+            "x86_64");
+  try {
+    parse_budgets("arch = \"riscv64\"\nceiling = 1000\n[paths.timer_tick]\nbudget = 10\n", "b.toml");
+    FAIL() << "an unknown architecture was accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()).substr(0, 9), "b.toml:1:") << e.what();
+    EXPECT_EQ(e.key(), "arch");
+  }
 }
 
 TEST(BudgetJudgement, APathAtItsBudgetFailsAndAMissingPathFails) {
@@ -247,6 +280,48 @@ TEST(BudgetGate, OneUartCharacterOnTheTimerPathFailsItNamingThePath) {
   // In a git checkout the exact range (git log --oneline SHA..HEAD); without
   // history (a tarball, a shallow clone that cut it), still where to look.
   EXPECT_NE(m[2].str().find("the commits since"), std::string::npos) << m[2];
+}
+
+// `pristine budget --arch aarch64`: the AArch64 image's hot paths against
+// benches/budgets-aarch64.toml, every one under 1000 modeled cycles; the
+// same gate fails an AArch64 image that breaks the rules on a hot path.
+TEST(BudgetGate, Aarch64PassesOnTheCurrentCodeWithEveryPathUnderTheCeiling) {
+  const auto dir = test_dir("budget-aarch64");
+  const auto r = pristine("budget --arch aarch64 --json " + (dir / "result.json").string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("budget gate: PASS"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("budgets-aarch64.toml"), std::string::npos) << r.output;
+  const auto result = nlohmann::json::parse(std::ifstream(dir / "result.json"));
+  EXPECT_EQ(result["arch"], "aarch64");
+  ASSERT_EQ(result["paths"].size(), std::size(bench::kHotPaths));
+  for (const auto& p : result["paths"]) {
+    ASSERT_FALSE(p["cycles"].is_null()) << p.dump();
+    EXPECT_LT(p["cycles"]["max"].get<Cycles>(), 1000u) << p["benchmark"];
+    EXPECT_EQ(p["violations"], 0) << p["benchmark"];
+  }
+  EXPECT_EQ(result["paths"][5]["path"], "data-abort");
+
+  // Its result is no baseline for the x86-64 gate, and x86-64's budgets are
+  // not AArch64's: both refused before the benchmarks run.
+  const auto baseline = pristine("budget --baseline " + (dir / "result.json").string());
+  EXPECT_EQ(baseline.status, 2) << baseline.output;
+  EXPECT_NE(baseline.output.find("arch: aarch64, and the gate runs x86_64"), std::string::npos) << baseline.output;
+  EXPECT_EQ(baseline.output.find("budget gate:"), std::string::npos) << "ran the benchmarks";
+  const auto budgets = pristine("budget --arch aarch64 --budgets " PRISTINE_SOURCE_DIR "/benches/budgets.toml");
+  EXPECT_EQ(budgets.status, 2) << budgets.output;
+  EXPECT_NE(budgets.output.find("budgets.toml: arch: the budgets are x86_64's, and the gate runs aarch64"),
+            std::string::npos)
+      << budgets.output;
+  EXPECT_EQ(budgets.output.find("budget gate:"), std::string::npos) << "ran the benchmarks";
+}
+
+TEST(BudgetGate, Aarch64FailsAnImageThatSkipsTheEndOfInterrupt) {
+  const auto r = pristine("budget --arch aarch64 --image " PRISTINE_BUILD_DIR
+                          "/images/aarch64-sim-kernel-broken-missing-eoi.elf --benchmark-json " PRISTINE_BUILD_DIR
+                          "/tests/budget-test-aarch64-broken.json");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("\nbudget gate: FAIL\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("FAIL: timer_tick (timer): the run broke the rules"), std::string::npos) << r.output;
 }
 
 }  // namespace

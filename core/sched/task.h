@@ -136,7 +136,9 @@ struct Task {
   std::int64_t ipc_result;
   std::uint32_t ipc_deliver;   // 1: ipc_result is its call's result
   std::uint32_t reserved3;
-  std::uint8_t ipc_message[ipc::kMaxMessage];  // a channel sender's message, while it waits
+  // A channel sender's message, while it waits; word-aligned, as the queue's
+  // cells, for queue_send's word copy (core/sync/ipc.cpp).
+  alignas(8) std::uint8_t ipc_message[ipc::kMaxMessage];
   // Memory (memory_allocate/memory_free, core/mem/heap_regions.h): the
   // regions of its process's heap, in the process's first task only.
   std::atomic<std::uint64_t> heap_regions;

@@ -92,6 +92,7 @@ struct IpcPool {
   std::atomic<std::uint32_t> pollers;  // bit n: task n waits in poll
   std::uint8_t queue_depth[pristine::sync::kMaxObjects];
   std::uint8_t cell_length[pristine::sync::kMaxObjects][pristine::ipc::kMaxQueueDepth];
-  std::uint8_t cells[pristine::sync::kMaxObjects][pristine::ipc::kMaxQueueDepth][pristine::ipc::kMaxMessage];
+  // Word-aligned, as Task::ipc_message, for queue_send's word copy.
+  alignas(8) std::uint8_t cells[pristine::sync::kMaxObjects][pristine::ipc::kMaxQueueDepth][pristine::ipc::kMaxMessage];
 };
 extern "C" IpcPool pristine_ipc;

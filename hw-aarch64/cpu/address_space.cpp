@@ -62,9 +62,10 @@ static_assert(sizeof(Table) == kPageSize);
 
 // Per slot, bumped by every change that leaves translations of its space
 // stale (unmap, protect, a scrub); per CPU, the generation each slot had
-// when this CPU last switched to it. A slot's generation starts at 1 when
-// its space is built and no CPU has seen 1 yet, so a CPU's first switch to
-// a slot flushes its ASID too. (A 32-bit count wraps after 2^32 changes of
+// when this CPU last switched to it. Both start at 0: spaces are built once,
+// at boot, and no CPU holds an EL0 translation before a slot's first run
+// (each invalidated its whole TLB when it turned its MMU on, mmu_setup.cpp),
+// so a first run needs no flush. (A 32-bit count wraps after 2^32 changes of
 // one slot: far past any run here.)
 std::uint32_t g_slot_generation[kMaxTasks];
 std::uint32_t g_seen_generation[kMaxCpus][kMaxTasks];
@@ -105,6 +106,8 @@ PRISTINE_HOT std::uint64_t slot_of(PhysAddr root) {
 
 // Translations of the slot's space may be stale on CPUs that do not run it
 // now: each flushes its ASID before running it again (switch_address_space).
+// The CPU that made the change flushes again too: recording that it is up to
+// date would cost the change, a path the budget judges, a dozen cycles.
 PRISTINE_HOT void space_changed(PhysAddr root) {
   const std::uint64_t slot = slot_of(root);
   if (slot < kMaxTasks) __atomic_fetch_add(&g_slot_generation[slot], 1, __ATOMIC_RELEASE);
@@ -112,7 +115,8 @@ PRISTINE_HOT void space_changed(PhysAddr root) {
 
 // One `dc zva` zeroes a block of DCZID_EL0's size (64 bytes on the
 // Cortex-A57 and A76: 64 a page, where stores of the zero register pair take
-// 256); a CPU that prohibits it (DCZID_EL0.DZP) gets the stores.
+// 256), eight to a turn of the loop so that its count and branch are paid
+// once per 512 bytes; a CPU that prohibits it (DCZID_EL0.DZP) gets the stores.
 void zero_page(std::uint64_t physical) {
   auto* p = reinterpret_cast<std::uint8_t*>(physical + aarch64::kKernelOffset);
   const std::uint64_t dczid = PRISTINE_READ_SYSREG(dczid_el0);
@@ -123,10 +127,23 @@ void zero_page(std::uint64_t physical) {
   }
   const std::uint64_t block = std::uint64_t{4} << (dczid & kDczidBlockSize);
   std::uint64_t blocks = kPageSize / block;
-  asm volatile("1: dc zva, %0\n add %0, %0, %2\n subs %1, %1, #1\n b.ne 1b"
-               : "+r"(p), "+r"(blocks)
-               : "r"(block)
-               : "memory", "cc");
+  if (blocks % 8 != 0) {  // blocks of 1 KiB or more: a page holds fewer than eight
+    asm volatile("1: dc zva, %0\n add %0, %0, %2\n subs %1, %1, #1\n b.ne 1b"
+                 : "+r"(p), "+r"(blocks)
+                 : "r"(block)
+                 : "memory", "cc");
+    return;
+  }
+  std::uint64_t turns = blocks / 8;
+  asm volatile(
+      "1: dc zva, %0\n add %0, %0, %2\n dc zva, %0\n add %0, %0, %2\n"
+      "   dc zva, %0\n add %0, %0, %2\n dc zva, %0\n add %0, %0, %2\n"
+      "   dc zva, %0\n add %0, %0, %2\n dc zva, %0\n add %0, %0, %2\n"
+      "   dc zva, %0\n add %0, %0, %2\n dc zva, %0\n add %0, %0, %2\n"
+      "   subs %1, %1, #1\n b.ne 1b"
+      : "+r"(p), "+r"(turns)
+      : "r"(block)
+      : "memory", "cc");
 }
 
 }  // namespace
@@ -140,7 +157,6 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uin
   Table& level2 = g_level2[slot];
   Table& level3 = g_level3[slot];
   for (unsigned i = 0; i < 512; ++i) root[i] = level2[i] = level3[i] = 0;
-  __atomic_store_n(&g_slot_generation[slot], 1, __ATOMIC_RELEASE);
   root[aarch64::table_index(base, 1)] = aarch64::physical_of(level2) | d::kValid | d::kTable;
   level2[aarch64::table_index(base, 2)] = aarch64::physical_of(level3) | d::kValid | d::kTable;
   const auto text = reinterpret_cast<std::uint64_t>(__user_start);
@@ -159,26 +175,35 @@ PhysAddr user_address_space(std::uint32_t slot, VirtAddr private_start, std::uin
     }
     level3[i] = entry;
   }
+  // Every writer of a slot's tables makes them visible to the table walks
+  // itself, so that switch_address_space's flush needs no barrier of its own.
+  asm volatile("dsb ishst" ::: "memory");
   return aarch64::physical_of(root);
 }
 
 // TTBR0 with the slot's ASID; its translations dropped first only if its
 // space changed since this CPU last ran it (above). Interrupts are off on
-// the switch path: the CPU's row is its own.
+// the switch path: the CPU's row is its own. No `dsb ishst` before the
+// flush: whoever wrote the tables (this CPU or another) issued one before it
+// bumped the generation this CPU reads (user_address_space, scrub_user_slot,
+// and the unmaps' and protect's flushes). One `isb` serves both the new base
+// and the flush: nothing between them translates a user address.
 PRISTINE_HOT void switch_address_space(PhysAddr root) {
   if ((PRISTINE_READ_SYSREG(ttbr0_el1) & d::kAddressMask) == root) return;
   const std::uint64_t slot = slot_of(root);
   const std::uint64_t asid = (slot + 1) << kAsidShift;
   PRISTINE_WRITE_SYSREG(ttbr0_el1, root | asid);
+  if (slot < kMaxTasks) {
+    const std::uint32_t generation = __atomic_load_n(&g_slot_generation[slot], __ATOMIC_ACQUIRE);
+    // machine::cpu_id(), read inline: TPIDR_EL1 holds the CPU's index (board_init.cpp).
+    std::uint32_t& seen = g_seen_generation[PRISTINE_READ_SYSREG(tpidr_el1)][slot];
+    if (seen != generation) {
+      seen = generation;
+      // TLBI ASIDE1 takes the ASID in bits 63:48 of its operand (Arm ARM C5.5).
+      asm volatile("tlbi aside1, %0\n dsb nsh" ::"r"(asid) : "memory");
+    }
+  }
   aarch64::isb();
-  if (slot >= kMaxTasks) return;
-  const std::uint32_t generation = __atomic_load_n(&g_slot_generation[slot], __ATOMIC_ACQUIRE);
-  // machine::cpu_id(), read inline: TPIDR_EL1 holds the CPU's index (board_init.cpp).
-  std::uint32_t& seen = g_seen_generation[PRISTINE_READ_SYSREG(tpidr_el1)][slot];
-  if (seen == generation) return;
-  seen = generation;
-  // TLBI ASIDE1 takes the ASID in bits 63:48 of its operand (Arm ARM C5.5).
-  asm volatile("dsb ishst\n tlbi aside1, %0\n dsb nsh\n isb" ::"r"(asid) : "memory");
 }
 
 PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
@@ -188,7 +213,12 @@ PRISTINE_HOT bool map_user_page(PhysAddr root, VirtAddr page) {
   if (*pte & d::kValid) return true;
   zero_page(user_physical(page));
   *pte = aarch64::leaf_descriptor(user_physical(page), kUserData, false);
-  flush_tlb_page(page);
+  // A TLB never holds an entry that gave a translation fault (the Arm ARM's
+  // rule for invalid descriptors), so there is nothing to invalidate: the
+  // barrier makes the entry visible to the table walk before the `eret`
+  // (context-synchronising) retries the access (docs/aarch64.md, "The hard
+  // gate").
+  asm volatile("dsb ishst" ::: "memory");
   return true;
 }
 
@@ -199,14 +229,18 @@ PRISTINE_HOT void scrub_user_slot(PhysAddr root, VirtAddr private_start, VirtAdd
   zero_page(user_physical(counter_page));
   *word = progress;
   if (!drop_pages) return;
+  // The private region's entries lie side by side in the slot's level-3
+  // table (both ends checked): one store each, the counter page's kept.
   constexpr std::uint64_t kPages =
       (PRISTINE_USER_STACK_SIZE + PRISTINE_USER_COUNTER_SIZE + PRISTINE_USER_HEAP_SIZE) / kPageSize;
-  for (std::uint64_t i = 0; i < kPages; ++i) {
-    const VirtAddr page = private_start + i * kPageSize;
-    if (page == counter_page) continue;
-    if (std::uint64_t* pte = user_pte(root, page)) *pte = 0;
+  constexpr std::uint64_t kCounterIndex = PRISTINE_USER_STACK_SIZE / kPageSize;
+  std::uint64_t* const first = user_pte(root, private_start);
+  if (first && user_pte(root, private_start + (kPages - 1) * kPageSize)) {
+    for (std::uint64_t i = 0; i < kCounterIndex; ++i) first[i] = 0;
+    for (std::uint64_t i = kCounterIndex + 1; i < kPages; ++i) first[i] = 0;
   }
-  space_changed(root);  // the reuse's flush, on every CPU that ran the slot
+  asm volatile("dsb ishst" ::: "memory");  // visible to the walks before the generation (switch_address_space)
+  space_changed(root);                     // the reuse's flush, on every CPU that ran the slot
 }
 
 PRISTINE_HOT void reset_user_counter(VirtAddr counter) {

@@ -80,6 +80,11 @@ int run_budget(const BudgetOptions& o) {
     std::cerr << "error: " << e.what() << '\n';
     return 2;
   }
+  if (budgets.arch != o.arch) {
+    std::cerr << fmt::format("error: {}: arch: the budgets are {}'s, and the gate runs {} (--arch)\n",
+                             o.budgets.string(), sim::architecture_name(budgets.arch), sim::architecture_name(o.arch));
+    return 2;
+  }
   // The baseline is read before the benchmarks run: a bad one costs nothing.
   std::optional<sim::FigureSet> baseline;
   if (o.baseline) {
@@ -92,6 +97,13 @@ int run_budget(const BudgetOptions& o) {
     if (baseline->source != sim::FigureSet::Source::BudgetResult) {
       std::cerr << fmt::format("pristine budget: --baseline: {} is {}, not a `pristine budget --json` result\n",
                                *o.baseline, sim::source_name(baseline->source));
+      return 2;
+    }
+    // A result without `arch` predates the key: an x86-64 one.
+    const std::string_view baseline_arch = baseline->arch.empty() ? "x86_64" : std::string_view(baseline->arch);
+    if (baseline_arch != sim::architecture_name(o.arch)) {
+      std::cerr << fmt::format("pristine budget: --baseline: {}: arch: {}, and the gate runs {}\n", *o.baseline,
+                               baseline_arch, sim::architecture_name(o.arch));
       return 2;
     }
   }
@@ -110,7 +122,8 @@ int run_budget(const BudgetOptions& o) {
     std::cerr << fmt::format("pristine budget: --benchmark-json {}\n", e.what());
     return 2;
   }
-  const int status = run_process({o.benchmarks.string(), "--image=" + o.image.string(),
+  const int status = run_process({o.benchmarks.string(), fmt::format("--arch={}", sim::architecture_name(o.arch)),
+                                  "--image=" + o.image.string(),
                                   "--scenarios=" + o.scenarios.string(),
                                   "--benchmark_out=" + staged->temporary(), "--benchmark_out_format=json"});
   if (status != 0) {

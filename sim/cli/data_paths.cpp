@@ -17,6 +17,7 @@ DataPaths find_data_paths(const char* argv0) {
       .scenarios = share / "scenarios",
       .bench_scenarios = share / "benches" / "scenarios",
       .budgets = share / "benches" / "budgets.toml",
+      .budgets_aarch64 = share / "benches" / "budgets-aarch64.toml",
       .hot_path_bench = root / "libexec" / "pristine" / "hot_path_bench",
   };
   if (const char* dir = std::getenv("PRISTINE_IMAGE_DIR")) paths.images = dir;

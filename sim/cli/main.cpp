@@ -4,8 +4,8 @@
 //                                            --trace: Chrome trace-event JSON for Perfetto, docs/traces.md)
 //   boot [--tcg|--icount|--kvm] [--smp N] [--seconds S] [--debug] [-- QEMU ARGS]
 //                                            boot kernel.elf in QEMU
-//   budget [--image IMG] [--budgets FILE] [--json FILE] [--baseline FILE [--threshold PCT]] [--junit FILE]
-//                                            the cycle-budget gate (benches/budgets.toml)
+//   budget [--arch A] [--image IMG] [--budgets FILE] [--json FILE] [--baseline FILE [--threshold PCT]] [--junit FILE]
+//                                            the cycle-budget gate (benches/budgets.toml, budgets-aarch64.toml)
 //   compare A.json B.json [--threshold PCT] [--json FILE]
 //                                            per path, what changed between two runs (docs/ci-results.md)
 //   calibrate [--kvm] [--arch A] [--junit FILE]  simulator against QEMU -icount, path by path
@@ -286,14 +286,23 @@ int main(int argc, char** argv) {
       // The repository the budgets file is in (for the commit range), if it is in one.
       .source_dir = std::filesystem::canonical(data.budgets, no_source).parent_path().parent_path(),
   };
-  budget->add_option("--image", budget_options.image, "Simulator kernel image to measure")->capture_default_str();
-  budget->add_option("--budgets", budget_options.budgets, "Budgets file")->capture_default_str();
+  std::string budget_arch = "x86_64";
+  budget->add_option("--arch", budget_arch,
+                     "x86_64 (sim-kernel.elf against benches/budgets.toml, the default) or aarch64 "
+                     "(aarch64-sim-kernel.elf against benches/budgets-aarch64.toml; image and budgets follow unless "
+                     "given)")
+      ->check(CLI::IsMember({"x86_64", "aarch64"}))
+      ->capture_default_str();
+  auto* budget_image =
+      budget->add_option("--image", budget_options.image, "Simulator kernel image to measure")->capture_default_str();
+  auto* budget_budgets = budget->add_option("--budgets", budget_options.budgets, "Budgets file")->capture_default_str();
   budget->add_option("--benchmarks", budget_options.benchmarks, "The hot_path_bench binary")->capture_default_str();
   budget->add_option_function<std::string>(
       "--json", [&budget_options](const std::string& file) { budget_options.json = file; },
       "Write the gate's result as JSON to FILE: per path its figures, budget, headroom, goal, verdict (docs/ci-results.md)");
-  budget->add_option("--benchmark-json", budget_options.benchmark_json, "Where to keep the raw Google Benchmark JSON")
-      ->capture_default_str();
+  auto* budget_benchmark_json =
+      budget->add_option("--benchmark-json", budget_options.benchmark_json, "Where to keep the raw Google Benchmark JSON")
+          ->capture_default_str();
   auto* budget_baseline = budget->add_option_function<std::string>(
       "--baseline", [&budget_options](const std::string& file) { budget_options.baseline = file; },
       "Also fail a path whose figures rose by more than --threshold against FILE (an earlier `budget --json` result)");
@@ -452,7 +461,17 @@ int main(int argc, char** argv) {
   try {
     if (*sim) return run_sim(scenario_file, seed, json_file, junit_file, trace_file, sim_image, data.images, plan_only, verbose);
     if (*compare) return pristine::cli::run_compare(compare_options);
-    if (*budget) return pristine::cli::run_budget(budget_options);
+    if (*budget) {
+      if (budget_arch == "aarch64") {
+        budget_options.arch = pristine::sim::GuestArchitecture::Aarch64;
+        if (budget_image->count() == 0) budget_options.image = default_image(argv[0], "aarch64-sim-kernel.elf");
+        if (budget_budgets->count() == 0) budget_options.budgets = data.budgets_aarch64;
+        if (budget_benchmark_json->count() == 0) {
+          budget_options.benchmark_json = data.root / "hot-path-benchmarks-aarch64.json";
+        }
+      }
+      return pristine::cli::run_budget(budget_options);
+    }
     if (*list) return pristine::cli::run_list(list_options, std::cout);
     if (*report) {
       if (const std::string problem = pristine::cli::output_path_problem(report_options.html); !problem.empty()) {
