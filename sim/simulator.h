@@ -106,6 +106,9 @@ class Simulator : public Simulation {
   void install_hooks(SimCpu& cpu);
   // x86-64's: a fast string's bytes, then flag_forbidden.
   void charge_rare(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
+  // AArch64's: at a return to EL0 in another space, no translation the CPU
+  // holds for its ASID that its tables no longer give (sim/aarch64/asid_tlb.h).
+  void check_held_translations(SimCpu& cpu);
   // What an exception or software interrupt is measured as: its vector's
   // path, or the system call it makes.
   PathId exception_path(const SimCpu& cpu, const DeliveryRequest& request) const;

@@ -93,12 +93,14 @@ bool GuestCpu::fill_tlb(uc_engine*, std::uint64_t engine_page, uc_mem_type type,
   auto* cpu = static_cast<GuestCpu*>(self);
   const VirtAddr page = engine_page & ~(kMmuPageSize - 1);
   const PageAccess access{.write = type == UC_MEM_WRITE, .fetch = type == UC_MEM_FETCH, .user = cpu->user_mode()};
-  PageTranslation t = cpu->translate(page, access);
+  const TranslationControl control = cpu->translation_control();
+  PageTranslation t = walk_page_tables(*cpu->memory_, control, page, access);
   if (cpu->taken_away_ == page) t = {.fault_status = fault_status(FaultKind::Translation, 3)};
   if (!t.ok) {
     cpu->refusal_ = Refusal{.page = page, .access = access, .fault_status = t.fault_status};
     return false;
   }
+  if (is_lower_half(page)) cpu->held_.filled(asid_of(control.ttbr0), page, t.page);
   entry->paddr = t.page | (engine_page & (kMmuPageSize - 1));
   entry->perms = static_cast<uc_prot>((t.readable ? UC_PROT_READ : 0) | (t.writable ? UC_PROT_WRITE : 0) |
                                       (t.executable ? UC_PROT_EXEC : 0));

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "sim/aarch64/asid_tlb.h"
 #include "sim/aarch64/page_walk.h"
 #include "sim/aarch64/system_registers.h"
 #include "sim/guest_memory.h"
@@ -68,6 +69,9 @@ class GuestCpu {
   // The translation registers and PSTATE.PAN, as they are now.
   TranslationControl translation_control() const;
   PageTranslation translate(VirtAddr page, const PageAccess& access) const;
+  // What this CPU's TLB may hold of the EL0 spaces (sim/aarch64/asid_tlb.h):
+  // every lower-half translation the MMU gave, until a `tlbi` drops it.
+  AsidTlb& held_translations() { return held_; }
   // The access the MMU refused in the last run (the run stopped with
   // UC_ERR_EXCEPTION), once.
   std::optional<Refusal> take_refusal() {
@@ -101,6 +105,7 @@ class GuestCpu {
   const GuestMemory* memory_ = nullptr;
   std::optional<Refusal> refusal_;
   std::optional<VirtAddr> taken_away_;
+  AsidTlb held_;
 };
 
 }  // namespace pristine::sim::aarch64

@@ -17,6 +17,9 @@ struct ArchRunState {
   // only EL1 writes CPACR_EL1 and EL1 returns to EL0 by `eret` (on_block
   // forgets it at the block after one).
   std::optional<bool> el0_fp_simd_open;
+  // TTBR0_EL1 at the last return to EL0 whose held translations were checked
+  // (Simulator::check_held_translations).
+  std::uint64_t checked_ttbr0 = 0;
 };
 
 }  // namespace pristine::sim::aarch64

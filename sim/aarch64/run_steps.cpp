@@ -113,7 +113,17 @@ void Simulator::install_hooks(SimCpu& cpu) {
   check(uc_hook_add(cpu.cpu.uc(), &hook, UC_HOOK_INTR, reinterpret_cast<void*>(interrupt_hook), &cpu, 1, 0),
         "hook intr");
   SimCpu* raw = &cpu;
-  arch_.tlbi_hooks.install(cpu.cpu, [this, raw](VirtAddr page) { page_flushed(*raw, page); });
+  arch_.tlbi_hooks.install(cpu.cpu, [this, raw](const TlbiOperation& op) {
+    aarch64::AsidTlb& held = raw->cpu.held_translations();
+    switch (op.scope) {
+      case TlbiOperation::Scope::PageOfAsid: held.flush_page(op.asid, op.page); break;
+      case TlbiOperation::Scope::PageOfEveryAsid: held.flush_page_every_asid(op.page); break;
+      case TlbiOperation::Scope::Asid: held.flush_asid(op.asid); break;
+      case TlbiOperation::Scope::Everything: held.flush_all(); break;
+    }
+    const bool by_page = op.scope == TlbiOperation::Scope::PageOfAsid || op.scope == TlbiOperation::Scope::PageOfEveryAsid;
+    page_flushed(*raw, by_page ? op.page : kFlushAll);
+  });
 }
 
 // Once per executed block, so it reads top to bottom with everything rare
@@ -122,6 +132,7 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   if (PRISTINE_UNLIKELY(c.iret_pending)) {
     returned(c);
     c.arch.el0_fp_simd_open.reset();
+    if (c.cpu.user_mode()) check_held_translations(c);
   }
   if (PRISTINE_UNLIKELY(c.cycles >= c.stop_at || (c.poll_interrupt_flag && !c.interrupt_flag_closed)) &&
       stop_due(c, address)) {
@@ -137,6 +148,34 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   c.iret_pending = (cost->flags & aarch64::kBlockEndsWithEret) != 0;
   if (cost->flags & aarch64::kBlockMayOpenInterrupts) c.interrupt_flag_closed = false;
   c.last_block_flags = cost->flags;
+}
+
+// A CPU back at EL0 under a TTBR0 it did not return under last time (a
+// switch of space) must hold no translation of that ASID that the tables no
+// longer give: a slot reused, or a space changed while another CPU ran it,
+// is flushed from this CPU's TLB before the space runs here again
+// (hw-aarch64/cpu/address_space.cpp, switch_address_space). Checked once
+// per change of TTBR0, not per return: a space's own changes while it runs
+// are the shootdown model's (sim/tlb_model.h).
+void Simulator::check_held_translations(SimCpu& c) {
+  const std::uint64_t ttbr0 = c.cpu.system_register(aarch64::kTtbr0El1);
+  if (ttbr0 == c.arch.checked_ttbr0) return;
+  c.arch.checked_ttbr0 = ttbr0;
+  const std::uint16_t asid = aarch64::asid_of(ttbr0);
+  const auto stale = c.cpu.held_translations().take_stale(asid, [&](VirtAddr page) -> std::optional<PhysAddr> {
+    const aarch64::PageTranslation t = c.cpu.translate(page, {.user = true});
+    return t.ok ? std::optional<PhysAddr>(t.page) : std::nullopt;
+  });
+  if (!stale) return;
+  const aarch64::PageTranslation now = c.cpu.translate(stale->page, {.user = true});
+  violations_.raise({.kind = "stale-translation",
+                     .message = fmt::format("CPU {} returned to task {} at EL0 (ASID {}) while its TLB still held "
+                                            "page {:#x} -> {:#x}, which the task's tables {}: the space changed "
+                                            "without a flush of its ASID on this CPU",
+                                            c.cpu.id(), kernel_.task_name(current_task(c)), asid, stale->page,
+                                            stale->physical,
+                                            now.ok ? fmt::format("map to {:#x}", now.page) : std::string("no longer map")),
+                     .at_cycle = c.cycles});
 }
 
 // An `svc` from EL0 is a system call, measured as the call its x8 names; from

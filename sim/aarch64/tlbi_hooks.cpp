@@ -2,7 +2,6 @@
 
 #include <cstring>
 
-#include "sim/tlb_model.h"
 
 namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
@@ -17,9 +16,10 @@ std::uint32_t word(std::span<const std::uint8_t> code) {
   return w;
 }
 
-// op2 (bits 7:5) of the ones by address: vae1 1, vaae1 3, vale1 5, vaale1 7;
-// 0 is vmalle1, 2 aside1 (CRm 7, or 3 for the inner-shareable forms).
-bool by_address(std::uint32_t insn) { return ((insn >> 5) & 1) != 0; }
+// op2 (bits 7:5): vmalle1 0, vae1 1, aside1 2, vaae1 3, vale1 5, vaale1 7
+// (CRm 7, or 3 for the inner-shareable forms): bit 0 set for the ones by
+// address, bit 1 set (of those) for every ASID's.
+unsigned op2(std::uint32_t insn) { return (insn >> 5) & 7; }
 
 }  // namespace
 
@@ -29,20 +29,28 @@ bool TlbiHooks::matches(const cs_insn& insn) {
 
 TlbiHooks::TlbiHooks(const GuestMemory& memory, std::vector<VirtAddr> sites) : hooks_(memory, std::move(sites)) {}
 
-void TlbiHooks::install(GuestCpu& cpu, std::function<void(VirtAddr)> on_flush) {
+void TlbiHooks::install(GuestCpu& cpu, std::function<void(const TlbiOperation&)> on_flush) {
   hooks_.install(cpu, [on_flush](GuestCpu& c, VirtAddr, std::span<const std::uint8_t> code) {
+    using Scope = TlbiOperation::Scope;
     const std::uint32_t insn = word(code);
-    if (!by_address(insn)) {
-      on_flush(kFlushAll);
+    const unsigned op = op2(insn);
+    if (op == 0) {
+      on_flush({.scope = Scope::Everything});
       return;
     }
-    // Xt holds VA[55:12] in its bits 43:0 (the ASID above them); bit 55
-    // extends to the top (TTBR1's half).
+    // Xt holds the ASID in its bits 63:48 and, for the ones by address,
+    // VA[55:12] in its bits 43:0; bit 55 extends to the top (TTBR1's half).
     const unsigned rt = insn & 0x1f;
     const std::uint64_t xt = rt == 31 ? 0 : c.reg(rt <= 28 ? UC_ARM64_REG_X0 + static_cast<int>(rt)
                                                            : (rt == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30));
+    const auto asid = static_cast<std::uint16_t>((xt >> 48) & 0xff);  // 8-bit ASIDs (TCR_EL1.AS = 0)
+    if (op == 2) {
+      on_flush({.scope = Scope::Asid, .asid = asid});
+      return;
+    }
     const std::uint64_t va = (xt & ((std::uint64_t{1} << 44) - 1)) << 12;
-    on_flush((va >> 55) & 1 ? va | (~std::uint64_t{0} << 56) : va);
+    const VirtAddr page = (va >> 55) & 1 ? va | (~std::uint64_t{0} << 56) : va;
+    on_flush({.scope = (op & 2) != 0 ? Scope::PageOfEveryAsid : Scope::PageOfAsid, .page = page, .asid = asid});
   });
 }
 
