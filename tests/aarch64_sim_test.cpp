@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <set>
 #include <string>
 
@@ -259,6 +261,50 @@ TEST(Aarch64Sim, ATurnThatNeverEndsStarvesTheOthers) {
   EXPECT_EQ(starved, (std::set<std::string>{"task low-b", "task high-a", "task high-b", "task sleeper", "task checker"}))
       << violations_but_budget(r);
   EXPECT_FALSE(r.pass());
+}
+
+// Every shipped scenario that makes sense on both architectures runs on
+// AArch64 with every invariant held. Left out: device-storm.toml and
+// kernel-stack-overflow.toml fail on purpose (a starved counter, a kernel
+// stack overflow), and faults.toml names x86-64's NMIs (its other faults:
+// InjectedFaultsAreHandledAsOnThePc). The budget is held but for the paths
+// docs/aarch64.md lists as over on AArch64 ("The hard gate"): 4 KiB copies,
+// which no copy loop fits under 1000 cycles on the modeled core, and three
+// paths a few cycles over in the storms. A path newly over fails here.
+constexpr const char* kOnBoth[] = {"quiet.toml",     "timer-storm.toml", "preempt.toml",      "ipi-storm.toml",
+                                   "smp-boot.toml",  "starvation.toml",  "syscalls.toml",     "syscall-fuzz.toml",
+                                   "uart-rx.toml",   "irq-driver.toml",  "sync.toml",         "ipc.toml",
+                                   "debug.toml",     "memory.toml",      "slots.toml",        "nic-rx.toml",
+                                   "devio.toml"};
+
+class Aarch64Shipped : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(Aarch64Shipped, RunsWithEveryInvariantHeld) {
+  const Report r = run(aarch64_scenario(GetParam()));
+  EXPECT_EQ(violations_but_budget(r), "");
+  EXPECT_NE(r.end, "kernel-fault");
+  const std::set<std::string> known_over = {"syscall/read", "syscall/fd_write", "syscall/channel_receive+switch",
+                                            "timer+switch", "syscall/unmap+switch"};
+  for (const HandlerReport& h : r.handlers) {
+    if (!h.within_budget()) EXPECT_TRUE(known_over.contains(h.name)) << h.name << " " << h.cycles_exclusive.max;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, Aarch64Shipped, ::testing::ValuesIn(kOnBoth),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           std::string name = std::string(info.param).substr(0, std::string(info.param).find('.'));
+                           for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
+
+TEST(Aarch64Shipped, EveryShippedScenarioIsRunOrLeftOutForAReason) {
+  std::set<std::string> covered = {"device-storm.toml", "kernel-stack-overflow.toml", "faults.toml"};
+  covered.insert(std::begin(kOnBoth), std::end(kOnBoth));
+  for (const auto& entry : std::filesystem::directory_iterator(PRISTINE_SOURCE_DIR "/scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    EXPECT_TRUE(covered.contains(entry.path().filename().string()))
+        << entry.path().filename() << ": run it on AArch64 too (Aarch64Shipped), or say why not";
+  }
 }
 
 }  // namespace
