@@ -261,8 +261,10 @@ std::uint64_t architectural_syndrome(std::uint64_t qemu_esr) {
   return (qemu_esr & ~(std::uint64_t{0x3f} << 14)) | (op1 << 17) | (op2 << 14);
 }
 
-TEST(Aarch64Boot, EveryFaultProgramFaultsAlikeOnBothBoards) {
-  const std::string scenario = PRISTINE_SOURCE_DIR "/scenarios/faults.toml";
+class Aarch64EveryFaultProgram : public ::testing::TestWithParam<std::pair<const char*, unsigned>> {};
+
+TEST_P(Aarch64EveryFaultProgram, FaultsAlikeOnBothBoards) {
+  const std::string scenario = std::string(PRISTINE_SOURCE_DIR "/scenarios/") + GetParam().first;
   const auto qemu = pristine("boot --arch aarch64 --icount --seconds 0.1 --scenario " + scenario);
   ASSERT_EQ(qemu.status, 0) << qemu.output;
   const ShutdownReport report = read_shutdown_report(qemu.output);
@@ -284,8 +286,17 @@ TEST(Aarch64Boot, EveryFaultProgramFaultsAlikeOnBothBoards) {
     }
     ++compared;
   }
-  EXPECT_EQ(compared, 12u) << "every fault program of the scenario";
+  EXPECT_EQ(compared, GetParam().second) << "every fault program of the scenario";
 }
+
+// faults-system.toml: EL0 traps Unicorn reports as undefined, which the run
+// loop classifies as the Arm ARM (and QEMU) does: `dc zva` with
+// SCTLR_EL1.DZE clear (EC 0x18) and a branch to a PC that is not a multiple
+// of 4 (EC 0x22).
+INSTANTIATE_TEST_SUITE_P(Aarch64Boot, Aarch64EveryFaultProgram,
+                         ::testing::Values(std::pair<const char*, unsigned>{"faults.toml", 12},
+                                           std::pair<const char*, unsigned>{"faults-system.toml", 2}),
+                         [](const auto& info) { return std::string(info.param.first) == "faults.toml" ? "faults" : "faults_system"; });
 
 // scenarios/preempt.toml as on the PC: counters of two priorities, a
 // high-priority sleeper woken on time, and syscall-check's twin

@@ -275,7 +275,7 @@ constexpr const char* kOnBoth[] = {"quiet.toml",     "timer-storm.toml", "preemp
                                    "smp-boot.toml",  "starvation.toml",  "syscalls.toml",     "syscall-fuzz.toml",
                                    "uart-rx.toml",   "irq-driver.toml",  "sync.toml",         "ipc.toml",
                                    "debug.toml",     "memory.toml",      "slots.toml",        "nic-rx.toml",
-                                   "devio.toml"};
+                                   "devio.toml",     "faults-system.toml"};
 
 class Aarch64Shipped : public ::testing::TestWithParam<const char*> {};
 

@@ -413,10 +413,12 @@ TEST(Boot, RingThreeFaultsAreContainedOnThePc) {
 
 // Both boards run the same page tables (hw-x86_64/cpu/address_space.cpp; the
 // simulator's MMU walks them: sim/x86_64/page_walk.cpp), so every fault
-// program of scenarios/faults.toml must end with the same vector, RIP, error
-// code and CR2 on the PC (QEMU) as in the simulator.
-TEST(Boot, EveryFaultProgramFaultsAlikeOnBothBoards) {
-  const std::string scenario = PRISTINE_SOURCE_DIR "/scenarios/faults.toml";
+// program of scenarios/faults.toml and faults-system.toml must end with the
+// same vector, RIP, error code and CR2 on the PC (QEMU) as in the simulator.
+class EveryFaultProgram : public ::testing::TestWithParam<std::pair<const char*, unsigned>> {};
+
+TEST_P(EveryFaultProgram, FaultsAlikeOnBothBoards) {
+  const std::string scenario = std::string(PRISTINE_SOURCE_DIR "/scenarios/") + GetParam().first;
   const BootRun pc = pristine("boot --icount --seconds 1 --scenario " + scenario);
   ASSERT_EQ(pc.status, 0) << pc.output;
   const ShutdownReport report = report_of(pc);
@@ -436,8 +438,13 @@ TEST(Boot, EveryFaultProgramFaultsAlikeOnBothBoards) {
     }
     ++compared;
   }
-  EXPECT_EQ(compared, 12u) << "every fault program of the scenario";
+  EXPECT_EQ(compared, GetParam().second) << "every fault program of the scenario";
 }
+
+INSTANTIATE_TEST_SUITE_P(Boot, EveryFaultProgram,
+                         ::testing::Values(std::pair<const char*, unsigned>{"faults.toml", 12},
+                                           std::pair<const char*, unsigned>{"faults-system.toml", 2}),
+                         [](const auto& info) { return std::string(info.param.first) == "faults.toml" ? "faults" : "faults_system"; });
 
 TEST(Boot, KernelStackOverflowIsADoubleFaultReportedAsSuch) {
   const BootRun r = pristine("boot --icount --seconds 1 --scenario " PRISTINE_SOURCE_DIR

@@ -710,7 +710,7 @@ constexpr const char* kCalmScenarios[] = {"quiet.toml",  "timer-storm.toml", "pr
                                           "faults.toml", "smp-boot.toml",    "starvation.toml", "kernel-stack-overflow.toml",
                                           "syscalls.toml", "syscall-fuzz.toml", "uart-rx.toml", "irq-driver.toml", "sync.toml",
                                           "ipc.toml", "debug.toml", "memory.toml", "slots.toml",
-                                          "nic-rx.toml", "devio.toml"};
+                                          "nic-rx.toml", "devio.toml", "faults-system.toml"};
 
 INSTANTIATE_TEST_SUITE_P(Shipped, NoFalseStarvation, ::testing::ValuesIn(kCalmScenarios),
                          [](const ::testing::TestParamInfo<const char*>& info) {

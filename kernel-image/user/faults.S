@@ -70,4 +70,16 @@
         jmp .
         .size user_fault_write_text_main, . - user_fault_write_text_main
 
+        fault_program user_fault_cache_maintenance_main  // #GP(0): wbinvd is ring 0's
+        wbinvd
+        jmp .
+        .size user_fault_cache_maintenance_main, . - user_fault_cache_maintenance_main
+
+        // x86 code needs no alignment, so the twin of AArch64's misaligned
+        // branch is another instruction ring 3 may not run.
+        fault_program user_fault_jump_misaligned_main  // #GP(0): hlt is ring 0's
+        hlt
+        jmp .
+        .size user_fault_jump_misaligned_main, . - user_fault_jump_misaligned_main
+
         .section .note.GNU-stack, "", @progbits

@@ -29,7 +29,7 @@ struct DeliveryRequest {
   Vector vector = 0;  // what core/ will see: an interrupt's vector, an exception slot
   DeliveryKind kind = DeliveryKind::External;
   std::uint64_t error_code = 0;  // ESR_EL1 (synchronous only)
-  std::optional<VirtAddr> fault_address;  // FAR_EL1 (aborts only)
+  std::optional<VirtAddr> fault_address;  // FAR_EL1 (aborts, and a PC alignment fault)
 };
 
 struct DeliveryOutcome {

@@ -41,6 +41,8 @@ constexpr std::uint64_t make(ExceptionClass ec, std::uint64_t iss) {
 constexpr std::uint64_t svc(std::uint16_t immediate) { return make(ExceptionClass::Svc64, immediate); }
 constexpr std::uint64_t brk(std::uint16_t immediate) { return make(ExceptionClass::Brk64, immediate); }
 constexpr std::uint64_t undefined() { return make(ExceptionClass::Unknown, 0); }
+// A PC that is not a multiple of 4 (EC 0x22): no ISS; FAR holds the PC.
+constexpr std::uint64_t pc_alignment() { return make(ExceptionClass::PcAlignment, 0); }
 // An FP/SIMD instruction CPACR_EL1.FPEN traps, from AArch64: ISS CV = 1,
 // COND = 0xe (D17.2.37, "ISS encoding for an exception from an access to
 // SIMD or floating-point functionality").

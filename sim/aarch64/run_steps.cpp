@@ -70,17 +70,45 @@ bool fp_simd_trapped(const GuestCpu& cpu) {
   return fpen == 0 || fpen == 2 || (fpen == 1 && cpu.user_mode());
 }
 
-Refused classify_refused(const GuestCpu& cpu, std::uint32_t insn) {
+// The system instructions and registers EL0 may use only when an SCTLR_EL1
+// bit allows it; with the bit clear they are trapped to EL1 as a system
+// instruction (EC 0x18), not undefined (the Arm ARM's SCTLR_EL1 field
+// descriptions; QEMU's access checks say the same). Unicorn reports either
+// as undefined, so the run loop tells them apart. `crm` 16: any.
+struct El0Trapped {
+  unsigned op0, op1, crn, crm, op2;
+  unsigned sctlr_bit;  // the SCTLR_EL1 bit that lets EL0 run it
+};
+constexpr unsigned kAnyCrm = 16;
+constexpr El0Trapped kEl0Trapped[] = {
+    {0, 3, 4, kAnyCrm, 6, 9},  // msr daifset, #imm (UMA)
+    {0, 3, 4, kAnyCrm, 7, 9},  // msr daifclr, #imm (UMA)
+    {3, 3, 4, 2, 1, 9},        // mrs/msr daif (UMA)
+    {1, 3, 7, 4, 1, 14},       // dc zva (DZE)
+    {3, 3, 0, 0, 1, 15},       // mrs ctr_el0 (UCT)
+    {1, 3, 7, 10, 1, 26},      // dc cvac (UCI)
+    {1, 3, 7, 11, 1, 26},      // dc cvau (UCI)
+    {1, 3, 7, 12, 1, 26},      // dc cvap (UCI)
+    {1, 3, 7, 14, 1, 26},      // dc civac (UCI)
+    {1, 3, 7, 5, 1, 26},       // ic ivau (UCI)
+};
+
+// Why Unicorn refused the instruction at `pc` (it says "undefined" for
+// every one): a PC that is not a multiple of 4 (EC 0x22), an EL0 system
+// instruction an SCTLR_EL1 bit keeps for EL1 (EC 0x18), else undefined.
+Refused classify_refused(const GuestCpu& cpu, VirtAddr pc, std::uint32_t insn) {
+  if (pc & 3) return {slot::kPcAlignment, syndrome::pc_alignment()};
   const bool system = (insn & 0xffc00000) == 0xd5000000;  // MSR (immediate), MSR, MRS, SYS, SYSL
-  const bool uma = (cpu.system_register(aarch64::kSctlrEl1) >> 9) & 1;
-  if (system && cpu.user_mode() && !uma) {
+  if (system && cpu.user_mode()) {
     const unsigned op0 = (insn >> 19) & 3, op1 = (insn >> 16) & 7, crn = (insn >> 12) & 0xf, crm = (insn >> 8) & 0xf,
                    op2 = (insn >> 5) & 7, rt = insn & 0x1f;
     const bool read = (insn >> 21) & 1;
-    const bool daif_immediate = op0 == 0 && op1 == 3 && crn == 4 && (op2 == 6 || op2 == 7);  // daifset, daifclr
-    const bool daif_register = op0 == 3 && op1 == 3 && crn == 4 && crm == 2 && op2 == 1;
-    if (daif_immediate || daif_register) {
-      return {slot::kSystemRegister, syndrome::system_register_trap(op0, op1, op2, crn, crm, rt, read)};
+    const std::uint64_t sctlr = cpu.system_register(aarch64::kSctlrEl1);
+    for (const El0Trapped& t : kEl0Trapped) {
+      if (t.op0 == op0 && t.op1 == op1 && t.crn == crn && (t.crm == kAnyCrm || t.crm == crm) && t.op2 == op2 &&
+          ((sctlr >> t.sctlr_bit) & 1) == 0) {
+        return {slot::kSystemRegister, syndrome::system_register_trap(op0, op1, op2, crn, crm, rt, read)};
+      }
     }
   }
   return {slot::kUndefined, syndrome::undefined()};
@@ -269,8 +297,14 @@ void Simulator::run_guest(SimCpu& c) {
         take_syscall(c);
         return;
       case kExceptionUndefined: {
-        const Refused refused = classify_refused(c.cpu, instruction_at(c.cpu, memory_, c.cpu.pc()));
-        deliver_exception(c, {.vector = refused.slot, .kind = DeliveryKind::Exception, .error_code = refused.syndrome});
+        const VirtAddr pc = c.cpu.pc();
+        const Refused refused = classify_refused(c.cpu, pc, (pc & 3) ? 0 : instruction_at(c.cpu, memory_, pc));
+        // A PC alignment fault's FAR is the PC (the Arm ARM's FAR_EL1 description).
+        deliver_exception(c, {.vector = refused.slot,
+                              .kind = DeliveryKind::Exception,
+                              .error_code = refused.syndrome,
+                              .fault_address = refused.slot == slot::kPcAlignment ? std::optional<VirtAddr>(pc)
+                                                                                   : std::nullopt});
         return;
       }
       case kExceptionDataAbort: {

@@ -91,4 +91,23 @@
   b .
   .size user_fault_write_text_main, . - user_fault_write_text_main
 
+  // A cache instruction EL0 may not run: `dc zva` with SCTLR_EL1.DZE clear
+  // (QEMU's reset value, which the kernel keeps) is trapped to EL1 as a
+  // system instruction (EC 0x18), as wbinvd is #GP in ring 3.
+  fault_program user_fault_cache_maintenance_main
+  mov x9, sp
+  dc zva, x9
+  b .
+  .size user_fault_cache_maintenance_main, . - user_fault_cache_maintenance_main
+
+  // A branch to an address that is not a multiple of 4: the PC alignment
+  // fault (EC 0x22), taken at the target, which ELR and FAR hold.
+  fault_program user_fault_jump_misaligned_main
+  adr x9, 1f
+  add x9, x9, #2
+  br x9
+1:
+  b .
+  .size user_fault_jump_misaligned_main, . - user_fault_jump_misaligned_main
+
   .ltorg
