@@ -38,6 +38,12 @@ std::string violations_but_budget(const Report& r) {
   return text;
 }
 
+// The first violation of `kind`, or null.
+const Violation* find_violation(const Report& r, const std::string& kind) {
+  const auto it = std::find_if(r.violations.begin(), r.violations.end(), [&](const Violation& v) { return v.kind == kind; });
+  return it == r.violations.end() ? nullptr : &*it;
+}
+
 const TaskReport& task(const Report& r, const std::string& name) {
   const auto it = std::find_if(r.tasks.begin(), r.tasks.end(), [&](const TaskReport& t) { return t.name == name; });
   EXPECT_NE(it, r.tasks.end()) << name;
@@ -154,9 +160,8 @@ TEST(Aarch64Sim, InjectedFaultsAreHandledAsOnThePc) {
   // The same faults on a kernel that writes an EOI for the spurious INTID.
   const Report broken =
       make_simulation(s, PRISTINE_BUILD_DIR "/images/aarch64-sim-kernel-broken-spurious-eoi.elf")->run();
-  const auto found = std::find_if(broken.violations.begin(), broken.violations.end(),
-                                  [](const Violation& v) { return v.kind == "eoi-for-spurious"; });
-  ASSERT_NE(found, broken.violations.end()) << violations_but_budget(broken);
+  const Violation* found = find_violation(broken, "eoi-for-spurious");
+  ASSERT_NE(found, nullptr) << violations_but_budget(broken);
   EXPECT_FALSE(broken.pass());
 }
 
@@ -178,9 +183,8 @@ TEST_P(Aarch64BrokenImage, IsCaughtWithItsViolation) {
   s.duration = s.duration / 4;
   s.tasks.push_back(TaskSpec{.name = "kcounter", .program = UserProgram::KernelCounter});
   const Report r = make_simulation(s, std::string(PRISTINE_BUILD_DIR "/images/") + b.image + ".elf")->run();
-  const auto found = std::find_if(r.violations.begin(), r.violations.end(),
-                                  [&](const Violation& v) { return v.kind == b.violation; });
-  ASSERT_NE(found, r.violations.end()) << b.image << "\n" << violations_but_budget(r);
+  const Violation* found = find_violation(r, b.violation);
+  ASSERT_NE(found, nullptr) << b.image << "\n" << violations_but_budget(r);
   EXPECT_FALSE(found->symbol.empty()) << "the violation names where it happened";
   EXPECT_NE(found->message.find(b.message), std::string::npos) << found->message;
   EXPECT_FALSE(r.pass());
@@ -204,9 +208,8 @@ TEST(Aarch64Sim, AnInitiatorThatDoesNotWaitForTheShootdownIsCaught) {
   s.duration = 2'000'000;
   const Report r =
       make_simulation(s, PRISTINE_BUILD_DIR "/images/aarch64-sim-kernel-broken-shootdown-no-wait.elf")->run();
-  const auto found = std::find_if(r.violations.begin(), r.violations.end(),
-                                  [](const Violation& v) { return v.kind == "shootdown-incomplete"; });
-  ASSERT_NE(found, r.violations.end()) << violations_but_budget(r);
+  const Violation* found = find_violation(r, "shootdown-incomplete");
+  ASSERT_NE(found, nullptr) << violations_but_budget(r);
   EXPECT_NE(found->message.find("unmap"), std::string::npos) << found->message;
   EXPECT_FALSE(r.pass());
 }
@@ -221,9 +224,8 @@ TEST(Aarch64Sim, ASwitchThatKeepsAReusedSlotsTranslationsIsCaught) {
   s.duration = 10'000'000;  // 5 ms: hundreds of slot reuses
   const Report broken =
       make_simulation(s, PRISTINE_BUILD_DIR "/images/aarch64-sim-kernel-broken-no-asid-flush.elf")->run();
-  const auto found = std::find_if(broken.violations.begin(), broken.violations.end(),
-                                  [](const Violation& v) { return v.kind == "stale-translation"; });
-  ASSERT_NE(found, broken.violations.end()) << violations_but_budget(broken);
+  const Violation* found = find_violation(broken, "stale-translation");
+  ASSERT_NE(found, nullptr) << violations_but_budget(broken);
   EXPECT_NE(found->message.find("no longer map"), std::string::npos) << found->message;
   EXPECT_FALSE(broken.pass());
 
@@ -240,9 +242,8 @@ TEST(Aarch64Sim, AnIpiToACpuThatDoesNotExistIsCaught) {
   s.duration = 2'000'000;
   const Report r =
       make_simulation(s, PRISTINE_BUILD_DIR "/images/aarch64-sim-kernel-broken-ipi-past-home.elf")->run();
-  const auto found = std::find_if(r.violations.begin(), r.violations.end(),
-                                  [](const Violation& v) { return v.kind == "ipi-bad-target"; });
-  ASSERT_NE(found, r.violations.end()) << violations_but_budget(r);
+  const Violation* found = find_violation(r, "ipi-bad-target");
+  ASSERT_NE(found, nullptr) << violations_but_budget(r);
   EXPECT_NE(found->message.find("ipi-reschedule to CPU 4"), std::string::npos) << found->message;
   EXPECT_FALSE(r.pass());
 }
@@ -286,7 +287,9 @@ TEST_P(Aarch64Shipped, RunsWithEveryInvariantHeld) {
   const std::set<std::string> known_over = {"syscall/read", "syscall/fd_write", "syscall/channel_receive+switch",
                                             "timer+switch", "syscall/unmap+switch"};
   for (const HandlerReport& h : r.handlers) {
-    if (!h.within_budget()) EXPECT_TRUE(known_over.contains(h.name)) << h.name << " " << h.cycles_exclusive.max;
+    if (!h.within_budget()) {
+      EXPECT_TRUE(known_over.contains(h.name)) << h.name << " " << h.cycles_exclusive.max;
+    }
   }
 }
 

@@ -55,11 +55,9 @@ std::uint32_t instruction_at(const GuestCpu& cpu, const GuestMemory& memory, Vir
 std::uint16_t immediate16(std::uint32_t insn) { return static_cast<std::uint16_t>(insn >> 5); }
 
 // Unicorn reports every instruction its CPU refuses as undefined (EXCP_UDEF)
-// and keeps the syndrome to itself; the architecture tells these apart by
-// the instruction and the controls (Arm ARM D1.10, D17.2.37; FP/SIMD it
-// never refuses, fp_simd_trap_ahead below takes that trap):
-//   an access to DAIF from EL0 while SCTLR_EL1.UMA is 0: EC 0x18;
-//   anything else: EC 0x00.
+// and keeps the syndrome to itself; the architecture tells them apart by
+// the PC, the instruction and the controls (classify_refused below; FP/SIMD
+// it never refuses, fp_simd_trap_ahead takes that trap).
 struct Refused {
   Vector slot;
   std::uint64_t syndrome;

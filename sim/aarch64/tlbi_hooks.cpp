@@ -2,7 +2,6 @@
 
 #include <cstring>
 
-
 namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
 namespace {
