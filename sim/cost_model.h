@@ -24,7 +24,7 @@ namespace pristine::sim {
 // Properties of a block's last instruction that the engine must act on.
 enum BlockFlags : std::uint32_t {
   kBlockNone = 0,
-  kBlockEndsWithIret = 1u << 0,     // iretq: pops a delivery record
+  kBlockEndsWithIret = 1u << 0,     // iretq, or the kernel's ring-0 return (its ret): pops a delivery record
   kBlockEndsWithSti = 1u << 1,      // sti / mov ss / pop ss: one-instruction interrupt shadow
   kBlockEndsWithHlt = 1u << 2,      // hlt
   kBlockEndsWithSyscall = 1u << 3,  // syscall (emulated host-side)
@@ -38,6 +38,11 @@ enum BlockFlags : std::uint32_t {
   // register, wrmsr) or the privilege level (iretq, sysretq, sysexit, a far
   // return, jump or call). GuestCpu::block_ahead.
   kBlockChangesMmu = 1u << 10,
+  // May write a register the CPU keeps across runs (GuestCpu's system
+  // registers): a control register, an MSR, a descriptor-table register, a
+  // segment register or base (mov to CR, wrmsr, lgdt/lidt/ltr/lldt, clts,
+  // lmsw, swapgs, wr{fs,gs}base, a segment load). Not iretq nor sysretq.
+  kBlockChangesSystem = 1u << 11,
 };
 
 // Blocks after which IF may be 1 though it was 0 before: sti, popf, iretq and

@@ -104,6 +104,13 @@ class Simulator : public Simulation {
 
   // Defined per architecture (sim/<arch>/run_steps.cpp).
   void install_hooks(SimCpu& cpu);
+  // Flags a block earns by where it is, not by its instructions (x86-64:
+  // the kernel's ring-0 return, interrupt_return_kernel_ret, ends a record
+  // as iretq does).
+  std::uint32_t arch_block_flags(VirtAddr address, std::uint32_t size) const;
+  // x86-64's: on_block past its common case (any flag to act on, a block
+  // not yet priced, a stop due).
+  void on_block_in_full(SimCpu& cpu, VirtAddr address, std::uint32_t size, const BlockCost* cost);
   // x86-64's: a fast string's bytes, then flag_forbidden.
   void charge_rare(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
   // AArch64's: at a return to EL0 in another space, no translation the CPU

@@ -57,9 +57,13 @@ Task* allocate_task(const char* name, Placement where) {
 // The idle task: halt until the next interrupt; when the run is over, the
 // boot CPU's reports (cold path, interrupts off so no tick preempts the
 // report; it stops the other CPUs first) and powers off.
+// The idle task never leaves its CPU, so its CpuLocal is found once: a wake
+// from halt goes straight back to halt. Only the boot CPU keeps the deadline.
 void idle_loop(std::uint64_t) {
+  CpuLocal& cpu = this_cpu();
+  const bool keeps_deadline = machine::cpu_id() == 0;
   for (;;) {
-    if (machine::cpu_id() == 0 && shutdown_due(this_cpu())) {
+    if (keeps_deadline && shutdown_due(cpu)) {
       machine::irq_disable();
       power_off_with_report();
     }

@@ -38,7 +38,9 @@ void emit_asm_offsets() {
   PRISTINE_ASM_CONSTANT(VECTOR_TO_RSP, offsetof(TrapFrame, rsp) - offsetof(TrapFrame, vector));
 
   // The CPU's interrupt frame, from its RIP slot (%rsp just before iretq).
+  PRISTINE_ASM_CONSTANT(IRET_RIP, offsetof(TrapFrame, rip) - offsetof(TrapFrame, rip));
   PRISTINE_ASM_CONSTANT(IRET_CS, offsetof(TrapFrame, cs) - offsetof(TrapFrame, rip));
+  PRISTINE_ASM_CONSTANT(IRET_RFLAGS, offsetof(TrapFrame, rflags) - offsetof(TrapFrame, rip));
   PRISTINE_ASM_CONSTANT(IRET_RSP, offsetof(TrapFrame, rsp) - offsetof(TrapFrame, rip));
 
   PRISTINE_ASM_CONSTANT(INTERRUPT_STUB_SIZE, kInterruptStubSize);

@@ -15,7 +15,8 @@
 // frame only when the path leaves the interrupted context (the C++ code kept
 // them intact, SysV ABI); a path that resumes it never touches them.
 // interrupt_return restores a whole frame (another task's, or a new one) and
-// leaves with iretq.
+// leaves with iretq to ring 3, or with popfq and ret to ring 0
+// (interrupt_return_kernel).
 //
 // No diagnostics here, ever (seed 000): the path is straight-line.
 
@@ -124,15 +125,45 @@ interrupt_return_scratch:
         addq $VECTOR_AND_ERROR_CODE_SIZE, %rsp
         test_hook interrupt_exit        // the iret frame at %rsp
         testb $3, IRET_CS(%rsp)
-        jz 2f
+        jz interrupt_return_kernel
         // The swapgs/iretq window: an NMI here finds CS in ring 0 but the
         // user's GS base (exception_common handles it; the simulator injects
         // NMIs at this label).
         .global interrupt_return_swapgs
 interrupt_return_swapgs:
         swapgs                  // to ring 3: GS base <- the user's value
-2:
         iretq
+
+        // Back to ring 0 (a halted idle CPU, a kernel thread) without iretq,
+        // whose microcode reloads CS and SS and checks their descriptors
+        // (about 60 cycles) for a return that changes neither. The
+        // interrupted stack takes the return address, the flags and %rax
+        // below its top (no red zone in the kernel; a frame the CPU pushed
+        // lies below its top, and its slots are read before these writes
+        // reach them). popfq restores IF last: an interrupt between popfq
+        // and ret nests below the return address. Exceptions and NMIs leave
+        // by exception_common's iretq (only iretq ends NMI blocking).
+        // Below the interrupted stack's top: %rax, the flags, the return address.
+        .set SAVED_RAX, 8               // %rax pushed above the iret frame
+        .set RETURN_RFLAGS, 8
+        .set RETURN_RIP, 16
+        .set RETURN_SIZE, 24
+interrupt_return_kernel:
+        pushq %rax
+        movq SAVED_RAX+IRET_RSP(%rsp), %rax
+        subq $RETURN_SIZE, %rax
+        pushq SAVED_RAX+IRET_RIP(%rsp)
+        popq RETURN_RIP(%rax)
+        pushq SAVED_RAX+IRET_RFLAGS(%rsp)
+        popq RETURN_RFLAGS(%rax)
+        popq (%rax)
+        movq %rax, %rsp
+        popq %rax
+        popfq
+        // The simulator closes the interrupt's record after this ret as after an iretq.
+        .global interrupt_return_kernel_ret
+interrupt_return_kernel_ret:
+        ret
 
         // Leaving the interrupted context: keep its callee-saved registers
         // in its frame, then resume the other one.

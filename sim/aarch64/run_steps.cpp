@@ -134,6 +134,9 @@ bool fp_simd_trap_ahead(SimCpu& c, VirtAddr address, const BlockCost& cost) {
 
 }  // namespace
 
+// Every AArch64 return from an exception is an eret (flagged by the cost model).
+std::uint32_t Simulator::arch_block_flags(VirtAddr, std::uint32_t) const { return 0; }
+
 void Simulator::install_hooks(SimCpu& cpu) {
   uc_hook hook;
   check(uc_hook_add(cpu.cpu.uc(), &hook, UC_HOOK_INTR, reinterpret_cast<void*>(interrupt_hook), &cpu, 1, 0),

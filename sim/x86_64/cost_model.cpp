@@ -53,6 +53,26 @@ bool changes_mmu(const cs_insn& insn) {
   }
 }
 
+// Instructions that may write a register GuestCpu keeps across runs
+// (kBlockChangesSystem).
+bool changes_system(const cs_insn& insn) {
+  switch (insn.id) {
+    case X86_INS_WRMSR: case X86_INS_LGDT: case X86_INS_LIDT: case X86_INS_LTR: case X86_INS_LLDT:
+    case X86_INS_CLTS: case X86_INS_LMSW: case X86_INS_SWAPGS: case X86_INS_WRFSBASE: case X86_INS_WRGSBASE:
+    case X86_INS_XSETBV: case X86_INS_RSM: case X86_INS_LFS: case X86_INS_LGS: case X86_INS_LSS:
+      return true;
+    case X86_INS_MOV: case X86_INS_POP: {
+      const cs_x86& x86 = insn.detail->x86;
+      if (x86.op_count == 0 || x86.operands[0].type != X86_OP_REG) return false;
+      const x86_reg r = x86.operands[0].reg;
+      return control_register(x86.operands[0]) >= 0 || r == X86_REG_FS || r == X86_REG_GS ||
+             r == X86_REG_DS || r == X86_REG_ES || r == X86_REG_SS;
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 bool requires_alignment(const cs_insn& insn) {
@@ -127,6 +147,7 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
     if (insn->id == X86_INS_RDTSC || insn->id == X86_INS_RDTSCP) cost.flags |= kBlockHasRdtsc;
     if (insn->id == X86_INS_POPF || insn->id == X86_INS_POPFD || insn->id == X86_INS_POPFQ) cost.flags |= kBlockHasPopf;
     if (changes_mmu(*insn)) cost.flags |= kBlockChangesMmu;
+    if (changes_system(*insn)) cost.flags |= kBlockChangesSystem;
     cost.instructions += 1;
     cost.cycles += cycles;
     cost.last_insn_offset = static_cast<std::uint32_t>(offset);

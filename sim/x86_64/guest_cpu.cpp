@@ -11,6 +11,19 @@ namespace {
 constexpr std::uint32_t kMsrIds[6] = {kMsrEfer, kMsrStar, kMsrLstar, kMsrCstar, kMsrSfmask,
                                       kMsrKernelGsBase};
 
+// Whether a register write may change a system register GuestCpu keeps:
+// anything but the general registers, RIP, RFLAGS and the selectors that
+// leave GS base alone (CR2 too: Unicorn 2.1.1 reloads CR3 with it).
+bool writes_system(int id) {
+  switch (id) {
+    case UC_X86_REG_RIP: case UC_X86_REG_RFLAGS: case UC_X86_REG_CS: case UC_X86_REG_SS: case UC_X86_REG_DS:
+    case UC_X86_REG_ES: case UC_X86_REG_FS: case UC_X86_REG_FS_BASE:
+      return false;
+    default:
+      return std::find(std::begin(kGprIds), std::end(kGprIds), id) == std::end(kGprIds);
+  }
+}
+
 }  // namespace
 
 GuestCpu::GuestCpu(CpuId id) : id_(id) {
@@ -38,11 +51,28 @@ uc_err GuestCpu::run(VirtAddr begin, VirtAddr until, std::size_t count) {
   forget_registers();
   running_ = true;
   mmu_settled_ = blocks_reported_;  // as the host left it, until a block says otherwise
+  system_settled_ = true;
   const uc_err err = uc_emu_start(uc_, begin, until, 0, count);
   running_ = false;
   mmu_settled_ = false;
+  // Stopped inside a block that may have written one: they are read again.
+  if (!system_settled_ || !blocks_reported_) forget_system();
+  system_settled_ = true;
   forget_registers();
   return err;
+}
+
+int GuestCpu::system_slot(int id) {
+  switch (id) {
+    case UC_X86_REG_CR0: return kSlotCr0;
+    case UC_X86_REG_CR3: return kSlotCr3;
+    case UC_X86_REG_CR4: return kSlotCr4;
+    case UC_X86_REG_GS_BASE: return kSlotGsBase;
+    case UC_X86_REG_GDTR: return kSlotGdtr;
+    case UC_X86_REG_IDTR: return kSlotIdtr;
+    case UC_X86_REG_TR: return kSlotTr;
+    default: return -1;
+  }
 }
 
 std::uint64_t GuestCpu::read_register(int id) const {
@@ -84,6 +114,13 @@ const std::uint64_t* GuestCpu::in_state(int id) const {
 }
 
 std::uint64_t GuestCpu::reg(int id) const {
+  if (const int slot = system_slot(id); slot >= 0 && system_cacheable()) {
+    if (system_known_ & (1u << slot)) return system_[static_cast<unsigned>(slot)];
+    const std::uint64_t value = read_register(id);
+    system_[static_cast<unsigned>(slot)] = value;
+    system_known_ |= 1u << slot;
+    return value;
+  }
   if (running_) return read_register(id);
   if (state_valid_) {
     if (const std::uint64_t* value = in_state(id)) return *value;
@@ -104,23 +141,39 @@ void GuestCpu::read_registers(const int* ids, void* const* values, int count) co
 // RFLAGS' fixed bits, CR2 reloading CR3 in 2.1.1): the cache starts over.
 void GuestCpu::set_reg(int id, std::uint64_t value) {
   forget_registers();
+  if (writes_system(id)) forget_system();
   check(uc_reg_write(uc_, id, &value), "uc_reg_write");
 }
 
 uc_x86_mmr GuestCpu::mmr(int id) const {
+  const int slot = system_slot(id);
+  const bool cacheable = slot >= static_cast<int>(kSlotGdtr) && system_cacheable();
+  uc_x86_mmr& kept = tables_[cacheable ? static_cast<unsigned>(slot) - kSlotGdtr : 0];
+  if (cacheable && (system_known_ & (1u << slot))) return kept;
   uc_x86_mmr value{};
   check(uc_reg_read(uc_, id, &value), "uc_reg_read(mmr)");
+  if (cacheable) {
+    kept = value;
+    system_known_ |= 1u << slot;
+  }
   return value;
 }
 
 std::uint64_t GuestCpu::msr(std::uint32_t index) const {
+  const bool cacheable = index == kMsrEfer && system_cacheable();
+  if (cacheable && (system_known_ & (1u << kSlotEfer))) return system_[kSlotEfer];
   uc_x86_msr value{index, 0};
   check(uc_reg_read(uc_, UC_X86_REG_MSR, &value), "rdmsr");
+  if (cacheable) {
+    system_[kSlotEfer] = value.value;
+    system_known_ |= 1u << kSlotEfer;
+  }
   return value.value;
 }
 
 void GuestCpu::set_msr(std::uint32_t index, std::uint64_t v) {
   forget_registers();
+  forget_system();
   uc_x86_msr value{index, v};
   check(uc_reg_write(uc_, UC_X86_REG_MSR, &value), "wrmsr");
 }
@@ -254,6 +307,7 @@ void GuestCpu::write_state(const ArchState& s, const ArchState& t, bool with_fau
   for (int i = 0; i < 6; ++i) {
     if (s.msr[i] != t.msr[i]) set_msr(kMsrIds[i], s.msr[i]);
   }
+  forget_system();  // the descriptor-table registers below are written past set_reg
   if (!same_mmr(s.gdtr, t.gdtr)) check(uc_reg_write(uc_, UC_X86_REG_GDTR, &s.gdtr), "gdtr");
   if (!same_mmr(s.idtr, t.idtr)) check(uc_reg_write(uc_, UC_X86_REG_IDTR, &s.idtr), "idtr");
   if (!same_mmr(s.tr, t.tr)) check(uc_reg_write(uc_, UC_X86_REG_TR, &s.tr), "tr");
@@ -294,6 +348,7 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
   const Ring0Template* t = template_for(state.cr3);
   if (!t) t = &templates_[latest_template_];
   forget_registers();
+  forget_system();
   pending_fault_address_.reset();  // in `state` (save_state), written below if this entry takes it
   check(uc_context_restore(uc_, t->context), "uc_context_restore(template)");
   const bool new_space = t->state.cr3 != state.cr3;

@@ -111,10 +111,18 @@ class GuestCpu {
   // them instead of four times per miss.
   // Until an owner promises these reports (reports_blocks), nothing is kept
   // inside a run.
+  // The same word keeps the system registers (CR0, CR3, CR4, EFER, GDTR,
+  // IDTR, TR, GS base) across runs: `writes_system` is given for a block that
+  // may write one (sim/cost_model.h, kBlockChangesSystem) and for the block
+  // after one. An interrupt's delivery reads five of them, and in most runs
+  // (a handler and its iretq) none is written.
   void reports_blocks() { blocks_reported_ = true; }
-  void block_ahead(bool changes) {
+  void block_ahead(bool changes, bool writes_system) {
     mmu_settled_ = !changes;
     mmu_valid_ = false;
+    // Forgotten before a block that may write one, and again after it.
+    if (writes_system || !system_settled_) system_known_ = 0;
+    system_settled_ = !writes_system;
   }
   // Where a page fault's address goes (CR2): read back at once, in the
   // engine by the next ring-0 entry that takes it or the next run.
@@ -194,6 +202,13 @@ class GuestCpu {
     state_valid_ = false;
     mmu_valid_ = false;
   }
+  // The system registers, by slot: known while the bit is set in
+  // system_known_, forgotten when the host writes one of them (or restores a
+  // context) or a block may write one (block_ahead).
+  enum SystemSlot : unsigned { kSlotCr0, kSlotCr3, kSlotCr4, kSlotEfer, kSlotGsBase, kSlotGdtr, kSlotIdtr, kSlotTr };
+  static int system_slot(int id);  // -1: not a system register
+  bool system_cacheable() const { return blocks_reported_ && (!running_ || system_settled_); }
+  void forget_system() const { system_known_ = 0; }
   std::uint64_t read_register(int id) const;  // from the engine, always
   void read_state(ArchState& s) const;
   // What the MMU depends on: read at most once per stretch of blocks that
@@ -219,6 +234,10 @@ class GuestCpu {
   mutable MmuControl mmu_{};  // valid while mmu_valid_
   mutable bool mmu_valid_ = false;
   bool mmu_settled_ = false;  // inside a run: the running block cannot change mmu_ (block_ahead)
+  mutable std::array<std::uint64_t, 5> system_{};  // by SystemSlot, up to kSlotGsBase
+  mutable std::array<uc_x86_mmr, 3> tables_{};  // GDTR, IDTR, TR
+  mutable unsigned system_known_ = 0;  // bit per SystemSlot
+  bool system_settled_ = true;  // inside a run: the running block writes no system register
   bool blocks_reported_ = false;
   mutable ArchState scratch_state_{};  // state() inside a run
   bool running_ = false;  // inside run(): the engine owns the registers

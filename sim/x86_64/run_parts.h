@@ -19,12 +19,17 @@ namespace pristine::sim {
 
 struct ArchParts {
   ArchParts(const GuestImage& image, GuestMemory& memory)
-      : ArchParts(memory, find_instructions(image, kHookedInstructions)) {}
+      : ArchParts(memory, find_instructions(image, kHookedInstructions)) {
+    kernel_return = image.find_symbol("interrupt_return_kernel_ret").value_or(0);
+  }
 
   AlignmentChecks alignment_checks;
   InvlpgHooks invlpg_hooks;
   FaultLocator fault_locator;
   SyscallEmulation syscalls;
+  // The ret of the kernel's return to ring 0 without iretq
+  // (hw-x86_64/cpu/interrupt_entry.S; 0 if the image has none).
+  VirtAddr kernel_return = 0;
 
  private:
   // What the instruction hooks look for, in the order of the sweep's sites.
