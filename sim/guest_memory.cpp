@@ -44,6 +44,7 @@ void GuestMemory::add_regions(std::vector<RegionSpec> ranges) {
     Region region{r.base, r.paddr, r.size, std::make_unique<std::uint8_t[]>(r.size), UC_PROT_ALL};
     std::fill_n(region.bytes.get(), region.size, std::uint8_t{0});
     regions_.push_back(std::move(region));
+    last_region_ = nullptr;  // the vector may have moved
   }
   for (const Region& r : regions_) by_paddr_.push_back(&r);
   std::sort(by_paddr_.begin(), by_paddr_.end(), [](const Region* a, const Region* b) { return a->paddr < b->paddr; });
@@ -56,10 +57,14 @@ void GuestMemory::map_into(uc_engine* uc) const {
 }
 
 std::uint8_t* GuestMemory::host(VirtAddr address, std::uint64_t length) const {
-  auto it = std::upper_bound(regions_.begin(), regions_.end(), address,
-                             [](VirtAddr a, const Region& r) { return a < r.base; });
-  if (it == regions_.begin()) return nullptr;
-  --it;
+  const Region* it = last_region_;
+  if (!it || address < it->base || address - it->base >= it->size) {
+    auto found = std::upper_bound(regions_.begin(), regions_.end(), address,
+                                  [](VirtAddr a, const Region& r) { return a < r.base; });
+    if (found == regions_.begin()) return nullptr;
+    it = &*--found;
+    last_region_ = it;
+  }
   if (address - it->base + length > it->size) return nullptr;
   if (!holes_.empty() && length != 0) {
     // The first hole at or after the page of `address` must lie past the range.

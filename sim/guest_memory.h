@@ -86,6 +86,9 @@ class GuestMemory {
   std::vector<Region> regions_;  // sorted by base, disjoint
   std::vector<const Region*> by_paddr_;  // sorted by paddr
   std::vector<VirtAddr> holes_;  // sorted page addresses
+  // The region the last lookup found: a delivery's reads and writes and the
+  // kernel view's fall in one or two regions again and again.
+  mutable const Region* last_region_ = nullptr;
 };
 
 }  // namespace pristine::sim

@@ -122,27 +122,41 @@ std::uint64_t GuestCpu::reg(int id) const {
     return value;
   }
   if (running_) return read_register(id);
+  CachedRegister& cached = cached_.at(static_cast<std::size_t>(id));
+  if (cached.generation == register_generation_) return cached.value;
   if (state_valid_) {
     if (const std::uint64_t* value = in_state(id)) return *value;
   }
-  for (std::size_t i = 0; i < cached_count_; ++i) {
-    if (cached_[i].id == id) return cached_[i].value;
-  }
-  const std::uint64_t value = read_register(id);
-  if (cached_count_ < cached_.size()) cached_[cached_count_++] = {id, value};
-  return value;
+  cached = {read_register(id), register_generation_};
+  return cached.value;
 }
 
 void GuestCpu::read_registers(const int* ids, void* const* values, int count) const {
   check(uc_reg_read_batch(uc_, const_cast<int*>(ids), const_cast<void**>(values), count), "uc_reg_read_batch");
 }
 
-// Any write may change what another register reads back (a segment load,
-// RFLAGS' fixed bits, CR2 reloading CR3 in 2.1.1): the cache starts over.
+// Any other write may change what another register reads back (a segment
+// load, CR2 reloading CR3 in 2.1.1): the cache starts over.
 void GuestCpu::set_reg(int id, std::uint64_t value) {
+  check(uc_reg_write(uc_, id, &value), "uc_reg_write");
+  if (id == UC_X86_REG_RIP) block_pc_ = 0;
+  // A general register or RIP changes nothing else and reads back what was
+  // written (a delivery writes RSP and RIP, and the run loop reads them back
+  // at once); RFLAGS changes nothing else either, but reads back with its
+  // fixed bits.
+  const bool general = id == UC_X86_REG_RIP || std::find(std::begin(kGprIds), std::end(kGprIds), id) != std::end(kGprIds);
+  if (!running_ && (general || id == UC_X86_REG_RFLAGS)) {
+    CachedRegister& cached = cached_.at(static_cast<std::size_t>(id));
+    cached = {value, general ? register_generation_ : 0};
+    if (general && state_valid_) {
+      *const_cast<std::uint64_t*>(in_state(id)) = value;
+    } else {
+      state_valid_ = false;
+    }
+    return;
+  }
   forget_registers();
   if (writes_system(id)) forget_system();
-  check(uc_reg_write(uc_, id, &value), "uc_reg_write");
 }
 
 uc_x86_mmr GuestCpu::mmr(int id) const {
@@ -441,7 +455,16 @@ GuestCpu::MmuControl GuestCpu::mmu_control() const {
 PageTranslation GuestCpu::translate(VirtAddr page, const PageAccess& access) const {
   const MmuControl mmu = mmu_control();
   if (!mmu.paging_on || !memory_) return {.ok = true, .page = page, .writable = true, .executable = true};
-  return walk_page_tables(*memory_, mmu.paging, page & ~std::uint64_t{0xFFF}, access);
+  const VirtAddr base = page & ~std::uint64_t{0xFFF};
+  KeptTranslation& kept = translation_;
+  if (kept.valid && kept.page == base && kept.access.write == access.write && kept.access.fetch == access.fetch &&
+      kept.access.user == access.user && kept.paging.cr3 == mmu.paging.cr3 &&
+      kept.paging.no_execute == mmu.paging.no_execute && kept.paging.write_protect == mmu.paging.write_protect) {
+    return kept.result;
+  }
+  const PageTranslation t = walk_page_tables(*memory_, mmu.paging, base, access);
+  if (t.ok) kept = {true, base, access, mmu.paging, t};
+  return t;
 }
 
 void GuestCpu::give_page_back(VirtAddr page) {

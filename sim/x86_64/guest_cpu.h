@@ -71,7 +71,12 @@ class GuestCpu {
   CpuId id() const { return id_; }
 
   // What the run loop asks of any CPU (the architecture-neutral view).
-  VirtAddr pc() const { return reg(UC_X86_REG_RIP); }
+  VirtAddr pc() const { return block_pc_ != 0 ? block_pc_ : reg(UC_X86_REG_RIP); }
+  // Inside the block hook RIP is the block's address: the run loop says so
+  // for the length of its hook (a read through the engine costs more than
+  // the hook's common case).
+  void at_block(VirtAddr address) { block_pc_ = address; }
+  void left_block() { block_pc_ = 0; }
   void set_pc(VirtAddr pc) { set_reg(UC_X86_REG_RIP, pc); }
   VirtAddr sp() const { return reg(UC_X86_REG_RSP); }
   bool user_mode() const { return cpl() == 3; }
@@ -99,8 +104,12 @@ class GuestCpu {
     unreachable_user_ = user;
   }
   // What the MMU gives for `page` now, under this CPU's control registers
-  // (paging off: the page itself).
+  // (paging off: the page itself). The last good translation is kept, as a
+  // TLB keeps it (a delivery pushes onto the same kernel stack page again
+  // and again), until the guest flushes (forget_translation: invlpg, a
+  // block that may change the MMU's registers) or the host writes one.
   PageTranslation translate(VirtAddr page, const PageAccess& access) const;
+  void forget_translation() const { translation_.valid = false; }
   // The run loop's word on the guest's blocks (it prices each from its
   // bytes, sim/cost_model.h), given for a block that may change what the MMU
   // depends on (CR0, CR3, EFER, the privilege level: a move to a control
@@ -120,6 +129,7 @@ class GuestCpu {
   void block_ahead(bool changes, bool writes_system) {
     mmu_settled_ = !changes;
     mmu_valid_ = false;
+    if (changes || writes_system) forget_translation();
     // Forgotten before a block that may write one, and again after it.
     if (writes_system || !system_settled_) system_known_ = 0;
     system_settled_ = !writes_system;
@@ -198,7 +208,7 @@ class GuestCpu {
     return i < templates_.size() ? &templates_[i] : nullptr;
   }
   void forget_registers() const {
-    cached_count_ = 0;
+    ++register_generation_;
     state_valid_ = false;
     mmu_valid_ = false;
   }
@@ -208,7 +218,18 @@ class GuestCpu {
   enum SystemSlot : unsigned { kSlotCr0, kSlotCr3, kSlotCr4, kSlotEfer, kSlotGsBase, kSlotGdtr, kSlotIdtr, kSlotTr };
   static int system_slot(int id);  // -1: not a system register
   bool system_cacheable() const { return blocks_reported_ && (!running_ || system_settled_); }
-  void forget_system() const { system_known_ = 0; }
+  void forget_system() const {
+    system_known_ = 0;
+    forget_translation();
+  }
+  struct KeptTranslation {
+    bool valid = false;
+    VirtAddr page = 0;
+    PageAccess access;
+    PagingControl paging;
+    PageTranslation result;
+  };
+  mutable KeptTranslation translation_;
   std::uint64_t read_register(int id) const;  // from the engine, always
   void read_state(ArchState& s) const;
   // What the MMU depends on: read at most once per stretch of blocks that
@@ -223,12 +244,14 @@ class GuestCpu {
 
   CpuId id_;
   const GuestMemory* memory_ = nullptr;
+  // Registers read at this stop, by Unicorn id: valid while their
+  // generation is the current one (forget_registers starts a new one).
   struct CachedRegister {
-    int id;
-    std::uint64_t value;
+    std::uint64_t value = 0;
+    std::uint64_t generation = 0;
   };
-  mutable std::array<CachedRegister, 8> cached_{};
-  mutable std::size_t cached_count_ = 0;
+  mutable std::array<CachedRegister, UC_X86_REG_ENDING> cached_{};
+  mutable std::uint64_t register_generation_ = 1;
   mutable ArchState state_{};  // the snapshot, valid while state_valid_
   mutable bool state_valid_ = false;
   mutable MmuControl mmu_{};  // valid while mmu_valid_
@@ -241,6 +264,7 @@ class GuestCpu {
   bool blocks_reported_ = false;
   mutable ArchState scratch_state_{};  // state() inside a run
   bool running_ = false;  // inside run(): the engine owns the registers
+  VirtAddr block_pc_ = 0;  // at_block's address, until left_block or a write of RIP
   std::optional<VirtAddr> pending_fault_address_;  // CR2 as set_fault_address left it, not yet in the engine
   std::vector<VirtAddr> taken_away_;  // sorted pages
   UnreachableHandler unreachable_ = nullptr;

@@ -15,6 +15,7 @@ InvlpgHooks::InvlpgHooks(const GuestMemory& memory, std::vector<VirtAddr> sites)
 
 void InvlpgHooks::install(GuestCpu& cpu, std::function<void(VirtAddr)> on_flush) {
   hooks_.install(cpu, [on_flush](GuestCpu& c, VirtAddr address, std::span<const std::uint8_t> code) {
+    c.forget_translation();  // the translation GuestCpu kept, as the CPU's TLB entry
     if (code[0] == 0x0F && code[1] == 0x22) {  // mov cr3, reg (0F 22 /r)
       on_flush(kFlushAll);
       return;

@@ -105,8 +105,8 @@ void Simulator::install_hooks(SimCpu& cpu) {
 std::uint32_t Simulator::arch_block_flags(VirtAddr address, std::uint32_t size) const {
   const VirtAddr ret = arch_.kernel_return;
   if (ret == 0) return 0;
-  if (ret >= address && ret < address + size) return kBlockEndsWithIret;
-  return address + size == ret ? kBlockEndsWithSti : 0;
+  if (ret >= address && ret < address + size) return std::uint32_t{kBlockEndsWithIret};
+  return address + size == ret ? std::uint32_t{kBlockEndsWithSti} : 0;
 }
 
 // What makes a block more than a sum: something to do before it (the block
@@ -118,22 +118,36 @@ constexpr std::uint32_t kBlockNeedsRunLoop = kBlockEndsWithIret | kBlockEndsWith
                                              kBlockForbidden | kBlockMayOpenInterrupts;
 
 // Once per executed block (about 40 per delivered interrupt), so the common
-// block costs a cache lookup, three tests and two additions, with no call:
+// block costs a cache lookup, a few tests and two additions, with no call:
 // anything else goes to on_block_in_full.
 void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   const BlockCost* cost = c.blocks.find(address, size);
-  if (PRISTINE_LIKELY(cost && !((cost->flags | c.last_block_flags) & kBlockNeedsRunLoop) && c.cycles < c.stop_at &&
-                      !(c.poll_interrupt_flag && !c.interrupt_flag_closed))) {
-    c.cycles += cost->cycles;
-    c.instructions += cost->instructions;
-    c.last_block_flags = cost->flags;
-    return;
+  if (PRISTINE_LIKELY(cost && c.cycles < c.stop_at && !(c.poll_interrupt_flag && !c.interrupt_flag_closed))) {
+    const std::uint32_t acts = (cost->flags | c.last_block_flags) & kBlockNeedsRunLoop;
+    // A fast string's next iteration is common too (the engine runs each
+    // iteration of a rep movs / rep stos as a block: 512 for a page).
+    if (PRISTINE_LIKELY((acts & ~std::uint32_t{kBlockEndsWithFastString}) == 0)) {
+      c.cycles += cost->cycles;
+      if (cost->flags & kBlockEndsWithFastString) {
+        c.cycles += costs_.table().fast_string_cycles(c.arch.fast_string, address + cost->last_insn_offset,
+                                                      (c.last_block_flags & kBlockEndsWithFastString) != 0,
+                                                      cost->fast_string_bytes);
+      }
+      c.instructions += cost->instructions;
+      c.last_block_flags = cost->flags;
+      return;
+    }
   }
   on_block_in_full(c, address, size, cost);
 }
 
 // Every case, top to bottom with everything rare out of line.
 void Simulator::on_block_in_full(SimCpu& c, VirtAddr address, std::uint32_t size, const BlockCost* cost) {
+  struct AtBlock {
+    GuestCpu& cpu;
+    AtBlock(GuestCpu& cpu, VirtAddr address) : cpu(cpu) { cpu.at_block(address); }
+    ~AtBlock() { cpu.left_block(); }
+  } at_block(c.cpu, address);
   if (PRISTINE_UNLIKELY(c.iret_pending)) returned(c);
   // sti / mov ss hold off interrupts for one instruction: never stop right after one.
   if (PRISTINE_UNLIKELY(c.cycles >= c.stop_at || (c.poll_interrupt_flag && !c.interrupt_flag_closed)) &&
