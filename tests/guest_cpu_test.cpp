@@ -43,6 +43,31 @@ TEST(GuestCpu, ARunForgetsWhatWasReadBeforeIt) {
   EXPECT_EQ(m.cpu.pc(), code + 8) << "after the hlt";
 }
 
+// The system registers (GS base here) are kept across runs for an owner that
+// reports its blocks; a block that may write one (swapgs) must make the next
+// read go to the engine, or the run loop would read the user's GS base as
+// the kernel's.
+TEST(GuestCpu, ASystemRegisterAGuestBlockWroteIsReadAfresh) {
+  TestMachine m;
+  const VirtAddr code = m.handler(0xF1);
+  const std::uint8_t swapgs_hlt[] = {0x0F, 0x01, 0xF8, 0xF4};
+  for (std::size_t i = 0; i < sizeof swapgs_hlt; ++i) m.memory.write<std::uint8_t>(code + i, swapgs_hlt[i]);
+  m.cpu.reports_blocks();
+  uc_hook hook;
+  ASSERT_EQ(uc_hook_add(m.cpu.uc(), &hook, UC_HOOK_BLOCK,
+                        reinterpret_cast<void*>(+[](uc_engine*, std::uint64_t, std::uint32_t, void* cpu) {
+                          static_cast<GuestCpu*>(cpu)->block_ahead(false, true);  // as the run loop: swapgs
+                        }),
+                        &m.cpu, 1, 0),
+            UC_ERR_OK);
+  m.cpu.set_reg(UC_X86_REG_GS_BASE, 0x1000);
+  m.cpu.set_msr(kMsrKernelGsBase, 0x2000);
+  ASSERT_EQ(m.cpu.reg(UC_X86_REG_GS_BASE), 0x1000u);
+  ASSERT_EQ(m.cpu.run(code), UC_ERR_OK);
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_GS_BASE), 0x2000u) << "the GS base kept from before the swapgs";
+  EXPECT_EQ(m.cpu.msr(kMsrKernelGsBase), 0x1000u);
+}
+
 TEST(GuestCpu, AFaultAddressReadsBackAtOnceAndReachesTheEngineByTheNextRun) {
   TestMachine m;
   const VirtAddr code = write_mov_rax_hlt(m);
