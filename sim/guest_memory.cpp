@@ -75,10 +75,16 @@ std::uint8_t* GuestMemory::host(VirtAddr address, std::uint64_t length) const {
 }
 
 std::uint8_t* GuestMemory::physical(PhysAddr address, std::uint64_t length) const {
-  auto it = std::upper_bound(by_paddr_.begin(), by_paddr_.end(), address,
-                             [](PhysAddr a, const Region* r) { return a < r->paddr; });
-  if (it == by_paddr_.begin()) return nullptr;
-  const Region& r = **--it;
+  // A page walk reads four tables, nearly always in one region.
+  const Region* found = last_physical_;
+  if (!found || address < found->paddr || address - found->paddr >= found->size) {
+    auto it = std::upper_bound(by_paddr_.begin(), by_paddr_.end(), address,
+                               [](PhysAddr a, const Region* r) { return a < r->paddr; });
+    if (it == by_paddr_.begin()) return nullptr;
+    found = *--it;
+    last_physical_ = found;
+  }
+  const Region& r = *found;
   if (address - r.paddr > r.size || length > r.size - (address - r.paddr)) return nullptr;
   return r.bytes.get() + (address - r.paddr);
 }

@@ -89,6 +89,7 @@ class GuestMemory {
   // The region the last lookup found: a delivery's reads and writes and the
   // kernel view's fall in one or two regions again and again.
   mutable const Region* last_region_ = nullptr;
+  mutable const Region* last_physical_ = nullptr;  // physical()'s, likewise
 };
 
 }  // namespace pristine::sim
