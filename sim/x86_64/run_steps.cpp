@@ -127,18 +127,24 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
     // A fast string's next iteration is common too (the engine runs each
     // iteration of a rep movs / rep stos as a block: 512 for a page).
     if (PRISTINE_LIKELY((acts & ~std::uint32_t{kBlockEndsWithFastString}) == 0)) {
+      if (PRISTINE_UNLIKELY(cost->flags & kBlockEndsWithFastString)) return fast_string_block(c, address, *cost);
       c.cycles += cost->cycles;
-      if (cost->flags & kBlockEndsWithFastString) {
-        c.cycles += costs_.table().fast_string_cycles(c.arch.fast_string, address + cost->last_insn_offset,
-                                                      (c.last_block_flags & kBlockEndsWithFastString) != 0,
-                                                      cost->fast_string_bytes);
-      }
       c.instructions += cost->instructions;
       c.last_block_flags = cost->flags;
       return;
     }
   }
   on_block_in_full(c, address, size, cost);
+}
+
+// on_block's common case for a block that ends with a fast string (out of
+// line: the common block's path stays a leaf).
+[[gnu::noinline]] void Simulator::fast_string_block(SimCpu& c, VirtAddr address, const BlockCost& cost) {
+  c.cycles += cost.cycles + costs_.table().fast_string_cycles(c.arch.fast_string, address + cost.last_insn_offset,
+                                                              (c.last_block_flags & kBlockEndsWithFastString) != 0,
+                                                              cost.fast_string_bytes);
+  c.instructions += cost.instructions;
+  c.last_block_flags = cost.flags;
 }
 
 // Every case, top to bottom with everything rare out of line.
