@@ -157,7 +157,8 @@ function(pristine_kernel_image name)
     SUFFIX ".elf"
     RUNTIME_OUTPUT_DIRECTORY ${PRISTINE_IMAGE_DIR}
     LINKER_LANGUAGE CXX
-    LINK_DEPENDS ${ARG_LINKER_SCRIPT})
+    # The x86-64 scripts INCLUDE the section layout both images share.
+    LINK_DEPENDS "${ARG_LINKER_SCRIPT};${PROJECT_SOURCE_DIR}/kernel-image/sections.ld")
   target_link_options(${name} PRIVATE
     -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000
     -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments

@@ -26,7 +26,7 @@ void Interconnect::send_ipi(SimCpu& from, CpuId target, Vector vector) {
     violations_.raise({.kind = "ipi-bad-target",
                        .message = fmt::format("CPU {} sent {} to CPU {}", from.cpu.id(),
                                               vector_name(kGuestArchitecture, vector), target),
-                       .symbol = image_.describe(from.cpu.pc()),
+                       .symbol = image_.describe(from.block),
                        .vector = vector,
                        .at_cycle = from.cycles});
     return;

@@ -139,14 +139,14 @@ std::vector<Violation> PristineRules::violations() const {
 
 void PristineRules::console_output(const SimCpu& c, Cycles cost) {
   if (c.accounting.depth() == 0) return;
-  const VirtAddr rip = c.cpu.pc();
+  const VirtAddr rip = c.block;  // the block writing the console (a register hook runs inside it)
   if (in_cold_path(c, rip)) return;  // an explicit slow path (PRISTINE_COLD)
   flag("console-output", c, c.accounting.innermost(), rip, cost);
 }
 
 void PristineRules::clock_read(const SimCpu& c) {
   if (c.accounting.depth() == 0 || c.accounting.innermost_clock_reads() != kMaxClockReads + 1) return;
-  flag("clock-busy-wait", c, c.accounting.innermost(), c.cpu.pc(), 0);
+  flag("clock-busy-wait", c, c.accounting.innermost(), c.block, 0);
 }
 
 }  // namespace PRISTINE_SIM_GUEST_ARCH

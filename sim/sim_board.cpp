@@ -86,7 +86,7 @@ void SimBoard::commit(SimCpu& cpu, std::uint64_t reg, std::uint64_t value) {
         if (cpu.level_asserted.test(*retired)) {
           cpu.controller.raise(*retired);
           ++cpu.level_reassertions;
-          cpu.level_storm_rip = cpu.cpu.pc();  // the block writing the EOI
+          cpu.level_storm_rip = cpu.block;  // the block writing the EOI
         }
       } else {
         ++cpu.eoi_without_service;

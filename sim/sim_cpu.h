@@ -76,6 +76,10 @@ struct SimCpu {
   VirtAddr stopped_block = 0;     // the block a block-hook stop happened before
   bool iret_pending = false;      // the last block ended in iretq and has not faulted
   std::uint32_t last_block_flags = 0;
+  // The block running now (the address its hook was given): a hook inside it
+  // (a register access, a refused access) reads this, not RIP, which in a
+  // block the engine chained to the one before still holds what that one left.
+  VirtAddr block = 0;
   ArchRunState arch;  // what only this architecture keeps (sim/guest_arch.h)
   bool halted = false;
   std::optional<std::uint32_t> exception;  // intno from UC_HOOK_INTR

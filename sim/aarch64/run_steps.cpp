@@ -158,6 +158,7 @@ void Simulator::install_hooks(SimCpu& cpu) {
 // Once per executed block, so it reads top to bottom with everything rare
 // out of line: the common block costs a cache lookup and two additions.
 void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
+  c.block = address;
   if (PRISTINE_UNLIKELY(c.iret_pending)) {
     returned(c);
     c.arch.el0_fp_simd_open.reset();

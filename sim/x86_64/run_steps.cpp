@@ -51,7 +51,7 @@ bool bad_access_hook(uc_engine*, uc_mem_type type, std::uint64_t address, int, s
   const bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
   const bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
   // The engine stops after the block: the locator starts from its start.
-  note_bad_access(cpu, address, 1, cpu->cpu.pc(), write, fetch,
+  note_bad_access(cpu, address, 1, cpu->block, write, fetch,
                   page_fault_error_code(write, fetch, cpu->cpu.user_mode()));
   return false;  // let uc_emu_start fail
 }
@@ -121,6 +121,7 @@ constexpr std::uint32_t kBlockNeedsRunLoop = kBlockEndsWithIret | kBlockEndsWith
 // block costs a cache lookup, a few tests and two additions, with no call:
 // anything else goes to on_block_in_full.
 void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
+  c.block = address;
   const BlockCost* cost = c.blocks.find(address, size);
   if (PRISTINE_LIKELY(cost && c.cycles < c.stop_at && !(c.poll_interrupt_flag && !c.interrupt_flag_closed))) {
     const std::uint32_t acts = (cost->flags | c.last_block_flags) & kBlockNeedsRunLoop;
