@@ -79,7 +79,7 @@ void PathInvariants::eois_match(const SimCpu& c, const ClosedRecord& closed) {
 // per run is evidence enough.
 void PathInvariants::resumed_in_place(const SimCpu& c, const ClosedRecord& closed) {
   const VirtAddr sp = c.cpu.sp();
-  const VirtAddr pc = c.cpu.pc();
+  const VirtAddr pc = c.block;  // closed at the first block after the return: the block's address is RIP
   if (sp == closed.resume.rsp && pc == closed.resume.rip) return;
   violations_.raise_once({.kind = "rsp-unbalanced",
                           .message = fmt::format("{} context resumed after {} at {} {:#x} {} {:#x}, interrupted "

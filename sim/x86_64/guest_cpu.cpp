@@ -139,7 +139,6 @@ void GuestCpu::read_registers(const int* ids, void* const* values, int count) co
 // load, CR2 reloading CR3 in 2.1.1): the cache starts over.
 void GuestCpu::set_reg(int id, std::uint64_t value) {
   check(uc_reg_write(uc_, id, &value), "uc_reg_write");
-  if (id == UC_X86_REG_RIP) block_pc_ = 0;
   // A general register or RIP changes nothing else and reads back what was
   // written (a delivery writes RSP and RIP, and the run loop reads them back
   // at once); RFLAGS changes nothing else either, but reads back with its

@@ -71,12 +71,7 @@ class GuestCpu {
   CpuId id() const { return id_; }
 
   // What the run loop asks of any CPU (the architecture-neutral view).
-  VirtAddr pc() const { return block_pc_ != 0 ? block_pc_ : reg(UC_X86_REG_RIP); }
-  // Inside the block hook RIP is the block's address: the run loop says so
-  // for the length of its hook (a read through the engine costs more than
-  // the hook's common case).
-  void at_block(VirtAddr address) { block_pc_ = address; }
-  void left_block() { block_pc_ = 0; }
+  VirtAddr pc() const { return reg(UC_X86_REG_RIP); }
   void set_pc(VirtAddr pc) { set_reg(UC_X86_REG_RIP, pc); }
   VirtAddr sp() const { return reg(UC_X86_REG_RSP); }
   bool user_mode() const { return cpl() == 3; }
@@ -264,7 +259,6 @@ class GuestCpu {
   bool blocks_reported_ = false;
   mutable ArchState scratch_state_{};  // state() inside a run
   bool running_ = false;  // inside run(): the engine owns the registers
-  VirtAddr block_pc_ = 0;  // at_block's address, until left_block or a write of RIP
   std::optional<VirtAddr> pending_fault_address_;  // CR2 as set_fault_address left it, not yet in the engine
   std::vector<VirtAddr> taken_away_;  // sorted pages
   UnreachableHandler unreachable_ = nullptr;

@@ -150,11 +150,6 @@ void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
 
 // Every case, top to bottom with everything rare out of line.
 void Simulator::on_block_in_full(SimCpu& c, VirtAddr address, std::uint32_t size, const BlockCost* cost) {
-  struct AtBlock {
-    GuestCpu& cpu;
-    AtBlock(GuestCpu& cpu, VirtAddr address) : cpu(cpu) { cpu.at_block(address); }
-    ~AtBlock() { cpu.left_block(); }
-  } at_block(c.cpu, address);
   if (PRISTINE_UNLIKELY(c.iret_pending)) returned(c);
   // sti / mov ss hold off interrupts for one instruction: never stop right after one.
   if (PRISTINE_UNLIKELY(c.cycles >= c.stop_at || (c.poll_interrupt_flag && !c.interrupt_flag_closed)) &&
