@@ -68,6 +68,28 @@ TEST(GuestCpu, ASystemRegisterAGuestBlockWroteIsReadAfresh) {
   EXPECT_EQ(m.cpu.msr(kMsrKernelGsBase), 0x1000u);
 }
 
+// A delivery's last writes (RSP, RFLAGS, RIP) go to the engine in one call;
+// RFLAGS reads back with its fixed bit 1 set, as the CPU has it, not as written.
+TEST(GuestCpu, AHandlerTransferReadsBackAsTheEngineHasIt) {
+  TestMachine m;
+  const VirtAddr code = write_mov_rax_hlt(m);
+  const std::uint64_t rsp = m.sym("kernel_stack_top") - 128;
+  ASSERT_EQ(m.cpu.reg(UC_X86_REG_RSP), m.cpu.reg(UC_X86_REG_RSP));  // the stop's registers, read and kept
+  m.cpu.set_rsp_rflags_rip(rsp, 0x0, code);
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_RSP), rsp);
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_RIP), code);
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_RFLAGS), 0x2u) << "RFLAGS as written, not as the CPU reads it";
+  EXPECT_EQ(m.cpu.state().gpr[7], rsp) << "a stale snapshot";
+  std::uint64_t engine_rsp = 0, engine_rip = 0;
+  ASSERT_EQ(uc_reg_read(m.cpu.uc(), UC_X86_REG_RSP, &engine_rsp), UC_ERR_OK);
+  ASSERT_EQ(uc_reg_read(m.cpu.uc(), UC_X86_REG_RIP, &engine_rip), UC_ERR_OK);
+  EXPECT_EQ(engine_rsp, rsp);
+  EXPECT_EQ(engine_rip, code);
+  ASSERT_EQ(m.cpu.run(code), UC_ERR_OK);
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_RIP), code + 8) << "the RIP kept from before the run";
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_RSP), rsp);
+}
+
 TEST(GuestCpu, AFaultAddressReadsBackAtOnceAndReachesTheEngineByTheNextRun) {
   TestMachine m;
   const VirtAddr code = write_mov_rax_hlt(m);

@@ -159,9 +159,7 @@ std::optional<DeliveryFault> try_deliver(GuestCpu& cpu, GuestMemory& memory,
     cpu.enter_ring0(cpu.save_state(), gate.selector, new_ss, rsp, gate.offset, new_flags,
                     v == vectors::kPageFault || v == vectors::kDoubleFault);
   } else {
-    cpu.set_reg(UC_X86_REG_RSP, rsp);
-    cpu.set_reg(UC_X86_REG_RFLAGS, new_flags);
-    cpu.set_reg(UC_X86_REG_RIP, gate.offset);
+    cpu.set_rsp_rflags_rip(rsp, new_flags, gate.offset);
   }
   out.delivered = true;
   out.vector = v;

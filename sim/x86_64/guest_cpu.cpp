@@ -113,7 +113,21 @@ const std::uint64_t* GuestCpu::in_state(int id) const {
   }
 }
 
-std::uint64_t GuestCpu::reg(int id) const {
+// The registers every stop reads (the delivery of an interrupt reads all
+// five): one call into the engine for them all.
+constexpr int kStopRegisters[] = {UC_X86_REG_RIP, UC_X86_REG_RSP, UC_X86_REG_RFLAGS, UC_X86_REG_CS, UC_X86_REG_SS};
+
+void GuestCpu::read_stop_registers() const {
+  std::uint64_t values[std::size(kStopRegisters)] = {};
+  void* pointers[std::size(kStopRegisters)];
+  for (std::size_t i = 0; i < std::size(kStopRegisters); ++i) pointers[i] = &values[i];
+  read_registers(kStopRegisters, pointers, static_cast<int>(std::size(kStopRegisters)));
+  for (std::size_t i = 0; i < std::size(kStopRegisters); ++i) {
+    cached_[static_cast<std::size_t>(kStopRegisters[i])] = {values[i], register_generation_};
+  }
+}
+
+std::uint64_t GuestCpu::reg_uncached(int id) const {
   if (const int slot = system_slot(id); slot >= 0 && system_cacheable()) {
     if (system_known_ & (1u << slot)) return system_[static_cast<unsigned>(slot)];
     const std::uint64_t value = read_register(id);
@@ -123,9 +137,12 @@ std::uint64_t GuestCpu::reg(int id) const {
   }
   if (running_) return read_register(id);
   CachedRegister& cached = cached_.at(static_cast<std::size_t>(id));
-  if (cached.generation == register_generation_) return cached.value;
   if (state_valid_) {
     if (const std::uint64_t* value = in_state(id)) return *value;
+  }
+  if (std::find(std::begin(kStopRegisters), std::end(kStopRegisters), id) != std::end(kStopRegisters)) {
+    read_stop_registers();
+    return cached.value;
   }
   cached = {read_register(id), register_generation_};
   return cached.value;
@@ -156,6 +173,24 @@ void GuestCpu::set_reg(int id, std::uint64_t value) {
   }
   forget_registers();
   if (writes_system(id)) forget_system();
+}
+
+void GuestCpu::set_rsp_rflags_rip(std::uint64_t rsp, std::uint64_t rflags, std::uint64_t rip) {
+  if (running_) {
+    set_reg(UC_X86_REG_RSP, rsp);
+    set_reg(UC_X86_REG_RFLAGS, rflags);
+    set_reg(UC_X86_REG_RIP, rip);
+    return;
+  }
+  int ids[] = {UC_X86_REG_RSP, UC_X86_REG_RFLAGS, UC_X86_REG_RIP};
+  const void* values[] = {&rsp, &rflags, &rip};
+  check(uc_reg_write_batch(uc_, ids, const_cast<void* const*>(values), 3), "uc_reg_write_batch");
+  // As set_reg leaves them: RSP and RIP read back as written, RFLAGS with
+  // its fixed bits (read again).
+  cached_[UC_X86_REG_RSP] = {rsp, register_generation_};
+  cached_[UC_X86_REG_RIP] = {rip, register_generation_};
+  cached_[UC_X86_REG_RFLAGS] = {rflags, 0};
+  state_valid_ = false;
 }
 
 uc_x86_mmr GuestCpu::mmr(int id) const {
@@ -375,9 +410,7 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
   if (new_space && template_cr0_ == mode_cr0(state.cr0) && template_cr4_ == state.cr4 && template_efer_ == state.msr[0]) {
     capture_ring0_template();
   }
-  set_reg(UC_X86_REG_RSP, rsp);
-  set_reg(UC_X86_REG_RFLAGS, rflags);
-  set_reg(UC_X86_REG_RIP, rip);
+  set_rsp_rflags_rip(rsp, rflags, rip);
 }
 
 // A #PF's delivery restores a template and writes CR2 back anyway: writing

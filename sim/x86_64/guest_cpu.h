@@ -146,11 +146,17 @@ class GuestCpu {
   uc_err run(VirtAddr begin, VirtAddr until = 0, std::size_t count = 0);
   bool running() const { return running_; }
 
-  std::uint64_t reg(int id) const;
+  // Inline for the common case, a register read already at this stop.
+  std::uint64_t reg(int id) const {
+    const CachedRegister& cached = cached_[static_cast<std::size_t>(id)];
+    return cached.generation == register_generation_ ? cached.value : reg_uncached(id);
+  }
   // Many registers in one call into the engine (uc_reg_read_batch), from the
   // engine always: for readers inside a run, which nothing caches.
   void read_registers(const int* ids, void* const* values, int count) const;
   void set_reg(int id, std::uint64_t value);
+  // What a transfer into a handler writes last, in one call into the engine.
+  void set_rsp_rflags_rip(std::uint64_t rsp, std::uint64_t rflags, std::uint64_t rip);
   std::uint16_t cs() const { return static_cast<std::uint16_t>(reg(UC_X86_REG_CS)); }
   unsigned cpl() const { return cs() & 3; }
   uc_x86_mmr mmr(int id) const;
@@ -226,6 +232,8 @@ class GuestCpu {
   };
   mutable KeptTranslation translation_;
   std::uint64_t read_register(int id) const;  // from the engine, always
+  std::uint64_t reg_uncached(int id) const;
+  void read_stop_registers() const;
   void read_state(ArchState& s) const;
   // What the MMU depends on: read at most once per stretch of blocks that
   // cannot change it (block_ahead), and once per stop.
@@ -240,7 +248,9 @@ class GuestCpu {
   CpuId id_;
   const GuestMemory* memory_ = nullptr;
   // Registers read at this stop, by Unicorn id: valid while their
-  // generation is the current one (forget_registers starts a new one).
+  // generation is the current one (forget_registers starts a new one, and
+  // run() starts one before the engine runs, so inside a run none is valid).
+  // The system registers are kept apart (system_), never here.
   struct CachedRegister {
     std::uint64_t value = 0;
     std::uint64_t generation = 0;
