@@ -27,4 +27,11 @@ inline constexpr std::uint64_t kNicRegisters = kNicBase;
 
 inline volatile std::uint64_t& reg(Register r) { return *reinterpret_cast<volatile std::uint64_t*>(kRegisters + r); }
 
+// The low half of a register, for the hot ones whose values fit in 32 bits
+// (EOI, a device's acknowledge, an IPI, the interrupt acknowledge): the
+// board's window takes one 4-byte access per access, and an 8-byte one
+// comes as two halves (docs/sim-board.md), each a trip through the engine's
+// device path.
+inline volatile std::uint32_t& reg32(Register r) { return *reinterpret_cast<volatile std::uint32_t*>(kRegisters + r); }
+
 }  // namespace pristine::sim_board

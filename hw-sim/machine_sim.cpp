@@ -12,14 +12,15 @@
 namespace pristine::machine {
 
 using sim_board::reg;
+using sim_board::reg32;
 
-PRISTINE_HOT void end_of_interrupt() { reg(sim_board::kEoi) = 0; }
+PRISTINE_HOT void end_of_interrupt() { reg32(sim_board::kEoi) = 0; }
 
 PRISTINE_HOT void timer_arm_oneshot(Cycles deadline) { reg(sim_board::kTimerDeadline) = deadline; }
 
 PRISTINE_HOT Cycles now() { return Cycles{reg(sim_board::kClock)}; }
 
-PRISTINE_HOT void acknowledge_device(Vector vector) { reg(sim_board::kDeviceAck) = vector; }
+PRISTINE_HOT void acknowledge_device(Vector vector) { reg32(sim_board::kDeviceAck) = vector; }
 
 PRISTINE_HOT std::uint8_t uart_read(std::uint8_t reg) {
   return *reinterpret_cast<volatile std::uint8_t*>(sim_board::kUartRegisters + reg);
@@ -40,10 +41,10 @@ void enable_device_line(unsigned, CpuId, LineTrigger) {}
 void disable_device_line(unsigned) {}
 
 PRISTINE_HOT void send_ipi(CpuId target, Vector vector) {
-  reg(sim_board::kIpi) = (std::uint64_t{target} << 8) | vector;
+  reg32(sim_board::kIpi) = (std::uint32_t{target} << 8) | vector;
 }
 
-PRISTINE_HOT void send_ipi_to_others(Vector vector) { reg(sim_board::kIpi) = (sim_board::kIpiToOthers << 8) | vector; }
+PRISTINE_HOT void send_ipi_to_others(Vector vector) { reg32(sim_board::kIpi) = static_cast<std::uint32_t>(sim_board::kIpiToOthers << 8) | vector; }
 
 void console_write(const char* text, std::size_t length) {
   for (std::size_t i = 0; i < length; ++i) reg(sim_board::kConsole) = static_cast<std::uint8_t>(text[i]);

@@ -26,7 +26,7 @@ static_assert(BOARD_CPU_ID_PHYSICAL == pristine::sim_board::aarch64::kPhysicalBa
 namespace pristine {
 
 PRISTINE_HOT Vector aarch64::acknowledge_interrupt() {
-  const std::uint64_t vector = sim_board::reg(sim_board::kAcknowledge);
+  const std::uint32_t vector = sim_board::reg32(sim_board::kAcknowledge);
   if (vector == sim_board::kNothingPending) return vectors::kSpurious;
   return static_cast<Vector>(vector);
 }
