@@ -43,6 +43,12 @@ enum BlockFlags : std::uint32_t {
   // segment register or base (mov to CR, wrmsr, lgdt/lidt/ltr/lldt, clts,
   // lmsw, swapgs, wr{fs,gs}base, a segment load). Not iretq nor sysretq.
   kBlockChangesSystem = 1u << 11,
+  // May change the x87, MMX and SSE registers though CR0.TS was set: it may
+  // clear TS (clts, lmsw, a move to CR0), after which those instructions run
+  // instead of trapping, or it is an xrstor, which Unicorn runs whatever TS
+  // says. GuestCpu's copy of those registers is forgotten
+  // (GuestCpu::fpu_may_change).
+  kBlockMayChangeFpu = 1u << 12,
 };
 
 // Blocks after which IF may be 1 though it was 0 before: sti, popf, iretq and

@@ -208,7 +208,7 @@ bool Simulator::at_watched_block(SimCpu& c, VirtAddr address) {
 // ended (all of them on a return to ring 3).
 void Simulator::returned(SimCpu& c) {
   c.iret_pending = false;
-  if (c.cpu.user_mode()) {
+  if (!(c.last_block_flags & kBlockReturnsWithinKernel) && c.cpu.user_mode()) {
     c.accounting.close_all(c.cycles, c.instructions, switches(c),
                            [&](const ClosedRecord& closed) { record_closed(c, closed); });
     const int task = current_task(c);

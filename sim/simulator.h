@@ -108,6 +108,11 @@ class Simulator : public Simulation {
   // the kernel's ring-0 return, interrupt_return_kernel_ret, ends a record
   // as iretq does).
   std::uint32_t arch_block_flags(VirtAddr address, std::uint32_t size) const;
+  // arch_block_flags' mark for the kernel's ring-0 return (with the flag that
+  // ends a record): the privilege level stays 0, so closing the record reads
+  // no register to learn it. Bits 16 and up are the engine's on both
+  // architectures (sim/pristine_rules.h takes 16 to 18).
+  static constexpr std::uint32_t kBlockReturnsWithinKernel = 1u << 19;
   // x86-64's: on_block past its common case (any flag to act on, a block
   // not yet priced, a stop due).
   void on_block_in_full(SimCpu& cpu, VirtAddr address, std::uint32_t size, const BlockCost* cost);

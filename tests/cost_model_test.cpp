@@ -86,6 +86,18 @@ TEST(CostModel, InterruptShadowAndControlFlags) {
   EXPECT_TRUE(price({0x0f, 0x31, 0x90}).flags & kBlockHasRdtsc);           // rdtsc ; nop
 }
 
+// GuestCpu keeps the x87 and SSE registers while CR0.TS stays set: every
+// instruction that may clear TS, or that Unicorn lets write them regardless
+// (xrstor), must be flagged, and SSE itself need not be (it traps).
+TEST(CostModel, WhatMayChangeTheFpuRegistersUnderTsIsFlagged) {
+  EXPECT_TRUE(price({0x0f, 0x06}).flags & kBlockMayChangeFpu);                    // clts
+  EXPECT_TRUE(price({0x0f, 0x22, 0xc0}).flags & kBlockMayChangeFpu);              // mov cr0, rax
+  EXPECT_TRUE(price({0x0f, 0x01, 0xf0}).flags & kBlockMayChangeFpu);              // lmsw ax
+  EXPECT_TRUE(price({0x48, 0x0f, 0xae, 0x2f}).flags & kBlockMayChangeFpu);        // xrstor64 [rdi]
+  EXPECT_FALSE(price({0x0f, 0x22, 0xd8}).flags & kBlockMayChangeFpu);             // mov cr3, rax
+  EXPECT_FALSE(price({0x66, 0x48, 0x0f, 0x6e, 0xc8}).flags & kBlockMayChangeFpu);  // movq xmm1, rax
+}
+
 TEST(CostModel, UndecodableBytesCountAsOneInstruction) {
   const BlockCost b = price({0x90, 0x06});  // nop ; push es (invalid in 64-bit mode)
   EXPECT_EQ(b.instructions, 2u);

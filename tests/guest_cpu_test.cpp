@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "test_machine.h"
 
 namespace pristine::sim {
@@ -88,6 +90,25 @@ TEST(GuestCpu, AHandlerTransferReadsBackAsTheEngineHasIt) {
   ASSERT_EQ(m.cpu.run(code), UC_ERR_OK);
   EXPECT_EQ(m.cpu.reg(UC_X86_REG_RIP), code + 8) << "the RIP kept from before the run";
   EXPECT_EQ(m.cpu.reg(UC_X86_REG_RSP), rsp);
+}
+
+// The x87 and SSE registers are kept across runs only while CR0.TS keeps
+// them: a run that starts with TS clear may change them (movq xmm1, rax).
+TEST(GuestCpu, TheSseRegistersAreReadAfreshAfterARunWithTsClear) {
+  TestMachine m;
+  m.cpu.reports_blocks();
+  const VirtAddr code = m.handler(0xF2);
+  const std::uint8_t movq_hlt[] = {0x66, 0x48, 0x0F, 0x6E, 0xC8, 0xF4};
+  for (std::size_t i = 0; i < sizeof movq_hlt; ++i) m.memory.write<std::uint8_t>(code + i, movq_hlt[i]);
+  m.cpu.set_reg(UC_X86_REG_CR4, m.cpu.reg(UC_X86_REG_CR4) | (1u << 9));  // CR4.OSFXSR: SSE enabled
+  m.cpu.set_reg(UC_X86_REG_CR0, m.cpu.reg(UC_X86_REG_CR0) & ~x86::kCr0TaskSwitched);
+  const auto before = m.cpu.state().xmm[1];  // read at a stop: kept
+  m.cpu.set_reg(UC_X86_REG_RAX, 0x1122334455667788);
+  ASSERT_EQ(m.cpu.run(code), UC_ERR_OK);
+  std::uint64_t low = 0;
+  std::memcpy(&low, m.cpu.state().xmm[1].data(), sizeof low);
+  EXPECT_EQ(low, 0x1122334455667788u) << "the SSE registers kept from before the run";
+  EXPECT_NE(m.cpu.state().xmm[1], before);
 }
 
 TEST(GuestCpu, AFaultAddressReadsBackAtOnceAndReachesTheEngineByTheNextRun) {

@@ -53,6 +53,22 @@ bool changes_mmu(const cs_insn& insn) {
   }
 }
 
+// Instructions that may change the x87 and SSE registers while CR0.TS is
+// set (kBlockMayChangeFpu).
+bool may_change_fpu(const cs_insn& insn) {
+  switch (insn.id) {
+    case X86_INS_CLTS: case X86_INS_LMSW:
+    case X86_INS_XRSTOR: case X86_INS_XRSTOR64: case X86_INS_XRSTORS: case X86_INS_XRSTORS64:
+      return true;
+    case X86_INS_MOV: {
+      const cs_x86& x86 = insn.detail->x86;
+      return x86.op_count > 0 && control_register(x86.operands[0]) == 0;
+    }
+    default:
+      return false;
+  }
+}
+
 // Instructions that may write a register GuestCpu keeps across runs
 // (kBlockChangesSystem).
 bool changes_system(const cs_insn& insn) {
@@ -148,6 +164,7 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
     if (insn->id == X86_INS_POPF || insn->id == X86_INS_POPFD || insn->id == X86_INS_POPFQ) cost.flags |= kBlockHasPopf;
     if (changes_mmu(*insn)) cost.flags |= kBlockChangesMmu;
     if (changes_system(*insn)) cost.flags |= kBlockChangesSystem;
+    if (may_change_fpu(*insn)) cost.flags |= kBlockMayChangeFpu;
     cost.instructions += 1;
     cost.cycles += cycles;
     cost.last_insn_offset = static_cast<std::uint32_t>(offset);

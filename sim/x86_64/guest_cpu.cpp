@@ -24,6 +24,20 @@ bool writes_system(int id) {
   }
 }
 
+// Whether a register write may change the x87, MMX or SSE registers GuestCpu
+// keeps (fpu_), or CR0, whose TS bit keeps them.
+bool writes_fpu(int id) {
+  switch (id) {
+    case UC_X86_REG_CR0: case UC_X86_REG_FPSW: case UC_X86_REG_FPCW: case UC_X86_REG_FPTAG:
+    case UC_X86_REG_MXCSR: case UC_X86_REG_FIP: case UC_X86_REG_FDP: case UC_X86_REG_FOP:
+      return true;
+    default:
+      return (id >= UC_X86_REG_FP0 && id <= UC_X86_REG_FP7) || (id >= UC_X86_REG_MM0 && id <= UC_X86_REG_MM7) ||
+             (id >= UC_X86_REG_ST0 && id <= UC_X86_REG_ST7) || (id >= UC_X86_REG_XMM0 && id <= UC_X86_REG_XMM31) ||
+             (id >= UC_X86_REG_YMM0 && id <= UC_X86_REG_YMM31) || (id >= UC_X86_REG_ZMM0 && id <= UC_X86_REG_ZMM31);
+  }
+}
+
 }  // namespace
 
 GuestCpu::GuestCpu(CpuId id) : id_(id) {
@@ -173,6 +187,7 @@ void GuestCpu::set_reg(int id, std::uint64_t value) {
   }
   forget_registers();
   if (writes_system(id)) forget_system();
+  if (writes_fpu(id)) fpu_known_ = false;
 }
 
 void GuestCpu::set_rsp_rflags_rip(std::uint64_t rsp, std::uint64_t rflags, std::uint64_t rip) {
@@ -309,19 +324,43 @@ void GuestCpu::read_state(ArchState& s) const {
     msrs[i] = {kMsrIds[i], 0};
     add(UC_X86_REG_MSR, &msrs[i]);
   }
-  for (int i = 0; i < 16; ++i) add(UC_X86_REG_XMM0 + i, s.xmm[i].data());
-  for (int i = 0; i < 8; ++i) add(UC_X86_REG_ST0 + i, s.st[i].data());
-  add(UC_X86_REG_MXCSR, &s.mxcsr);
-  add(UC_X86_REG_FPCW, &s.fpcw);
-  add(UC_X86_REG_FPSW, &s.fpsw);
-  add(UC_X86_REG_FPTAG, &s.fptag);
+  const bool fpu_kept = fpu_known_;
+  if (!fpu_kept) {
+    for (int i = 0; i < 16; ++i) add(UC_X86_REG_XMM0 + i, s.xmm[i].data());
+    for (int i = 0; i < 8; ++i) add(UC_X86_REG_ST0 + i, s.st[i].data());
+    add(UC_X86_REG_MXCSR, &s.mxcsr);
+    add(UC_X86_REG_FPCW, &s.fpcw);
+    add(UC_X86_REG_FPSW, &s.fpsw);
+    add(UC_X86_REG_FPTAG, &s.fptag);
+  }
   check(uc_reg_read_batch(uc_, ids, values, n), "uc_reg_read_batch(state)");
+  if (fpu_kept) {
+    s.xmm = fpu_.xmm;
+    s.st = fpu_.st;
+    s.mxcsr = fpu_.mxcsr;
+    s.fpcw = fpu_.fpcw;
+    s.fpsw = fpu_.fpsw;
+    s.fptag = fpu_.fptag;
+  } else {
+    keep_fpu(s);
+  }
   if (pending_fault_address_) s.cr2 = *pending_fault_address_;
   s.ds = static_cast<std::uint16_t>(selectors[0]);
   s.es = static_cast<std::uint16_t>(selectors[1]);
   s.fs = static_cast<std::uint16_t>(selectors[2]);
   s.gs = static_cast<std::uint16_t>(selectors[3]);
   for (int i = 0; i < 6; ++i) s.msr[i] = msrs[i].value;
+}
+
+// `s`'s x87, MMX and SSE registers are the engine's: kept if nothing can
+// change them unseen, that is with CR0.TS set, at a stop, and with the block
+// reports that say when a block may clear it. Whatever else clears TS
+// forgets them too (set_reg of CR0, a context restore through write_state),
+// so while they are kept TS is set and no run needs to look.
+void GuestCpu::keep_fpu(const ArchState& s) const {
+  if (running_ || !blocks_reported_ || (s.cr0 & x86::kCr0TaskSwitched) == 0) return;
+  fpu_ = {s.xmm, s.st, s.mxcsr, s.fpcw, s.fpsw, s.fptag};
+  fpu_known_ = true;
 }
 
 // At a stop the whole state is read once and serves every reader until the
@@ -387,6 +426,7 @@ void GuestCpu::write_state(const ArchState& s, const ArchState& t, bool with_fau
     if (s.gpr[i] != t.gpr[i]) set_reg(kGprIds[i], s.gpr[i]);
   }
   forget_registers();
+  keep_fpu(s);  // the engine's now, written or the template's equal
 }
 
 void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16_t ss,

@@ -129,6 +129,9 @@ class GuestCpu {
     if (writes_system || !system_settled_) system_known_ = 0;
     system_settled_ = !writes_system;
   }
+  // A block that may change the x87, MMX and SSE registers though CR0.TS
+  // was set is ahead (kBlockMayChangeFpu): they may change in this run.
+  void fpu_may_change() const { fpu_known_ = false; }
   // Where a page fault's address goes (CR2): read back at once, in the
   // engine by the next ring-0 entry that takes it or the next run.
   void set_fault_address(VirtAddr address);
@@ -268,6 +271,21 @@ class GuestCpu {
   bool system_settled_ = true;  // inside a run: the running block writes no system register
   bool blocks_reported_ = false;
   mutable ArchState scratch_state_{};  // state() inside a run
+  // The x87, MMX and SSE registers as last read or written at a stop, the
+  // engine's while fpu_known_, which is only ever true with CR0.TS set. They
+  // cannot change while TS is set (each instruction that touches them traps,
+  // #NM, before it runs): a run that meets no block that may clear it (or
+  // xrstor, which Unicorn runs regardless) leaves them as they were. A ring-3 entry reads the whole state, and these are 28 of its
+  // 64 registers.
+  struct FpuRegisters {
+    std::array<std::array<std::uint8_t, 16>, 16> xmm;
+    std::array<std::array<std::uint8_t, 10>, 8> st;
+    std::uint32_t mxcsr;
+    std::uint16_t fpcw, fpsw, fptag;
+  };
+  mutable FpuRegisters fpu_{};
+  mutable bool fpu_known_ = false;
+  void keep_fpu(const ArchState& s) const;
   bool running_ = false;  // inside run(): the engine owns the registers
   std::optional<VirtAddr> pending_fault_address_;  // CR2 as set_fault_address left it, not yet in the engine
   std::vector<VirtAddr> taken_away_;  // sorted pages

@@ -105,17 +105,18 @@ void Simulator::install_hooks(SimCpu& cpu) {
 std::uint32_t Simulator::arch_block_flags(VirtAddr address, std::uint32_t size) const {
   const VirtAddr ret = arch_.kernel_return;
   if (ret == 0) return 0;
-  if (ret >= address && ret < address + size) return std::uint32_t{kBlockEndsWithIret};
+  if (ret >= address && ret < address + size) return std::uint32_t{kBlockEndsWithIret | kBlockReturnsWithinKernel};
   return address + size == ret ? std::uint32_t{kBlockEndsWithSti} : 0;
 }
 
 // What makes a block more than a sum: something to do before it (the block
 // after an iretq or sysretq, a watched one, one after a block that changed
-// what the MMU or the system registers depend on), or after it (a fast
-// string, forbidden code, a block that may open interrupts or change them).
+// what the MMU or the system registers depend on, one that may change the
+// FPU's registers unseen), or after it (a fast string, forbidden code, a
+// block that may open interrupts or change them).
 constexpr std::uint32_t kBlockNeedsRunLoop = kBlockEndsWithIret | kBlockEndsWithSysret | kBlockWatched |
                                              kBlockChangesMmu | kBlockChangesSystem | kBlockEndsWithFastString |
-                                             kBlockForbidden | kBlockMayOpenInterrupts;
+                                             kBlockForbidden | kBlockMayOpenInterrupts | kBlockMayChangeFpu;
 
 // Once per executed block (about 40 per delivered interrupt), so the common
 // block costs a cache lookup, a few tests and two additions, with no call:
@@ -160,6 +161,7 @@ void Simulator::on_block_in_full(SimCpu& c, VirtAddr address, std::uint32_t size
   if (PRISTINE_UNLIKELY((cost->flags | c.last_block_flags) & (kBlockChangesMmu | kBlockChangesSystem))) {
     c.cpu.block_ahead((cost->flags & kBlockChangesMmu) != 0, (cost->flags & kBlockChangesSystem) != 0);
   }
+  if (PRISTINE_UNLIKELY(cost->flags & kBlockMayChangeFpu)) c.cpu.fpu_may_change();
   if (PRISTINE_UNLIKELY(cost->flags & kBlockWatched) && at_watched_block(c, address)) return;
   c.cycles += cost->cycles;
   c.instructions += cost->instructions;
