@@ -56,7 +56,7 @@ void GuestMemory::map_into(uc_engine* uc) const {
   }
 }
 
-std::uint8_t* GuestMemory::host(VirtAddr address, std::uint64_t length) const {
+std::uint8_t* GuestMemory::host_elsewhere(VirtAddr address, std::uint64_t length) const {
   const Region* it = last_region_;
   if (!it || address < it->base || address - it->base >= it->size) {
     auto found = std::upper_bound(regions_.begin(), regions_.end(), address,
@@ -74,8 +74,7 @@ std::uint8_t* GuestMemory::host(VirtAddr address, std::uint64_t length) const {
   return it->bytes.get() + (address - it->base);
 }
 
-std::uint8_t* GuestMemory::physical(PhysAddr address, std::uint64_t length) const {
-  // A page walk reads four tables, nearly always in one region.
+std::uint8_t* GuestMemory::physical_elsewhere(PhysAddr address, std::uint64_t length) const {
   const Region* found = last_physical_;
   if (!found || address < found->paddr || address - found->paddr >= found->size) {
     auto it = std::upper_bound(by_paddr_.begin(), by_paddr_.end(), address,

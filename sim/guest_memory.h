@@ -30,13 +30,30 @@ class GuestMemory {
   // Zeroed regions (tests build their own machines this way).
   explicit GuestMemory(const std::vector<RegionSpec>& regions);
 
-  // Host pointer to physical [address, address + length) of one region, or nullptr.
-  std::uint8_t* physical(PhysAddr address, std::uint64_t length) const;
+  // Host pointer to physical [address, address + length) of one region, or
+  // nullptr. Inline for the region found last: a page walk reads four tables,
+  // nearly always in one region, about a million times in a busy 10 ms storm.
+  std::uint8_t* physical(PhysAddr address, std::uint64_t length) const {
+    const Region* r = last_physical_;
+    if (r && address - r->paddr < r->size && length <= r->size - (address - r->paddr)) {
+      return r->bytes.get() + (address - r->paddr);
+    }
+    return physical_elsewhere(address, length);
+  }
 
   void map_into(uc_engine* uc) const;
 
-  // Host pointer to [address, address + length), or nullptr if not all mapped.
-  std::uint8_t* host(VirtAddr address, std::uint64_t length) const;
+  // Host pointer to [address, address + length), or nullptr if not all
+  // mapped. Inline for the region found last when no page is a hole: a
+  // delivery reads the IDT and the GDT, writes a frame, and the kernel view
+  // reads the current task, all in one or two regions.
+  std::uint8_t* host(VirtAddr address, std::uint64_t length) const {
+    const Region* r = last_region_;
+    if (r && holes_.empty() && address - r->base < r->size && length <= r->size - (address - r->base)) {
+      return r->bytes.get() + (address - r->base);
+    }
+    return host_elsewhere(address, length);
+  }
 
   // Pages the CPU cannot reach (guard pages, injected faults): host() treats
   // them as unmapped too, so simulated pushes fault as the CPU's would.
@@ -81,6 +98,8 @@ class GuestMemory {
     std::uint32_t perms;
   };
   std::uint8_t* checked(VirtAddr address, std::uint64_t length) const;
+  std::uint8_t* physical_elsewhere(PhysAddr address, std::uint64_t length) const;
+  std::uint8_t* host_elsewhere(VirtAddr address, std::uint64_t length) const;
   void add_regions(std::vector<RegionSpec> regions);
 
   std::vector<Region> regions_;  // sorted by base, disjoint
