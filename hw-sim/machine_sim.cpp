@@ -44,7 +44,9 @@ PRISTINE_HOT void send_ipi(CpuId target, Vector vector) {
   reg32(sim_board::kIpi) = (std::uint32_t{target} << 8) | vector;
 }
 
-PRISTINE_HOT void send_ipi_to_others(Vector vector) { reg32(sim_board::kIpi) = static_cast<std::uint32_t>(sim_board::kIpiToOthers << 8) | vector; }
+PRISTINE_HOT void send_ipi_to_others(Vector vector) {
+  reg32(sim_board::kIpi) = static_cast<std::uint32_t>(sim_board::kIpiToOthers << 8) | vector;
+}
 
 void console_write(const char* text, std::size_t length) {
   for (std::size_t i = 0; i < length; ++i) reg(sim_board::kConsole) = static_cast<std::uint8_t>(text[i]);

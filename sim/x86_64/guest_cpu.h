@@ -275,8 +275,8 @@ class GuestCpu {
   // engine's while fpu_known_, which is only ever true with CR0.TS set. They
   // cannot change while TS is set (each instruction that touches them traps,
   // #NM, before it runs): a run that meets no block that may clear it (or
-  // xrstor, which Unicorn runs regardless) leaves them as they were. A ring-3 entry reads the whole state, and these are 28 of its
-  // 64 registers.
+  // xrstor, which Unicorn runs regardless) leaves them as they were. A
+  // ring-3 entry reads the whole state, and these are 28 of its 64 registers.
   struct FpuRegisters {
     std::array<std::array<std::uint8_t, 16>, 16> xmm;
     std::array<std::array<std::uint8_t, 10>, 8> st;
