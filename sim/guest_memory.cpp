@@ -56,6 +56,7 @@ void GuestMemory::map_into(uc_engine* uc) const {
   }
 }
 
+// host() past its inline case: another region, or holes to look past.
 std::uint8_t* GuestMemory::host_elsewhere(VirtAddr address, std::uint64_t length) const {
   const Region* it = last_region_;
   if (!it || address < it->base || address - it->base >= it->size) {
@@ -74,16 +75,13 @@ std::uint8_t* GuestMemory::host_elsewhere(VirtAddr address, std::uint64_t length
   return it->bytes.get() + (address - it->base);
 }
 
+// physical() past the region found last (which it tried inline).
 std::uint8_t* GuestMemory::physical_elsewhere(PhysAddr address, std::uint64_t length) const {
-  const Region* found = last_physical_;
-  if (!found || address < found->paddr || address - found->paddr >= found->size) {
-    auto it = std::upper_bound(by_paddr_.begin(), by_paddr_.end(), address,
-                               [](PhysAddr a, const Region* r) { return a < r->paddr; });
-    if (it == by_paddr_.begin()) return nullptr;
-    found = *--it;
-    last_physical_ = found;
-  }
-  const Region& r = *found;
+  auto it = std::upper_bound(by_paddr_.begin(), by_paddr_.end(), address,
+                             [](PhysAddr a, const Region* r) { return a < r->paddr; });
+  if (it == by_paddr_.begin()) return nullptr;
+  last_physical_ = *--it;
+  const Region& r = *last_physical_;
   if (address - r.paddr > r.size || length > r.size - (address - r.paddr)) return nullptr;
   return r.bytes.get() + (address - r.paddr);
 }

@@ -102,13 +102,13 @@ TEST(GuestCpu, TheSseRegistersAreReadAfreshAfterARunWithTsClear) {
   for (std::size_t i = 0; i < sizeof movq_hlt; ++i) m.memory.write<std::uint8_t>(code + i, movq_hlt[i]);
   m.cpu.set_reg(UC_X86_REG_CR4, m.cpu.reg(UC_X86_REG_CR4) | (1u << 9));  // CR4.OSFXSR: SSE enabled
   m.cpu.set_reg(UC_X86_REG_CR0, m.cpu.reg(UC_X86_REG_CR0) & ~x86::kCr0TaskSwitched);
-  const auto before = m.cpu.state().xmm[1];  // read at a stop: kept
+  const auto before = m.cpu.state().fpu.xmm[1];  // read at a stop: kept
   m.cpu.set_reg(UC_X86_REG_RAX, 0x1122334455667788);
   ASSERT_EQ(m.cpu.run(code), UC_ERR_OK);
   std::uint64_t low = 0;
-  std::memcpy(&low, m.cpu.state().xmm[1].data(), sizeof low);
+  std::memcpy(&low, m.cpu.state().fpu.xmm[1].data(), sizeof low);
   EXPECT_EQ(low, 0x1122334455667788u) << "the SSE registers kept from before the run";
-  EXPECT_NE(m.cpu.state().xmm[1], before);
+  EXPECT_NE(m.cpu.state().fpu.xmm[1], before);
 }
 
 TEST(GuestCpu, AFaultAddressReadsBackAtOnceAndReachesTheEngineByTheNextRun) {
@@ -131,7 +131,7 @@ TEST(GuestCpu, ARingZeroEntryLeavesTheWholeStateItWasGiven) {
   ArchState s = m.cpu.state();  // the template's state, now changed in part
   s.gpr[0] = 0x1111;
   s.gpr[12] = 0x2222;
-  s.xmm[3][5] = 0x77;
+  s.fpu.xmm[3][5] = 0x77;
   s.fs_base = 0x4000;
   const VirtAddr rip = m.sym("ring0_loop");
   const std::uint64_t rsp = m.sym("kernel_stack_top") - 64;
@@ -140,8 +140,8 @@ TEST(GuestCpu, ARingZeroEntryLeavesTheWholeStateItWasGiven) {
   EXPECT_EQ(now.gpr[0], 0x1111u);
   EXPECT_EQ(now.gpr[12], 0x2222u);
   EXPECT_EQ(now.gpr[1], s.gpr[1]) << "an unchanged register keeps its value";
-  EXPECT_EQ(now.xmm, s.xmm);
-  EXPECT_EQ(now.st, s.st);
+  EXPECT_EQ(now.fpu.xmm, s.fpu.xmm);
+  EXPECT_EQ(now.fpu.st, s.fpu.st);
   EXPECT_EQ(now.fs_base, 0x4000u);
   EXPECT_EQ(now.gs_base, s.gs_base);
   EXPECT_EQ(now.rip, rip);

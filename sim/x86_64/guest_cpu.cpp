@@ -24,17 +24,16 @@ bool writes_system(int id) {
   }
 }
 
-// Whether a register write may change the x87, MMX or SSE registers GuestCpu
-// keeps (fpu_), or CR0, whose TS bit keeps them.
+// Whether a set_reg may change the x87 and SSE registers GuestCpu keeps
+// (fpu_), or CR0, whose TS bit keeps them. (The wide ones, XMM and ST, are
+// written only by write_state, which keeps what it wrote.)
 bool writes_fpu(int id) {
   switch (id) {
     case UC_X86_REG_CR0: case UC_X86_REG_FPSW: case UC_X86_REG_FPCW: case UC_X86_REG_FPTAG:
-    case UC_X86_REG_MXCSR: case UC_X86_REG_FIP: case UC_X86_REG_FDP: case UC_X86_REG_FOP:
+    case UC_X86_REG_MXCSR:
       return true;
     default:
-      return (id >= UC_X86_REG_FP0 && id <= UC_X86_REG_FP7) || (id >= UC_X86_REG_MM0 && id <= UC_X86_REG_MM7) ||
-             (id >= UC_X86_REG_ST0 && id <= UC_X86_REG_ST7) || (id >= UC_X86_REG_XMM0 && id <= UC_X86_REG_XMM31) ||
-             (id >= UC_X86_REG_YMM0 && id <= UC_X86_REG_YMM31) || (id >= UC_X86_REG_ZMM0 && id <= UC_X86_REG_ZMM31);
+      return false;
   }
 }
 
@@ -191,15 +190,13 @@ void GuestCpu::set_reg(int id, std::uint64_t value) {
 }
 
 void GuestCpu::set_rsp_rflags_rip(std::uint64_t rsp, std::uint64_t rflags, std::uint64_t rip) {
-  if (running_) {
-    set_reg(UC_X86_REG_RSP, rsp);
-    set_reg(UC_X86_REG_RFLAGS, rflags);
-    set_reg(UC_X86_REG_RIP, rip);
-    return;
-  }
   int ids[] = {UC_X86_REG_RSP, UC_X86_REG_RFLAGS, UC_X86_REG_RIP};
   const void* values[] = {&rsp, &rflags, &rip};
   check(uc_reg_write_batch(uc_, ids, const_cast<void* const*>(values), 3), "uc_reg_write_batch");
+  if (running_) {  // nothing is cached inside a run
+    forget_registers();
+    return;
+  }
   // As set_reg leaves them: RSP and RIP read back as written, RFLAGS with
   // its fixed bits (read again).
   cached_[UC_X86_REG_RSP] = {rsp, register_generation_};
@@ -325,25 +322,19 @@ void GuestCpu::read_state(ArchState& s) const {
     add(UC_X86_REG_MSR, &msrs[i]);
   }
   const bool fpu_kept = fpu_known_;
-  if (!fpu_kept) {
-    for (int i = 0; i < 16; ++i) add(UC_X86_REG_XMM0 + i, s.xmm[i].data());
-    for (int i = 0; i < 8; ++i) add(UC_X86_REG_ST0 + i, s.st[i].data());
-    add(UC_X86_REG_MXCSR, &s.mxcsr);
-    add(UC_X86_REG_FPCW, &s.fpcw);
-    add(UC_X86_REG_FPSW, &s.fpsw);
-    add(UC_X86_REG_FPTAG, &s.fptag);
+  X87SseState& f = s.fpu;
+  if (fpu_kept) {
+    f = fpu_;
+  } else {
+    for (int i = 0; i < 16; ++i) add(UC_X86_REG_XMM0 + i, f.xmm[i].data());
+    for (int i = 0; i < 8; ++i) add(UC_X86_REG_ST0 + i, f.st[i].data());
+    add(UC_X86_REG_MXCSR, &f.mxcsr);
+    add(UC_X86_REG_FPCW, &f.fpcw);
+    add(UC_X86_REG_FPSW, &f.fpsw);
+    add(UC_X86_REG_FPTAG, &f.fptag);
   }
   check(uc_reg_read_batch(uc_, ids, values, n), "uc_reg_read_batch(state)");
-  if (fpu_kept) {
-    s.xmm = fpu_.xmm;
-    s.st = fpu_.st;
-    s.mxcsr = fpu_.mxcsr;
-    s.fpcw = fpu_.fpcw;
-    s.fpsw = fpu_.fpsw;
-    s.fptag = fpu_.fptag;
-  } else {
-    keep_fpu(s);
-  }
+  if (!fpu_kept) keep_fpu(s);
   if (pending_fault_address_) s.cr2 = *pending_fault_address_;
   s.ds = static_cast<std::uint16_t>(selectors[0]);
   s.es = static_cast<std::uint16_t>(selectors[1]);
@@ -359,7 +350,7 @@ void GuestCpu::read_state(ArchState& s) const {
 // so while they are kept TS is set and no run needs to look.
 void GuestCpu::keep_fpu(const ArchState& s) const {
   if (running_ || !blocks_reported_ || (s.cr0 & x86::kCr0TaskSwitched) == 0) return;
-  fpu_ = {s.xmm, s.st, s.mxcsr, s.fpcw, s.fpsw, s.fptag};
+  fpu_ = s.fpu;
   fpu_known_ = true;
 }
 
@@ -409,18 +400,20 @@ void GuestCpu::write_state(const ArchState& s, const ArchState& t, bool with_fau
   if (gs_loaded) set_reg(UC_X86_REG_GS, s.gs);
   if (fs_loaded || s.fs_base != t.fs_base) set_reg(UC_X86_REG_FS_BASE, s.fs_base);
   if (gs_loaded || s.gs_base != t.gs_base) set_reg(UC_X86_REG_GS_BASE, s.gs_base);
+  const X87SseState &f = s.fpu, &tf = t.fpu;
   for (int i = 0; i < 16; ++i) {
-    if (s.xmm[i] != t.xmm[i]) check(uc_reg_write(uc_, UC_X86_REG_XMM0 + i, s.xmm[i].data()), "xmm");
+    if (f.xmm[i] != tf.xmm[i]) check(uc_reg_write(uc_, UC_X86_REG_XMM0 + i, f.xmm[i].data()), "xmm");
   }
   // The x87 state as a whole: ST(i) is relative to the stack top in FPSW.
-  const bool same_x87 = s.mxcsr == t.mxcsr && s.fpcw == t.fpcw && s.fpsw == t.fpsw && s.fptag == t.fptag && s.st == t.st;
+  const bool same_x87 =
+      f.mxcsr == tf.mxcsr && f.fpcw == tf.fpcw && f.fpsw == tf.fpsw && f.fptag == tf.fptag && f.st == tf.st;
   if (!same_x87) {
-    check(uc_reg_write(uc_, UC_X86_REG_MXCSR, &s.mxcsr), "mxcsr");
-    check(uc_reg_write(uc_, UC_X86_REG_FPCW, &s.fpcw), "fpcw");
+    check(uc_reg_write(uc_, UC_X86_REG_MXCSR, &f.mxcsr), "mxcsr");
+    check(uc_reg_write(uc_, UC_X86_REG_FPCW, &f.fpcw), "fpcw");
     // The top first, then the stack.
-    check(uc_reg_write(uc_, UC_X86_REG_FPSW, &s.fpsw), "fpsw");
-    for (int i = 0; i < 8; ++i) check(uc_reg_write(uc_, UC_X86_REG_ST0 + i, s.st[i].data()), "st");
-    check(uc_reg_write(uc_, UC_X86_REG_FPTAG, &s.fptag), "fptag");
+    check(uc_reg_write(uc_, UC_X86_REG_FPSW, &f.fpsw), "fpsw");
+    for (int i = 0; i < 8; ++i) check(uc_reg_write(uc_, UC_X86_REG_ST0 + i, f.st[i].data()), "st");
+    check(uc_reg_write(uc_, UC_X86_REG_FPTAG, &f.fptag), "fptag");
   }
   for (int i = 0; i < 16; ++i) {
     if (s.gpr[i] != t.gpr[i]) set_reg(kGprIds[i], s.gpr[i]);

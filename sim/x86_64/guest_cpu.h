@@ -22,6 +22,16 @@
 
 namespace pristine::sim {
 
+// The x87, MMX and SSE registers of an ArchState (GuestCpu keeps them apart
+// while CR0.TS keeps them: see fpu_).
+struct X87SseState {
+  std::array<std::array<std::uint8_t, 16>, 16> xmm;
+  std::array<std::array<std::uint8_t, 10>, 8> st;
+  std::uint32_t mxcsr;
+  std::uint16_t fpcw, fpsw, fptag;
+  bool operator==(const X87SseState&) const = default;
+};
+
 // Architectural state that survives a privilege transition: everything except
 // what the transition itself sets (CS, SS, RSP, RIP, RFLAGS are written after).
 struct ArchState {
@@ -32,10 +42,7 @@ struct ArchState {
   std::uint16_t ds, es, fs, gs;
   std::uint64_t fs_base, gs_base;
   std::array<std::uint64_t, 6> msr;  // EFER STAR LSTAR CSTAR SFMASK KERNEL_GS_BASE
-  std::array<std::array<std::uint8_t, 16>, 16> xmm;
-  std::array<std::array<std::uint8_t, 10>, 8> st;
-  std::uint32_t mxcsr;
-  std::uint16_t fpcw, fpsw, fptag;
+  X87SseState fpu;
 };
 
 // The 16 general registers in ArchState::gpr order, with their names.
@@ -277,13 +284,7 @@ class GuestCpu {
   // #NM, before it runs): a run that meets no block that may clear it (or
   // xrstor, which Unicorn runs regardless) leaves them as they were. A
   // ring-3 entry reads the whole state, and these are 28 of its 64 registers.
-  struct FpuRegisters {
-    std::array<std::array<std::uint8_t, 16>, 16> xmm;
-    std::array<std::array<std::uint8_t, 10>, 8> st;
-    std::uint32_t mxcsr;
-    std::uint16_t fpcw, fpsw, fptag;
-  };
-  mutable FpuRegisters fpu_{};
+  mutable X87SseState fpu_{};
   mutable bool fpu_known_ = false;
   void keep_fpu(const ArchState& s) const;
   bool running_ = false;  // inside run(): the engine owns the registers

@@ -22,7 +22,7 @@ UserContext capture_user_context(const GuestCpu& cpu) {
     u.pc = s.rip;
     u.flags = s.rflags;
     u.per_cpu_base = s.gs_base;
-    if (!(s.cr0 & x86::kCr0TaskSwitched)) u.fpu = FpuRegisters{s.xmm, s.st};
+    if (!(s.cr0 & x86::kCr0TaskSwitched)) u.fpu = FpuRegisters{s.fpu.xmm, s.fpu.st};
     return u;
   }
   // One call for the integer state, one for the FPU's (when it is live).
