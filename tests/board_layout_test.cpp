@@ -60,3 +60,21 @@ TEST(BoardLayout, TheRegisterPagesShareNoTlbIndexWithHotCodeOrData) {
 }
 
 }  // namespace
+
+// kernel-image/sections.ld puts the interrupt path's own code first in the
+// hot section: the common entry and return, the dispatchers, the board's
+// leaf functions. On one page, the engine chains the direct calls between
+// them (it looks up any branch that leaves a page), and a CPU's instruction
+// TLB holds one entry for them. Without the ordering they were on five pages
+// and the idle device storm took 10 % more host instructions.
+TEST(BoardLayout, TheInterruptPathIsOnOnePage) {
+  const GuestImage image = GuestImage::load(kImage);
+  const std::uint64_t page = image.symbol("interrupt_common") >> 12;
+  for (const char* name : {"interrupt_return_kernel_ret", "x86_interrupt_dispatch",
+                           "_ZN8pristine13dispatch_tickEPNS_9TrapFrameE",
+                           "_ZN8pristine24dispatch_other_interruptENS_6VectorEPNS_9TrapFrameE",
+                           "_ZN8pristine7machine3nowEv", "_ZN8pristine7machine16end_of_interruptEv",
+                           "_ZN8pristine7machine6cpu_idEv"}) {
+    EXPECT_EQ(image.symbol(name) >> 12, page) << name << " is not on interrupt_common's page";
+  }
+}
