@@ -126,6 +126,30 @@ TEST(GuestCpu, AFaultAddressReadsBackAtOnceAndReachesTheEngineByTheNextRun) {
   EXPECT_EQ(engine_cr3, cr3) << "Unicorn 2.1.1's CR2 write loads CR3: it must be put back";
 }
 
+// CR2 is the last #PF's address until the next one, whatever entries come
+// between: a later entry restores the template, which must not bring back
+// the CR2 it was captured with. CR3 stays the state's (Unicorn 2.1.1 loads
+// CR3 from a CR2 written through the engine).
+TEST(GuestCpu, CrTwoKeepsTheLastFaultsAddressAcrossLaterEntries) {
+  TestMachine m;
+  const VirtAddr rip = m.sym("ring0_loop");
+  const std::uint64_t rsp = m.sym("kernel_stack_top") - 64;
+  ArchState s = m.cpu.state();
+  ASSERT_NE(s.cr2, 0x7F00'1234'5000u);
+  s.cr2 = 0x7F00'1234'5000;
+  m.cpu.enter_ring0(s, 0x08, 0x10, rsp, rip, 0x2, /*with_fault_address=*/true);
+  std::uint64_t engine_cr2 = 0, engine_cr3 = 0;
+  ASSERT_EQ(uc_reg_read(m.cpu.uc(), UC_X86_REG_CR2, &engine_cr2), UC_ERR_OK);
+  ASSERT_EQ(uc_reg_read(m.cpu.uc(), UC_X86_REG_CR3, &engine_cr3), UC_ERR_OK);
+  EXPECT_EQ(engine_cr2, 0x7F00'1234'5000u);
+  EXPECT_EQ(engine_cr3, s.cr3);
+  const ArchState after_fault = m.cpu.state();
+  m.cpu.enter_ring0(after_fault, 0x08, 0x10, rsp, rip, 0x2, /*with_fault_address=*/false);
+  ASSERT_EQ(uc_reg_read(m.cpu.uc(), UC_X86_REG_CR2, &engine_cr2), UC_ERR_OK);
+  EXPECT_EQ(engine_cr2, 0x7F00'1234'5000u) << "an entry that is not a #PF brought back an older CR2";
+  EXPECT_EQ(m.cpu.state().cr2, 0x7F00'1234'5000u);
+}
+
 TEST(GuestCpu, ARingZeroEntryLeavesTheWholeStateItWasGiven) {
   TestMachine m;
   ArchState s = m.cpu.state();  // the template's state, now changed in part

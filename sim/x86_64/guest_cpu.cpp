@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-
+#include <cstring>
 
 namespace pristine::sim {
 namespace {
@@ -45,7 +45,43 @@ GuestCpu::GuestCpu(CpuId id) : id_(id) {
   uc_hook tlb_fill;
   check(uc_hook_add(uc_, &tlb_fill, UC_HOOK_TLB_FILL, reinterpret_cast<void*>(fill_tlb), this, 1, 0),
         "hook tlb fill");
+  locate_fault_address_in_context();
   capture_ring0_template();
+}
+
+// A context is the engine's CPU state copied by value (uc_context_save is a
+// memcpy of it), so CR2 has one fixed place in every context of an engine,
+// found here once: the only 8 bytes that hold CR2 in each of two saves with
+// different values. A CR2 written there costs nothing; uc_reg_write of CR2
+// costs Unicorn 2.1.1 two TLB flushes (write_fault_address). Not found
+// (another layout): enter_ring0 writes CR2 through the engine.
+void GuestCpu::locate_fault_address_in_context() {
+  constexpr std::uint64_t kProbes[2] = {0x7a3c5e9b1d2f4861, 0x1c9e3a7b5d4f6082};
+  const std::size_t size = uc_context_size(uc_);
+  uc_context* probe = nullptr;
+  check(uc_context_alloc(uc_, &probe), "uc_context_alloc(probe)");
+  const std::uint64_t cr2 = reg(UC_X86_REG_CR2), cr3 = reg(UC_X86_REG_CR3);
+  std::vector<std::size_t> places;
+  for (int round = 0; round < 2; ++round) {
+    set_reg(UC_X86_REG_CR2, kProbes[round]);
+    check(uc_context_save(uc_, probe), "uc_context_save(probe)");
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(probe);
+    std::vector<std::size_t> found;
+    for (std::size_t at = 0; at + 8 <= size; ++at) {  // any byte: the context has a header
+      std::uint64_t value;
+      std::memcpy(&value, bytes + at, 8);
+      if (value == kProbes[round]) found.push_back(at);
+    }
+    if (round == 0) {
+      places = std::move(found);
+    } else {
+      std::erase_if(places, [&](std::size_t at) { return std::find(found.begin(), found.end(), at) == found.end(); });
+    }
+  }
+  uc_context_free(probe);
+  set_reg(UC_X86_REG_CR2, cr2);
+  set_reg(UC_X86_REG_CR3, cr3);
+  if (places.size() == 1) fault_address_in_context_ = places.front();
 }
 
 GuestCpu::~GuestCpu() {
@@ -426,11 +462,17 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
                            std::uint64_t rsp, std::uint64_t rip, std::uint64_t rflags, bool with_fault_address) {
   // The template of the state's own address space if there is one (no CR3
   // write, no TLB flush), else the latest (of the current mode).
-  const Ring0Template* t = template_for(state.cr3);
+  Ring0Template* t = template_for(state.cr3);
   if (!t) t = &templates_[latest_template_];
   forget_registers();
   forget_system();
   pending_fault_address_.reset();  // in `state` (save_state), written below if this entry takes it
+  if (state.cr2 != t->state.cr2 && fault_address_in_context_ != kNowhere) {
+    // Into the template itself (its state says so), so write_state has no
+    // CR2 to write, and CR2 survives every entry, as on the CPU.
+    std::memcpy(reinterpret_cast<std::uint8_t*>(t->context) + fault_address_in_context_, &state.cr2, 8);
+    t->state.cr2 = state.cr2;
+  }
   check(uc_context_restore(uc_, t->context), "uc_context_restore(template)");
   const bool new_space = t->state.cr3 != state.cr3;
   write_state(state, t->state, with_fault_address);

@@ -188,10 +188,13 @@ class GuestCpu {
   ArchState save_state() const { return state(); }
   // Enter ring 0 with `state` (and the given CS/SS/RSP/RIP/RFLAGS): restores
   // the template (CPL 0, exception marker clear), then writes `state` back.
-  // CR2 only with `with_fault_address` (a #PF or #DF delivery): Unicorn
-  // 2.1.1 flushes the engine's TLB twice for a CR2 write (set_fault_address),
-  // so any other entry leaves CR2 at the template's, an earlier fault's
-  // address, which the kernel reads only on a #PF or #DF.
+  // CR2 goes into the template's context before the restore when the engine's
+  // layout was found (locate_fault_address_in_context): free, for every
+  // entry. Else only with `with_fault_address` (a #PF or #DF delivery),
+  // through the engine: Unicorn 2.1.1 flushes its TLB twice for a CR2 write
+  // (write_fault_address), so any other entry then leaves CR2 at the
+  // template's, an earlier fault's address, which the kernel reads only on a
+  // #PF or #DF.
   void enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16_t ss, std::uint64_t rsp,
                    std::uint64_t rip, std::uint64_t rflags, bool with_fault_address);
 
@@ -214,10 +217,15 @@ class GuestCpu {
   std::size_t latest_template_ = 0;  // the last captured: always of the current mode
   std::uint64_t template_cr0_ = 0, template_cr4_ = 0, template_efer_ = 0;  // the mode they all share
   std::size_t template_index(std::uint64_t cr3) const;  // templates_.size(): none
-  const Ring0Template* template_for(std::uint64_t cr3) const {
+  Ring0Template* template_for(std::uint64_t cr3) {
     const std::size_t i = template_index(cr3);
     return i < templates_.size() ? &templates_[i] : nullptr;
   }
+  const Ring0Template* template_for(std::uint64_t cr3) const { return const_cast<GuestCpu*>(this)->template_for(cr3); }
+  // CR2's byte offset in a context (locate_fault_address_in_context), or kNowhere.
+  static constexpr std::size_t kNowhere = ~std::size_t{0};
+  std::size_t fault_address_in_context_ = kNowhere;
+  void locate_fault_address_in_context();
   void forget_registers() const {
     ++register_generation_;
     state_valid_ = false;
