@@ -13,14 +13,15 @@ inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 class BlockCache {
  public:
-  BlockCache() : slots_(1024), mask_(slots_.size() - 1) {}
+  BlockCache() : slots_(4096), mask_(slots_.size() - 1), shift_(64 - 12) {}
 
-  // The cached cost of the block at `address` of `size` bytes, or nullptr.
+  // The cached cost of the block at `address` of `size` bytes (never 0:
+  // Unicorn reports no empty block), or nullptr.
   const BlockCost* find(VirtAddr address, std::uint32_t size) const {
     for (std::size_t i = index(address);; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
-      if (!s.used) return nullptr;
       if (s.address == address && s.size == size) return &s.cost;
+      if (s.size == 0) return nullptr;
     }
   }
 
@@ -32,24 +33,28 @@ class BlockCache {
   std::size_t size() const { return count_; }
 
  private:
-  struct Slot {
+  // A power of two (32 bytes on x86-64, 64 on AArch64): an index is a
+  // shift, and no slot straddles a cache line.
+  struct alignas(32) Slot {
     VirtAddr address = 0;
-    std::uint32_t size = 0;
-    bool used = false;
+    std::uint32_t size = 0;  // 0: unused
     BlockCost cost;
   };
+  static_assert((sizeof(Slot) & (sizeof(Slot) - 1)) == 0);
 
+  // Fibonacci hashing: the product's top bits, which every address bit
+  // reaches (nearby blocks, a few bytes apart, land far apart).
   std::size_t index(VirtAddr address) const {
-    return static_cast<std::size_t>((address * 0x9E3779B97F4A7C15ull) >> 32) & mask_;
+    return static_cast<std::size_t>((address * 0x9E3779B97F4A7C15ull) >> shift_);
   }
 
   const BlockCost& place(VirtAddr address, std::uint32_t size, const BlockCost& cost) {
     std::size_t i = index(address);
-    while (slots_[i].used && !(slots_[i].address == address && slots_[i].size == size)) {
+    while (slots_[i].size != 0 && !(slots_[i].address == address && slots_[i].size == size)) {
       i = (i + 1) & mask_;
     }
-    if (!slots_[i].used) ++count_;
-    slots_[i] = Slot{address, size, true, cost};
+    if (slots_[i].size == 0) ++count_;
+    slots_[i] = Slot{address, size, cost};
     return slots_[i].cost;
   }
 
@@ -57,14 +62,16 @@ class BlockCache {
     std::vector<Slot> old(slots_.size() * 2);
     old.swap(slots_);
     mask_ = slots_.size() - 1;
+    --shift_;
     count_ = 0;
     for (const Slot& s : old) {
-      if (s.used) place(s.address, s.size, s.cost);
+      if (s.size != 0) place(s.address, s.size, s.cost);
     }
   }
 
   std::vector<Slot> slots_;
   std::size_t mask_;  // slots_.size() - 1 (a power of two)
+  unsigned shift_;    // 64 - log2(slots_.size())
   std::size_t count_ = 0;
 };
 

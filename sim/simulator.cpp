@@ -18,16 +18,6 @@
 
 namespace pristine::sim {
 inline namespace PRISTINE_SIM_GUEST_ARCH {
-namespace {
-
-// Unicorn callbacks: thin trampolines into the SimCpu they were registered with.
-void block_hook(uc_engine*, std::uint64_t address, std::uint32_t size, void* user) {
-  auto* hook = static_cast<Simulator::BlockHook*>(user);
-  hook->simulator->on_block(*hook->cpu, address, size);
-}
-
-}  // namespace
-
 ContextLimits context_limits(const Scenario& s) {
   ContextLimits limits;
   limits.max_runnable_wait = s.max_wait_ticks * (s.cpu_hz / s.tick_hz);
@@ -96,7 +86,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     nic0_.attach(*cpu);
     uc_hook hook;
     block_hooks_.push_back(std::make_unique<BlockHook>(BlockHook{this, cpu.get()}));
-    check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_hook), block_hooks_.back().get(), 1, 0),
+    check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(&Simulator::on_block), block_hooks_.back().get(), 1, 0),
           "hook block");
     install_hooks(*cpu);
     // The boot CPU runs from reset; the others wait until the guest starts them.

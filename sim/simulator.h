@@ -65,14 +65,15 @@ class Simulator : public Simulation {
   }
   void stop_when(const std::atomic<bool>* stop) override { stop_ = stop; }
 
-  // The block hook (called from Unicorn for every block a CPU executes).
-  void on_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
-
   // What a CPU's block hook is registered with.
   struct BlockHook {
     Simulator* simulator;
     SimCpu* cpu;
   };
+  // The block hook itself (Unicorn calls it for every block a CPU executes,
+  // with the CPU's BlockHook): no trampoline between the engine and the
+  // common case, which is the simulator's most frequent code.
+  static void on_block(uc_engine* uc, std::uint64_t address, std::uint32_t size, void* hook);
 
  private:
   void write_boot_info();

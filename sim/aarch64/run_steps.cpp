@@ -157,24 +157,26 @@ void Simulator::install_hooks(SimCpu& cpu) {
 
 // Once per executed block, so it reads top to bottom with everything rare
 // out of line: the common block costs a cache lookup and two additions.
-void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
+void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, void* hook) {
+  Simulator& self = *static_cast<const BlockHook*>(hook)->simulator;
+  SimCpu& c = *static_cast<const BlockHook*>(hook)->cpu;
   c.block = address;
   if (PRISTINE_UNLIKELY(c.iret_pending)) {
-    returned(c);
+    self.returned(c);
     c.arch.el0_fp_simd_open.reset();
-    if (c.cpu.user_mode()) check_held_translations(c);
+    if (c.cpu.user_mode()) self.check_held_translations(c);
   }
   if (PRISTINE_UNLIKELY(c.cycles >= c.stop_at || (c.poll_interrupt_flag && !c.interrupt_flag_closed)) &&
-      stop_due(c, address)) {
+      self.stop_due(c, address)) {
     return;
   }
   const BlockCost* cost = c.blocks.find(address, size);
-  if (PRISTINE_UNLIKELY(!cost)) cost = &price_block(c, address, size);
-  if (PRISTINE_UNLIKELY(cost->flags & kBlockWatched) && at_watched_block(c, address)) return;
+  if (PRISTINE_UNLIKELY(!cost)) cost = &self.price_block(c, address, size);
+  if (PRISTINE_UNLIKELY(cost->flags & kBlockWatched) && self.at_watched_block(c, address)) return;
   if (PRISTINE_UNLIKELY(cost->flags & aarch64::kBlockUsesFpSimd) && fp_simd_trap_ahead(c, address, *cost)) return;
   c.cycles += cost->cycles;
   c.instructions += cost->instructions;
-  if (PRISTINE_UNLIKELY(cost->flags & kBlockForbidden)) flag_forbidden(c, address, *cost);
+  if (PRISTINE_UNLIKELY(cost->flags & kBlockForbidden)) self.flag_forbidden(c, address, *cost);
   c.iret_pending = (cost->flags & aarch64::kBlockEndsWithEret) != 0;
   if (cost->flags & aarch64::kBlockMayOpenInterrupts) c.interrupt_flag_closed = false;
   c.last_block_flags = cost->flags;

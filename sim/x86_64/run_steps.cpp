@@ -119,24 +119,27 @@ constexpr std::uint32_t kBlockNeedsRunLoop = kBlockEndsWithIret | kBlockEndsWith
                                              kBlockForbidden | kBlockMayOpenInterrupts | kBlockMayChangeFpu;
 
 // Once per executed block (about 40 per delivered interrupt), so the common
-// block costs a cache lookup, a few tests and two additions, with no call:
+// block costs a cache lookup, two tests and two additions, with no call:
 // anything else goes to on_block_in_full.
-void Simulator::on_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
+void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, void* hook) {
+  SimCpu& c = *static_cast<const BlockHook*>(hook)->cpu;
   c.block = address;
   const BlockCost* cost = c.blocks.find(address, size);
   if (PRISTINE_LIKELY(cost && c.cycles < c.stop_at && !(c.poll_interrupt_flag && !c.interrupt_flag_closed))) {
     const std::uint32_t acts = (cost->flags | c.last_block_flags) & kBlockNeedsRunLoop;
-    // A fast string's next iteration is common too (the engine runs each
-    // iteration of a rep movs / rep stos as a block: 512 for a page).
-    if (PRISTINE_LIKELY((acts & ~std::uint32_t{kBlockEndsWithFastString}) == 0)) {
-      if (PRISTINE_UNLIKELY(cost->flags & kBlockEndsWithFastString)) return fast_string_block(c, address, *cost);
+    if (PRISTINE_LIKELY(acts == 0)) {
       c.cycles += cost->cycles;
       c.instructions += cost->instructions;
       c.last_block_flags = cost->flags;
       return;
     }
+    // A fast string's next iteration is common too (the engine runs each
+    // iteration of a rep movs / rep stos as a block: 512 for a page).
+    if (acts == kBlockEndsWithFastString && (cost->flags & kBlockEndsWithFastString)) {
+      return static_cast<const BlockHook*>(hook)->simulator->fast_string_block(c, address, *cost);
+    }
   }
-  on_block_in_full(c, address, size, cost);
+  static_cast<const BlockHook*>(hook)->simulator->on_block_in_full(c, address, size, cost);
 }
 
 // on_block's common case for a block that ends with a fast string (out of
