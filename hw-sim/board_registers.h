@@ -57,6 +57,20 @@ inline constexpr std::uint64_t kUartBase = kBase + kSize;
 inline constexpr std::uint64_t kUartPhysicalBase = kPhysicalBase + kSize;
 inline constexpr std::uint64_t kUartSize = 0x1000;
 
+// x86-64: the board clock as a page of memory, read with a plain load (the
+// value kClock reads: this CPU's modeled cycle counter, the read's cost
+// charged). The simulator writes the CPU's count into the page's first word
+// before each block that reads it, so the load is exact with no trip through
+// the engine's device path, where kClock's 8 bytes are two (an MMIO read
+// costs the host ~600 instructions, and the kernel reads the clock twice per
+// interrupt: docs/sim-board.md, "The clock page"). Only a read at its
+// absolute address is seen (what machine::now() compiles to): the simulator
+// refuses an image with any other reference into the page. The page after
+// uart0's: its TLB index, 0xF2, as cold as the board's.
+inline constexpr std::uint64_t kClockPageBase = kUartBase + kUartSize;
+inline constexpr std::uint64_t kClockPagePhysicalBase = kUartPhysicalBase + kUartSize;
+inline constexpr std::uint64_t kClockPageSize = 0x1000;
+
 // nic0's 82540EM (core/drivers/e1000_registers.h): its 128 KiB register
 // space, 32-bit registers at the chip's offsets, just below the board's page.
 // Where for the same reason as kBase: the pages of the registers its top

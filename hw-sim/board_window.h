@@ -34,4 +34,15 @@ inline volatile std::uint64_t& reg(Register r) { return *reinterpret_cast<volati
 // device path.
 inline volatile std::uint32_t& reg32(Register r) { return *reinterpret_cast<volatile std::uint32_t*>(kRegisters + r); }
 
+// The board clock's word (board_registers.h): on x86-64 in the clock page,
+// on AArch64 the kClock register (an AArch64 load names its address in a
+// register, so no sweep of the image could find its reads).
+inline const volatile std::uint64_t& clock_word() {
+#if defined(__aarch64__)
+  return reg(kClock);
+#else
+  return *reinterpret_cast<const volatile std::uint64_t*>(kClockPageBase);
+#endif
+}
+
 }  // namespace pristine::sim_board

@@ -1,6 +1,6 @@
 // The board half of the machine interface (core/machine.h) on the simulated
 // board: every operation is one access to a board register (board_registers.h).
-// Time comes from the board's clock register, never rdtsc or the cycle
+// Time comes from the board's clock (its page on x86-64), never rdtsc or the cycle
 // counter (which would read host time under Unicorn). The same source for
 // both architectures' simulator images (board_window.h says where the pages are).
 #include <cstdint>
@@ -18,7 +18,7 @@ PRISTINE_HOT void end_of_interrupt() { reg32(sim_board::kEoi) = 0; }
 
 PRISTINE_HOT void timer_arm_oneshot(Cycles deadline) { reg(sim_board::kTimerDeadline) = deadline; }
 
-PRISTINE_HOT Cycles now() { return Cycles{reg(sim_board::kClock)}; }
+PRISTINE_HOT Cycles now() { return Cycles{sim_board::clock_word()}; }
 
 PRISTINE_HOT void acknowledge_device(Vector vector) { reg32(sim_board::kDeviceAck) = vector; }
 

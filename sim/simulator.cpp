@@ -177,7 +177,8 @@ void Simulator::flag_forbidden(SimCpu& c, VirtAddr address, const BlockCost& cos
 const BlockCost& Simulator::price_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   const std::uint8_t* bytes = memory_.host(address, size);
   BlockCost priced = bytes ? costs_.price_block({bytes, size}, address) : BlockCost{1, 1};
-  priced.flags |= rules_.forbidden_flags(address) | arch_block_flags(address, size);
+  priced.flags |= rules_.forbidden_flags(address);
+  arch_price(address, size, priced);
   if (invariants_.is_hot_entry(address) || address == faults_.swapgs_window()) priced.flags |= kBlockWatched;
   invariants_.new_block(c, address, priced);
   return c.blocks.insert(address, size, priced);

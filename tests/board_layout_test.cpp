@@ -33,6 +33,7 @@ void expect_no_shared_index(const char* what, std::uint64_t first, std::uint64_t
     std::uint64_t base;
   } registers[] = {{"the board's register page", pristine::sim_board::kBase},
                    {"uart0's register page", pristine::sim_board::kUartBase},
+                   {"the board clock's page", pristine::sim_board::kClockPageBase},
                    {"nic0's ICR page (its top half)", pristine::sim_board::kNicBase + pristine::e1000::kIcr},
                    {"nic0's RDT page (its bottom half)", pristine::sim_board::kNicBase + pristine::e1000::kRdt}};
   for (const std::uint64_t entries : kTlbEntries) {

@@ -135,7 +135,7 @@ bool fp_simd_trap_ahead(SimCpu& c, VirtAddr address, const BlockCost& cost) {
 }  // namespace
 
 // Every AArch64 return from an exception is an eret (flagged by the cost model).
-std::uint32_t Simulator::arch_block_flags(VirtAddr, std::uint32_t) const { return 0; }
+void Simulator::arch_price(VirtAddr, std::uint32_t, BlockCost&) const {}
 
 void Simulator::install_hooks(SimCpu& cpu) {
   uc_hook hook;

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "core/hot_path.h"
+#include "hw-sim/board_registers.h"
 #include "sim/simulator.h"
 #include "sim/x86_64/page_walk.h"
 
@@ -76,6 +77,9 @@ void syscall_hook(uc_engine* uc, void* user) {
 
 void Simulator::install_hooks(SimCpu& cpu) {
   uc_engine* uc = cpu.cpu.uc();
+  check(uc_mem_map_ptr(uc, sim_board::kClockPagePhysicalBase, sim_board::kClockPageSize, UC_PROT_READ,
+                       arch_.clock_reads.page()),
+        "uc_mem_map_ptr(clock page)");
   uc_hook hook;
   cpu.cpu.on_unreachable(unreachable_page, &cpu);
   cpu.cpu.reports_blocks();  // on_block: GuestCpu::block_ahead
@@ -102,18 +106,33 @@ void Simulator::install_hooks(SimCpu& cpu) {
 // instruction does. QEMU ends a block at every popf, so the pair is two
 // blocks; the simulator delivers at block boundaries, and an interrupt let
 // in between them would nest inside the finished path and be counted in it.
-std::uint32_t Simulator::arch_block_flags(VirtAddr address, std::uint32_t size) const {
+// A block that reads the board clock's page is charged the board's read,
+// as the kClock register charges it, and the page is set before it runs.
+void Simulator::arch_price(VirtAddr address, std::uint32_t size, BlockCost& cost) const {
+  if (const std::uint32_t reads = arch_.clock_reads.reads_in(address, size); reads != 0) {
+    cost.cycles += reads * costs_.table().events().board.board_clock_read;
+    cost.flags |= kBlockReadsClock;
+  }
   const VirtAddr ret = arch_.kernel_return;
-  if (ret == 0) return 0;
-  if (ret >= address && ret < address + size) return std::uint32_t{kBlockEndsWithIret | kBlockReturnsWithinKernel};
-  return address + size == ret ? std::uint32_t{kBlockEndsWithSti} : 0;
+  if (ret == 0) return;
+  if (ret >= address && ret < address + size) cost.flags |= kBlockEndsWithIret | kBlockReturnsWithinKernel;
+  if (address + size == ret) cost.flags |= kBlockEndsWithSti;
+}
+
+// The CPU's count, charged with the read (arch_price), as the kClock
+// register returns it (sim/sim_board.cpp), and what a read there tells.
+void Simulator::clock_read_ahead(SimCpu& c) {
+  arch_.clock_reads.set(c.cycles);
+  c.accounting.note_clock_read(c.instructions, c.cycles);
+  if (c.bus) c.bus->clock_read(c);
 }
 
 // What makes a block more than a sum: something to do before it (the block
 // after an iretq or sysretq, a watched one, one after a block that changed
 // what the MMU or the system registers depend on, one that may change the
 // FPU's registers unseen), or after it (a fast string, forbidden code, a
-// block that may open interrupts or change them).
+// block that may open interrupts or change them). And a block that reads the
+// board clock's page (Simulator::kBlockReadsClock): the page is set first.
 constexpr std::uint32_t kBlockNeedsRunLoop = kBlockEndsWithIret | kBlockEndsWithSysret | kBlockWatched |
                                              kBlockChangesMmu | kBlockChangesSystem | kBlockEndsWithFastString |
                                              kBlockForbidden | kBlockMayOpenInterrupts | kBlockMayChangeFpu;
@@ -126,7 +145,8 @@ void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, 
   c.block = address;
   const BlockCost* cost = c.blocks.find(address, size);
   if (PRISTINE_LIKELY(cost && c.cycles < c.stop_at && !(c.poll_interrupt_flag && !c.interrupt_flag_closed))) {
-    const std::uint32_t acts = (cost->flags | c.last_block_flags) & kBlockNeedsRunLoop;
+    const std::uint32_t acts =
+        ((cost->flags | c.last_block_flags) & kBlockNeedsRunLoop) | (cost->flags & kBlockReadsClock);
     if (PRISTINE_LIKELY(acts == 0)) {
       c.cycles += cost->cycles;
       c.instructions += cost->instructions;
@@ -168,6 +188,7 @@ void Simulator::on_block_in_full(SimCpu& c, VirtAddr address, std::uint32_t size
   if (PRISTINE_UNLIKELY(cost->flags & kBlockWatched) && at_watched_block(c, address)) return;
   c.cycles += cost->cycles;
   c.instructions += cost->instructions;
+  if (cost->flags & kBlockReadsClock) clock_read_ahead(c);
   if (PRISTINE_UNLIKELY(cost->flags & (kBlockEndsWithFastString | kBlockForbidden))) charge_rare(c, address, *cost);
   c.iret_pending = (cost->flags & (kBlockEndsWithIret | kBlockEndsWithSysret)) != 0;
   if (cost->flags & kBlockMayOpenInterrupts) c.interrupt_flag_closed = false;
