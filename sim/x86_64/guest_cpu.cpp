@@ -45,25 +45,28 @@ GuestCpu::GuestCpu(CpuId id) : id_(id) {
   uc_hook tlb_fill;
   check(uc_hook_add(uc_, &tlb_fill, UC_HOOK_TLB_FILL, reinterpret_cast<void*>(fill_tlb), this, 1, 0),
         "hook tlb fill");
-  locate_fault_address_in_context();
+  locate_context_fields();
   capture_ring0_template();
 }
 
 // A context is the engine's CPU state copied by value (uc_context_save is a
-// memcpy of it), so CR2 has one fixed place in every context of an engine,
-// found here once: the only 8 bytes that hold CR2 in each of two saves with
-// different values. A CR2 written there costs nothing; uc_reg_write of CR2
-// costs Unicorn 2.1.1 two TLB flushes (write_fault_address). Not found
-// (another layout): enter_ring0 writes CR2 through the engine.
-void GuestCpu::locate_fault_address_in_context() {
+// memcpy of it), so a register that is a plain field of that state has one
+// fixed place in every context of an engine, found here once: the only 8
+// bytes that hold it in each of two saves with different values. A value
+// written there before a restore costs nothing; uc_reg_write is a trip
+// through the engine's register switch per register (16 general registers
+// per ring-3 entry), and of CR2 two TLB flushes on Unicorn 2.1.1
+// (write_fault_address). Not found (another layout): kNowhere, and
+// enter_ring0 writes through the engine.
+std::size_t GuestCpu::locate_in_context(int id) {
   constexpr std::uint64_t kProbes[2] = {0x7a3c5e9b1d2f4861, 0x1c9e3a7b5d4f6082};
   const std::size_t size = uc_context_size(uc_);
   uc_context* probe = nullptr;
   check(uc_context_alloc(uc_, &probe), "uc_context_alloc(probe)");
-  const std::uint64_t cr2 = reg(UC_X86_REG_CR2), cr3 = reg(UC_X86_REG_CR3);
+  const std::uint64_t original = reg(id);
   std::vector<std::size_t> places;
   for (int round = 0; round < 2; ++round) {
-    set_reg(UC_X86_REG_CR2, kProbes[round]);
+    set_reg(id, kProbes[round]);
     check(uc_context_save(uc_, probe), "uc_context_save(probe)");
     const auto* bytes = reinterpret_cast<const std::uint8_t*>(probe);
     std::vector<std::size_t> found;
@@ -79,9 +82,19 @@ void GuestCpu::locate_fault_address_in_context() {
     }
   }
   uc_context_free(probe);
-  set_reg(UC_X86_REG_CR2, cr2);
-  set_reg(UC_X86_REG_CR3, cr3);
-  if (places.size() == 1) fault_address_in_context_ = places.front();
+  set_reg(id, original);
+  return places.size() == 1 ? places.front() : kNowhere;
+}
+
+void GuestCpu::locate_context_fields() {
+  const std::uint64_t cr3 = reg(UC_X86_REG_CR3);
+  fault_address_in_context_ = locate_in_context(UC_X86_REG_CR2);
+  set_reg(UC_X86_REG_CR3, cr3);  // Unicorn 2.1.1 loads CR3 with a CR2 write
+  gprs_in_context_ = true;
+  for (int i = 0; i < 16; ++i) {
+    gpr_in_context_[static_cast<std::size_t>(i)] = locate_in_context(kGprIds[i]);
+    gprs_in_context_ = gprs_in_context_ && gpr_in_context_[static_cast<std::size_t>(i)] != kNowhere;
+  }
 }
 
 GuestCpu::~GuestCpu() {
@@ -309,6 +322,8 @@ void GuestCpu::capture_ring0_template() {
   }
   check(uc_context_save(uc_, t->context), "uc_context_save(template)");
   t->state = save_state();
+  t->cs = cs();
+  t->ss = static_cast<std::uint16_t>(reg(UC_X86_REG_SS));
   latest_template_ = static_cast<std::size_t>(t - templates_.data());
 }
 
@@ -467,17 +482,22 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
   forget_registers();
   forget_system();
   pending_fault_address_.reset();  // in `state` (save_state), written below if this entry takes it
-  if (state.cr2 != t->state.cr2 && fault_address_in_context_ != kNowhere) {
-    // Into the template itself (its state says so), so write_state has no
-    // CR2 to write, and CR2 survives every entry, as on the CPU.
-    std::memcpy(reinterpret_cast<std::uint8_t*>(t->context) + fault_address_in_context_, &state.cr2, 8);
+  // Into the template itself (its state says so), so write_state has none
+  // of them to write; CR2 so survives every entry, as on the CPU.
+  auto* context = reinterpret_cast<std::uint8_t*>(t->context);
+  if (fault_address_in_context_ != kNowhere) {
+    std::memcpy(context + fault_address_in_context_, &state.cr2, 8);
     t->state.cr2 = state.cr2;
+  }
+  if (gprs_in_context_) {
+    for (std::size_t i = 0; i < 16; ++i) std::memcpy(context + gpr_in_context_[i], &state.gpr[i], 8);
+    t->state.gpr = state.gpr;
   }
   check(uc_context_restore(uc_, t->context), "uc_context_restore(template)");
   const bool new_space = t->state.cr3 != state.cr3;
   write_state(state, t->state, with_fault_address);
-  set_reg(UC_X86_REG_CS, cs);
-  set_reg(UC_X86_REG_SS, ss);
+  if (cs != t->cs) set_reg(UC_X86_REG_CS, cs);
+  if (ss != t->ss) set_reg(UC_X86_REG_SS, ss);
   // A template of another address space cost a CR3 write (a TLB flush):
   // this one, in ring 0 with nothing in flight, becomes the space's own.
   // Without it a task whose kernel entries never stop in ring 0 (a switch

@@ -189,8 +189,7 @@ class GuestCpu {
   // Enter ring 0 with `state` (and the given CS/SS/RSP/RIP/RFLAGS): restores
   // the template (CPL 0, exception marker clear), then writes `state` back.
   // CR2 goes into the template's context before the restore when the engine's
-  // layout was found (locate_fault_address_in_context): free, for every
-  // entry. Else only with `with_fault_address` (a #PF or #DF delivery),
+  // layout was found (locate_in_context): free, for every entry. Else only with `with_fault_address` (a #PF or #DF delivery),
   // through the engine: Unicorn 2.1.1 flushes its TLB twice for a CR2 write
   // (write_fault_address), so any other entry then leaves CR2 at the
   // template's, an earlier fault's address, which the kernel reads only on a
@@ -210,6 +209,7 @@ class GuestCpu {
   struct Ring0Template {
     uc_context* context = nullptr;
     ArchState state{};  // the state the context holds
+    std::uint16_t cs = 0, ss = 0;  // its selectors (written past ArchState)
   };
   static constexpr std::size_t kMaxTemplates = 64;
   std::vector<Ring0Template> templates_;
@@ -222,10 +222,15 @@ class GuestCpu {
     return i < templates_.size() ? &templates_[i] : nullptr;
   }
   const Ring0Template* template_for(std::uint64_t cr3) const { return const_cast<GuestCpu*>(this)->template_for(cr3); }
-  // CR2's byte offset in a context (locate_fault_address_in_context), or kNowhere.
+  // Where CR2 and the general registers sit in a context (byte offsets,
+  // locate_in_context), or kNowhere: enter_ring0 writes them into the
+  // template before its restore.
   static constexpr std::size_t kNowhere = ~std::size_t{0};
   std::size_t fault_address_in_context_ = kNowhere;
-  void locate_fault_address_in_context();
+  std::array<std::size_t, 16> gpr_in_context_{};  // in ArchState::gpr order
+  bool gprs_in_context_ = false;  // all 16 found
+  std::size_t locate_in_context(int id);
+  void locate_context_fields();
   void forget_registers() const {
     ++register_generation_;
     state_valid_ = false;
