@@ -1,6 +1,10 @@
 // Priced translated blocks by guest address: open addressing, power-of-two
 // capacity, no allocation on a hit. Looked up once per executed block, so it
-// must cost a few nanoseconds (no std::map, no std::function).
+// must cost a few nanoseconds (no std::map, no std::function). One for all
+// CPUs: they run the same code, and taking turns every few hundred modeled
+// cycles, per-CPU tables evicted each other from the host's caches. Each
+// slot says which CPUs have seen its block, for what is reported at each
+// CPU's first sight (first_sight).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +17,10 @@ inline namespace PRISTINE_SIM_GUEST_ARCH {
 
 class BlockCache {
  public:
+  // What a CPU's sightings are marked with (CPU ids below kMaxCpus).
+  static constexpr CpuId kMaxCpus = 16;
+  static std::uint16_t cpu_bit(CpuId cpu) { return static_cast<std::uint16_t>(1u << cpu); }
+
   BlockCache() : slots_(4096), mask_(slots_.size() - 1), shift_(64 - 12) {}
 
   // The cached cost of the block at `address` of `size` bytes (never 0:
@@ -25,9 +33,24 @@ class BlockCache {
     }
   }
 
-  const BlockCost& insert(VirtAddr address, std::uint32_t size, const BlockCost& cost) {
+  // Whether the CPU of `seen_by` (cpu_bit) sees the block for the first
+  // time, which it has from now on. The block must be in the cache.
+  bool first_sight(VirtAddr address, std::uint32_t size, std::uint16_t seen_by) {
+    for (std::size_t i = index(address);; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.address == address && s.size == size) {
+        const bool first = (s.seen & seen_by) == 0;
+        s.seen |= seen_by;
+        return first;
+      }
+      if (s.size == 0) return false;
+    }
+  }
+
+  // A block priced by the CPU of `seen_by`, its first sight.
+  const BlockCost& insert(VirtAddr address, std::uint32_t size, const BlockCost& cost, std::uint16_t seen_by) {
     if ((count_ + 1) * 2 > slots_.size()) grow();
-    return place(address, size, cost);
+    return place(address, static_cast<std::uint16_t>(size), seen_by, cost);
   }
 
   std::size_t size() const { return count_; }
@@ -37,7 +60,8 @@ class BlockCache {
   // shift, and no slot straddles a cache line.
   struct alignas(32) Slot {
     VirtAddr address = 0;
-    std::uint32_t size = 0;  // 0: unused
+    std::uint16_t size = 0;  // 0: unused (a translated block is at most a few KiB)
+    std::uint16_t seen = 0;  // cpu_bit of each CPU that saw it
     BlockCost cost;
   };
   static_assert((sizeof(Slot) & (sizeof(Slot) - 1)) == 0);
@@ -48,13 +72,13 @@ class BlockCache {
     return static_cast<std::size_t>((address * 0x9E3779B97F4A7C15ull) >> shift_);
   }
 
-  const BlockCost& place(VirtAddr address, std::uint32_t size, const BlockCost& cost) {
+  const BlockCost& place(VirtAddr address, std::uint16_t size, std::uint16_t seen, const BlockCost& cost) {
     std::size_t i = index(address);
     while (slots_[i].size != 0 && !(slots_[i].address == address && slots_[i].size == size)) {
       i = (i + 1) & mask_;
     }
     if (slots_[i].size == 0) ++count_;
-    slots_[i] = Slot{address, size, cost};
+    slots_[i] = Slot{address, size, static_cast<std::uint16_t>(slots_[i].seen | seen), cost};
     return slots_[i].cost;
   }
 
@@ -65,7 +89,7 @@ class BlockCache {
     --shift_;
     count_ = 0;
     for (const Slot& s : old) {
-      if (s.size != 0) place(s.address, s.size, s.cost);
+      if (s.size != 0) place(s.address, s.size, s.seen, s.cost);
     }
   }
 

@@ -108,5 +108,13 @@ inline constexpr std::uint64_t kNic = sim_board::kNicPhysicalBase;
 }  // namespace board_physical
 #endif
 
+// The flags of kForbiddenInstructions: a block with one is reported at each
+// CPU's first sight of it (PathInvariants::new_block).
+inline constexpr std::uint32_t kForbiddenInstructionFlags = [] {
+  std::uint32_t flags = 0;
+  for (const ForbiddenInstruction& f : kForbiddenInstructions) flags |= f.block_flag;
+  return flags;
+}();
+
 }  // namespace PRISTINE_SIM_GUEST_ARCH
 }  // namespace pristine::sim

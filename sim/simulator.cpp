@@ -79,6 +79,8 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
   for (CpuId id = 0; id < scenario_.cpus; ++id) {
     auto cpu = std::make_unique<SimCpu>(id);
     cpu->bus = &interconnect_;
+    cpu->blocks = &blocks_;
+    cpu->seen_bit = BlockCache::cpu_bit(id);
     uc_engine* uc = cpu->cpu.uc();
     cpu->cpu.attach(memory_);
     board_.attach(*cpu);
@@ -172,8 +174,16 @@ void Simulator::flag_forbidden(SimCpu& c, VirtAddr address, const BlockCost& cos
   rules_.flag(kind, c, c.accounting.innermost(), address, cost.cycles);
 }
 
-// A block seen for the first time on this CPU: priced from its bytes, and
-// marked if the run loop watches its address.
+// A block seen for the first time by any CPU: priced from its bytes, and
+// marked if the run loop watches its address. (Another CPU's first sight of
+// it: first_sight_of_forbidden.)
+// A CPU's first sight of a block with a forbidden instruction that another
+// CPU priced (blocks with one always reach the run loop): reported per CPU,
+// as at pricing.
+void Simulator::first_sight_of_forbidden(SimCpu& c, VirtAddr address, std::uint32_t size, const BlockCost& cost) {
+  if (blocks_.first_sight(address, size, c.seen_bit)) invariants_.new_block(c, address, cost);
+}
+
 const BlockCost& Simulator::price_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
   const std::uint8_t* bytes = memory_.host(address, size);
   BlockCost priced = bytes ? costs_.price_block({bytes, size}, address) : BlockCost{1, 1};
@@ -181,7 +191,7 @@ const BlockCost& Simulator::price_block(SimCpu& c, VirtAddr address, std::uint32
   arch_price(address, size, priced);
   if (invariants_.is_hot_entry(address) || address == faults_.swapgs_window()) priced.flags |= kBlockWatched;
   invariants_.new_block(c, address, priced);
-  return c.blocks.insert(address, size, priced);
+  return blocks_.insert(address, size, priced, c.seen_bit);
 }
 
 // A hot path's C++ entry (its invariants), or the swapgs window an NMI is

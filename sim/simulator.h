@@ -92,6 +92,7 @@ class Simulator : public Simulation {
   bool stop_due(SimCpu& cpu, VirtAddr address);
   void flag_forbidden(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
   const BlockCost& price_block(SimCpu& cpu, VirtAddr address, std::uint32_t size);
+  void first_sight_of_forbidden(SimCpu& cpu, VirtAddr address, std::uint32_t size, const BlockCost& cost);
   bool at_watched_block(SimCpu& cpu, VirtAddr address);
   void stop_before_block(SimCpu& cpu, VirtAddr address, StopReason reason);
   void returned(SimCpu& cpu);
@@ -161,6 +162,7 @@ class Simulator : public Simulation {
   ArchParts arch_;  // the architecture's own (sim/<arch>/run_parts.h)
   TlbModel tlb_;
   VirtAddr user_start_, user_end_;  // the ring-3 region
+  BlockCache blocks_;  // priced blocks, one table for every CPU (scenario.cpus <= 8 < BlockCache::kMaxCpus)
   SimCpus cpus_;
   Interconnect interconnect_;
   FaultInjector faults_;

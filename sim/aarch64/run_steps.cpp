@@ -170,8 +170,12 @@ void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, 
       self.stop_due(c, address)) {
     return;
   }
-  const BlockCost* cost = c.blocks.find(address, size);
-  if (PRISTINE_UNLIKELY(!cost)) cost = &self.price_block(c, address, size);
+  const BlockCost* cost = c.blocks->find(address, size);
+  if (PRISTINE_UNLIKELY(!cost)) {
+    cost = &self.price_block(c, address, size);
+  } else if (PRISTINE_UNLIKELY(cost->flags & kForbiddenInstructionFlags)) {
+    self.first_sight_of_forbidden(c, address, size, *cost);
+  }
   if (PRISTINE_UNLIKELY(cost->flags & kBlockWatched) && self.at_watched_block(c, address)) return;
   if (PRISTINE_UNLIKELY(cost->flags & aarch64::kBlockUsesFpSimd) && fp_simd_trap_ahead(c, address, *cost)) return;
   c.cycles += cost->cycles;

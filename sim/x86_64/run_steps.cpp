@@ -131,11 +131,13 @@ void Simulator::clock_read_ahead(SimCpu& c) {
 // after an iretq or sysretq, a watched one, one after a block that changed
 // what the MMU or the system registers depend on, one that may change the
 // FPU's registers unseen), or after it (a fast string, forbidden code, a
-// block that may open interrupts or change them). And a block that reads the
+// block that may open interrupts or change them, one with a forbidden
+// instruction, reported at each CPU's first sight). And a block that reads the
 // board clock's page (Simulator::kBlockReadsClock): the page is set first.
 constexpr std::uint32_t kBlockNeedsRunLoop = kBlockEndsWithIret | kBlockEndsWithSysret | kBlockWatched |
                                              kBlockChangesMmu | kBlockChangesSystem | kBlockEndsWithFastString |
-                                             kBlockForbidden | kBlockMayOpenInterrupts | kBlockMayChangeFpu;
+                                             kBlockForbidden | kBlockMayOpenInterrupts | kBlockMayChangeFpu |
+                                             kForbiddenInstructionFlags;
 
 // Once per executed block (about 40 per delivered interrupt), so the common
 // block costs a cache lookup, two tests and two additions, with no call:
@@ -143,7 +145,7 @@ constexpr std::uint32_t kBlockNeedsRunLoop = kBlockEndsWithIret | kBlockEndsWith
 void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, void* hook) {
   SimCpu& c = *static_cast<const BlockHook*>(hook)->cpu;
   c.block = address;
-  const BlockCost* cost = c.blocks.find(address, size);
+  const BlockCost* cost = c.blocks->find(address, size);
   if (PRISTINE_LIKELY(cost && c.cycles < c.stop_at && !(c.poll_interrupt_flag && !c.interrupt_flag_closed))) {
     const std::uint32_t acts =
         ((cost->flags | c.last_block_flags) & kBlockNeedsRunLoop) | (cost->flags & kBlockReadsClock);
@@ -180,7 +182,11 @@ void Simulator::on_block_in_full(SimCpu& c, VirtAddr address, std::uint32_t size
       !(c.last_block_flags & kBlockEndsWithSti) && stop_due(c, address)) {
     return;
   }
-  if (PRISTINE_UNLIKELY(!cost)) cost = &price_block(c, address, size);
+  if (PRISTINE_UNLIKELY(!cost)) {
+    cost = &price_block(c, address, size);
+  } else if (PRISTINE_UNLIKELY(cost->flags & kForbiddenInstructionFlags)) {
+    first_sight_of_forbidden(c, address, size, *cost);
+  }
   if (PRISTINE_UNLIKELY((cost->flags | c.last_block_flags) & (kBlockChangesMmu | kBlockChangesSystem))) {
     c.cpu.block_ahead((cost->flags & kBlockChangesMmu) != 0, (cost->flags & kBlockChangesSystem) != 0);
   }
