@@ -26,9 +26,10 @@ class BlockCache {
   // The cached cost of the block at `address` of `size` bytes (never 0:
   // Unicorn reports no empty block), or nullptr.
   const BlockCost* find(VirtAddr address, std::uint32_t size) const {
+    const auto key = static_cast<std::uint16_t>(size);  // a block is a few KiB at most
     for (std::size_t i = index(address);; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
-      if (s.address == address && s.size == size) return &s.cost;
+      if (s.address == address && s.size == key) return &s.cost;
       if (s.size == 0) return nullptr;
     }
   }

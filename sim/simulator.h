@@ -70,6 +70,15 @@ class Simulator : public Simulation {
     Simulator* simulator;
     SimCpu* cpu;
   };
+  // arch_price's mark for the kernel's ring-0 return (with the flag that
+  // ends a record): the privilege level stays 0, so closing the record reads
+  // no register to learn it. Bits 16 and up are the engine's on both
+  // architectures (sim/pristine_rules.h takes 16 to 18).
+  static constexpr std::uint32_t kBlockReturnsWithinKernel = 1u << 19;
+  // arch_price's mark for a block that reads the board clock's page
+  // (sim/x86_64/clock_page_reads.h): the page is set before it runs.
+  static constexpr std::uint32_t kBlockReadsClock = 1u << 20;
+
   // The block hook itself (Unicorn calls it for every block a CPU executes,
   // with the CPU's BlockHook): no trampoline between the engine and the
   // common case, which is the simulator's most frequent code.
@@ -111,14 +120,6 @@ class Simulator : public Simulation {
   // record as iretq does; a read of the board clock's page is charged and
   // marked).
   void arch_price(VirtAddr address, std::uint32_t size, BlockCost& cost) const;
-  // arch_price's mark for the kernel's ring-0 return (with the flag that
-  // ends a record): the privilege level stays 0, so closing the record reads
-  // no register to learn it. Bits 16 and up are the engine's on both
-  // architectures (sim/pristine_rules.h takes 16 to 18).
-  static constexpr std::uint32_t kBlockReturnsWithinKernel = 1u << 19;
-  // arch_price's mark for a block that reads the board clock's page
-  // (sim/x86_64/clock_page_reads.h): the page is set before it runs.
-  static constexpr std::uint32_t kBlockReadsClock = 1u << 20;
   void clock_read_ahead(SimCpu& cpu);
   // x86-64's: on_block past its common case (any flag to act on, a block
   // not yet priced, a stop due).

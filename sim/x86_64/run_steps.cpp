@@ -137,7 +137,7 @@ void Simulator::clock_read_ahead(SimCpu& c) {
 constexpr std::uint32_t kBlockNeedsRunLoop = kBlockEndsWithIret | kBlockEndsWithSysret | kBlockWatched |
                                              kBlockChangesMmu | kBlockChangesSystem | kBlockEndsWithFastString |
                                              kBlockForbidden | kBlockMayOpenInterrupts | kBlockMayChangeFpu |
-                                             kForbiddenInstructionFlags;
+                                             kForbiddenInstructionFlags | Simulator::kBlockReadsClock;
 
 // Once per executed block (about 40 per delivered interrupt), so the common
 // block costs a cache lookup, two tests and two additions, with no call:
@@ -147,8 +147,7 @@ void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, 
   c.block = address;
   const BlockCost* cost = c.blocks->find(address, size);
   if (PRISTINE_LIKELY(cost && c.cycles < c.stop_at && !(c.poll_interrupt_flag && !c.interrupt_flag_closed))) {
-    const std::uint32_t acts =
-        ((cost->flags | c.last_block_flags) & kBlockNeedsRunLoop) | (cost->flags & kBlockReadsClock);
+    const std::uint32_t acts = (cost->flags | c.last_block_flags) & kBlockNeedsRunLoop;
     if (PRISTINE_LIKELY(acts == 0)) {
       c.cycles += cost->cycles;
       c.instructions += cost->instructions;
@@ -198,7 +197,7 @@ void Simulator::on_block_in_full(SimCpu& c, VirtAddr address, std::uint32_t size
   if (PRISTINE_UNLIKELY(cost->flags & (kBlockEndsWithFastString | kBlockForbidden))) charge_rare(c, address, *cost);
   c.iret_pending = (cost->flags & (kBlockEndsWithIret | kBlockEndsWithSysret)) != 0;
   if (cost->flags & kBlockMayOpenInterrupts) c.interrupt_flag_closed = false;
-  c.last_block_flags = cost->flags;
+  c.last_block_flags = cost->flags & ~kBlockReadsClock;  // the block after it has nothing to do for it
 }
 
 // A fast-string iteration's bytes, or a forbidden block inside a handler.
