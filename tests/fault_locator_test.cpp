@@ -78,5 +78,24 @@ TEST_F(Locator, NoWrapAtTheTopOfTheAddressSpace) {
   EXPECT_FALSE(locate(code, 0xFFFFFFFFFFFFF000, kPageSpan));
 }
 
+// operand_address keeps what it decoded per address (the instruction hooks
+// ask about the same invlpg thousands of times), and must see new registers
+// each time and new bytes if the instruction there changed.
+TEST_F(Locator, AnOperandAddressFollowsTheRegistersAndTheBytes) {
+  std::vector<std::uint8_t> code(16, 0x90);
+  code[0] = 0x0f;  // invlpg (%rdi)
+  code[1] = 0x01;
+  code[2] = 0x3f;
+  cpu.set_reg(UC_X86_REG_RDI, 0x7000);
+  cpu.set_reg(UC_X86_REG_RSI, 0x9000);
+  EXPECT_EQ(locator.operand_address(code, kBlock, cpu), std::optional<VirtAddr>(0x7000));
+  cpu.set_reg(UC_X86_REG_RDI, 0x8000);
+  EXPECT_EQ(locator.operand_address(code, kBlock, cpu), std::optional<VirtAddr>(0x8000));
+  code[2] = 0x3e;  // invlpg (%rsi)
+  EXPECT_EQ(locator.operand_address(code, kBlock, cpu), std::optional<VirtAddr>(0x9000));
+  code[0] = 0x90;  // nop: no memory operand
+  EXPECT_EQ(locator.operand_address(code, kBlock, cpu), std::nullopt);
+}
+
 }  // namespace
 }  // namespace pristine::sim

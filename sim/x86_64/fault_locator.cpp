@@ -2,6 +2,7 @@
 
 #include <capstone/capstone.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace pristine::sim {
@@ -35,7 +36,8 @@ bool overlaps(std::uint64_t start, std::uint64_t size, VirtAddr address, std::ui
   return start <= address ? address - start < size : start - address < span;
 }
 
-std::optional<std::uint64_t> effective_address(const cs_insn& insn, const cs_x86_op& op, const GuestCpu& cpu) {
+std::optional<std::uint64_t> effective_address(const FaultLocator::InstructionPlace& insn, const cs_x86_op& op,
+                                               const GuestCpu& cpu) {
   std::uint64_t ea = static_cast<std::uint64_t>(op.mem.disp);
   if (op.mem.base == X86_REG_RIP) {
     ea += insn.address + insn.size;
@@ -56,20 +58,40 @@ std::optional<std::uint64_t> effective_address(const cs_insn& insn, const cs_x86
 
 std::optional<VirtAddr> FaultLocator::operand_address(std::span<const std::uint8_t> code, VirtAddr address,
                                                       const GuestCpu& cpu) const {
+  // The hooks ask about the same few instructions again and again (an
+  // invlpg runs thousands of times a millisecond): decoded once, kept with
+  // its bytes, which must still be there.
+  auto kept = operands_.find(address);
+  if (kept == operands_.end() || kept->second.size > code.size() ||
+      std::memcmp(kept->second.bytes.data(), code.data(), kept->second.size) != 0) {
+    kept = operands_.insert_or_assign(address, decode_operand(code, address)).first;
+  }
+  const DecodedOperand& d = kept->second;
+  if (!d.has_memory) return std::nullopt;
+  return effective_address(d.instruction, d.operand, cpu);
+}
+
+FaultLocator::DecodedOperand FaultLocator::decode_operand(std::span<const std::uint8_t> code, VirtAddr address) const {
   const csh handle = capstone_.get();
   cs_insn* insn = cs_malloc(handle);
   const std::uint8_t* bytes = code.data();
   std::size_t left = code.size();
   std::uint64_t at = address;
-  std::optional<VirtAddr> ea;
+  DecodedOperand d{};
   if (cs_disasm_iter(handle, &bytes, &left, &at, insn)) {
+    d.size = insn->size;
+    std::memcpy(d.bytes.data(), code.data(), insn->size);
+    d.instruction = {insn->address, insn->size};
     const cs_x86& x86 = insn->detail->x86;
-    for (int i = 0; i < x86.op_count && !ea; ++i) {
-      if (x86.operands[i].type == X86_OP_MEM) ea = effective_address(*insn, x86.operands[i], cpu);
+    for (int i = 0; i < x86.op_count && !d.has_memory; ++i) {
+      if (x86.operands[i].type == X86_OP_MEM) {
+        d.operand = x86.operands[i];
+        d.has_memory = true;
+      }
     }
   }
   cs_free(insn, 1);
-  return ea;
+  return d;
 }
 
 std::optional<FaultLocator::Located> FaultLocator::locate(std::span<const std::uint8_t> code,
@@ -94,7 +116,7 @@ std::optional<FaultLocator::Located> FaultLocator::locate(std::span<const std::u
     for (int i = 0; i < x86.op_count && !found; ++i) {
       const cs_x86_op& op = x86.operands[i];
       if (op.type != X86_OP_MEM) continue;
-      const auto ea = effective_address(*insn, op, cpu);
+      const auto ea = effective_address({insn->address, insn->size}, op, cpu);
       if (ea) found = hit(*ea, op.size ? op.size : 1);
     }
     switch (insn->id) {

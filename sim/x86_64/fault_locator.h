@@ -8,9 +8,11 @@
 // pop, call and ret are considered.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <unordered_map>
 
 #include "sim/host_types.h"
 #include "sim/capstone_handle.h"
@@ -36,8 +38,24 @@ class FaultLocator {
   std::optional<VirtAddr> operand_address(std::span<const std::uint8_t> code, VirtAddr address,
                                           const GuestCpu& cpu) const;
 
+  // Where an instruction is (what a RIP-relative operand needs).
+  struct InstructionPlace {
+    VirtAddr address;
+    std::uint16_t size;
+  };
+
  private:
+  struct DecodedOperand {
+    std::array<std::uint8_t, 16> bytes;  // the instruction's, to check it is still there
+    std::uint16_t size = 0;
+    InstructionPlace instruction{};
+    bool has_memory = false;
+    cs_x86_op operand{};
+  };
+  DecodedOperand decode_operand(std::span<const std::uint8_t> code, VirtAddr address) const;
+
   CapstoneHandle capstone_;
+  mutable std::unordered_map<VirtAddr, DecodedOperand> operands_;  // operand_address's, by instruction address
 };
 
 }  // namespace pristine::sim
