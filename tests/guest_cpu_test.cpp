@@ -167,7 +167,9 @@ TEST(GuestCpu, ARingZeroEntryLeavesTheWholeStateItWasGiven) {
   EXPECT_EQ(now.gpr[0], 0x1111u);
   EXPECT_EQ(now.gpr[12], 0x2222u);
   for (std::size_t i = 0; i < 16; ++i) {
-    if (i != 7) EXPECT_EQ(now.gpr[i], s.gpr[i]) << kGprNames[i];  // RSP: the entry's own
+    if (i != 7) {  // RSP: the entry's own
+      EXPECT_EQ(now.gpr[i], s.gpr[i]) << kGprNames[i];
+    }
   }
   EXPECT_EQ(now.fpu.xmm, s.fpu.xmm);
   EXPECT_EQ(now.fpu.st, s.fpu.st);

@@ -95,10 +95,19 @@ void GuestCpu::locate_context_fields() {
     gpr_in_context_[static_cast<std::size_t>(i)] = locate_in_context(kGprIds[i]);
     gprs_in_context_ = gprs_in_context_ && gpr_in_context_[static_cast<std::size_t>(i)] != kNowhere;
   }
+  // What read_registers takes from a copy of the state.
+  const auto readable = [&](int id, std::size_t at) {
+    if (at != kNowhere && at <= 0xFFFF) plain_in_context_[static_cast<std::size_t>(id)] = static_cast<std::uint16_t>(at);
+  };
+  for (int i = 0; i < 16; ++i) readable(kGprIds[i], gpr_in_context_[static_cast<std::size_t>(i)]);
+  readable(UC_X86_REG_CR2, fault_address_in_context_);
+  for (const int id : {UC_X86_REG_RIP, UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE}) readable(id, locate_in_context(id));
+  check(uc_context_alloc(uc_, &snapshot_), "uc_context_alloc(snapshot)");
 }
 
 GuestCpu::~GuestCpu() {
   for (const Ring0Template& t : templates_) uc_context_free(t.context);
+  if (snapshot_) uc_context_free(snapshot_);
   if (uc_) uc_close(uc_);
 }
 
@@ -210,8 +219,32 @@ std::uint64_t GuestCpu::reg_uncached(int id) const {
   return cached.value;
 }
 
+// Many of the registers plain fields of a context (locate_context_fields):
+// one copy of the engine's state (uc_context_save, a memcpy) serves them, and
+// only the rest goes through the engine's register switch (about 60 host
+// instructions per register there, and a state is 30 to 60 registers).
 void GuestCpu::read_registers(const int* ids, void* const* values, int count) const {
-  check(uc_reg_read_batch(uc_, const_cast<int*>(ids), const_cast<void**>(values), count), "uc_reg_read_batch");
+  constexpr int kWorthACopy = 8;
+  int plain = 0;
+  for (int i = 0; i < count; ++i) plain += plain_in_context_[static_cast<std::size_t>(ids[i])] != 0;
+  if (plain < kWorthACopy || count > kMaxBatch) {
+    check(uc_reg_read_batch(uc_, const_cast<int*>(ids), const_cast<void**>(values), count), "uc_reg_read_batch");
+    return;
+  }
+  check(uc_context_save(uc_, snapshot_), "uc_context_save(snapshot)");
+  const auto* copy = reinterpret_cast<const std::uint8_t*>(snapshot_);
+  int rest_ids[kMaxBatch];
+  void* rest_values[kMaxBatch];
+  int rest = 0;
+  for (int i = 0; i < count; ++i) {
+    if (const std::uint16_t at = plain_in_context_[static_cast<std::size_t>(ids[i])]; at != 0) {
+      std::memcpy(values[i], copy + at, 8);
+    } else {
+      rest_ids[rest] = ids[i];
+      rest_values[rest++] = values[i];
+    }
+  }
+  if (rest != 0) check(uc_reg_read_batch(uc_, rest_ids, rest_values, rest), "uc_reg_read_batch");
 }
 
 // Any other write may change what another register reads back (a segment
@@ -342,6 +375,7 @@ bool GuestCpu::template_is_current() const {
 // through Unicorn's entry and its register switch, and a state is 64 registers.
 void GuestCpu::read_state(ArchState& s) const {
   constexpr int kStateRegisters = 16 + 6 + 4 + 4 + 2 + 6 + 16 + 8 + 4;
+  static_assert(kStateRegisters <= kMaxBatch);
   int ids[kStateRegisters];
   void* values[kStateRegisters];
   std::uint64_t selectors[4] = {};
@@ -384,7 +418,7 @@ void GuestCpu::read_state(ArchState& s) const {
     add(UC_X86_REG_FPSW, &f.fpsw);
     add(UC_X86_REG_FPTAG, &f.fptag);
   }
-  check(uc_reg_read_batch(uc_, ids, values, n), "uc_reg_read_batch(state)");
+  read_registers(ids, values, n);
   if (!fpu_kept) keep_fpu(s);
   if (pending_fault_address_) s.cr2 = *pending_fault_address_;
   s.ds = static_cast<std::uint16_t>(selectors[0]);

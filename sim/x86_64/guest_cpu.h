@@ -231,6 +231,11 @@ class GuestCpu {
   bool gprs_in_context_ = false;  // all 16 found
   std::size_t locate_in_context(int id);
   void locate_context_fields();
+  // Registers that are plain 8-byte fields of a context, by Unicorn id: their
+  // offset (0: not one), and the copy read_registers reads them from.
+  std::array<std::uint16_t, UC_X86_REG_ENDING> plain_in_context_{};
+  uc_context* snapshot_ = nullptr;
+  static constexpr int kMaxBatch = 80;  // the most registers read_registers takes apart
   void forget_registers() const {
     ++register_generation_;
     state_valid_ = false;
