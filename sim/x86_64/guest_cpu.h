@@ -161,8 +161,9 @@ class GuestCpu {
     const CachedRegister& cached = cached_[static_cast<std::size_t>(id)];
     return cached.generation == register_generation_ ? cached.value : reg_uncached(id);
   }
-  // Many registers in one call into the engine (uc_reg_read_batch), from the
-  // engine always: for readers inside a run, which nothing caches.
+  // Many registers from the engine always (for readers inside a run, which
+  // nothing caches): one call (uc_reg_read_batch), or, for 8 or more plain
+  // ones, a copy of the engine's state and a call for the rest.
   void read_registers(const int* ids, void* const* values, int count) const;
   void set_reg(int id, std::uint64_t value);
   // What a transfer into a handler writes last, in one call into the engine.
