@@ -285,7 +285,9 @@ void Simulator::run_guest(SimCpu& c) {
     case StopReason::InterruptOpen:
       // Re-capture the ring-0 template whenever the guest changed its mode
       // (CR0/CR4/EFER), at a stop in ring 0 (see GuestCpu::template_is_current).
-      if (c.cpu.cpl() == 0 && !c.cpu.template_is_current()) c.cpu.capture_ring0_template();
+      // The template first: it is nearly always current, and its registers
+      // are often kept, where CS would cost the stop's register read.
+      if (!c.cpu.template_is_current() && c.cpu.cpl() == 0) c.cpu.capture_ring0_template();
       return;
     case StopReason::Exception: {
       const std::uint32_t intno = *c.exception;
