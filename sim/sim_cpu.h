@@ -47,8 +47,6 @@ struct SimCpu {
   InterruptController controller;
   HandlerAccounting accounting;
   OwnTime own_time;  // its cycles outside handlers, per task
-  BlockCache* blocks = nullptr;  // the simulator's, shared by every CPU
-  std::uint16_t seen_bit = 0;    // BlockCache::cpu_bit of this CPU
   BoardBus* bus = nullptr;  // the rest of the machine, as the board sees it
 
   // SMP: the boot CPU runs from reset, the others once the guest starts them

@@ -79,8 +79,6 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
   for (CpuId id = 0; id < scenario_.cpus; ++id) {
     auto cpu = std::make_unique<SimCpu>(id);
     cpu->bus = &interconnect_;
-    cpu->blocks = &blocks_;
-    cpu->seen_bit = BlockCache::cpu_bit(id);
     uc_engine* uc = cpu->cpu.uc();
     cpu->cpu.attach(memory_);
     board_.attach(*cpu);
@@ -181,7 +179,7 @@ void Simulator::flag_forbidden(SimCpu& c, VirtAddr address, const BlockCost& cos
 // CPU priced (blocks with one always reach the run loop): reported per CPU,
 // as at pricing.
 void Simulator::first_sight_of_forbidden(SimCpu& c, VirtAddr address, std::uint32_t size, const BlockCost& cost) {
-  if (blocks_.first_sight(address, size, c.seen_bit)) invariants_.new_block(c, address, cost);
+  if (blocks_.first_sight(address, size, BlockCache::cpu_bit(c.cpu.id()))) invariants_.new_block(c, address, cost);
 }
 
 const BlockCost& Simulator::price_block(SimCpu& c, VirtAddr address, std::uint32_t size) {
@@ -191,7 +189,7 @@ const BlockCost& Simulator::price_block(SimCpu& c, VirtAddr address, std::uint32
   arch_price(address, size, priced);
   if (invariants_.is_hot_entry(address) || address == faults_.swapgs_window()) priced.flags |= kBlockWatched;
   invariants_.new_block(c, address, priced);
-  return blocks_.insert(address, size, priced, c.seen_bit);
+  return blocks_.insert(address, size, priced, BlockCache::cpu_bit(c.cpu.id()));
 }
 
 // A hot path's C++ entry (its invariants), or the swapgs window an NMI is

@@ -170,7 +170,7 @@ void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, 
       self.stop_due(c, address)) {
     return;
   }
-  const BlockCost* cost = c.blocks->find(address, size);
+  const BlockCost* cost = self.blocks_.find(address, size);
   if (PRISTINE_UNLIKELY(!cost)) {
     cost = &self.price_block(c, address, size);
   } else if (PRISTINE_UNLIKELY(cost->flags & kForbiddenInstructionFlags)) {

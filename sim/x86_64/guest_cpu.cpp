@@ -88,20 +88,14 @@ std::size_t GuestCpu::locate_in_context(int id) {
 
 void GuestCpu::locate_context_fields() {
   const std::uint64_t cr3 = reg(UC_X86_REG_CR3);
-  fault_address_in_context_ = locate_in_context(UC_X86_REG_CR2);
-  set_reg(UC_X86_REG_CR3, cr3);  // Unicorn 2.1.1 loads CR3 with a CR2 write
-  gprs_in_context_ = true;
-  for (int i = 0; i < 16; ++i) {
-    gpr_in_context_[static_cast<std::size_t>(i)] = locate_in_context(kGprIds[i]);
-    gprs_in_context_ = gprs_in_context_ && gpr_in_context_[static_cast<std::size_t>(i)] != kNowhere;
-  }
-  // What read_registers takes from a copy of the state.
-  const auto readable = [&](int id, std::size_t at) {
-    if (at != kNowhere && at <= 0xFFFF) plain_in_context_[static_cast<std::size_t>(id)] = static_cast<std::uint16_t>(at);
+  const auto place = [&](int id) {
+    const std::size_t at = locate_in_context(id);
+    if (at != kNowhere && at <= 0xFFFF) in_context_[static_cast<std::size_t>(id)] = static_cast<std::uint16_t>(at);
   };
-  for (int i = 0; i < 16; ++i) readable(kGprIds[i], gpr_in_context_[static_cast<std::size_t>(i)]);
-  readable(UC_X86_REG_CR2, fault_address_in_context_);
-  for (const int id : {UC_X86_REG_RIP, UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE}) readable(id, locate_in_context(id));
+  place(UC_X86_REG_CR2);
+  set_reg(UC_X86_REG_CR3, cr3);  // Unicorn 2.1.1 loads CR3 with a CR2 write
+  for (const int id : kGprIds) place(id);
+  for (const int id : {UC_X86_REG_RIP, UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE}) place(id);
   check(uc_context_alloc(uc_, &snapshot_), "uc_context_alloc(snapshot)");
 }
 
@@ -226,7 +220,7 @@ std::uint64_t GuestCpu::reg_uncached(int id) const {
 void GuestCpu::read_registers(const int* ids, void* const* values, int count) const {
   constexpr int kWorthACopy = 8;
   int plain = 0;
-  for (int i = 0; i < count; ++i) plain += plain_in_context_[static_cast<std::size_t>(ids[i])] != 0;
+  for (int i = 0; i < count; ++i) plain += in_context_[static_cast<std::size_t>(ids[i])] != 0;
   if (plain < kWorthACopy || count > kMaxBatch) {
     check(uc_reg_read_batch(uc_, const_cast<int*>(ids), const_cast<void**>(values), count), "uc_reg_read_batch");
     return;
@@ -237,7 +231,7 @@ void GuestCpu::read_registers(const int* ids, void* const* values, int count) co
   void* rest_values[kMaxBatch];
   int rest = 0;
   for (int i = 0; i < count; ++i) {
-    if (const std::uint16_t at = plain_in_context_[static_cast<std::size_t>(ids[i])]; at != 0) {
+    if (const std::uint16_t at = in_context_[static_cast<std::size_t>(ids[i])]; at != 0) {
       std::memcpy(values[i], copy + at, 8);
     } else {
       rest_ids[rest] = ids[i];
@@ -519,14 +513,14 @@ void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16
   // Into the template itself (its state says so), so write_state has none
   // of them to write; CR2 so survives every entry, as on the CPU.
   auto* context = reinterpret_cast<std::uint8_t*>(t->context);
-  if (fault_address_in_context_ != kNowhere) {
-    std::memcpy(context + fault_address_in_context_, &state.cr2, 8);
-    t->state.cr2 = state.cr2;
-  }
-  if (gprs_in_context_) {
-    for (std::size_t i = 0; i < 16; ++i) std::memcpy(context + gpr_in_context_[i], &state.gpr[i], 8);
-    t->state.gpr = state.gpr;
-  }
+  const auto into_context = [&](int id, const std::uint64_t& value, std::uint64_t& kept) {
+    if (const std::uint16_t at = in_context_[static_cast<std::size_t>(id)]; at != 0) {
+      std::memcpy(context + at, &value, 8);
+      kept = value;
+    }
+  };
+  into_context(UC_X86_REG_CR2, state.cr2, t->state.cr2);
+  for (std::size_t i = 0; i < 16; ++i) into_context(kGprIds[i], state.gpr[i], t->state.gpr[i]);
   check(uc_context_restore(uc_, t->context), "uc_context_restore(template)");
   const bool new_space = t->state.cr3 != state.cr3;
   write_state(state, t->state, with_fault_address);

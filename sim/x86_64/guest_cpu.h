@@ -189,9 +189,10 @@ class GuestCpu {
   ArchState save_state() const { return state(); }
   // Enter ring 0 with `state` (and the given CS/SS/RSP/RIP/RFLAGS): restores
   // the template (CPL 0, exception marker clear), then writes `state` back.
-  // CR2 goes into the template's context before the restore when the engine's
-  // layout was found (locate_in_context): free, for every entry. Else only with `with_fault_address` (a #PF or #DF delivery),
-  // through the engine: Unicorn 2.1.1 flushes its TLB twice for a CR2 write
+  // CR2 and the general registers go into the template's context before the
+  // restore where the engine's layout was found (locate_in_context): free,
+  // for every entry. Else CR2 only with `with_fault_address` (a #PF or #DF
+  // delivery), through the engine: Unicorn 2.1.1 flushes its TLB twice for a CR2 write
   // (write_fault_address), so any other entry then leaves CR2 at the
   // template's, an earlier fault's address, which the kernel reads only on a
   // #PF or #DF.
@@ -223,18 +224,15 @@ class GuestCpu {
     return i < templates_.size() ? &templates_[i] : nullptr;
   }
   const Ring0Template* template_for(std::uint64_t cr3) const { return const_cast<GuestCpu*>(this)->template_for(cr3); }
-  // Where CR2 and the general registers sit in a context (byte offsets,
-  // locate_in_context), or kNowhere: enter_ring0 writes them into the
-  // template before its restore.
+  // Where the registers that are plain 8-byte fields of the engine's state
+  // sit in a context, by Unicorn id (locate_in_context; 0: not one, the
+  // context's header is there). enter_ring0 writes CR2 and the general
+  // registers into the template there before its restore; read_registers
+  // reads them from a copy of the state (snapshot_).
   static constexpr std::size_t kNowhere = ~std::size_t{0};
-  std::size_t fault_address_in_context_ = kNowhere;
-  std::array<std::size_t, 16> gpr_in_context_{};  // in ArchState::gpr order
-  bool gprs_in_context_ = false;  // all 16 found
   std::size_t locate_in_context(int id);
   void locate_context_fields();
-  // Registers that are plain 8-byte fields of a context, by Unicorn id: their
-  // offset (0: not one), and the copy read_registers reads them from.
-  std::array<std::uint16_t, UC_X86_REG_ENDING> plain_in_context_{};
+  std::array<std::uint16_t, UC_X86_REG_ENDING> in_context_{};
   uc_context* snapshot_ = nullptr;
   static constexpr int kMaxBatch = 80;  // the most registers read_registers takes apart
   void forget_registers() const {

@@ -143,9 +143,10 @@ constexpr std::uint32_t kBlockNeedsRunLoop = kBlockEndsWithIret | kBlockEndsWith
 // block costs a cache lookup, two tests and two additions, with no call:
 // anything else goes to on_block_in_full.
 void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, void* hook) {
+  Simulator& self = *static_cast<const BlockHook*>(hook)->simulator;
   SimCpu& c = *static_cast<const BlockHook*>(hook)->cpu;
   c.block = address;
-  const BlockCost* cost = c.blocks->find(address, size);
+  const BlockCost* cost = self.blocks_.find(address, size);
   if (PRISTINE_LIKELY(cost && c.cycles < c.stop_at && !(c.poll_interrupt_flag && !c.interrupt_flag_closed))) {
     const std::uint32_t acts = (cost->flags | c.last_block_flags) & kBlockNeedsRunLoop;
     if (PRISTINE_LIKELY(acts == 0)) {
@@ -157,10 +158,10 @@ void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, 
     // A fast string's next iteration is common too (the engine runs each
     // iteration of a rep movs / rep stos as a block: 512 for a page).
     if (acts == kBlockEndsWithFastString && (cost->flags & kBlockEndsWithFastString)) {
-      return static_cast<const BlockHook*>(hook)->simulator->fast_string_block(c, address, *cost);
+      return self.fast_string_block(c, address, *cost);
     }
   }
-  static_cast<const BlockHook*>(hook)->simulator->on_block_in_full(c, address, size, cost);
+  self.on_block_in_full(c, address, size, cost);
 }
 
 // on_block's common case for a block that ends with a fast string (out of
