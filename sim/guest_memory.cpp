@@ -80,8 +80,9 @@ std::uint8_t* GuestMemory::physical_elsewhere(PhysAddr address, std::uint64_t le
   auto it = std::upper_bound(by_paddr_.begin(), by_paddr_.end(), address,
                              [](PhysAddr a, const Region* r) { return a < r->paddr; });
   if (it == by_paddr_.begin()) return nullptr;
-  last_physical_ = *--it;
-  const Region& r = *last_physical_;
+  last_physical_[1] = last_physical_[0];
+  last_physical_[0] = *--it;
+  const Region& r = *last_physical_[0];
   if (address - r.paddr > r.size || length > r.size - (address - r.paddr)) return nullptr;
   return r.bytes.get() + (address - r.paddr);
 }
