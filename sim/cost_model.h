@@ -49,6 +49,12 @@ enum BlockFlags : std::uint32_t {
   // says. GuestCpu's copy of those registers is forgotten
   // (GuestCpu::fpu_may_change).
   kBlockMayChangeFpu = 1u << 12,
+  // A rep movs / rep stos (kBlockEndsWithFastString) with 64-bit addresses
+  // and no segment override: RDI (and RSI) name the bytes in the address
+  // space as they are, so its iterations may run host-side as one burst
+  // (Simulator::fast_string_burst). With kBlockFastStringMoves it is a movs.
+  kBlockFastStringPlain = 1u << 13,
+  kBlockFastStringMoves = 1u << 14,
 };
 
 // Blocks after which IF may be 1 though it was 0 before: sti, popf, iretq and
@@ -105,6 +111,17 @@ class CostTable {
     cycles += meter.bytes / fast_string_bytes_per_cycle_;
     meter.bytes %= fast_string_bytes_per_cycle_;
     return cycles;
+  }
+  // What `iterations` more iterations of the rep the meter runs cost, each
+  // storing `bytes`: the sum of as many fast_string_cycles calls with
+  // `continuing` (Simulator::fast_string_burst charges a burst at once).
+  // fast_string_burst_done moves the meter past them.
+  std::uint64_t fast_string_burst_cycles(const FastStringMeter& meter, std::uint64_t iterations,
+                                         std::uint32_t bytes) const {
+    return (meter.bytes + iterations * bytes) / fast_string_bytes_per_cycle_;
+  }
+  void fast_string_burst_done(FastStringMeter& meter, std::uint64_t iterations, std::uint32_t bytes) const {
+    meter.bytes = static_cast<std::uint32_t>((meter.bytes + iterations * bytes) % fast_string_bytes_per_cycle_);
   }
   const EventCosts& events() const { return events_; }
 

@@ -125,6 +125,7 @@ class Simulator : public Simulation {
   // not yet priced, a stop due).
   void on_block_in_full(SimCpu& cpu, VirtAddr address, std::uint32_t size, const BlockCost* cost);
   void fast_string_block(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
+  void fast_string_burst(SimCpu& cpu, const BlockCost& cost);
   // x86-64's: a fast string's bytes, then flag_forbidden.
   void charge_rare(SimCpu& cpu, VirtAddr address, const BlockCost& cost);
   // AArch64's: at a return to EL0 in another space, no translation the CPU

@@ -46,6 +46,48 @@ TEST(CostModel, RepStosIsPricedAsAFastStringBurst) {
   EXPECT_EQ(table.fast_string_cycles(meter, rep, false, 8), 35u) << "a new run (after an interrupt) starts up again";
 }
 
+// A burst (Simulator::fast_string_burst) charges many iterations at once:
+// exactly what as many continuing iterations charge one by one, from any
+// meter, and the meter ends where theirs would.
+TEST(CostModel, AFastStringBurstCostsWhatItsIterationsCostOneByOne) {
+  const CostTable table = CostTable::defaults();
+  const VirtAddr rep = 0x1005;
+  for (const std::uint32_t bytes : {1u, 2u, 4u, 8u}) {
+    for (const std::uint64_t already : {0u, 1u, 3u, 31u}) {  // iterations before the burst
+      for (const std::uint64_t count : {0u, 1u, 7u, 33u, 511u}) {
+        FastStringMeter one_by_one;
+        table.fast_string_cycles(one_by_one, rep, false, bytes);
+        for (std::uint64_t i = 0; i < already; ++i) table.fast_string_cycles(one_by_one, rep, true, bytes);
+        FastStringMeter burst = one_by_one;
+        std::uint64_t cycles = 0;
+        for (std::uint64_t i = 0; i < count; ++i) cycles += table.fast_string_cycles(one_by_one, rep, true, bytes);
+        EXPECT_EQ(table.fast_string_burst_cycles(burst, count, bytes), cycles)
+            << bytes << "-byte iterations, " << already << " before, " << count << " in the burst";
+        table.fast_string_burst_done(burst, count, bytes);
+        EXPECT_EQ(burst.bytes, one_by_one.bytes);
+        EXPECT_EQ(burst.at, one_by_one.at);
+      }
+    }
+  }
+}
+
+// Only a rep whose bytes are where RDI and RSI say may run as a burst.
+TEST(CostModel, PlainFastStringsAreMarkedForABurst) {
+  const BlockCost stos = price({0xf3, 0x48, 0xab});  // rep stosq
+  EXPECT_TRUE(stos.flags & kBlockFastStringPlain);
+  EXPECT_FALSE(stos.flags & kBlockFastStringMoves);
+  const BlockCost movs = price({0xf3, 0xa4});  // rep movsb
+  EXPECT_TRUE(movs.flags & kBlockFastStringPlain);
+  EXPECT_TRUE(movs.flags & kBlockFastStringMoves);
+  const BlockCost gs_source = price({0x65, 0xf3, 0xa4});  // rep movsb with GS:RSI
+  EXPECT_TRUE(gs_source.flags & kBlockEndsWithFastString);
+  EXPECT_FALSE(gs_source.flags & kBlockFastStringPlain);
+  const BlockCost short_addresses = price({0x67, 0xf3, 0xaa});  // rep stosb with EDI, ECX
+  EXPECT_TRUE(short_addresses.flags & kBlockEndsWithFastString);
+  EXPECT_FALSE(short_addresses.flags & kBlockFastStringPlain);
+  EXPECT_FALSE(price({0xab}).flags & (kBlockEndsWithFastString | kBlockFastStringPlain)) << "stosd without rep";
+}
+
 TEST(CostModel, IretqBlockIsPricedAndFlagged) {
   // pop rax ; swapgs ; iretq
   const BlockCost b = price({0x58, 0x0f, 0x01, 0xf8, 0x48, 0xcf});

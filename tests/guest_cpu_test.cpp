@@ -180,5 +180,70 @@ TEST(GuestCpu, ARingZeroEntryLeavesTheWholeStateItWasGiven) {
   EXPECT_EQ(m.cpu.cpl(), 0u);
 }
 
+// A fast string's burst (Simulator::fast_string_burst) moves RCX and RDI on
+// from the block hook of one of its iterations, and the engine must run that
+// iteration where they now say: here 62 of 64 stores are skipped that way.
+TEST(GuestCpu, AFastStringRunsFromTheRegistersItsBlockHookWrote) {
+  TestMachine m;
+  const VirtAddr code = m.handler(0xF2);  // three spare 16-byte slots
+  const VirtAddr buffer = m.sym("kernel_stack_top") - 8192;
+  std::uint8_t bytes[] = {0xB9, 0x40, 0x00, 0x00, 0x00,                          // mov ecx, 64
+                          0x48, 0xBF, 0, 0, 0, 0, 0, 0, 0, 0,                    // movabs rdi, buffer
+                          0xB8, 0x55, 0x00, 0x00, 0x00,                          // mov eax, 0x55
+                          0xF3, 0x48, 0xAB,                                      // rep stosq
+                          0xF4};                                                 // hlt
+  std::memcpy(&bytes[7], &buffer, 8);
+  for (std::size_t i = 0; i < sizeof bytes; ++i) m.memory.write<std::uint8_t>(code + i, bytes[i]);
+  for (unsigned i = 0; i < 64; ++i) m.memory.write<std::uint64_t>(buffer + 8 * i, 0xAAAA'AAAA'AAAA'AAAA);
+  struct Hook {
+    GuestCpu* cpu;
+    VirtAddr rep, buffer;
+    std::uint64_t rcx_seen = 0, rdi_seen = 0;
+    bool moved = false;
+  } hook{&m.cpu, code + 20, buffer};
+  uc_hook handle;
+  auto on_block = [](uc_engine*, std::uint64_t address, std::uint32_t size, void* user) {
+    auto& h = *static_cast<Hook*>(user);
+    if (address != h.rep || size != 3 || h.moved) return;  // the rep alone: its second iteration
+    h.moved = true;
+    const int ids[] = {UC_X86_REG_RCX, UC_X86_REG_RDI};
+    void* const seen[] = {&h.rcx_seen, &h.rdi_seen};
+    h.cpu->read_registers(ids, seen, 2);
+    const std::uint64_t moved[] = {1, h.buffer + 63 * 8};  // to the last iteration
+    h.cpu->set_general_registers_in_run(ids, moved, 2);
+  };
+  ASSERT_EQ(uc_hook_add(m.cpu.uc(), &handle, UC_HOOK_BLOCK, reinterpret_cast<void*>(+on_block), &hook, 1, 0),
+            UC_ERR_OK);
+  ASSERT_EQ(m.cpu.run(code), UC_ERR_OK);
+  uc_hook_del(m.cpu.uc(), handle);
+  ASSERT_TRUE(hook.moved);
+  EXPECT_EQ(hook.rcx_seen, 63u) << "the hook saw the second iteration's registers";
+  EXPECT_EQ(hook.rdi_seen, buffer + 8);
+  EXPECT_EQ(m.memory.read<std::uint64_t>(buffer), 0x55u) << "the first iteration";
+  for (unsigned i = 1; i < 63; ++i) {
+    ASSERT_EQ(m.memory.read<std::uint64_t>(buffer + 8 * i), 0xAAAA'AAAA'AAAA'AAAAu) << "skipped store " << i;
+  }
+  EXPECT_EQ(m.memory.read<std::uint64_t>(buffer + 8 * 63), 0x55u) << "the iteration the hook moved the rep to";
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_RCX), 0u);
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_RDI), buffer + 64 * 8);
+  EXPECT_EQ(m.cpu.pc(), code + sizeof bytes) << "after the hlt";
+}
+
+// What a burst may store into: RAM the CPU reaches now, in one page, never a
+// page taken away (the fault injector's) nor an address with no RAM.
+TEST(GuestCpu, ReachableBytesAreRamTheCpuReachesWithinOnePage) {
+  TestMachine m;
+  const VirtAddr page = (m.sym("kernel_stack_top") - 8192) & ~VirtAddr{0xFFF};
+  EXPECT_EQ(m.cpu.reachable_bytes(page + 8, 4088, true), m.memory.host(page + 8, 4088));
+  EXPECT_NE(m.cpu.reachable_bytes(page + 8, 4088, true), nullptr);
+  EXPECT_EQ(m.cpu.reachable_bytes(page + 8, 4089, true), nullptr) << "into the next page";
+  EXPECT_EQ(m.cpu.reachable_bytes(page, 0, false), nullptr);
+  m.cpu.take_page_away(page);
+  EXPECT_EQ(m.cpu.reachable_bytes(page + 8, 8, false), nullptr) << "a page taken away";
+  m.cpu.give_page_back(page);
+  EXPECT_NE(m.cpu.reachable_bytes(page + 8, 8, false), nullptr);
+  EXPECT_EQ(m.cpu.reachable_bytes(0x7000'0000'0000, 8, false), nullptr) << "no RAM there";
+}
+
 }  // namespace
 }  // namespace pristine::sim

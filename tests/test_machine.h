@@ -21,7 +21,7 @@ class TestMachine {
  public:
   TestMachine()
       : image(GuestImage::load(PRISTINE_BUILD_DIR "/tests/test_guest.elf")), memory(image), cpu(0) {
-    memory.map_into(cpu.uc());
+    cpu.attach(memory);
     write_gdt();
     write_tss();
     for (unsigned v = 0; v < 256; ++v) set_gate(static_cast<Vector>(v), 0, 0, true);

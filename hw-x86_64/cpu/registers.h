@@ -27,5 +27,7 @@ inline constexpr std::uint64_t kCr0Paging = 1u << 31;
 inline constexpr std::uint64_t kRflagsCarry = 1u << 0;
 inline constexpr std::uint64_t kRflagsReserved1 = 1u << 1;
 inline constexpr std::uint64_t kRflagsIf = 1u << 9;
+// DF: string instructions step down through memory when set.
+inline constexpr std::uint64_t kRflagsDirection = 1u << 10;
 
 }  // namespace pristine::x86

@@ -120,6 +120,7 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
   std::uint64_t at = address;
   unsigned last_id = X86_INS_INVALID;
   bool last_sets_ss = false;
+  std::uint32_t string_flags = 0;  // the last instruction's kBlockFastString* flags
   while (left > 0) {
     const std::uint64_t offset = at - address;
     if (!cs_disasm_iter(handle, &bytes, &left, &at, insn)) {
@@ -156,7 +157,14 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
       // Priced per iteration as the engine runs it (CostTable::fast_string_cycles).
       cycles = 0;
       cost.fast_string_bytes = fast_string_bytes(insn->id);
+      // prefix[1]: a segment override; prefix[3]: 32-bit addresses.
+      string_flags = x86.prefix[1] == 0 && x86.prefix[3] == 0 ? std::uint32_t{kBlockFastStringPlain} : 0u;
+      if (insn->id == X86_INS_MOVSB || insn->id == X86_INS_MOVSW || insn->id == X86_INS_MOVSD ||
+          insn->id == X86_INS_MOVSQ) {
+        string_flags |= kBlockFastStringMoves;
+      }
     } else {
+      string_flags = 0;
       cost.fast_string_bytes = 0;
     }
     if (is_port_io(insn->id)) cost.flags |= kBlockHasPortIo;
@@ -180,7 +188,7 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
     default: break;
   }
   if (last_sets_ss) cost.flags |= kBlockEndsWithSti;
-  if (cost.fast_string_bytes != 0) cost.flags |= kBlockEndsWithFastString;  // mov/pop ss: the same one-instruction shadow
+  if (cost.fast_string_bytes != 0) cost.flags |= kBlockEndsWithFastString | string_flags;  // mov/pop ss: the same one-instruction shadow
   return cost;
 }
 

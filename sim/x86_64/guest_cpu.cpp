@@ -265,6 +265,15 @@ void GuestCpu::set_reg(int id, std::uint64_t value) {
   if (writes_fpu(id)) fpu_known_ = false;
 }
 
+void GuestCpu::set_general_registers_in_run(const int* ids, const std::uint64_t* values, int count) {
+  if (!running_) throw std::logic_error("set_general_registers_in_run outside a run");
+  const void* pointers[16];
+  if (count > 16) throw std::logic_error("set_general_registers_in_run: more than 16 registers");
+  for (int i = 0; i < count; ++i) pointers[i] = &values[i];
+  check(uc_reg_write_batch(uc_, const_cast<int*>(ids), const_cast<void* const*>(pointers), count),
+        "uc_reg_write_batch");
+}
+
 void GuestCpu::set_rsp_rflags_rip(std::uint64_t rsp, std::uint64_t rflags, std::uint64_t rip) {
   int ids[] = {UC_X86_REG_RSP, UC_X86_REG_RFLAGS, UC_X86_REG_RIP};
   const void* values[] = {&rsp, &rflags, &rip};
@@ -620,6 +629,15 @@ PageTranslation GuestCpu::translate(VirtAddr page, const PageAccess& access) con
   const PageTranslation t = walk_page_tables(*memory_, mmu.paging, base, access);
   if (t.ok) kept = {true, base, access, mmu.paging, t};
   return t;
+}
+
+std::uint8_t* GuestCpu::reachable_bytes(VirtAddr address, std::uint64_t length, bool write) const {
+  const VirtAddr page = address & ~std::uint64_t{0xFFF};
+  if (length == 0 || ((address + length - 1) & ~std::uint64_t{0xFFF}) != page || !memory_) return nullptr;
+  if (!taken_away_.empty() && std::binary_search(taken_away_.begin(), taken_away_.end(), page)) return nullptr;
+  const PageTranslation t = translate(page, {write, false, mmu_control().cpl == 3});
+  if (!t.ok) return nullptr;
+  return memory_->physical(t.page + (address - page), length);
 }
 
 void GuestCpu::give_page_back(VirtAddr page) {

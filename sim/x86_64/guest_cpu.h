@@ -112,6 +112,11 @@ class GuestCpu {
   // block that may change the MMU's registers) or the host writes one.
   PageTranslation translate(VirtAddr page, const PageAccess& access) const;
   void forget_translation() const { translation_.valid = false; }
+  // Guest RAM behind [address, address + length), all in one page, as the
+  // CPU's accesses at its privilege reach it now (`write`: stores), or
+  // nullptr where one would fault (not mapped, not allowed, taken away) or
+  // reach no RAM.
+  std::uint8_t* reachable_bytes(VirtAddr address, std::uint64_t length, bool write) const;
   // The run loop's word on the guest's blocks (it prices each from its
   // bytes, sim/cost_model.h), given for a block that may change what the MMU
   // depends on (CR0, CR3, EFER, the privilege level: a move to a control
@@ -166,6 +171,10 @@ class GuestCpu {
   // ones, a copy of the engine's state and a call for the rest.
   void read_registers(const int* ids, void* const* values, int count) const;
   void set_reg(int id, std::uint64_t value);
+  // General registers, in one call into the engine, inside a run (a block
+  // hook's work; the engine's next instruction sees them): nothing else
+  // kept changes with them.
+  void set_general_registers_in_run(const int* ids, const std::uint64_t* values, int count);
   // What a transfer into a handler writes last, in one call into the engine.
   void set_rsp_rflags_rip(std::uint64_t rsp, std::uint64_t rflags, std::uint64_t rip);
   std::uint16_t cs() const { return static_cast<std::uint16_t>(reg(UC_X86_REG_CS)); }

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/hot_path.h"
 #include "hw-sim/board_registers.h"
@@ -172,6 +173,67 @@ void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, 
                                                               cost.fast_string_bytes);
   c.instructions += cost.instructions;
   c.last_block_flags = cost.flags;
+  if ((cost.flags & kBlockFastStringPlain) && cost.last_insn_offset == 0) fast_string_burst(c, cost);
+}
+
+// The engine runs a rep movs / rep stos one iteration per block, each through
+// on_block: 512 for a page of rep stosq. At an iteration of a rep that is its
+// block's only instruction (its registers are the iteration's), the
+// iterations that would follow it in the same pages of RDI (and RSI) are done
+// here at once, as many as would start before a stop comes due
+// (c.stop_at: nothing else stops the engine between them). They are charged
+// as their blocks would have been, their bytes stored in guest RAM, RCX, RDI
+// (and RSI) moved past them; then the engine runs this block's iteration at
+// the last of them. An access that would fault, a step down (DF), an overlap
+// or MMIO is left to the engine, one iteration at a time.
+void Simulator::fast_string_burst(SimCpu& c, const BlockCost& cost) {
+  if (c.cycles >= c.stop_at) return;
+  const std::uint32_t size = cost.fast_string_bytes;
+  const bool moves = (cost.flags & kBlockFastStringMoves) != 0;
+  std::uint64_t rcx = 0, rdi = 0, rsi = 0, rax = 0, rflags = 0;
+  const int ids[] = {UC_X86_REG_RCX, UC_X86_REG_RDI, UC_X86_REG_RFLAGS, UC_X86_REG_RSI, UC_X86_REG_RAX};
+  void* const values[] = {&rcx, &rdi, &rflags, moves ? &rsi : &rax};
+  c.cpu.read_registers(ids, values, 3);
+  c.cpu.read_registers(moves ? &ids[3] : &ids[4], &values[3], 1);
+  if (rcx < 2 || (rflags & x86::kRflagsDirection)) return;
+  // Iterations at RDI (and RSI) within their pages, leaving the engine one.
+  std::uint64_t most = std::min<std::uint64_t>(rcx - 1, (4096 - (rdi & 0xFFF)) / size);
+  if (moves) most = std::min<std::uint64_t>(most, (4096 - (rsi & 0xFFF)) / size);
+  // The most that start before the stop: iteration k (from 1) starts after
+  // the k - 1 before it were charged.
+  const CostTable& table = costs_.table();
+  const FastStringMeter& meter = c.arch.fast_string;
+  auto charge = [&](std::uint64_t k) { return k * cost.cycles + table.fast_string_burst_cycles(meter, k, size); };
+  const Cycles room = c.stop_at - c.cycles;
+  std::uint64_t low = 0, high = most;  // low qualifies; find the last that does
+  while (low < high) {
+    const std::uint64_t mid = low + (high - low + 1) / 2;
+    if (charge(mid - 1) < room) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  const std::uint64_t count = low;
+  if (count == 0) return;
+  const std::uint64_t bytes = count * size;
+  std::uint8_t* to = c.cpu.reachable_bytes(rdi, bytes, true);
+  if (!to) return;
+  if (moves) {
+    const std::uint8_t* from = c.cpu.reachable_bytes(rsi, bytes, false);
+    if (!from || (from < to + bytes && to < from + bytes)) return;
+    std::memcpy(to, from, bytes);
+  } else if (size == 1 || rax == 0) {
+    std::memset(to, static_cast<int>(rax & 0xFF), bytes);
+  } else {
+    for (std::uint64_t i = 0; i < bytes; i += size) std::memcpy(to + i, &rax, size);
+  }
+  const int moved_ids[] = {UC_X86_REG_RCX, UC_X86_REG_RDI, UC_X86_REG_RSI};
+  const std::uint64_t moved[] = {rcx - count, rdi + bytes, rsi + bytes};
+  c.cpu.set_general_registers_in_run(moved_ids, moved, moves ? 3 : 2);
+  c.cycles += charge(count);
+  table.fast_string_burst_done(c.arch.fast_string, count, size);
+  c.instructions += count * cost.instructions;
 }
 
 // Every case, top to bottom with everything rare out of line.
