@@ -33,6 +33,22 @@ TEST(GuestCpu, AReadAfterAWriteSeesTheWrite) {
   EXPECT_EQ(m.cpu.state().gpr[0], 2u) << "so did the state snapshot";
 }
 
+// MSRs come from the stop's state once it was read (a system call's entry
+// reads three), and never outlive a write.
+TEST(GuestCpu, AnMsrReadsBackFromTheStateAndAfterAWrite) {
+  TestMachine m;
+  m.cpu.set_msr(kMsrLstar, 0xFFFF'8000'0000'1000);
+  EXPECT_EQ(m.cpu.state().msr[2], 0xFFFF'8000'0000'1000u);
+  EXPECT_EQ(m.cpu.msr(kMsrLstar), 0xFFFF'8000'0000'1000u);
+  m.cpu.set_msr(kMsrLstar, 0xFFFF'8000'0000'2000);
+  EXPECT_EQ(m.cpu.msr(kMsrLstar), 0xFFFF'8000'0000'2000u) << "the state read before the write is stale";
+  m.cpu.set_msr(kMsrSfmask, 0x700);
+  ASSERT_EQ(m.cpu.state().msr[4], 0x700u);
+  m.cpu.set_reg(UC_X86_REG_RAX, 5);  // a general register's write keeps the state
+  EXPECT_EQ(m.cpu.msr(kMsrSfmask), 0x700u);
+  EXPECT_EQ(m.cpu.msr(kMsrLstar), 0xFFFF'8000'0000'2000u);
+}
+
 TEST(GuestCpu, ARunForgetsWhatWasReadBeforeIt) {
   TestMachine m;
   const VirtAddr code = write_mov_rax_hlt(m);

@@ -305,6 +305,13 @@ uc_x86_mmr GuestCpu::mmr(int id) const {
 }
 
 std::uint64_t GuestCpu::msr(std::uint32_t index) const {
+  // A system call's entry reads STAR, SFMASK and LSTAR right after the
+  // stop's state was read, which holds them.
+  if (!running_ && state_valid_) {
+    for (std::size_t i = 0; i < std::size(kMsrIds); ++i) {
+      if (kMsrIds[i] == index) return state_.msr[i];
+    }
+  }
   const bool cacheable = index == kMsrEfer && system_cacheable();
   if (cacheable && (system_known_ & (1u << kSlotEfer))) return system_[kSlotEfer];
   uc_x86_msr value{index, 0};

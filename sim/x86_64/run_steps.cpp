@@ -298,6 +298,9 @@ void Simulator::take_syscall(SimCpu& c) {
     deliver_exception(c, {vectors::kInvalidOpcode, DeliveryKind::Exception, 0});
     return;
   }
+  // The entry reads the whole state (SyscallEmulation::enter): read first,
+  // it serves RAX, RDI and the MSRs below too.
+  c.cpu.state();
   const PathId path = syscall_path(SyscallEmulation::number(c.cpu));
   profiles_.call_entered(c.cpu.id(), current_task(c), syscall_number(c.cpu), syscall_argument(c.cpu), c.cycles,
                          c.instructions);
