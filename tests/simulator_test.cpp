@@ -554,7 +554,9 @@ TEST(KernelStackOverflow, DoubleFaultOnItsIstStackReportsIt) {
   }
   EXPECT_TRUE(escalated) << "the #PF on the guard page escalates to #DF, named at the overflowing function";
   for (const Violation& v : r.violations) {
-    if (v.kind == "kernel-fault") EXPECT_EQ(v.symbol, "pristine::machine::overflow_kernel_stack") << v.symbol;
+    if (v.kind == "kernel-fault") {
+      EXPECT_EQ(v.symbol, "pristine::machine::overflow_kernel_stack") << v.symbol;
+    }
   }
   EXPECT_NE(r.console.find("KERNEL EXCEPTION double-fault"), std::string::npos) << r.console;
   EXPECT_NE(r.console.find("kstack-overflow: kernel stack overflow"), std::string::npos) << r.console;
