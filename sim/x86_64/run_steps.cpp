@@ -190,11 +190,12 @@ void Simulator::fast_string_burst(SimCpu& c, const BlockCost& cost) {
   if (c.cycles >= c.stop_at) return;
   const std::uint32_t size = cost.fast_string_bytes;
   const bool moves = (cost.flags & kBlockFastStringMoves) != 0;
-  std::uint64_t rcx = 0, rdi = 0, rsi = 0, rax = 0, rflags = 0;
-  const int ids[] = {UC_X86_REG_RCX, UC_X86_REG_RDI, UC_X86_REG_RFLAGS, UC_X86_REG_RSI, UC_X86_REG_RAX};
-  void* const values[] = {&rcx, &rdi, &rflags, moves ? &rsi : &rax};
-  c.cpu.read_registers(ids, values, 3);
-  c.cpu.read_registers(moves ? &ids[3] : &ids[4], &values[3], 1);
+  // RSI for a movs; RAX, the pattern, for a stos.
+  std::uint64_t rcx = 0, rdi = 0, rflags = 0, rsi_or_rax = 0;
+  const int ids[] = {UC_X86_REG_RCX, UC_X86_REG_RDI, UC_X86_REG_RFLAGS, moves ? UC_X86_REG_RSI : UC_X86_REG_RAX};
+  void* const values[] = {&rcx, &rdi, &rflags, &rsi_or_rax};
+  c.cpu.read_registers(ids, values, 4);
+  const std::uint64_t rsi = moves ? rsi_or_rax : 0, rax = moves ? 0 : rsi_or_rax;
   if (rcx < 2 || (rflags & x86::kRflagsDirection)) return;
   // Iterations at RDI (and RSI) within their pages, leaving the engine one.
   std::uint64_t most = std::min<std::uint64_t>(rcx - 1, (4096 - (rdi & 0xFFF)) / size);
