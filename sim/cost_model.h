@@ -107,21 +107,16 @@ class CostTable {
       cycles = fast_string_startup_;
       meter = {at, 0};
     }
-    meter.bytes += bytes;
-    cycles += meter.bytes / fast_string_bytes_per_cycle_;
-    meter.bytes %= fast_string_bytes_per_cycle_;
-    return cycles;
+    return cycles + static_cast<std::uint32_t>(fast_string_run(meter, 1, bytes));
   }
-  // What `iterations` more iterations of the rep the meter runs cost, each
-  // storing `bytes`: the sum of as many fast_string_cycles calls with
-  // `continuing` (Simulator::fast_string_burst charges a burst at once).
-  // fast_string_burst_done moves the meter past them.
-  std::uint64_t fast_string_burst_cycles(const FastStringMeter& meter, std::uint64_t iterations,
-                                         std::uint32_t bytes) const {
-    return (meter.bytes + iterations * bytes) / fast_string_bytes_per_cycle_;
-  }
-  void fast_string_burst_done(FastStringMeter& meter, std::uint64_t iterations, std::uint32_t bytes) const {
-    meter.bytes = static_cast<std::uint32_t>((meter.bytes + iterations * bytes) % fast_string_bytes_per_cycle_);
+  // Cycles of `iterations` more iterations of the rep the meter runs, each
+  // storing `bytes`, the meter moved past them: what as many
+  // fast_string_cycles calls with `continuing` charge (Simulator::
+  // fast_string_burst charges a burst at once).
+  std::uint64_t fast_string_run(FastStringMeter& meter, std::uint64_t iterations, std::uint32_t bytes) const {
+    const std::uint64_t total = meter.bytes + iterations * bytes;
+    meter.bytes = static_cast<std::uint32_t>(total % fast_string_bytes_per_cycle_);
+    return total / fast_string_bytes_per_cycle_;
   }
   const EventCosts& events() const { return events_; }
 

@@ -61,9 +61,8 @@ TEST(CostModel, AFastStringBurstCostsWhatItsIterationsCostOneByOne) {
         FastStringMeter burst = one_by_one;
         std::uint64_t cycles = 0;
         for (std::uint64_t i = 0; i < count; ++i) cycles += table.fast_string_cycles(one_by_one, rep, true, bytes);
-        EXPECT_EQ(table.fast_string_burst_cycles(burst, count, bytes), cycles)
+        EXPECT_EQ(table.fast_string_run(burst, count, bytes), cycles)
             << bytes << "-byte iterations, " << already << " before, " << count << " in the burst";
-        table.fast_string_burst_done(burst, count, bytes);
         EXPECT_EQ(burst.bytes, one_by_one.bytes);
         EXPECT_EQ(burst.at, one_by_one.at);
       }

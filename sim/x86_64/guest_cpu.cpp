@@ -587,7 +587,7 @@ bool GuestCpu::fill_tlb(uc_engine*, std::uint64_t page, uc_mem_type type, uc_tlb
   const bool write = type == UC_MEM_WRITE, fetch = type == UC_MEM_FETCH;
   const MmuControl mmu = cpu->mmu_control();
   const bool user = mmu.cpl == 3;
-  if (!cpu->taken_away_.empty() && std::binary_search(cpu->taken_away_.begin(), cpu->taken_away_.end(), page)) {
+  if (cpu->taken_away(page)) {
     if (cpu->unreachable_) {
       cpu->unreachable_(cpu->unreachable_user_, page, write, fetch, page_fault_error_code(write, fetch, user));
     }
@@ -641,7 +641,7 @@ PageTranslation GuestCpu::translate(VirtAddr page, const PageAccess& access) con
 std::uint8_t* GuestCpu::reachable_bytes(VirtAddr address, std::uint64_t length, bool write) const {
   const VirtAddr page = address & ~std::uint64_t{0xFFF};
   if (length == 0 || ((address + length - 1) & ~std::uint64_t{0xFFF}) != page || !memory_) return nullptr;
-  if (!taken_away_.empty() && std::binary_search(taken_away_.begin(), taken_away_.end(), page)) return nullptr;
+  if (taken_away(page)) return nullptr;
   const PageTranslation t = translate(page, {write, false, mmu_control().cpl == 3});
   if (!t.ok) return nullptr;
   return memory_->physical(t.page + (address - page), length);

@@ -7,6 +7,7 @@
 
 #include <unicorn/unicorn.h>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <vector>
@@ -316,6 +317,9 @@ class GuestCpu {
   bool running_ = false;  // inside run(): the engine owns the registers
   std::optional<VirtAddr> pending_fault_address_;  // CR2 as set_fault_address left it, not yet in the engine
   std::vector<VirtAddr> taken_away_;  // sorted pages
+  bool taken_away(VirtAddr page) const {
+    return !taken_away_.empty() && std::binary_search(taken_away_.begin(), taken_away_.end(), page);
+  }
   UnreachableHandler unreachable_ = nullptr;
   void* unreachable_user_ = nullptr;
 };

@@ -182,9 +182,9 @@ void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, 
 // iterations that would follow it in the same pages of RDI (and RSI) are done
 // here at once, as many as would start before a stop comes due
 // (c.stop_at: nothing else stops the engine between them). They are charged
-// as their blocks would have been, their bytes stored in guest RAM, RCX, RDI
-// (and RSI) moved past them; then the engine runs this block's iteration at
-// the last of them. An access that would fault, a step down (DF), an overlap
+// as their blocks would have been (CostTable::fast_string_run), their bytes
+// stored in guest RAM, RCX, RDI (and RSI) moved past them; then the engine
+// runs this block's iteration at the last of them. An access that would fault, a step down (DF), an overlap
 // or MMIO is left to the engine, one iteration at a time.
 void Simulator::fast_string_burst(SimCpu& c, const BlockCost& cost) {
   if (c.cycles >= c.stop_at) return;
@@ -203,8 +203,10 @@ void Simulator::fast_string_burst(SimCpu& c, const BlockCost& cost) {
   // The most that start before the stop: iteration k (from 1) starts after
   // the k - 1 before it were charged.
   const CostTable& table = costs_.table();
-  const FastStringMeter& meter = c.arch.fast_string;
-  auto charge = [&](std::uint64_t k) { return k * cost.cycles + table.fast_string_burst_cycles(meter, k, size); };
+  auto charge = [&](std::uint64_t k) {
+    FastStringMeter meter = c.arch.fast_string;  // a trial: the meter moves once the burst is done
+    return k * cost.cycles + table.fast_string_run(meter, k, size);
+  };
   const Cycles room = c.stop_at - c.cycles;
   std::uint64_t low = 0, high = most;  // low qualifies; find the last that does
   while (low < high) {
@@ -232,8 +234,7 @@ void Simulator::fast_string_burst(SimCpu& c, const BlockCost& cost) {
   const int moved_ids[] = {UC_X86_REG_RCX, UC_X86_REG_RDI, UC_X86_REG_RSI};
   const std::uint64_t moved[] = {rcx - count, rdi + bytes, rsi + bytes};
   c.cpu.set_general_registers_in_run(moved_ids, moved, moves ? 3 : 2);
-  c.cycles += charge(count);
-  table.fast_string_burst_done(c.arch.fast_string, count, size);
+  c.cycles += count * cost.cycles + table.fast_string_run(c.arch.fast_string, count, size);
   c.instructions += count * cost.instructions;
 }
 
