@@ -1,10 +1,10 @@
-// A run of any length uses bounded memory (docs/sim-board.md, "Memory"):
-// the simulator keeps histograms, not samples, and nothing else it holds
-// grows with modeled time. Each case runs `pristine sim` on a scenario at two
-// lengths, ten times apart, as its own process, and compares the peak
-// resident sizes the kernel reports for the two processes (wait4). A leak of
-// 16 bytes per closed record adds 12.7 MiB to the longer device storm and
-// 14.6 MiB to the longer ipi-storm (measured); the per-sample vectors the
+// A run of any length uses bounded memory (docs/sim-board.md, "Memory of a
+// run"): the simulator keeps histograms, not samples, and nothing else it
+// holds grows with modeled time. Each case runs `pristine sim` on a scenario
+// at two lengths, ten times apart, as its own process, and compares the peak
+// resident sizes the host's kernel reports for the two processes (wait4). A
+// leak of 16 bytes per closed record adds 12.7 MiB to the longer device storm
+// and 14.6 MiB to the longer ipi-storm (measured); the per-sample vectors the
 // histograms replaced took about 435 MB per modeled second of a device storm.
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -29,7 +30,7 @@ using pristine::testing::scratch_path;
 struct RunFootprint {
   int status = -1;                 // exit status; -1 if killed by a signal
   std::uint64_t peak_kib = 0;      // the process's maximum resident set size
-  std::uint64_t delivered = 0;     // interrupts delivered, from its report
+  std::uint64_t delivered = 0;     // interrupts delivered, from its report's summary line
 };
 
 std::string read_file(const std::filesystem::path& path) {
@@ -76,7 +77,8 @@ RunFootprint run_sim(const std::filesystem::path& scenario) {
   run.peak_kib = static_cast<std::uint64_t>(usage.ru_maxrss);  // KiB on Linux
   std::smatch delivered;
   const std::string text = read_file(report);
-  if (std::regex_search(text, delivered, std::regex("delivered ([0-9]+)"))) run.delivered = std::stoull(delivered[1]);
+  const std::regex summary("interrupts: injected [0-9]+ +delivered ([0-9]+)");
+  if (std::regex_search(text, delivered, summary)) run.delivered = std::stoull(delivered[1]);
   std::filesystem::remove(report);
   std::filesystem::remove(scenario);
   return run;
