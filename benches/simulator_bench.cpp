@@ -24,9 +24,9 @@
 // left out). Counters:
 //   guest_insns/s        guest instructions (all CPUs together) per host second
 //   interrupts/s         interrupts delivered (all CPUs) per host second
-//   modeled_ms/s         modeled milliseconds of the run per host second: the
-//                        one rate a leaner kernel does not mark down (fewer
-//                        guest instructions for the same work lower guest_insns/s)
+//   modeled_ms/s         modeled milliseconds of the run per host second:
+//                        unlike guest_insns/s, it does not fall when the kernel
+//                        does the same work in fewer instructions
 //   raw_insns/s          the raw engine with no hooks, sampled beside this benchmark
 //   x_raw                guest_insns/s / the raw engine's with no hooks
 //   x_raw_block_hook     guest_insns/s / the raw engine's with one counting block hook
