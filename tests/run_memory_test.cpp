@@ -14,42 +14,25 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 
+#include "tests/scenario_files.h"
 #include "tests/scratch_path.h"
 
 extern char** environ;
 
 namespace {
 
+using pristine::testing::read_file;
 using pristine::testing::scratch_path;
+using pristine::testing::with_duration;
 
 struct RunFootprint {
   int status = -1;                 // exit status; -1 if killed by a signal
   std::uint64_t peak_kib = 0;      // the process's maximum resident set size
   std::uint64_t delivered = 0;     // interrupts delivered, from its report's summary line
 };
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The scenario file `source` with its `duration_ms` line replaced, written to
-// a scratch file.
-std::filesystem::path with_duration(const std::string& source, unsigned milliseconds, const std::string& name) {
-  const std::string text = read_file(PRISTINE_SOURCE_DIR "/" + source);
-  const std::regex duration("\nduration_ms = [0-9]+\n");
-  EXPECT_TRUE(std::regex_search(text, duration)) << source << " has no duration_ms line";
-  const std::filesystem::path path = scratch_path(name + ".toml");
-  std::ofstream(path) << std::regex_replace(text, duration, "\nduration_ms = " + std::to_string(milliseconds) + "\n");
-  return path;
-}
 
 // `pristine sim scenario`, its report to a scratch file.
 RunFootprint run_sim(const std::filesystem::path& scenario) {
@@ -89,8 +72,10 @@ RunFootprint run_sim(const std::filesystem::path& scenario) {
 // within allocator noise of the shorter one.
 void expect_bounded(const std::string& scenario, unsigned short_ms, const std::string& name) {
   constexpr std::uint64_t kSlackKib = 4 * 1024;  // allocator noise is ~0.3 MiB
-  const RunFootprint shorter = run_sim(with_duration(scenario, short_ms, name + "-short"));
-  const RunFootprint longer = run_sim(with_duration(scenario, 10 * short_ms, name + "-long"));
+  const std::filesystem::path source = PRISTINE_SOURCE_DIR "/" + scenario;
+  const auto lasting = [](unsigned ms) { return "duration_ms = " + std::to_string(ms); };
+  const RunFootprint shorter = run_sim(with_duration(source, lasting(short_ms), name + "-short.toml"));
+  const RunFootprint longer = run_sim(with_duration(source, lasting(10 * short_ms), name + "-long.toml"));
   ASSERT_EQ(shorter.status, 0);
   ASSERT_EQ(longer.status, 0);
   ASSERT_GT(shorter.delivered, 0u);

@@ -23,11 +23,13 @@
 
 #include "sim/cli/sweep_range.h"
 #include "tests/run_command.h"
+#include "tests/scenario_files.h"
 
 namespace pristine::cli {
 namespace {
 
 using pristine::testing::pristine;
+using pristine::testing::read_file;
 namespace fs = std::filesystem;
 
 // 2 ms of a Poisson device source beside the tick (a few ms per seed).
@@ -43,12 +45,6 @@ fs::path write_file(const std::string& name, const std::string& text) {
   const fs::path path = scratch(name);
   std::ofstream(path) << text;
   return path;
-}
-
-std::string read_file(const fs::path& path) {
-  std::stringstream text;
-  text << std::ifstream(path).rdbuf();
-  return text.str();
 }
 
 // Only standard output: the summary (the progress lines go to standard error).

@@ -6,7 +6,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -17,6 +16,7 @@
 
 #include "sim/trace_recorder.h"
 #include "tests/run_command.h"
+#include "tests/scenario_files.h"
 #include "tests/scratch_path.h"
 
 namespace {
@@ -26,23 +26,15 @@ using nlohmann::json;
 using pristine::sim::Cycles;
 using pristine::sim::TraceRecorder;
 using pristine::testing::pristine;
+using pristine::testing::read_file;
 
 fs::path temp_path(const std::string& name) { return pristine::testing::scratch_path("trace-test-" + name); }
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // A shipped scenario cut to `duration`, written to a temporary file of its
 // own (`name`: the tests run in parallel).
 fs::path shortened(const std::string& scenario, const std::string& duration, const std::string& name) {
-  std::istringstream in(read_file(fs::path(PRISTINE_SOURCE_DIR) / "scenarios" / (scenario + ".toml")));
-  std::string text, line;
-  while (std::getline(in, line)) text += (line.rfind("duration_ms", 0) == 0 ? duration : line) + "\n";
-  const fs::path path = temp_path(name + ".toml");
-  std::ofstream(path) << text;
-  return path;
+  return pristine::testing::with_duration(fs::path(PRISTINE_SOURCE_DIR) / "scenarios" / (scenario + ".toml"), duration,
+                                          "trace-test-" + name + ".toml");
 }
 
 // Runs the scenario with --trace (and --json); the trace's text.

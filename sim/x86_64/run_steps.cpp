@@ -184,8 +184,9 @@ void Simulator::on_block(uc_engine*, std::uint64_t address, std::uint32_t size, 
 // (c.stop_at: nothing else stops the engine between them). They are charged
 // as their blocks would have been (CostTable::fast_string_run), their bytes
 // stored in guest RAM, RCX, RDI (and RSI) moved past them; then the engine
-// runs this block's iteration at the last of them. An access that would fault, a step down (DF), an overlap
-// or MMIO is left to the engine, one iteration at a time.
+// runs this block's iteration at the last of them. An access that would
+// fault, a step down (DF), an overlap or MMIO is left to the engine, one
+// iteration at a time.
 void Simulator::fast_string_burst(SimCpu& c, const BlockCost& cost) {
   if (c.cycles >= c.stop_at) return;
   const std::uint32_t size = cost.fast_string_bytes;
