@@ -155,7 +155,13 @@ bool FaultInjector::take_nmi(SimCpu& c) {
 
 // A delivery record closed: finish the outcome of the fault it carried.
 void FaultInjector::record_closed(SimCpu& c, const ClosedRecord& closed) {
-  if (closed.path == vectors::kNmi) c.nmi_blocked = false;
+  if (closed.path == vectors::kNmi) {
+    // The iretq that ended one NMI ends the blocking: one latched meanwhile
+    // is taken before the next instruction (SDM Vol. 3, 6.7.1), so the
+    // engine stops at this block.
+    c.nmi_blocked = false;
+    if (c.nmi_pending) c.stop_at = c.cycles;
+  }
   if (c.open_fault_record < 0 || closed.path != vectors::kNmi) return;
   InjectedFault& f = faults_[c.open_fault_record];
   c.open_fault_record = -1;

@@ -26,6 +26,9 @@ ContextLimits context_limits(const Scenario& s) {
 
 namespace {
 
+// A lone CPU's turn (Simulator::run): half a modeled millisecond at 2 GHz.
+constexpr Cycles kLoneCpuTurn = 1'000'000;
+
 // The image must be for the CPU this copy of the run loop drives (the
 // scenario's `arch` chose it, sim/simulation.h): another CPU's image is
 // refused by name rather than run into an engine of the wrong CPU.
@@ -504,11 +507,14 @@ void Simulator::fail(SimCpu& c, std::string kind, std::string message, std::opti
 // each runs until its clock reaches the turn's horizon. Deterministic, and a
 // CPU spinning on another's answer (a shootdown) lets it run within a turn.
 Report Simulator::run() {
+  // A lone CPU has no one to take turns with: its turns only bound how long
+  // the run goes between progress reports and looks at the stop flag.
+  const Cycles turn = cpus_.size() == 1 ? std::max(scenario_.quantum, kLoneCpuTurn) : scenario_.quantum;
   Cycles horizon = 0;
   const Cycles progress_step = std::max<Cycles>(scenario_.duration / 100, 1);
   Cycles next_progress = progress_step;
   while (!finished_) {
-    horizon = std::min(add_saturating(horizon, scenario_.quantum), scenario_.duration);
+    horizon = std::min(add_saturating(horizon, turn), scenario_.duration);
     for (const auto& cpu : cpus_) {
       if (cpu->started && !cpu->stopped) run_cpu(*cpu, horizon);
       if (finished_) break;

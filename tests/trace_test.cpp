@@ -233,6 +233,59 @@ TEST(Trace, IpisAreFlowsFromTheSenderToAnotherCpuEachTakenOnce) {
   EXPECT_EQ(starts.size() - ends.size(), json::parse(in)["ipis"]["in_flight"].get<std::size_t>());
 }
 
+// An NMI injected while another is in service is latched, and the iretq
+// that ends the one in service ends the blocking: the latched one is taken
+// before the next instruction (SDM Vol. 3, 6.7.1), at the very cycle, not
+// at the engine's next stop. Turns of a million cycles and a slow tick leave
+// that next stop up to an injection away (about 10 000 cycles).
+TEST(Trace, ALatchedNmiIsTakenTheMomentTheOneInServiceReturns) {
+  const fs::path scenario = temp_path("nmi-latch.toml");
+  std::ofstream(scenario) << R"([scenario]
+name = "nmi-latch"
+seed = 3
+cpus = 2
+duration_ms = 10
+quantum_cycles = 1000000
+[kernel]
+tick_hz = 100
+[[task]]
+name = "a"
+program = "counter"
+cpu = 0
+[[task]]
+name = "b"
+program = "counter"
+cpu = 1
+[[fault]]
+kind = "nmi"
+mean_cycles = 10000
+)";
+  const json trace = json::parse(traced_run(scenario, "nmi-latch"));
+  expect_well_formed(trace);
+  std::map<int, int> latched;   // per CPU track: NMIs injected while one was in service
+  std::map<int, bool> in_nmi, pending;
+  std::map<int, double> ended;  // the last NMI's return
+  for (const json& e : trace["traceEvents"]) {
+    if (e.value("name", "") != "nmi") continue;
+    const int tid = e["tid"];
+    const double ts = e["ts"];
+    if (e["ph"] == "i") {
+      if (in_nmi[tid]) pending[tid] = true;
+    } else if (e["ph"] == "B") {
+      if (pending[tid]) {
+        EXPECT_EQ(ts, ended[tid]) << "a latched NMI taken " << ts - ended[tid] << " us after the one in service returned";
+        ++latched[tid];
+      }
+      in_nmi[tid] = true;
+      pending[tid] = false;
+    } else if (e["ph"] == "E") {
+      in_nmi[tid] = false;
+      ended[tid] = ts;
+    }
+  }
+  EXPECT_GT(latched[100], 20) << "the scenario must latch NMIs on CPU 0 (its NMIs land there)";
+}
+
 TEST(Trace, SameSeedWritesTheSameBytesAndAnotherSeedMovesTheArrivals) {
   const fs::path scenario = shortened("timer-storm", "duration_us = 1000", "seeds");
   const std::string first = traced_run(scenario, "seed-a", "--seed 5");
