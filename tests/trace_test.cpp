@@ -262,7 +262,7 @@ mean_cycles = 10000
 )";
   const json trace = json::parse(traced_run(scenario, "nmi-latch"));
   expect_well_formed(trace);
-  std::map<int, int> latched;   // per CPU track: NMIs injected while one was in service
+  int latched = 0;  // NMIs injected while another was in service
   std::map<int, bool> in_nmi, pending;
   std::map<int, double> ended;  // the last NMI's return
   for (const json& e : trace["traceEvents"]) {
@@ -274,7 +274,7 @@ mean_cycles = 10000
     } else if (e["ph"] == "B") {
       if (pending[tid]) {
         EXPECT_EQ(ts, ended[tid]) << "a latched NMI taken " << ts - ended[tid] << " us after the one in service returned";
-        ++latched[tid];
+        ++latched;
       }
       in_nmi[tid] = true;
       pending[tid] = false;
@@ -283,7 +283,7 @@ mean_cycles = 10000
       ended[tid] = ts;
     }
   }
-  EXPECT_GT(latched[100], 20) << "the scenario must latch NMIs on CPU 0 (its NMIs land there)";
+  EXPECT_GT(latched, 20) << "the scenario must latch NMIs for the test to say anything";
 }
 
 TEST(Trace, SameSeedWritesTheSameBytesAndAnotherSeedMovesTheArrivals) {
