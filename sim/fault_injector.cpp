@@ -37,7 +37,7 @@ void FaultInjector::arm() {
 void FaultInjector::schedule(std::uint32_t index) {
   const FaultSpec& f = scenario_.faults[index];
   if (f.count != 0 && injections_[index] >= f.count) return;
-  cpus_.front()->events.push({.time = sources_[index].next_arrival(), .kind = EventKind::Fault, .source = index});
+  cpus_.front()->schedule({.time = sources_[index].next_arrival(), .kind = EventKind::Fault, .source = index});
 }
 
 std::string FaultInjector::context_of(const SimCpu& c) const {
@@ -125,14 +125,14 @@ void FaultInjector::timer_expired(SimCpu& c) {
     const int late_record = record(c, FaultKind::TimerLate, context_of(c),
                                    fmt::format("timer raised {} cycles after its deadline", late));
     c.late_ticks.push_back({late_record, c.cycles, due});
-    c.events.push({.time = due, .kind = EventKind::Raise, .vector = c.timer_vector});
+    c.schedule({.time = due, .kind = EventKind::Raise, .vector = c.timer_vector});
     c.timer_late = -1;
     return;
   }
   raise_interrupt(c, c.timer_vector);
   if (c.timer_double >= 0) {
     record(c, FaultKind::TimerDouble, context_of(c), "timer raised twice");
-    c.events.push({.time = add_saturating(c.cycles, kRepeatDelay), .kind = EventKind::Raise, .vector = c.timer_vector});
+    c.schedule({.time = add_saturating(c.cycles, kRepeatDelay), .kind = EventKind::Raise, .vector = c.timer_vector});
     c.timer_double = -1;
   }
 }
@@ -160,7 +160,7 @@ void FaultInjector::record_closed(SimCpu& c, const ClosedRecord& closed) {
     // is taken before the next instruction (SDM Vol. 3, 6.7.1), so the
     // engine stops at this block.
     c.nmi_blocked = false;
-    if (c.nmi_pending) c.stop_at = c.cycles;
+    if (c.nmi_pending) c.stop_at = 0;
   }
   if (c.open_fault_record < 0 || closed.path != vectors::kNmi) return;
   InjectedFault& f = faults_[c.open_fault_record];

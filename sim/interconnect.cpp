@@ -32,7 +32,7 @@ void Interconnect::send_ipi(SimCpu& from, CpuId target, Vector vector) {
     return;
   }
   ++ipi_sent_[vector];
-  cpus_[target]->events.push({.time = add_saturating(from.cycles, costs_.ipi_latency),
+  cpus_[target]->schedule({.time = add_saturating(from.cycles, costs_.ipi_latency),
                               .kind = EventKind::Ipi,
                               .cpu = target,
                               .vector = vector,

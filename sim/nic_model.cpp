@@ -96,7 +96,7 @@ void NicModel::update_line(Cycles now) {
   const Cycles earliest = raised_once_ ? Cycles{last_raise_ + interval()} : Cycles{0};
   if (now < earliest) {
     timer_armed_ = true;
-    target_->events.push({.time = earliest, .kind = EventKind::DeviceTimer, .cpu = target_->cpu.id(),
+    target_->schedule({.time = earliest, .kind = EventKind::DeviceTimer, .cpu = target_->cpu.id(),
                           .vector = vector_});
     return;
   }

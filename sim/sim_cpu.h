@@ -3,6 +3,7 @@
 // state the hooks hand to the run loop. Hooks touch only this struct.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <deque>
@@ -56,6 +57,13 @@ struct SimCpu {
   bool took_stop_all = false;
   Cycles started_at = 0;  // when it began running
   EventQueue events;  // this CPU's timeline: its device sources, IPIs to it, faults, re-raises
+  // Put `e` on the timeline. One due before the planned stop (a device timer
+  // a register write arms, an IPI to this CPU itself: both inside a run)
+  // moves the stop up to it; outside a run, run_cpu plans the stop anew.
+  void schedule(const Event& e) {
+    events.push(e);
+    stop_at = std::min(stop_at, e.time);
+  }
   // IPIs raised here and not yet taken, per vector: their send times, oldest first.
   std::map<Vector, std::deque<Cycles>> ipis_in_flight;
 

@@ -102,7 +102,7 @@ Simulator::Simulator(const Scenario& scenario, const std::filesystem::path& imag
     if (scenario_.sources[i].driver == static_cast<std::uint32_t>(drivers::DriverId::Nic0)) nic0_driven_ = true;
     sources_.emplace_back(scenario_.sources[i], scenario_.seed, i);
     const Cycles first = sources_.back().next_arrival();
-    cpus_[scenario_.sources[i].cpu]->events.push({.time = first, .kind = EventKind::DeviceInterrupt,
+    cpus_[scenario_.sources[i].cpu]->schedule({.time = first, .kind = EventKind::DeviceInterrupt,
                                                   .cpu = scenario_.sources[i].cpu,
                                                   .vector = scenario_.sources[i].vector, .source = i});
   }
@@ -267,7 +267,7 @@ void Simulator::fire_due_events(SimCpu& c) {
         }
         Event next = e;
         next.time = sources_[e.source].next_arrival();
-        c.events.push(next);
+        c.schedule(next);
         break;
       }
       case EventKind::DeviceTimer:
@@ -411,7 +411,7 @@ bool Simulator::try_deliver_interrupt(SimCpu& c) {
   }
   if (c.same_vector[*vector] >= 0) {
     // Raise it again while it is in service: it must wait for the EOI.
-    c.events.push({.time = add_saturating(c.cycles, 300), .kind = EventKind::Raise, .vector = *vector});
+    c.schedule({.time = add_saturating(c.cycles, 300), .kind = EventKind::Raise, .vector = *vector});
     c.same_vector[*vector] = -1;
   }
   if (c.controller.deliverable()) c.poll_interrupt_flag = true;

@@ -177,6 +177,24 @@ TEST_F(NicModelTest, ThrottlingHoldsACauseUntilTheIntervalEndsAndFoldsWhatCameMe
   EXPECT_EQ(nic_.totals().raised, 3u);
 }
 
+// The driver's register write that arms the moderation timer happens inside
+// a run, whose stop the run loop planned before it (the next event then, or
+// the turn's end, a million cycles away on a lone CPU): the timer's event
+// moves that stop up to it, or the engine would run past it
+// (SimCpu::schedule).
+TEST_F(NicModelTest, ATimerArmedInsideARunMovesTheEnginesPlannedStopUpToIt) {
+  write(e1000::kItr, 100);  // 51200 cycles at 2 GHz
+  arrive(0, 1000);
+  (void)read(e1000::kIcr);
+  cpu_.cycles = 2000;
+  cpu_.stop_at = 1'000'000;  // the run's planned stop
+  write(e1000::kIcs, e1000::kIntRxt0);
+  EXPECT_FALSE(line()) << "too soon after the last interrupt: held";
+  EXPECT_EQ(cpu_.stop_at, 1000u + 51200u);
+  ASSERT_TRUE(fire_timer());
+  EXPECT_TRUE(line());
+}
+
 TEST_F(NicModelTest, RegisterAccessesCostBoardRegisterAccesses) {
   NicModel nic(BoardCosts{.board_register_read = 30, .board_register_write = 40}, kNicVector, memory_, kHz);
   SimCpu cpu(0);
