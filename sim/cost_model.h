@@ -12,6 +12,7 @@
 #include "sim/board_costs.h"
 #include "sim/cost_entry.h"
 #include "sim/host_types.h"
+#include "sim/x86_64/system_writes.h"
 
 struct cs_insn;  // Capstone's decoded instruction
 
@@ -67,7 +68,8 @@ struct BlockCost {
   std::uint32_t cycles = 0;  // sum of the instruction costs
   std::uint32_t flags = kBlockNone;
   std::uint32_t last_insn_offset = 0;  // byte offset of the last instruction
-  std::uint32_t fast_string_bytes = 0;  // kBlockEndsWithFastString: bytes one iteration moves or stores
+  std::uint16_t fast_string_bytes = 0;  // kBlockEndsWithFastString: bytes one iteration moves or stores
+  std::uint16_t system_writes = kWritesNone;  // SystemWrites of its instructions
 };
 
 // rep movs / rep stos run one iteration per translated block (the engine

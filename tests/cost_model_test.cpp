@@ -139,6 +139,35 @@ TEST(CostModel, WhatMayChangeTheFpuRegistersUnderTsIsFlagged) {
   EXPECT_FALSE(price({0x66, 0x48, 0x0f, 0x6e, 0xc8}).flags & kBlockMayChangeFpu);  // movq xmm1, rax
 }
 
+// GuestCpu keeps the system registers across runs and forgets, before and
+// after a block, only those the block's SystemWrites name: each instruction
+// that writes a kept one must name it, or a stale value would be read.
+TEST(CostModel, EachSystemWriteNamesTheKeptRegistersItMayWrite) {
+  const auto writes = [](std::vector<std::uint8_t> code) {
+    const BlockCost b = price(std::move(code));
+    EXPECT_TRUE(b.flags & kBlockChangesSystem);
+    return b.system_writes;
+  };
+  EXPECT_EQ(writes({0x0f, 0x01, 0xf8}), kWritesGsBase | kWritesKernelGsBase);  // swapgs
+  EXPECT_EQ(writes({0x0f, 0x22, 0xd8}), kWritesCr3);                          // mov cr3, rax
+  EXPECT_EQ(writes({0x0f, 0x22, 0xc0}), kWritesCr0 | kWritesEfer);            // mov cr0, rax (EFER.LMA)
+  EXPECT_EQ(writes({0x0f, 0x22, 0xe0}), kWritesCr4);                          // mov cr4, rax
+  EXPECT_EQ(writes({0x0f, 0x06}), kWritesCr0);                                // clts
+  EXPECT_EQ(writes({0x0f, 0x30}), kWritesAnySystem);                          // wrmsr
+  EXPECT_EQ(writes({0x0f, 0x01, 0x17}), kWritesGdtr);                         // lgdt [rdi]
+  EXPECT_EQ(writes({0x0f, 0x01, 0x1f}), kWritesIdtr);                         // lidt [rdi]
+  EXPECT_EQ(writes({0x0f, 0x00, 0xd8}), kWritesTr);                           // ltr ax
+  EXPECT_EQ(writes({0x8e, 0xe8}), kWritesGsBase);                             // mov gs, ax
+  EXPECT_EQ(writes({0xf3, 0x48, 0x0f, 0xae, 0xd8}), kWritesGsBase);           // wrgsbase rax
+  EXPECT_EQ(writes({0x8e, 0xd8}), kWritesNone);                               // mov ds, ax
+  EXPECT_EQ(writes({0x0f, 0x22, 0xd0}), kWritesNone);                         // mov cr2, rax
+  // Several in a block: all of them.
+  EXPECT_EQ(writes({0x0f, 0x01, 0xf8, 0x0f, 0x22, 0xd8}), kWritesGsBase | kWritesKernelGsBase | kWritesCr3);
+  const BlockCost plain = price({0x48, 0xcf});  // iretq: changes the MMU's privilege, no system register
+  EXPECT_FALSE(plain.flags & kBlockChangesSystem);
+  EXPECT_EQ(plain.system_writes, kWritesNone);
+}
+
 TEST(CostModel, UndecodableBytesCountAsOneInstruction) {
   const BlockCost b = price({0x90, 0x06});  // nop ; push es (invalid in 64-bit mode)
   EXPECT_EQ(b.instructions, 2u);

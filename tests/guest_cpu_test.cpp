@@ -74,7 +74,8 @@ TEST(GuestCpu, ASystemRegisterAGuestBlockWroteIsReadAfresh) {
   uc_hook hook;
   ASSERT_EQ(uc_hook_add(m.cpu.uc(), &hook, UC_HOOK_BLOCK,
                         reinterpret_cast<void*>(+[](uc_engine*, std::uint64_t, std::uint32_t, void* cpu) {
-                          static_cast<GuestCpu*>(cpu)->block_ahead(false, true);  // as the run loop: swapgs
+                          // as the run loop: swapgs
+                          static_cast<GuestCpu*>(cpu)->block_ahead(false, true, kWritesGsBase | kWritesKernelGsBase);
                         }),
                         &m.cpu, 1, 0),
             UC_ERR_OK);
@@ -84,6 +85,78 @@ TEST(GuestCpu, ASystemRegisterAGuestBlockWroteIsReadAfresh) {
   ASSERT_EQ(m.cpu.run(code), UC_ERR_OK);
   EXPECT_EQ(m.cpu.reg(UC_X86_REG_GS_BASE), 0x2000u) << "the GS base kept from before the swapgs";
   EXPECT_EQ(m.cpu.msr(kMsrKernelGsBase), 0x1000u);
+}
+
+// A block forgets only the kept registers it may write (SystemWrites), and
+// forgets them again after it: a read in the next block, inside the same run
+// (as the run loop's hooks read), is the engine's, and the registers it
+// cannot write are still right whether kept or read.
+TEST(GuestCpu, TheBlockAfterASwapgsReadsTheSwappedBasesAndTheRestUnchanged) {
+  TestMachine m;
+  const VirtAddr code = m.handler(0xF3);
+  // swapgs; jmp +0 (ends the block); hlt
+  const std::uint8_t swapgs_jmp_hlt[] = {0x0F, 0x01, 0xF8, 0xEB, 0x00, 0xF4};
+  for (std::size_t i = 0; i < sizeof swapgs_jmp_hlt; ++i) m.memory.write<std::uint8_t>(code + i, swapgs_jmp_hlt[i]);
+  m.cpu.reports_blocks();
+  struct Seen {
+    GuestCpu* cpu;
+    VirtAddr second_block;
+    std::uint64_t gs_base = 0, kernel_gs_base = 0, lstar = 0;
+  } seen{&m.cpu, code + 5};
+  uc_hook hook;
+  ASSERT_EQ(uc_hook_add(m.cpu.uc(), &hook, UC_HOOK_BLOCK,
+                        reinterpret_cast<void*>(+[](uc_engine*, std::uint64_t address, std::uint32_t, void* user) {
+                          auto& s = *static_cast<Seen*>(user);
+                          const bool second = address == s.second_block;
+                          // as the run loop: the swapgs block, then the block after it
+                          s.cpu->block_ahead(false, true, second ? kWritesNone : kWritesGsBase | kWritesKernelGsBase);
+                          if (!second) return;
+                          s.gs_base = s.cpu->reg(UC_X86_REG_GS_BASE);
+                          s.kernel_gs_base = s.cpu->msr(kMsrKernelGsBase);
+                          s.lstar = s.cpu->msr(kMsrLstar);
+                        }),
+                        &seen, 1, 0),
+            UC_ERR_OK);
+  m.cpu.set_reg(UC_X86_REG_GS_BASE, 0x1000);
+  m.cpu.set_msr(kMsrKernelGsBase, 0x2000);
+  m.cpu.set_msr(kMsrLstar, 0xFFFF'8000'0000'3000);
+  const ArchState before = m.cpu.state();  // every kept register known from here
+  ASSERT_EQ(m.cpu.run(code), UC_ERR_OK);
+  EXPECT_EQ(seen.gs_base, 0x2000u) << "the GS base kept from before the swapgs";
+  EXPECT_EQ(seen.kernel_gs_base, 0x1000u) << "KERNEL_GS_BASE kept from before the swapgs";
+  EXPECT_EQ(seen.lstar, 0xFFFF'8000'0000'3000u);
+  const ArchState& after = m.cpu.state();
+  EXPECT_EQ(after.gs_base, 0x2000u);
+  EXPECT_EQ(after.msr[5], 0x1000u);
+  EXPECT_EQ(after.msr[2], 0xFFFF'8000'0000'3000u);
+  EXPECT_EQ(after.cr3, before.cr3);
+  EXPECT_EQ(after.cr0, before.cr0);
+}
+
+// A CR3 write inside a run forgets CR3: the next read is the engine's, and
+// the page walk of the next fill uses it.
+TEST(GuestCpu, ACr3AGuestBlockWroteIsReadAfresh) {
+  TestMachine m;
+  const VirtAddr code = m.handler(0xF4);
+  const std::uint64_t cr3 = m.cpu.reg(UC_X86_REG_CR3);
+  // The same tables back with CR3.PWT set: a value the run loop cannot have kept.
+  const std::uint8_t code_bytes[] = {0x0F, 0x20, 0xD8,        // mov rax, cr3
+                                     0x48, 0x83, 0xC8, 0x08,  // or rax, 8 (PWT)
+                                     0x0F, 0x22, 0xD8,        // mov cr3, rax
+                                     0xF4};
+  for (std::size_t i = 0; i < sizeof code_bytes; ++i) m.memory.write<std::uint8_t>(code + i, code_bytes[i]);
+  m.cpu.reports_blocks();
+  uc_hook hook;
+  ASSERT_EQ(uc_hook_add(m.cpu.uc(), &hook, UC_HOOK_BLOCK,
+                        reinterpret_cast<void*>(+[](uc_engine*, std::uint64_t, std::uint32_t, void* cpu) {
+                          static_cast<GuestCpu*>(cpu)->block_ahead(true, true, kWritesCr3);
+                        }),
+                        &m.cpu, 1, 0),
+            UC_ERR_OK);
+  ASSERT_EQ(m.cpu.state().cr3, cr3);  // kept
+  ASSERT_EQ(m.cpu.run(code), UC_ERR_OK);
+  EXPECT_EQ(m.cpu.reg(UC_X86_REG_CR3), cr3 | 8) << "the CR3 kept from before the run";
+  EXPECT_EQ(m.cpu.state().cr3, cr3 | 8);
 }
 
 // A delivery's last writes (RSP, RFLAGS, RIP) go to the engine in one call;

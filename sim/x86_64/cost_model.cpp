@@ -69,23 +69,36 @@ bool may_change_fpu(const cs_insn& insn) {
   }
 }
 
-// Instructions that may write a register GuestCpu keeps across runs
-// (kBlockChangesSystem).
-bool changes_system(const cs_insn& insn) {
+// Instructions that may write a system register, a descriptor-table
+// register, a segment register or base (kBlockChangesSystem), and which of
+// those GuestCpu keeps they write (SystemWrites): -1 for none at all.
+int system_writes(const cs_insn& insn) {
   switch (insn.id) {
-    case X86_INS_WRMSR: case X86_INS_LGDT: case X86_INS_LIDT: case X86_INS_LTR: case X86_INS_LLDT:
-    case X86_INS_CLTS: case X86_INS_LMSW: case X86_INS_SWAPGS: case X86_INS_WRFSBASE: case X86_INS_WRGSBASE:
-    case X86_INS_XSETBV: case X86_INS_RSM: case X86_INS_LFS: case X86_INS_LGS: case X86_INS_LSS:
-      return true;
+    case X86_INS_WRMSR: case X86_INS_RSM: return kWritesAnySystem;
+    case X86_INS_LGDT: return kWritesGdtr;
+    case X86_INS_LIDT: return kWritesIdtr;
+    case X86_INS_LTR: return kWritesTr;
+    case X86_INS_CLTS: case X86_INS_LMSW: return kWritesCr0;
+    case X86_INS_SWAPGS: return kWritesGsBase | kWritesKernelGsBase;
+    case X86_INS_WRGSBASE: case X86_INS_LGS: return kWritesGsBase;
+    case X86_INS_LLDT: case X86_INS_WRFSBASE: case X86_INS_XSETBV: case X86_INS_LFS: case X86_INS_LSS:
+      return kWritesNone;
     case X86_INS_MOV: case X86_INS_POP: {
       const cs_x86& x86 = insn.detail->x86;
-      if (x86.op_count == 0 || x86.operands[0].type != X86_OP_REG) return false;
+      if (x86.op_count == 0 || x86.operands[0].type != X86_OP_REG) return -1;
+      switch (control_register(x86.operands[0])) {
+        case 0: return kWritesCr0 | kWritesEfer;  // paging on in long mode sets EFER.LMA
+        case 3: return kWritesCr3;
+        case 4: return kWritesCr4;
+        case -1: break;
+        default: return kWritesNone;  // CR2, CR8
+      }
       const x86_reg r = x86.operands[0].reg;
-      return control_register(x86.operands[0]) >= 0 || r == X86_REG_FS || r == X86_REG_GS ||
-             r == X86_REG_DS || r == X86_REG_ES || r == X86_REG_SS;
+      if (r == X86_REG_GS) return kWritesGsBase;  // a selector load loads the base
+      return r == X86_REG_FS || r == X86_REG_DS || r == X86_REG_ES || r == X86_REG_SS ? kWritesNone : -1;
     }
     default:
-      return false;
+      return -1;
   }
 }
 
@@ -156,7 +169,7 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
     if (x86.prefix[0] == X86_PREFIX_REP && fast_string_bytes(insn->id) != 0) {
       // Priced per iteration as the engine runs it (CostTable::fast_string_cycles).
       cycles = 0;
-      cost.fast_string_bytes = fast_string_bytes(insn->id);
+      cost.fast_string_bytes = static_cast<std::uint16_t>(fast_string_bytes(insn->id));
       // prefix[1]: a segment override; prefix[3]: 32-bit addresses.
       string_flags = x86.prefix[1] == 0 && x86.prefix[3] == 0 ? std::uint32_t{kBlockFastStringPlain} : 0u;
       if (insn->id == X86_INS_MOVSB || insn->id == X86_INS_MOVSW || insn->id == X86_INS_MOVSD ||
@@ -171,7 +184,10 @@ BlockCost CostModel::price_block(std::span<const std::uint8_t> code, VirtAddr ad
     if (insn->id == X86_INS_RDTSC || insn->id == X86_INS_RDTSCP) cost.flags |= kBlockHasRdtsc;
     if (insn->id == X86_INS_POPF || insn->id == X86_INS_POPFD || insn->id == X86_INS_POPFQ) cost.flags |= kBlockHasPopf;
     if (changes_mmu(*insn)) cost.flags |= kBlockChangesMmu;
-    if (changes_system(*insn)) cost.flags |= kBlockChangesSystem;
+    if (const int writes = system_writes(*insn); writes >= 0) {
+      cost.flags |= kBlockChangesSystem;
+      cost.system_writes = static_cast<std::uint16_t>(cost.system_writes | writes);
+    }
     if (may_change_fpu(*insn)) cost.flags |= kBlockMayChangeFpu;
     cost.instructions += 1;
     cost.cycles += cycles;

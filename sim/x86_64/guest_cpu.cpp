@@ -116,13 +116,14 @@ uc_err GuestCpu::run(VirtAddr begin, VirtAddr until, std::size_t count) {
   forget_registers();
   running_ = true;
   mmu_settled_ = blocks_reported_;  // as the host left it, until a block says otherwise
-  system_settled_ = true;
+  running_writes_ = 0;
   const uc_err err = uc_emu_start(uc_, begin, until, 0, count);
   running_ = false;
   mmu_settled_ = false;
-  // Stopped inside a block that may have written one: they are read again.
-  if (!system_settled_ || !blocks_reported_) forget_system();
-  system_settled_ = true;
+  // Stopped inside a block that may have written some: they are read again.
+  if (!blocks_reported_) forget_system();
+  system_known_ &= ~running_writes_;
+  running_writes_ = 0;
   forget_registers();
   return err;
 }
@@ -136,6 +137,18 @@ int GuestCpu::system_slot(int id) {
     case UC_X86_REG_GDTR: return kSlotGdtr;
     case UC_X86_REG_IDTR: return kSlotIdtr;
     case UC_X86_REG_TR: return kSlotTr;
+    default: return -1;
+  }
+}
+
+int GuestCpu::msr_slot(std::uint32_t index) {
+  switch (index) {
+    case kMsrEfer: return kSlotEfer;
+    case kMsrStar: return kSlotStar;
+    case kMsrLstar: return kSlotLstar;
+    case kMsrCstar: return kSlotCstar;
+    case kMsrSfmask: return kSlotSfmask;
+    case kMsrKernelGsBase: return kSlotKernelGsBase;
     default: return -1;
   }
 }
@@ -193,7 +206,7 @@ void GuestCpu::read_stop_registers() const {
 }
 
 std::uint64_t GuestCpu::reg_uncached(int id) const {
-  if (const int slot = system_slot(id); slot >= 0 && system_cacheable()) {
+  if (const int slot = system_slot(id); slot >= 0 && system_cacheable(static_cast<unsigned>(slot))) {
     if (system_known_ & (1u << slot)) return system_[static_cast<unsigned>(slot)];
     const std::uint64_t value = read_register(id);
     system_[static_cast<unsigned>(slot)] = value;
@@ -292,7 +305,7 @@ void GuestCpu::set_rsp_rflags_rip(std::uint64_t rsp, std::uint64_t rflags, std::
 
 uc_x86_mmr GuestCpu::mmr(int id) const {
   const int slot = system_slot(id);
-  const bool cacheable = slot >= static_cast<int>(kSlotGdtr) && system_cacheable();
+  const bool cacheable = slot >= static_cast<int>(kSlotGdtr) && system_cacheable(static_cast<unsigned>(slot));
   uc_x86_mmr& kept = tables_[cacheable ? static_cast<unsigned>(slot) - kSlotGdtr : 0];
   if (cacheable && (system_known_ & (1u << slot))) return kept;
   uc_x86_mmr value{};
@@ -312,13 +325,14 @@ std::uint64_t GuestCpu::msr(std::uint32_t index) const {
       if (kMsrIds[i] == index) return state_.msr[i];
     }
   }
-  const bool cacheable = index == kMsrEfer && system_cacheable();
-  if (cacheable && (system_known_ & (1u << kSlotEfer))) return system_[kSlotEfer];
+  const int slot = msr_slot(index);
+  const bool cacheable = slot >= 0 && system_cacheable(static_cast<unsigned>(slot));
+  if (cacheable && (system_known_ & (1u << slot))) return system_[static_cast<unsigned>(slot)];
   uc_x86_msr value{index, 0};
   check(uc_reg_read(uc_, UC_X86_REG_MSR, &value), "rdmsr");
   if (cacheable) {
-    system_[kSlotEfer] = value.value;
-    system_known_ |= 1u << kSlotEfer;
+    system_[static_cast<unsigned>(slot)] = value.value;
+    system_known_ |= 1u << slot;
   }
   return value.value;
 }
@@ -395,16 +409,35 @@ void GuestCpu::read_state(ArchState& s) const {
     ids[n] = id;
     values[n++] = value;
   };
+  // The system registers still known (system_known_) are not read again:
+  // between two ring-3 exits the kernel's swapgs and CR3 write are all that
+  // usually forgets any.
+  const unsigned known = system_known_;
+  const auto kept = [&](unsigned slot) { return system_cacheable(slot) && (known & (1u << slot)) != 0; };
+  const auto add_system = [&](unsigned slot, int id, std::uint64_t& value) {
+    if (kept(slot)) {
+      value = system_[slot];
+    } else {
+      add(id, &value);
+    }
+  };
+  const auto add_table = [&](unsigned slot, int id, uc_x86_mmr& value) {
+    if (kept(slot)) {
+      value = tables_[slot - kSlotGdtr];
+    } else {
+      add(id, &value);
+    }
+  };
   for (int i = 0; i < 16; ++i) add(kGprIds[i], &s.gpr[i]);
   add(UC_X86_REG_RIP, &s.rip);
   add(UC_X86_REG_RFLAGS, &s.rflags);
-  add(UC_X86_REG_CR0, &s.cr0);
+  add_system(kSlotCr0, UC_X86_REG_CR0, s.cr0);
   add(UC_X86_REG_CR2, &s.cr2);
-  add(UC_X86_REG_CR3, &s.cr3);
-  add(UC_X86_REG_CR4, &s.cr4);
-  add(UC_X86_REG_GDTR, &s.gdtr);
-  add(UC_X86_REG_IDTR, &s.idtr);
-  add(UC_X86_REG_TR, &s.tr);
+  add_system(kSlotCr3, UC_X86_REG_CR3, s.cr3);
+  add_system(kSlotCr4, UC_X86_REG_CR4, s.cr4);
+  add_table(kSlotGdtr, UC_X86_REG_GDTR, s.gdtr);
+  add_table(kSlotIdtr, UC_X86_REG_IDTR, s.idtr);
+  add_table(kSlotTr, UC_X86_REG_TR, s.tr);
   add(UC_X86_REG_LDTR, &s.ldtr);
   add(UC_X86_REG_DS, &selectors[0]);
   add(UC_X86_REG_ES, &selectors[1]);
@@ -414,7 +447,11 @@ void GuestCpu::read_state(ArchState& s) const {
   add(UC_X86_REG_GS_BASE, &s.gs_base);
   for (int i = 0; i < 6; ++i) {
     msrs[i] = {kMsrIds[i], 0};
-    add(UC_X86_REG_MSR, &msrs[i]);
+    if (const auto slot = static_cast<unsigned>(msr_slot(kMsrIds[i])); kept(slot)) {
+      msrs[i].value = system_[slot];
+    } else {
+      add(UC_X86_REG_MSR, &msrs[i]);
+    }
   }
   const bool fpu_kept = fpu_known_;
   X87SseState& f = s.fpu;
@@ -436,6 +473,30 @@ void GuestCpu::read_state(ArchState& s) const {
   s.fs = static_cast<std::uint16_t>(selectors[2]);
   s.gs = static_cast<std::uint16_t>(selectors[3]);
   for (int i = 0; i < 6; ++i) s.msr[i] = msrs[i].value;
+  remember_system(s);
+}
+
+// The system registers of `s`, as the engine holds them now (read or just
+// written), are known from here to the next write of each.
+void GuestCpu::remember_system(const ArchState& s) const {
+  const auto keep = [&](unsigned slot, std::uint64_t value) {
+    if (!system_cacheable(slot)) return;
+    system_[slot] = value;
+    system_known_ |= 1u << slot;
+  };
+  const auto keep_table = [&](unsigned slot, const uc_x86_mmr& value) {
+    if (!system_cacheable(slot)) return;
+    tables_[slot - kSlotGdtr] = value;
+    system_known_ |= 1u << slot;
+  };
+  keep(kSlotCr0, s.cr0);
+  keep(kSlotCr3, s.cr3);
+  keep(kSlotCr4, s.cr4);
+  keep(kSlotGsBase, s.gs_base);
+  keep_table(kSlotGdtr, s.gdtr);
+  keep_table(kSlotIdtr, s.idtr);
+  keep_table(kSlotTr, s.tr);
+  for (std::size_t i = 0; i < std::size(kMsrIds); ++i) keep(static_cast<unsigned>(msr_slot(kMsrIds[i])), s.msr[i]);
 }
 
 // `s`'s x87, MMX and SSE registers are the engine's: kept if nothing can
@@ -515,6 +576,7 @@ void GuestCpu::write_state(const ArchState& s, const ArchState& t, bool with_fau
   }
   forget_registers();
   keep_fpu(s);  // the engine's now, written or the template's equal
+  remember_system(s);  // the same
 }
 
 void GuestCpu::enter_ring0(const ArchState& state, std::uint16_t cs, std::uint16_t ss,

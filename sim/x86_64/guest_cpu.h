@@ -19,6 +19,7 @@
 #include "sim/guest_memory.h"
 #include "sim/unicorn_error.h"
 #include "sim/x86_64/page_walk.h"
+#include "sim/x86_64/system_writes.h"
 #include "hw-x86_64/cpu/registers.h"
 
 namespace pristine::sim {
@@ -129,18 +130,22 @@ class GuestCpu {
   // Until an owner promises these reports (reports_blocks), nothing is kept
   // inside a run.
   // The same word keeps the system registers (CR0, CR3, CR4, EFER, GDTR,
-  // IDTR, TR, GS base) across runs: `writes_system` is given for a block that
-  // may write one (sim/cost_model.h, kBlockChangesSystem) and for the block
-  // after one. An interrupt's delivery reads five of them, and in most runs
-  // (a handler and its iretq) none is written.
+  // IDTR, TR, GS base, the SYSCALL MSRs and KERNEL_GS_BASE) across runs:
+  // `writes_system` is given for a block that may write a system register
+  // (sim/cost_model.h, kBlockChangesSystem) and for the block after one,
+  // `writes` (SystemWrites) says which of the kept ones it may write, and
+  // only those are forgotten: a ring-3 round trip's swapgs and CR3 write
+  // leave the rest known for the next ring-3 exit's state. An interrupt's
+  // delivery reads five of them, and in most runs (a handler and its iretq)
+  // none is written.
   void reports_blocks() { blocks_reported_ = true; }
-  void block_ahead(bool changes, bool writes_system) {
+  void block_ahead(bool changes, bool writes_system, std::uint16_t writes) {
     mmu_settled_ = !changes;
     mmu_valid_ = false;
     if (changes || writes_system) forget_translation();
     // Forgotten before a block that may write one, and again after it.
-    if (writes_system || !system_settled_) system_known_ = 0;
-    system_settled_ = !writes_system;
+    system_known_ &= ~(static_cast<unsigned>(writes) | running_writes_);
+    running_writes_ = writes;
   }
   // A block that may change the x87, MMX and SSE registers though CR0.TS
   // was set is ahead (kBlockMayChangeFpu): they may change in this run.
@@ -253,9 +258,21 @@ class GuestCpu {
   // The system registers, by slot: known while the bit is set in
   // system_known_, forgotten when the host writes one of them (or restores a
   // context) or a block may write one (block_ahead).
-  enum SystemSlot : unsigned { kSlotCr0, kSlotCr3, kSlotCr4, kSlotEfer, kSlotGsBase, kSlotGdtr, kSlotIdtr, kSlotTr };
+  // A slot's bit is its SystemWrites bit (sim/x86_64/system_writes.h).
+  enum SystemSlot : unsigned {
+    kSlotCr0, kSlotCr3, kSlotCr4, kSlotEfer, kSlotGsBase, kSlotGdtr, kSlotIdtr, kSlotTr,
+    kSlotStar, kSlotLstar, kSlotCstar, kSlotSfmask, kSlotKernelGsBase, kSlots
+  };
+  static_assert(1u << kSlotCr3 == kWritesCr3 && 1u << kSlotEfer == kWritesEfer && 1u << kSlotTr == kWritesTr &&
+                1u << kSlotGsBase == kWritesGsBase && 1u << kSlotStar == kWritesStar &&
+                1u << kSlotKernelGsBase == kWritesKernelGsBase);
   static int system_slot(int id);  // -1: not a system register
-  bool system_cacheable() const { return blocks_reported_ && (!running_ || system_settled_); }
+  static int msr_slot(std::uint32_t index);  // -1: an MSR not kept
+  // Inside a run a slot is kept unless the running block may write it.
+  bool system_cacheable(unsigned slot) const {
+    return blocks_reported_ && (!running_ || (running_writes_ & (1u << slot)) == 0);
+  }
+  void remember_system(const ArchState& s) const;
   void forget_system() const {
     system_known_ = 0;
     forget_translation();
@@ -299,10 +316,10 @@ class GuestCpu {
   mutable MmuControl mmu_{};  // valid while mmu_valid_
   mutable bool mmu_valid_ = false;
   bool mmu_settled_ = false;  // inside a run: the running block cannot change mmu_ (block_ahead)
-  mutable std::array<std::uint64_t, 5> system_{};  // by SystemSlot, up to kSlotGsBase
+  mutable std::array<std::uint64_t, kSlots> system_{};  // by SystemSlot (not the tables')
   mutable std::array<uc_x86_mmr, 3> tables_{};  // GDTR, IDTR, TR
   mutable unsigned system_known_ = 0;  // bit per SystemSlot
-  bool system_settled_ = true;  // inside a run: the running block writes no system register
+  unsigned running_writes_ = 0;  // inside a run: SystemWrites of the running block
   bool blocks_reported_ = false;
   mutable ArchState scratch_state_{};  // state() inside a run
   // The x87, MMX and SSE registers as last read or written at a stop, the
