@@ -398,7 +398,7 @@ bool GuestCpu::template_is_current() const {
 // One call into the engine for the whole state: each uc_reg_read is a trip
 // through Unicorn's entry and its register switch, and a state is 64 registers.
 void GuestCpu::read_state(ArchState& s) const {
-  constexpr int kStateRegisters = 16 + 6 + 4 + 4 + 2 + 6 + 16 + 8 + 4;
+  constexpr int kStateRegisters = 16 + 6 + 4 + 4 + 2 + 2 + 6 + 16 + 8 + 4;
   static_assert(kStateRegisters <= kMaxBatch);
   int ids[kStateRegisters];
   void* values[kStateRegisters];
@@ -443,6 +443,14 @@ void GuestCpu::read_state(ArchState& s) const {
   add(UC_X86_REG_ES, &selectors[1]);
   add(UC_X86_REG_FS, &selectors[2]);
   add(UC_X86_REG_GS, &selectors[3]);
+  // At a stop, CS and SS too, which ArchState leaves to the transition: a
+  // system call's entry asks for the privilege level right after the state
+  // (user_mode), and they alone would cost the stop's register read.
+  std::uint64_t cs = 0, ss = 0;
+  if (!running_) {
+    add(UC_X86_REG_CS, &cs);
+    add(UC_X86_REG_SS, &ss);
+  }
   add(UC_X86_REG_FS_BASE, &s.fs_base);
   add(UC_X86_REG_GS_BASE, &s.gs_base);
   for (int i = 0; i < 6; ++i) {
@@ -473,6 +481,10 @@ void GuestCpu::read_state(ArchState& s) const {
   s.fs = static_cast<std::uint16_t>(selectors[2]);
   s.gs = static_cast<std::uint16_t>(selectors[3]);
   for (int i = 0; i < 6; ++i) s.msr[i] = msrs[i].value;
+  if (!running_) {
+    cached_[UC_X86_REG_CS] = {cs, register_generation_};
+    cached_[UC_X86_REG_SS] = {ss, register_generation_};
+  }
   remember_system(s);
 }
 
