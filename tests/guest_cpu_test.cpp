@@ -133,8 +133,8 @@ TEST(GuestCpu, TheBlockAfterASwapgsReadsTheSwappedBasesAndTheRestUnchanged) {
   EXPECT_EQ(after.cr0, before.cr0);
 }
 
-// A CR3 write inside a run forgets CR3: the next read is the engine's, and
-// the page walk of the next fill uses it.
+// A CR3 write inside a run forgets CR3 (and only a block that writes it
+// does): read after the run, it is the engine's, not the one kept before.
 TEST(GuestCpu, ACr3AGuestBlockWroteIsReadAfresh) {
   TestMachine m;
   const VirtAddr code = m.handler(0xF4);
