@@ -75,7 +75,7 @@ TEST(GuestCpu, ASystemRegisterAGuestBlockWroteIsReadAfresh) {
   ASSERT_EQ(uc_hook_add(m.cpu.uc(), &hook, UC_HOOK_BLOCK,
                         reinterpret_cast<void*>(+[](uc_engine*, std::uint64_t, std::uint32_t, void* cpu) {
                           // as the run loop: swapgs
-                          static_cast<GuestCpu*>(cpu)->block_ahead(false, true, kWritesGsBase | kWritesKernelGsBase);
+                          static_cast<GuestCpu*>(cpu)->block_ahead(false, kWritesGsBase | kWritesKernelGsBase);
                         }),
                         &m.cpu, 1, 0),
             UC_ERR_OK);
@@ -109,7 +109,7 @@ TEST(GuestCpu, TheBlockAfterASwapgsReadsTheSwappedBasesAndTheRestUnchanged) {
                           auto& s = *static_cast<Seen*>(user);
                           const bool second = address == s.second_block;
                           // as the run loop: the swapgs block, then the block after it
-                          s.cpu->block_ahead(false, true, second ? kWritesNone : kWritesGsBase | kWritesKernelGsBase);
+                          s.cpu->block_ahead(false, second ? kWritesNone : kWritesGsBase | kWritesKernelGsBase);
                           if (!second) return;
                           s.gs_base = s.cpu->reg(UC_X86_REG_GS_BASE);
                           s.kernel_gs_base = s.cpu->msr(kMsrKernelGsBase);
@@ -149,7 +149,7 @@ TEST(GuestCpu, ACr3AGuestBlockWroteIsReadAfresh) {
   uc_hook hook;
   ASSERT_EQ(uc_hook_add(m.cpu.uc(), &hook, UC_HOOK_BLOCK,
                         reinterpret_cast<void*>(+[](uc_engine*, std::uint64_t, std::uint32_t, void* cpu) {
-                          static_cast<GuestCpu*>(cpu)->block_ahead(true, true, kWritesCr3);
+                          static_cast<GuestCpu*>(cpu)->block_ahead(true, kWritesCr3);
                         }),
                         &m.cpu, 1, 0),
             UC_ERR_OK);

@@ -131,18 +131,17 @@ class GuestCpu {
   // inside a run.
   // The same word keeps the system registers (CR0, CR3, CR4, EFER, GDTR,
   // IDTR, TR, GS base, the SYSCALL MSRs and KERNEL_GS_BASE) across runs:
-  // `writes_system` is given for a block that may write a system register
-  // (sim/cost_model.h, kBlockChangesSystem) and for the block after one,
-  // `writes` (SystemWrites) says which of the kept ones it may write, and
-  // only those are forgotten: a ring-3 round trip's swapgs and CR3 write
-  // leave the rest known for the next ring-3 exit's state. An interrupt's
-  // delivery reads five of them, and in most runs (a handler and its iretq)
-  // none is written.
+  // `writes` (SystemWrites, sim/x86_64/system_writes.h) is given for a block
+  // that may write a system register (kBlockChangesSystem) and for the block
+  // after one, and only the kept registers it names are forgotten: a ring-3
+  // round trip's swapgs and CR3 write leave the rest known for the next
+  // ring-3 exit's state. An interrupt's delivery reads five of them, and in
+  // most runs (a handler and its iretq) none is written.
   void reports_blocks() { blocks_reported_ = true; }
-  void block_ahead(bool changes, bool writes_system, std::uint16_t writes) {
+  void block_ahead(bool changes, std::uint16_t writes) {
     mmu_settled_ = !changes;
     mmu_valid_ = false;
-    if (changes || writes_system) forget_translation();
+    if (changes) forget_translation();
     // Forgotten before a block that may write one, and again after it.
     system_known_ &= ~(static_cast<unsigned>(writes) | running_writes_);
     running_writes_ = writes;
@@ -263,8 +262,11 @@ class GuestCpu {
     kSlotCr0, kSlotCr3, kSlotCr4, kSlotEfer, kSlotGsBase, kSlotGdtr, kSlotIdtr, kSlotTr,
     kSlotStar, kSlotLstar, kSlotCstar, kSlotSfmask, kSlotKernelGsBase, kSlots
   };
-  static_assert(1u << kSlotCr3 == kWritesCr3 && 1u << kSlotEfer == kWritesEfer && 1u << kSlotTr == kWritesTr &&
-                1u << kSlotGsBase == kWritesGsBase && 1u << kSlotStar == kWritesStar &&
+  static_assert(1u << kSlotCr0 == kWritesCr0 && 1u << kSlotCr3 == kWritesCr3 && 1u << kSlotCr4 == kWritesCr4 &&
+                1u << kSlotEfer == kWritesEfer && 1u << kSlotGsBase == kWritesGsBase &&
+                1u << kSlotGdtr == kWritesGdtr && 1u << kSlotIdtr == kWritesIdtr && 1u << kSlotTr == kWritesTr &&
+                1u << kSlotStar == kWritesStar && 1u << kSlotLstar == kWritesLstar &&
+                1u << kSlotCstar == kWritesCstar && 1u << kSlotSfmask == kWritesSfmask &&
                 1u << kSlotKernelGsBase == kWritesKernelGsBase);
   static int system_slot(int id);  // -1: not a system register
   static int msr_slot(std::uint32_t index);  // -1: an MSR not kept

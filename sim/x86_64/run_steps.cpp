@@ -253,8 +253,7 @@ void Simulator::on_block_in_full(SimCpu& c, VirtAddr address, std::uint32_t size
     first_sight_of_forbidden(c, address, size, *cost);
   }
   if (PRISTINE_UNLIKELY((cost->flags | c.last_block_flags) & (kBlockChangesMmu | kBlockChangesSystem))) {
-    c.cpu.block_ahead((cost->flags & kBlockChangesMmu) != 0, (cost->flags & kBlockChangesSystem) != 0,
-                      cost->system_writes);
+    c.cpu.block_ahead((cost->flags & kBlockChangesMmu) != 0, cost->system_writes);
   }
   if (PRISTINE_UNLIKELY(cost->flags & kBlockMayChangeFpu)) c.cpu.fpu_may_change();
   if (PRISTINE_UNLIKELY(cost->flags & kBlockWatched) && at_watched_block(c, address)) return;
