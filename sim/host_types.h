@@ -6,6 +6,7 @@
 // match, so memory_.read<CpuId>(...) reads the kernel's field as it is laid out.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "core/types.h"
@@ -15,6 +16,8 @@ namespace pristine::sim {
 
 using Cycles = std::uint64_t;
 using Vector = std::uint8_t;
+// Every Vector value: the size of a table indexed by vector.
+inline constexpr std::size_t kVectorCount = std::size_t{1} << (8 * sizeof(Vector));
 using CpuId = std::uint32_t;
 using VirtAddr = std::uint64_t;
 using PhysAddr = std::uint64_t;

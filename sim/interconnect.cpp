@@ -58,7 +58,7 @@ void Interconnect::ipi_raised(SimCpu& c, Vector vector, Cycles sent_at, bool coa
 // found the vector pending coalesced with it, as on the APIC).
 void Interconnect::ipi_taken(SimCpu& c, Vector vector) {
   if (vector == vectors::kIpiStopAll) c.took_stop_all = true;
-  std::deque<Cycles>& sends = c.ipis_in_flight[vector];
+  std::vector<Cycles>& sends = c.ipis_in_flight[vector];
   if (sends.empty()) {
     violations_.raise({.kind = "ipi-handled-twice",
                        .message = fmt::format("CPU {} took {} with no send outstanding", c.cpu.id(),
@@ -87,13 +87,13 @@ void Interconnect::interrupt_acknowledged(SimCpu& c, Vector vector) {
 IpiReport Interconnect::ipi_report() const {
   IpiReport r;
   SampleHistogram all_latency;
-  for (const auto& [vector, sent] : ipi_sent_) {
+  for (std::size_t vector = 0; vector < kVectorCount; ++vector) {
+    const std::uint64_t sent = ipi_sent_[vector];
+    if (sent == 0) continue;
     IpiReport::PerVector v;
-    v.name = vector_name(kGuestArchitecture, vector);
+    v.name = vector_name(kGuestArchitecture, static_cast<Vector>(vector));
     v.sent = sent;
-    const auto it = ipi_latency_.find(vector);
-    const SampleHistogram none;
-    const SampleHistogram& latency = it == ipi_latency_.end() ? none : it->second;
+    const SampleHistogram& latency = ipi_latency_[vector];
     v.latency = Distribution::of(latency);
     all_latency.merge(latency);
     r.sent += sent;
@@ -101,7 +101,7 @@ IpiReport Interconnect::ipi_report() const {
     r.vectors.push_back(std::move(v));
   }
   for (const auto& cpu : cpus_) {
-    for (const auto& [vector, sends] : cpu->ipis_in_flight) r.in_flight += sends.size();
+    for (const std::vector<Cycles>& sends : cpu->ipis_in_flight) r.in_flight += sends.size();
     for (const Event& e : cpu->events.pending()) {
       if (e.kind == EventKind::Ipi) ++r.in_flight;
     }

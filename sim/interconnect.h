@@ -3,8 +3,7 @@
 // CPU start-up. Console output and clock reads go to the pristine-path rules.
 #pragma once
 
-#include <deque>
-#include <map>
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -63,8 +62,9 @@ class Interconnect final : public BoardBus {
   PristineRules& rules_;
   Violations& violations_;
   VirtAddr secondary_entry_;   // sim_secondary_entry; 0: the image starts no other CPU
-  std::map<Vector, std::uint64_t> ipi_sent_;
-  std::map<Vector, SampleHistogram> ipi_latency_;  // send to handle, per vector (bounded memory)
+  // Per vector (any vector may be sent; the report lists those that were).
+  std::array<std::uint64_t, kVectorCount> ipi_sent_{};
+  std::array<SampleHistogram, kVectorCount> ipi_latency_;  // send to handle (bounded memory)
   std::uint64_t ipi_coalesced_ = 0;
   TraceRecorder* trace_ = nullptr;
 };

@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <bitset>
-#include <deque>
-#include <map>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -64,8 +62,10 @@ struct SimCpu {
     events.push(e);
     stop_at = std::min(stop_at, e.time);
   }
-  // IPIs raised here and not yet taken, per vector: their send times, oldest first.
-  std::map<Vector, std::deque<Cycles>> ipis_in_flight;
+  // IPIs raised here and not yet taken, per vector: their send times, oldest
+  // first. Indexed by vector, not a map: an IPI is raised and taken several
+  // times per switch, and a cleared vector keeps its capacity (no allocation).
+  std::array<std::vector<Cycles>, kVectorCount> ipis_in_flight;
 
   // Modeled time and work.
   InterruptTotals interrupts;  // raised, delivered and coalesced here
@@ -114,8 +114,8 @@ struct SimCpu {
     Cycles due;
   };
   std::vector<LateTick> late_ticks;
-  std::array<int, 256> same_vector{};  // filled with -1 at construction
-  std::array<int, 256> level_record{};
+  std::array<int, kVectorCount> same_vector{};  // filled with -1 at construction
+  std::array<int, kVectorCount> level_record{};
   std::bitset<256> level_asserted;
   std::uint64_t level_reassertions = 0;
   VirtAddr level_storm_rip = 0;

@@ -348,7 +348,9 @@ TEST(LatencyBuckets, CountsAddUpToTheSamples) {
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < chart.size(); ++i) {
     EXPECT_NE(chart[i].count, 0u);
-    if (i > 0) EXPECT_GT(chart[i].from, chart[i - 1].last);
+    if (i > 0) {
+      EXPECT_GT(chart[i].from, chart[i - 1].last);
+    }
     total += chart[i].count;
   }
   EXPECT_EQ(total, h.count());
