@@ -5,6 +5,7 @@
 // bytes, so an overread is a heap overflow the sanitizer builds catch).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,13 +43,13 @@ class TreeBuilder {
   }
   std::vector<std::uint8_t> blob(std::uint32_t version = 17, bool finish = true) {
     if (finish) word(9);
-    std::vector<std::uint8_t> out(40);
-    const auto put = [&](std::size_t at, std::uint32_t v) {
-      for (int i = 0; i < 4; ++i) out[at + i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
-    };
     const auto struct_offset = static_cast<std::uint32_t>(40 + 16);  // after an empty reservation map
     const auto strings_offset = static_cast<std::uint32_t>(struct_offset + structure_.size());
     const auto total = static_cast<std::uint32_t>(strings_offset + strings_.size());
+    std::vector<std::uint8_t> out(total);  // the header, the map's zeros, the structure, the strings
+    const auto put = [&](std::size_t at, std::uint32_t v) {
+      for (int i = 0; i < 4; ++i) out[at + i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
+    };
     put(0, 0xd00dfeed);
     put(4, total);
     put(8, struct_offset);
@@ -59,9 +60,8 @@ class TreeBuilder {
     put(28, 0);
     put(32, static_cast<std::uint32_t>(strings_.size()));
     put(36, static_cast<std::uint32_t>(structure_.size()));
-    out.resize(struct_offset, 0);
-    out.insert(out.end(), structure_.begin(), structure_.end());
-    out.insert(out.end(), strings_.begin(), strings_.end());
+    std::copy(structure_.begin(), structure_.end(), out.begin() + struct_offset);
+    std::copy(strings_.begin(), strings_.end(), out.begin() + strings_offset);
     return out;
   }
 

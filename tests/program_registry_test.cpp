@@ -120,7 +120,7 @@ TEST(ProgramRegistry, TheScenarioDocsNameEveryProgram) {
   }
   ASSERT_FALSE(row.empty()) << "docs/scenarios.md has no `program` row";
   for (const ProgramInfo& info : kPrograms) {
-    EXPECT_NE(row.find("`" + std::string(info.name) + "`"), std::string::npos)
+    EXPECT_NE(row.find(std::string("`") + info.name + "`"), std::string::npos)
         << "docs/scenarios.md's `program` row does not name " << info.name;
   }
 }

@@ -68,7 +68,10 @@ std::string format(const CommandLine& line) {
     const BootTask& t = line.tasks[i];
     text += std::string(" task=") + t.name + ":" + program_name(t.program) + ":" + std::to_string(t.priority) + ":" +
             std::to_string(t.arg);
-    if (t.cpu != pristine::kAnyCpu) text += ":" + std::to_string(t.cpu);
+    if (t.cpu != pristine::kAnyCpu) {
+      text += ':';  // two appends: GCC 12 warns (-Wrestrict, wrongly) on ":" + a string
+      text += std::to_string(t.cpu);
+    }
   }
   return text;
 }
