@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 
 # npm pack downloads the tarball through npm's configured registry without
 # running any of the package's scripts.
-tarball=$(cd "$work" && npm pack --silent --ignore-scripts "$package@$version" 2>"$work/npm.log" | tail -n 1) || {
+tarball=$(cd "$work" && npm pack --loglevel=error --ignore-scripts "$package@$version" 2>"$work/npm.log" | tail -n 1) || {
   echo "fetch-npm-file: npm pack $package@$version failed:" >&2; cat "$work/npm.log" >&2; exit 1; }
 actual=$(sha512sum "$work/$tarball" | cut -d' ' -f1)
 if [ "$actual" != "$sha512" ]; then
