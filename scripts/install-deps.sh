@@ -21,6 +21,8 @@ packages=(
   # `pristine report --html` (docs/reports.md): headless Chromium renders the
   # page in its test and takes the docs' screenshot.
   chromium
+  # tests/boot_test.cpp drives `pristine boot --debug` from GDB (docs/debugging.md).
+  gdb
 )
 # npm fetches the page's pinned Chart.js at configure time
 # (scripts/fetch-npm-file.sh); Debian's npm only where no npm is installed

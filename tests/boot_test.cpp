@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -476,10 +477,13 @@ int free_tcp_port() {
 // still while GDB holds the guest: the verdict is the kernel's (a pass), not
 // the debugger's, and every tick is still there.
 TEST(Boot, BreakpointsUnderIcountLeaveTheVerdictAlone) {
+  // Without GDB the boot would wait for it forever (scripts/install-deps.sh installs it).
+  ASSERT_EQ(std::system("gdb --version >/dev/null 2>&1"), 0) << "gdb is missing";
   const int port = free_tcp_port();
   ASSERT_GT(port, 0);
-  FILE* boot = popen(fmt::format("{}/bin/pristine boot --icount --debug --gdb-port {} --seconds 0.1 --scenario "
-                                 "{}/scenarios/quiet.toml 2>&1",
+  // Bounded: QEMU waits for a debugger, and a GDB session that failed leaves it waiting.
+  FILE* boot = popen(fmt::format("timeout 300 {}/bin/pristine boot --icount --debug --gdb-port {} --seconds 0.1 "
+                                 "--scenario {}/scenarios/quiet.toml 2>&1",
                                  PRISTINE_BUILD_DIR, port, PRISTINE_SOURCE_DIR)
                          .c_str(),
                      "r");
