@@ -48,7 +48,11 @@ deb http://deb.debian.org/debian bookworm main
 deb http://deb.debian.org/debian bookworm-updates main
 deb http://deb.debian.org/debian-security bookworm-security main
 EOF
+# What an installed machine has and debootstrap leaves out: name service
+# (resolv.conf) and localhost (/etc/hosts: GDB's `target remote :PORT`
+# resolves it, tests/boot_test.cpp).
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+cp /etc/hosts "$root/etc/hosts"
 # The host's own certificate authorities (/usr/local/share/ca-certificates):
 # a machine whose HTTPS goes through an intercepting proxy trusts its CA
 # there, and npm (the chart library, cmake/ChartJs.cmake) needs it. A fresh
