@@ -5,7 +5,8 @@
 # must come from scripts/install-deps.sh. CI runs on a machine where earlier
 # sessions installed everything already, which can hide a missing install
 # step; this cannot. Needs root, Debian's registry and npm's; not part of CI (it
-# downloads and installs about 2 GB and takes about 30 minutes on 2 cores).
+# installs every package of the project, QEMU, clang and Chromium among them,
+# and takes about 30 minutes on 2 cores).
 # docs/dependencies.md, "Checking a fresh machine".
 #
 #   scripts/fresh-bookworm-check.sh [DIR] [-- COMMAND...]
