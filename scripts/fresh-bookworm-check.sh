@@ -2,9 +2,9 @@
 # Runs ./test.sh (or the command given) in a clean clone on a fresh, minimal
 # Debian bookworm: a debootstrap chroot with only the base system, git and
 # sudo, so every package the project needs (Unicorn 2.1 from trixie included)
-# must come from scripts/install-deps.sh. CI runs on a machine where earlier
-# sessions installed everything already, which can hide a missing install
-# step; this cannot. Needs root, Debian's registry and npm's; not part of CI (it
+# must come from scripts/install-deps.sh. CI runs on a machine that has
+# everything already (the machine's own tools, earlier installs), which can
+# hide a missing install step; this cannot. Needs root, Debian's registry and npm's; not part of CI (it
 # installs every package of the project, QEMU, clang and Chromium among them,
 # and takes about 30 minutes on 2 cores).
 # docs/dependencies.md, "Checking a fresh machine".
