@@ -116,7 +116,7 @@ struct SimCpu {
   std::vector<LateTick> late_ticks;
   std::array<int, kVectorCount> same_vector{};  // filled with -1 at construction
   std::array<int, kVectorCount> level_record{};
-  std::bitset<256> level_asserted;
+  std::bitset<kVectorCount> level_asserted;
   std::uint64_t level_reassertions = 0;
   VirtAddr level_storm_rip = 0;
   int open_fault_record = -1;  // fault whose delivery record is open (NMI, spurious)
