@@ -61,8 +61,13 @@ if(PRISTINE_KERNEL_BUILD_DIR)
     file(REMOVE_RECURSE ${PRISTINE_IMAGE_DIR})
   endif()
   file(CREATE_LINK ${PRISTINE_KERNEL_BUILD_DIR}/images ${PRISTINE_IMAGE_DIR} SYMBOLIC)
+  # The nested build runs without the parent make's jobserver (a custom
+  # command cannot be marked as a make recursion): MAKEFLAGS is cleared so it
+  # runs serially without make's warning. It is a no-op when the release
+  # build ran first (test.sh).
   add_custom_target(pristine_images
-    COMMAND ${CMAKE_COMMAND} --build ${PRISTINE_KERNEL_BUILD_DIR} --target pristine_images
+    COMMAND ${CMAKE_COMMAND} -E env --unset=MAKEFLAGS
+            ${CMAKE_COMMAND} --build ${PRISTINE_KERNEL_BUILD_DIR} --target pristine_images
     COMMENT "Kernel images: built in ${PRISTINE_KERNEL_BUILD_DIR}"
     USES_TERMINAL)
 else()
