@@ -4,9 +4,9 @@
 # sudo, so every package the project needs (Unicorn 2.1 from trixie included)
 # must come from scripts/install-deps.sh. CI runs on a machine that has
 # everything already (the machine's own tools, earlier installs), which can
-# hide a missing install step; this cannot. Needs root, Debian's registry and npm's; not part of CI (it
-# installs every package of the project, QEMU, clang and Chromium among them,
-# and takes about 30 minutes on 2 cores).
+# hide a missing install step; this cannot. Needs root, Debian's registry and
+# npm's; not part of CI (it installs every package of the project, QEMU,
+# clang and Chromium among them, and takes about 30 minutes on 2 cores).
 # docs/dependencies.md, "Checking a fresh machine".
 #
 #   scripts/fresh-bookworm-check.sh [DIR] [-- COMMAND...]
@@ -18,6 +18,8 @@ set -euo pipefail
 root=/tmp/pristine-bookworm
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then root=$1; shift; fi
 [ "${1:-}" = "--" ] && shift
+# Absolute: cleanup finds the processes left inside by their root directory.
+root=$(realpath -m "$root")
 command=("$@")
 [ ${#command[@]} -gt 0 ] || command=(./test.sh)
 

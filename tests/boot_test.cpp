@@ -18,7 +18,6 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -27,6 +26,7 @@
 #include "sim/scenario.h"
 #include "sim/shutdown_report.h"
 #include "sim/simulator.h"
+#include "tests/run_command.h"
 
 namespace {
 
@@ -478,7 +478,8 @@ int free_tcp_port() {
 // the debugger's, and every tick is still there.
 TEST(Boot, BreakpointsUnderIcountLeaveTheVerdictAlone) {
   // Without GDB the boot would wait for it forever (scripts/install-deps.sh installs it).
-  ASSERT_EQ(std::system("gdb --version >/dev/null 2>&1"), 0) << "gdb is missing";
+  const auto gdb_version = pristine::testing::run_command("gdb --version");
+  ASSERT_EQ(gdb_version.status, 0) << "gdb is missing: " << gdb_version.output;
   const int port = free_tcp_port();
   ASSERT_GT(port, 0);
   // Bounded: QEMU waits for a debugger, and a GDB session that failed leaves it waiting.
